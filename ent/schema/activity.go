@@ -1,0 +1,239 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// PlaybackSession is one stream being watched; it counts against the plan's stream limit
+// from startPlayback until it ends, is revoked, or misses its heartbeats.
+type PlaybackSession struct{ ent.Schema }
+
+// Fields of the PlaybackSession.
+func (PlaybackSession) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("user_id"),
+		field.Int("title_id"),
+		field.Int("episode_id").Optional().Nillable(),
+		field.Int("video_id"),
+		// The login that started it: logging out revokes its streams.
+		field.Int("auth_session_id").Optional().Nillable(),
+		field.Int("max_height").NonNegative(),
+		field.Enum("status").Values("ACTIVE", "ENDED", "REVOKED").Default("ACTIVE").
+			Annotations(entgql.Type("PlaybackStatus")),
+		field.Float("position_seconds").Default(0),
+		field.Time("started_at").Immutable().Default(time.Now),
+		field.Time("last_heartbeat_at").Default(time.Now),
+		field.Time("ended_at").Optional().Nillable(),
+		field.Time("expires_at"),
+	}
+}
+
+// Edges of the PlaybackSession.
+func (PlaybackSession) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("playback_sessions").Unique().Required().Field("user_id"),
+	}
+}
+
+// Indexes of the PlaybackSession.
+func (PlaybackSession) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("user_id", "status", "last_heartbeat_at"),
+		index.Fields("auth_session_id"),
+	}
+}
+
+// Annotations of the PlaybackSession.
+func (PlaybackSession) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// WatchProgress is where a viewer stopped in one video.
+type WatchProgress struct{ ent.Schema }
+
+// Fields of the WatchProgress.
+func (WatchProgress) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("user_id"),
+		field.Int("title_id"),
+		field.Int("episode_id").Optional().Nillable(),
+		field.Int("video_id"),
+		field.Float("position_seconds").Default(0),
+		field.Float("duration_seconds").Default(0),
+		field.Bool("completed").Default(false),
+		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now),
+	}
+}
+
+// Edges of the WatchProgress.
+func (WatchProgress) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("watch_progress").Unique().Required().Field("user_id"),
+		edge.From("title", Title.Type).Ref("watch_progress").Unique().Required().Field("title_id"),
+	}
+}
+
+// Indexes of the WatchProgress.
+func (WatchProgress) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("user_id", "video_id").Unique(),
+		// Continue Watching: a viewer's latest unfinished titles.
+		index.Fields("user_id", "completed", "updated_at"),
+		index.Fields("title_id"),
+	}
+}
+
+// Annotations of the WatchProgress.
+func (WatchProgress) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// Rating is a viewer's 1–5 star rating of a title.
+type Rating struct{ ent.Schema }
+
+// Mixin of the Rating.
+func (Rating) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Rating.
+func (Rating) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("user_id"),
+		field.Int("title_id"),
+		field.Int("stars").Range(1, 5),
+	}
+}
+
+// Edges of the Rating.
+func (Rating) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("ratings").Unique().Required().Field("user_id"),
+		edge.From("title", Title.Type).Ref("ratings").Unique().Required().Field("title_id"),
+	}
+}
+
+// Indexes of the Rating.
+func (Rating) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("user_id", "title_id").Unique(), index.Fields("title_id")}
+}
+
+// Annotations of the Rating.
+func (Rating) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// MyListItem is a title a viewer saved for later.
+type MyListItem struct{ ent.Schema }
+
+// Fields of the MyListItem.
+func (MyListItem) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("user_id"),
+		field.Int("title_id"),
+		field.Time("created_at").Immutable().Default(time.Now),
+	}
+}
+
+// Edges of the MyListItem.
+func (MyListItem) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("my_list").Unique().Required().Field("user_id"),
+		edge.From("title", Title.Type).Ref("listed_by").Unique().Required().Field("title_id"),
+	}
+}
+
+// Indexes of the MyListItem.
+func (MyListItem) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("user_id", "title_id").Unique(),
+		index.Fields("user_id", "created_at"),
+	}
+}
+
+// Annotations of the MyListItem.
+func (MyListItem) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// ViewEvent is one entry of the activity log that trending and the recommender learn from.
+type ViewEvent struct{ ent.Schema }
+
+// Fields of the ViewEvent.
+func (ViewEvent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("user_id").Optional().Nillable(),
+		field.Int("title_id"),
+		field.Int("video_id").Optional().Nillable(),
+		field.Enum("kind").Values("PLAY", "PROGRESS", "COMPLETE", "RATE", "LIST"),
+		// Interaction strength: completed > rated high > listed > started.
+		field.Float("weight").Default(1),
+		field.Time("created_at").Immutable().Default(time.Now),
+	}
+}
+
+// Edges of the ViewEvent.
+func (ViewEvent) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("view_events").Unique().Field("user_id"),
+		edge.From("title", Title.Type).Ref("view_events").Unique().Required().Field("title_id"),
+	}
+}
+
+// Indexes of the ViewEvent.
+func (ViewEvent) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("title_id", "created_at"),
+		index.Fields("user_id", "created_at"),
+		index.Fields("created_at"),
+	}
+}
+
+// Annotations of the ViewEvent.
+func (ViewEvent) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// Recommendation is a precomputed suggestion: for a viewer (RECOMMENDED), for a viewer
+// because of a title they watched (BECAUSE_YOU_WATCHED), or for a title (SIMILAR).
+type Recommendation struct{ ent.Schema }
+
+// Fields of the Recommendation.
+func (Recommendation) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").Values("RECOMMENDED", "BECAUSE_YOU_WATCHED", "SIMILAR"),
+		field.Int("user_id").Optional().Nillable(),
+		field.Int("source_title_id").Optional().Nillable(),
+		field.Int("title_id"),
+		field.Int("rank"),
+		field.Float("score"),
+		field.String("model").Default(""),
+		field.String("reason").Default(""),
+		field.Time("created_at").Immutable().Default(time.Now),
+	}
+}
+
+// Edges of the Recommendation.
+func (Recommendation) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("recommendations").Unique().Field("user_id"),
+	}
+}
+
+// Indexes of the Recommendation.
+func (Recommendation) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("user_id", "kind", "rank"),
+		index.Fields("source_title_id", "kind", "rank"),
+	}
+}
+
+// Annotations of the Recommendation.
+func (Recommendation) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}

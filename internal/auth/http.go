@@ -1,0 +1,123 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/marquee-org/marquee/internal/apperr"
+)
+
+// CookieName is the session cookie set by signup and login.
+const CookieName = "marquee_session"
+
+type requestKey struct{}
+
+// request is what resolvers need from the HTTP exchange: where it came from, and a way to
+// set or clear the session cookie.
+type request struct {
+	client Client
+	w      http.ResponseWriter
+	secure bool
+}
+
+// ClientFrom returns the request's origin, or a zero Client outside HTTP.
+func ClientFrom(ctx context.Context) Client {
+	if r, ok := ctx.Value(requestKey{}).(*request); ok {
+		return r.client
+	}
+	return Client{}
+}
+
+// SetSessionCookie sets the HttpOnly session cookie on the current HTTP response, if any.
+func SetSessionCookie(ctx context.Context, token string, expires time.Time) {
+	if r, ok := ctx.Value(requestKey{}).(*request); ok {
+		http.SetCookie(r.w, sessionCookie(token, expires, r.secure))
+	}
+}
+
+// ClearSessionCookie expires the session cookie on the current HTTP response, if any.
+func ClearSessionCookie(ctx context.Context) {
+	if r, ok := ctx.Value(requestKey{}).(*request); ok {
+		http.SetCookie(r.w, sessionCookie("", time.Unix(0, 0), r.secure))
+	}
+}
+
+func sessionCookie(token string, expires time.Time, secure bool) *http.Cookie {
+	c := &http.Cookie{
+		Name: CookieName, Value: token, Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
+		Expires: expires,
+	}
+	if token == "" {
+		c.MaxAge = -1
+	}
+	return c
+}
+
+// HasCookie reports whether r carries a session cookie (valid or not).
+func HasCookie(r *http.Request) bool {
+	_, err := r.Cookie(CookieName)
+	return err == nil
+}
+
+// Middleware authenticates requests from the Authorization header or the session cookie.
+// A bad bearer token is an error (integrators must notice); a bad cookie is dropped and the
+// request goes on anonymously (a browser with a stale cookie must still reach the login).
+func (s *Service) Middleware(secureCookies bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := context.WithValue(r.Context(), requestKey{}, &request{
+				client: Client{IP: remoteIP(r), UserAgent: r.UserAgent()},
+				w:      w, secure: secureCookies,
+			})
+			if h := r.Header.Get("Authorization"); h != "" {
+				scheme, token, ok := strings.Cut(h, " ")
+				if !ok || !strings.EqualFold(scheme, "Bearer") {
+					apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.New(apperr.Unauthenticated, "Authorization must be \"Bearer <token>\"."))
+					return
+				}
+				v, err := s.Authenticate(ctx, strings.TrimSpace(token))
+				if err != nil {
+					s.authFailed(w, r, err)
+					return
+				}
+				ctx = WithViewer(ctx, v)
+			} else if c, err := r.Cookie(CookieName); err == nil {
+				v, err := s.Authenticate(ctx, c.Value)
+				switch {
+				case errors.Is(err, ErrInvalidToken):
+					http.SetCookie(w, sessionCookie("", time.Unix(0, 0), secureCookies))
+				case err != nil:
+					s.authFailed(w, r, err)
+					return
+				default:
+					ctx = WithViewer(ctx, v)
+				}
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+func (s *Service) authFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, ErrInvalidToken) {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.New(apperr.Unauthenticated, "The session token is invalid or has expired; log in again."))
+		return
+	}
+	s.log.ErrorContext(r.Context(), "authenticate", slog.Any("err", err))
+	apperr.WriteHTTP(w, http.StatusInternalServerError, apperr.New(apperr.Internal, "Something went wrong on our side."))
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

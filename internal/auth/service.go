@@ -1,0 +1,318 @@
+// Package auth owns accounts and sessions: password hashing and policy, opaque session
+// tokens, login throttling, the HTTP middleware that puts the viewer in the context, and
+// the registry that closes a session's websockets when it logs out.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/session"
+	"github.com/marquee-org/marquee/ent/user"
+	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/pubsub"
+)
+
+// TopicSessionRevoked carries the id of a session that ended, so that every replica closes
+// its websockets and streams.
+const TopicSessionRevoked = "auth.session_revoked"
+
+// Options configure a Service; zero values pick the defaults.
+type Options struct {
+	IdleTTL     time.Duration
+	AbsoluteTTL time.Duration
+	Params      Params
+	// ConcurrentHashes bounds argon2id memory: each hash holds Params.MemoryKiB.
+	ConcurrentHashes int
+	Limits           LoginLimits
+	Now              func() time.Time
+}
+
+// Service signs viewers up and in, and resolves tokens to viewers.
+type Service struct {
+	client   *ent.Client
+	broker   pubsub.Broker
+	log      *slog.Logger
+	hasher   *Hasher
+	policy   *Policy
+	throttle *Throttle
+	conns    *Conns
+	limits   LoginLimits
+	idle     time.Duration
+	absolute time.Duration
+	now      func() time.Time
+}
+
+// NewService wires a Service.
+func NewService(client *ent.Client, broker pubsub.Broker, log *slog.Logger, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Params == (Params{}) {
+		o.Params = DefaultParams
+	}
+	if o.ConcurrentHashes == 0 {
+		o.ConcurrentHashes = 4
+	}
+	if o.Limits == (LoginLimits{}) {
+		o.Limits = DefaultLoginLimits
+	}
+	if o.IdleTTL == 0 {
+		o.IdleTTL = 30 * 24 * time.Hour
+	}
+	if o.AbsoluteTTL == 0 {
+		o.AbsoluteTTL = 180 * 24 * time.Hour
+	}
+	return &Service{
+		client: client, broker: broker, log: log,
+		hasher:   NewHasher(o.Params, o.ConcurrentHashes),
+		policy:   NewPolicy(),
+		throttle: NewThrottle(o.Now),
+		conns:    NewConns(),
+		limits:   o.Limits,
+		idle:     o.IdleTTL, absolute: o.AbsoluteTTL,
+		now: o.Now,
+	}
+}
+
+// Conns is the websocket registry of this replica.
+func (s *Service) Conns() *Conns { return s.conns }
+
+// Client describes where a request comes from, for sessions and throttling.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+// SignupInput is what a visitor submits to create an account.
+type SignupInput struct {
+	Email, Password, Name, Country string
+}
+
+// NewUser describes an account created by an operator.
+type NewUser struct {
+	SignupInput
+	Admin bool
+}
+
+// Result is a logged-in session.
+type Result struct {
+	User    *ent.User
+	Session *ent.Session
+	// Token is the bearer token; only its hash is stored.
+	Token string
+}
+
+// Signup validates input, creates the account and logs it in.
+func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*Result, error) {
+	u, err := s.CreateUser(ctx, NewUser{SignupInput: in})
+	if err != nil {
+		return nil, err
+	}
+	return s.startSession(ctx, u, c)
+}
+
+// CreateUser validates input and stores a new account without logging it in.
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*ent.User, error) {
+	email, err := Email(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	name, err := Name(in.Name)
+	if err != nil {
+		return nil, err
+	}
+	country, err := Country(in.Country)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.policy.Password(in.Password); err != nil {
+		return nil, err
+	}
+	// A cheap check first spares a hash; the unique index below settles races.
+	if taken, err := s.client.User.Query().Where(user.Email(email)).Exist(ctx); err != nil {
+		return nil, fmt.Errorf("check email: %w", err)
+	} else if taken {
+		return nil, emailTaken()
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	role := user.RoleVIEWER
+	if in.Admin {
+		role = user.RoleADMIN
+	}
+	u, err := s.client.User.Create().
+		SetEmail(email).SetName(name).SetCountry(country).SetRole(role).SetPasswordHash(hash).
+		Save(ctx)
+	if ent.IsConstraintError(err) {
+		return nil, emailTaken()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+func emailTaken() error {
+	return &apperr.Error{Code: apperr.EmailTaken, Field: "email", Message: "An account with this email already exists; log in instead."}
+}
+
+func invalidCredentials() error {
+	return apperr.New(apperr.InvalidCredentials, "Email or password is incorrect.")
+}
+
+// Login checks credentials and starts a new session. If the request already carried a
+// session, that one ends: a login never reuses a token.
+func (s *Service) Login(ctx context.Context, emailIn, password string, c Client) (*Result, error) {
+	email, err := Email(emailIn)
+	if err != nil {
+		return nil, err
+	}
+	keys := []struct {
+		key   string
+		limit Limit
+	}{
+		{"acct+ip:" + email + "|" + c.IP, s.limits.AccountAddr},
+		{"acct:" + email, s.limits.Account},
+		{"ip:" + c.IP, s.limits.Addr},
+	}
+	for _, k := range keys {
+		if wait := s.throttle.Blocked(k.key, k.limit); wait > 0 {
+			secs := int(wait.Round(time.Second) / time.Second)
+			return nil, &apperr.Error{
+				Code:    apperr.RateLimited,
+				Message: fmt.Sprintf("Too many failed logins. Try again in %d seconds.", max(secs, 1)),
+				Extra:   map[string]any{"retryAfterSeconds": max(secs, 1)},
+			}
+		}
+	}
+	fail := func() error {
+		for _, k := range keys {
+			s.throttle.Fail(k.key, k.limit)
+		}
+		return invalidCredentials()
+	}
+	u, err := s.client.User.Query().Where(user.Email(email)).Only(ctx)
+	if ent.IsNotFound(err) {
+		if err := s.hasher.VerifyDummy(ctx, password); err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+		return nil, fail()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user: %w", err)
+	}
+	ok, rehash, err := s.hasher.Verify(ctx, password, u.PasswordHash)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	if !ok {
+		return nil, fail()
+	}
+	s.throttle.Reset(keys[0].key)
+	if rehash {
+		if h, err := s.hasher.Hash(ctx, password); err == nil {
+			if err := s.client.User.UpdateOne(u).SetPasswordHash(h).Exec(ctx); err != nil {
+				s.log.WarnContext(ctx, "rehash password", slog.Int("user_id", u.ID), slog.Any("err", err))
+			}
+		}
+	}
+	if v := FromContext(ctx); v != nil {
+		if _, err := s.Logout(ctx, v.SessionID); err != nil {
+			return nil, err
+		}
+	}
+	return s.startSession(ctx, u, c)
+}
+
+func (s *Service) startSession(ctx context.Context, u *ent.User, c Client) (*Result, error) {
+	token := newToken()
+	now := s.now()
+	sess, err := s.client.Session.Create().
+		SetTokenHash(hashToken(token)).
+		SetUserID(u.ID).
+		SetCreatedAt(now).SetLastSeenAt(now).
+		SetExpiresAt(now.Add(s.absolute)).
+		SetUserAgent(truncate(c.UserAgent, 512)).
+		SetIP(truncate(c.IP, 64)).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create session: %w", err)
+	}
+	return &Result{User: u, Session: sess, Token: token}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// Logout ends a session on the server and tells every replica to close its websockets.
+// It reports whether a session was ended.
+func (s *Service) Logout(ctx context.Context, sessionID int) (bool, error) {
+	n, err := s.client.Session.Delete().Where(session.ID(sessionID)).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("delete session: %w", err)
+	}
+	s.revoked(ctx, sessionID)
+	return n > 0, nil
+}
+
+func (s *Service) revoked(ctx context.Context, sessionID int) {
+	s.conns.Revoke(sessionID)
+	if err := s.broker.Publish(ctx, TopicSessionRevoked, []byte(strconv.Itoa(sessionID))); err != nil {
+		s.log.WarnContext(ctx, "publish session revocation", slog.Int("session_id", sessionID), slog.Any("err", err))
+	}
+}
+
+// Run closes this replica's websockets of sessions revoked on other replicas, until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	for msg := range s.broker.Subscribe(ctx, TopicSessionRevoked) {
+		if id, err := strconv.Atoi(string(msg)); err == nil {
+			s.conns.Revoke(id)
+		}
+	}
+}
+
+// ErrInvalidToken is returned for unknown, expired, revoked or garbled tokens.
+var ErrInvalidToken = errors.New("invalid session token")
+
+// Authenticate resolves a bearer token to its viewer.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Viewer, error) {
+	if !wellFormed(token) {
+		return nil, ErrInvalidToken
+	}
+	sess, err := s.client.Session.Query().
+		Where(session.TokenHash(hashToken(token))).
+		WithUser().
+		Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find session: %w", err)
+	}
+	now := s.now()
+	if !now.Before(sess.ExpiresAt) || !now.Before(sess.LastSeenAt.Add(s.idle)) {
+		if _, err := s.Logout(ctx, sess.ID); err != nil {
+			return nil, err
+		}
+		return nil, ErrInvalidToken
+	}
+	// Touch at most once a minute: idle expiry needs no finer clock, and reads stay reads.
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if err := s.client.Session.UpdateOneID(sess.ID).SetLastSeenAt(now).Exec(ctx); err != nil {
+			s.log.WarnContext(ctx, "touch session", slog.Int("session_id", sess.ID), slog.Any("err", err))
+		}
+	}
+	return &Viewer{User: sess.Edges.User, SessionID: sess.ID, ExpiresAt: sess.ExpiresAt}, nil
+}

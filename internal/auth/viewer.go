@@ -1,0 +1,53 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/user"
+	"github.com/marquee-org/marquee/internal/apperr"
+)
+
+// Viewer is the authenticated account behind a request.
+type Viewer struct {
+	User      *ent.User
+	SessionID int
+	ExpiresAt time.Time
+}
+
+// IsAdmin reports whether the viewer may administer the catalog.
+func (v *Viewer) IsAdmin() bool { return v != nil && v.User.Role == user.RoleADMIN }
+
+type viewerKey struct{}
+
+// WithViewer returns ctx carrying v.
+func WithViewer(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// FromContext returns the viewer, or nil for anonymous requests.
+func FromContext(ctx context.Context) *Viewer {
+	v, _ := ctx.Value(viewerKey{}).(*Viewer)
+	return v
+}
+
+// Require returns the viewer or UNAUTHENTICATED.
+func Require(ctx context.Context) (*Viewer, error) {
+	if v := FromContext(ctx); v != nil {
+		return v, nil
+	}
+	return nil, apperr.New(apperr.Unauthenticated, "Log in to continue.")
+}
+
+// RequireAdmin returns the viewer or UNAUTHENTICATED / FORBIDDEN.
+func RequireAdmin(ctx context.Context) (*Viewer, error) {
+	v, err := Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !v.IsAdmin() {
+		return nil, apperr.New(apperr.Forbidden, "Only administrators may do this.")
+	}
+	return v, nil
+}

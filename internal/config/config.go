@@ -1,0 +1,167 @@
+// Package config holds the one configuration struct, loaded from flags with MARQUEE_*
+// environment twins, and validated before anything is opened or written.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything a marquee process needs to know at start.
+type Config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	MediaURL    string
+	Secret      string
+	// PublicURL is how browsers reach this server; https makes cookies Secure.
+	PublicURL      string
+	AllowedOrigins []string
+	Workers        int
+	LogLevel       slog.Level
+	LogFormat      string
+
+	SessionIdleTTL     time.Duration
+	SessionAbsoluteTTL time.Duration
+	MaxUploadBytes     int64
+	ComplexityLimit    int
+	ShutdownTimeout    time.Duration
+
+	// Database pool settings (PostgreSQL).
+	DBMaxOpenConns    int
+	DBMaxIdleConns    int
+	DBConnMaxLifetime time.Duration
+}
+
+// Default returns the configuration of a plain `marquee serve`.
+func Default() Config {
+	return Config{
+		Addr:               "127.0.0.1:8080",
+		DataDir:            "./data",
+		Workers:            1,
+		LogLevel:           slog.LevelInfo,
+		LogFormat:          "text",
+		SessionIdleTTL:     30 * 24 * time.Hour,
+		SessionAbsoluteTTL: 180 * 24 * time.Hour,
+		MaxUploadBytes:     8 << 30,
+		ComplexityLimit:    2000,
+		ShutdownTimeout:    15 * time.Second,
+		DBMaxOpenConns:     20,
+		DBMaxIdleConns:     10,
+		DBConnMaxLifetime:  30 * time.Minute,
+	}
+}
+
+// Load parses args (without the program and command names) on top of the defaults, with
+// each flag's MARQUEE_* environment twin as its default. getenv is os.Getenv outside tests.
+func Load(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, *flag.FlagSet, error) {
+	c := Default()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	var origins, level string
+	fs.StringVar(&c.Addr, "addr", env("MARQUEE_ADDR", c.Addr), "listen address (MARQUEE_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("MARQUEE_DATA_DIR", c.DataDir), "data directory: SQLite file, media, search index, secret (MARQUEE_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "postgres:// URL; default SQLite in the data dir (DATABASE_URL)")
+	fs.StringVar(&c.MediaURL, "media-url", env("MARQUEE_MEDIA_URL", ""), "media store: file:///path or s3://bucket/prefix?endpoint=… (MARQUEE_MEDIA_URL)")
+	fs.StringVar(&c.Secret, "secret", env("MARQUEE_SECRET", ""), "media-signing key shared by replicas; default generated into the data dir (MARQUEE_SECRET)")
+	fs.StringVar(&c.PublicURL, "public-url", env("MARQUEE_PUBLIC_URL", ""), "public base URL, e.g. https://tv.example.org (MARQUEE_PUBLIC_URL)")
+	fs.StringVar(&origins, "allowed-origins", env("MARQUEE_ALLOWED_ORIGINS", ""), "extra origins allowed for websockets and cross-origin POSTs, comma-separated (MARQUEE_ALLOWED_ORIGINS)")
+	fs.IntVar(&c.Workers, "workers", envInt(getenv, "MARQUEE_WORKERS", c.Workers), "in-process transcoder workers; 0 disables (MARQUEE_WORKERS)")
+	fs.StringVar(&level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("MARQUEE_LOG_FORMAT", c.LogFormat), "text or json (MARQUEE_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return c, fs, err
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, fs, fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", level)
+	}
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimRight(o, "/"))
+		}
+	}
+	if c.MediaURL == "" {
+		abs, err := filepath.Abs(filepath.Join(c.DataDir, "media"))
+		if err != nil {
+			return c, fs, fmt.Errorf("--data-dir: %w", err)
+		}
+		c.MediaURL = "file://" + abs
+	}
+	return c, fs, c.Validate()
+}
+
+func envInt(getenv func(string) string, key string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(getenv(key), &n); err == nil {
+		return n
+	}
+	return def
+}
+
+// Validate reports the first setting that cannot work, naming its flag.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr: %q is not host:port", c.Addr)
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return errors.New("--data-dir: must not be empty")
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return errors.New("--database-url: must be a postgres:// URL (leave empty for the embedded SQLite)")
+		}
+	}
+	u, err := url.Parse(c.MediaURL)
+	if err != nil || (u.Scheme != "file" && u.Scheme != "s3") {
+		return errors.New("--media-url: must be a file:// or s3:// URL")
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		return errors.New("--secret: must be at least 32 characters")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return errors.New("--public-url: must be an http(s):// URL")
+		}
+	}
+	for _, o := range c.AllowedOrigins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--allowed-origins: %q is not an http(s) origin", o)
+		}
+	}
+	if c.Workers < 0 {
+		return errors.New("--workers: must be 0 or more")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return errors.New("--log-format: must be text or json")
+	}
+	return nil
+}
+
+// SecureCookies reports whether cookies must carry the Secure attribute.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }
+
+// Logger builds the process logger.
+func (c Config) Logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,120 @@
+// Package store opens the database behind ent: the embedded SQLite file by default, or
+// PostgreSQL through lib/pq when the URL says postgres://.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"  // PostgreSQL driver
+	_ "modernc.org/sqlite" // pure-Go SQLite driver
+
+	"github.com/marquee-org/marquee/ent"
+)
+
+// Options tune the connection pool; zero values pick sensible defaults.
+type Options struct {
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+}
+
+// Store is an open database.
+type Store struct {
+	Client  *ent.Client
+	DB      *sql.DB
+	Dialect string
+}
+
+// Close closes the client and its pool.
+func (s *Store) Close() error { return s.Client.Close() }
+
+// Ping checks that the database answers, for readiness probes.
+func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
+
+// SQLitePath is where the embedded database lives inside a data dir.
+func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "marquee.db") }
+
+// Open connects to databaseURL, or to the SQLite file in dataDir when it is empty.
+// It does not migrate.
+func Open(ctx context.Context, databaseURL, dataDir string, o Options) (*Store, error) {
+	if databaseURL == "" {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		return OpenSQLite(ctx, SQLitePath(dataDir))
+	}
+	return OpenPostgres(ctx, databaseURL, o)
+}
+
+// OpenSQLite opens (creating if needed) a SQLite database file with foreign keys, WAL
+// and a busy timeout, so that the API, the job queue and workers can share it.
+func OpenSQLite(ctx context.Context, path string) (*Store, error) {
+	q := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	// BEGIN IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
+	// instead of one failing when it upgrades a read transaction.
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	db.SetMaxOpenConns(8)
+	return finish(ctx, db, dialect.SQLite)
+}
+
+// OpenPostgres connects through lib/pq with a connect timeout and pool limits.
+func OpenPostgres(ctx context.Context, databaseURL string, o Options) (*Store, error) {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("database url: %w", err)
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", "5")
+	}
+	u.RawQuery = q.Encode()
+	db, err := sql.Open("postgres", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(orDefault(o.MaxOpenConns, 20))
+	db.SetMaxIdleConns(orDefault(o.MaxIdleConns, 10))
+	db.SetConnMaxLifetime(time.Duration(orDefault(int(o.ConnMaxLifetime), int(30*time.Minute))))
+	return finish(ctx, db, dialect.Postgres)
+}
+
+func finish(ctx context.Context, db *sql.DB, name string) (*Store, error) {
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", name, err)
+	}
+	drv := entsql.OpenDB(name, db)
+	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: name}, nil
+}
+
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// Migrate brings the schema up to date. It only adds: columns and tables are never dropped.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.Client.Schema.Create(ctx); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
