@@ -7,25 +7,36 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
-	"entgo.io/contrib/entgql"
+	"github.com/marquee-org/marquee/internal/apperr"
+
 	"github.com/marquee-org/marquee/ent"
 )
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	n, err := r.Client.Noder(ctx, id)
+	if err != nil || !visible(ctx, n) {
+		return nil, notFound(id)
+	}
+	return n, nil
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
-}
-
-// Titles is the resolver for the titles field.
-func (r *queryResolver) Titles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TitleOrder, where *ent.TitleWhereInput) (*ent.TitleConnection, error) {
-	panic(fmt.Errorf("not implemented: Titles - titles"))
+	if len(ids) > maxNodes {
+		return nil, apperr.Input("ids", "At most %d ids per request.", maxNodes)
+	}
+	ns, err := r.Client.Noders(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range ns {
+		if n != nil && !visible(ctx, n) {
+			ns[i] = nil
+		}
+	}
+	return ns, nil
 }
 
 // Query returns QueryResolver implementation.

@@ -155,11 +155,10 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Me     func(childComplexity int) int
-		Node   func(childComplexity int, id int) int
-		Nodes  func(childComplexity int, ids []int) int
-		Plans  func(childComplexity int) int
-		Titles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TitleOrder, where *ent.TitleWhereInput) int
+		Me    func(childComplexity int) int
+		Node  func(childComplexity int, id int) int
+		Nodes func(childComplexity int, ids []int) int
+		Plans func(childComplexity int) int
 	}
 
 	Rendition struct {
@@ -249,7 +248,6 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
-	Titles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TitleOrder, where *ent.TitleWhereInput) (*ent.TitleConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Plans(ctx context.Context) ([]*ent.Plan, error)
 }
@@ -760,17 +758,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plans(childComplexity), true
-	case "Query.titles":
-		if e.ComplexityRoot.Query.Titles == nil {
-			break
-		}
-
-		args, err := ec.field_Query_titles_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Query.Titles(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TitleOrder), args["where"].(*ent.TitleWhereInput)), true
 
 	case "Rendition.averageBandwidth":
 		if e.ComplexityRoot.Rendition.AverageBandwidth == nil {
@@ -1496,37 +1483,6 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
-  titles(
-    """
-    Returns the elements in the list that come after the specified cursor.
-    """
-    after: Cursor
-
-    """
-    Returns the first _n_ elements from the list.
-    """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
-
-    """
-    Ordering options for Titles returned from the connection.
-    """
-    orderBy: TitleOrder
-
-    """
-    Filtering options for Titles returned from the connection.
-    """
-    where: TitleWhereInput
-  ): TitleConnection!
 }
 type Rendition implements Node {
   id: ID!
@@ -2129,18 +2085,6 @@ func (ec *executionContext) childFields_Title(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Title", field.Name)
 }
 
-func (ec *executionContext) childFields_TitleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "edges":
-		return ec.fieldContext_TitleConnection_edges(ctx, field)
-	case "pageInfo":
-		return ec.fieldContext_TitleConnection_pageInfo(ctx, field)
-	case "totalCount":
-		return ec.fieldContext_TitleConnection_totalCount(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type TitleConnection", field.Name)
-}
-
 func (ec *executionContext) childFields_TitleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -2358,60 +2302,6 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_titles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*ent.TitleOrder, error) {
-			return ec.unmarshalOTitleOrder2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleOrder(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.TitleWhereInput, error) {
-			return ec.unmarshalOTitleWhereInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4387,50 +4277,6 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_titles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_titles(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Titles(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TitleOrder), fc.Args["where"].(*ent.TitleWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.TitleConnection) graphql.Marshaler {
-			return ec.marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_titles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TitleConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_titles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8991,12 +8837,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
-		case "titles":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_titles(ctx, field)
-				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -10194,14 +10034,6 @@ func (ec *executionContext) marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarq
 	return ec._Title(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TitleConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "TitleConnection!")
-		return graphql.Null
-	}
-	return ec._TitleConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNTitleKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋtitleᚐKind(ctx context.Context, v any) (title.Kind, error) {
 	var res title.Kind
 	err := res.UnmarshalGQL(v)
@@ -10903,14 +10735,6 @@ func (ec *executionContext) marshalOTitleKind2ᚖgithubᚗcomᚋmarqueeᚑorgᚋ
 		return graphql.Null
 	}
 	return v
-}
-
-func (ec *executionContext) unmarshalOTitleOrder2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleOrder(ctx context.Context, v any) (*ent.TitleOrder, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputTitleOrder(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTitleWhereInput2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleWhereInputᚄ(ctx context.Context, v any) ([]*ent.TitleWhereInput, error) {

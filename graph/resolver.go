@@ -1,8 +1,17 @@
+// Package graph is the GraphQL layer: thin resolvers over ent and the domain services,
+// the error presenter, and the HTTP handler with its transports and limits.
 package graph
 
-// This file will not be regenerated automatically.
-//
-// It serves as dependency injection for your app, add any dependencies you require
-// here.
+import (
+	"log/slog"
 
-type Resolver struct{}
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/internal/auth"
+)
+
+// Resolver holds the dependencies resolvers call into.
+type Resolver struct {
+	Client *ent.Client
+	Auth   *auth.Service
+	Log    *slog.Logger
+}

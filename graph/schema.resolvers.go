@@ -7,35 +7,60 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/graph/model"
+	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/billing"
 )
 
 // Signup is the resolver for the signup field.
 func (r *mutationResolver) Signup(ctx context.Context, input model.SignupInput) (*model.AuthPayload, error) {
-	panic(fmt.Errorf("not implemented: Signup - signup"))
+	res, err := r.Auth.Signup(ctx, auth.SignupInput{
+		Email: input.Email, Password: input.Password, Name: input.Name, Country: input.Country,
+	}, auth.ClientFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	auth.SetSessionCookie(ctx, res.Token, res.Session.ExpiresAt)
+	return &model.AuthPayload{Token: res.Token, User: res.User}, nil
 }
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error) {
-	panic(fmt.Errorf("not implemented: Login - login"))
+	res, err := r.Auth.Login(ctx, input.Email, input.Password, auth.ClientFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	auth.SetSessionCookie(ctx, res.Token, res.Session.ExpiresAt)
+	return &model.AuthPayload{Token: res.Token, User: res.User}, nil
 }
 
 // Logout is the resolver for the logout field.
 func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
-	panic(fmt.Errorf("not implemented: Logout - logout"))
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	ended, err := r.Auth.Logout(ctx, v.SessionID)
+	if err != nil {
+		return false, err
+	}
+	auth.ClearSessionCookie(ctx)
+	return ended, nil
 }
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
-	panic(fmt.Errorf("not implemented: Me - me"))
+	if v := auth.FromContext(ctx); v != nil {
+		return v.User, nil
+	}
+	return nil, nil
 }
 
 // Plans is the resolver for the plans field.
 func (r *queryResolver) Plans(ctx context.Context) ([]*ent.Plan, error) {
-	panic(fmt.Errorf("not implemented: Plans - plans"))
+	return billing.Plans(ctx, r.Client)
 }
 
 // Mutation returns MutationResolver implementation.

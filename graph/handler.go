@@ -1,0 +1,122 @@
+package graph
+
+import (
+	"context"
+
+	"entgo.io/contrib/entgql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/internal/auth"
+)
+
+// HandlerOptions configure the GraphQL endpoint.
+type HandlerOptions struct {
+	// Websocket accepts upgrades; it owns origin checks and read limits.
+	Websocket       transport.WebsocketImplementation
+	ComplexityLimit int
+	MaxUploadBytes  int64
+}
+
+// NewHandler builds the GraphQL server: POST and GET (queries only) and multipart uploads
+// over HTTP, graphql-transport-ws over websockets, a parsed-query LRU, automatic persisted
+// queries, a complexity limit, and the error presenter.
+func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
+	cfg := Config{Resolvers: r}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(NewExecutableSchema(cfg))
+
+	srv.AddTransport(transport.Websocket{
+		Implementation:        o.Websocket,
+		InitFunc:              wsInit(r.Auth),
+		CloseFunc:             wsClose,
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: 15 * time.Second,
+		PingPongInterval:      20 * time.Second,
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 32 << 20})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+
+	srv.AroundFields(markInternal)
+	srv.SetErrorPresenter(presentError(r.Log))
+	srv.SetRecoverFunc(recoverPanic(r.Log))
+	return srv
+}
+
+type wsReleaseKey struct{}
+
+// wsInit authenticates a websocket from its connection_init payload
+// ({"authorization": "Bearer …"}) or, failing that, from the upgrade request's cookie,
+// and ties the connection to its login session so that logout closes it.
+func wsInit(svc *auth.Service) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		if h := p.Authorization(); h != "" {
+			scheme, token, ok := strings.Cut(h, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") {
+				return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: authorization must be \"Bearer <token>\"")
+			}
+			v, err := svc.Authenticate(ctx, strings.TrimSpace(token))
+			if err != nil {
+				return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: the session token is invalid or has expired")
+			}
+			ctx = auth.WithViewer(ctx, v)
+		}
+		v := auth.FromContext(ctx)
+		if v == nil {
+			return ctx, nil, nil
+		}
+		ctx, release := svc.Conns().Track(ctx, v.SessionID)
+		// A socket must not outlive its session's absolute expiry either.
+		ctx, cancel := context.WithDeadline(ctx, v.ExpiresAt)
+		ctx = transport.AppendCloseReason(ctx, "session ended")
+		return context.WithValue(ctx, wsReleaseKey{}, func() { cancel(); release() }), nil, nil
+	}
+}
+
+func rejectWS(ctx context.Context) context.Context {
+	// 4403 is graphql-transport-ws's "Forbidden" close code for a refused connection_init.
+	return transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "unauthenticated"), 4403)
+}
+
+func wsClose(ctx context.Context, _ int) {
+	if release, ok := ctx.Value(wsReleaseKey{}).(func()); ok {
+		release()
+	}
+}
+
+// connectionCost prices a Relay connection as its page size times the cost of one node,
+// so `first: 100` over a heavy node costs what it will actually fetch.
+func connectionCost(child int, first, last *int) int {
+	n := 10
+	switch {
+	case first != nil:
+		n = *first
+	case last != nil:
+		n = *last
+	}
+	if n < 1 {
+		n = 1
+	}
+	return 1 + n*child
+}
+
+func setComplexity(c *ComplexityRoot) {
+	c.User.Payments = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.PaymentOrder) int {
+		return connectionCost(child, first, last)
+	}
+}

@@ -1,0 +1,157 @@
+package spa
+
+import (
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/require"
+)
+
+func serve(t *testing.T, h http.Handler, method, target string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	return rec
+}
+
+// embedded reads a file from the build that is actually compiled in, which
+// is either the committed placeholder or a full Vite build.
+func embedded(t *testing.T, name string) (string, bool) {
+	t.Helper()
+	data, err := fs.ReadFile(dist, "dist/"+name)
+	if err != nil {
+		return "", false
+	}
+	return string(data), true
+}
+
+func TestHandlerFallsBackToIndexForClientRoutes(t *testing.T) {
+	index, ok := embedded(t, indexFile)
+	require.True(t, ok, "dist/index.html must always be embedded")
+
+	rec := serve(t, Handler(), http.MethodGet, "/title/123")
+
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, index, rec.Body.String())
+	require.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+}
+
+func TestHandlerRejectsOtherMethods(t *testing.T) {
+	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+		rec := serve(t, Handler(), method, "/")
+		require.Equal(t, http.StatusMethodNotAllowed, rec.Code, method)
+		require.Equal(t, "GET, HEAD", rec.Header().Get("Allow"), method)
+	}
+}
+
+func TestHandlerDoesNotListAssetsDirectory(t *testing.T) {
+	for _, target := range []string{"/assets/", "/assets"} {
+		rec := serve(t, Handler(), http.MethodGet, target)
+		require.Equal(t, http.StatusNotFound, rec.Code, target)
+		require.NotContains(t, rec.Body.String(), "<a href", target)
+	}
+}
+
+func TestHandlerServesPlaygroundOrExplainsItIsMissing(t *testing.T) {
+	rec := serve(t, Handler(), http.MethodGet, "/playground")
+
+	if page, built := embedded(t, playgroundFile); built {
+		require.Equal(t, http.StatusOK, rec.Code)
+		require.Equal(t, page, rec.Body.String())
+	} else {
+		require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+		require.Contains(t, rec.Body.String(), "make build")
+	}
+	require.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+}
+
+// The remaining tests use a synthetic build so they exercise a full asset
+// tree no matter what is embedded.
+func fakeBuild(withPlayground bool) http.Handler {
+	files := fstest.MapFS{
+		"index.html":             {Data: []byte("<!doctype html><title>app</title>")},
+		"assets/main-abc123.js":  {Data: []byte("console.log('app')")},
+		"assets/main-abc123.css": {Data: []byte("body{}")},
+		"robots.txt":             {Data: []byte("User-agent: *")},
+		"docs/readme.txt":        {Data: []byte("nested")},
+	}
+	if withPlayground {
+		files["playground.html"] = &fstest.MapFile{Data: []byte("<!doctype html><title>explorer</title>")}
+	}
+	return newHandler(files)
+}
+
+func TestHandlerCachesHashedAssetsForever(t *testing.T) {
+	rec := serve(t, fakeBuild(true), http.MethodGet, "/assets/main-abc123.js")
+
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "console.log('app')", rec.Body.String())
+	require.Equal(t, "public, max-age=31536000, immutable", rec.Header().Get("Cache-Control"))
+	require.Contains(t, rec.Header().Get("Content-Type"), "javascript")
+
+	rec = serve(t, fakeBuild(true), http.MethodGet, "/assets/main-abc123.css")
+	require.Contains(t, rec.Header().Get("Content-Type"), "text/css")
+}
+
+func TestHandlerRevalidatesUnhashedFiles(t *testing.T) {
+	for _, target := range []string{"/", "/index.html", "/robots.txt"} {
+		rec := serve(t, fakeBuild(true), http.MethodGet, target)
+		require.Equal(t, http.StatusOK, rec.Code, target)
+		require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"), target)
+	}
+}
+
+func TestHandlerReturnsNotFoundForMissingAsset(t *testing.T) {
+	// Serving index.html here would give a stale page HTML where it expects
+	// JavaScript.
+	rec := serve(t, fakeBuild(true), http.MethodGet, "/assets/main-old999.js")
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.NotContains(t, rec.Body.String(), "<title>app</title>")
+}
+
+func TestHandlerTreatsOtherDirectoriesAsClientRoutes(t *testing.T) {
+	rec := serve(t, fakeBuild(true), http.MethodGet, "/docs/")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "<!doctype html><title>app</title>", rec.Body.String())
+}
+
+func TestHandlerPlayground(t *testing.T) {
+	rec := serve(t, fakeBuild(true), http.MethodGet, "/playground")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "<!doctype html><title>explorer</title>", rec.Body.String())
+
+	rec = serve(t, fakeBuild(false), http.MethodGet, "/playground")
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.Contains(t, rec.Body.String(), "make build")
+	require.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+
+	rec = serve(t, fakeBuild(false), http.MethodHead, "/playground")
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.Empty(t, rec.Body.String())
+}
+
+func TestHandlerHeadSendsNoBody(t *testing.T) {
+	rec := serve(t, fakeBuild(true), http.MethodHead, "/title/123")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Empty(t, rec.Body.String())
+	require.NotEmpty(t, rec.Header().Get("Content-Length"))
+}
+
+func TestHandlerStaysInsideTheBuild(t *testing.T) {
+	rec := serve(t, fakeBuild(true), http.MethodGet, "/../../assets/../robots.txt")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "User-agent: *", rec.Body.String())
+
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.URL.Path = "/../../../etc/passwd"
+	rec = httptest.NewRecorder()
+	fakeBuild(true).ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.True(t, strings.HasPrefix(rec.Body.String(), "<!doctype html>"))
+}

@@ -1,0 +1,13 @@
+import { Link } from 'react-router-dom';
+
+export function NotFound() {
+  return (
+    <main className="page">
+      <h1>Page not found</h1>
+      <p>There is nothing at this address.</p>
+      <p>
+        <Link to="/">Back to the start page</Link>
+      </p>
+    </main>
+  );
+}
