@@ -24,6 +24,8 @@ type HandlerOptions struct {
 	Websocket       transport.WebsocketImplementation
 	ComplexityLimit int
 	MaxUploadBytes  int64
+	// Closing ends when the server shuts down; every websocket closes with it.
+	Closing context.Context
 }
 
 // NewHandler builds the GraphQL server: POST and GET (queries only) and multipart uploads
@@ -36,7 +38,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 
 	srv.AddTransport(transport.Websocket{
 		Implementation:        o.Websocket,
-		InitFunc:              wsInit(r.Auth),
+		InitFunc:              wsInit(r.Auth, o.Closing),
 		CloseFunc:             wsClose,
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
@@ -63,28 +65,33 @@ type wsReleaseKey struct{}
 // wsInit authenticates a websocket from its connection_init payload
 // ({"authorization": "Bearer …"}) or, failing that, from the upgrade request's cookie,
 // and ties the connection to its login session so that logout closes it.
-func wsInit(svc *auth.Service) transport.WebsocketInitFunc {
+func wsInit(svc *auth.Service, closing context.Context) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		ctx, stop := context.WithCancel(ctx)
+		stopOnClose := context.AfterFunc(closing, stop)
+		done := func() { stopOnClose(); stop() }
 		if h := p.Authorization(); h != "" {
 			scheme, token, ok := strings.Cut(h, " ")
 			if !ok || !strings.EqualFold(scheme, "Bearer") {
+				done()
 				return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: authorization must be \"Bearer <token>\"")
 			}
 			v, err := svc.Authenticate(ctx, strings.TrimSpace(token))
 			if err != nil {
+				done()
 				return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: the session token is invalid or has expired")
 			}
 			ctx = auth.WithViewer(ctx, v)
 		}
 		v := auth.FromContext(ctx)
 		if v == nil {
-			return ctx, nil, nil
+			return context.WithValue(ctx, wsReleaseKey{}, done), nil, nil
 		}
 		ctx, release := svc.Conns().Track(ctx, v.SessionID)
 		// A socket must not outlive its session's absolute expiry either.
 		ctx, cancel := context.WithDeadline(ctx, v.ExpiresAt)
 		ctx = transport.AppendCloseReason(ctx, "session ended")
-		return context.WithValue(ctx, wsReleaseKey{}, func() { cancel(); release() }), nil, nil
+		return context.WithValue(ctx, wsReleaseKey{}, func() { cancel(); release(); done() }), nil, nil
 	}
 }
 

@@ -60,36 +60,43 @@ func Default() Config {
 	}
 }
 
-// Load parses args (without the program and command names) on top of the defaults, with
-// each flag's MARQUEE_* environment twin as its default. getenv is os.Getenv outside tests.
-func Load(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, *flag.FlagSet, error) {
-	c := Default()
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// Binder registers the common flags, each defaulting to its environment twin, on a flag
+// set that a command may extend with its own flags before parsing.
+type Binder struct {
+	c              Config
+	origins, level string
+}
+
+// Bind registers the common flags on fs. getenv is os.Getenv outside tests.
+func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
+	b := &Binder{c: Default()}
+	c := &b.c
 	env := func(key, def string) string {
 		if v := getenv(key); v != "" {
 			return v
 		}
 		return def
 	}
-	var origins, level string
 	fs.StringVar(&c.Addr, "addr", env("MARQUEE_ADDR", c.Addr), "listen address (MARQUEE_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("MARQUEE_DATA_DIR", c.DataDir), "data directory: SQLite file, media, search index, secret (MARQUEE_DATA_DIR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "postgres:// URL; default SQLite in the data dir (DATABASE_URL)")
 	fs.StringVar(&c.MediaURL, "media-url", env("MARQUEE_MEDIA_URL", ""), "media store: file:///path or s3://bucket/prefix?endpoint=… (MARQUEE_MEDIA_URL)")
 	fs.StringVar(&c.Secret, "secret", env("MARQUEE_SECRET", ""), "media-signing key shared by replicas; default generated into the data dir (MARQUEE_SECRET)")
 	fs.StringVar(&c.PublicURL, "public-url", env("MARQUEE_PUBLIC_URL", ""), "public base URL, e.g. https://tv.example.org (MARQUEE_PUBLIC_URL)")
-	fs.StringVar(&origins, "allowed-origins", env("MARQUEE_ALLOWED_ORIGINS", ""), "extra origins allowed for websockets and cross-origin POSTs, comma-separated (MARQUEE_ALLOWED_ORIGINS)")
+	fs.StringVar(&b.origins, "allowed-origins", env("MARQUEE_ALLOWED_ORIGINS", ""), "extra origins allowed for websockets and cross-origin POSTs, comma-separated (MARQUEE_ALLOWED_ORIGINS)")
 	fs.IntVar(&c.Workers, "workers", envInt(getenv, "MARQUEE_WORKERS", c.Workers), "in-process transcoder workers; 0 disables (MARQUEE_WORKERS)")
-	fs.StringVar(&level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
+	fs.StringVar(&b.level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("MARQUEE_LOG_FORMAT", c.LogFormat), "text or json (MARQUEE_LOG_FORMAT)")
-	if err := fs.Parse(args); err != nil {
-		return c, fs, err
+	return b
+}
+
+// Config finishes the parsed flags into a validated Config.
+func (b *Binder) Config() (Config, error) {
+	c := b.c
+	if err := c.LogLevel.UnmarshalText([]byte(b.level)); err != nil {
+		return c, fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", b.level)
 	}
-	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
-		return c, fs, fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", level)
-	}
-	for _, o := range strings.Split(origins, ",") {
+	for _, o := range strings.Split(b.origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimRight(o, "/"))
 		}
@@ -97,11 +104,11 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	if c.MediaURL == "" {
 		abs, err := filepath.Abs(filepath.Join(c.DataDir, "media"))
 		if err != nil {
-			return c, fs, fmt.Errorf("--data-dir: %w", err)
+			return c, fmt.Errorf("--data-dir: %w", err)
 		}
 		c.MediaURL = "file://" + abs
 	}
-	return c, fs, c.Validate()
+	return c, c.Validate()
 }
 
 func envInt(getenv func(string) string, key string, def int) int {

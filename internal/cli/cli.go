@@ -1,0 +1,140 @@
+// Package cli parses the marquee command line, loads configuration, opens the store and
+// runs the command: serve, migrate, user create.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/internal/store"
+)
+
+// Env is the process environment a command runs in.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+// errUsage marks errors already explained to the user by the flag package.
+var errUsage = errors.New("usage")
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, env Env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve the API, the web app and media; runs transcoder workers unless --workers 0", serve},
+		{"migrate", "apply schema migrations and exit", migrateCmd},
+		{"user", "manage accounts: user create --email E --password P [--admin] [--plan P] [--country CC]", userCmd},
+	}
+}
+
+// Main runs a command and returns the process exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(env.Stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(ctx, env, args[1:])
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, errUsage):
+				return 2
+			default:
+				fmt.Fprintf(env.Stderr, "marquee %s: %v\n", c.name, err)
+				return 1
+			}
+		}
+	}
+	fmt.Fprintf(env.Stderr, "marquee: unknown command %q (run marquee help)\n", args[0])
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: marquee <command> [flags]\n\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun marquee <command> -h for its flags.")
+}
+
+// parse registers the common flags plus a command's own, parses args and returns the
+// validated configuration. Flag errors print one line and return errUsage.
+func parse(name string, args []string, env Env, own func(fs *flag.FlagSet)) (config.Config, error) {
+	fs := flag.NewFlagSet("marquee "+name, flag.ContinueOnError)
+	var errBuf strings.Builder
+	fs.SetOutput(&errBuf)
+	b := config.Bind(fs, env.Getenv)
+	if own != nil {
+		own(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(env.Stderr)
+			fs.PrintDefaults()
+			return config.Config{}, err
+		}
+		fmt.Fprintf(env.Stderr, "marquee %s: %v\n", name, err)
+		return config.Config{}, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "marquee %s: unexpected argument %q\n", name, fs.Arg(0))
+		return config.Config{}, errUsage
+	}
+	c, err := b.Config()
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "marquee %s: %v\n", name, err)
+		return c, errUsage
+	}
+	return c, nil
+}
+
+// openStore opens and migrates the database and seeds the plan catalog.
+func openStore(ctx context.Context, c config.Config, log *slog.Logger) (*store.Store, error) {
+	s, err := store.Open(ctx, c.DatabaseURL, c.DataDir, store.Options{
+		MaxOpenConns: c.DBMaxOpenConns, MaxIdleConns: c.DBMaxIdleConns, ConnMaxLifetime: c.DBConnMaxLifetime,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	if err := billing.EnsurePlans(ctx, s.Client); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	log.Debug("store ready", slog.String("dialect", s.Dialect))
+	return s, nil
+}
+
+func migrateCmd(ctx context.Context, env Env, args []string) error {
+	c, err := parse("migrate", args, env, nil)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, c, c.Logger(env.Stderr))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "migrated %s database\n", s.Dialect)
+	return s.Close()
+}

@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/server"
+)
+
+func serve(ctx context.Context, env Env, args []string) error {
+	c, err := parse("serve", args, env, nil)
+	if err != nil {
+		return err
+	}
+	log := c.Logger(env.Stderr)
+	if c.Secret == "" {
+		if c.Secret, err = ensureSecret(c.DataDir); err != nil {
+			return err
+		}
+	}
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	broker := pubsub.NewLocal()
+	authSvc := auth.NewService(st.Client, broker, log, auth.Options{
+		IdleTTL: c.SessionIdleTTL, AbsoluteTTL: c.SessionAbsoluteTTL,
+	})
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { authSvc.Run(bg) })
+
+	srv := server.New(server.Deps{Config: c, Log: log, Store: st, Auth: authSvc})
+	err = srv.Serve(ctx, func(addr string) {
+		log.Info("marquee is serving", slog.String("url", "http://"+addr), slog.String("dialect", st.Dialect))
+	})
+	// Ordered shutdown: the HTTP server (websockets first) is down; now background loops,
+	// then the store (deferred).
+	stopBG()
+	wg.Wait()
+	return err
+}
+
+// ensureSecret returns the media-signing key stored in the data dir, generating it on
+// first start. Written to a temp file and renamed, so a crash never leaves half a key.
+func ensureSecret(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		if s := strings.TrimSpace(string(b)); len(s) >= 32 {
+			return s, nil
+		}
+		return "", fmt.Errorf("%s is shorter than 32 characters; delete it to generate a new one", path)
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return "", fmt.Errorf("create data dir: %w", err)
+	}
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	secret := hex.EncodeToString(b[:])
+	tmp, err := os.CreateTemp(dataDir, ".secret-*")
+	if err != nil {
+		return "", fmt.Errorf("write secret: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(secret + "\n"); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("write secret: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("write secret: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("write secret: %w", err)
+	}
+	return secret, nil
+}

@@ -1,0 +1,138 @@
+// Package server wires the HTTP surface: GraphQL (HTTP and websocket), the explorer,
+// health and readiness, metrics, and the SPA, with request IDs, access logs, panic
+// recovery, timeouts and an ordered shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/marquee-org/marquee/graph"
+	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/spa"
+)
+
+// Deps are what the server serves.
+type Deps struct {
+	Config config.Config
+	Log    *slog.Logger
+	Store  *store.Store
+	Auth   *auth.Service
+}
+
+// Server is the HTTP front of a marquee process.
+type Server struct {
+	deps    Deps
+	handler http.Handler
+	// closing ends every websocket when shutdown starts: hijacked connections are not
+	// tracked by http.Server.Shutdown and would otherwise hold it until its deadline.
+	closing     context.Context
+	stopSockets context.CancelFunc
+}
+
+// New builds the handler tree.
+func New(d Deps) *Server {
+	closing, stop := context.WithCancel(context.Background())
+	s := &Server{deps: d, closing: closing, stopSockets: stop}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	gql := graph.NewHandler(&graph.Resolver{Client: d.Store.Client, Auth: d.Auth, Log: d.Log}, graph.HandlerOptions{
+		Websocket:       newGorillaWS(d.Config.PublicURL, d.Config.AllowedOrigins),
+		ComplexityLimit: d.Config.ComplexityLimit,
+		MaxUploadBytes:  d.Config.MaxUploadBytes,
+		Closing:         closing,
+	})
+	cop := http.NewCrossOriginProtection()
+	for _, o := range d.Config.AllowedOrigins {
+		_ = cop.AddTrustedOrigin(o) // validated by config
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeForbiddenCrossOrigin(w)
+	}))
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", m.route("graphql", cop.Handler(guardGraphQL(d.Auth.Middleware(d.Config.SecureCookies())(gql)))))
+	mux.Handle("GET /healthz", m.route("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})))
+	mux.Handle("GET /readyz", m.route("readyz", http.HandlerFunc(s.readyz)))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/", m.route("spa", spa.Handler()))
+
+	s.handler = requestID(accessLog(d.Log, recoverer(d.Log, securityHeaders(mux))))
+	return s
+}
+
+// Handler is the root handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.deps.Store.Ping(ctx); err != nil {
+		s.deps.Log.WarnContext(r.Context(), "readiness: database unreachable", slog.Any("err", err))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unreachable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+// Serve listens on the configured address until ctx ends, then shuts down in order:
+// websockets first (they outlive Shutdown), then in-flight requests within the deadline.
+// ready, when not nil, receives the bound address once listening.
+func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.deps.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.deps.Config.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		// No overall read or write timeout: uploads and websockets are long by nature;
+		// bodies outside uploads are bounded by size instead.
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(s.deps.Log.Handler(), slog.LevelWarn),
+	}
+	hs.RegisterOnShutdown(s.stopSockets)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.deps.Log.Info("shutting down HTTP server")
+	sctx, cancel := context.WithTimeout(context.Background(), s.deps.Config.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// CloseSockets ends every websocket; Serve does it at shutdown, tests may call it.
+func (s *Server) CloseSockets() { s.stopSockets() }
