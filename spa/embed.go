@@ -12,8 +12,9 @@ import (
 	"strings"
 )
 
-// dist holds the Vite build output. A placeholder index.html is committed so
-// the Go binary builds without Node; `make build` replaces it with the real app.
+// dist holds the Vite build output. Only dist/.gitkeep is committed, so the
+// binary builds without Node and then answers with appNotBuilt until
+// `make build` has produced the real app.
 //
 //go:embed all:dist
 var dist embed.FS
@@ -31,6 +32,16 @@ const (
 	// hashed assets which no longer exist.
 	revalidateCache = "no-cache"
 )
+
+const appNotBuilt = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Marquee</title></head>
+<body>
+<h1>Marquee</h1>
+<p>The web app is not built into this server. Run <code>make build</code> and restart it.</p>
+</body>
+</html>
+`
 
 const explorerNotBuilt = `<!doctype html>
 <html lang="en">
@@ -94,7 +105,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if !h.serveFile(w, r, indexFile) {
-		http.NotFound(w, r)
+		writeHTML(w, r, http.StatusServiceUnavailable, appNotBuilt)
 	}
 }
 

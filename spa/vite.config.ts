@@ -10,7 +10,8 @@ export default defineConfig({
   base: '/',
   build: {
     outDir: 'dist',
-    emptyOutDir: true,
+    // scripts/clean-dist.mjs empties dist/ first but keeps the committed .gitkeep.
+    emptyOutDir: false,
     // The explorer page carries GraphiQL, CodeMirror and graphql-js in one
     // chunk; it is a developer tool fetched only on /playground, so its size
     // does not affect the viewer app and the default warning is just noise.

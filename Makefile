@@ -1,0 +1,58 @@
+# Marquee: `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/marquee
+DATA_DIR ?= ./data
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+
+.PHONY: run build build-go build-spa deps deps-browser test test-go test-spa test-e2e \
+        generate check-generated lint clean
+
+run: deps build
+	$(BIN) serve --data-dir $(DATA_DIR)
+
+deps:
+	@scripts/deps.sh
+
+deps-browser:
+	@scripts/deps.sh --browser
+
+build: build-spa build-go
+
+build-spa:
+	npm --prefix spa run build
+
+build-go:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/marquee
+
+test: deps-browser build test-go test-spa test-e2e
+
+test-go:
+	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+test-spa:
+	npm --prefix spa test
+
+test-e2e:
+	MARQUEE_BIN=$(abspath $(BIN)) npm --prefix spa run e2e
+
+generate:
+	$(GO) mod tidy
+	cd ent && $(GO) run -mod=mod entc.go
+	$(GO) tool gqlgen generate
+
+check-generated: generate
+	@if [ -n "$$(git status --porcelain -- ent ent.graphqls graph go.mod go.sum)" ]; then \
+	  echo "generated files are stale; run make generate and commit:"; \
+	  git status --porcelain -- ent ent.graphqls graph go.mod go.sum; \
+	  git --no-pager diff --stat; exit 1; fi
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	npm --prefix spa run typecheck
+
+clean:
+	rm -rf bin spa/dist/assets spa/dist/playground.html
+	git checkout -- spa/dist/index.html

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks: ffmpeg (always), Chromium (with --browser), then
+# Go modules and npm packages. System packages come from apt when running as root on
+# Debian; otherwise this prints the one line to run and fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+if [ "${1:-}" = "--browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  need+=(chromium)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps: installing ${need[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "deps: missing ${need[*]}; install with: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+fi
+
+go mod download
+
+# npm ci only when the lock file changed since the last install.
+stamp=spa/node_modules/.marquee-lock
+if [ ! -f "$stamp" ] || ! cmp -s spa/package-lock.json "$stamp"; then
+  npm --prefix spa ci --no-audit --no-fund --loglevel=error
+  cp spa/package-lock.json "$stamp"
+fi
