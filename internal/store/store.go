@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -111,8 +112,14 @@ func orDefault(v, def int) int {
 	return def
 }
 
+// migrateMu serializes migrations in this process: ent's generated table descriptions
+// are package-level values that a migration annotates in place.
+var migrateMu sync.Mutex
+
 // Migrate brings the schema up to date. It only adds: columns and tables are never dropped.
 func (s *Store) Migrate(ctx context.Context) error {
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
 	if err := s.Client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}

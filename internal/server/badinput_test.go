@@ -1,0 +1,147 @@
+package server_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/internal/auth"
+)
+
+func (e *env) post(contentType, body string, opts ...opt) *gqlResponse {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.http.URL+"/graphql", strings.NewReader(body))
+	require.NoError(e.t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for _, o := range opts {
+		o(req)
+	}
+	return e.request(nil, req)
+}
+
+func (e *env) get(query string, vars string, opts ...opt) *gqlResponse {
+	e.t.Helper()
+	v := url.Values{"query": {query}}
+	if vars != "" {
+		v.Set("variables", vars)
+	}
+	req, err := http.NewRequest(http.MethodGet, e.http.URL+"/graphql?"+v.Encode(), nil)
+	require.NoError(e.t, err)
+	for _, o := range opts {
+		o(req)
+	}
+	return e.request(nil, req)
+}
+
+// signupBody would create an account if it ran: every rejection below must leave none.
+var signupBody = `{"query":"mutation { signup(input: {email: \"x@example.com\", password: \"correct horse battery\", name: \"X\", country: \"US\"}) { token } }"}`
+
+func TestMalformedRequestsAreTypedAndWriteNothing(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		cookie := header("Cookie", auth.CookieName+"=whatever")
+		cases := []struct {
+			name   string
+			send   func() *gqlResponse
+			status int
+			code   string
+		}{
+			{"malformed JSON", func() *gqlResponse { return e.post("application/json", `{"query": "{ plans { code } }"`) }, 400, "BAD_USER_INPUT"},
+			{"not an object", func() *gqlResponse { return e.post("application/json", `["{ plans { code } }"]`) }, 400, "BAD_USER_INPUT"},
+			{"two objects", func() *gqlResponse { return e.post("application/json", signupBody+signupBody) }, 400, "BAD_USER_INPUT"},
+			{"empty body", func() *gqlResponse { return e.post("application/json", ``) }, 400, "BAD_USER_INPUT"},
+			{"no query", func() *gqlResponse { return e.post("application/json", `{}`) }, 400, "BAD_USER_INPUT"},
+			{"unknown body field", func() *gqlResponse {
+				return e.post("application/json", strings.TrimSuffix(signupBody, "}")+`,"mutation":true}`)
+			}, 400, "BAD_USER_INPUT"},
+			{"variables of the wrong type", func() *gqlResponse {
+				return e.post("application/json", `{"query":"{ plans { code } }","variables":[1]}`)
+			}, 400, "BAD_USER_INPUT"},
+			{"3 MB body", func() *gqlResponse {
+				return e.post("application/json", `{"query":"{ plans { code } }","variables":{"pad":"`+strings.Repeat("a", 3<<20)+`"}}`)
+			}, 413, "BAD_USER_INPUT"},
+			{"syntax error", func() *gqlResponse { return e.post("application/json", `{"query":"mutation { signup("}`) }, 422, "BAD_USER_INPUT"},
+			{"unknown GraphQL field", func() *gqlResponse { return e.post("application/json", `{"query":"{ plans { code secret } }"}`) }, 422, "BAD_USER_INPUT"},
+			{"mutation over GET", func() *gqlResponse {
+				return e.get(`mutation { signup(input: {email: "x@example.com", password: "correct horse battery", name: "X", country: "US"}) { token } }`, "")
+			}, 405, "BAD_USER_INPUT"},
+			{"GET with broken variables", func() *gqlResponse { return e.get(`{ plans { code } }`, `{oops`) }, 400, "BAD_USER_INPUT"},
+			{"text/plain with a cookie", func() *gqlResponse { return e.post("text/plain", signupBody, cookie) }, 403, "FORBIDDEN"},
+			{"form with a cookie", func() *gqlResponse {
+				return e.post("application/x-www-form-urlencoded", "query="+url.QueryEscape(signupBody), cookie)
+			}, 403, "FORBIDDEN"},
+			{"multipart with a cookie and no preflight header", func() *gqlResponse {
+				var b bytes.Buffer
+				w := multipart.NewWriter(&b)
+				_ = w.WriteField("operations", signupBody)
+				_ = w.WriteField("map", `{}`)
+				_ = w.Close()
+				return e.post(w.FormDataContentType(), b.String(), cookie)
+			}, 403, "FORBIDDEN"},
+			{"text/plain without a cookie", func() *gqlResponse { return e.post("text/plain", signupBody) }, 415, "BAD_USER_INPUT"},
+			{"no content type", func() *gqlResponse { return e.post("", signupBody) }, 415, "BAD_USER_INPUT"},
+			{"cross-site JSON post", func() *gqlResponse {
+				return e.post("application/json", signupBody, header("Sec-Fetch-Site", "cross-site"), header("Origin", "https://evil.example"))
+			}, 403, "FORBIDDEN"},
+			{"over-complex query", func() *gqlResponse {
+				var q strings.Builder
+				q.WriteString("{")
+				for i := range 150 {
+					fmt.Fprintf(&q, " p%d: plans { code name }", i)
+				}
+				q.WriteString(" }")
+				return e.gql(nil, q.String(), nil)
+			}, 200, "COMPLEXITY_LIMIT_EXCEEDED"},
+			{"deep connection query", func() *gqlResponse {
+				return e.gql(nil, `{ me { payments(first: 1000) { edges { node { id amountCents brand last4 } } } } }`, nil)
+			}, 200, "COMPLEXITY_LIMIT_EXCEEDED"},
+			{"garbled bearer", func() *gqlResponse { return e.post("application/json", signupBody, bearer("garbage")) }, 401, "UNAUTHENTICATED"},
+			{"unknown bearer", func() *gqlResponse {
+				return e.post("application/json", signupBody, bearer("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
+			}, 401, "UNAUTHENTICATED"},
+			{"basic auth", func() *gqlResponse { return e.post("application/json", signupBody, header("Authorization", "Basic eDp5")) }, 401, "UNAUTHENTICATED"},
+		}
+		for _, c := range cases {
+			r := c.send()
+			require.Equal(t, c.status, r.Status, "%s: %s", c.name, r.Raw)
+			require.Equal(t, c.code, r.code(), "%s: %s", c.name, r.Raw)
+			require.NotEmpty(t, r.Errors[0].Message, c.name)
+			e.requireNoLeak(r)
+			require.Zero(t, e.users(), "%s: nothing written", c.name)
+		}
+	})
+}
+
+func TestBadArgumentValuesAreUserInput(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		tok, _ := e.signup(nil, "cursor@example.com")
+		for _, q := range []string{
+			`{ me { payments(after: "not-a-cursor") { totalCount } } }`,
+			`{ node(id: "not-a-number") { id } }`,
+		} {
+			r := e.gql(nil, q, nil, bearer(tok))
+			require.Equal(t, "BAD_USER_INPUT", r.code(), "%s: %s", q, r.Raw)
+			e.requireNoLeak(r)
+		}
+	})
+}
+
+func TestInternalErrorsAreMasked(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		require.NoError(t, e.store.DB.Close())
+		r := e.gql(nil, `{ plans { code } }`, nil)
+		require.Equal(t, "INTERNAL", r.code(), r.Raw)
+		e.requireNoLeak(r)
+		require.Contains(t, e.logs.String(), "graphql resolver failed", "the cause is logged for operators")
+	})
+}

@@ -1,0 +1,61 @@
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func (e *env) status(path string) (int, string) {
+	e.t.Helper()
+	res, err := http.Get(e.http.URL + path)
+	require.NoError(e.t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestHealthReadinessMetricsAndRequestIDs(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		code, _ := e.status("/healthz")
+		require.Equal(t, http.StatusOK, code)
+		code, _ = e.status("/readyz")
+		require.Equal(t, http.StatusOK, code)
+
+		e.gql(nil, `{ plans { code } }`, nil)
+		code, body := e.status("/metrics")
+		require.Equal(t, http.StatusOK, code)
+		require.Contains(t, body, `marquee_http_requests_total{code="200",route="graphql"}`)
+
+		r := e.gql(nil, `{ plans { code } }`, nil, header("X-Request-Id", "trace-42"))
+		require.Equal(t, "trace-42", r.Header.Get("X-Request-Id"))
+		r = e.gql(nil, `{ plans { code } }`, nil, header("X-Request-Id", "bad id with spaces"))
+		require.Regexp(t, `^[0-9a-f]{16}$`, r.Header.Get("X-Request-Id"))
+
+		require.NoError(t, e.store.DB.Close())
+		code, _ = e.status("/readyz")
+		require.Equal(t, http.StatusServiceUnavailable, code, "not ready without a database")
+		code, _ = e.status("/healthz")
+		require.Equal(t, http.StatusOK, code, "but the process is up")
+	})
+}
+
+func TestOtherPathsServeTheApp(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		for _, p := range []string{"/", "/title/1", "/playground"} {
+			res, err := http.Get(e.http.URL + p)
+			require.NoError(t, err)
+			res.Body.Close()
+			require.Contains(t, res.Header.Get("Content-Type"), "text/html", p)
+			require.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, res.StatusCode, p)
+		}
+		for _, p := range []string{"/media/../data/marquee.db", "/%2e%2e/marquee.db", "/data/marquee.db"} {
+			code, body := e.status(p)
+			require.NotContains(t, body, "SQLite format", "%s must never reach the data dir (%d)", p, code)
+		}
+	})
+}
