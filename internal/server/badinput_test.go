@@ -107,7 +107,9 @@ func TestMalformedRequestsAreTypedAndWriteNothing(t *testing.T) {
 			{"unknown bearer", func() *gqlResponse {
 				return e.post("application/json", signupBody, bearer("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
 			}, 401, "UNAUTHENTICATED"},
-			{"basic auth", func() *gqlResponse { return e.post("application/json", signupBody, header("Authorization", "Basic eDp5")) }, 401, "UNAUTHENTICATED"},
+			{"basic auth", func() *gqlResponse {
+				return e.post("application/json", signupBody, header("Authorization", "Basic eDp5"))
+			}, 401, "UNAUTHENTICATED"},
 		}
 		for _, c := range cases {
 			r := c.send()
