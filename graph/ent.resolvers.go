@@ -8,9 +8,8 @@ package graph
 import (
 	"context"
 
-	"github.com/marquee-org/marquee/internal/apperr"
-
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/internal/apperr"
 )
 
 // Node is the resolver for the node field.

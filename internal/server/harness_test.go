@@ -25,7 +25,7 @@ import (
 
 // env is a running server over a real store, reached through real HTTP.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store *store.Store
 	srv   *server.Server
 	http  *httptest.Server
@@ -33,7 +33,7 @@ type env struct {
 	logs *bytes.Buffer
 }
 
-func newEnv(t *testing.T, s *store.Store) *env {
+func newEnv(t testing.TB, s *store.Store) *env {
 	t.Helper()
 	require.NoError(t, billing.EnsurePlans(context.Background(), s.Client))
 	logs := &bytes.Buffer{}
