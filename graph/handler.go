@@ -18,6 +18,9 @@ import (
 	"github.com/marquee-org/marquee/internal/auth"
 )
 
+// MaxDepth is how deeply an operation may nest fields.
+const MaxDepth = 12
+
 // HandlerOptions configure the GraphQL endpoint.
 type HandlerOptions struct {
 	// Websocket accepts upgrades; it owns origin checks and read limits.
@@ -53,6 +56,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	srv.Use(depthLimit{max: MaxDepth})
 
 	srv.AroundFields(markInternal)
 	srv.SetErrorPresenter(presentError(r.Log))
@@ -122,7 +126,11 @@ func connectionCost(child int, first, last *int) int {
 	return 1 + n*child
 }
 
+// episodesPerSeason is the list size assumed when pricing a season's episodes.
+const episodesPerSeason = 25
+
 func setComplexity(c *ComplexityRoot) {
+	c.Season.Episodes = func(child int) int { return 1 + episodesPerSeason*child }
 	c.User.Payments = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.PaymentOrder) int {
 		return connectionCost(child, first, last)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/auth"
 )
 
@@ -145,5 +146,32 @@ func TestInternalErrorsAreMasked(t *testing.T) {
 		require.Equal(t, "INTERNAL", r.code(), r.Raw)
 		e.requireNoLeak(r)
 		require.Contains(t, e.logs.String(), "graphql resolver failed", "the cause is logged for operators")
+	})
+}
+
+func TestDeepQueriesAreRefused(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		// Seasons and episodes refer to each other: nest them past the depth limit.
+		inner := "id"
+		for range 7 {
+			inner = "episodes { season { " + inner + " } }"
+		}
+		r := e.gql(nil, `query($id: ID!) { node(id: $id) { ... on Season { `+inner+` } } }`, map[string]any{"id": "1"})
+		require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", r.code(), r.Raw)
+
+		// Fragments count toward depth like inline selections.
+		r = e.gql(nil, `query($id: ID!) { node(id: $id) { ...S } }
+			fragment S on Season { episodes { season { episodes { season { episodes { season { episodes { season { episodes { season { episodes { season { id } } } } } } } } } } } } }`,
+			map[string]any{"id": "1"})
+		require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", r.code(), r.Raw)
+
+		// Introspection nests type references deeper than the limit and still runs.
+		ref := "kind name"
+		for range graph.MaxDepth + 2 {
+			ref = "kind name ofType { " + ref + " }"
+		}
+		r = e.gql(nil, `{ __schema { types { name fields { name type { `+ref+` } } } } }`, nil)
+		require.Empty(t, r.Errors, r.Raw)
 	})
 }
