@@ -29,18 +29,23 @@ func embedded(t *testing.T, name string) (string, bool) {
 	return string(data), true
 }
 
-func TestHandlerFallsBackToIndexForClientRoutes(t *testing.T) {
-	rec := serve(t, Handler(), http.MethodGet, "/title/123")
-
-	if index, built := embedded(t, indexFile); built {
+// requirePageOrNotBuilt checks that rec holds the embedded page, or, before the
+// first build, the page that says how to build it.
+func requirePageOrNotBuilt(t *testing.T, rec *httptest.ResponseRecorder, file string) {
+	t.Helper()
+	if page, built := embedded(t, file); built {
 		require.Equal(t, http.StatusOK, rec.Code)
-		require.Equal(t, index, rec.Body.String())
+		require.Equal(t, page, rec.Body.String())
 	} else {
 		require.Equal(t, http.StatusServiceUnavailable, rec.Code)
 		require.Contains(t, rec.Body.String(), "make build")
 	}
 	require.Contains(t, rec.Header().Get("Content-Type"), "text/html")
 	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+}
+
+func TestHandlerFallsBackToIndexForClientRoutes(t *testing.T) {
+	requirePageOrNotBuilt(t, serve(t, Handler(), http.MethodGet, "/title/123"), indexFile)
 }
 
 func TestHandlerRejectsOtherMethods(t *testing.T) {
@@ -60,17 +65,7 @@ func TestHandlerDoesNotListAssetsDirectory(t *testing.T) {
 }
 
 func TestHandlerServesPlaygroundOrExplainsItIsMissing(t *testing.T) {
-	rec := serve(t, Handler(), http.MethodGet, "/playground")
-
-	if page, built := embedded(t, playgroundFile); built {
-		require.Equal(t, http.StatusOK, rec.Code)
-		require.Equal(t, page, rec.Body.String())
-	} else {
-		require.Equal(t, http.StatusServiceUnavailable, rec.Code)
-		require.Contains(t, rec.Body.String(), "make build")
-	}
-	require.Contains(t, rec.Header().Get("Content-Type"), "text/html")
-	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+	requirePageOrNotBuilt(t, serve(t, Handler(), http.MethodGet, "/playground"), playgroundFile)
 }
 
 // The remaining tests use a synthetic build so they exercise a full asset

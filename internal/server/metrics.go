@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -30,14 +29,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 // route labels requests with a fixed route name, keeping label cardinality bounded.
 func (m *metrics) route(name string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		code := sw.status
-		if code == 0 {
-			code = http.StatusSwitchingProtocols
-		}
-		m.requests.WithLabelValues(name, strconv.Itoa(code)).Inc()
-		m.duration.WithLabelValues(name).Observe(time.Since(start).Seconds())
+		sw, took := serveRecorded(next, w, r)
+		m.requests.WithLabelValues(name, strconv.Itoa(sw.code())).Inc()
+		m.duration.WithLabelValues(name).Observe(took.Seconds())
 	})
 }

@@ -78,22 +78,32 @@ func (w *statusWriter) Flush() {
 	}
 }
 
+// code is the status sent: a handler that wrote nothing sent 200.
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// serveRecorded runs next and returns what it sent and how long it took.
+func serveRecorded(next http.Handler, w http.ResponseWriter, r *http.Request) (*statusWriter, time.Duration) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	next.ServeHTTP(sw, r)
+	return sw, time.Since(start)
+}
+
 func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		status := sw.status
-		if status == 0 {
-			status = http.StatusSwitchingProtocols // hijacked for a websocket
-		}
+		sw, took := serveRecorded(next, w, r)
 		log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
 			slog.String("request_id", RequestID(r.Context())),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
-			slog.Int("status", status),
+			slog.Int("status", sw.code()),
 			slog.Int64("bytes", sw.bytes),
-			slog.Duration("duration", time.Since(start)),
+			slog.Duration("duration", took),
 		)
 	})
 }
