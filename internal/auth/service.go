@@ -274,13 +274,49 @@ func (s *Service) revoked(ctx context.Context, sessionID int) {
 	}
 }
 
-// Run closes this replica's websockets of sessions revoked on other replicas, until ctx ends.
+// sweepEvery is how often expired sessions are deleted.
+const sweepEvery = time.Hour
+
+// Run closes this replica's websockets of sessions revoked on other replicas, and deletes
+// expired sessions every hour, until ctx ends.
 func (s *Service) Run(ctx context.Context) {
-	for msg := range s.broker.Subscribe(ctx, TopicSessionRevoked) {
-		if id, err := strconv.Atoi(string(msg)); err == nil {
-			s.conns.Revoke(id)
+	revoked := s.broker.Subscribe(ctx, TopicSessionRevoked)
+	tick := time.NewTicker(sweepEvery)
+	defer tick.Stop()
+	sweep := func() {
+		if n, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "sweep sessions", slog.Any("err", err))
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "swept expired sessions", slog.Int("count", n))
 		}
 	}
+	sweep()
+	for {
+		select {
+		case msg, ok := <-revoked:
+			if !ok {
+				return
+			}
+			if id, err := strconv.Atoi(string(msg)); err == nil {
+				s.conns.Revoke(id)
+			}
+		case <-tick.C:
+			sweep()
+		}
+	}
+}
+
+// Sweep deletes sessions past their absolute or idle expiry, which Authenticate would
+// refuse anyway; it keeps the table from growing with sessions never used again.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	now := s.now()
+	n, err := s.client.Session.Delete().
+		Where(session.Or(session.ExpiresAtLTE(now), session.LastSeenAtLTE(now.Add(-s.idle)))).
+		Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return n, nil
 }
 
 // ErrInvalidToken is returned for unknown, expired, revoked or garbled tokens.

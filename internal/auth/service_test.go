@@ -233,3 +233,24 @@ func TestLogoutClosesTrackedConnections(t *testing.T) {
 		require.Zero(t, s.Client.Session.Query().Where(session.ID(res.Session.ID)).CountX(ctx))
 	})
 }
+
+func TestSweepDeletesOnlyExpiredSessions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := start()
+		svc := newService(s, c, auth.Options{IdleTTL: time.Hour, AbsoluteTTL: 24 * time.Hour})
+		old, err := svc.Signup(ctx, ada, auth.Client{})
+		require.NoError(t, err)
+		c.Advance(90 * time.Minute)
+		fresh, err := svc.Login(ctx, "ada@example.com", ada.Password, auth.Client{})
+		require.NoError(t, err)
+
+		n, err := svc.Sweep(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n, "the idle session goes")
+		ids := s.Client.Session.Query().IDsX(ctx)
+		require.Equal(t, []int{fresh.Session.ID}, ids)
+		require.NotEqual(t, old.Session.ID, fresh.Session.ID)
+	})
+}
