@@ -14,7 +14,11 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // PostgreSQL driver
+	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver
 
 	"github.com/marquee-org/marquee/ent"
@@ -122,6 +126,41 @@ func (s *Store) Migrate(ctx context.Context) error {
 	defer migrateMu.Unlock()
 	if err := s.Client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	m, err := rivermigrate.New(s.RiverDriver(), nil)
+	if err != nil {
+		return fmt.Errorf("migrate job queue: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate job queue: %w", err)
+	}
+	return nil
+}
+
+// RiverDriver returns the job queue's driver for this database: riversqlite on SQLite,
+// riverdatabasesql (over lib/pq) on PostgreSQL. Both work on *sql.Tx, so a job can be
+// inserted in the transaction that creates the rows it works on (see InTx).
+func (s *Store) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	if s.Dialect == dialect.SQLite {
+		return riversqlite.New(s.DB)
+	}
+	return riverdatabasesql.New(s.DB)
+}
+
+// InTx runs fn in one database transaction, with an ent client bound to it and the raw
+// transaction for the job queue, and commits when fn returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx, client *ent.Client) error) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	client := ent.NewClient(ent.Driver(entsql.NewDriver(s.Dialect, entsql.Conn{ExecQuerier: tx})))
+	if err := fn(tx, client); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,86 @@
+package pubsub_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq"
+	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/store/storetest"
+)
+
+func receive(t *testing.T, ch <-chan []byte) string {
+	t.Helper()
+	select {
+	case b := <-ch:
+		return string(b)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event arrived")
+		return ""
+	}
+}
+
+func TestLocalDeliversToCurrentSubscribersOnly(t *testing.T) {
+	t.Parallel()
+	b := pubsub.NewLocal()
+	ctx, cancel := context.WithCancel(context.Background())
+	a := b.Subscribe(ctx, "t")
+	other := b.Subscribe(context.Background(), "other")
+	require.NoError(t, b.Publish(ctx, "t", []byte("hello")))
+	require.Equal(t, "hello", receive(t, a))
+	select {
+	case m := <-other:
+		t.Fatalf("wrong topic delivered: %s", m)
+	default:
+	}
+	cancel()
+	_, open := <-a
+	for open {
+		_, open = <-a
+	}
+	require.NoError(t, b.Publish(context.Background(), "t", []byte("late")), "publishing after unsubscribe is fine")
+}
+
+func TestLocalPublishNeverBlocks(t *testing.T) {
+	t.Parallel()
+	b := pubsub.NewLocal()
+	_ = b.Subscribe(context.Background(), "t") // never read
+	for range 1000 {
+		require.NoError(t, b.Publish(context.Background(), "t", []byte("x")))
+	}
+}
+
+func TestPostgresCrossesReplicas(t *testing.T) {
+	t.Parallel()
+	url := os.Getenv(storetest.EnvURL)
+	if url == "" {
+		t.Skip(storetest.EnvURL + " is not set")
+	}
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	open := func() *pubsub.Postgres {
+		db, err := sql.Open("postgres", url)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		p, err := pubsub.NewPostgres(ctx, db, url, log)
+		require.NoError(t, err)
+		t.Cleanup(func() { p.Close() })
+		return p
+	}
+	a, b := open(), open()
+	topic := "test." + t.Name() + time.Now().Format(time.RFC3339Nano)
+	onB := b.Subscribe(ctx, topic)
+	onA := a.Subscribe(ctx, topic)
+	require.NoError(t, a.Publish(ctx, topic, []byte(`{"percent":42}`)))
+	require.Equal(t, `{"percent":42}`, receive(t, onB), "another replica sees it")
+	require.Equal(t, `{"percent":42}`, receive(t, onA), "and so does the publisher's own")
+
+	require.Error(t, a.Publish(ctx, topic, make([]byte, 8000)), "oversize events are refused")
+}
