@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/geo"
 )
 
 //go:embed common-passwords.txt
@@ -90,7 +91,7 @@ func Name(s string) (string, error) {
 
 // Country normalizes an ISO 3166-1 alpha-2 code.
 func Country(s string) (string, error) {
-	c, ok := NormalizeCountry(s)
+	c, ok := geo.NormalizeCountry(s)
 	if !ok {
 		return "", apperr.Input("country", "Country must be a two-letter ISO code such as US or FR.")
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -35,6 +36,15 @@ type Config struct {
 	ComplexityLimit    int
 	ShutdownTimeout    time.Duration
 
+	// Transcoding.
+	FFmpeg, FFprobe  string
+	X264Preset       string
+	SegmentSeconds   int
+	TranscodeTimeout time.Duration
+	// RescueAfter is how long a job whose worker died stays claimed before it is retried;
+	// it must exceed TranscodeTimeout.
+	RescueAfter time.Duration
+
 	// Database pool settings (PostgreSQL).
 	DBMaxOpenConns    int
 	DBMaxIdleConns    int
@@ -53,6 +63,11 @@ func Default() Config {
 		SessionAbsoluteTTL: 180 * 24 * time.Hour,
 		MaxUploadBytes:     8 << 30,
 		ComplexityLimit:    2000,
+		FFmpeg:             "ffmpeg",
+		FFprobe:            "ffprobe",
+		X264Preset:         "veryfast",
+		SegmentSeconds:     4,
+		TranscodeTimeout:   2 * time.Hour,
 		ShutdownTimeout:    15 * time.Second,
 		DBMaxOpenConns:     20,
 		DBMaxIdleConns:     10,
@@ -85,6 +100,13 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.StringVar(&c.PublicURL, "public-url", env("MARQUEE_PUBLIC_URL", ""), "public base URL, e.g. https://tv.example.org (MARQUEE_PUBLIC_URL)")
 	fs.StringVar(&b.origins, "allowed-origins", env("MARQUEE_ALLOWED_ORIGINS", ""), "extra origins allowed for websockets and cross-origin POSTs, comma-separated (MARQUEE_ALLOWED_ORIGINS)")
 	fs.IntVar(&c.Workers, "workers", envInt(getenv, "MARQUEE_WORKERS", c.Workers), "in-process transcoder workers; 0 disables (MARQUEE_WORKERS)")
+	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", envInt64(getenv, "MARQUEE_MAX_UPLOAD_BYTES", c.MaxUploadBytes), "largest accepted source video (MARQUEE_MAX_UPLOAD_BYTES)")
+	fs.StringVar(&c.FFmpeg, "ffmpeg", env("MARQUEE_FFMPEG", c.FFmpeg), "ffmpeg executable (MARQUEE_FFMPEG)")
+	fs.StringVar(&c.FFprobe, "ffprobe", env("MARQUEE_FFPROBE", c.FFprobe), "ffprobe executable (MARQUEE_FFPROBE)")
+	fs.StringVar(&c.X264Preset, "x264-preset", env("MARQUEE_X264_PRESET", c.X264Preset), "libx264 preset: ultrafast … veryslow (MARQUEE_X264_PRESET)")
+	fs.IntVar(&c.SegmentSeconds, "segment-seconds", envInt(getenv, "MARQUEE_SEGMENT_SECONDS", c.SegmentSeconds), "HLS segment length, an even number of seconds (MARQUEE_SEGMENT_SECONDS)")
+	fs.DurationVar(&c.TranscodeTimeout, "transcode-timeout", envDuration(getenv, "MARQUEE_TRANSCODE_TIMEOUT", c.TranscodeTimeout), "longest one transcode may run (MARQUEE_TRANSCODE_TIMEOUT)")
+	fs.DurationVar(&c.RescueAfter, "rescue-after", envDuration(getenv, "MARQUEE_RESCUE_AFTER", 0), "retry a job whose worker died after this long; default transcode timeout + 10m (MARQUEE_RESCUE_AFTER)")
 	fs.StringVar(&b.level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("MARQUEE_LOG_FORMAT", c.LogFormat), "text or json (MARQUEE_LOG_FORMAT)")
 	return b
@@ -109,6 +131,21 @@ func (b *Binder) Config() (Config, error) {
 		c.MediaURL = "file://" + abs
 	}
 	return c, c.Validate()
+}
+
+func envInt64(getenv func(string) string, key string, def int64) int64 {
+	var n int64
+	if _, err := fmt.Sscan(getenv(key), &n); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(key)); err == nil {
+		return d
+	}
+	return def
 }
 
 func envInt(getenv func(string) string, key string, def int) int {
@@ -155,11 +192,40 @@ func (c Config) Validate() error {
 	if c.Workers < 0 {
 		return errors.New("--workers: must be 0 or more")
 	}
+	if c.MaxUploadBytes < 1<<20 {
+		return errors.New("--max-upload-bytes: must be at least 1 MiB")
+	}
+	if c.SegmentSeconds < 2 || c.SegmentSeconds > 12 || c.SegmentSeconds%2 != 0 {
+		return errors.New("--segment-seconds: must be an even number from 2 to 12 (segments hold whole 2 s GOPs)")
+	}
+	if !slices.Contains(x264Presets, c.X264Preset) {
+		return fmt.Errorf("--x264-preset: %q is not one of %s", c.X264Preset, strings.Join(x264Presets, ", "))
+	}
+	if c.TranscodeTimeout < 10*time.Second {
+		return errors.New("--transcode-timeout: must be at least 10s")
+	}
+	if c.RescueAfter != 0 && c.RescueAfter < c.TranscodeTimeout+JobMargin {
+		return fmt.Errorf("--rescue-after: must be at least --transcode-timeout + %s, or a running transcode would be started twice", JobMargin)
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return errors.New("--log-format: must be text or json")
 	}
 	return nil
 }
+
+// JobMargin is how much longer than a transcode its job may run: ffmpeg is stopped by
+// the transcoder's own timeout first, with a clear reason.
+const JobMargin = 5 * time.Second
+
+// Rescue is how long a claimed job waits before it is retried as abandoned.
+func (c Config) Rescue() time.Duration {
+	if c.RescueAfter != 0 {
+		return c.RescueAfter
+	}
+	return c.TranscodeTimeout + 10*time.Minute
+}
+
+var x264Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
 
 // SecureCookies reports whether cookies must carry the Secure attribute.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }

@@ -147,6 +147,13 @@ func (s *Store) RiverDriver() riverdriver.Driver[*sql.Tx] {
 	return riverdatabasesql.New(s.DB)
 }
 
+// inTx is an ent driver over an open *sql.Tx. ent opens a transaction of its own for
+// writes that span several statements; inside ours, that is a no-op.
+type inTx struct{ *entsql.Driver }
+
+func (d inTx) Tx(context.Context) (dialect.Tx, error) { return dialect.NopTx(d), nil }
+func (d inTx) Close() error                           { return nil }
+
 // InTx runs fn in one database transaction, with an ent client bound to it and the raw
 // transaction for the job queue, and commits when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx, client *ent.Client) error) error {
@@ -154,7 +161,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx, client *ent.Client
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	client := ent.NewClient(ent.Driver(entsql.NewDriver(s.Dialect, entsql.Conn{ExecQuerier: tx})))
+	client := ent.NewClient(ent.Driver(inTx{entsql.NewDriver(s.Dialect, entsql.Conn{ExecQuerier: tx})}))
 	if err := fn(tx, client); err != nil {
 		_ = tx.Rollback()
 		return err

@@ -1,4 +1,6 @@
-package auth
+// Package geo knows countries: ISO 3166-1 codes that decide where a viewer is and where a
+// title may be watched.
+package geo
 
 import "strings"
 

@@ -1,0 +1,139 @@
+// Package catalog owns titles: creating them, their genres and availability, the feed
+// rows and the demo catalog.
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/geo"
+	"github.com/marquee-org/marquee/internal/store"
+)
+
+// NewTitle is what an administrator submits to create a title.
+type NewTitle struct {
+	Kind           title.Kind
+	Name           string
+	Synopsis       string
+	Year           *int
+	Genres         []string
+	MaturityRating string
+	MinPlan        *plancode.Code
+	// Regions are ISO country codes where the title may be watched; empty means everywhere.
+	Regions        []string
+	RuntimeMinutes *int
+}
+
+var maturityRating = regexp.MustCompile(`^[A-Za-z0-9+-]{1,10}$`)
+
+// validate normalizes in and reports the first invalid field.
+func (in *NewTitle) validate(now time.Time) error {
+	if title.KindValidator(in.Kind) != nil {
+		return apperr.Input("kind", "Kind must be MOVIE or SERIES.")
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
+		return apperr.Input("name", "Name must be 1 to 200 characters.")
+	}
+	in.Synopsis = strings.TrimSpace(in.Synopsis)
+	if utf8.RuneCountInString(in.Synopsis) > 5000 {
+		return apperr.Input("synopsis", "Synopsis must be at most 5000 characters.")
+	}
+	if in.Year != nil && (*in.Year < 1870 || *in.Year > now.Year()+5) {
+		return apperr.Input("year", "Year must be between 1870 and %d.", now.Year()+5)
+	}
+	if in.RuntimeMinutes != nil && (*in.RuntimeMinutes < 1 || *in.RuntimeMinutes > 1440) {
+		return apperr.Input("runtimeMinutes", "Runtime must be between 1 and 1440 minutes.")
+	}
+	in.MaturityRating = strings.TrimSpace(in.MaturityRating)
+	if in.MaturityRating != "" && !maturityRating.MatchString(in.MaturityRating) {
+		return apperr.Input("maturityRating", "Maturity rating must be a short code such as PG-13 or TV-MA.")
+	}
+	if in.MinPlan != nil && !in.MinPlan.Valid() {
+		return apperr.Input("minPlan", "Unknown plan.")
+	}
+	seen := map[string]bool{}
+	regions := make([]string, 0, len(in.Regions))
+	for _, r := range in.Regions {
+		c, ok := geo.NormalizeCountry(r)
+		if !ok {
+			return apperr.Input("regions", "%q is not a two-letter ISO country code.", r)
+		}
+		if !seen[c] {
+			seen[c] = true
+			regions = append(regions, c)
+		}
+	}
+	in.Regions = regions
+	if len(in.Genres) > 10 {
+		return apperr.Input("genres", "At most 10 genres.")
+	}
+	for _, g := range in.Genres {
+		if slug := Slug(g); slug == "" || utf8.RuneCountInString(g) > 40 {
+			return apperr.Input("genres", "Genre %q must be 1 to 40 characters with letters or digits.", g)
+		}
+	}
+	return nil
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Slug makes a URL-safe identifier from a name: "Sci-Fi & Fantasy" → "sci-fi-fantasy".
+func Slug(name string) string {
+	return strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(strings.TrimSpace(name)), "-"), "-")
+}
+
+// CreateTitle validates and stores a title with its genres in one transaction.
+func CreateTitle(ctx context.Context, st *store.Store, in NewTitle) (*ent.Title, error) {
+	if err := in.validate(time.Now()); err != nil {
+		return nil, err
+	}
+	var id int
+	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		ids, err := EnsureGenres(ctx, client, in.Genres)
+		if err != nil {
+			return err
+		}
+		t, err := client.Title.Create().
+			SetKind(in.Kind).SetName(in.Name).SetSynopsis(in.Synopsis).
+			SetNillableYear(in.Year).SetMaturityRating(in.MaturityRating).
+			SetNillableMinPlan(in.MinPlan).SetRegions(in.Regions).
+			SetNillableRuntimeMinutes(in.RuntimeMinutes).
+			AddGenreIDs(ids...).
+			Save(ctx)
+		if err != nil {
+			return fmt.Errorf("create title: %w", err)
+		}
+		id = t.ID
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Entities read inside the transaction are bound to it; hand out one bound to the store.
+	return st.Client.Title.Get(ctx, id)
+}
+
+// EnsureGenres returns the ids of the named genres, creating the missing ones.
+func EnsureGenres(ctx context.Context, client *ent.Client, names []string) ([]int, error) {
+	ids := make([]int, 0, len(names))
+	for _, n := range names {
+		id, err := client.Genre.Create().SetSlug(Slug(n)).SetName(strings.TrimSpace(n)).
+			OnConflictColumns(genre.FieldSlug).Ignore().ID(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("genre %q: %w", n, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}

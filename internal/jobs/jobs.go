@@ -1,0 +1,115 @@
+// Package jobs runs background work on River, over the same database as everything else:
+// riversqlite on SQLite, riverdatabasesql on PostgreSQL. Jobs are inserted in the
+// transaction that creates the rows they work on, so a job never runs for a row that
+// was rolled back, and no row is left without its job.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/marquee-org/marquee/internal/store"
+)
+
+// Options configure the queue.
+type Options struct {
+	// Workers is how many jobs this process runs at once; 0 makes an insert-only queue.
+	Workers int
+	// JobTimeout bounds one attempt of jobs that set no timeout of their own.
+	JobTimeout time.Duration
+	// RescueAfter is when a job whose worker died is retried; it must exceed every
+	// job's timeout, or a job still running would be started again.
+	RescueAfter time.Duration
+	// PollInterval is how often idle workers look for new jobs.
+	PollInterval time.Duration
+}
+
+// Queue is the process's River client and the workers registered on it.
+type Queue struct {
+	st      *store.Store
+	opts    Options
+	log     *slog.Logger
+	workers *river.Workers
+	client  *river.Client[*sql.Tx]
+}
+
+// New prepares a queue; register workers on Workers(), then call Open.
+func New(st *store.Store, o Options, log *slog.Logger) *Queue {
+	if o.JobTimeout <= 0 {
+		o.JobTimeout = time.Minute
+	}
+	if o.RescueAfter <= o.JobTimeout {
+		o.RescueAfter = time.Hour
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = time.Second
+	}
+	return &Queue{st: st, opts: o, log: log, workers: river.NewWorkers()}
+}
+
+// Workers is where domain packages register their job workers.
+func (q *Queue) Workers() *river.Workers { return q.workers }
+
+// Open builds the River client once all workers are registered.
+func (q *Queue) Open() error {
+	cfg := &river.Config{
+		Workers:              q.workers,
+		JobTimeout:           q.opts.JobTimeout,
+		RescueStuckJobsAfter: q.opts.RescueAfter,
+		FetchPollInterval:    q.opts.PollInterval,
+		FetchCooldown:        min(q.opts.PollInterval, 100*time.Millisecond),
+		Logger:               q.log.With(slog.String("component", "jobs")),
+		// Polling is all the database/sql drivers offer; it is what keeps SQLite and
+		// PostgreSQL on one code path.
+		PollOnly: true,
+	}
+	if q.opts.Workers > 0 {
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: q.opts.Workers}}
+	}
+	c, err := river.NewClient(q.st.RiverDriver(), cfg)
+	if err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	q.client = c
+	return nil
+}
+
+// InsertTx enqueues a job in tx.
+func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+	if q.client == nil {
+		return errors.New("job queue: not open")
+	}
+	if _, err := q.client.InsertTx(ctx, tx, args, opts); err != nil {
+		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// Start runs the workers (if any) until Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	if q.opts.Workers == 0 {
+		return nil
+	}
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	return nil
+}
+
+// Stop cancels running jobs (their contexts end, which kills their subprocesses) and
+// waits for them to return, at most until ctx ends. Cancelled jobs are retried later.
+func (q *Queue) Stop(ctx context.Context) error {
+	if q.opts.Workers == 0 || q.client == nil {
+		return nil
+	}
+	return q.client.StopAndCancel(ctx)
+}
+
+// Client exposes River for tests and operators' tools.
+func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
