@@ -41,4 +41,10 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// Title returns TitleResolver implementation.
+func (r *Resolver) Title() TitleResolver { return &titleResolver{r} }
+
+type (
+	queryResolver struct{ *Resolver }
+	titleResolver struct{ *Resolver }
+)

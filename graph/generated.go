@@ -19,11 +19,13 @@ import (
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/payment"
+	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/graph/model"
+	"github.com/marquee-org/marquee/internal/playback"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -39,7 +41,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Mutation() MutationResolver
+	PlaybackSession() PlaybackSessionResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
+	Title() TitleResolver
 }
 
 type DirectiveRoot struct {
@@ -94,9 +99,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		Login  func(childComplexity int, input model.LoginInput) int
-		Logout func(childComplexity int) int
-		Signup func(childComplexity int, input model.SignupInput) int
+		CreateTitle    func(childComplexity int, input model.CreateTitleInput) int
+		EndPlayback    func(childComplexity int, sessionID int) int
+		Login          func(childComplexity int, input model.LoginInput) int
+		Logout         func(childComplexity int) int
+		ReportProgress func(childComplexity int, input model.ReportProgressInput) int
+		Signup         func(childComplexity int, input model.SignupInput) int
+		StartPlayback  func(childComplexity int, input model.StartPlaybackInput) int
+		UploadVideo    func(childComplexity int, titleID int, episodeID *int, file graphql.Upload) int
 	}
 
 	PageInfo struct {
@@ -154,6 +164,25 @@ type ComplexityRoot struct {
 		PriceCents func(childComplexity int) int
 	}
 
+	PlaybackHeartbeat struct {
+		ActiveStreams func(childComplexity int) int
+		At            func(childComplexity int) int
+		MaxStreams    func(childComplexity int) int
+		SessionID     func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
+	PlaybackSession struct {
+		Episode                  func(childComplexity int) int
+		ExpiresAt                func(childComplexity int) int
+		HeartbeatIntervalSeconds func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		ManifestURL              func(childComplexity int) int
+		MaxHeight                func(childComplexity int) int
+		ResumePositionSeconds    func(childComplexity int) int
+		Title                    func(childComplexity int) int
+	}
+
 	Query struct {
 		Me    func(childComplexity int) int
 		Node  func(childComplexity int, id int) int
@@ -181,8 +210,14 @@ type ComplexityRoot struct {
 		TitleID  func(childComplexity int) int
 	}
 
+	Subscription struct {
+		PlaybackHeartbeat func(childComplexity int, sessionID int) int
+		TranscodeProgress func(childComplexity int, videoID int) int
+	}
+
 	Title struct {
 		CreatedAt      func(childComplexity int) int
+		Genres         func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
 		MaturityRating func(childComplexity int) int
@@ -206,6 +241,19 @@ type ComplexityRoot struct {
 	TitleEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	TranscodeProgress struct {
+		FailureReason func(childComplexity int) int
+		Percent       func(childComplexity int) int
+		Status        func(childComplexity int) int
+		VideoID       func(childComplexity int) int
+	}
+
+	UpNext struct {
+		Episode func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Title   func(childComplexity int) int
 	}
 
 	User struct {
@@ -244,12 +292,28 @@ type MutationResolver interface {
 	Signup(ctx context.Context, input model.SignupInput) (*model.AuthPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
 	Logout(ctx context.Context) (bool, error)
+	CreateTitle(ctx context.Context, input model.CreateTitleInput) (*ent.Title, error)
+	UploadVideo(ctx context.Context, titleID int, episodeID *int, file graphql.Upload) (*ent.Video, error)
+	StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error)
+	ReportProgress(ctx context.Context, input model.ReportProgressInput) (bool, error)
+	EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error)
+}
+type PlaybackSessionResolver interface {
+	Title(ctx context.Context, obj *playback.Started) (*ent.Title, error)
+	Episode(ctx context.Context, obj *playback.Started) (*ent.Episode, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Plans(ctx context.Context) ([]*ent.Plan, error)
+}
+type SubscriptionResolver interface {
+	TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error)
+	PlaybackHeartbeat(ctx context.Context, sessionID int) (<-chan *playback.Beat, error)
+}
+type TitleResolver interface {
+	Genres(ctx context.Context, obj *ent.Title) ([]string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -467,6 +531,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.UserID(childComplexity), true
 
+	case "Mutation.createTitle":
+		if e.ComplexityRoot.Mutation.CreateTitle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTitle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTitle(childComplexity, args["input"].(model.CreateTitleInput)), true
+	case "Mutation.endPlayback":
+		if e.ComplexityRoot.Mutation.EndPlayback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endPlayback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndPlayback(childComplexity, args["sessionId"].(int)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -484,6 +570,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.reportProgress":
+		if e.ComplexityRoot.Mutation.ReportProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportProgress(childComplexity, args["input"].(model.ReportProgressInput)), true
 	case "Mutation.signup":
 		if e.ComplexityRoot.Mutation.Signup == nil {
 			break
@@ -495,6 +592,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Signup(childComplexity, args["input"].(model.SignupInput)), true
+	case "Mutation.startPlayback":
+		if e.ComplexityRoot.Mutation.StartPlayback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startPlayback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartPlayback(childComplexity, args["input"].(model.StartPlaybackInput)), true
+	case "Mutation.uploadVideo":
+		if e.ComplexityRoot.Mutation.UploadVideo == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadVideo_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadVideo(childComplexity, args["titleId"].(int), args["episodeId"].(*int), args["file"].(graphql.Upload)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -724,6 +843,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Plan.PriceCents(childComplexity), true
 
+	case "PlaybackHeartbeat.activeStreams":
+		if e.ComplexityRoot.PlaybackHeartbeat.ActiveStreams == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackHeartbeat.ActiveStreams(childComplexity), true
+	case "PlaybackHeartbeat.at":
+		if e.ComplexityRoot.PlaybackHeartbeat.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackHeartbeat.At(childComplexity), true
+	case "PlaybackHeartbeat.maxStreams":
+		if e.ComplexityRoot.PlaybackHeartbeat.MaxStreams == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackHeartbeat.MaxStreams(childComplexity), true
+	case "PlaybackHeartbeat.sessionId":
+		if e.ComplexityRoot.PlaybackHeartbeat.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackHeartbeat.SessionID(childComplexity), true
+	case "PlaybackHeartbeat.status":
+		if e.ComplexityRoot.PlaybackHeartbeat.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackHeartbeat.Status(childComplexity), true
+
+	case "PlaybackSession.episode":
+		if e.ComplexityRoot.PlaybackSession.Episode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.Episode(childComplexity), true
+	case "PlaybackSession.expiresAt":
+		if e.ComplexityRoot.PlaybackSession.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.ExpiresAt(childComplexity), true
+	case "PlaybackSession.heartbeatIntervalSeconds":
+		if e.ComplexityRoot.PlaybackSession.HeartbeatIntervalSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.HeartbeatIntervalSeconds(childComplexity), true
+	case "PlaybackSession.id":
+		if e.ComplexityRoot.PlaybackSession.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.ID(childComplexity), true
+	case "PlaybackSession.manifestUrl":
+		if e.ComplexityRoot.PlaybackSession.ManifestURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.ManifestURL(childComplexity), true
+	case "PlaybackSession.maxHeight":
+		if e.ComplexityRoot.PlaybackSession.MaxHeight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.MaxHeight(childComplexity), true
+	case "PlaybackSession.resumePositionSeconds":
+		if e.ComplexityRoot.PlaybackSession.ResumePositionSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.ResumePositionSeconds(childComplexity), true
+	case "PlaybackSession.title":
+		if e.ComplexityRoot.PlaybackSession.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.Title(childComplexity), true
+
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -845,12 +1044,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Season.TitleID(childComplexity), true
 
+	case "Subscription.playbackHeartbeat":
+		if e.ComplexityRoot.Subscription.PlaybackHeartbeat == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_playbackHeartbeat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PlaybackHeartbeat(childComplexity, args["sessionId"].(int)), true
+	case "Subscription.transcodeProgress":
+		if e.ComplexityRoot.Subscription.TranscodeProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_transcodeProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TranscodeProgress(childComplexity, args["videoId"].(int)), true
+
 	case "Title.createdAt":
 		if e.ComplexityRoot.Title.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Title.CreatedAt(childComplexity), true
+	case "Title.genres":
+		if e.ComplexityRoot.Title.Genres == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.Genres(childComplexity), true
 	case "Title.id":
 		if e.ComplexityRoot.Title.ID == nil {
 			break
@@ -955,6 +1183,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TitleEdge.Node(childComplexity), true
+
+	case "TranscodeProgress.failureReason":
+		if e.ComplexityRoot.TranscodeProgress.FailureReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscodeProgress.FailureReason(childComplexity), true
+	case "TranscodeProgress.percent":
+		if e.ComplexityRoot.TranscodeProgress.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscodeProgress.Percent(childComplexity), true
+	case "TranscodeProgress.status":
+		if e.ComplexityRoot.TranscodeProgress.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscodeProgress.Status(childComplexity), true
+	case "TranscodeProgress.videoId":
+		if e.ComplexityRoot.TranscodeProgress.VideoID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscodeProgress.VideoID(childComplexity), true
+
+	case "UpNext.episode":
+		if e.ComplexityRoot.UpNext.Episode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpNext.Episode(childComplexity), true
+	case "UpNext.reason":
+		if e.ComplexityRoot.UpNext.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpNext.Reason(childComplexity), true
+	case "UpNext.title":
+		if e.ComplexityRoot.UpNext.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpNext.Title(childComplexity), true
 
 	case "User.country":
 		if e.ComplexityRoot.User.Country == nil {
@@ -1098,10 +1370,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CreateTitleInput", ec.unmarshalInputCreateTitleInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("PaymentOrder", ec.unmarshalInputPaymentOrder),
+			graphql.NewInputUnmarshaler("ReportProgressInput", ec.unmarshalInputReportProgressInput),
 			graphql.NewInputUnmarshaler("SignupInput", ec.unmarshalInputSignupInput),
+			graphql.NewInputUnmarshaler("StartPlaybackInput", ec.unmarshalInputStartPlaybackInput),
 			graphql.NewInputUnmarshaler("TitleOrder", ec.unmarshalInputTitleOrder),
 			graphql.NewInputUnmarshaler("TitleWhereInput", ec.unmarshalInputTitleWhereInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
@@ -1150,6 +1425,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1221,6 +1513,125 @@ type AuthPayload {
   "Opaque bearer token; send it as ` + "`" + `Authorization: Bearer <token>` + "`" + `. The same token is also set as an HttpOnly cookie."
   token: String!
   user: User!
+}
+
+extend type Mutation {
+  "Creates a title in the catalog. Administrators only."
+  createTitle(input: CreateTitleInput!): Title!
+  """
+  Uploads a source video for a title (a movie) or one of its episodes (a series) and
+  queues its transcode; follow it with the transcodeProgress subscription. Administrators
+  only; sent as a GraphQL multipart request.
+  """
+  uploadVideo(titleId: ID!, episodeId: ID, file: Upload!): Video!
+}
+
+type Subscription {
+  "A video's transcode progress: the current state at once, then every change until READY or FAILED. Administrators only."
+  transcodeProgress(videoId: ID!): TranscodeProgress!
+}
+
+input CreateTitleInput {
+  kind: TitleKind!
+  name: String!
+  synopsis: String
+  year: Int
+  "Genre names; unknown genres are created."
+  genres: [String!]
+  "A short code such as PG-13 or TV-MA."
+  maturityRating: String
+  "The lowest plan that may watch it; null means any plan."
+  minPlan: PlanCode
+  "ISO country codes where it may be watched; empty means everywhere."
+  regions: [String!]
+  runtimeMinutes: Int
+}
+
+type TranscodeProgress {
+  videoId: ID!
+  status: VideoStatus!
+  "0 to 100."
+  percent: Int!
+  "Why the video failed, when status is FAILED."
+  failureReason: String
+}
+
+extend type Title {
+  "Genre names, alphabetical."
+  genres: [String!]!
+}
+
+extend type Mutation {
+  """
+  Opens a playback session for a movie, or an episode of a series. Checks, in order: logged
+  in (UNAUTHENTICATED), a membership (SUBSCRIPTION_REQUIRED), the title's minimum plan
+  (PLAN_TOO_LOW), the viewer's country (REGION_UNAVAILABLE), a ready video (NOT_READY) and
+  the plan's concurrent streams (STREAM_LIMIT_REACHED).
+  """
+  startPlayback(input: StartPlaybackInput!): PlaybackSession!
+  "Records the position in an active session (for resume and Continue Watching)."
+  reportProgress(input: ReportProgressInput!): Boolean!
+  "Ends a session (its media URL stops working) and suggests what to watch next."
+  endPlayback(sessionId: ID!): [UpNext!]!
+}
+
+extend type Subscription {
+  """
+  Heartbeats of the viewer's own playback session, every heartbeatIntervalSeconds while it
+  is ACTIVE. Keep it open while playing: a session without heartbeats for three intervals
+  stops counting and is EXPIRED. The last event carries ENDED, REVOKED (logout, membership
+  ended) or EXPIRED, then the stream completes.
+  """
+  playbackHeartbeat(sessionId: ID!): PlaybackHeartbeat!
+}
+
+input StartPlaybackInput {
+  titleId: ID!
+  "Required for a series."
+  episodeId: ID
+}
+
+input ReportProgressInput {
+  sessionId: ID!
+  positionSeconds: Float!
+}
+
+type PlaybackSession {
+  id: ID!
+  "Signed HLS master playlist; every playlist, segment and thumbnail under it is covered by the same token."
+  manifestUrl: String!
+  expiresAt: Time!
+  "The tallest rendition the plan allows; 0 means no limit."
+  maxHeight: Int!
+  "Where the viewer stopped last time; 0 to start from the beginning."
+  resumePositionSeconds: Float!
+  heartbeatIntervalSeconds: Int!
+  title: Title!
+  episode: Episode
+}
+
+enum PlaybackStatus {
+  ACTIVE
+  ENDED
+  REVOKED
+  EXPIRED
+}
+
+type PlaybackHeartbeat {
+  sessionId: ID!
+  status: PlaybackStatus!
+  "Streams of this account counting against the plan now."
+  activeStreams: Int!
+  maxStreams: Int!
+  at: Time!
+}
+
+type UpNext {
+  title: Title!
+  "The next episode, when the suggestion is one."
+  episode: Episode
+  "Why it is suggested, e.g. \"Next episode\"."
+  reason: String!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -2013,6 +2424,44 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
 }
 
+func (ec *executionContext) childFields_PlaybackHeartbeat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sessionId":
+		return ec.fieldContext_PlaybackHeartbeat_sessionId(ctx, field)
+	case "status":
+		return ec.fieldContext_PlaybackHeartbeat_status(ctx, field)
+	case "activeStreams":
+		return ec.fieldContext_PlaybackHeartbeat_activeStreams(ctx, field)
+	case "maxStreams":
+		return ec.fieldContext_PlaybackHeartbeat_maxStreams(ctx, field)
+	case "at":
+		return ec.fieldContext_PlaybackHeartbeat_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaybackHeartbeat", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaybackSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PlaybackSession_id(ctx, field)
+	case "manifestUrl":
+		return ec.fieldContext_PlaybackSession_manifestUrl(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_PlaybackSession_expiresAt(ctx, field)
+	case "maxHeight":
+		return ec.fieldContext_PlaybackSession_maxHeight(ctx, field)
+	case "resumePositionSeconds":
+		return ec.fieldContext_PlaybackSession_resumePositionSeconds(ctx, field)
+	case "heartbeatIntervalSeconds":
+		return ec.fieldContext_PlaybackSession_heartbeatIntervalSeconds(ctx, field)
+	case "title":
+		return ec.fieldContext_PlaybackSession_title(ctx, field)
+	case "episode":
+		return ec.fieldContext_PlaybackSession_episode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaybackSession", field.Name)
+}
+
 func (ec *executionContext) childFields_Rendition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2081,6 +2530,8 @@ func (ec *executionContext) childFields_Title(ctx context.Context, field graphql
 		return ec.fieldContext_Title_regions(ctx, field)
 	case "minPlan":
 		return ec.fieldContext_Title_minPlan(ctx, field)
+	case "genres":
+		return ec.fieldContext_Title_genres(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Title", field.Name)
 }
@@ -2093,6 +2544,32 @@ func (ec *executionContext) childFields_TitleEdge(ctx context.Context, field gra
 		return ec.fieldContext_TitleEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TitleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TranscodeProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "videoId":
+		return ec.fieldContext_TranscodeProgress_videoId(ctx, field)
+	case "status":
+		return ec.fieldContext_TranscodeProgress_status(ctx, field)
+	case "percent":
+		return ec.fieldContext_TranscodeProgress_percent(ctx, field)
+	case "failureReason":
+		return ec.fieldContext_TranscodeProgress_failureReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranscodeProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_UpNext(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_UpNext_title(ctx, field)
+	case "episode":
+		return ec.fieldContext_UpNext_episode(ctx, field)
+	case "reason":
+		return ec.fieldContext_UpNext_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpNext", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2117,6 +2594,36 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_payments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_Video(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Video_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Video_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Video_updatedAt(ctx, field)
+	case "titleID":
+		return ec.fieldContext_Video_titleID(ctx, field)
+	case "episodeID":
+		return ec.fieldContext_Video_episodeID(ctx, field)
+	case "status":
+		return ec.fieldContext_Video_status(ctx, field)
+	case "failureReason":
+		return ec.fieldContext_Video_failureReason(ctx, field)
+	case "progressPercent":
+		return ec.fieldContext_Video_progressPercent(ctx, field)
+	case "durationSeconds":
+		return ec.fieldContext_Video_durationSeconds(ctx, field)
+	case "readyAt":
+		return ec.fieldContext_Video_readyAt(ctx, field)
+	case "title":
+		return ec.fieldContext_Video_title(ctx, field)
+	case "renditions":
+		return ec.fieldContext_Video_renditions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Video", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2235,12 +2742,54 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_createTitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateTitleInput, error) {
+			return ec.unmarshalNCreateTitleInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateTitleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endPlayback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sessionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sessionId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LoginInput, error) {
 			return ec.unmarshalNLoginInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportProgressInput, error) {
+			return ec.unmarshalNReportProgressInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐReportProgressInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2260,6 +2809,50 @@ func (ec *executionContext) field_Mutation_signup_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startPlayback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartPlaybackInput, error) {
+			return ec.unmarshalNStartPlaybackInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐStartPlaybackInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadVideo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "titleId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["titleId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "episodeId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["episodeId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg2
 	return args, nil
 }
 
@@ -2302,6 +2895,34 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_playbackHeartbeat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sessionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sessionId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_transcodeProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "videoId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["videoId"] = arg0
 	return args, nil
 }
 
@@ -3317,6 +3938,226 @@ func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _Mutation_createTitle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTitle(ctx, fc.Args["input"].(model.CreateTitleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTitle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_uploadVideo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadVideo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadVideo(ctx, fc.Args["titleId"].(int), fc.Args["episodeId"].(*int), fc.Args["file"].(graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Video) graphql.Marshaler {
+			return ec.marshalNVideo2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐVideo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadVideo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Video(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadVideo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startPlayback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startPlayback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartPlayback(ctx, fc.Args["input"].(model.StartPlaybackInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *playback.Started) graphql.Marshaler {
+			return ec.marshalNPlaybackSession2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐStarted(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startPlayback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaybackSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startPlayback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reportProgress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportProgress(ctx, fc.Args["input"].(model.ReportProgressInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endPlayback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endPlayback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndPlayback(ctx, fc.Args["sessionId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*playback.UpNextItem) graphql.Marshaler {
+			return ec.marshalNUpNext2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐUpNextItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endPlayback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpNext(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endPlayback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4195,6 +5036,323 @@ func (ec *executionContext) fieldContext_Plan_maxHeight(_ context.Context, field
 	return graphql.NewScalarFieldContext("Plan", field, false, false, "Int")
 }
 
+func (ec *executionContext) _PlaybackHeartbeat_sessionId(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackHeartbeat_sessionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackHeartbeat_sessionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackHeartbeat", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlaybackHeartbeat_status(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackHeartbeat_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v playbacksession.Status) graphql.Marshaler {
+			return ec.marshalNPlaybackStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋplaybacksessionᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackHeartbeat_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackHeartbeat", field, false, false, "PlaybackStatus")
+}
+
+func (ec *executionContext) _PlaybackHeartbeat_activeStreams(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackHeartbeat_activeStreams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveStreams, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackHeartbeat_activeStreams(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackHeartbeat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlaybackHeartbeat_maxStreams(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackHeartbeat_maxStreams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxStreams, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackHeartbeat_maxStreams(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackHeartbeat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlaybackHeartbeat_at(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackHeartbeat_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackHeartbeat_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackHeartbeat", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlaybackSession_id(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlaybackSession_manifestUrl(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_manifestUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManifestURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_manifestUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlaybackSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlaybackSession_maxHeight(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_maxHeight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxHeight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_maxHeight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlaybackSession_resumePositionSeconds(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_resumePositionSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResumePositionSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_resumePositionSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlaybackSession_heartbeatIntervalSeconds(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_heartbeatIntervalSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeartbeatIntervalSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_heartbeatIntervalSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlaybackSession_title(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlaybackSession().Title(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaybackSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaybackSession_episode(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_episode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlaybackSession().Episode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Episode) graphql.Marshaler {
+			return ec.marshalOEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐEpisode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_episode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaybackSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Episode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4763,6 +5921,94 @@ func (ec *executionContext) fieldContext_Season_episodes(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_transcodeProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_transcodeProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().TranscodeProgress(ctx, fc.Args["videoId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TranscodeProgress) graphql.Marshaler {
+			return ec.marshalNTranscodeProgress2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTranscodeProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_transcodeProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranscodeProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_transcodeProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_playbackHeartbeat(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_playbackHeartbeat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PlaybackHeartbeat(ctx, fc.Args["sessionId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *playback.Beat) graphql.Marshaler {
+			return ec.marshalNPlaybackHeartbeat2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐBeat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_playbackHeartbeat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaybackHeartbeat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_playbackHeartbeat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Title_id(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5062,6 +6308,29 @@ func (ec *executionContext) fieldContext_Title_minPlan(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Title", field, false, false, "PlanCode")
 }
 
+func (ec *executionContext) _Title_genres(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_genres(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().Genres(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Title_genres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, true, "String")
+}
+
 func (ec *executionContext) _TitleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TitleConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5202,6 +6471,185 @@ func (ec *executionContext) _TitleEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_TitleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TitleEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _TranscodeProgress_videoId(ctx context.Context, field graphql.CollectedField, obj *model.TranscodeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscodeProgress_videoId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VideoID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranscodeProgress_videoId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscodeProgress", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TranscodeProgress_status(ctx context.Context, field graphql.CollectedField, obj *model.TranscodeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscodeProgress_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v video.Status) graphql.Marshaler {
+			return ec.marshalNVideoStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋvideoᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranscodeProgress_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscodeProgress", field, false, false, "VideoStatus")
+}
+
+func (ec *executionContext) _TranscodeProgress_percent(ctx context.Context, field graphql.CollectedField, obj *model.TranscodeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscodeProgress_percent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranscodeProgress_percent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscodeProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TranscodeProgress_failureReason(ctx context.Context, field graphql.CollectedField, obj *model.TranscodeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscodeProgress_failureReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailureReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TranscodeProgress_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscodeProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpNext_title(ctx context.Context, field graphql.CollectedField, obj *playback.UpNextItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpNext_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpNext_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpNext",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpNext_episode(ctx context.Context, field graphql.CollectedField, obj *playback.UpNextItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpNext_episode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Episode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Episode) graphql.Marshaler {
+			return ec.marshalOEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐEpisode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpNext_episode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpNext",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Episode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpNext_reason(ctx context.Context, field graphql.CollectedField, obj *playback.UpNextItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpNext_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpNext_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpNext", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -6808,6 +8256,104 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCreateTitleInput(ctx context.Context, obj any) (model.CreateTitleInput, error) {
+	var it model.CreateTitleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "name", "synopsis", "year", "genres", "maturityRating", "minPlan", "regions", "runtimeMinutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNTitleKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋtitleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "synopsis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("synopsis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Synopsis = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "genres":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("genres"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Genres = data
+		case "maturityRating":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maturityRating"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaturityRating = data
+		case "minPlan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minPlan"))
+			data, err := ec.unmarshalOPlanCode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋplancodeᚐCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinPlan = data
+		case "regions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regions = data
+		case "runtimeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runtimeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuntimeMinutes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTitleInput unmarshals raw into the CreateTitleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTitleInput(ctx context.Context, raw any) (model.CreateTitleInput, error) {
+	var out model.CreateTitleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTitleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj any) (model.LoginInput, error) {
 	var it model.LoginInput
 	if obj == nil {
@@ -6963,6 +8509,55 @@ func UnmarshalPaymentOrder(ctx context.Context, raw any) (ent.PaymentOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReportProgressInput(ctx context.Context, obj any) (model.ReportProgressInput, error) {
+	var it model.ReportProgressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId", "positionSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "positionSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionSeconds"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionSeconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportProgressInput unmarshals raw into the ReportProgressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportProgressInput(ctx context.Context, raw any) (model.ReportProgressInput, error) {
+	var out model.ReportProgressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportProgressInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSignupInput(ctx context.Context, obj any) (model.SignupInput, error) {
 	var it model.SignupInput
 	if obj == nil {
@@ -7023,6 +8618,55 @@ func (ec *executionContext) unmarshalInputSignupInput(ctx context.Context, obj a
 func UnmarshalSignupInput(ctx context.Context, raw any) (model.SignupInput, error) {
 	var out model.SignupInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignupInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartPlaybackInput(ctx context.Context, obj any) (model.StartPlaybackInput, error) {
+	var it model.StartPlaybackInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"titleId", "episodeId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "titleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleID = data
+		case "episodeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("episodeId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EpisodeID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartPlaybackInput unmarshals raw into the StartPlaybackInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartPlaybackInput(ctx context.Context, raw any) (model.StartPlaybackInput, error) {
+	var out model.StartPlaybackInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartPlaybackInput", raw, &out)
 	return out, err
 }
 
@@ -8436,6 +10080,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createTitle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTitle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadVideo":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadVideo(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startPlayback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startPlayback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportProgress":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportProgress(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endPlayback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endPlayback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8806,6 +10485,129 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var playbackHeartbeatImplementors = []string{"PlaybackHeartbeat"}
+
+func (ec *executionContext) _PlaybackHeartbeat(ctx context.Context, sel ast.SelectionSet, obj *playback.Beat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, playbackHeartbeatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaybackHeartbeat")
+		case "sessionId":
+			out.Values[i] = ec._PlaybackHeartbeat_sessionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._PlaybackHeartbeat_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeStreams":
+			out.Values[i] = ec._PlaybackHeartbeat_activeStreams(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxStreams":
+			out.Values[i] = ec._PlaybackHeartbeat_maxStreams(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._PlaybackHeartbeat_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var playbackSessionImplementors = []string{"PlaybackSession"}
+
+func (ec *executionContext) _PlaybackSession(ctx context.Context, sel ast.SelectionSet, obj *playback.Started) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, playbackSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaybackSession")
+		case "id":
+			out.Values[i] = ec._PlaybackSession_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "manifestUrl":
+			out.Values[i] = ec._PlaybackSession_manifestUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._PlaybackSession_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxHeight":
+			out.Values[i] = ec._PlaybackSession_maxHeight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resumePositionSeconds":
+			out.Values[i] = ec._PlaybackSession_resumePositionSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "heartbeatIntervalSeconds":
+			out.Values[i] = ec._PlaybackSession_heartbeatIntervalSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlaybackSession_title(ctx, field, obj)
+				})
+		case "episode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlaybackSession_episode(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -9008,6 +10810,28 @@ func (ec *executionContext) _Season(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "transcodeProgress":
+		return ec._Subscription_transcodeProgress(ctx, fields[0])
+	case "playbackHeartbeat":
+		return ec._Subscription_playbackHeartbeat(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var titleImplementors = []string{"Title", "Node"}
 
 func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, obj *ent.Title) graphql.Marshaler {
@@ -9022,68 +10846,74 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 		case "id":
 			out.Values[i] = ec._Title_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Title_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Title_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
 			out.Values[i] = ec._Title_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Title_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "slug":
 			out.Values[i] = ec._Title_slug(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "synopsis":
 			out.Values[i] = ec._Title_synopsis(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "year":
 			out.Values[i] = ec._Title_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "releaseDate":
 			out.Values[i] = ec._Title_releaseDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "maturityRating":
 			out.Values[i] = ec._Title_maturityRating(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "runtimeMinutes":
 			out.Values[i] = ec._Title_runtimeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "regions":
 			out.Values[i] = ec._Title_regions(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "minPlan":
 			out.Values[i] = ec._Title_minPlan(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "genres":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_genres(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9162,6 +10992,97 @@ func (ec *executionContext) _TitleEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "cursor":
 			out.Values[i] = ec._TitleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transcodeProgressImplementors = []string{"TranscodeProgress"}
+
+func (ec *executionContext) _TranscodeProgress(ctx context.Context, sel ast.SelectionSet, obj *model.TranscodeProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transcodeProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranscodeProgress")
+		case "videoId":
+			out.Values[i] = ec._TranscodeProgress_videoId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._TranscodeProgress_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percent":
+			out.Values[i] = ec._TranscodeProgress_percent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failureReason":
+			out.Values[i] = ec._TranscodeProgress_failureReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upNextImplementors = []string{"UpNext"}
+
+func (ec *executionContext) _UpNext(ctx context.Context, sel ast.SelectionSet, obj *playback.UpNextItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upNextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpNext")
+		case "title":
+			out.Values[i] = ec._UpNext_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "episode":
+			out.Values[i] = ec._UpNext_episode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._UpNext_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9731,6 +11652,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCreateTitleInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateTitleInput(ctx context.Context, v any) (model.CreateTitleInput, error) {
+	res, err := ec.unmarshalInputCreateTitleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreditRole2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋcreditᚐRole(ctx context.Context, v any) (credit.Role, error) {
 	var res credit.Role
 	err := res.UnmarshalGQL(v)
@@ -9977,12 +11903,43 @@ func (ec *executionContext) marshalNPlanCode2githubᚗcomᚋmarqueeᚑorgᚋmarq
 	return v
 }
 
+func (ec *executionContext) marshalNPlaybackHeartbeat2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐBeat(ctx context.Context, sel ast.SelectionSet, v *playback.Beat) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlaybackHeartbeat!")
+		return graphql.Null
+	}
+	return ec._PlaybackHeartbeat(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlaybackSession2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐStarted(ctx context.Context, sel ast.SelectionSet, v *playback.Started) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlaybackSession!")
+		return graphql.Null
+	}
+	return ec._PlaybackSession(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlaybackStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋplaybacksessionᚐStatus(ctx context.Context, v any) (playbacksession.Status, error) {
+	var res playbacksession.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlaybackStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋplaybacksessionᚐStatus(ctx context.Context, sel ast.SelectionSet, v playbacksession.Status) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNRendition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐRendition(ctx context.Context, sel ast.SelectionSet, v *ent.Rendition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Rendition!")
 		return graphql.Null
 	}
 	return ec._Rendition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportProgressInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐReportProgressInput(ctx context.Context, v any) (model.ReportProgressInput, error) {
+	res, err := ec.unmarshalInputReportProgressInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSeason2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSeason(ctx context.Context, sel ast.SelectionSet, v *ent.Season) graphql.Marshaler {
@@ -9998,6 +11955,11 @@ func (ec *executionContext) unmarshalNSignupInput2githubᚗcomᚋmarqueeᚑorg�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNStartPlaybackInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐStartPlaybackInput(ctx context.Context, v any) (model.StartPlaybackInput, error) {
+	res, err := ec.unmarshalInputStartPlaybackInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10010,6 +11972,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -10063,6 +12054,52 @@ func (ec *executionContext) unmarshalNTitleWhereInput2ᚖgithubᚗcomᚋmarquee�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTranscodeProgress2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTranscodeProgress(ctx context.Context, sel ast.SelectionSet, v *model.TranscodeProgress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranscodeProgress!")
+		return graphql.Null
+	}
+	return ec._TranscodeProgress(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUpNext2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐUpNextItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*playback.UpNextItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUpNext2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐUpNextItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUpNext2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐUpNextItem(ctx context.Context, sel ast.SelectionSet, v *playback.UpNextItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpNext!")
+		return graphql.Null
+	}
+	return ec._UpNext(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "User!")
@@ -10093,6 +12130,14 @@ func (ec *executionContext) unmarshalNUserRole2githubᚗcomᚋmarqueeᚑorgᚋma
 
 func (ec *executionContext) marshalNUserRole2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋuserᚐRole(ctx context.Context, sel ast.SelectionSet, v user.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNVideo2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐVideo(ctx context.Context, sel ast.SelectionSet, v *ent.Video) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Video!")
+		return graphql.Null
+	}
+	return ec._Video(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNVideoOrderField2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐVideoOrderField(ctx context.Context, v any) (*ent.VideoOrderField, error) {
@@ -10324,6 +12369,13 @@ func (ec *executionContext) marshalOEpisode2ᚕᚖgithubᚗcomᚋmarqueeᚑorg�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐEpisode(ctx context.Context, sel ast.SelectionSet, v *ent.Episode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Episode(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {

@@ -7,11 +7,28 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/playback"
+	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/video"
 )
 
 // Resolver holds the dependencies resolvers call into.
 type Resolver struct {
-	Client *ent.Client
-	Auth   *auth.Service
-	Log    *slog.Logger
+	Client   *ent.Client
+	Store    *store.Store
+	Auth     *auth.Service
+	Videos   *video.Service
+	Playback *playback.Service
+	Log      *slog.Logger
+}
+
+// upNextCount is how many suggestions endPlayback returns.
+const upNextCount = 6
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }

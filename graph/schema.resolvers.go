@@ -8,10 +8,14 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/playback"
 )
 
 // Signup is the resolver for the signup field.
@@ -50,6 +54,61 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 	return ended, nil
 }
 
+// CreateTitle is the resolver for the createTitle field.
+func (r *mutationResolver) CreateTitle(ctx context.Context, input model.CreateTitleInput) (*ent.Title, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return catalog.CreateTitle(ctx, r.Store, catalog.NewTitle{
+		Kind: input.Kind, Name: input.Name, Synopsis: deref(input.Synopsis), Year: input.Year,
+		Genres: input.Genres, MaturityRating: deref(input.MaturityRating), MinPlan: input.MinPlan,
+		Regions: input.Regions, RuntimeMinutes: input.RuntimeMinutes,
+	})
+}
+
+// UploadVideo is the resolver for the uploadVideo field.
+func (r *mutationResolver) UploadVideo(ctx context.Context, titleID int, episodeID *int, file graphql.Upload) (*ent.Video, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Videos.Intake(ctx, titleID, episodeID, file.Filename, file.File)
+}
+
+// StartPlayback is the resolver for the startPlayback field.
+func (r *mutationResolver) StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error) {
+	return r.Playback.Start(ctx, input.TitleID, input.EpisodeID)
+}
+
+// ReportProgress is the resolver for the reportProgress field.
+func (r *mutationResolver) ReportProgress(ctx context.Context, input model.ReportProgressInput) (bool, error) {
+	if err := r.Playback.ReportProgress(ctx, input.SessionID, input.PositionSeconds); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// EndPlayback is the resolver for the endPlayback field.
+func (r *mutationResolver) EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error) {
+	sess, err := r.Playback.End(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Playback.UpNext(ctx, sess, upNextCount)
+}
+
+// Title is the resolver for the title field.
+func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*ent.Title, error) {
+	return r.Client.Title.Get(ctx, obj.TitleID)
+}
+
+// Episode is the resolver for the episode field.
+func (r *playbackSessionResolver) Episode(ctx context.Context, obj *playback.Started) (*ent.Episode, error) {
+	if obj.EpisodeID == nil {
+		return nil, nil
+	}
+	return r.Client.Episode.Get(ctx, *obj.EpisodeID)
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 	if v := auth.FromContext(ctx); v != nil {
@@ -63,7 +122,62 @@ func (r *queryResolver) Plans(ctx context.Context) ([]*ent.Plan, error) {
 	return billing.Plans(ctx, r.Client)
 }
 
+// TranscodeProgress is the resolver for the transcodeProgress field.
+func (r *subscriptionResolver) TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	updates, err := r.Videos.Watch(ctx, videoID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *model.TranscodeProgress, 1)
+	go func() {
+		defer close(out)
+		for p := range updates {
+			m := &model.TranscodeProgress{VideoID: p.VideoID, Status: p.Status, Percent: p.Percent}
+			if p.FailureReason != "" {
+				m.FailureReason = &p.FailureReason
+			}
+			select {
+			case out <- m:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// PlaybackHeartbeat is the resolver for the playbackHeartbeat field.
+func (r *subscriptionResolver) PlaybackHeartbeat(ctx context.Context, sessionID int) (<-chan *playback.Beat, error) {
+	return r.Playback.Heartbeats(ctx, sessionID)
+}
+
+// Genres is the resolver for the genres field.
+func (r *titleResolver) Genres(ctx context.Context, obj *ent.Title) ([]string, error) {
+	gs, err := obj.QueryGenres().Order(genre.ByName()).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(gs))
+	for i, g := range gs {
+		names[i] = g.Name
+	}
+	return names, nil
+}
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+// PlaybackSession returns PlaybackSessionResolver implementation.
+func (r *Resolver) PlaybackSession() PlaybackSessionResolver { return &playbackSessionResolver{r} }
+
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	mutationResolver        struct{ *Resolver }
+	playbackSessionResolver struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
+)

@@ -264,7 +264,7 @@ var (
 		{Name: "video_id", Type: field.TypeInt},
 		{Name: "auth_session_id", Type: field.TypeInt, Nullable: true},
 		{Name: "max_height", Type: field.TypeInt},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "ENDED", "REVOKED"}, Default: "ACTIVE"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "ENDED", "REVOKED", "EXPIRED"}, Default: "ACTIVE"},
 		{Name: "position_seconds", Type: field.TypeFloat64, Default: 0},
 		{Name: "started_at", Type: field.TypeTime},
 		{Name: "last_heartbeat_at", Type: field.TypeTime},

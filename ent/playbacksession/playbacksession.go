@@ -103,6 +103,7 @@ const (
 	StatusACTIVE  Status = "ACTIVE"
 	StatusENDED   Status = "ENDED"
 	StatusREVOKED Status = "REVOKED"
+	StatusEXPIRED Status = "EXPIRED"
 )
 
 func (s Status) String() string {
@@ -112,7 +113,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusACTIVE, StatusENDED, StatusREVOKED:
+	case StatusACTIVE, StatusENDED, StatusREVOKED, StatusEXPIRED:
 		return nil
 	default:
 		return fmt.Errorf("playbacksession: invalid enum value for status field: %q", s)

@@ -25,7 +25,7 @@ func (PlaybackSession) Fields() []ent.Field {
 		// The login that started it: logging out revokes its streams.
 		field.Int("auth_session_id").Optional().Nillable(),
 		field.Int("max_height").NonNegative(),
-		field.Enum("status").Values("ACTIVE", "ENDED", "REVOKED").Default("ACTIVE").
+		field.Enum("status").Values("ACTIVE", "ENDED", "REVOKED", "EXPIRED").Default("ACTIVE").
 			Annotations(entgql.Type("PlaybackStatus")),
 		field.Float("position_seconds").Default(0),
 		field.Time("started_at").Immutable().Default(time.Now),

@@ -4,6 +4,9 @@ package model
 
 import (
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/ent/video"
 )
 
 type AuthPayload struct {
@@ -12,9 +15,30 @@ type AuthPayload struct {
 	User  *ent.User `json:"user"`
 }
 
+type CreateTitleInput struct {
+	Kind     title.Kind `json:"kind"`
+	Name     string     `json:"name"`
+	Synopsis *string    `json:"synopsis,omitempty"`
+	Year     *int       `json:"year,omitempty"`
+	// Genre names; unknown genres are created.
+	Genres []string `json:"genres,omitempty"`
+	// A short code such as PG-13 or TV-MA.
+	MaturityRating *string `json:"maturityRating,omitempty"`
+	// The lowest plan that may watch it; null means any plan.
+	MinPlan *plancode.Code `json:"minPlan,omitempty"`
+	// ISO country codes where it may be watched; empty means everywhere.
+	Regions        []string `json:"regions,omitempty"`
+	RuntimeMinutes *int     `json:"runtimeMinutes,omitempty"`
+}
+
 type LoginInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+}
+
+type ReportProgressInput struct {
+	SessionID       int     `json:"sessionId"`
+	PositionSeconds float64 `json:"positionSeconds"`
 }
 
 type SignupInput struct {
@@ -24,4 +48,22 @@ type SignupInput struct {
 	Name     string `json:"name"`
 	// ISO 3166-1 alpha-2 country code, such as US or FR.
 	Country string `json:"country"`
+}
+
+type StartPlaybackInput struct {
+	TitleID int `json:"titleId"`
+	// Required for a series.
+	EpisodeID *int `json:"episodeId,omitempty"`
+}
+
+type Subscription struct {
+}
+
+type TranscodeProgress struct {
+	VideoID int          `json:"videoId"`
+	Status  video.Status `json:"status"`
+	// 0 to 100.
+	Percent int `json:"percent"`
+	// Why the video failed, when status is FAILED.
+	FailureReason *string `json:"failureReason,omitempty"`
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 )
 
 // ErrSessionRevoked is the cause of a connection context cancelled by logout.
@@ -14,10 +15,18 @@ var ErrSessionRevoked = errors.New("session ended")
 type Conns struct {
 	mu sync.Mutex
 	m  map[int]map[*context.CancelCauseFunc]struct{}
+	// grace lets subscriptions deliver their last event (a stream's REVOKED heartbeat)
+	// before the socket closes.
+	grace time.Duration
 }
 
+// RevokeGrace is how long a logged-out session's sockets stay open for final events.
+const RevokeGrace = time.Second
+
 // NewConns returns an empty registry.
-func NewConns() *Conns { return &Conns{m: map[int]map[*context.CancelCauseFunc]struct{}{}} }
+func NewConns() *Conns {
+	return &Conns{m: map[int]map[*context.CancelCauseFunc]struct{}{}, grace: RevokeGrace}
+}
 
 // Track returns a context that is cancelled when sessionID is revoked, and a release
 // function to call when the connection ends.
@@ -41,15 +50,20 @@ func (c *Conns) Track(ctx context.Context, sessionID int) (context.Context, func
 	}
 }
 
-// Revoke cancels every connection of sessionID.
+// Revoke closes every connection of sessionID, after the grace period.
 func (c *Conns) Revoke(sessionID int) {
 	c.mu.Lock()
 	fns := c.m[sessionID]
 	delete(c.m, sessionID)
 	c.mu.Unlock()
-	for fn := range fns {
-		(*fn)(ErrSessionRevoked)
+	if len(fns) == 0 {
+		return
 	}
+	time.AfterFunc(c.grace, func() {
+		for fn := range fns {
+			(*fn)(ErrSessionRevoked)
+		}
+	})
 }
 
 // Count reports how many connections sessionID has open.

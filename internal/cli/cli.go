@@ -33,7 +33,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "serve the API, the web app and media; runs transcoder workers unless --workers 0", serve},
+		{"worker", "run transcoder workers only (scale-out on other machines)", worker},
 		{"migrate", "apply schema migrations and exit", migrateCmd},
+		{"ingest", "queue a transcode of a local file: ingest --file PATH (--title-id ID | --name NAME) [--wait]", ingest},
 		{"user", "manage accounts: user create --email E --password P [--admin] [--plan P] [--country CC]", userCmd},
 	}
 }

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/marquee-org/marquee/internal/auth"
-	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/server"
 )
 
@@ -27,26 +25,32 @@ func serve(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	st, err := openStore(ctx, c, log)
+	a, err := openApp(ctx, c, log, c.Workers)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer a.close()
 
-	broker := pubsub.NewLocal()
-	authSvc := auth.NewService(st.Client, broker, log, auth.Options{
-		IdleTTL: c.SessionIdleTTL, AbsoluteTTL: c.SessionAbsoluteTTL,
-	})
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Go(func() { authSvc.Run(bg) })
+	wg.Go(func() { a.auth.Run(bg) })
+	wg.Go(func() { a.playback.Run(bg) })
+	if err := a.queue.Start(bg); err != nil {
+		stopBG()
+		return err
+	}
 
-	srv := server.New(server.Deps{Config: c, Log: log, Store: st, Auth: authSvc})
-	err = srv.Serve(ctx, func(addr string) {
-		log.Info("marquee is serving", slog.String("url", "http://"+addr), slog.String("dialect", st.Dialect))
+	srv := server.New(server.Deps{
+		Config: c, Log: log, Store: a.store, Auth: a.auth, Videos: a.videos,
+		Playback: a.playback, Media: a.media, Signer: a.signer,
 	})
-	// Ordered shutdown: the HTTP server (websockets first) is down; now background loops,
-	// then the store (deferred).
+	err = srv.Serve(ctx, func(addr string) {
+		log.Info("marquee is serving", slog.String("url", "http://"+addr),
+			slog.String("dialect", a.store.Dialect), slog.Int("workers", c.Workers))
+	})
+	// Ordered shutdown: HTTP is down (websockets first); now workers, whose cancelled
+	// contexts kill ffmpeg; then background loops; the store closes last (deferred).
+	a.stopQueue()
 	stopBG()
 	wg.Wait()
 	return err

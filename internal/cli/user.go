@@ -51,14 +51,11 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		SignupInput: auth.SignupInput{Email: email, Password: password, Name: name, Country: country},
 		Admin:       admin,
 	})
-	if ae, ok := apperr.As(err); ok {
-		if ae.Field != "" {
-			return fmt.Errorf("--%s: %s", ae.Field, ae.Message)
-		}
-		return fmt.Errorf("%s", ae.Message)
+	if ae, ok := apperr.As(err); ok && ae.Field != "" {
+		return fmt.Errorf("--%s: %s", ae.Field, ae.Message)
 	}
 	if err != nil {
-		return err
+		return userError(err)
 	}
 	if planName != "" {
 		if _, err := billing.Grant(ctx, st.Client, u.ID, code, time.Now()); err != nil {

@@ -41,12 +41,14 @@ type Queue struct {
 
 // New prepares a queue; register workers on Workers(), then call Open.
 func New(st *store.Store, o Options, log *slog.Logger) *Queue {
+	if o.RescueAfter <= 0 {
+		o.RescueAfter = time.Hour
+	}
 	if o.JobTimeout <= 0 {
 		o.JobTimeout = time.Minute
 	}
-	if o.RescueAfter <= o.JobTimeout {
-		o.RescueAfter = time.Hour
-	}
+	// River requires the rescue horizon to exceed the default job timeout.
+	o.JobTimeout = min(o.JobTimeout, o.RescueAfter/2)
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
 	}

@@ -163,3 +163,32 @@ func checkGET(r *http.Request) (*apperr.Error, int) {
 	}
 	return nil, 0
 }
+
+// multipartOverhead is room for the operations and map parts around an uploaded file.
+const multipartOverhead = 1 << 20
+
+// uploadsByAdmins refuses multipart requests (uploads) from anyone but administrators,
+// and uploads declared larger than the limit, before the body is read: nobody else may
+// make the server spool gigabytes to disk.
+func uploadsByAdmins(maxUpload int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+				v := auth.FromContext(r.Context())
+				if v == nil {
+					apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.New(apperr.Unauthenticated, "Log in as an administrator to upload."))
+					return
+				}
+				if !v.IsAdmin() {
+					apperr.WriteHTTP(w, http.StatusForbidden, apperr.New(apperr.Forbidden, "Only administrators may upload videos."))
+					return
+				}
+				if r.ContentLength > maxUpload+multipartOverhead {
+					apperr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apperr.Input("file", "The file is larger than the %d MiB limit.", maxUpload>>20))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

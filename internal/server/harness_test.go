@@ -11,16 +11,23 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/internal/jobs"
+	"github.com/marquee-org/marquee/internal/media"
+	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/server"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/video"
+	"github.com/marquee-org/marquee/transcoder"
 )
 
 // env is a running server over a real store, reached through real HTTP.
@@ -29,6 +36,9 @@ type env struct {
 	store *store.Store
 	srv   *server.Server
 	http  *httptest.Server
+	auth  *auth.Service
+	queue *jobs.Queue
+	media *media.Local
 	// logs collects everything the server logged, to check what stays out of responses.
 	logs *bytes.Buffer
 }
@@ -41,16 +51,60 @@ func newEnv(t testing.TB, s *store.Store) *env {
 	c := config.Default()
 	c.MediaURL = "file:///tmp/unused"
 	c.ComplexityLimit = 200
-	svc := auth.NewService(s.Client, pubsub.NewLocal(), log, auth.Options{
+	c.MaxUploadBytes = 4 << 20
+	broker := pubsub.NewLocal()
+	svc := auth.NewService(s.Client, broker, log, auth.Options{
 		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
 	})
-	srv := server.New(server.Deps{Config: c, Log: log, Store: s, Auth: svc})
+	m, err := media.NewLocal(t.TempDir())
+	require.NoError(t, err)
+	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond}, log)
+	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes)
+	river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{
+		Heights: []int{90, 144, 180}, Timeout: 2 * time.Minute, Preset: "ultrafast",
+	}))
+	require.NoError(t, q.Open())
+	signer, err := media.NewSigner([]byte("test-secret-test-secret-test-secret!"))
+	require.NoError(t, err)
+	pb := playback.NewService(s, broker, signer, log, playback.Options{HeartbeatInterval: 300 * time.Millisecond})
+	runCtx, stopRun := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); pb.Run(runCtx) }()
+	t.Cleanup(func() { stopRun(); <-done })
+	srv := server.New(server.Deps{
+		Config: c, Log: log, Store: s, Auth: svc, Videos: videos,
+		Playback: pb, Media: m, Signer: signer,
+	})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		srv.CloseSockets()
 		hs.Close()
 	})
-	return &env{t: t, store: s, srv: srv, http: hs, logs: logs}
+	return &env{t: t, store: s, srv: srv, http: hs, auth: svc, queue: q, media: m, logs: logs}
+}
+
+// startWorkers runs the transcode worker until the test ends.
+func (e *env) startWorkers() {
+	e.t.Helper()
+	require.NoError(e.t, e.queue.Start(context.Background()))
+	e.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = e.queue.Stop(ctx)
+	})
+}
+
+// admin creates an administrator and returns a bearer token for it.
+func (e *env) admin() string {
+	e.t.Helper()
+	ctx := context.Background()
+	_, err := e.auth.CreateUser(ctx, auth.NewUser{Admin: true, SignupInput: auth.SignupInput{
+		Email: "admin@example.com", Password: "correct horse battery", Name: "Admin", Country: "US",
+	}})
+	require.NoError(e.t, err)
+	res, err := e.auth.Login(ctx, "admin@example.com", "correct horse battery", auth.Client{})
+	require.NoError(e.t, err)
+	return res.Token
 }
 
 // each runs fn against a fresh server on every available database.

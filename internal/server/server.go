@@ -19,16 +19,23 @@ import (
 	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/internal/media"
+	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/spa"
 )
 
 // Deps are what the server serves.
 type Deps struct {
-	Config config.Config
-	Log    *slog.Logger
-	Store  *store.Store
-	Auth   *auth.Service
+	Config   config.Config
+	Log      *slog.Logger
+	Store    *store.Store
+	Auth     *auth.Service
+	Videos   *video.Service
+	Playback *playback.Service
+	Media    media.Store
+	Signer   *media.Signer
 }
 
 // Server is the HTTP front of a marquee process.
@@ -50,10 +57,12 @@ func New(d Deps) *Server {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
-	gql := graph.NewHandler(&graph.Resolver{Client: d.Store.Client, Auth: d.Auth, Log: d.Log}, graph.HandlerOptions{
+	gql := graph.NewHandler(&graph.Resolver{
+		Client: d.Store.Client, Store: d.Store, Auth: d.Auth, Videos: d.Videos, Playback: d.Playback, Log: d.Log,
+	}, graph.HandlerOptions{
 		Websocket:       newGorillaWS(d.Config.PublicURL, d.Config.AllowedOrigins),
 		ComplexityLimit: d.Config.ComplexityLimit,
-		MaxUploadBytes:  d.Config.MaxUploadBytes,
+		MaxUploadBytes:  d.Config.MaxUploadBytes + multipartOverhead,
 		Closing:         closing,
 	})
 	cop := http.NewCrossOriginProtection()
@@ -65,12 +74,13 @@ func New(d Deps) *Server {
 	}))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", m.route("graphql", cop.Handler(guardGraphQL(d.Auth.Middleware(d.Config.SecureCookies())(gql)))))
+	mux.Handle("/graphql", m.route("graphql", cop.Handler(guardGraphQL(d.Auth.Middleware(d.Config.SecureCookies())(uploadsByAdmins(d.Config.MaxUploadBytes, gql))))))
 	mux.Handle("GET /healthz", m.route("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})))
 	mux.Handle("GET /readyz", m.route("readyz", http.HandlerFunc(s.readyz)))
+	mux.Handle("/media/", m.route("media", media.NewHandler(d.Media, d.Signer, d.Playback.Sessions(), video.OutputKey, time.Now)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.route("spa", spa.Handler()))
 

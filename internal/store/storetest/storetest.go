@@ -49,6 +49,18 @@ func SQLite(t testing.TB) *store.Store {
 // cleanup. It skips the test when MARQUEE_TEST_DATABASE_URL is unset.
 func Postgres(t testing.TB) *store.Store {
 	t.Helper()
+	s, err := store.OpenPostgres(context.Background(), PostgresURL(t), store.Options{MaxOpenConns: 8})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	require.NoError(t, s.Migrate(context.Background()))
+	return s
+}
+
+// PostgresURL creates an empty schema of the test's own and returns a database URL that
+// selects it, for tests that start marquee processes. It skips the test when
+// MARQUEE_TEST_DATABASE_URL is unset.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(EnvURL)
 	if base == "" {
 		t.Skip(EnvURL + " is not set")
@@ -77,9 +89,5 @@ func Postgres(t testing.TB) *store.Store {
 	// lib/pq passes unknown parameters to the server as run-time settings.
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := store.OpenPostgres(ctx, u.String(), store.Options{MaxOpenConns: 8})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	require.NoError(t, s.Migrate(ctx))
-	return s
+	return u.String()
 }

@@ -1,0 +1,430 @@
+// Command ladder compares the transcoder's one-process HLS ladder with two baselines on the same source:
+//
+//	(a)  ffmpeg with transcoder.Args — the ladder command Transcode runs (plus its thumbnail branch);
+//	(a+) the whole transcoder.Transcode: probe, ladder, init-segment inspection, poster, playlists;
+//	(b)  the plain one-pass command a person would write for the same rungs: split the full-size decode and
+//	     scale every rung from it, default threads, identical encoder settings;
+//	(c)  one ffmpeg per rung, one after another.
+//
+// For each it prints wall and CPU seconds (user+sys of the ffmpeg processes), the ratio to (b), and the SSIM
+// of the 1080p rung against the source (and of the 360p rung against a Lanczos downscale of the source, since
+// cascaded scaling only changes the smaller rungs).
+//
+//	go run ./bench/ladder                 # 30 s 1080p30 source, cached
+//	go run ./bench/ladder -seconds 10     # quicker
+//	go run ./bench/ladder -explore        # also try variants of (b): cascade, scaler flags, threads
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/marquee-org/marquee/transcoder"
+)
+
+func main() {
+	seconds := flag.Int("seconds", 30, "length of the generated 1080p30 source")
+	runs := flag.Int("runs", 1, "how many times to run the whole comparison")
+	cacheDir := flag.String("cache", defaultCache(), "where the generated source is kept between runs")
+	explore := flag.Bool("explore", false, "also run exploratory variants of the plain command")
+	only := flag.String("only", "", "comma-separated variant names to run (default: all)")
+	keep := flag.Bool("keep", false, "keep the encoded outputs and print where")
+	flag.Parse()
+	log.SetFlags(0)
+
+	ctx := context.Background()
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		log.Fatal("ffmpeg not found in PATH")
+	}
+	src, err := source(ctx, ffmpeg, *cacheDir, *seconds)
+	if err != nil {
+		log.Fatal(err)
+	}
+	o := transcoder.Options{Heights: []int{240, 360, 720, 1080}}
+	probed, err := transcoder.Probe(ctx, o, src)
+	if err != nil {
+		log.Fatal(err)
+	}
+	plan := transcoder.PlanLadder(*probed, o)
+
+	variants := []variant{
+		{name: "a", what: "transcoder.Args (ladder + thumbnails, one ffmpeg)", cmds: func(dir string) [][]string {
+			return [][]string{transcoder.Args(plan, src, dir)}
+		}},
+		{name: "a+", what: "transcoder.Transcode (whole job)", full: true},
+		{name: "b", what: "plain one-pass: split, scale each rung from full size", baseline: true, cmds: func(dir string) [][]string {
+			return [][]string{plain(plan, src, dir, plainOpts{})}
+		}},
+		{name: "c", what: "one ffmpeg per rung, sequential", cmds: func(dir string) [][]string {
+			var cmds [][]string
+			for _, r := range plan.Rungs {
+				cmds = append(cmds, single(plan, src, dir, r))
+			}
+			return cmds
+		}},
+	}
+	if *explore {
+		for _, e := range []struct {
+			name, what string
+			po         plainOpts
+		}{
+			{"b-cascade", "(b) with cascaded scaling", plainOpts{cascade: true}},
+			{"b-bilinear", "(b) with flags=bilinear", plainOpts{flags: "bilinear"}},
+			{"b-cascade-bilinear", "(b) cascade + bilinear", plainOpts{cascade: true, flags: "bilinear"}},
+			{"b-cascade-area", "(b) cascade + area", plainOpts{cascade: true, flags: "area"}},
+			{"b-x264t2", "(b) with x264 -threads 2 per rung", plainOpts{threads: 2}},
+			{"b-x264t1", "(b) with x264 -threads 1 per rung", plainOpts{threads: 1}},
+			{"b-cascade-x264t2", "(b) cascade + x264 -threads 2", plainOpts{cascade: true, threads: 2}},
+			{"b-fct1", "(b) with -filter_complex_threads 1", plainOpts{fcThreads: 1}},
+			{"b-cascade-fct1", "(b) cascade + -filter_complex_threads 1", plainOpts{cascade: true, fcThreads: 1}},
+		} {
+			variants = append(variants, variant{name: e.name, what: e.what, cmds: func(dir string) [][]string {
+				return [][]string{plain(plan, src, dir, e.po)}
+			}})
+		}
+	}
+	if *only != "" {
+		want := strings.Split(*only, ",")
+		variants = slices.DeleteFunc(variants, func(v variant) bool { return !slices.Contains(want, v.name) && !v.baseline })
+	}
+
+	fmt.Printf("source: %s (%dx%d, %.0f fps, %.1f s, %.1f Mb/s); %d CPUs\n", src, probed.Width, probed.Height,
+		probed.FrameRate, probed.Duration, float64(probed.BitRate)/1e6, runtimeCPUs())
+	for _, r := range plan.Rungs {
+		fmt.Printf("  rung %-6s %4dx%-4d %5.2f Mb/s\n", r.Name, r.Width, r.Height, float64(r.Bitrate)/1e6)
+	}
+	// Variants run interleaved, one of each per round, so that load from other work on the machine spreads
+	// over all of them; SSIM is measured in the first round only (x264 output is deterministic).
+	all := make([][]result, len(variants))
+	for run := 1; run <= *runs; run++ {
+		work, err := os.MkdirTemp("", "ladder-bench-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		var results []result
+		for i, v := range variants {
+			dir := filepath.Join(work, v.name)
+			res, err := v.run(ctx, ffmpeg, o, plan, src, dir)
+			if err != nil {
+				log.Fatalf("%s: %v", v.name, err)
+			}
+			if run == 1 {
+				if res.ssim1080, err = ssim(ctx, ffmpeg, filepath.Join(dir, "1080p"), src, ""); err != nil {
+					log.Fatalf("%s: ssim: %v", v.name, err)
+				}
+				if res.ssim360, err = ssim(ctx, ffmpeg, filepath.Join(dir, "360p"), src, "640:360"); err != nil {
+					log.Fatalf("%s: ssim: %v", v.name, err)
+				}
+			} else {
+				res.ssim1080, res.ssim360 = all[i][0].ssim1080, all[i][0].ssim360
+			}
+			all[i] = append(all[i], res)
+			results = append(results, res)
+		}
+		printTable(fmt.Sprintf("run %d", run), variants, results)
+		if *keep {
+			fmt.Println("outputs kept in", work)
+		} else {
+			_ = os.RemoveAll(work)
+		}
+	}
+	if *runs > 1 {
+		medians := make([]result, len(variants))
+		for i := range variants {
+			medians[i] = median(all[i])
+		}
+		printTable(fmt.Sprintf("median of %d runs", *runs), variants, medians)
+	}
+	fmt.Println()
+	for _, v := range variants {
+		fmt.Printf("  %-20s %s\n", v.name, v.what)
+	}
+}
+
+// median takes wall and CPU medians separately.
+func median(rs []result) result {
+	walls, cpus := make([]time.Duration, len(rs)), make([]time.Duration, len(rs))
+	for i, r := range rs {
+		walls[i], cpus[i] = r.wall, r.cpu
+	}
+	slices.Sort(walls)
+	slices.Sort(cpus)
+	mid := func(d []time.Duration) time.Duration {
+		if len(d)%2 == 1 {
+			return d[len(d)/2]
+		}
+		return (d[len(d)/2-1] + d[len(d)/2]) / 2
+	}
+	return result{wall: mid(walls), cpu: mid(cpus), ssim1080: rs[0].ssim1080, ssim360: rs[0].ssim360}
+}
+
+type variant struct {
+	name, what string
+	baseline   bool
+	full       bool                        // run transcoder.Transcode
+	cmds       func(dir string) [][]string // ffmpeg argument lists, run one after another
+}
+
+type result struct {
+	wall, cpu         time.Duration
+	ssim1080, ssim360 float64
+}
+
+func (v variant) run(ctx context.Context, ffmpeg string, o transcoder.Options, p transcoder.Plan, src, dir string) (result, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return result{}, err
+	}
+	if v.full {
+		before := childrenCPU()
+		start := time.Now()
+		if _, err := transcoder.Transcode(ctx, o, src, dir, nil); err != nil {
+			return result{}, err
+		}
+		return result{wall: time.Since(start), cpu: childrenCPU() - before}, nil
+	}
+	for _, r := range p.Rungs {
+		if err := os.MkdirAll(filepath.Join(dir, r.Name), 0o755); err != nil {
+			return result{}, err
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "thumbs"), 0o755); err != nil {
+		return result{}, err
+	}
+	var res result
+	start := time.Now()
+	for _, args := range v.cmds(dir) {
+		cmd := exec.CommandContext(ctx, ffmpeg, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Stdout = io.Discard
+		if err := cmd.Run(); err != nil {
+			return result{}, fmt.Errorf("%w: %s", err, lastLines(stderr.String(), 5))
+		}
+		res.cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	res.wall = time.Since(start)
+	return res, nil
+}
+
+// plainOpts are the knobs the exploratory variants turn on the plain command.
+type plainOpts struct {
+	cascade   bool   // scale each rung from the next larger one
+	flags     string // swscale flags; "" is ffmpeg's default (bicubic)
+	threads   int    // x264 threads per rung; 0 is x264's default
+	fcThreads int    // -filter_complex_threads; 0 is ffmpeg's default
+}
+
+// plain is the one-pass ladder command as one would write it by hand, with the plan's rungs and encoder
+// settings (so only the process structure differs from Args).
+func plain(p transcoder.Plan, src, dir string, po plainOpts) []string {
+	n := len(p.Rungs)
+	flags := ""
+	if po.flags != "" {
+		flags = ":flags=" + po.flags
+	}
+	var graph strings.Builder
+	if po.cascade {
+		graph.WriteString("[0:v]")
+		for i := n - 1; i >= 0; i-- {
+			r := p.Rungs[i]
+			if i < n-1 {
+				fmt.Fprintf(&graph, ";[c%d]", i+1)
+			}
+			if i == 0 {
+				fmt.Fprintf(&graph, "scale=%d:%d%s[v%d]", r.Width, r.Height, flags, i)
+			} else {
+				fmt.Fprintf(&graph, "scale=%d:%d%s,split=2[v%d][c%d]", r.Width, r.Height, flags, i, i)
+			}
+		}
+	} else {
+		fmt.Fprintf(&graph, "[0:v]split=%d", n)
+		for i := range n {
+			fmt.Fprintf(&graph, "[s%d]", i)
+		}
+		for i, r := range p.Rungs {
+			fmt.Fprintf(&graph, ";[s%d]scale=%d:%d%s[v%d]", i, r.Width, r.Height, flags, i)
+		}
+	}
+	args := []string{"-hide_banner", "-nostdin", "-y", "-loglevel", "error"}
+	if po.fcThreads > 0 {
+		args = append(args, "-filter_complex_threads", strconv.Itoa(po.fcThreads))
+	}
+	args = append(args, "-i", src, "-filter_complex", graph.String())
+	for i, r := range p.Rungs {
+		args = append(args, "-map", fmt.Sprintf("[v%d]", i), "-map", "0:a")
+		args = append(args, encoderArgs(p, r)...)
+		if po.threads > 0 {
+			args = append(args, "-threads", strconv.Itoa(po.threads))
+		}
+		args = append(args, hlsArgs(p, filepath.Join(dir, r.Name))...)
+	}
+	return args
+}
+
+// single encodes one rung from its own decode of the source.
+func single(p transcoder.Plan, src, dir string, r transcoder.Rung) []string {
+	args := []string{"-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", src,
+		"-vf", fmt.Sprintf("scale=%d:%d", r.Width, r.Height), "-map", "0:v", "-map", "0:a"}
+	args = append(args, encoderArgs(p, r)...)
+	return append(args, hlsArgs(p, filepath.Join(dir, r.Name))...)
+}
+
+func encoderArgs(p transcoder.Plan, r transcoder.Rung) []string {
+	return []string{
+		"-c:v", "libx264", "-preset", p.Preset, "-profile:v", "high", "-pix_fmt", "yuv420p",
+		"-b:v", strconv.Itoa(r.Bitrate), "-maxrate", strconv.Itoa(r.MaxRate), "-bufsize", strconv.Itoa(r.BufSize),
+		"-g", strconv.Itoa(p.GOPFrames), "-keyint_min", strconv.Itoa(p.GOPFrames), "-sc_threshold", "0",
+		"-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", p.GOPSeconds),
+		"-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000",
+	}
+}
+
+func hlsArgs(p transcoder.Plan, dir string) []string {
+	return []string{"-f", "hls", "-hls_time", strconv.Itoa(p.SegmentSeconds), "-hls_playlist_type", "vod",
+		"-hls_segment_type", "fmp4", "-hls_flags", "independent_segments", "-start_number", "1",
+		"-hls_segment_filename", filepath.Join(dir, "seg_%05d.m4s"), filepath.Join(dir, "index.m3u8")}
+}
+
+var ssimAll = regexp.MustCompile(`All:([0-9.]+)`)
+
+// ssim compares the rendition in dir (init + segments joined into one fragmented MP4) with the source,
+// downscaled with Lanczos to size first when size is set. Both start at timestamp zero so that frames pair
+// up despite the muxer's reordering delay.
+func ssim(ctx context.Context, ffmpeg, dir, src, size string) (float64, error) {
+	joined, err := join(dir)
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(joined)
+	ref := "[1:v]setpts=PTS-STARTPTS"
+	if size != "" {
+		ref += ",scale=" + size + ":flags=lanczos"
+	}
+	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "info", "-i", joined, "-i", src,
+		"-lavfi", "[0:v]setpts=PTS-STARTPTS[m];"+ref+"[r];[m][r]ssim", "-f", "null", "-")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s", err, lastLines(string(out), 5))
+	}
+	m := ssimAll.FindSubmatch(out)
+	if m == nil {
+		return 0, errors.New("no SSIM in ffmpeg's output")
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
+
+// join concatenates a rendition's init segment and media segments (a valid fragmented MP4).
+func join(dir string) (string, error) {
+	segs, err := filepath.Glob(filepath.Join(dir, "seg_*.m4s"))
+	if err != nil || len(segs) == 0 {
+		return "", fmt.Errorf("no segments in %s", dir)
+	}
+	slices.Sort(segs)
+	f, err := os.CreateTemp("", "rung-*.mp4")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	for _, name := range append([]string{filepath.Join(dir, "init.mp4")}, segs...) {
+		in, err := os.Open(name)
+		if err != nil {
+			return "", err
+		}
+		_, err = io.Copy(f, in)
+		in.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	return f.Name(), f.Close()
+}
+
+// source returns the cached test source, generating it on first use: testsrc2 and a sine tone, encoded at
+// near-lossless quality so that the source's own artefacts do not dominate the SSIM figures.
+func source(ctx context.Context, ffmpeg, cacheDir string, seconds int) (string, error) {
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return "", err
+	}
+	file := filepath.Join(cacheDir, fmt.Sprintf("ladder-1080p30-%ds.mp4", seconds))
+	if _, err := os.Stat(file); err == nil {
+		return file, nil
+	}
+	log.Printf("generating %s…", file)
+	tmp := file + ".tmp.mp4"
+	d := strconv.Itoa(seconds)
+	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+		"-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration="+d,
+		"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration="+d,
+		"-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv420p",
+		"-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", tmp)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("generate source: %w: %s", err, out)
+	}
+	return file, os.Rename(tmp, file)
+}
+
+func defaultCache() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "marquee-bench")
+	}
+	return filepath.Join(os.TempDir(), "marquee-bench")
+}
+
+// childrenCPU is the user+sys time of all waited-for child processes so far.
+func childrenCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func runtimeCPUs() int {
+	n := 0
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		n = bytes.Count(data, []byte("\nprocessor"))
+		if bytes.HasPrefix(data, []byte("processor")) {
+			n++
+		}
+	}
+	return n
+}
+
+func printTable(title string, vs []variant, rs []result) {
+	var base result
+	for i, v := range vs {
+		if v.baseline {
+			base = rs[i]
+		}
+	}
+	fmt.Printf("\n%s\n", title)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "variant\twall s\tCPU s\twall / b\tCPU / b\tSSIM 1080p\tSSIM 360p\t")
+	for i, v := range vs {
+		r := rs[i]
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.2f\t%.2f\t%.4f\t%.4f\t\n", v.name, r.wall.Seconds(), r.cpu.Seconds(),
+			r.wall.Seconds()/base.wall.Seconds(), r.cpu.Seconds()/base.cpu.Seconds(), r.ssim1080, r.ssim360)
+	}
+	tw.Flush()
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}

@@ -1,0 +1,418 @@
+package media
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Sessions says whether a playback session may still fetch media. It is answered from memory
+// (a revocation set fed by events), never with a database round trip per segment.
+type Sessions interface {
+	Active(sessionID int) bool
+}
+
+// mediaPrefix is where the server mounts the handler; the handler sees it still in the path.
+const mediaPrefix = "/media/"
+
+// maxMasterSize bounds what the handler reads into memory to filter a master playlist. A real
+// one is a few hundred bytes per rung.
+const maxMasterSize = 1 << 20
+
+const masterName = "master.m3u8"
+
+// Cache policies. Segments, init segments and sprites never change under a given name, so a
+// browser or CDN may keep them for good; they are public because the token in their URL is the
+// only credential, which also means a CDN in front keeps serving a cached object to whoever holds
+// that URL after the session ends (the origin's revocation check only covers misses). Playlists
+// and the thumbnails VTT are short and private: the master is filtered per plan, and a short
+// lifetime keeps players re-asking the origin, where revocation is checked.
+const (
+	cacheImmutable = "public, max-age=31536000, immutable"
+	cacheShort     = "private, max-age=5"
+)
+
+// fileKind is what the handler knows about a file type. Only these extensions are served at
+// all, so whatever else ends up in a video directory (logs, progress files, a stray source) stays
+// private.
+type fileKind struct {
+	contentType string
+	cache       string
+}
+
+func kindOf(name string) (fileKind, bool) {
+	dot := strings.LastIndexByte(name, '.')
+	if dot < 0 {
+		return fileKind{}, false
+	}
+	switch name[dot:] {
+	case ".m3u8":
+		return fileKind{"application/vnd.apple.mpegurl", cacheShort}, true
+	case ".vtt":
+		return fileKind{"text/vtt", cacheShort}, true
+	case ".m4s":
+		return fileKind{"video/iso.segment", cacheImmutable}, true
+	case ".mp4":
+		return fileKind{"video/mp4", cacheImmutable}, true
+	case ".jpg":
+		return fileKind{"image/jpeg", cacheImmutable}, true
+	}
+	return fileKind{}, false
+}
+
+type handler struct {
+	store    Store
+	signer   *Signer
+	sessions Sessions
+	videoDir func(videoID int) string
+	now      func() time.Time
+}
+
+// NewHandler serves a video's HLS files at /media/<token>/<path inside the video directory>.
+// The token is in the path rather than a query or a header so that every relative URI in the
+// playlists (rungs, init segments, segments, thumbnails) carries it without help from the player:
+// hls.js and Safari's native player resolve them against the playlist's URL.
+//
+// videoDir maps the token's video to its store key (e.g. "videos/42"); a token reaches nothing
+// else. now is the clock tokens are checked against.
+func NewHandler(store Store, signer *Signer, sessions Sessions, videoDir func(videoID int) string, now func() time.Time) http.Handler {
+	return &handler{store: store, signer: signer, sessions: sessions, videoDir: videoDir, now: now}
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	// The token is in the URL, so the URL must not leak to whatever a page links to.
+	hdr.Set("Referrer-Policy", "no-referrer")
+	// Any origin may read media (players embedded elsewhere, a CDN's domain): the token is the
+	// credential, not cookies, so there is nothing a foreign page could borrow. It is set on
+	// errors too, so a player sees a 403 as a 403 rather than an opaque network failure.
+	hdr.Set("Access-Control-Allow-Origin", "*")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		hdr.Set("Allow", "GET, HEAD")
+		fail(w, http.StatusMethodNotAllowed)
+		return
+	}
+	token, rest, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, mediaPrefix), "/")
+	if !ok || !strings.HasPrefix(r.URL.Path, mediaPrefix) {
+		fail(w, http.StatusNotFound)
+		return
+	}
+	g, err := h.signer.Verify(token, h.now())
+	if err != nil || !h.sessions.Active(g.SessionID) {
+		fail(w, http.StatusForbidden)
+		return
+	}
+	// Anything percent-encoded is refused outright: no file the store writes needs escaping, and
+	// decoding is how "%2e%2e%2f" and "%2F" turn into traversal. RawPath is set exactly when the
+	// request's path was not written in its plain form.
+	if r.URL.RawPath != "" || r.URL.Opaque != "" || !validRest(rest) {
+		fail(w, http.StatusNotFound)
+		return
+	}
+	kind, ok := kindOf(rest)
+	if !ok {
+		fail(w, http.StatusNotFound)
+		return
+	}
+	dir := h.videoDir(g.VideoID)
+	if rung, ok := rungHeight(rest); ok && g.MaxHeight > 0 && rung > g.MaxHeight && !h.fallbackRung(dir, rung, g.MaxHeight) {
+		fail(w, http.StatusNotFound)
+		return
+	}
+	f, fi, status := h.open(dir + "/" + rest)
+	if f == nil {
+		fail(w, status)
+		return
+	}
+	defer f.Close()
+
+	hdr.Set("Content-Type", kind.contentType)
+	hdr.Set("Cache-Control", kind.cache)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	if rest == masterName && g.MaxHeight > 0 {
+		h.serveMaster(w, r, f, fi, g.MaxHeight)
+		return
+	}
+	hdr.Set("Etag", etag(fi, -1))
+	// ServeContent on the *os.File lets the server use sendfile for whole files and ranges alike,
+	// and handles Range, If-Range, If-None-Match and HEAD.
+	http.ServeContent(w, r, "", fi.ModTime(), f)
+}
+
+// open opens a regular file of the store; on failure it returns the status to answer with.
+func (h *handler) open(key string) (*os.File, fs.FileInfo, int) {
+	p, err := h.store.Path(key)
+	if err != nil {
+		return nil, nil, http.StatusNotFound
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		// ENOTDIR is a file used as a folder ("master.m3u8/x.m4s"): as absent as anything else.
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			return nil, nil, http.StatusNotFound
+		}
+		return nil, nil, http.StatusInternalServerError
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, nil, http.StatusInternalServerError
+		}
+		return nil, nil, http.StatusNotFound // directories are never listed
+	}
+	return f, fi, 0
+}
+
+// serveMaster serves the master playlist without the variants above maxHeight.
+func (h *handler) serveMaster(w http.ResponseWriter, r *http.Request, f *os.File, fi fs.FileInfo, maxHeight int) {
+	master, err := io.ReadAll(io.LimitReader(f, maxMasterSize+1))
+	if err != nil || len(master) > maxMasterSize {
+		fail(w, http.StatusInternalServerError)
+		return
+	}
+	filtered, _ := filterMaster(master, maxHeight)
+	// The body depends on the plan's limit as well as the file, and so does the validator: a
+	// viewer who upgrades must not be told their cached, smaller master is still current.
+	w.Header().Set("Etag", etag(fi, maxHeight))
+	http.ServeContent(w, r, "", fi.ModTime(), bytes.NewReader(filtered))
+}
+
+// fallbackRung reports whether rung, although above maxHeight, is the one variant the filtered
+// master keeps because nothing else fits. Only requests over the limit pay for reading the master.
+func (h *handler) fallbackRung(dir string, rung, maxHeight int) bool {
+	f, _, _ := h.open(dir + "/" + masterName)
+	if f == nil {
+		return false
+	}
+	defer f.Close()
+	master, err := io.ReadAll(io.LimitReader(f, maxMasterSize+1))
+	if err != nil || len(master) > maxMasterSize {
+		return false
+	}
+	_, fallback := filterMaster(master, maxHeight)
+	return fallback == rung
+}
+
+// validRest reports whether rest is a relative path of plain names, the same shape the store
+// accepts: no empty, "." or ".." segments, nothing hidden, no backslashes, nothing that needs
+// escaping. Checked here as well as in Store.Path so that the handler's promise does not depend on
+// which Store it is given.
+func validRest(rest string) bool {
+	if rest == "" || strings.Contains(rest, "..") {
+		return false
+	}
+	start := true
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case c == '/':
+			if start {
+				return false // empty segment, or a leading slash
+			}
+			start = true
+			continue
+		case c == '.':
+			if start {
+				return false // ".", "..", hidden names
+			}
+		case c == '-' || c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		default:
+			return false
+		}
+		start = false
+	}
+	return !start // no trailing slash
+}
+
+// rungHeight returns N when rest is inside a rung folder "<N>p/".
+func rungHeight(rest string) (int, bool) {
+	folder, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return 0, false
+	}
+	return parseRungName(folder)
+}
+
+func parseRungName(name string) (int, bool) {
+	digits, ok := strings.CutSuffix(name, "p")
+	if !ok {
+		return 0, false
+	}
+	n, ok := parseDecimal(digits)
+	return int(n), ok
+}
+
+// etag is a validator from size and modification time, which change whenever the store replaces a
+// file; it costs nothing beyond the stat ServeContent needs anyway. variant tells apart bodies
+// derived from the same file.
+func etag(fi fs.FileInfo, variant int) string {
+	var b [64]byte
+	e := append(b[:0], '"')
+	e = strconv.AppendInt(e, fi.Size(), 36)
+	e = append(e, '-')
+	e = strconv.AppendInt(e, fi.ModTime().UnixNano(), 36)
+	if variant >= 0 {
+		e = append(e, "-h"...)
+		e = strconv.AppendInt(e, int64(variant), 10)
+	}
+	e = append(e, '"')
+	return string(e)
+}
+
+// fail answers with a bare status line: no detail about which check failed, and nothing cached.
+func fail(w http.ResponseWriter, code int) {
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, http.StatusText(code), code)
+}
+
+// A variant of a master playlist: a #EXT-X-STREAM-INF tag with the lines up to and including its
+// URI, or a one-line #EXT-X-I-FRAME-STREAM-INF.
+type variant struct {
+	start, end int // byte range in the master
+	height     int // 0 when unknown, such as an audio-only variant: never filtered
+	iframe     bool
+}
+
+// filterMaster drops the variants above maxHeight from an HLS master playlist and keeps every
+// other line byte for byte. When that would leave no playable variant it keeps the lowest one, whose
+// height it returns as fallback (0 otherwise), since a plan must always be able to play something.
+//
+// A variant's height is its rung folder's name ("720p/index.m3u8" is 720) and RESOLUTION only
+// for URIs outside rung folders. The rung name is the plan-comparable number: the transcoder names
+// rungs for the 16:9 (or 9:16) box they fit, so a portrait "720p" rung is 720x1280 and a 2.4:1
+// "1080p" rung 1920x800. Using the name also keeps the playlist in step with the handler's
+// folder rule, so the master never lists a rung whose files would answer 404, nor hides one that
+// would be served.
+func filterMaster(master []byte, maxHeight int) (filtered []byte, fallback int) {
+	if maxHeight <= 0 {
+		return master, 0
+	}
+	vs := variants(master)
+	lowest := -1
+	for i, v := range vs {
+		if v.iframe {
+			continue
+		}
+		if v.height <= maxHeight {
+			lowest = -1
+			break
+		}
+		if lowest < 0 || v.height < vs[lowest].height {
+			lowest = i
+		}
+	}
+	if lowest >= 0 {
+		fallback = vs[lowest].height
+	}
+	out := make([]byte, 0, len(master))
+	at := 0
+	for _, v := range vs {
+		if v.height <= maxHeight || v.height == fallback {
+			continue
+		}
+		out = append(out, master[at:v.start]...)
+		at = v.end
+	}
+	return append(out, master[at:]...), fallback
+}
+
+// variants finds the variants of master in order.
+func variants(master []byte) []variant {
+	var vs []variant
+	open := -1 // index in vs of a STREAM-INF still waiting for its URI line
+	for at := 0; at < len(master); {
+		end := at + bytes.IndexByte(master[at:], '\n') + 1
+		if end == at {
+			end = len(master)
+		}
+		line := bytes.TrimSpace(master[at:end])
+		switch {
+		case bytes.HasPrefix(line, []byte("#EXT-X-STREAM-INF:")):
+			attrs := line[len("#EXT-X-STREAM-INF:"):]
+			vs = append(vs, variant{start: at, height: resolutionHeight(attrs)})
+			open = len(vs) - 1
+		case bytes.HasPrefix(line, []byte("#EXT-X-I-FRAME-STREAM-INF:")):
+			attrs := line[len("#EXT-X-I-FRAME-STREAM-INF:"):]
+			h := resolutionHeight(attrs)
+			if uri, ok := quotedAttr(attrs, "URI"); ok {
+				h = heightOf(uri, h)
+			}
+			vs = append(vs, variant{start: at, end: end, height: h, iframe: true})
+		case open >= 0 && len(line) > 0 && line[0] != '#':
+			vs[open].end = end
+			vs[open].height = heightOf(line, vs[open].height)
+			open = -1
+		}
+		at = end
+	}
+	if open >= 0 { // a tag without its URI: leave the line alone rather than guess
+		vs = vs[:open]
+	}
+	return vs
+}
+
+// heightOf is the rung named by uri's folder, or otherwise the RESOLUTION height.
+func heightOf(uri []byte, resolution int) int {
+	if folder, _, ok := bytes.Cut(uri, []byte("/")); ok {
+		if n, ok := parseRungName(string(folder)); ok {
+			return n
+		}
+	}
+	return resolution
+}
+
+// resolutionHeight is the height in an attribute list's RESOLUTION=<w>x<h>, or 0.
+func resolutionHeight(attrs []byte) int {
+	for rest := attrs; len(rest) > 0; {
+		var attr []byte
+		attr, rest = nextAttr(rest)
+		if v, ok := bytes.CutPrefix(attr, []byte("RESOLUTION=")); ok {
+			_, h, ok := bytes.Cut(v, []byte("x"))
+			if !ok {
+				return 0
+			}
+			n, err := strconv.Atoi(string(h))
+			if err != nil || n < 0 {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
+}
+
+// quotedAttr returns a quoted attribute's value.
+func quotedAttr(attrs []byte, name string) ([]byte, bool) {
+	for rest := attrs; len(rest) > 0; {
+		var attr []byte
+		attr, rest = nextAttr(rest)
+		k, v, ok := bytes.Cut(attr, []byte("="))
+		if ok && string(k) == name && len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+			return v[1 : len(v)-1], true
+		}
+	}
+	return nil, false
+}
+
+// nextAttr splits the first attribute off an HLS attribute list, minding commas inside quoted
+// values such as CODECS="avc1.64001e,mp4a.40.2".
+func nextAttr(list []byte) (attr, rest []byte) {
+	quoted := false
+	for i, c := range list {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			return list[:i], list[i+1:]
+		}
+	}
+	return list, nil
+}

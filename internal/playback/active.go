@@ -1,0 +1,61 @@
+package playback
+
+import (
+	"sync"
+	"time"
+)
+
+// activeSet answers "may this session still fetch media?" from memory. A session seen
+// for the first time is looked up once; revocations arrive as events; entries are
+// re-checked after a while in case an event was lost.
+type activeSet struct {
+	mu      sync.Mutex
+	m       map[int]activeEntry
+	load    func(id int) bool
+	now     func() time.Time
+	recheck time.Duration
+}
+
+type activeEntry struct {
+	active  bool
+	checked time.Time
+}
+
+func newActiveSet(load func(int) bool, now func() time.Time) *activeSet {
+	return &activeSet{m: map[int]activeEntry{}, load: load, now: now, recheck: time.Minute}
+}
+
+// Active implements media.Sessions.
+func (a *activeSet) Active(id int) bool {
+	now := a.now()
+	a.mu.Lock()
+	e, ok := a.m[id]
+	a.mu.Unlock()
+	if ok && (!e.active || now.Sub(e.checked) < a.recheck) {
+		return e.active // revoked stays revoked
+	}
+	active := a.load(id)
+	a.set(id, active)
+	return active
+}
+
+func (a *activeSet) set(id int, active bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if e, ok := a.m[id]; ok && !e.active {
+		return // a revoked session never comes back
+	}
+	a.m[id] = activeEntry{active: active, checked: a.now()}
+}
+
+// forgetOlderThan drops entries not checked since cutoff, bounding memory; they are
+// looked up again if their tokens are still used.
+func (a *activeSet) forgetOlderThan(cutoff time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for id, e := range a.m {
+		if e.checked.Before(cutoff) {
+			delete(a.m, id)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package playback
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/marquee-org/marquee/ent/playbacksession"
+	"github.com/marquee-org/marquee/internal/auth"
+)
+
+// Run keeps playback state in step until ctx ends: it applies revocations published by
+// any replica, ends the streams of logged-out sessions, writes coalesced heartbeats,
+// and expires sessions whose heartbeats stopped.
+func (s *Service) Run(ctx context.Context) {
+	revoked := s.broker.Subscribe(ctx, TopicRevoked)
+	logouts := s.broker.Subscribe(ctx, auth.TopicSessionRevoked)
+	tick := time.NewTicker(s.o.HeartbeatInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.flushBeats(context.WithoutCancel(ctx))
+			return
+		case b, ok := <-revoked:
+			if !ok {
+				return
+			}
+			var r revocation
+			if json.Unmarshal(b, &r) == nil {
+				s.active.set(r.SessionID, false)
+			}
+		case b, ok := <-logouts:
+			if !ok {
+				return
+			}
+			if id, err := strconv.Atoi(string(b)); err == nil {
+				s.endForLogin(ctx, id)
+			}
+		case <-tick.C:
+			s.flushBeats(ctx)
+			s.expireStale(ctx)
+			s.active.forgetOlderThan(s.o.Now().Add(-time.Hour))
+		}
+	}
+}
+
+// endForLogin revokes the streams started by a login session that ended. Every replica
+// hears the logout; the first to update the rows announces the revocations.
+func (s *Service) endForLogin(ctx context.Context, authSessionID int) {
+	ids, err := s.st.Client.PlaybackSession.Query().
+		Where(playbacksession.AuthSessionID(authSessionID), playbacksession.StatusEQ(playbacksession.StatusACTIVE)).
+		IDs(ctx)
+	if err == nil {
+		err = s.finish(ctx, ids, playbacksession.StatusREVOKED)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "revoke streams of a logout", slog.Int("auth_session_id", authSessionID), slog.Any("err", err))
+	}
+}
+
+func (s *Service) flushBeats(ctx context.Context) {
+	s.mu.Lock()
+	beats := s.beats
+	s.beats = map[int]time.Time{}
+	s.mu.Unlock()
+	if len(beats) == 0 {
+		return
+	}
+	// One statement for all sessions that beat this interval; they share a timestamp,
+	// which is exact enough for a staleness bound of three intervals.
+	ids := make([]int, 0, len(beats))
+	latest := time.Time{}
+	for id, t := range beats {
+		ids = append(ids, id)
+		if t.After(latest) {
+			latest = t
+		}
+	}
+	_, err := s.st.Client.PlaybackSession.Update().
+		Where(playbacksession.IDIn(ids...), playbacksession.StatusEQ(playbacksession.StatusACTIVE)).
+		SetLastHeartbeatAt(latest).Save(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "write heartbeats", slog.Int("sessions", len(ids)), slog.Any("err", err))
+	}
+}
+
+func (s *Service) expireStale(ctx context.Context) {
+	ids, err := s.st.Client.PlaybackSession.Query().Where(
+		playbacksession.StatusEQ(playbacksession.StatusACTIVE),
+		playbacksession.LastHeartbeatAtLT(s.o.Now().Add(-s.staleAfter())),
+	).IDs(ctx)
+	if err == nil {
+		err = s.finish(ctx, ids, playbacksession.StatusEXPIRED)
+	}
+	if err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "expire stale sessions", slog.Any("err", err))
+	}
+}

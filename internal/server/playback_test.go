@@ -1,0 +1,260 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/ent/plan"
+	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/ent/user"
+	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/testmedia"
+)
+
+// readyTitle creates a title from the GraphQL input fields given and uploads a clip to
+// it, returning the title id once its video is READY.
+func (e *env) readyTitle(admin, input string) string {
+	e.t.Helper()
+	r := e.gql(nil, `mutation { createTitle(input: {`+input+`}) { id } }`, nil, bearer(admin))
+	require.Empty(e.t, r.Errors, r.Raw)
+	id := r.Data["createTitle"].(map[string]any)["id"].(string)
+	f, err := os.Open(testmedia.Make(e.t, testmedia.Default))
+	require.NoError(e.t, err)
+	defer f.Close()
+	r = e.upload(id, "clip.mp4", f, bearer(admin))
+	require.Empty(e.t, r.Errors, r.Raw)
+	events := e.watch(admin, r.Data["uploadVideo"].(map[string]any)["id"].(string))
+	require.Equal(e.t, "READY", events[len(events)-1]["status"], "%v", events)
+	return id
+}
+
+// viewer signs up an account in country with an optional plan.
+func (e *env) viewer(email, country string, code plancode.Code) string {
+	e.t.Helper()
+	r := e.gql(nil, signupMutation, map[string]any{"in": map[string]any{
+		"email": email, "password": "correct horse battery", "name": "V", "country": country,
+	}})
+	require.Empty(e.t, r.Errors, r.Raw)
+	p := r.Data["signup"].(map[string]any)
+	if code != "" {
+		ctx := context.Background()
+		u := e.store.Client.User.Query().Where(user.Email(email)).OnlyX(ctx)
+		_, err := billing.Grant(ctx, e.store.Client, u.ID, code, time.Now())
+		require.NoError(e.t, err)
+	}
+	return p["token"].(string)
+}
+
+const startQuery = `mutation($t: ID!) { startPlayback(input: {titleId: $t}) {
+	id manifestUrl expiresAt maxHeight resumePositionSeconds heartbeatIntervalSeconds title { id } } }`
+
+func (e *env) start(token, titleID string) *gqlResponse {
+	e.t.Helper()
+	return e.gql(nil, startQuery, map[string]any{"t": titleID}, bearer(token))
+}
+
+func (e *env) fetch(path string) (int, string) {
+	e.t.Helper()
+	res, err := http.Get(e.http.URL + path)
+	require.NoError(e.t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestStartPlaybackChecksInOrder(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		e.startWorkers()
+		admin := e.admin()
+		open := e.readyTitle(admin, `kind: MOVIE, name: "Open"`)
+		premium := e.readyTitle(admin, `kind: MOVIE, name: "Premium Only", minPlan: PREMIUM`)
+		french := e.readyTitle(admin, `kind: MOVIE, name: "French Only", regions: ["FR"]`)
+		r := e.gql(nil, `mutation { createTitle(input: {kind: MOVIE, name: "Not Yet"}) { id } }`, nil, bearer(admin))
+		notReady := r.Data["createTitle"].(map[string]any)["id"].(string)
+
+		none := e.viewer("none@example.com", "US", "")
+		basic := e.viewer("basic@example.com", "US", plancode.Basic)
+
+		require.Equal(t, "UNAUTHENTICATED", e.gql(nil, startQuery, map[string]any{"t": open}).code())
+		require.Equal(t, "SUBSCRIPTION_REQUIRED", e.start(none, open).code())
+		// Without a plan, every other problem is hidden behind the first one.
+		require.Equal(t, "SUBSCRIPTION_REQUIRED", e.start(none, premium).code())
+		require.Equal(t, "PLAN_TOO_LOW", e.start(basic, premium).code())
+		require.Equal(t, "REGION_UNAVAILABLE", e.start(basic, french).code())
+		require.Equal(t, "NOT_READY", e.start(basic, notReady).code())
+		require.Equal(t, "NOT_FOUND", e.start(basic, "123").code())
+
+		r = e.start(basic, open)
+		require.Empty(t, r.Errors, r.Raw)
+		s := r.Data["startPlayback"].(map[string]any)
+		require.EqualValues(t, 720, s["maxHeight"])
+		require.EqualValues(t, 0, s["resumePositionSeconds"])
+		require.Regexp(t, `^/media/[^/]+/master\.m3u8$`, s["manifestUrl"])
+
+		r = e.start(basic, open)
+		require.Equal(t, "STREAM_LIMIT_REACHED", r.code(), "Basic allows one stream")
+		require.EqualValues(t, 1, r.Errors[0].Extensions["maxStreams"])
+		require.Equal(t, 1, e.store.Client.PlaybackSession.Query().CountX(context.Background()))
+	})
+}
+
+func TestSignedMediaFollowsThePlanAndTheSession(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.startWorkers()
+		admin := e.admin()
+		movie := e.readyTitle(admin, `kind: MOVIE, name: "Ladder"`)
+		// Narrow Basic so that the test ladder (90p, 144p, 180p) has a rung above it.
+		e.store.Client.Plan.Update().Where(plan.CodeEQ(plancode.Basic)).SetMaxHeight(144).ExecX(ctx)
+		tok := e.viewer("watch@example.com", "US", plancode.Basic)
+
+		r := e.start(tok, movie)
+		require.Empty(t, r.Errors, r.Raw)
+		manifest := r.Data["startPlayback"].(map[string]any)["manifestUrl"].(string)
+		base := strings.TrimSuffix(manifest, "master.m3u8")
+
+		code, master := e.fetch(manifest)
+		require.Equal(t, http.StatusOK, code, master)
+		require.Contains(t, master, "90p/index.m3u8")
+		require.Contains(t, master, "144p/index.m3u8")
+		require.NotContains(t, master, "180p", "the master playlist is filtered to the plan")
+		code, _ = e.fetch(base + "144p/index.m3u8")
+		require.Equal(t, http.StatusOK, code)
+		code, _ = e.fetch(base + "180p/index.m3u8")
+		require.Equal(t, http.StatusNotFound, code, "rungs above the plan are out of reach")
+
+		// Range requests on a segment.
+		req, _ := http.NewRequest(http.MethodGet, e.http.URL+base+"144p/init.mp4", nil)
+		req.Header.Set("Range", "bytes=0-7")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.Equal(t, http.StatusPartialContent, res.StatusCode)
+		require.Len(t, b, 8)
+		require.Equal(t, "ftyp", string(b[4:8]))
+
+		// Tampering and traversal.
+		tampered := strings.Replace(manifest, "/media/", "/media/9", 1)
+		for _, p := range []string{tampered, base + "../secret.key", base + "%2e%2e%2f%2e%2e%2fmarquee.db", base + "..%2f..%2f..%2fetc%2fpasswd"} {
+			code, body := e.fetch(p)
+			require.Contains(t, []int{http.StatusForbidden, http.StatusNotFound, http.StatusBadRequest}, code, p)
+			require.NotContains(t, body, "root:", p)
+		}
+
+		// Ending the session revokes the URL.
+		sid := r.Data["startPlayback"].(map[string]any)["id"]
+		r = e.gql(nil, `mutation($s: ID!) { endPlayback(sessionId: $s) { reason } }`, map[string]any{"s": sid}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		code, _ = e.fetch(manifest)
+		require.Equal(t, http.StatusForbidden, code, "an ended session's URL is dead")
+	})
+}
+
+const beatSub = `subscription($s: ID!) { playbackHeartbeat(sessionId: $s) { sessionId status activeStreams maxStreams at } }`
+
+func TestHeartbeatsAndLogoutRevocation(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		e.startWorkers()
+		admin := e.admin()
+		movie := e.readyTitle(admin, `kind: MOVIE, name: "Beats"`)
+		tok := e.viewer("beat@example.com", "US", plancode.Standard)
+		other := e.viewer("other@example.com", "US", plancode.Standard)
+		r := e.start(tok, movie)
+		require.Empty(t, r.Errors, r.Raw)
+		s := r.Data["startPlayback"].(map[string]any)
+		sid, manifest := s["id"], s["manifestUrl"].(string)
+
+		// Another viewer cannot follow, report on or end this session.
+		c := e.open(nil, map[string]any{"authorization": "Bearer " + other})
+		require.NoError(t, c.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": sid}}}))
+		m := e.next(c)
+		errs, _ := m.Payload["errors"].([]any)
+		require.NotEmpty(t, errs, "%+v", m)
+		require.Equal(t, "NOT_FOUND", errs[0].(map[string]any)["extensions"].(map[string]any)["code"])
+		for _, q := range []string{
+			`mutation($s: ID!) { reportProgress(input: {sessionId: $s, positionSeconds: 1}) }`,
+			`mutation($s: ID!) { endPlayback(sessionId: $s) { reason } }`,
+		} {
+			require.Equal(t, "NOT_FOUND", e.gql(nil, q, map[string]any{"s": sid}, bearer(other)).code(), q)
+		}
+
+		ws := e.open(nil, map[string]any{"authorization": "Bearer " + tok})
+		require.NoError(t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": sid}}}))
+		beat := func() map[string]any {
+			m := e.next(ws)
+			require.Equal(t, "next", m.Type, "%+v", m)
+			return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)
+		}
+		for range 2 {
+			b := beat()
+			require.Equal(t, "ACTIVE", b["status"])
+			require.EqualValues(t, 1, b["activeStreams"])
+			require.EqualValues(t, 2, b["maxStreams"])
+		}
+
+		// Logging out (over HTTP) revokes the stream: the heartbeat says so and the URL dies.
+		require.Equal(t, true, e.gql(nil, `mutation { logout }`, nil, bearer(tok)).Data["logout"])
+		for {
+			b := beat()
+			if b["status"] != "ACTIVE" {
+				require.Equal(t, "REVOKED", b["status"])
+				break
+			}
+		}
+		require.Eventually(t, func() bool {
+			code, _ := e.fetch(manifest)
+			return code == http.StatusForbidden
+		}, 5*time.Second, 50*time.Millisecond)
+	})
+}
+
+func TestResumeProgressAndUpNext(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		e.startWorkers()
+		admin := e.admin()
+		movie := e.readyTitle(admin, `kind: MOVIE, name: "First", genres: ["Drama"]`)
+		similar := e.readyTitle(admin, `kind: MOVIE, name: "Second", genres: ["Drama"]`)
+		e.readyTitle(admin, `kind: MOVIE, name: "Elsewhere", genres: ["Drama"], regions: ["JP"]`)
+		e.readyTitle(admin, `kind: MOVIE, name: "Unrelated", genres: ["Comedy"]`)
+		tok := e.viewer("resume@example.com", "US", plancode.Premium)
+
+		sid := e.start(tok, movie).Data["startPlayback"].(map[string]any)["id"]
+		report := `mutation($s: ID!, $p: Float!) { reportProgress(input: {sessionId: $s, positionSeconds: $p}) }`
+		for _, bad := range []any{-1, 1e9, "NaN"} {
+			r := e.gql(nil, report, map[string]any{"s": sid, "p": bad}, bearer(tok))
+			require.Equal(t, "BAD_USER_INPUT", r.code(), "%v: %s", bad, r.Raw)
+		}
+		r := e.gql(nil, report, map[string]any{"s": sid, "p": 1.5}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+
+		r = e.gql(nil, `mutation($s: ID!) { endPlayback(sessionId: $s) { title { id } reason } }`, map[string]any{"s": sid}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		next := r.Data["endPlayback"].([]any)
+		require.Len(t, next, 1, "only the similar title available here: %v", next)
+		require.Equal(t, similar, next[0].(map[string]any)["title"].(map[string]any)["id"])
+
+		r = e.start(tok, movie)
+		require.Empty(t, r.Errors, r.Raw)
+		s := r.Data["startPlayback"].(map[string]any)
+		require.InDelta(t, 1.5, s["resumePositionSeconds"], 0.001, "playback resumes where it stopped")
+
+		// Watching to the end marks it watched: next time starts over, and it is not suggested.
+		r = e.gql(nil, report, map[string]any{"s": s["id"], "p": 2.95}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		e.gql(nil, `mutation($s: ID!) { endPlayback(sessionId: $s) { reason } }`, map[string]any{"s": s["id"]}, bearer(tok))
+		r = e.start(tok, movie)
+		require.EqualValues(t, 0, r.Data["startPlayback"].(map[string]any)["resumePositionSeconds"])
+	})
+}

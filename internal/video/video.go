@@ -1,0 +1,231 @@
+// Package video owns video assets: intake of sources (uploads and ingest), the transcode
+// job that turns a source into a published HLS ladder, and live progress.
+package video
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path"
+	"strings"
+	"time"
+
+	"crypto/rand"
+	"encoding/hex"
+
+	"github.com/riverqueue/river"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/episode"
+	"github.com/marquee-org/marquee/ent/season"
+	"github.com/marquee-org/marquee/ent/title"
+	entvideo "github.com/marquee-org/marquee/ent/video"
+	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/jobs"
+	"github.com/marquee-org/marquee/internal/media"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/store"
+)
+
+// TopicProgress carries Progress events for every video.
+const TopicProgress = "video.progress"
+
+// Progress is a video's transcode state as subscribers see it.
+type Progress struct {
+	VideoID       int             `json:"videoId"`
+	Status        entvideo.Status `json:"status"`
+	Percent       int             `json:"percent"`
+	FailureReason string          `json:"failureReason,omitempty"`
+}
+
+// Terminal reports whether no further progress will follow.
+func (p Progress) Terminal() bool {
+	return p.Status == entvideo.StatusREADY || p.Status == entvideo.StatusFAILED
+}
+
+// Service takes sources in and reports on their transcodes.
+type Service struct {
+	st        *store.Store
+	media     media.Store
+	broker    pubsub.Broker
+	queue     *jobs.Queue
+	log       *slog.Logger
+	maxSource int64
+}
+
+// NewService wires a Service. maxSource bounds an uploaded or ingested source in bytes.
+func NewService(st *store.Store, m media.Store, b pubsub.Broker, q *jobs.Queue, log *slog.Logger, maxSource int64) *Service {
+	return &Service{st: st, media: m, broker: b, queue: q, log: log, maxSource: maxSource}
+}
+
+// sourceExts are kept on stored sources for operators' convenience; the content is what
+// the transcoder trusts, never the name.
+var sourceExts = map[string]bool{".mp4": true, ".m4v": true, ".mov": true, ".mkv": true, ".webm": true, ".avi": true, ".ts": true, ".m2ts": true}
+
+// Intake stores a source for titleID (and episodeID for a series) and queues its
+// transcode. The source is written before the row exists; if the row and its job cannot
+// be committed together, the source is removed again.
+func (s *Service) Intake(ctx context.Context, titleID int, episodeID *int, filename string, r io.Reader) (*ent.Video, error) {
+	t, err := s.st.Client.Title.Get(ctx, titleID)
+	if ent.IsNotFound(err) {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: "titleId", Message: "No title has this id."}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find title: %w", err)
+	}
+	if err := s.checkEpisode(ctx, t, episodeID); err != nil {
+		return nil, err
+	}
+
+	ext := strings.ToLower(path.Ext(filename))
+	if !sourceExts[ext] {
+		ext = ".bin"
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	key := "sources/" + hex.EncodeToString(b[:]) + "/source" + ext
+	n, err := s.media.Put(key, r, s.maxSource)
+	switch {
+	case errors.Is(err, media.ErrTooLarge):
+		return nil, apperr.Input("file", "The file is larger than the %d MiB limit.", s.maxSource>>20)
+	case err != nil:
+		return nil, fmt.Errorf("store source: %w", err)
+	case n == 0:
+		_ = s.media.Remove(path.Dir(key))
+		return nil, apperr.Input("file", "The file is empty.")
+	}
+
+	var id int
+	err = s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
+		created, err := client.Video.Create().
+			SetTitleID(t.ID).SetNillableEpisodeID(episodeID).
+			SetStatus(entvideo.StatusQUEUED).SetSourcePath(key).
+			Save(ctx)
+		if err != nil {
+			return fmt.Errorf("create video: %w", err)
+		}
+		id = created.ID
+		return s.queue.InsertTx(ctx, tx, TranscodeArgs{VideoID: id}, &river.InsertOpts{MaxAttempts: MaxAttempts})
+	})
+	if err != nil {
+		_ = s.media.Remove(path.Dir(key))
+		return nil, err
+	}
+	v, err := s.st.Client.Video.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("reload video: %w", err)
+	}
+	s.publish(ctx, Progress{VideoID: v.ID, Status: entvideo.StatusQUEUED})
+	return v, nil
+}
+
+func (s *Service) checkEpisode(ctx context.Context, t *ent.Title, episodeID *int) error {
+	if episodeID == nil {
+		if t.Kind == title.KindSERIES {
+			return apperr.Input("episodeId", "A series' videos belong to episodes: give episodeId.")
+		}
+		return nil
+	}
+	if t.Kind == title.KindMOVIE {
+		return apperr.Input("episodeId", "A movie has no episodes: leave episodeId out.")
+	}
+	ok, err := s.st.Client.Episode.Query().
+		Where(episode.ID(*episodeID), episode.HasSeasonWith(season.TitleID(t.ID))).
+		Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("find episode: %w", err)
+	}
+	if !ok {
+		return apperr.Input("episodeId", "This title has no episode with that id.")
+	}
+	return nil
+}
+
+func (s *Service) publish(ctx context.Context, p Progress) {
+	b, _ := json.Marshal(p)
+	if err := s.broker.Publish(ctx, TopicProgress, b); err != nil {
+		s.log.WarnContext(ctx, "publish progress", slog.Int("video_id", p.VideoID), slog.Any("err", err))
+	}
+}
+
+// Current reads a video's progress from the database.
+func (s *Service) Current(ctx context.Context, videoID int) (Progress, error) {
+	v, err := s.st.Client.Video.Get(ctx, videoID)
+	if ent.IsNotFound(err) {
+		return Progress{}, &apperr.Error{Code: apperr.NotFound, Field: "videoId", Message: "No video has this id."}
+	}
+	if err != nil {
+		return Progress{}, fmt.Errorf("find video: %w", err)
+	}
+	return Progress{VideoID: v.ID, Status: v.Status, Percent: v.ProgressPercent, FailureReason: v.FailureReason}, nil
+}
+
+// pollEvery backs up broker events with a database read, for workers in other processes
+// that share no broker with this one (several processes on one SQLite file).
+const pollEvery = 2 * time.Second
+
+// Watch streams a video's progress: its current state first, then every change, and
+// closes after a terminal state or when ctx ends.
+func (s *Service) Watch(ctx context.Context, videoID int) (<-chan Progress, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	events := s.broker.Subscribe(ctx, TopicProgress)
+	cur, err := s.Current(ctx, videoID)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	out := make(chan Progress, 16)
+	go func() {
+		defer cancel()
+		defer close(out)
+		var last *Progress
+		// send forwards p unless it repeats the last state, and reports whether more may follow.
+		send := func(p Progress) bool {
+			if last != nil && p == *last {
+				return true
+			}
+			last = &p
+			select {
+			case out <- p:
+			case <-ctx.Done():
+				return false
+			}
+			return !p.Terminal()
+		}
+		if !send(cur) {
+			return
+		}
+		tick := time.NewTicker(pollEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case b, ok := <-events:
+				if !ok {
+					return
+				}
+				var p Progress
+				if json.Unmarshal(b, &p) != nil || p.VideoID != videoID {
+					continue
+				}
+				if !send(p) {
+					return
+				}
+			case <-tick.C:
+				p, err := s.Current(ctx, videoID)
+				if err != nil {
+					continue
+				}
+				if !send(p) {
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}

@@ -1,0 +1,220 @@
+package video
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/rendition"
+	"github.com/marquee-org/marquee/ent/title"
+	entvideo "github.com/marquee-org/marquee/ent/video"
+	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/transcoder"
+)
+
+// MaxAttempts bounds retries of a transcode that fails for reasons other than its input.
+const MaxAttempts = 3
+
+// TranscodeArgs is the transcode job.
+type TranscodeArgs struct {
+	VideoID int `json:"video_id"`
+}
+
+// Kind implements river.JobArgs.
+func (TranscodeArgs) Kind() string { return "transcode" }
+
+// OutputKey is where a video's HLS ladder, poster and thumbnails are published.
+func OutputKey(videoID int) string { return "videos/" + strconv.Itoa(videoID) }
+
+func tempPrefix(videoID int) string { return "transcode-" + strconv.Itoa(videoID) + "-" }
+
+// Worker runs transcode jobs. It is safe to run a job more than once (River delivers at
+// least once, and rescues jobs whose worker died): output is built in a scratch
+// directory, published by rename, and the READY transition happens in one conditional
+// update, so exactly one attempt makes a video READY.
+type Worker struct {
+	river.WorkerDefaults[TranscodeArgs]
+	svc  *Service
+	opts transcoder.Options
+}
+
+// NewWorker returns the transcode worker, to register with river.AddWorker.
+func NewWorker(svc *Service, opts transcoder.Options) *Worker {
+	return &Worker{svc: svc, opts: opts}
+}
+
+// Timeout keeps River's own deadline just above the transcoder's, so ffmpeg is stopped
+// by the transcoder (with a clear reason) before River gives up on the attempt.
+func (w *Worker) Timeout(*river.Job[TranscodeArgs]) time.Duration {
+	return w.opts.Timeout + config.JobMargin
+}
+
+// Work implements river.Worker.
+func (w *Worker) Work(ctx context.Context, job *river.Job[TranscodeArgs]) error {
+	s := w.svc
+	id := job.Args.VideoID
+	log := s.log.With(slog.Int("video_id", id), slog.Int("attempt", job.Attempt))
+	v, err := s.st.Client.Video.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return river.JobCancel(fmt.Errorf("video %d no longer exists", id))
+	}
+	if err != nil {
+		return fmt.Errorf("load video: %w", err)
+	}
+	if v.Status == entvideo.StatusREADY || v.Status == entvideo.StatusFAILED {
+		return nil // an earlier attempt finished it
+	}
+	// Scratch left by an attempt whose process was killed.
+	if err := s.media.CleanTemp(tempPrefix(id)); err != nil {
+		return err
+	}
+	if err := s.setStatus(ctx, id, entvideo.StatusPROCESSING, 0, ""); err != nil {
+		return err
+	}
+	src, err := s.media.Path(v.SourcePath)
+	if err != nil {
+		return s.fail(ctx, log, id, "The source file is missing.")
+	}
+	out, err := s.media.TempDir(tempPrefix(id))
+	if err != nil {
+		return err
+	}
+	res, err := transcoder.Transcode(ctx, w.opts, src, out, s.progressReporter(ctx, id))
+	var rej *transcoder.Rejection
+	switch {
+	case errors.As(err, &rej):
+		_ = s.media.CleanTemp(tempPrefix(id))
+		return river.JobCancel(s.fail(ctx, log, id, rej.Reason))
+	case err != nil:
+		_ = s.media.CleanTemp(tempPrefix(id))
+		if job.Attempt >= job.MaxAttempts {
+			_ = s.fail(ctx, log, id, "Transcoding failed repeatedly; see the server log.")
+		}
+		log.WarnContext(ctx, "transcode attempt failed", slog.Any("err", err))
+		return err
+	}
+	if err := s.media.Publish(out, OutputKey(id)); err != nil {
+		_ = s.media.CleanTemp(tempPrefix(id))
+		return err
+	}
+	if err := s.markReady(ctx, v, res); err != nil {
+		return err
+	}
+	log.InfoContext(ctx, "video ready", slog.Int("renditions", len(res.Renditions)), slog.Float64("duration_s", res.Duration))
+	return nil
+}
+
+// markReady records the renditions and flips the video to READY in one transaction, only
+// if no other attempt did it first.
+func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.Result) error {
+	info := map[string]any{}
+	if b, err := json.Marshal(res.Source); err == nil {
+		_ = json.Unmarshal(b, &info)
+	}
+	prefix := OutputKey(v.ID) + "/"
+	won := false
+	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		n, err := client.Video.Update().
+			Where(entvideo.ID(v.ID), entvideo.StatusNEQ(entvideo.StatusREADY)).
+			SetStatus(entvideo.StatusREADY).SetProgressPercent(100).SetFailureReason("").
+			SetDurationSeconds(res.Duration).SetSourceInfo(info).
+			SetOutputDir(OutputKey(v.ID)).SetReadyAt(time.Now()).
+			Save(ctx)
+		if err != nil {
+			return fmt.Errorf("mark ready: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		won = true
+		if _, err := client.Rendition.Delete().Where(rendition.VideoID(v.ID)).Exec(ctx); err != nil {
+			return fmt.Errorf("replace renditions: %w", err)
+		}
+		for _, r := range res.Renditions {
+			err := client.Rendition.Create().
+				SetVideoID(v.ID).SetWidth(r.Width).SetHeight(r.Height).
+				SetBandwidth(r.Bandwidth).SetAverageBandwidth(r.AverageBandwidth).
+				SetCodecs(r.Codecs).SetFrameRate(r.FrameRate).
+				SetPlaylistPath(prefix + r.Playlist).
+				Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("record rendition: %w", err)
+			}
+		}
+		// A title without a poster or runtime takes them from its first video.
+		upd := client.Title.Update().Where(title.ID(v.TitleID), title.PosterPath(""))
+		if res.Poster != "" {
+			if err := upd.SetPosterPath(prefix + res.Poster).Exec(ctx); err != nil {
+				return fmt.Errorf("set poster: %w", err)
+			}
+		}
+		if v.EpisodeID == nil && res.Duration > 0 {
+			mins := max(1, int(res.Duration/60+0.5))
+			err := client.Title.Update().Where(title.ID(v.TitleID), title.RuntimeMinutesIsNil()).
+				SetRuntimeMinutes(mins).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("set runtime: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if won {
+		s.publish(ctx, Progress{VideoID: v.ID, Status: entvideo.StatusREADY, Percent: 100})
+	}
+	return nil
+}
+
+// fail marks the video FAILED with a reason for people, and returns that reason as an error.
+func (s *Service) fail(ctx context.Context, log *slog.Logger, id int, reason string) error {
+	log.InfoContext(ctx, "video failed", slog.String("reason", reason))
+	if err := s.setStatus(context.WithoutCancel(ctx), id, entvideo.StatusFAILED, 0, reason); err != nil {
+		return err
+	}
+	return errors.New(reason)
+}
+
+func (s *Service) setStatus(ctx context.Context, id int, st entvideo.Status, pct int, reason string) error {
+	_, err := s.st.Client.Video.Update().
+		Where(entvideo.ID(id), entvideo.StatusNEQ(entvideo.StatusREADY)).
+		SetStatus(st).SetProgressPercent(pct).SetFailureReason(reason).
+		Save(ctx)
+	if err != nil {
+		return fmt.Errorf("set video status: %w", err)
+	}
+	s.publish(ctx, Progress{VideoID: id, Status: st, Percent: pct, FailureReason: reason})
+	return nil
+}
+
+// progressReporter publishes every percent and writes it to the database every few,
+// which is what subscribers in other processes poll.
+func (s *Service) progressReporter(ctx context.Context, id int) func(int) {
+	var mu sync.Mutex
+	saved := 0
+	return func(pct int) {
+		mu.Lock()
+		defer mu.Unlock()
+		pct = min(pct, 99) // 100 means published, which markReady announces
+		s.publish(ctx, Progress{VideoID: id, Status: entvideo.StatusPROCESSING, Percent: pct})
+		if pct-saved >= 5 {
+			saved = pct
+			err := s.st.Client.Video.Update().
+				Where(entvideo.ID(id), entvideo.StatusEQ(entvideo.StatusPROCESSING)).
+				SetProgressPercent(pct).Exec(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "save progress", slog.Int("video_id", id), slog.Any("err", err))
+			}
+		}
+	}
+}

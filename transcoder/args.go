@@ -1,0 +1,152 @@
+package transcoder
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Output layout inside outDir.
+const (
+	masterName    = "master.m3u8"
+	posterName    = "poster.jpg"
+	thumbsVTTName = "thumbs.vtt"
+	thumbsDir     = "thumbs"
+	spritePattern = "sprite_%03d.jpg"
+	playlistName  = "index.m3u8"
+	initName      = "init.mp4"
+	segmentName   = "seg_%05d.m4s"
+	audioBitrate  = 128_000
+)
+
+// Args is the ffmpeg command line that encodes the whole ladder of p and its seek-thumbnail sprite in one
+// process: the source is decoded once, converted to the plan's constant frame rate once, and scaled in a
+// cascade (each rung from the next larger one, the thumbnails from the smallest), which costs far less than
+// scaling every rung from the full-size picture (see bench/ladder). Each rung is its own HLS output in
+// outDir/<name>/ (ffmpeg 5.1's -var_stream_map would name the init segments init_0.mp4, init_1.mp4…), and every
+// rung gets keyframes at the same timestamps, so segment n of every rung starts at the same time with an IDR.
+//
+// input and outDir must be absolute, and outDir must not contain '%' (ffmpeg 5.1's HLS muxer cannot escape it
+// in segment patterns); the directories outDir/<rung name> and outDir/thumbs must exist.
+func Args(p Plan, input, outDir string) []string {
+	args := []string{"-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats", "-progress", "pipe:1"}
+	if p.Threads > 0 {
+		args = append(args, "-filter_complex_threads", strconv.Itoa(p.Threads))
+	}
+	args = append(args, inputArgs(p.Source.Container, input)...)
+	args = append(args, "-filter_complex", filterGraph(p))
+	for i, r := range p.Rungs {
+		dir := filepath.Join(outDir, r.Name)
+		args = append(args, "-map", fmt.Sprintf("[v%d]", i))
+		if p.Audio {
+			args = append(args, "-map", fmt.Sprintf("0:%d", p.Source.AudioStream))
+		}
+		args = append(args, videoArgs(p, r)...)
+		if p.Audio {
+			args = append(args, "-c:a", "aac", "-b:a", strconv.Itoa(audioBitrate), "-ac", "2", "-ar", "48000")
+		}
+		if p.Threads > 0 {
+			args = append(args, "-threads", strconv.Itoa(p.Threads))
+		}
+		args = append(args, privacyArgs()...)
+		args = append(args,
+			"-f", "hls",
+			"-hls_time", strconv.Itoa(p.SegmentSeconds),
+			"-hls_playlist_type", "vod",
+			"-hls_segment_type", "fmp4",
+			"-hls_flags", "independent_segments",
+			"-hls_fmp4_init_filename", initName,
+			"-start_number", "1",
+			"-hls_segment_filename", filepath.Join(dir, segmentName),
+			filepath.Join(dir, playlistName))
+	}
+	args = append(args, "-map", "[thumbs]", "-c:v", "mjpeg", "-q:v", "5")
+	args = append(args, privacyArgs()...)
+	return append(args, "-f", "image2", "-start_number", "1", filepath.Join(outDir, thumbsDir, spritePattern))
+}
+
+// filterGraph converts to constant frame rate once, then scales from the largest rung down, splitting each
+// scaled picture into its encoder and the next, smaller scale; the smallest rung also feeds the thumbnails.
+func filterGraph(p Plan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[0:%d]", p.Source.VideoStream)
+	if p.Source.Interlaced {
+		// One frame per frame (not per field), and only frames flagged interlaced are touched, since such
+		// streams often mix in progressive material.
+		b.WriteString("bwdif=mode=send_frame:deint=interlaced,")
+	}
+	fmt.Fprintf(&b, "fps=%s,format=yuv420p", p.FrameRate)
+	for i := len(p.Rungs) - 1; i >= 0; i-- {
+		r := p.Rungs[i]
+		if i < len(p.Rungs)-1 {
+			fmt.Fprintf(&b, ";[c%d]", i+1)
+		} else {
+			b.WriteString(",")
+		}
+		next := fmt.Sprintf("c%d", i)
+		if i == 0 {
+			next = "t"
+		}
+		fmt.Fprintf(&b, "scale=%d:%d,setsar=1,split=2[v%d][%s]", r.Width, r.Height, i, next)
+	}
+	t := p.Thumbs
+	fmt.Fprintf(&b, ";[t]fps=1/%d:round=up,trim=end_frame=%d,scale=%d:%d,setsar=1,tile=%dx%d[thumbs]",
+		t.Interval, t.Count, t.Width, t.Height, t.Columns, t.Rows)
+	return b.String()
+}
+
+// videoArgs are one rung's encoder settings: H.264 High 4:2:0 at the rung's bitrate with a VBV cap, and
+// keyframes only at multiples of GOPSeconds (no scene-cut keyframes, which would differ between rungs).
+func videoArgs(p Plan, r Rung) []string {
+	gop := strconv.Itoa(p.GOPFrames)
+	return []string{
+		"-c:v", "libx264",
+		"-preset", p.Preset,
+		"-profile:v", "high",
+		"-pix_fmt", "yuv420p",
+		"-b:v", strconv.Itoa(r.Bitrate),
+		"-maxrate", strconv.Itoa(r.MaxRate),
+		"-bufsize", strconv.Itoa(r.BufSize),
+		"-g", gop,
+		"-keyint_min", gop,
+		"-sc_threshold", "0",
+		"-forced-idr", "1",
+		"-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", p.GOPSeconds),
+	}
+}
+
+// privacyArgs drop the upload's metadata (phones record GPS position and device names) and chapters from what
+// is published.
+func privacyArgs() []string {
+	return []string{"-map_metadata", "-1", "-map_chapters", "-1"}
+}
+
+// posterArgs grabs one representative frame near at seconds: the thumbnail filter picks, from about three
+// seconds of frames, the one closest to their average, which skips fades, flashes and black transition frames.
+// Scaling comes first because the filter holds the whole batch in memory (100 4K frames would be 1.2 GB).
+//
+// With seekInput the demuxer jumps to at, which is fast but not every file allows (MPEG-TS seeking by
+// bisection can overshoot a short file); otherwise ffmpeg decodes from the start and discards until at.
+func posterArgs(p Plan, input, output string, at float64, width, height int, seekInput bool) []string {
+	batch := max(2, min(100, int(3*p.FrameRate.Float())))
+	deint := ""
+	if p.Source.Interlaced {
+		deint = "bwdif=mode=send_frame:deint=interlaced,"
+	}
+	ss := []string{"-ss", strconv.FormatFloat(at, 'f', 3, 64)}
+	args := []string{"-hide_banner", "-nostdin", "-y", "-loglevel", "error"}
+	if seekInput {
+		args = append(args, ss...)
+	}
+	args = append(args, inputArgs(p.Source.Container, input)...)
+	if !seekInput {
+		args = append(args, ss...)
+	}
+	args = append(args,
+		"-map", fmt.Sprintf("0:%d", p.Source.VideoStream),
+		"-vf", fmt.Sprintf("%sscale=%d:%d,setsar=1,thumbnail=n=%d", deint, width, height, batch),
+		"-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3")
+	args = append(args, privacyArgs()...)
+	return append(args, "-f", "image2", "-update", "1", output)
+}

@@ -1,0 +1,221 @@
+package transcoder
+
+import (
+	"fmt"
+	"math"
+)
+
+// Rational is an exact frame rate: ffmpeg must be told 30000/1001, since 29.97 drifts by a frame every 9 hours
+// and makes keyframe times disagree with segment boundaries long before that.
+type Rational struct{ Num, Den int }
+
+func (r Rational) String() string { return fmt.Sprintf("%d/%d", r.Num, r.Den) }
+
+// Float returns the rate in frames per second.
+func (r Rational) Float() float64 {
+	if r.Den == 0 {
+		return 0
+	}
+	return float64(r.Num) / float64(r.Den)
+}
+
+// Rung is one rendition of the ladder.
+type Rung struct {
+	Name    string `json:"name"` // e.g. "720p"; also the rendition's directory
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Bitrate int    `json:"bitrate"` // target, bits/s
+	MaxRate int    `json:"maxRate"` // VBV peak, bits/s
+	BufSize int    `json:"bufSize"` // VBV buffer, bits
+}
+
+// ThumbPlan lays out the seek thumbnails: Count pictures, one every Interval seconds, Width×Height each, tiled
+// Columns×Rows per sprite sheet.
+type ThumbPlan struct {
+	Interval      int
+	Count         int
+	Columns, Rows int
+	Width, Height int
+}
+
+// Plan is everything Args needs, decided from the source and the options.
+type Plan struct {
+	Source         Source
+	Rungs          []Rung // lowest first
+	FrameRate      Rational
+	GOPFrames      int
+	GOPSeconds     int
+	SegmentSeconds int
+	Preset         string
+	Audio          bool
+	Threads        int
+	Thumbs         ThumbPlan
+}
+
+// Ladder shape and bitrate model.
+const (
+	// The 1080p30 anchor of the bits-per-pixel curve: 0.09 bpp is about 5.6 Mb/s, what libx264 at a fast
+	// preset needs for 1080p30 to look clean on ordinary content.
+	anchorPixels = 1920 * 1080
+	anchorBPP    = 0.09
+	// Smaller pictures need more bits per pixel (less spatial redundancy per macroblock): bpp grows as
+	// (anchor/pixels)^0.13, giving about 0.41 Mb/s at 426×240 and 18.7 Mb/s at 3840×2160.
+	bppExponent = 0.13
+	// Doubling the frame rate does not double the bits needed (consecutive frames differ less):
+	// 60 fps costs about 1.5× of 30 fps.
+	fpsExponent = 0.6
+	// A rung never needs more than the source had for the same picture: the source's bits scale with the
+	// pixel rate to the power 0.75 (encoders get more efficient per pixel as resolution grows).
+	capExponent = 0.75
+	maxFPS      = 60
+	thumbSide   = 160 // the long side of a seek thumbnail, px
+	maxThumbs   = 100
+	thumbCols   = 10
+)
+
+// PlanLadder decides the renditions for src. Each configured height is the short side of a 16:9 box (9:16 for
+// portrait sources); a rung is the source scaled to fit its box, so a 1920×800 film gets a "1080p" rung of
+// 1920×800 and a 1080×1920 phone video a "1080p" rung of 1080×1920. The ladder stops at the first box that
+// holds the whole source, which becomes a rung at the source's own size: nothing is ever upscaled, and a source
+// smaller than every box gets a single rung.
+func PlanLadder(src Source, o Options) Plan {
+	o = o.withDefaults()
+	fps := planFrameRate(src.FrameRate)
+	p := Plan{
+		Source:         src,
+		FrameRate:      fps,
+		GOPFrames:      max(1, int(math.Round(float64(o.GOPSeconds)*fps.Float()))),
+		GOPSeconds:     o.GOPSeconds,
+		SegmentSeconds: o.SegmentSeconds,
+		Preset:         o.Preset,
+		Audio:          src.HasAudio,
+		Threads:        o.Threads,
+	}
+	w, h := max(src.Width, 2), max(src.Height, 2)
+	maxW, maxH := evenDown(w), evenDown(h)
+	portrait := h > w
+	lastNominal := 0
+	for _, nominal := range o.Heights {
+		boxW, boxH := int(math.Round(float64(nominal)*16/9)), nominal
+		if portrait {
+			boxW, boxH = boxH, boxW
+		}
+		f := math.Min(float64(boxW)/float64(w), float64(boxH)/float64(h))
+		if f < 1 {
+			p.Rungs = append(p.Rungs, newRung(nominal, min(even(float64(w)*f), maxW), min(even(float64(h)*f), maxH), src, fps))
+			lastNominal = nominal
+			continue
+		}
+		// The source fits this box: it becomes the top rung at its own size. It is named for the box when it
+		// fills it in one direction (a 1920×800 film is "1080p"), otherwise for its own short side (a 320×180
+		// clip is "180p"), unless that would repeat a lower rung's name.
+		name := min(maxW, maxH)
+		fills := float64(maxW) >= 0.98*float64(boxW) || float64(maxH) >= 0.98*float64(boxH)
+		if fills || name <= lastNominal {
+			name = nominal
+		}
+		p.Rungs = append(p.Rungs, newRung(name, maxW, maxH, src, fps))
+		break
+	}
+	p.Thumbs = planThumbs(src.Duration, w, h)
+	return p
+}
+
+func newRung(name, w, h int, src Source, fps Rational) Rung {
+	b := rungBitrate(w, h, fps.Float(), src)
+	return Rung{
+		Name:    fmt.Sprintf("%dp", name),
+		Width:   w,
+		Height:  h,
+		Bitrate: b,
+		// A 1.5× peak with a 2 s buffer keeps any segment under about twice the average, Apple's guideline
+		// for VOD, while letting complex scenes borrow from simple ones.
+		MaxRate: b * 3 / 2,
+		BufSize: b * 2,
+	}
+}
+
+// curveBitrate is the bits-per-pixel model, in bits/s.
+func curveBitrate(w, h int, fps float64) float64 {
+	px := float64(w * h)
+	bpp := anchorBPP * math.Pow(anchorPixels/px, bppExponent)
+	return bpp * px * 30 * math.Pow(fps/30, fpsExponent)
+}
+
+// rungBitrate is the curve, capped by what the source itself spent (scaled to the rung's pixel rate and to how
+// much more efficient the source codec is than H.264): a talking head uploaded at 1 Mb/s does not get 5 Mb/s.
+// An eighth of the curve is the floor, for containers that misreport the bitrate.
+func rungBitrate(w, h int, fps float64, src Source) int {
+	curve := curveBitrate(w, h, fps)
+	b := curve
+	if src.BitRate > 0 && src.Width > 0 && src.Height > 0 && src.FrameRate > 0 {
+		ratio := float64(w*h) * fps / (float64(src.Width*src.Height) * src.FrameRate)
+		budget := float64(src.BitRate) * codecEfficiency(src.VideoCodec) * math.Pow(math.Min(ratio, 1), capExponent)
+		b = math.Max(math.Min(curve, budget), curve/8)
+	}
+	return max(16, int(math.Round(b/1000))) * 1000
+}
+
+// codecEfficiency is roughly how many H.264 bits one source bit is worth.
+func codecEfficiency(codec string) float64 {
+	switch codec {
+	case "hevc", "vp9":
+		return 1.5
+	case "av1":
+		return 1.7
+	}
+	return 1
+}
+
+// planFrameRate keeps the source's rate, halving rates above 60 (so 120 becomes 60 and 119.88 becomes 59.94
+// with every other frame kept, instead of an uneven drop), snapped to the nearest standard rate within 0.5%:
+// phones record variable frame rate whose average is 29.98 rather than 30.
+func planFrameRate(f float64) Rational {
+	if f <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return Rational{30, 1}
+	}
+	for f > maxFPS+0.5 {
+		f /= 2
+	}
+	best, bestDiff := Rational{}, math.Inf(1)
+	for _, r := range []Rational{{10, 1}, {12, 1}, {15, 1}, {24000, 1001}, {24, 1}, {25, 1}, {30000, 1001}, {30, 1}, {48, 1}, {50, 1}, {60000, 1001}, {60, 1}} {
+		if d := math.Abs(f/r.Float() - 1); d < bestDiff {
+			best, bestDiff = r, d
+		}
+	}
+	if bestDiff < 0.005 {
+		return best
+	}
+	num, den := int(math.Round(f*1000)), 1000
+	g := gcd(num, den)
+	return Rational{num / g, den / g}
+}
+
+// planThumbs picks one thumbnail per second, fewer for long videos so there are at most maxThumbs, all in one
+// sprite sheet. The last thumbnail stands for everything after it, so Count never promises a picture ffmpeg
+// might not produce for a partial interval at the end.
+func planThumbs(duration float64, w, h int) ThumbPlan {
+	interval := max(1, int(math.Ceil(duration/maxThumbs)))
+	count := min(maxThumbs, max(1, int(math.Floor(duration/float64(interval)+0.01))))
+	tw, th := thumbSide, even(float64(thumbSide)*float64(h)/float64(w))
+	if h > w {
+		tw, th = even(float64(thumbSide)*float64(w)/float64(h)), thumbSide
+	}
+	cols := min(count, thumbCols)
+	return ThumbPlan{Interval: interval, Count: count, Columns: cols, Rows: (count + cols - 1) / cols, Width: tw, Height: th}
+}
+
+// even rounds to the nearest even number of at least 2: 4:2:0 chroma needs even dimensions.
+func even(x float64) int {
+	return max(2, 2*int(math.Round(x/2)))
+}
+
+// evenDown rounds down to an even number of at least 2, for sizes that must not exceed the source.
+func evenDown(n int) int { return max(2, n&^1) }
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}

@@ -1,0 +1,110 @@
+package transcoder
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestMasterPlaylistGolden(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		rs   []Rendition
+	}{
+		{"empty", nil},
+		{"ladder", []Rendition{
+			{Name: "240p", Width: 426, Height: 240, Bandwidth: 612_345, AverageBandwidth: 401_000, Codecs: "avc1.640015,mp4a.40.2", FrameRate: 30, Playlist: "240p/index.m3u8"},
+			{Name: "720p", Width: 1280, Height: 720, Bandwidth: 4_100_000, AverageBandwidth: 2_750_123, Codecs: "avc1.64001f,mp4a.40.2", FrameRate: 30000.0 / 1001, Playlist: "720p/index.m3u8"},
+			{Name: "1080p", Width: 1920, Height: 800, Bandwidth: 8_000_000, AverageBandwidth: 5_500_000, Codecs: "avc1.640028", FrameRate: 24000.0 / 1001, Playlist: "1080p/index.m3u8"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			golden(t, "master_"+tt.name+".golden", MasterPlaylist(tt.rs))
+		})
+	}
+}
+
+func TestMeasure(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		target    float64
+		init      int
+		segs      []int     // bytes
+		durs      []float64 // seconds
+		peak, avg int
+	}{
+		{
+			name: "steady", target: 4, init: 1000,
+			segs: []int{500_000, 500_000, 500_000}, durs: []float64{4, 4, 4},
+			// (1000+1.5e6)*8/12 and the worst 1-segment run with init: (1000+500000)*8/4.
+			peak: 1_002_000, avg: 1_000_667,
+		},
+		{
+			name: "short tail is not a spike", target: 4, init: 0,
+			segs: []int{400_000, 400_000, 100_000}, durs: []float64{4, 4, 0.5},
+			// The 0.5 s tail alone (1.6 Mb/s) is too short to count: it only counts averaged with the segment
+			// before it, 500 kB over 4.5 s.
+			peak: 888_889, avg: 847_059,
+		},
+		{
+			name: "spike in the middle", target: 2, init: 0,
+			segs: []int{100_000, 1_000_000, 100_000}, durs: []float64{2, 2, 2},
+			peak: 4_000_000, avg: 1_600_000,
+		},
+		{
+			name: "clip shorter than half a target", target: 4, init: 200,
+			segs: []int{10_000}, durs: []float64{1},
+			peak: 81_600, avg: 81_600,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			m := mediaPlaylist{targetDuration: tt.target, init: "init.mp4"}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "init.mp4"), make([]byte, tt.init), 0o644))
+			for i, n := range tt.segs {
+				name := "seg_" + string(rune('a'+i)) + ".m4s"
+				require.NoError(t, os.WriteFile(filepath.Join(dir, name), make([]byte, n), 0o644))
+				m.segments = append(m.segments, mediaSegment{uri: name, duration: tt.durs[i]})
+			}
+			peak, avg, err := measure(dir, m)
+			require.NoError(t, err)
+			require.Equal(t, tt.avg, avg, "average")
+			require.Equal(t, tt.peak, peak, "peak")
+		})
+	}
+}
+
+func TestReadMediaPlaylistRefusesEscapingURIs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+	}{
+		{"parent segment", "#EXTM3U\n#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:2,\n../seg.m4s\n"},
+		{"absolute init", "#EXTM3U\n#EXT-X-MAP:URI=\"/etc/passwd\"\n#EXTINF:2,\nseg.m4s\n"},
+		{"no map", "#EXTM3U\n#EXTINF:2,\nseg.m4s\n"},
+		{"segment without EXTINF", "#EXTM3U\n#EXT-X-MAP:URI=\"init.mp4\"\nseg.m4s\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			file := filepath.Join(t.TempDir(), "index.m3u8")
+			require.NoError(t, os.WriteFile(file, []byte(tt.body), 0o644))
+			_, err := readMediaPlaylist(file)
+			require.Error(t, err)
+		})
+	}
+}
+
+func TestThumbnailVTT(t *testing.T) {
+	t.Parallel()
+	got := thumbnailVTT(ThumbPlan{Interval: 2, Count: 12, Columns: 10, Rows: 2, Width: 160, Height: 90}, 25.5)
+	golden(t, "thumbs.vtt.golden", got)
+}
