@@ -45,6 +45,12 @@ type env struct {
 
 func newEnv(t testing.TB, s *store.Store) *env {
 	t.Helper()
+	return newEnvWith(t, s, pubsub.NewLocal())
+}
+
+// newEnvWith is newEnv with a given broker, for several replicas sharing one database.
+func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker) *env {
+	t.Helper()
 	require.NoError(t, billing.EnsurePlans(context.Background(), s.Client))
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))
@@ -52,7 +58,6 @@ func newEnv(t testing.TB, s *store.Store) *env {
 	c.MediaURL = "file:///tmp/unused"
 	c.ComplexityLimit = 200
 	c.MaxUploadBytes = 4 << 20
-	broker := pubsub.NewLocal()
 	svc := auth.NewService(s.Client, broker, log, auth.Options{
 		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
 	})

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,5 +257,38 @@ func TestResumeProgressAndUpNext(t *testing.T) {
 		e.gql(nil, `mutation($s: ID!) { endPlayback(sessionId: $s) { reason } }`, map[string]any{"s": s["id"]}, bearer(tok))
 		r = e.start(tok, movie)
 		require.EqualValues(t, 0, r.Data["startPlayback"].(map[string]any)["resumePositionSeconds"])
+	})
+}
+
+func TestHeartbeatSubscriptionsAreCappedPerViewer(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		e.startWorkers()
+		admin := e.admin()
+		movie := e.readyTitle(admin, `kind: MOVIE, name: "Flood"`)
+		tok := e.viewer("flood@example.com", "US", plancode.Premium)
+		sid := e.start(tok, movie).Data["startPlayback"].(map[string]any)["id"]
+
+		ws := e.open(nil, map[string]any{"authorization": "Bearer " + tok})
+		const limit = 8 // playback.Options.MaxSubscriptionsPerUser default
+		for i := range limit + 1 {
+			require.NoError(t, ws.WriteJSON(wsMsg{ID: strconv.Itoa(i), Type: "subscribe",
+				Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": sid}}}))
+		}
+		// Read until every subscription has answered once (beats repeat meanwhile).
+		first := map[string]bool{}
+		limited := 0
+		for len(first) < limit+1 {
+			m := e.next(ws)
+			if m.Type != "next" || first[m.ID] {
+				continue
+			}
+			first[m.ID] = true
+			if errs, _ := m.Payload["errors"].([]any); len(errs) > 0 {
+				require.Equal(t, "RATE_LIMITED", errs[0].(map[string]any)["extensions"].(map[string]any)["code"])
+				limited++
+			}
+		}
+		require.Equal(t, 1, limited, "exactly the subscription over the cap is refused")
 	})
 }
