@@ -2,7 +2,6 @@ package playback
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/marquee-org/marquee/ent"
@@ -41,12 +40,11 @@ func (s *Service) Heartbeats(ctx context.Context, sessionID int) (<-chan *Beat, 
 	if plan, err := billing.CurrentPlan(ctx, s.st.Client, uid, s.o.Now()); err == nil && plan != nil {
 		maxStreams = plan.MaxStreams
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	revoked := s.broker.Subscribe(ctx, TopicRevoked)
+	revoked, unwatch := s.watch(sessionID)
 	out := make(chan *Beat, 1)
 	go func() {
 		defer func() {
-			cancel()
+			unwatch()
 			close(out)
 			s.mu.Lock()
 			if s.subs[uid]--; s.subs[uid] <= 0 {
@@ -55,11 +53,7 @@ func (s *Service) Heartbeats(ctx context.Context, sessionID int) (<-chan *Beat, 
 			s.mu.Unlock()
 		}()
 		emit := func(st playbacksession.Status) bool {
-			n, err := s.st.Client.PlaybackSession.Query().Where(
-				playbacksession.UserID(uid),
-				playbacksession.StatusEQ(playbacksession.StatusACTIVE),
-				playbacksession.LastHeartbeatAtGT(s.o.Now().Add(-s.staleAfter())),
-			).Count(ctx)
+			n, err := s.liveStreams(ctx, uid)
 			if err != nil && ctx.Err() != nil {
 				return false
 			}
@@ -84,15 +78,9 @@ func (s *Service) Heartbeats(ctx context.Context, sessionID int) (<-chan *Beat, 
 			select {
 			case <-ctx.Done():
 				return
-			case b, ok := <-revoked:
-				if !ok {
-					return
-				}
-				var r revocation
-				if json.Unmarshal(b, &r) == nil && r.SessionID == sessionID {
-					emit(r.Status)
-					return
-				}
+			case r := <-revoked:
+				emit(r.Status)
+				return
 			case <-tick.C:
 				if !s.active.Active(sessionID) {
 					emit(s.finalStatus(ctx, sessionID))

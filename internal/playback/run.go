@@ -31,6 +31,7 @@ func (s *Service) Run(ctx context.Context) {
 			var r revocation
 			if json.Unmarshal(b, &r) == nil {
 				s.active.set(r.SessionID, false)
+				s.tellWatchers(r)
 			}
 		case b, ok := <-logouts:
 			if !ok {
@@ -98,4 +99,59 @@ func (s *Service) expireStale(ctx context.Context) {
 	if err != nil && ctx.Err() == nil {
 		s.log.WarnContext(ctx, "expire stale sessions", slog.Any("err", err))
 	}
+}
+
+// watch registers a heartbeat stream of sessionID for revocations; call the returned
+// function when the stream ends. One broker subscription (Run's) serves every stream.
+func (s *Service) watch(sessionID int) (<-chan revocation, func()) {
+	ch := make(chan revocation, 1)
+	s.mu.Lock()
+	if s.watchers[sessionID] == nil {
+		s.watchers[sessionID] = map[chan revocation]struct{}{}
+	}
+	s.watchers[sessionID][ch] = struct{}{}
+	s.mu.Unlock()
+	return ch, func() {
+		s.mu.Lock()
+		delete(s.watchers[sessionID], ch)
+		if len(s.watchers[sessionID]) == 0 {
+			delete(s.watchers, sessionID)
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (s *Service) tellWatchers(r revocation) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.watchers[r.SessionID] {
+		select {
+		case ch <- r:
+		default: // already told
+		}
+	}
+}
+
+// liveStreams counts a user's streams that count against the limit, cached for half an
+// interval: every heartbeat of the user reports it, and one query serves them all.
+func (s *Service) liveStreams(ctx context.Context, userID int) (int, error) {
+	now := s.o.Now()
+	s.mu.Lock()
+	c, ok := s.counts[userID]
+	s.mu.Unlock()
+	if ok && now.Sub(c.at) < s.o.HeartbeatInterval/2 {
+		return c.n, nil
+	}
+	n, err := s.st.Client.PlaybackSession.Query().Where(
+		playbacksession.UserID(userID),
+		playbacksession.StatusEQ(playbacksession.StatusACTIVE),
+		playbacksession.LastHeartbeatAtGT(now.Add(-s.staleAfter())),
+	).Count(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.counts[userID] = streamCount{n: n, at: now}
+	s.mu.Unlock()
+	return n, nil
 }
