@@ -80,6 +80,7 @@ func inputProblems() []struct{ needle, reason string } {
 		{"error while decoding", "the video stream is damaged (frames cannot be decoded)"},
 		{"corrupt decoded frame", "the video stream is damaged (frames cannot be decoded)"},
 		{"Output file is empty, nothing was encoded", "no video frames could be decoded from the file"},
+		{": End of file", "the file ends before any video could be read"},
 	}
 }
 
@@ -120,7 +121,7 @@ func cleanLines(stderr string) []string {
 		l = pathLike.ReplaceAllString(l, "<file>")
 		l = strings.TrimSpace(l)
 		if len(l) > 200 {
-			l = l[:200] + "…"
+			l = strings.ToValidUTF8(l[:200], "") + "…"
 		}
 		if l == "" || seen[l] {
 			continue

@@ -200,6 +200,29 @@ func TestProbeRejectsBeforeRunningTools(t *testing.T) {
 	}
 }
 
+// Defence in depth: even a playlist that got past sniffing is read by the forced demuxer, which sees no video,
+// never by the hls or concat demuxers that would open the files it names.
+func TestForcedDemuxerIgnoresPlaylists(t *testing.T) {
+	t.Parallel()
+	_, ffprobePath := tools(t)
+	dir := t.TempDir()
+	tests := []struct{ name, content, container string }{
+		{"hls as mpegts", "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n", "mpegts"},
+		{"hls as mov", "#EXTM3U\n#EXTINF:10,\nfile:/etc/passwd\n", "mov"},
+		{"concat as matroska", "ffconcat version 1.0\nfile /etc/passwd\n", "matroska"},
+		{"concat as avi", "ffconcat version 1.0\nfile /etc/passwd\n", "avi"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			file := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".m3u8")
+			require.NoError(t, os.WriteFile(file, []byte(tt.content), 0o644))
+			_, err := ffprobe(context.Background(), Options{FFprobe: ffprobePath}, tt.container, file)
+			requireRejection(t, err, "", dir)
+		})
+	}
+}
+
 func TestClassify(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -19,6 +19,14 @@ type Beat struct {
 	At            time.Time
 }
 
+// stream is one open heartbeat subscription. Streams have no goroutine of their own: Run
+// beats all of them on one ticker, which keeps a held subscription cheap.
+type stream struct {
+	sessionID, userID, maxStreams int
+	out                           chan *Beat
+	closed                        bool
+}
+
 // Heartbeats streams beats for the viewer's own session every heartbeat interval while it
 // is ACTIVE; holding the stream open is what keeps the session alive. The last beat
 // carries the final status (ENDED, REVOKED or EXPIRED) and the stream closes.
@@ -28,6 +36,12 @@ func (s *Service) Heartbeats(ctx context.Context, sessionID int) (<-chan *Beat, 
 		return nil, err
 	}
 	uid := v.User.ID
+	maxStreams := 0
+	if plan, err := billing.CurrentPlan(ctx, s.st.Client, uid, s.o.Now()); err == nil && plan != nil {
+		maxStreams = plan.MaxStreams
+	}
+	st := &stream{sessionID: sessionID, userID: uid, maxStreams: maxStreams, out: make(chan *Beat, 2)}
+
 	s.mu.Lock()
 	if s.subs[uid] >= s.o.MaxSubscriptionsPerUser {
 		s.mu.Unlock()
@@ -36,64 +50,95 @@ func (s *Service) Heartbeats(ctx context.Context, sessionID int) (<-chan *Beat, 
 	s.subs[uid]++
 	s.mu.Unlock()
 
-	maxStreams := 0
-	if plan, err := billing.CurrentPlan(ctx, s.st.Client, uid, s.o.Now()); err == nil && plan != nil {
-		maxStreams = plan.MaxStreams
+	if sess.Status != playbacksession.StatusACTIVE {
+		s.send(ctx, st, sess.Status)
+		s.closeStream(st)
+		return st.out, nil
 	}
-	revoked, unwatch := s.watch(sessionID)
-	out := make(chan *Beat, 1)
-	go func() {
-		defer func() {
-			unwatch()
-			close(out)
-			s.mu.Lock()
-			if s.subs[uid]--; s.subs[uid] <= 0 {
-				delete(s.subs, uid)
-			}
-			s.mu.Unlock()
-		}()
-		emit := func(st playbacksession.Status) bool {
-			n, err := s.liveStreams(ctx, uid)
-			if err != nil && ctx.Err() != nil {
-				return false
-			}
-			select {
-			case out <- &Beat{SessionID: sessionID, Status: st, ActiveStreams: n, MaxStreams: maxStreams, At: s.o.Now()}:
-				return st == playbacksession.StatusACTIVE
-			case <-ctx.Done():
-				return false
-			}
+	s.beat(sessionID)
+	s.send(ctx, st, playbacksession.StatusACTIVE)
+	s.mu.Lock()
+	if s.streams[sessionID] == nil {
+		s.streams[sessionID] = map[*stream]struct{}{}
+	}
+	s.streams[sessionID][st] = struct{}{}
+	s.mu.Unlock()
+	context.AfterFunc(ctx, func() { s.closeStream(st) })
+	return st.out, nil
+}
+
+// send queues a beat unless the stream is closed or its reader lags (a lagging player
+// misses a beat rather than holding up the others).
+func (s *Service) send(ctx context.Context, st *stream, status playbacksession.Status) {
+	n, _ := s.liveStreams(ctx, st.userID)
+	b := &Beat{SessionID: st.sessionID, Status: status, ActiveStreams: n, MaxStreams: st.maxStreams, At: s.o.Now()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st.closed {
+		return
+	}
+	select {
+	case st.out <- b:
+	default:
+	}
+}
+
+func (s *Service) closeStream(st *stream) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st.closed {
+		return
+	}
+	st.closed = true
+	close(st.out)
+	if set := s.streams[st.sessionID]; set != nil {
+		delete(set, st)
+		if len(set) == 0 {
+			delete(s.streams, st.sessionID)
 		}
-		if sess.Status != playbacksession.StatusACTIVE {
-			emit(sess.Status)
-			return
+	}
+	if s.subs[st.userID]--; s.subs[st.userID] <= 0 {
+		delete(s.subs, st.userID)
+	}
+}
+
+// finishStreams sends the final status to a session's streams and closes them.
+func (s *Service) finishStreams(ctx context.Context, sessionID int, status playbacksession.Status) {
+	for _, st := range s.streamsOf(sessionID) {
+		s.send(ctx, st, status)
+		s.closeStream(st)
+	}
+}
+
+func (s *Service) streamsOf(sessionID int) []*stream {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*stream, 0, len(s.streams[sessionID]))
+	for st := range s.streams[sessionID] {
+		out = append(out, st)
+	}
+	return out
+}
+
+// beatAll is one tick: every open stream of an active session beats; streams of sessions
+// that are no longer active get their final status.
+func (s *Service) beatAll(ctx context.Context) {
+	s.mu.Lock()
+	ids := make([]int, 0, len(s.streams))
+	for id := range s.streams {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	for _, id := range ids {
+		if !s.active.Active(id) {
+			s.finishStreams(ctx, id, s.finalStatus(ctx, id))
+			continue
 		}
-		s.beat(sessionID)
-		if !emit(playbacksession.StatusACTIVE) {
-			return
+		s.beat(id)
+		for _, st := range s.streamsOf(id) {
+			s.send(ctx, st, playbacksession.StatusACTIVE)
 		}
-		tick := time.NewTicker(s.o.HeartbeatInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case r := <-revoked:
-				emit(r.Status)
-				return
-			case <-tick.C:
-				if !s.active.Active(sessionID) {
-					emit(s.finalStatus(ctx, sessionID))
-					return
-				}
-				s.beat(sessionID)
-				if !emit(playbacksession.StatusACTIVE) {
-					return
-				}
-			}
-		}
-	}()
-	return out, nil
+	}
 }
 
 func (s *Service) finalStatus(ctx context.Context, id int) playbacksession.Status {

@@ -56,11 +56,11 @@ type Service struct {
 	o      Options
 	active *activeSet
 
-	mu       sync.Mutex
-	beats    map[int]time.Time                    // heartbeats not yet written, coalesced per interval
-	subs     map[int]int                          // heartbeat subscriptions per user
-	watchers map[int]map[chan revocation]struct{} // heartbeat streams per session, told of revocations
-	counts   map[int]streamCount                  // live streams per user, shared by a user's heartbeats
+	mu      sync.Mutex
+	beats   map[int]time.Time            // heartbeats not yet written, coalesced per interval
+	subs    map[int]int                  // heartbeat subscriptions per user
+	streams map[int]map[*stream]struct{} // open heartbeat streams per session
+	counts  map[int]streamCount          // live streams per user, shared by a user's heartbeats
 }
 
 type streamCount struct {
@@ -85,7 +85,7 @@ func NewService(st *store.Store, broker pubsub.Broker, signer *media.Signer, log
 	s := &Service{
 		st: st, broker: broker, signer: signer, log: log, o: o,
 		beats: map[int]time.Time{}, subs: map[int]int{},
-		watchers: map[int]map[chan revocation]struct{}{}, counts: map[int]streamCount{},
+		streams: map[int]map[*stream]struct{}{}, counts: map[int]streamCount{},
 	}
 	s.active = newActiveSet(s.loadActive, o.Now)
 	return s

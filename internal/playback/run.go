@@ -11,9 +11,9 @@ import (
 	"github.com/marquee-org/marquee/internal/auth"
 )
 
-// Run keeps playback state in step until ctx ends: it applies revocations published by
-// any replica, ends the streams of logged-out sessions, writes coalesced heartbeats,
-// and expires sessions whose heartbeats stopped.
+// Run keeps playback state in step until ctx ends: it beats every open heartbeat stream,
+// applies revocations published by any replica, ends the streams of logged-out sessions,
+// writes coalesced heartbeats, and expires sessions whose heartbeats stopped.
 func (s *Service) Run(ctx context.Context) {
 	revoked := s.broker.Subscribe(ctx, TopicRevoked)
 	logouts := s.broker.Subscribe(ctx, auth.TopicSessionRevoked)
@@ -31,7 +31,7 @@ func (s *Service) Run(ctx context.Context) {
 			var r revocation
 			if json.Unmarshal(b, &r) == nil {
 				s.active.set(r.SessionID, false)
-				s.tellWatchers(r)
+				s.finishStreams(ctx, r.SessionID, r.Status)
 			}
 		case b, ok := <-logouts:
 			if !ok {
@@ -41,6 +41,7 @@ func (s *Service) Run(ctx context.Context) {
 				s.endForLogin(ctx, id)
 			}
 		case <-tick.C:
+			s.beatAll(ctx)
 			s.flushBeats(ctx)
 			s.expireStale(ctx)
 			s.active.forgetOlderThan(s.o.Now().Add(-time.Hour))
@@ -98,37 +99,6 @@ func (s *Service) expireStale(ctx context.Context) {
 	}
 	if err != nil && ctx.Err() == nil {
 		s.log.WarnContext(ctx, "expire stale sessions", slog.Any("err", err))
-	}
-}
-
-// watch registers a heartbeat stream of sessionID for revocations; call the returned
-// function when the stream ends. One broker subscription (Run's) serves every stream.
-func (s *Service) watch(sessionID int) (<-chan revocation, func()) {
-	ch := make(chan revocation, 1)
-	s.mu.Lock()
-	if s.watchers[sessionID] == nil {
-		s.watchers[sessionID] = map[chan revocation]struct{}{}
-	}
-	s.watchers[sessionID][ch] = struct{}{}
-	s.mu.Unlock()
-	return ch, func() {
-		s.mu.Lock()
-		delete(s.watchers[sessionID], ch)
-		if len(s.watchers[sessionID]) == 0 {
-			delete(s.watchers, sessionID)
-		}
-		s.mu.Unlock()
-	}
-}
-
-func (s *Service) tellWatchers(r revocation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for ch := range s.watchers[r.SessionID] {
-		select {
-		case ch <- r:
-		default: // already told
-		}
 	}
 }
 
