@@ -75,7 +75,7 @@ func Probe(ctx context.Context, o Options, path string) (*Source, error) {
 	if fi.Size() > o.Limits.MaxBytes {
 		return nil, reject("the file is %s; the largest accepted is %s", humanBytes(fi.Size()), humanBytes(o.Limits.MaxBytes))
 	}
-	container, err := sniffFile(abs)
+	container, err := sniffFile(abs, fi.Size())
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func Probe(ctx context.Context, o Options, path string) (*Source, error) {
 	return src, nil
 }
 
-func sniffFile(path string) (string, error) {
+func sniffFile(path string, size int64) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("probe: %w", err)
@@ -102,11 +102,7 @@ func sniffFile(path string) (string, error) {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return "", fmt.Errorf("probe: read %s: %w", path, err)
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		return "", fmt.Errorf("probe: %w", err)
-	}
-	return sniff(head[:n], fi.Size())
+	return sniff(head[:n], size)
 }
 
 // sniff names the demuxer for a file that starts with head, or rejects it with a reason an uploader can act on.

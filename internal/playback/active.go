@@ -9,11 +9,12 @@ import (
 // for the first time is looked up once; revocations arrive as events; entries are
 // re-checked after a while in case an event was lost.
 type activeSet struct {
-	mu      sync.Mutex
-	m       map[int]activeEntry
-	load    func(id int) bool
-	now     func() time.Time
-	recheck time.Duration
+	mu       sync.Mutex
+	m        map[int]activeEntry
+	load     func(id int) bool
+	loadMany func(ids []int) (map[int]bool, error)
+	now      func() time.Time
+	recheck  time.Duration
 }
 
 type activeEntry struct {
@@ -21,8 +22,33 @@ type activeEntry struct {
 	checked time.Time
 }
 
-func newActiveSet(load func(int) bool, now func() time.Time) *activeSet {
-	return &activeSet{m: map[int]activeEntry{}, load: load, now: now, recheck: time.Minute}
+func newActiveSet(load func(int) bool, loadMany func([]int) (map[int]bool, error), now func() time.Time) *activeSet {
+	return &activeSet{m: map[int]activeEntry{}, load: load, loadMany: loadMany, now: now, recheck: time.Minute}
+}
+
+// refresh looks up, in one query, the sessions among ids that are unknown or due for a
+// re-check, so that a tick over thousands of streams does not query them one by one.
+func (a *activeSet) refresh(ids []int) error {
+	now := a.now()
+	a.mu.Lock()
+	due := make([]int, 0)
+	for _, id := range ids {
+		if e, ok := a.m[id]; !ok || (e.active && now.Sub(e.checked) >= a.recheck) {
+			due = append(due, id)
+		}
+	}
+	a.mu.Unlock()
+	if len(due) == 0 {
+		return nil
+	}
+	active, err := a.loadMany(due)
+	if err != nil {
+		return err
+	}
+	for _, id := range due {
+		a.set(id, active[id])
+	}
+	return nil
 }
 
 // Active implements media.Sessions.

@@ -2,6 +2,9 @@ package playback
 
 import (
 	"context"
+	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/marquee-org/marquee/ent"
@@ -125,10 +128,24 @@ func (s *Service) streamsOf(sessionID int) []*stream {
 func (s *Service) beatAll(ctx context.Context) {
 	s.mu.Lock()
 	ids := make([]int, 0, len(s.streams))
-	for id := range s.streams {
+	users := map[int]bool{}
+	for id, set := range s.streams {
 		ids = append(ids, id)
+		for st := range set {
+			users[st.userID] = true
+		}
 	}
 	s.mu.Unlock()
+	if len(ids) == 0 {
+		return
+	}
+	// Two queries per batch of sessions instead of two per stream.
+	if err := s.active.refresh(ids); err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "refresh sessions", slog.Any("err", err))
+	}
+	if err := s.refreshCounts(ctx, slices.Collect(maps.Keys(users))); err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "count streams", slog.Any("err", err))
+	}
 	for _, id := range ids {
 		if !s.active.Active(id) {
 			s.finishStreams(ctx, id, s.finalStatus(ctx, id))

@@ -87,7 +87,7 @@ func NewService(st *store.Store, broker pubsub.Broker, signer *media.Signer, log
 		beats: map[int]time.Time{}, subs: map[int]int{},
 		streams: map[int]map[*stream]struct{}{}, counts: map[int]streamCount{},
 	}
-	s.active = newActiveSet(s.loadActive, o.Now)
+	s.active = newActiveSet(s.loadActive, s.loadActiveMany, o.Now)
 	return s
 }
 
@@ -357,4 +357,25 @@ func (s *Service) loadActive(id int) bool {
 	ok, err := s.st.Client.PlaybackSession.Query().
 		Where(playbacksession.ID(id), playbacksession.StatusEQ(playbacksession.StatusACTIVE)).Exist(ctx)
 	return err == nil && ok
+}
+
+// batch bounds the ids in one IN (…) list, well under every database's parameter limit.
+const batch = 500
+
+func (s *Service) loadActiveMany(ids []int) (map[int]bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out := make(map[int]bool, len(ids))
+	for chunk := range slices.Chunk(ids, batch) {
+		active, err := s.st.Client.PlaybackSession.Query().
+			Where(playbacksession.IDIn(chunk...), playbacksession.StatusEQ(playbacksession.StatusACTIVE)).
+			IDs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load sessions: %w", err)
+		}
+		for _, id := range active {
+			out[id] = true
+		}
+	}
+	return out, nil
 }

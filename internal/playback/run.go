@@ -3,10 +3,13 @@ package playback
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/internal/auth"
 )
@@ -100,6 +103,34 @@ func (s *Service) expireStale(ctx context.Context) {
 	if err != nil && ctx.Err() == nil {
 		s.log.WarnContext(ctx, "expire stale sessions", slog.Any("err", err))
 	}
+}
+
+// refreshCounts counts the live streams of many users in one query per batch.
+func (s *Service) refreshCounts(ctx context.Context, users []int) error {
+	now := s.o.Now()
+	for chunk := range slices.Chunk(users, batch) {
+		var rows []struct {
+			UserID int `json:"user_id"`
+			Count  int `json:"count"`
+		}
+		err := s.st.Client.PlaybackSession.Query().Where(
+			playbacksession.UserIDIn(chunk...),
+			playbacksession.StatusEQ(playbacksession.StatusACTIVE),
+			playbacksession.LastHeartbeatAtGT(now.Add(-s.staleAfter())),
+		).GroupBy(playbacksession.FieldUserID).Aggregate(ent.Count()).Scan(ctx, &rows)
+		if err != nil {
+			return fmt.Errorf("count streams: %w", err)
+		}
+		s.mu.Lock()
+		for _, u := range chunk {
+			s.counts[u] = streamCount{at: now}
+		}
+		for _, r := range rows {
+			s.counts[r.UserID] = streamCount{n: r.Count, at: now}
+		}
+		s.mu.Unlock()
+	}
+	return nil
 }
 
 // liveStreams counts a user's streams that count against the limit, cached for half an
