@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command segments measures what marquee's signed media route costs against two baselines serving
 // the same HLS segment files over loopback, side by side in one run:
 //
@@ -7,8 +9,16 @@
 //
 // Each is loaded with wrk (keep-alive connections, requests rotating over every segment) and the
 // program prints requests/s, transfer/s and latency percentiles, and the ratios of (a) to the
-// baselines. Run it with `go run ./bench/segments`; it needs wrk and nginx on the PATH (or nginx in
-// /usr/sbin): `apt-get install -y wrk nginx`.
+// baselines. Run it with `go run ./bench/segments`; it needs Linux (/proc, for CPU time per request),
+// wrk and nginx on the PATH (or nginx in /usr/sbin): `apt-get install -y wrk nginx`.
+//
+// With -whatif it also loads two variants of (a) that show what the server around the handler
+// changes, neither of which the handler can do by itself:
+//
+//	(d) (a) with the connection corked (TCP_CORK) while the handler runs, as nginx's tcp_nopush does
+//	(e) (a) behind a ResponseWriter wrapper that hides io.ReaderFrom, as a status-recording
+//	    middleware without a ReadFrom method does: the body is then copied through user space
+//	    instead of sent with sendfile
 package main
 
 import (
@@ -26,6 +36,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -56,6 +67,7 @@ type config struct {
 	rounds      int
 	keep        bool
 	cpuProfile  string
+	whatIf      bool
 }
 
 func main() {
@@ -67,6 +79,7 @@ func main() {
 	flag.IntVar(&c.size, "size", 500_000, "mean segment size in bytes (each is within ±20%)")
 	flag.IntVar(&c.rounds, "rounds", 1, "rounds; the order of the targets rotates each round")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary directory (media, nginx.conf, Lua scripts)")
+	flag.BoolVar(&c.whatIf, "whatif", false, "also load (d) (a) with TCP_CORK and (e) (a) behind a wrapper without ReadFrom")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (which runs (a) and (b)) during the (a) runs")
 	flag.Parse()
 	if err := run(c); err != nil {
@@ -119,7 +132,7 @@ func run(c config) error {
 		return err
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 
 	secret := make([]byte, 32)
@@ -132,12 +145,12 @@ func run(c config) error {
 	signed := media.NewHandler(store, signer, alwaysActive{}, func(id int) string { return "videos/" + strconv.Itoa(id) }, time.Now)
 	mux := http.NewServeMux()
 	mux.Handle("/media/", signed) // mounted the way the server mounts it
-	aBase, stopA, err := serveGo(mux)
+	aBase, stopA, err := serveGo(mux, nil)
 	if err != nil {
 		return err
 	}
 	defer stopA()
-	bBase, stopB, err := serveGo(plainRoute(videoPath))
+	bBase, stopB, err := serveGo(plainRoute(videoPath), nil)
 	if err != nil {
 		return err
 	}
@@ -159,6 +172,21 @@ func run(c config) error {
 		{"a", "(a) marquee signed", aBase, prefixed("/media/" + token + "/"), selfCPU},
 		{"b", "(b) go unsigned", bBase, prefixed("/"), selfCPU},
 		{"c", "(c) nginx", cBase, prefixed("/"), func() time.Duration { return treeCPU(nginxPID) }},
+	}
+	if c.whatIf {
+		dBase, stopD, err := serveGo(corked(mux), connContext)
+		if err != nil {
+			return err
+		}
+		defer stopD()
+		eBase, stopE, err := serveGo(withoutReadFrom(mux), nil)
+		if err != nil {
+			return err
+		}
+		defer stopE()
+		targets = append(targets,
+			target{"d", "(d) (a) + TCP_CORK", dBase, prefixed("/media/" + token + "/"), selfCPU},
+			target{"e", "(e) (a), no ReadFrom", eBase, prefixed("/media/" + token + "/"), selfCPU})
 	}
 	for _, t := range targets {
 		if err := check(t, videoPath, segments[0]); err != nil {
@@ -303,14 +331,68 @@ func plainRoute(dir string) http.Handler {
 	})
 }
 
-func serveGo(h http.Handler) (base string, stop func(), err error) {
+func serveGo(h http.Handler, connCtx func(context.Context, net.Conn) context.Context) (base string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnContext: connCtx}
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+type connKey struct{}
+
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+// corked holds the connection's partial packets back while next writes the header and sendfile
+// sends the body, and pushes them out when it returns, so the response leaves in full-sized packets
+// (what nginx does with tcp_nopush on). It is a server's job: a handler cannot reach the connection.
+func corked(next http.Handler) http.Handler {
+	cork := func(c syscall.RawConn, on int) {
+		_ = c.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_CORK, on) })
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tc, ok := r.Context().Value(connKey{}).(*net.TCPConn)
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		raw, err := tc.SyscallConn()
+		if err != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		cork(raw, 1)
+		defer cork(raw, 0)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusRecorder is the usual logging/metrics wrapper: it overrides WriteHeader and Write only.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func withoutReadFrom(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&statusRecorder{ResponseWriter: w}, r)
+	})
 }
 
 func startNginx(ctx context.Context, nginx, tmp, root string) (base string, pid int, stop func(), err error) {
@@ -358,6 +440,8 @@ http {
 	}
 	cmd := exec.CommandContext(ctx, nginx, "-c", confPath, "-p", tmp, "-e", filepath.Join(tmp, "nginx-error.log"))
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	// nginx must not outlive the run, even when this process is killed.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGQUIT}
 	// QUIT is nginx's graceful stop; the default Kill would leave its workers behind.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGQUIT) }
 	if err := cmd.Start(); err != nil {
@@ -602,6 +686,10 @@ func printTable(rows []result) {
 	fmt.Printf("(a)/(c) throughput %.3f (target ≥ %.2f: %s)   (a)/(b) throughput %.3f (target ≥ %.2f: %s)\n",
 		rc, minRatioNginx, verdict(rc >= minRatioNginx), rb, minRatioGo, verdict(rb >= minRatioGo))
 	fmt.Printf("p99(a)/p99(c) %.3f (target ≤ %.2f: %s)   p99(a)/p99(b) %.3f\n", pc, maxP99Nginx, verdict(pc <= maxP99Nginx), pb)
+	if d, ok := by["d"]; ok {
+		fmt.Printf("what if: (d)/(c) throughput %.3f, p99(d)/p99(c) %.3f   (e)/(a) throughput %.3f\n",
+			d.requests/c.requests, float64(d.p99)/float64(c.p99), by["e"].requests/a.requests)
+	}
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond)) }

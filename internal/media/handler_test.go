@@ -2,8 +2,11 @@ package media
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -539,11 +542,15 @@ func TestRangeOverRealServer(t *testing.T) {
 		contentRange string
 	}{
 		{"middle", map[string]string{"Range": "bytes=10-19"}, http.StatusPartialContent, content[10:20], fmt.Sprintf("bytes 10-19/%d", len(content))},
+		// Past the first 512 bytes, which the server copies itself, the rest goes by sendfile from the
+		// descriptor's offset.
+		{"longer than a sniff", map[string]string{"Range": "bytes=1000-3999"}, http.StatusPartialContent, content[1000:4000], fmt.Sprintf("bytes 1000-3999/%d", len(content))},
 		{"open ended", map[string]string{"Range": "bytes=3990-"}, http.StatusPartialContent, content[3990:], fmt.Sprintf("bytes 3990-%d/%d", len(content)-1, len(content))},
 		{"suffix", map[string]string{"Range": "bytes=-5"}, http.StatusPartialContent, content[len(content)-5:], fmt.Sprintf("bytes %d-%d/%d", len(content)-5, len(content)-1, len(content))},
 		{"If-Range matches", map[string]string{"Range": "bytes=0-3", "If-Range": etag}, http.StatusPartialContent, content[:4], fmt.Sprintf("bytes 0-3/%d", len(content))},
 		{"If-Range stale", map[string]string{"Range": "bytes=0-3", "If-Range": `"stale"`}, http.StatusOK, content, ""},
 		{"unsatisfiable", map[string]string{"Range": fmt.Sprintf("bytes=%d-", len(content)+10)}, http.StatusRequestedRangeNotSatisfiable, "", fmt.Sprintf("bytes */%d", len(content))},
+		{"several ranges", map[string]string{"Range": "bytes=0-3,100-109"}, http.StatusPartialContent, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -559,7 +566,21 @@ func TestRangeOverRealServer(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, tc.status, resp.StatusCode)
 			require.Equal(t, tc.contentRange, resp.Header.Get("Content-Range"))
-			if tc.status != http.StatusRequestedRangeNotSatisfiable {
+			switch mediaType, params, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); {
+			case mediaType == "multipart/byteranges":
+				// Each part is read at its own offset: the seeks sizedFile defers must land.
+				parts := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+				for _, want := range []struct{ from, to int }{{0, 3}, {100, 109}} {
+					p, err := parts.NextPart()
+					require.NoError(t, err)
+					require.Equal(t, fmt.Sprintf("bytes %d-%d/%d", want.from, want.to, len(content)), p.Header.Get("Content-Range"))
+					got, err := io.ReadAll(p)
+					require.NoError(t, err)
+					require.Equal(t, content[want.from:want.to+1], string(got))
+				}
+				_, err := parts.NextPart()
+				require.ErrorIs(t, err, io.EOF)
+			case tc.status != http.StatusRequestedRangeNotSatisfiable:
 				require.Equal(t, tc.body, string(body))
 			}
 		})
@@ -625,6 +646,86 @@ func TestHead(t *testing.T) {
 			require.Equal(t, strconv.Itoa(tc.length), w.Header().Get("Content-Length"))
 			require.NotEmpty(t, w.Header().Get("Etag"))
 			require.Empty(t, w.Body.String())
+		})
+	}
+}
+
+func TestSizedFileSeeksOnlyWhenItReads(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join(t.TempDir(), "seg.m4s")
+	content := fileContent("seg")
+	require.NoError(t, os.WriteFile(name, []byte(content), 0o640))
+	type step struct {
+		op      string // "seek", "read", "conn"
+		offset  int64
+		whence  int
+		n       int
+		want    string // read: the bytes; seek: the new position
+		wantErr bool
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []step
+	}{
+		{"size like ServeContent, then the whole file", []step{
+			{op: "seek", whence: io.SeekEnd, want: strconv.Itoa(len(content))},
+			{op: "seek", whence: io.SeekStart, want: "0"},
+			{op: "read", n: 10, want: content[:10]},
+			{op: "read", n: 5, want: content[10:15]},
+		}},
+		{"a range", []step{
+			{op: "seek", whence: io.SeekEnd, want: strconv.Itoa(len(content))},
+			{op: "seek", offset: 100, whence: io.SeekStart, want: "100"},
+			{op: "read", n: 4, want: content[100:104]},
+			{op: "seek", offset: -4, whence: io.SeekCurrent, want: "100"},
+			{op: "read", n: 4, want: content[100:104]},
+		}},
+		{"from the end", []step{
+			{op: "seek", offset: -3, whence: io.SeekEnd, want: strconv.Itoa(len(content) - 3)},
+			{op: "read", n: 10, want: content[len(content)-3:]},
+		}},
+		{"after the descriptor was handed out", []step{
+			{op: "read", n: 4, want: content[:4]},
+			{op: "conn"},
+			{op: "seek", offset: 4, whence: io.SeekStart, want: "4"},
+			{op: "read", n: 4, want: content[4:8]},
+		}},
+		{"bad seeks", []step{
+			{op: "seek", offset: -1, whence: io.SeekStart, wantErr: true},
+			{op: "seek", whence: 7, wantErr: true},
+			{op: "read", n: 3, want: content[:3]},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := os.Open(name)
+			require.NoError(t, err)
+			defer f.Close()
+			s := &sizedFile{f: f, size: int64(len(content))}
+			for i, st := range tc.steps {
+				switch st.op {
+				case "seek":
+					pos, err := s.Seek(st.offset, st.whence)
+					if st.wantErr {
+						require.Error(t, err, i)
+						continue
+					}
+					require.NoError(t, err, i)
+					require.Equal(t, st.want, strconv.FormatInt(pos, 10), i)
+				case "read":
+					b := make([]byte, st.n)
+					n, err := io.ReadFull(s, b)
+					if err != io.ErrUnexpectedEOF {
+						require.NoError(t, err, i)
+					}
+					require.Equal(t, st.want, string(b[:n]), i)
+				case "conn":
+					raw, err := s.SyscallConn()
+					require.NoError(t, err)
+					// What sendfile does to the offset, unknown to sizedFile.
+					require.NoError(t, raw.Control(func(fd uintptr) { _, _ = f.Seek(1000, io.SeekStart) }))
+				}
+			}
 		})
 	}
 }
