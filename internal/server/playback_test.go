@@ -61,15 +61,6 @@ func (e *env) start(token, titleID string) *gqlResponse {
 	return e.gql(nil, startQuery, map[string]any{"t": titleID}, bearer(token))
 }
 
-func (e *env) fetch(path string) (int, string) {
-	e.t.Helper()
-	res, err := http.Get(e.http.URL + path)
-	require.NoError(e.t, err)
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
-
 func TestStartPlaybackChecksInOrder(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, e *env) {
@@ -123,14 +114,14 @@ func TestSignedMediaFollowsThePlanAndTheSession(t *testing.T) {
 		manifest := r.Data["startPlayback"].(map[string]any)["manifestUrl"].(string)
 		base := strings.TrimSuffix(manifest, "master.m3u8")
 
-		code, master := e.fetch(manifest)
+		code, master := e.status(manifest)
 		require.Equal(t, http.StatusOK, code, master)
 		require.Contains(t, master, "90p/index.m3u8")
 		require.Contains(t, master, "144p/index.m3u8")
 		require.NotContains(t, master, "180p", "the master playlist is filtered to the plan")
-		code, _ = e.fetch(base + "144p/index.m3u8")
+		code, _ = e.status(base + "144p/index.m3u8")
 		require.Equal(t, http.StatusOK, code)
-		code, _ = e.fetch(base + "180p/index.m3u8")
+		code, _ = e.status(base + "180p/index.m3u8")
 		require.Equal(t, http.StatusNotFound, code, "rungs above the plan are out of reach")
 
 		// Range requests on a segment.
@@ -147,7 +138,7 @@ func TestSignedMediaFollowsThePlanAndTheSession(t *testing.T) {
 		// Tampering and traversal.
 		tampered := strings.Replace(manifest, "/media/", "/media/9", 1)
 		for _, p := range []string{tampered, base + "../secret.key", base + "%2e%2e%2f%2e%2e%2fmarquee.db", base + "..%2f..%2f..%2fetc%2fpasswd"} {
-			code, body := e.fetch(p)
+			code, body := e.status(p)
 			require.Contains(t, []int{http.StatusForbidden, http.StatusNotFound, http.StatusBadRequest}, code, p)
 			require.NotContains(t, body, "root:", p)
 		}
@@ -156,7 +147,7 @@ func TestSignedMediaFollowsThePlanAndTheSession(t *testing.T) {
 		sid := r.Data["startPlayback"].(map[string]any)["id"]
 		r = e.gql(nil, `mutation($s: ID!) { endPlayback(sessionId: $s) { reason } }`, map[string]any{"s": sid}, bearer(tok))
 		require.Empty(t, r.Errors, r.Raw)
-		code, _ = e.fetch(manifest)
+		code, _ = e.status(manifest)
 		require.Equal(t, http.StatusForbidden, code, "an ended session's URL is dead")
 	})
 }
@@ -214,7 +205,7 @@ func TestHeartbeatsAndLogoutRevocation(t *testing.T) {
 			}
 		}
 		require.Eventually(t, func() bool {
-			code, _ := e.fetch(manifest)
+			code, _ := e.status(manifest)
 			return code == http.StatusForbidden
 		}, 5*time.Second, 50*time.Millisecond)
 	})

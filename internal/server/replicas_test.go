@@ -43,12 +43,12 @@ func TestReplicasShareLimitsAndRevocations(t *testing.T) {
 	s := r.Data["startPlayback"].(map[string]any)
 	require.Equal(t, "STREAM_LIMIT_REACHED", b.start(tok, movie).code(), "the limit counts streams on every replica")
 
-	code, _ := a.fetch(s["manifestUrl"].(string))
+	code, _ := a.status(s["manifestUrl"].(string))
 	require.Equal(t, http.StatusOK, code)
 	r = b.gql(nil, `mutation($s: ID!) { endPlayback(sessionId: $s) { reason } }`, map[string]any{"s": s["id"]}, bearer(tok))
 	require.Empty(t, r.Errors, r.Raw)
 	require.Eventually(t, func() bool {
-		code, _ := a.fetch(s["manifestUrl"].(string))
+		code, _ := a.status(s["manifestUrl"].(string))
 		return code == http.StatusForbidden
 	}, 5*time.Second, 50*time.Millisecond, "ending on one replica revokes the URL on the other")
 
