@@ -111,8 +111,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Anything percent-encoded is refused outright: no file the store writes needs escaping, and
-	// decoding is how "%2e%2e%2f" and "%2F" turn into traversal. RawPath is set exactly when the
-	// request's path was not written in its plain form.
+	// decoding is how "%2e%2e%2f" and "%2F" turn into traversal. RawPath is set whenever the request
+	// wrote its path differently from Go's own encoding of Path, which for the plain names validRest
+	// allows means any escape at all.
 	if r.URL.RawPath != "" || r.URL.Opaque != "" || !validRest(rest) {
 		fail(w, http.StatusNotFound)
 		return

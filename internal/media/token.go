@@ -28,8 +28,8 @@ type Grant struct {
 	Expires   time.Time
 }
 
-// MinSecretLen is the shortest secret NewSigner accepts: HMAC-SHA256 gains nothing from a longer key,
-// and a shorter one is guessable offline from any token a viewer can see.
+// MinSecretLen is the shortest secret NewSigner accepts: 256 bits, what HMAC-SHA256 can make use of.
+// Any viewer holds tokens, so a weaker secret could be searched for offline.
 const MinSecretLen = 32
 
 const (
@@ -64,7 +64,7 @@ type macState struct {
 	enc [macLen]byte
 }
 
-// NewSigner returns a Signer keyed with a copy of secret.
+// NewSigner returns a Signer whose key is derived from secret (see tokenDomain); secret is not kept.
 func NewSigner(secret []byte) (*Signer, error) {
 	if len(secret) < MinSecretLen {
 		return nil, fmt.Errorf("media: token secret must be at least %d bytes, got %d", MinSecretLen, len(secret))

@@ -40,7 +40,7 @@ type env struct {
 	queue *jobs.Queue
 	media *media.Local
 	// logs collects everything the server logged, to check what stays out of responses.
-	logs *bytes.Buffer
+	logs *lockedWriter
 }
 
 func newEnv(t testing.TB, s *store.Store) *env {
@@ -52,8 +52,8 @@ func newEnv(t testing.TB, s *store.Store) *env {
 func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker) *env {
 	t.Helper()
 	require.NoError(t, billing.EnsurePlans(context.Background(), s.Client))
-	logs := &bytes.Buffer{}
-	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))
+	logs := &lockedWriter{w: &bytes.Buffer{}}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	c := config.Default()
 	c.MediaURL = "file:///tmp/unused"
 	c.ComplexityLimit = 200

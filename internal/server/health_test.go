@@ -3,9 +3,13 @@ package server_test
 import (
 	"io"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
 func (e *env) status(path string) (int, string) {
@@ -58,4 +62,15 @@ func TestOtherPathsServeTheApp(t *testing.T) {
 			require.NotContains(t, body, "SQLite format", "%s must never reach the data dir (%d)", p, code)
 		}
 	})
+}
+
+func TestAccessLogRedactsPlaybackTokens(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, storetest.SQLite(t))
+	code, _ := e.status("/media/1-2-720-99999999999-c2VjcmV0c2VjcmV0c2VjcmV0/master.m3u8")
+	require.Equal(t, http.StatusForbidden, code)
+	// The access log line is written as the handler returns, possibly after the client has
+	// its answer.
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String(), "/media/REDACTED/master.m3u8") }, 5*time.Second, 10*time.Millisecond)
+	require.NotContains(t, e.logs.String(), "c2VjcmV0c2VjcmV0c2VjcmV0")
 }
