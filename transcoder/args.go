@@ -14,18 +14,20 @@ const (
 	thumbsVTTName = "thumbs.vtt"
 	thumbsDir     = "thumbs"
 	spritePattern = "sprite_%03d.jpg"
+	thumbPattern  = "thumb_%04d.jpg"
 	playlistName  = "index.m3u8"
 	initName      = "init.mp4"
 	segmentName   = "seg_%05d.m4s"
 	audioBitrate  = 128_000
 )
 
-// Args is the ffmpeg command line that encodes the whole ladder of p and its seek-thumbnail sprite in one
-// process: the source is decoded once, converted to the plan's constant frame rate once, and scaled in a
-// cascade (each rung from the next larger one, the thumbnails from the smallest), which costs far less than
-// scaling every rung from the full-size picture (see bench/ladder). Each rung is its own HLS output in
-// outDir/<name>/ (ffmpeg 5.1's -var_stream_map would name the init segments init_0.mp4, init_1.mp4…), and every
-// rung gets keyframes at the same timestamps, so segment n of every rung starts at the same time with an IDR.
+// Args is the ffmpeg command line that encodes the whole ladder of p and its seek thumbnails in one process.
+// The source is decoded once and converted to the plan's constant frame rate once, then scaled in a cascade:
+// each rung from the next larger one and the thumbnails from the smallest, which does about a third less
+// scaling work than scaling every rung from the full-size picture, at the same quality (bench/ladder -filters).
+// Each rung is its own HLS output in outDir/<name>/ (ffmpeg 5.1's -var_stream_map would name the init segments
+// init_0.mp4, init_1.mp4…), and every rung gets keyframes at the same timestamps, so segment n of every rung
+// starts at the same time with an IDR.
 //
 // input and outDir must be absolute, and outDir must not contain '%' (ffmpeg 5.1's HLS muxer cannot escape it
 // in segment patterns); the directories outDir/<rung name> and outDir/thumbs must exist.
@@ -61,13 +63,17 @@ func Args(p Plan, input, outDir string) []string {
 			"-hls_segment_filename", filepath.Join(dir, segmentName),
 			filepath.Join(dir, playlistName))
 	}
-	args = append(args, "-map", "[thumbs]", "-c:v", "mjpeg", "-q:v", "5")
+	// Single thumbnails, tiled into sprite sheets afterwards: a tile filter would hold back the thumbnail
+	// output's first frame until the end, and ffmpeg writes no -progress report until every output has
+	// started.
+	args = append(args, "-map", "[thumbs]", "-c:v", "mjpeg", "-q:v", "2")
 	args = append(args, privacyArgs()...)
-	return append(args, "-f", "image2", "-start_number", "1", filepath.Join(outDir, thumbsDir, spritePattern))
+	return append(args, "-f", "image2", "-start_number", "1", filepath.Join(outDir, thumbsDir, thumbPattern))
 }
 
 // filterGraph converts to constant frame rate once, then scales from the largest rung down, splitting each
 // scaled picture into its encoder and the next, smaller scale; the smallest rung also feeds the thumbnails.
+// Their fps filter rounds up so a clip shorter than one interval still gets a thumbnail.
 func filterGraph(p Plan) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "[0:%d]", p.Source.VideoStream)
@@ -91,8 +97,7 @@ func filterGraph(p Plan) string {
 		fmt.Fprintf(&b, "scale=%d:%d,setsar=1,split=2[v%d][%s]", r.Width, r.Height, i, next)
 	}
 	t := p.Thumbs
-	fmt.Fprintf(&b, ";[t]fps=1/%d:round=up,trim=end_frame=%d,scale=%d:%d,setsar=1,tile=%dx%d[thumbs]",
-		t.Interval, t.Count, t.Width, t.Height, t.Columns, t.Rows)
+	fmt.Fprintf(&b, ";[t]fps=1/%d:round=up,scale=%d:%d,setsar=1[thumbs]", t.Interval, t.Width, t.Height)
 	return b.String()
 }
 
@@ -122,14 +127,14 @@ func privacyArgs() []string {
 	return []string{"-map_metadata", "-1", "-map_chapters", "-1"}
 }
 
-// posterArgs grabs one representative frame near at seconds: the thumbnail filter picks, from about three
+// posterArgs grabs one representative frame near at seconds: the thumbnail filter picks, from about two
 // seconds of frames, the one closest to their average, which skips fades, flashes and black transition frames.
-// Scaling comes first because the filter holds the whole batch in memory (100 4K frames would be 1.2 GB).
+// Scaling comes first because the filter holds the whole batch in memory (60 4K frames would be 750 MB).
 //
 // With seekInput the demuxer jumps to at, which is fast but not every file allows (MPEG-TS seeking by
 // bisection can overshoot a short file); otherwise ffmpeg decodes from the start and discards until at.
 func posterArgs(p Plan, input, output string, at float64, width, height int, seekInput bool) []string {
-	batch := max(2, min(100, int(3*p.FrameRate.Float())))
+	batch := max(2, min(60, int(2*p.FrameRate.Float())))
 	deint := ""
 	if p.Source.Interlaced {
 		deint = "bwdif=mode=send_frame:deint=interlaced,"

@@ -5,8 +5,8 @@ import (
 	"math"
 )
 
-// Rational is an exact frame rate: ffmpeg must be told 30000/1001, since 29.97 drifts by a frame every 9 hours
-// and makes keyframe times disagree with segment boundaries long before that.
+// Rational is an exact frame rate: NTSC video is 30000/1001 frames per second, and telling ffmpeg 29.97 would
+// drop or duplicate a frame every nine hours.
 type Rational struct{ Num, Den int }
 
 func (r Rational) String() string { return fmt.Sprintf("%d/%d", r.Num, r.Den) }
@@ -29,26 +29,26 @@ type Rung struct {
 	BufSize int    `json:"bufSize"` // VBV buffer, bits
 }
 
-// ThumbPlan lays out the seek thumbnails: Count pictures, one every Interval seconds, Width×Height each, tiled
-// Columns×Rows per sprite sheet.
+// ThumbPlan describes the seek thumbnails: one picture every Interval seconds, Width×Height each, tiled
+// Columns×Rows per sprite sheet. How many there are is known only once ffmpeg has written them (at most
+// maxThumbs).
 type ThumbPlan struct {
 	Interval      int
-	Count         int
-	Columns, Rows int
 	Width, Height int
+	Columns, Rows int
 }
 
 // Plan is everything Args needs, decided from the source and the options.
 type Plan struct {
 	Source         Source
-	Rungs          []Rung // lowest first
-	FrameRate      Rational
-	GOPFrames      int
+	Rungs          []Rung   // lowest first
+	FrameRate      Rational // constant output rate of every rung
+	GOPFrames      int      // keyframe interval in frames (GOPSeconds at FrameRate)
 	GOPSeconds     int
 	SegmentSeconds int
-	Preset         string
-	Audio          bool
-	Threads        int
+	Preset         string // libx264 preset
+	Audio          bool   // encode Source.AudioStream as AAC stereo into every rung
+	Threads        int    // 0: ffmpeg's defaults
 	Thumbs         ThumbPlan
 }
 
@@ -191,18 +191,15 @@ func planFrameRate(f float64) Rational {
 	return Rational{num / g, den / g}
 }
 
-// planThumbs picks one thumbnail per second, fewer for long videos so there are at most maxThumbs, all in one
-// sprite sheet. The last thumbnail stands for everything after it, so Count never promises a picture ffmpeg
-// might not produce for a partial interval at the end.
+// planThumbs picks one thumbnail per second, fewer for long videos so there are at most maxThumbs, which fit
+// one sprite sheet.
 func planThumbs(duration float64, w, h int) ThumbPlan {
 	interval := max(1, int(math.Ceil(duration/maxThumbs)))
-	count := min(maxThumbs, max(1, int(math.Floor(duration/float64(interval)+0.01))))
 	tw, th := thumbSide, even(float64(thumbSide)*float64(h)/float64(w))
 	if h > w {
 		tw, th = even(float64(thumbSide)*float64(w)/float64(h)), thumbSide
 	}
-	cols := min(count, thumbCols)
-	return ThumbPlan{Interval: interval, Count: count, Columns: cols, Rows: (count + cols - 1) / cols, Width: tw, Height: th}
+	return ThumbPlan{Interval: interval, Width: tw, Height: th, Columns: thumbCols, Rows: maxThumbs / thumbCols}
 }
 
 // even rounds to the nearest even number of at least 2: 4:2:0 chroma needs even dimensions.

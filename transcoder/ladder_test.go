@@ -126,21 +126,19 @@ func TestPlanThumbs(t *testing.T) {
 		w, h     int
 		want     ThumbPlan
 	}{
-		{3, 320, 180, ThumbPlan{Interval: 1, Count: 3, Columns: 3, Rows: 1, Width: 160, Height: 90}},
-		{3.4, 320, 180, ThumbPlan{Interval: 1, Count: 3, Columns: 3, Rows: 1, Width: 160, Height: 90}},
-		{0.4, 320, 180, ThumbPlan{Interval: 1, Count: 1, Columns: 1, Rows: 1, Width: 160, Height: 90}},
-		{30, 1920, 1080, ThumbPlan{Interval: 1, Count: 30, Columns: 10, Rows: 3, Width: 160, Height: 90}},
-		{3600, 1920, 800, ThumbPlan{Interval: 36, Count: 100, Columns: 10, Rows: 10, Width: 160, Height: 66}},
-		{21600, 1080, 1920, ThumbPlan{Interval: 216, Count: 100, Columns: 10, Rows: 10, Width: 90, Height: 160}},
-		{250, 1280, 720, ThumbPlan{Interval: 3, Count: 83, Columns: 10, Rows: 9, Width: 160, Height: 90}},
+		{3, 320, 180, ThumbPlan{Interval: 1, Width: 160, Height: 90, Columns: 10, Rows: 10}},
+		{0.4, 320, 180, ThumbPlan{Interval: 1, Width: 160, Height: 90, Columns: 10, Rows: 10}},
+		{100, 1920, 1080, ThumbPlan{Interval: 1, Width: 160, Height: 90, Columns: 10, Rows: 10}},
+		{101, 1920, 1080, ThumbPlan{Interval: 2, Width: 160, Height: 90, Columns: 10, Rows: 10}},
+		{3600, 1920, 800, ThumbPlan{Interval: 36, Width: 160, Height: 66, Columns: 10, Rows: 10}},
+		{21600, 1080, 1920, ThumbPlan{Interval: 216, Width: 90, Height: 160, Columns: 10, Rows: 10}},
 	}
 	for _, tt := range tests {
 		t.Run(strconv.FormatFloat(tt.duration, 'f', -1, 64), func(t *testing.T) {
 			t.Parallel()
 			got := planThumbs(tt.duration, tt.w, tt.h)
 			require.Equal(t, tt.want, got)
-			require.LessOrEqual(t, got.Count, 100)
-			require.LessOrEqual(t, float64(got.Count*got.Interval), math.Max(tt.duration, 1)+0.01, "every thumbnail shows a moment that exists")
+			require.LessOrEqual(t, math.Ceil(tt.duration/float64(got.Interval)), 100.0, "at most 100 thumbnails")
 		})
 	}
 }

@@ -1,6 +1,9 @@
 package transcoder
 
 import (
+	"fmt"
+	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"testing"
@@ -105,6 +108,41 @@ func TestReadMediaPlaylistRefusesEscapingURIs(t *testing.T) {
 
 func TestThumbnailVTT(t *testing.T) {
 	t.Parallel()
-	got := thumbnailVTT(ThumbPlan{Interval: 2, Count: 12, Columns: 10, Rows: 2, Width: 160, Height: 90}, 25.5)
+	got := thumbnailVTT(ThumbPlan{Interval: 2, Width: 160, Height: 90, Columns: 10, Rows: 1}, 12, 23.5)
 	golden(t, "thumbs.vtt.golden", got)
+}
+
+func TestBuildSprites(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tp := ThumbPlan{Interval: 1, Width: 16, Height: 8, Columns: 10, Rows: 2}
+	for i := 1; i <= 23; i++ {
+		img := image.NewGray(image.Rect(0, 0, tp.Width, tp.Height))
+		for p := range img.Pix {
+			img.Pix[p] = uint8(i * 10)
+		}
+		require.NoError(t, writeJPEG(filepath.Join(dir, fmt.Sprintf(thumbPattern, i)), img))
+	}
+	n, err := buildSprites(dir, tp)
+	require.NoError(t, err)
+	require.Equal(t, 23, n)
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	require.Equal(t, []string{"sprite_001.jpg", "sprite_002.jpg"}, names, "singles removed, 20 + 3 per sheet")
+
+	sheet, err := decodeJPEG(filepath.Join(dir, "sprite_002.jpg"))
+	require.NoError(t, err)
+	require.Equal(t, image.Rect(0, 0, 3*16, 8), sheet.Bounds())
+	// Thumbnail 23 is the third tile of the second sheet: x=32.
+	gray := color.GrayModel.Convert(sheet.At(32+8, 4)).(color.Gray).Y
+	require.InDelta(t, 230, int(gray), 6)
+
+	vtt := thumbnailVTT(tp, n, 23)
+	require.Contains(t, vtt, "00:00:22.000 --> 00:00:23.000\nthumbs/sprite_002.jpg#xywh=32,0,16,8\n")
+	require.Contains(t, vtt, "00:00:19.000 --> 00:00:20.000\nthumbs/sprite_001.jpg#xywh=144,8,16,8\n")
 }

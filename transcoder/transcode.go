@@ -116,14 +116,13 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 		return nil, reject("only %s of the video's %s could be decoded; the file is truncated or damaged",
 			humanDuration(seconds(res.Duration)), humanDuration(seconds(src.Duration)))
 	}
-	for i := range plan.Thumbs.sheets() {
-		if _, err := os.Stat(filepath.Join(outDir, thumbsDir, spriteName(i+1))); err != nil {
-			return nil, fmt.Errorf("transcode: thumbnail sprite missing: %w", err)
-		}
+	thumbs, err := buildSprites(filepath.Join(outDir, thumbsDir), plan.Thumbs)
+	if err != nil {
+		return nil, fmt.Errorf("transcode: thumbnails: %w", err)
 	}
 
 	created = append(created, thumbsVTTName)
-	if err := os.WriteFile(filepath.Join(outDir, thumbsVTTName), []byte(thumbnailVTT(plan.Thumbs, res.Duration)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(outDir, thumbsVTTName), []byte(thumbnailVTT(plan.Thumbs, thumbs, res.Duration)), 0o644); err != nil {
 		return nil, fmt.Errorf("transcode: %w", err)
 	}
 	created = append(created, posterName)

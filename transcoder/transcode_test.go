@@ -117,7 +117,10 @@ func TestTranscode(t *testing.T) {
 
 	t.Run("thumbnails", func(t *testing.T) {
 		cues := parseVTT(t, filepath.Join(out, res.Thumbnails))
-		require.Len(t, cues, 3)
+		require.Len(t, cues, 3, "one per second")
+		singles, err := filepath.Glob(filepath.Join(out, "thumbs", "thumb_*"))
+		require.NoError(t, err)
+		require.Empty(t, singles)
 		for _, c := range cues {
 			file, frag, ok := strings.Cut(c, "#xywh=")
 			require.True(t, ok, c)
@@ -134,6 +137,7 @@ func TestTranscode(t *testing.T) {
 			}
 			require.Equal(t, 160, w)
 			require.Equal(t, 90, h)
+			require.Equal(t, "thumbs/sprite_001.jpg", file)
 			require.LessOrEqual(t, x+w, cfg.Width)
 			require.LessOrEqual(t, y+h, cfg.Height)
 		}

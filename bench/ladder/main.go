@@ -42,6 +42,7 @@ func main() {
 	runs := flag.Int("runs", 1, "how many times to run the whole comparison")
 	cacheDir := flag.String("cache", defaultCache(), "where the generated source is kept between runs")
 	explore := flag.Bool("explore", false, "also run exploratory variants of the plain command")
+	filters := flag.Bool("filters", false, "also time decode+scale alone (no encoding), split vs cascade, which is what cascading changes")
 	only := flag.String("only", "", "comma-separated variant names to run (default: all)")
 	keep := flag.Bool("keep", false, "keep the encoded outputs and print where")
 	flag.Parse()
@@ -99,6 +100,19 @@ func main() {
 			}})
 		}
 	}
+	if *filters {
+		for _, e := range []struct {
+			name, what string
+			po         plainOpts
+		}{
+			{"f-split", "decode + scale every rung from full size, no encoding", plainOpts{}},
+			{"f-cascade", "decode + cascaded scale, no encoding", plainOpts{cascade: true}},
+		} {
+			variants = append(variants, variant{name: e.name, what: e.what, noSSIM: true, cmds: func(dir string) [][]string {
+				return [][]string{scaleOnly(plan, src, e.po)}
+			}})
+		}
+	}
 	if *only != "" {
 		want := strings.Split(*only, ",")
 		variants = slices.DeleteFunc(variants, func(v variant) bool { return !slices.Contains(want, v.name) && !v.baseline })
@@ -124,14 +138,16 @@ func main() {
 			if err != nil {
 				log.Fatalf("%s: %v", v.name, err)
 			}
-			if run == 1 {
+			switch {
+			case v.noSSIM:
+			case run == 1:
 				if res.ssim1080, err = ssim(ctx, ffmpeg, filepath.Join(dir, "1080p"), src, ""); err != nil {
 					log.Fatalf("%s: ssim: %v", v.name, err)
 				}
 				if res.ssim360, err = ssim(ctx, ffmpeg, filepath.Join(dir, "360p"), src, "640:360"); err != nil {
 					log.Fatalf("%s: ssim: %v", v.name, err)
 				}
-			} else {
+			default:
 				res.ssim1080, res.ssim360 = all[i][0].ssim1080, all[i][0].ssim360
 			}
 			all[i] = append(all[i], res)
@@ -181,6 +197,7 @@ func summarize(rs []result) (med, least result) {
 type variant struct {
 	name, what string
 	baseline   bool
+	noSSIM     bool                        // produces no renditions
 	full       bool                        // run transcoder.Transcode
 	cmds       func(dir string) [][]string // ffmpeg argument lists, run one after another
 }
@@ -277,6 +294,17 @@ func plain(p transcoder.Plan, src, dir string, po plainOpts) []string {
 			args = append(args, "-threads", strconv.Itoa(po.threads))
 		}
 		args = append(args, hlsArgs(p, filepath.Join(dir, r.Name))...)
+	}
+	return args
+}
+
+// scaleOnly is plain's filter graph with its outputs discarded, to time decoding and scaling alone.
+func scaleOnly(p transcoder.Plan, src string, po plainOpts) []string {
+	args := plain(p, src, os.DevNull, po)
+	graph := slices.Index(args, "-filter_complex") + 1
+	args = args[:graph+1]
+	for i := range p.Rungs {
+		args = append(args, "-map", fmt.Sprintf("[v%d]", i), "-f", "null", "-")
 	}
 	return args
 }
@@ -422,8 +450,12 @@ func printTable(title string, vs []variant, rs []result) {
 	fmt.Fprintln(tw, "variant\twall s\tCPU s\twall / b\tCPU / b\tSSIM 1080p\tSSIM 360p\t")
 	for i, v := range vs {
 		r := rs[i]
-		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.2f\t%.2f\t%.4f\t%.4f\t\n", v.name, r.wall.Seconds(), r.cpu.Seconds(),
-			r.wall.Seconds()/base.wall.Seconds(), r.cpu.Seconds()/base.cpu.Seconds(), r.ssim1080, r.ssim360)
+		ssim := fmt.Sprintf("%.4f\t%.4f", r.ssim1080, r.ssim360)
+		if v.noSSIM {
+			ssim = "-\t-"
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.2f\t%.2f\t%s\t\n", v.name, r.wall.Seconds(), r.cpu.Seconds(),
+			r.wall.Seconds()/base.wall.Seconds(), r.cpu.Seconds()/base.cpu.Seconds(), ssim)
 	}
 	tw.Flush()
 }
