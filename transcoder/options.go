@@ -3,8 +3,8 @@
 // ladder plus seek thumbnails in one ffmpeg process, then measures what was produced to write the master
 // playlist, a poster and a WebVTT thumbnail track.
 //
-// Errors: a *Rejection means the input itself is unusable (the job must not be retried); every other error is
-// worth retrying.
+// Errors: a *Rejection means the input itself is unusable, so the job must not be retried. Every other error
+// comes from this side (ffmpeg missing, disk full, cancellation, the timeout) and may be retried.
 package transcoder
 
 import (

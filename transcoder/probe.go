@@ -50,6 +50,9 @@ const (
 	analyzeDuration = 20_000_000 // microseconds
 	sniffLen        = 512
 	maxProbeOutput  = 1 << 20
+	// probeTimeout bounds probing on its own, whatever the caller's deadline: even a six-hour file without
+	// a duration in its header is demuxed (not decoded) in well under this.
+	probeTimeout = 10 * time.Minute
 )
 
 // Probe checks that path is a video this server will transcode and describes it. It refuses what it does not
@@ -79,6 +82,8 @@ func Probe(ctx context.Context, o Options, path string) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
 
 	src, err := ffprobe(ctx, o, container, abs)
 	if err != nil {
