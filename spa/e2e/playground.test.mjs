@@ -14,14 +14,22 @@ class PlaygroundPage {
   async open(baseURL) {
     await this.page.goto(`${baseURL}/playground`);
     await this.execute.waitFor();
+    // GraphiQL loads its editors lazily, after the toolbar.
+    await this.page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror);
   }
 
-  // Types into the query editor the way a user's paste would land in CodeMirror.
-  async run(query) {
+  // Puts a named operation into the query editor the way a paste lands in CodeMirror, and
+  // waits until GraphiQL has parsed it (the tab takes the operation's name); executing
+  // before that would send the previous operation's name.
+  async run(name, query) {
     await this.page.evaluate((q) => {
       document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(q);
     }, query);
-    const previous = await this.result().catch(() => '');
+    await this.page.waitForFunction(
+      (n) => [...document.querySelectorAll('.graphiql-tab')].some((t) => t.textContent.trim() === n),
+      name,
+    );
+    const previous = await this.result();
     await this.execute.click();
     await this.page.waitForFunction((prev) => {
       const cm = document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror;
@@ -32,7 +40,7 @@ class PlaygroundPage {
   }
 
   result() {
-    return this.page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue());
+    return this.page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue() ?? '');
   }
 }
 
@@ -59,11 +67,12 @@ test('the explorer loads offline and runs signup, me and logout with the cookie'
   const pg = new PlaygroundPage(page);
   await pg.open(server.url);
 
-  const signup = await pg.run(`mutation {
+  const signup = await pg.run('Signup', `mutation Signup {
     signup(input: {email: "dev@example.com", password: "correct horse battery", name: "Dev", country: "NL"}) {
       user { email country }
     }
   }`);
+  assert.ok(signup.data, JSON.stringify(signup));
   assert.deepEqual(signup.data.signup.user, { email: 'dev@example.com', country: 'NL' });
 
   const cookies = await context.cookies();
@@ -72,16 +81,16 @@ test('the explorer loads offline and runs signup, me and logout with the cookie'
   assert.equal(session.httpOnly, true);
   assert.equal(session.sameSite, 'Lax');
 
-  const me = await pg.run('{ me { email name } }');
+  const me = await pg.run('Me', 'query Me { me { email name } }');
   assert.deepEqual(me.data.me, { email: 'dev@example.com', name: 'Dev' });
 
-  const logout = await pg.run('mutation { logout }');
+  const logout = await pg.run('Logout', 'mutation Logout { logout }');
   assert.equal(logout.data.logout, true);
 
-  const after = await pg.run('{ me { email } }');
+  const after = await pg.run('MeAgain', 'query MeAgain { me { email } }');
   assert.equal(after.data.me, null);
 
-  const bad = await pg.run(`mutation {
+  const bad = await pg.run('BadSignup', `mutation BadSignup {
     signup(input: {email: "not-an-email", password: "correct horse battery", name: "X", country: "NL"}) { token }
   }`);
   assert.equal(bad.errors[0].extensions.code, 'BAD_USER_INPUT');
