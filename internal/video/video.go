@@ -185,7 +185,8 @@ func (s *Service) Watch(ctx context.Context, videoID int) (<-chan Progress, erro
 		var last *Progress
 		// send forwards p unless it repeats the last state, and reports whether more may follow.
 		send := func(p Progress) bool {
-			if last != nil && p == *last {
+			// The database poll lags the events (it saves every few percent): never step back.
+			if last != nil && (p == *last || (p.Status == last.Status && p.Percent < last.Percent)) {
 				return true
 			}
 			last = &p
