@@ -32,11 +32,26 @@ type Options struct {
 
 // Queue is the process's River client and the workers registered on it.
 type Queue struct {
-	st      *store.Store
-	opts    Options
-	log     *slog.Logger
-	workers *river.Workers
-	client  *river.Client[*sql.Tx]
+	st       *store.Store
+	opts     Options
+	log      *slog.Logger
+	workers  *river.Workers
+	periodic []*river.PeriodicJob
+	client   *river.Client[*sql.Tx]
+}
+
+// QueueMaintenance runs periodic housekeeping (renewals, recommendations) apart from
+// transcodes, so a long encode never delays them.
+const QueueMaintenance = "maintenance"
+
+// AddPeriodic schedules a job every interval (the first run at start) on the
+// maintenance queue. River elects one leader among all processes to insert them, so
+// replicas do not multiply the work. Call before Open.
+func (q *Queue) AddPeriodic(every time.Duration, args river.JobArgs) {
+	q.periodic = append(q.periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return args, &river.InsertOpts{Queue: QueueMaintenance}
+		}, &river.PeriodicJobOpts{RunOnStart: true}))
 }
 
 // New prepares a queue; register workers on Workers(), then call Open.
@@ -69,10 +84,14 @@ func (q *Queue) Open() error {
 		Logger:               q.log.With(slog.String("component", "jobs")),
 		// Polling is all the database/sql drivers offer; it is what keeps SQLite and
 		// PostgreSQL on one code path.
-		PollOnly: true,
+		PollOnly:     true,
+		PeriodicJobs: q.periodic,
 	}
 	if q.opts.Workers > 0 {
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: q.opts.Workers}}
+		cfg.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: q.opts.Workers},
+			QueueMaintenance:   {MaxWorkers: 1},
+		}
 	}
 	c, err := river.NewClient(q.st.RiverDriver(), cfg)
 	if err != nil {
