@@ -32,6 +32,9 @@ type NewTitle struct {
 	// Regions are ISO country codes where the title may be watched; empty means everywhere.
 	Regions        []string
 	RuntimeMinutes *int
+	// Slug is a stable identifier for imported catalogs (the demo); empty for ad-hoc titles.
+	Slug        string
+	ReleaseDate *time.Time
 }
 
 var maturityRating = regexp.MustCompile(`^[A-Za-z0-9+-]{1,10}$`)
@@ -54,6 +57,9 @@ func (in *NewTitle) validate(now time.Time) error {
 	}
 	if in.RuntimeMinutes != nil && (*in.RuntimeMinutes < 1 || *in.RuntimeMinutes > 1440) {
 		return apperr.Input("runtimeMinutes", "Runtime must be between 1 and 1440 minutes.")
+	}
+	if in.Slug != "" && Slug(in.Slug) != in.Slug {
+		return apperr.Input("slug", "Slug must be lower-case letters, digits and dashes.")
 	}
 	in.MaturityRating = strings.TrimSpace(in.MaturityRating)
 	if in.MaturityRating != "" && !maturityRating.MatchString(in.MaturityRating) {
@@ -95,24 +101,11 @@ func Slug(name string) string {
 
 // CreateTitle validates and stores a title with its genres in one transaction.
 func CreateTitle(ctx context.Context, st *store.Store, in NewTitle) (*ent.Title, error) {
-	if err := in.validate(time.Now()); err != nil {
-		return nil, err
-	}
 	var id int
 	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
-		ids, err := EnsureGenres(ctx, client, in.Genres)
+		t, err := AddTitle(ctx, client, in)
 		if err != nil {
 			return err
-		}
-		t, err := client.Title.Create().
-			SetKind(in.Kind).SetName(in.Name).SetSynopsis(in.Synopsis).
-			SetNillableYear(in.Year).SetMaturityRating(in.MaturityRating).
-			SetNillableMinPlan(in.MinPlan).SetRegions(in.Regions).
-			SetNillableRuntimeMinutes(in.RuntimeMinutes).
-			AddGenreIDs(ids...).
-			Save(ctx)
-		if err != nil {
-			return fmt.Errorf("create title: %w", err)
 		}
 		id = t.ID
 		return nil
@@ -122,6 +115,33 @@ func CreateTitle(ctx context.Context, st *store.Store, in NewTitle) (*ent.Title,
 	}
 	// Entities read inside the transaction are bound to it; hand out one bound to the store.
 	return st.Client.Title.Get(ctx, id)
+}
+
+// AddTitle validates and creates a title with its genres through client, so that callers
+// can store more (credits, seasons) in the same transaction.
+func AddTitle(ctx context.Context, client *ent.Client, in NewTitle) (*ent.Title, error) {
+	if err := in.validate(time.Now()); err != nil {
+		return nil, err
+	}
+	ids, err := EnsureGenres(ctx, client, in.Genres)
+	if err != nil {
+		return nil, err
+	}
+	create := client.Title.Create().
+		SetKind(in.Kind).SetName(in.Name).SetSynopsis(in.Synopsis).
+		SetNillableYear(in.Year).SetMaturityRating(in.MaturityRating).
+		SetNillableMinPlan(in.MinPlan).SetRegions(in.Regions).
+		SetNillableRuntimeMinutes(in.RuntimeMinutes).
+		SetNillableReleaseDate(in.ReleaseDate).
+		AddGenreIDs(ids...)
+	if in.Slug != "" {
+		create.SetSlug(in.Slug)
+	}
+	t, err := create.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create title: %w", err)
+	}
+	return t, nil
 }
 
 // EnsureGenres returns the ids of the named genres, creating the missing ones.
