@@ -1,0 +1,270 @@
+// Package search keeps a Bleve index of the catalog on local disk and answers title
+// searches from it: typo-tolerant, prefix-matching, filtered, with genre facets.
+//
+// The database stays the source of truth. Each replica keeps its own index under its
+// data dir, rebuilds it from the database when it is missing or stale (Sync), and follows
+// catalog edits through the broker (Notify, Follow).
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	regexpchar "github.com/blevesearch/bleve/v2/analysis/char/regexp"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/title"
+)
+
+// mappingVersion changes whenever the mapping or the documents change shape; an index
+// built with another version is thrown away and rebuilt.
+const mappingVersion = "1"
+
+// Keys in the index's internal storage.
+var (
+	keyMapping = []byte("marquee.mapping")
+	keyCatalog = []byte("marquee.catalog")
+)
+
+// Field names of an indexed title.
+const (
+	fieldName     = "name"
+	fieldSynopsis = "synopsis"
+	fieldGenres   = "genres" // genre names, analyzed for matching
+	fieldPeople   = "people"
+	fieldGenre    = "genre" // genre slugs, kept whole for filters and facets
+	fieldKind     = "kind"
+	fieldYear     = "year"
+	fieldRegion   = "region"
+	fieldID       = "id" // numeric id, the tie-breaker after score
+)
+
+// everywhere stands in the region field for titles with no region limits, so that one
+// term query finds them.
+const everywhere = "*"
+
+// textAnalyzer folds accents and case but keeps whole words: no stemming and no stop
+// words, so that typo distances are measured against what people actually type.
+const (
+	textAnalyzer = "marquee_text"
+	colonBreak   = "marquee_colon"
+)
+
+// Index is a title index on local disk. It is safe for concurrent use.
+type Index struct {
+	bleve    bleve.Index
+	analyzer analysis.Analyzer
+	// mu serializes writers (Sync, Reindex), each of which reads titles from the
+	// database and then writes them: without it a slower writer could put an older
+	// version of a title back over a newer one.
+	mu sync.Mutex
+}
+
+// Open opens the index under dir, creating it empty when it is missing, unreadable or
+// built with another mapping. Sync fills it.
+func Open(dir string) (*Index, error) {
+	// A replica that finds its index locked by another process fails instead of waiting.
+	config := map[string]any{"bolt_timeout": "5s"}
+	b, err := bleve.OpenUsing(dir, config)
+	if err == nil {
+		v, verr := b.GetInternal(keyMapping)
+		if verr == nil && string(v) == mappingVersion {
+			return wrap(b)
+		}
+		_ = b.Close()
+	} else if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) && !errors.Is(err, bleve.ErrorIndexMetaMissing) &&
+		!errors.Is(err, bleve.ErrorIndexMetaCorrupt) {
+		return nil, fmt.Errorf("open search index: %w", err)
+	}
+	// The index only mirrors the database, so an outdated one is simply rebuilt.
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("remove outdated search index: %w", err)
+	}
+	b, err = bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config)
+	if err != nil {
+		return nil, fmt.Errorf("create search index: %w", err)
+	}
+	if err := b.SetInternal(keyMapping, []byte(mappingVersion)); err != nil {
+		_ = b.Close()
+		return nil, fmt.Errorf("create search index: %w", err)
+	}
+	return wrap(b)
+}
+
+func wrap(b bleve.Index) (*Index, error) {
+	a := b.Mapping().AnalyzerNamed(textAnalyzer)
+	if a == nil {
+		_ = b.Close()
+		return nil, fmt.Errorf("search index: analyzer %s missing", textAnalyzer)
+	}
+	return &Index{bleve: b, analyzer: a}, nil
+}
+
+// Close flushes and closes the index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.bleve.Close()
+}
+
+// newMapping describes an indexed title: analyzed text for matching, whole keywords with
+// doc values for filters and facets, numbers for ranges and ordering. Nothing is stored:
+// a search returns ids and the caller loads titles from the database.
+func newMapping() *mapping.IndexMappingImpl {
+	m := bleve.NewIndexMapping()
+	// Unicode word breaking keeps "title:foo" as one word (the colon joins letters, as
+	// in Swedish); a colon separates words in titles ("Mission:Impossible") and queries.
+	if err := m.AddCustomCharFilter(colonBreak, map[string]any{"type": regexpchar.Name, "regexp": ":", "replace": " "}); err != nil {
+		panic(err) // a fixed, known-good definition
+	}
+	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []string{asciifolding.Name, colonBreak},
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		panic(err) // a fixed, known-good definition
+	}
+	m.DefaultAnalyzer = textAnalyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = textAnalyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	word := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	number := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		return f
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	for name, f := range map[string]*mapping.FieldMapping{
+		fieldName: text(), fieldSynopsis: text(), fieldGenres: text(), fieldPeople: text(),
+		fieldGenre: word(), fieldKind: word(), fieldRegion: word(),
+		fieldYear: number(), fieldID: number(),
+	} {
+		doc.AddFieldMappingsAt(name, f)
+	}
+	m.DefaultMapping = doc
+	return m
+}
+
+// docID is a title's id in the index.
+func docID(id int) string { return strconv.Itoa(id) }
+
+// document is what the index keeps of a title. t must carry its genres and its credits
+// with their people.
+func document(t *ent.Title) map[string]any {
+	d := map[string]any{
+		fieldName:     t.Name,
+		fieldSynopsis: t.Synopsis,
+		fieldKind:     string(t.Kind),
+		fieldID:       t.ID,
+	}
+	if t.Year != nil {
+		d[fieldYear] = *t.Year
+	}
+	genres := make([]string, 0, len(t.Edges.Genres))
+	slugs := make([]string, 0, len(t.Edges.Genres))
+	for _, g := range t.Edges.Genres {
+		genres = append(genres, g.Name)
+		slugs = append(slugs, g.Slug)
+	}
+	d[fieldGenres], d[fieldGenre] = genres, slugs
+	people := make([]string, 0, len(t.Edges.Credits))
+	for _, c := range t.Edges.Credits {
+		if c.Edges.Person != nil {
+			people = append(people, c.Edges.Person.Name)
+		}
+	}
+	d[fieldPeople] = people
+	if len(t.Regions) == 0 {
+		d[fieldRegion] = []string{everywhere}
+	} else {
+		d[fieldRegion] = t.Regions
+	}
+	return d
+}
+
+// withEdges asks q for what document needs.
+func withEdges(q *ent.TitleQuery) *ent.TitleQuery {
+	return q.WithGenres().WithCredits(func(c *ent.CreditQuery) { c.WithPerson() })
+}
+
+// Reindex reloads the given titles from the database and updates them in the index,
+// removing those that no longer exist.
+func (ix *Index) Reindex(ctx context.Context, client *ent.Client, ids ...int) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.reindex(ctx, client, ids)
+}
+
+func (ix *Index) reindex(ctx context.Context, client *ent.Client, ids []int) error {
+	titles, err := withEdges(client.Title.Query().Where(title.IDIn(ids...))).All(ctx)
+	if err != nil {
+		return fmt.Errorf("load titles to index: %w", err)
+	}
+	found := make(map[int]bool, len(titles))
+	for _, t := range titles {
+		found[t.ID] = true
+	}
+	// An edit touches one title: index it directly rather than through a batch.
+	if len(ids) == 1 {
+		if len(titles) == 1 {
+			err = ix.bleve.Index(docID(titles[0].ID), document(titles[0]))
+		} else {
+			err = ix.bleve.Delete(docID(ids[0]))
+		}
+		if err != nil {
+			return fmt.Errorf("index title %d: %w", ids[0], err)
+		}
+		return nil
+	}
+	b := ix.bleve.NewBatch()
+	for _, t := range titles {
+		if err := b.Index(docID(t.ID), document(t)); err != nil {
+			return fmt.Errorf("index title %d: %w", t.ID, err)
+		}
+	}
+	for _, id := range ids {
+		if !found[id] {
+			b.Delete(docID(id))
+		}
+	}
+	if err := ix.bleve.Batch(b); err != nil {
+		return fmt.Errorf("index titles: %w", err)
+	}
+	return nil
+}
