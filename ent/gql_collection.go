@@ -392,6 +392,16 @@ func (_q *MembershipQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, membership.FieldGraceUntil)
 				fieldSeen[membership.FieldGraceUntil] = struct{}{}
 			}
+		case "cardBrand":
+			if _, ok := fieldSeen[membership.FieldCardBrand]; !ok {
+				selectedFields = append(selectedFields, membership.FieldCardBrand)
+				fieldSeen[membership.FieldCardBrand] = struct{}{}
+			}
+		case "cardLast4":
+			if _, ok := fieldSeen[membership.FieldCardLast4]; !ok {
+				selectedFields = append(selectedFields, membership.FieldCardLast4)
+				fieldSeen[membership.FieldCardLast4] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

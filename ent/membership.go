@@ -40,6 +40,18 @@ type Membership struct {
 	CanceledAt *time.Time `json:"canceled_at,omitempty"`
 	// GraceUntil holds the value of the "grace_until" field.
 	GraceUntil *time.Time `json:"grace_until,omitempty"`
+	// NextRetryAt holds the value of the "next_retry_at" field.
+	NextRetryAt *time.Time `json:"next_retry_at,omitempty"`
+	// PaymentProvider holds the value of the "payment_provider" field.
+	PaymentProvider string `json:"payment_provider,omitempty"`
+	// PaymentToken holds the value of the "payment_token" field.
+	PaymentToken string `json:"-"`
+	// PaymentMethod holds the value of the "payment_method" field.
+	PaymentMethod *membership.PaymentMethod `json:"payment_method,omitempty"`
+	// CardBrand holds the value of the "card_brand" field.
+	CardBrand string `json:"card_brand,omitempty"`
+	// CardLast4 holds the value of the "card_last4" field.
+	CardLast4 string `json:"card_last4,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MembershipQuery when eager-loading is set.
 	Edges        MembershipEdges `json:"edges"`
@@ -88,9 +100,9 @@ func (*Membership) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case membership.FieldID, membership.FieldUserID, membership.FieldPlanID:
 			values[i] = new(sql.NullInt64)
-		case membership.FieldStatus, membership.FieldPendingPlan:
+		case membership.FieldStatus, membership.FieldPendingPlan, membership.FieldPaymentProvider, membership.FieldPaymentToken, membership.FieldPaymentMethod, membership.FieldCardBrand, membership.FieldCardLast4:
 			values[i] = new(sql.NullString)
-		case membership.FieldCreatedAt, membership.FieldUpdatedAt, membership.FieldCurrentPeriodStart, membership.FieldCurrentPeriodEnd, membership.FieldCanceledAt, membership.FieldGraceUntil:
+		case membership.FieldCreatedAt, membership.FieldUpdatedAt, membership.FieldCurrentPeriodStart, membership.FieldCurrentPeriodEnd, membership.FieldCanceledAt, membership.FieldGraceUntil, membership.FieldNextRetryAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -177,6 +189,44 @@ func (_m *Membership) assignValues(columns []string, values []any) error {
 				_m.GraceUntil = new(time.Time)
 				*_m.GraceUntil = value.Time
 			}
+		case membership.FieldNextRetryAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field next_retry_at", values[i])
+			} else if value.Valid {
+				_m.NextRetryAt = new(time.Time)
+				*_m.NextRetryAt = value.Time
+			}
+		case membership.FieldPaymentProvider:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_provider", values[i])
+			} else if value.Valid {
+				_m.PaymentProvider = value.String
+			}
+		case membership.FieldPaymentToken:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_token", values[i])
+			} else if value.Valid {
+				_m.PaymentToken = value.String
+			}
+		case membership.FieldPaymentMethod:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_method", values[i])
+			} else if value.Valid {
+				_m.PaymentMethod = new(membership.PaymentMethod)
+				*_m.PaymentMethod = membership.PaymentMethod(value.String)
+			}
+		case membership.FieldCardBrand:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field card_brand", values[i])
+			} else if value.Valid {
+				_m.CardBrand = value.String
+			}
+		case membership.FieldCardLast4:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field card_last4", values[i])
+			} else if value.Valid {
+				_m.CardLast4 = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -260,6 +310,27 @@ func (_m *Membership) String() string {
 		builder.WriteString("grace_until=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	if v := _m.NextRetryAt; v != nil {
+		builder.WriteString("next_retry_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("payment_provider=")
+	builder.WriteString(_m.PaymentProvider)
+	builder.WriteString(", ")
+	builder.WriteString("payment_token=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.PaymentMethod; v != nil {
+		builder.WriteString("payment_method=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("card_brand=")
+	builder.WriteString(_m.CardBrand)
+	builder.WriteString(", ")
+	builder.WriteString("card_last4=")
+	builder.WriteString(_m.CardLast4)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -133,6 +133,90 @@ func (_c *MembershipCreate) SetNillableGraceUntil(v *time.Time) *MembershipCreat
 	return _c
 }
 
+// SetNextRetryAt sets the "next_retry_at" field.
+func (_c *MembershipCreate) SetNextRetryAt(v time.Time) *MembershipCreate {
+	_c.mutation.SetNextRetryAt(v)
+	return _c
+}
+
+// SetNillableNextRetryAt sets the "next_retry_at" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillableNextRetryAt(v *time.Time) *MembershipCreate {
+	if v != nil {
+		_c.SetNextRetryAt(*v)
+	}
+	return _c
+}
+
+// SetPaymentProvider sets the "payment_provider" field.
+func (_c *MembershipCreate) SetPaymentProvider(v string) *MembershipCreate {
+	_c.mutation.SetPaymentProvider(v)
+	return _c
+}
+
+// SetNillablePaymentProvider sets the "payment_provider" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillablePaymentProvider(v *string) *MembershipCreate {
+	if v != nil {
+		_c.SetPaymentProvider(*v)
+	}
+	return _c
+}
+
+// SetPaymentToken sets the "payment_token" field.
+func (_c *MembershipCreate) SetPaymentToken(v string) *MembershipCreate {
+	_c.mutation.SetPaymentToken(v)
+	return _c
+}
+
+// SetNillablePaymentToken sets the "payment_token" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillablePaymentToken(v *string) *MembershipCreate {
+	if v != nil {
+		_c.SetPaymentToken(*v)
+	}
+	return _c
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (_c *MembershipCreate) SetPaymentMethod(v membership.PaymentMethod) *MembershipCreate {
+	_c.mutation.SetPaymentMethod(v)
+	return _c
+}
+
+// SetNillablePaymentMethod sets the "payment_method" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillablePaymentMethod(v *membership.PaymentMethod) *MembershipCreate {
+	if v != nil {
+		_c.SetPaymentMethod(*v)
+	}
+	return _c
+}
+
+// SetCardBrand sets the "card_brand" field.
+func (_c *MembershipCreate) SetCardBrand(v string) *MembershipCreate {
+	_c.mutation.SetCardBrand(v)
+	return _c
+}
+
+// SetNillableCardBrand sets the "card_brand" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillableCardBrand(v *string) *MembershipCreate {
+	if v != nil {
+		_c.SetCardBrand(*v)
+	}
+	return _c
+}
+
+// SetCardLast4 sets the "card_last4" field.
+func (_c *MembershipCreate) SetCardLast4(v string) *MembershipCreate {
+	_c.mutation.SetCardLast4(v)
+	return _c
+}
+
+// SetNillableCardLast4 sets the "card_last4" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillableCardLast4(v *string) *MembershipCreate {
+	if v != nil {
+		_c.SetCardLast4(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *MembershipCreate) SetUser(v *User) *MembershipCreate {
 	return _c.SetUserID(v.ID)
@@ -186,6 +270,22 @@ func (_c *MembershipCreate) defaults() {
 		v := membership.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.PaymentProvider(); !ok {
+		v := membership.DefaultPaymentProvider
+		_c.mutation.SetPaymentProvider(v)
+	}
+	if _, ok := _c.mutation.PaymentToken(); !ok {
+		v := membership.DefaultPaymentToken
+		_c.mutation.SetPaymentToken(v)
+	}
+	if _, ok := _c.mutation.CardBrand(); !ok {
+		v := membership.DefaultCardBrand
+		_c.mutation.SetCardBrand(v)
+	}
+	if _, ok := _c.mutation.CardLast4(); !ok {
+		v := membership.DefaultCardLast4
+		_c.mutation.SetCardLast4(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -216,6 +316,28 @@ func (_c *MembershipCreate) check() error {
 	if v, ok := _c.mutation.PendingPlan(); ok {
 		if err := membership.PendingPlanValidator(v); err != nil {
 			return &ValidationError{Name: "pending_plan", err: fmt.Errorf(`ent: validator failed for field "Membership.pending_plan": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PaymentProvider(); !ok {
+		return &ValidationError{Name: "payment_provider", err: errors.New(`ent: missing required field "Membership.payment_provider"`)}
+	}
+	if _, ok := _c.mutation.PaymentToken(); !ok {
+		return &ValidationError{Name: "payment_token", err: errors.New(`ent: missing required field "Membership.payment_token"`)}
+	}
+	if v, ok := _c.mutation.PaymentMethod(); ok {
+		if err := membership.PaymentMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payment_method", err: fmt.Errorf(`ent: validator failed for field "Membership.payment_method": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.CardBrand(); !ok {
+		return &ValidationError{Name: "card_brand", err: errors.New(`ent: missing required field "Membership.card_brand"`)}
+	}
+	if _, ok := _c.mutation.CardLast4(); !ok {
+		return &ValidationError{Name: "card_last4", err: errors.New(`ent: missing required field "Membership.card_last4"`)}
+	}
+	if v, ok := _c.mutation.CardLast4(); ok {
+		if err := membership.CardLast4Validator(v); err != nil {
+			return &ValidationError{Name: "card_last4", err: fmt.Errorf(`ent: validator failed for field "Membership.card_last4": %w`, err)}
 		}
 	}
 	if len(_c.mutation.UserIDs()) == 0 {
@@ -282,6 +404,30 @@ func (_c *MembershipCreate) createSpec() (*Membership, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.GraceUntil(); ok {
 		_spec.SetField(membership.FieldGraceUntil, field.TypeTime, value)
 		_node.GraceUntil = &value
+	}
+	if value, ok := _c.mutation.NextRetryAt(); ok {
+		_spec.SetField(membership.FieldNextRetryAt, field.TypeTime, value)
+		_node.NextRetryAt = &value
+	}
+	if value, ok := _c.mutation.PaymentProvider(); ok {
+		_spec.SetField(membership.FieldPaymentProvider, field.TypeString, value)
+		_node.PaymentProvider = value
+	}
+	if value, ok := _c.mutation.PaymentToken(); ok {
+		_spec.SetField(membership.FieldPaymentToken, field.TypeString, value)
+		_node.PaymentToken = value
+	}
+	if value, ok := _c.mutation.PaymentMethod(); ok {
+		_spec.SetField(membership.FieldPaymentMethod, field.TypeEnum, value)
+		_node.PaymentMethod = &value
+	}
+	if value, ok := _c.mutation.CardBrand(); ok {
+		_spec.SetField(membership.FieldCardBrand, field.TypeString, value)
+		_node.CardBrand = value
+	}
+	if value, ok := _c.mutation.CardLast4(); ok {
+		_spec.SetField(membership.FieldCardLast4, field.TypeString, value)
+		_node.CardLast4 = value
 	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -501,6 +647,90 @@ func (u *MembershipUpsert) ClearGraceUntil() *MembershipUpsert {
 	return u
 }
 
+// SetNextRetryAt sets the "next_retry_at" field.
+func (u *MembershipUpsert) SetNextRetryAt(v time.Time) *MembershipUpsert {
+	u.Set(membership.FieldNextRetryAt, v)
+	return u
+}
+
+// UpdateNextRetryAt sets the "next_retry_at" field to the value that was provided on create.
+func (u *MembershipUpsert) UpdateNextRetryAt() *MembershipUpsert {
+	u.SetExcluded(membership.FieldNextRetryAt)
+	return u
+}
+
+// ClearNextRetryAt clears the value of the "next_retry_at" field.
+func (u *MembershipUpsert) ClearNextRetryAt() *MembershipUpsert {
+	u.SetNull(membership.FieldNextRetryAt)
+	return u
+}
+
+// SetPaymentProvider sets the "payment_provider" field.
+func (u *MembershipUpsert) SetPaymentProvider(v string) *MembershipUpsert {
+	u.Set(membership.FieldPaymentProvider, v)
+	return u
+}
+
+// UpdatePaymentProvider sets the "payment_provider" field to the value that was provided on create.
+func (u *MembershipUpsert) UpdatePaymentProvider() *MembershipUpsert {
+	u.SetExcluded(membership.FieldPaymentProvider)
+	return u
+}
+
+// SetPaymentToken sets the "payment_token" field.
+func (u *MembershipUpsert) SetPaymentToken(v string) *MembershipUpsert {
+	u.Set(membership.FieldPaymentToken, v)
+	return u
+}
+
+// UpdatePaymentToken sets the "payment_token" field to the value that was provided on create.
+func (u *MembershipUpsert) UpdatePaymentToken() *MembershipUpsert {
+	u.SetExcluded(membership.FieldPaymentToken)
+	return u
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (u *MembershipUpsert) SetPaymentMethod(v membership.PaymentMethod) *MembershipUpsert {
+	u.Set(membership.FieldPaymentMethod, v)
+	return u
+}
+
+// UpdatePaymentMethod sets the "payment_method" field to the value that was provided on create.
+func (u *MembershipUpsert) UpdatePaymentMethod() *MembershipUpsert {
+	u.SetExcluded(membership.FieldPaymentMethod)
+	return u
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (u *MembershipUpsert) ClearPaymentMethod() *MembershipUpsert {
+	u.SetNull(membership.FieldPaymentMethod)
+	return u
+}
+
+// SetCardBrand sets the "card_brand" field.
+func (u *MembershipUpsert) SetCardBrand(v string) *MembershipUpsert {
+	u.Set(membership.FieldCardBrand, v)
+	return u
+}
+
+// UpdateCardBrand sets the "card_brand" field to the value that was provided on create.
+func (u *MembershipUpsert) UpdateCardBrand() *MembershipUpsert {
+	u.SetExcluded(membership.FieldCardBrand)
+	return u
+}
+
+// SetCardLast4 sets the "card_last4" field.
+func (u *MembershipUpsert) SetCardLast4(v string) *MembershipUpsert {
+	u.Set(membership.FieldCardLast4, v)
+	return u
+}
+
+// UpdateCardLast4 sets the "card_last4" field to the value that was provided on create.
+func (u *MembershipUpsert) UpdateCardLast4() *MembershipUpsert {
+	u.SetExcluded(membership.FieldCardLast4)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -697,6 +927,104 @@ func (u *MembershipUpsertOne) UpdateGraceUntil() *MembershipUpsertOne {
 func (u *MembershipUpsertOne) ClearGraceUntil() *MembershipUpsertOne {
 	return u.Update(func(s *MembershipUpsert) {
 		s.ClearGraceUntil()
+	})
+}
+
+// SetNextRetryAt sets the "next_retry_at" field.
+func (u *MembershipUpsertOne) SetNextRetryAt(v time.Time) *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetNextRetryAt(v)
+	})
+}
+
+// UpdateNextRetryAt sets the "next_retry_at" field to the value that was provided on create.
+func (u *MembershipUpsertOne) UpdateNextRetryAt() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateNextRetryAt()
+	})
+}
+
+// ClearNextRetryAt clears the value of the "next_retry_at" field.
+func (u *MembershipUpsertOne) ClearNextRetryAt() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.ClearNextRetryAt()
+	})
+}
+
+// SetPaymentProvider sets the "payment_provider" field.
+func (u *MembershipUpsertOne) SetPaymentProvider(v string) *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetPaymentProvider(v)
+	})
+}
+
+// UpdatePaymentProvider sets the "payment_provider" field to the value that was provided on create.
+func (u *MembershipUpsertOne) UpdatePaymentProvider() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdatePaymentProvider()
+	})
+}
+
+// SetPaymentToken sets the "payment_token" field.
+func (u *MembershipUpsertOne) SetPaymentToken(v string) *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetPaymentToken(v)
+	})
+}
+
+// UpdatePaymentToken sets the "payment_token" field to the value that was provided on create.
+func (u *MembershipUpsertOne) UpdatePaymentToken() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdatePaymentToken()
+	})
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (u *MembershipUpsertOne) SetPaymentMethod(v membership.PaymentMethod) *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetPaymentMethod(v)
+	})
+}
+
+// UpdatePaymentMethod sets the "payment_method" field to the value that was provided on create.
+func (u *MembershipUpsertOne) UpdatePaymentMethod() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdatePaymentMethod()
+	})
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (u *MembershipUpsertOne) ClearPaymentMethod() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.ClearPaymentMethod()
+	})
+}
+
+// SetCardBrand sets the "card_brand" field.
+func (u *MembershipUpsertOne) SetCardBrand(v string) *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetCardBrand(v)
+	})
+}
+
+// UpdateCardBrand sets the "card_brand" field to the value that was provided on create.
+func (u *MembershipUpsertOne) UpdateCardBrand() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateCardBrand()
+	})
+}
+
+// SetCardLast4 sets the "card_last4" field.
+func (u *MembershipUpsertOne) SetCardLast4(v string) *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetCardLast4(v)
+	})
+}
+
+// UpdateCardLast4 sets the "card_last4" field to the value that was provided on create.
+func (u *MembershipUpsertOne) UpdateCardLast4() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateCardLast4()
 	})
 }
 
@@ -1062,6 +1390,104 @@ func (u *MembershipUpsertBulk) UpdateGraceUntil() *MembershipUpsertBulk {
 func (u *MembershipUpsertBulk) ClearGraceUntil() *MembershipUpsertBulk {
 	return u.Update(func(s *MembershipUpsert) {
 		s.ClearGraceUntil()
+	})
+}
+
+// SetNextRetryAt sets the "next_retry_at" field.
+func (u *MembershipUpsertBulk) SetNextRetryAt(v time.Time) *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetNextRetryAt(v)
+	})
+}
+
+// UpdateNextRetryAt sets the "next_retry_at" field to the value that was provided on create.
+func (u *MembershipUpsertBulk) UpdateNextRetryAt() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateNextRetryAt()
+	})
+}
+
+// ClearNextRetryAt clears the value of the "next_retry_at" field.
+func (u *MembershipUpsertBulk) ClearNextRetryAt() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.ClearNextRetryAt()
+	})
+}
+
+// SetPaymentProvider sets the "payment_provider" field.
+func (u *MembershipUpsertBulk) SetPaymentProvider(v string) *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetPaymentProvider(v)
+	})
+}
+
+// UpdatePaymentProvider sets the "payment_provider" field to the value that was provided on create.
+func (u *MembershipUpsertBulk) UpdatePaymentProvider() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdatePaymentProvider()
+	})
+}
+
+// SetPaymentToken sets the "payment_token" field.
+func (u *MembershipUpsertBulk) SetPaymentToken(v string) *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetPaymentToken(v)
+	})
+}
+
+// UpdatePaymentToken sets the "payment_token" field to the value that was provided on create.
+func (u *MembershipUpsertBulk) UpdatePaymentToken() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdatePaymentToken()
+	})
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (u *MembershipUpsertBulk) SetPaymentMethod(v membership.PaymentMethod) *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetPaymentMethod(v)
+	})
+}
+
+// UpdatePaymentMethod sets the "payment_method" field to the value that was provided on create.
+func (u *MembershipUpsertBulk) UpdatePaymentMethod() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdatePaymentMethod()
+	})
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (u *MembershipUpsertBulk) ClearPaymentMethod() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.ClearPaymentMethod()
+	})
+}
+
+// SetCardBrand sets the "card_brand" field.
+func (u *MembershipUpsertBulk) SetCardBrand(v string) *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetCardBrand(v)
+	})
+}
+
+// UpdateCardBrand sets the "card_brand" field to the value that was provided on create.
+func (u *MembershipUpsertBulk) UpdateCardBrand() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateCardBrand()
+	})
+}
+
+// SetCardLast4 sets the "card_last4" field.
+func (u *MembershipUpsertBulk) SetCardLast4(v string) *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetCardLast4(v)
+	})
+}
+
+// UpdateCardLast4 sets the "card_last4" field to the value that was provided on create.
+func (u *MembershipUpsertBulk) UpdateCardLast4() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateCardLast4()
 	})
 }
 

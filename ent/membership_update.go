@@ -173,6 +173,102 @@ func (_u *MembershipUpdate) ClearGraceUntil() *MembershipUpdate {
 	return _u
 }
 
+// SetNextRetryAt sets the "next_retry_at" field.
+func (_u *MembershipUpdate) SetNextRetryAt(v time.Time) *MembershipUpdate {
+	_u.mutation.SetNextRetryAt(v)
+	return _u
+}
+
+// SetNillableNextRetryAt sets the "next_retry_at" field if the given value is not nil.
+func (_u *MembershipUpdate) SetNillableNextRetryAt(v *time.Time) *MembershipUpdate {
+	if v != nil {
+		_u.SetNextRetryAt(*v)
+	}
+	return _u
+}
+
+// ClearNextRetryAt clears the value of the "next_retry_at" field.
+func (_u *MembershipUpdate) ClearNextRetryAt() *MembershipUpdate {
+	_u.mutation.ClearNextRetryAt()
+	return _u
+}
+
+// SetPaymentProvider sets the "payment_provider" field.
+func (_u *MembershipUpdate) SetPaymentProvider(v string) *MembershipUpdate {
+	_u.mutation.SetPaymentProvider(v)
+	return _u
+}
+
+// SetNillablePaymentProvider sets the "payment_provider" field if the given value is not nil.
+func (_u *MembershipUpdate) SetNillablePaymentProvider(v *string) *MembershipUpdate {
+	if v != nil {
+		_u.SetPaymentProvider(*v)
+	}
+	return _u
+}
+
+// SetPaymentToken sets the "payment_token" field.
+func (_u *MembershipUpdate) SetPaymentToken(v string) *MembershipUpdate {
+	_u.mutation.SetPaymentToken(v)
+	return _u
+}
+
+// SetNillablePaymentToken sets the "payment_token" field if the given value is not nil.
+func (_u *MembershipUpdate) SetNillablePaymentToken(v *string) *MembershipUpdate {
+	if v != nil {
+		_u.SetPaymentToken(*v)
+	}
+	return _u
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (_u *MembershipUpdate) SetPaymentMethod(v membership.PaymentMethod) *MembershipUpdate {
+	_u.mutation.SetPaymentMethod(v)
+	return _u
+}
+
+// SetNillablePaymentMethod sets the "payment_method" field if the given value is not nil.
+func (_u *MembershipUpdate) SetNillablePaymentMethod(v *membership.PaymentMethod) *MembershipUpdate {
+	if v != nil {
+		_u.SetPaymentMethod(*v)
+	}
+	return _u
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (_u *MembershipUpdate) ClearPaymentMethod() *MembershipUpdate {
+	_u.mutation.ClearPaymentMethod()
+	return _u
+}
+
+// SetCardBrand sets the "card_brand" field.
+func (_u *MembershipUpdate) SetCardBrand(v string) *MembershipUpdate {
+	_u.mutation.SetCardBrand(v)
+	return _u
+}
+
+// SetNillableCardBrand sets the "card_brand" field if the given value is not nil.
+func (_u *MembershipUpdate) SetNillableCardBrand(v *string) *MembershipUpdate {
+	if v != nil {
+		_u.SetCardBrand(*v)
+	}
+	return _u
+}
+
+// SetCardLast4 sets the "card_last4" field.
+func (_u *MembershipUpdate) SetCardLast4(v string) *MembershipUpdate {
+	_u.mutation.SetCardLast4(v)
+	return _u
+}
+
+// SetNillableCardLast4 sets the "card_last4" field if the given value is not nil.
+func (_u *MembershipUpdate) SetNillableCardLast4(v *string) *MembershipUpdate {
+	if v != nil {
+		_u.SetCardLast4(*v)
+	}
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *MembershipUpdate) SetUser(v *User) *MembershipUpdate {
 	return _u.SetUserID(v.ID)
@@ -248,6 +344,16 @@ func (_u *MembershipUpdate) check() error {
 			return &ValidationError{Name: "pending_plan", err: fmt.Errorf(`ent: validator failed for field "Membership.pending_plan": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PaymentMethod(); ok {
+		if err := membership.PaymentMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payment_method", err: fmt.Errorf(`ent: validator failed for field "Membership.payment_method": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CardLast4(); ok {
+		if err := membership.CardLast4Validator(v); err != nil {
+			return &ValidationError{Name: "card_last4", err: fmt.Errorf(`ent: validator failed for field "Membership.card_last4": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Membership.user"`)
 	}
@@ -301,6 +407,30 @@ func (_u *MembershipUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.GraceUntilCleared() {
 		_spec.ClearField(membership.FieldGraceUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.NextRetryAt(); ok {
+		_spec.SetField(membership.FieldNextRetryAt, field.TypeTime, value)
+	}
+	if _u.mutation.NextRetryAtCleared() {
+		_spec.ClearField(membership.FieldNextRetryAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PaymentProvider(); ok {
+		_spec.SetField(membership.FieldPaymentProvider, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PaymentToken(); ok {
+		_spec.SetField(membership.FieldPaymentToken, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PaymentMethod(); ok {
+		_spec.SetField(membership.FieldPaymentMethod, field.TypeEnum, value)
+	}
+	if _u.mutation.PaymentMethodCleared() {
+		_spec.ClearField(membership.FieldPaymentMethod, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.CardBrand(); ok {
+		_spec.SetField(membership.FieldCardBrand, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CardLast4(); ok {
+		_spec.SetField(membership.FieldCardLast4, field.TypeString, value)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -522,6 +652,102 @@ func (_u *MembershipUpdateOne) ClearGraceUntil() *MembershipUpdateOne {
 	return _u
 }
 
+// SetNextRetryAt sets the "next_retry_at" field.
+func (_u *MembershipUpdateOne) SetNextRetryAt(v time.Time) *MembershipUpdateOne {
+	_u.mutation.SetNextRetryAt(v)
+	return _u
+}
+
+// SetNillableNextRetryAt sets the "next_retry_at" field if the given value is not nil.
+func (_u *MembershipUpdateOne) SetNillableNextRetryAt(v *time.Time) *MembershipUpdateOne {
+	if v != nil {
+		_u.SetNextRetryAt(*v)
+	}
+	return _u
+}
+
+// ClearNextRetryAt clears the value of the "next_retry_at" field.
+func (_u *MembershipUpdateOne) ClearNextRetryAt() *MembershipUpdateOne {
+	_u.mutation.ClearNextRetryAt()
+	return _u
+}
+
+// SetPaymentProvider sets the "payment_provider" field.
+func (_u *MembershipUpdateOne) SetPaymentProvider(v string) *MembershipUpdateOne {
+	_u.mutation.SetPaymentProvider(v)
+	return _u
+}
+
+// SetNillablePaymentProvider sets the "payment_provider" field if the given value is not nil.
+func (_u *MembershipUpdateOne) SetNillablePaymentProvider(v *string) *MembershipUpdateOne {
+	if v != nil {
+		_u.SetPaymentProvider(*v)
+	}
+	return _u
+}
+
+// SetPaymentToken sets the "payment_token" field.
+func (_u *MembershipUpdateOne) SetPaymentToken(v string) *MembershipUpdateOne {
+	_u.mutation.SetPaymentToken(v)
+	return _u
+}
+
+// SetNillablePaymentToken sets the "payment_token" field if the given value is not nil.
+func (_u *MembershipUpdateOne) SetNillablePaymentToken(v *string) *MembershipUpdateOne {
+	if v != nil {
+		_u.SetPaymentToken(*v)
+	}
+	return _u
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (_u *MembershipUpdateOne) SetPaymentMethod(v membership.PaymentMethod) *MembershipUpdateOne {
+	_u.mutation.SetPaymentMethod(v)
+	return _u
+}
+
+// SetNillablePaymentMethod sets the "payment_method" field if the given value is not nil.
+func (_u *MembershipUpdateOne) SetNillablePaymentMethod(v *membership.PaymentMethod) *MembershipUpdateOne {
+	if v != nil {
+		_u.SetPaymentMethod(*v)
+	}
+	return _u
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (_u *MembershipUpdateOne) ClearPaymentMethod() *MembershipUpdateOne {
+	_u.mutation.ClearPaymentMethod()
+	return _u
+}
+
+// SetCardBrand sets the "card_brand" field.
+func (_u *MembershipUpdateOne) SetCardBrand(v string) *MembershipUpdateOne {
+	_u.mutation.SetCardBrand(v)
+	return _u
+}
+
+// SetNillableCardBrand sets the "card_brand" field if the given value is not nil.
+func (_u *MembershipUpdateOne) SetNillableCardBrand(v *string) *MembershipUpdateOne {
+	if v != nil {
+		_u.SetCardBrand(*v)
+	}
+	return _u
+}
+
+// SetCardLast4 sets the "card_last4" field.
+func (_u *MembershipUpdateOne) SetCardLast4(v string) *MembershipUpdateOne {
+	_u.mutation.SetCardLast4(v)
+	return _u
+}
+
+// SetNillableCardLast4 sets the "card_last4" field if the given value is not nil.
+func (_u *MembershipUpdateOne) SetNillableCardLast4(v *string) *MembershipUpdateOne {
+	if v != nil {
+		_u.SetCardLast4(*v)
+	}
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *MembershipUpdateOne) SetUser(v *User) *MembershipUpdateOne {
 	return _u.SetUserID(v.ID)
@@ -610,6 +836,16 @@ func (_u *MembershipUpdateOne) check() error {
 			return &ValidationError{Name: "pending_plan", err: fmt.Errorf(`ent: validator failed for field "Membership.pending_plan": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PaymentMethod(); ok {
+		if err := membership.PaymentMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payment_method", err: fmt.Errorf(`ent: validator failed for field "Membership.payment_method": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CardLast4(); ok {
+		if err := membership.CardLast4Validator(v); err != nil {
+			return &ValidationError{Name: "card_last4", err: fmt.Errorf(`ent: validator failed for field "Membership.card_last4": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Membership.user"`)
 	}
@@ -680,6 +916,30 @@ func (_u *MembershipUpdateOne) sqlSave(ctx context.Context) (_node *Membership, 
 	}
 	if _u.mutation.GraceUntilCleared() {
 		_spec.ClearField(membership.FieldGraceUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.NextRetryAt(); ok {
+		_spec.SetField(membership.FieldNextRetryAt, field.TypeTime, value)
+	}
+	if _u.mutation.NextRetryAtCleared() {
+		_spec.ClearField(membership.FieldNextRetryAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PaymentProvider(); ok {
+		_spec.SetField(membership.FieldPaymentProvider, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PaymentToken(); ok {
+		_spec.SetField(membership.FieldPaymentToken, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PaymentMethod(); ok {
+		_spec.SetField(membership.FieldPaymentMethod, field.TypeEnum, value)
+	}
+	if _u.mutation.PaymentMethodCleared() {
+		_spec.ClearField(membership.FieldPaymentMethod, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.CardBrand(); ok {
+		_spec.SetField(membership.FieldCardBrand, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CardLast4(); ok {
+		_spec.SetField(membership.FieldCardLast4, field.TypeString, value)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -2002,6 +2002,12 @@ type MembershipMutation struct {
 	pending_plan         *plancode.Code
 	canceled_at          *time.Time
 	grace_until          *time.Time
+	next_retry_at        *time.Time
+	payment_provider     *string
+	payment_token        *string
+	payment_method       *membership.PaymentMethod
+	card_brand           *string
+	card_last4           *string
 	clearedFields        map[string]struct{}
 	user                 *int
 	cleareduser          bool
@@ -2522,6 +2528,248 @@ func (m *MembershipMutation) ResetGraceUntil() {
 	delete(m.clearedFields, membership.FieldGraceUntil)
 }
 
+// SetNextRetryAt sets the "next_retry_at" field.
+func (m *MembershipMutation) SetNextRetryAt(t time.Time) {
+	m.next_retry_at = &t
+}
+
+// NextRetryAt returns the value of the "next_retry_at" field in the mutation.
+func (m *MembershipMutation) NextRetryAt() (r time.Time, exists bool) {
+	v := m.next_retry_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNextRetryAt returns the old "next_retry_at" field's value of the Membership entity.
+// If the Membership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MembershipMutation) OldNextRetryAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNextRetryAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNextRetryAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNextRetryAt: %w", err)
+	}
+	return oldValue.NextRetryAt, nil
+}
+
+// ClearNextRetryAt clears the value of the "next_retry_at" field.
+func (m *MembershipMutation) ClearNextRetryAt() {
+	m.next_retry_at = nil
+	m.clearedFields[membership.FieldNextRetryAt] = struct{}{}
+}
+
+// NextRetryAtCleared returns if the "next_retry_at" field was cleared in this mutation.
+func (m *MembershipMutation) NextRetryAtCleared() bool {
+	_, ok := m.clearedFields[membership.FieldNextRetryAt]
+	return ok
+}
+
+// ResetNextRetryAt resets all changes to the "next_retry_at" field.
+func (m *MembershipMutation) ResetNextRetryAt() {
+	m.next_retry_at = nil
+	delete(m.clearedFields, membership.FieldNextRetryAt)
+}
+
+// SetPaymentProvider sets the "payment_provider" field.
+func (m *MembershipMutation) SetPaymentProvider(s string) {
+	m.payment_provider = &s
+}
+
+// PaymentProvider returns the value of the "payment_provider" field in the mutation.
+func (m *MembershipMutation) PaymentProvider() (r string, exists bool) {
+	v := m.payment_provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentProvider returns the old "payment_provider" field's value of the Membership entity.
+// If the Membership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MembershipMutation) OldPaymentProvider(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentProvider is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentProvider requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentProvider: %w", err)
+	}
+	return oldValue.PaymentProvider, nil
+}
+
+// ResetPaymentProvider resets all changes to the "payment_provider" field.
+func (m *MembershipMutation) ResetPaymentProvider() {
+	m.payment_provider = nil
+}
+
+// SetPaymentToken sets the "payment_token" field.
+func (m *MembershipMutation) SetPaymentToken(s string) {
+	m.payment_token = &s
+}
+
+// PaymentToken returns the value of the "payment_token" field in the mutation.
+func (m *MembershipMutation) PaymentToken() (r string, exists bool) {
+	v := m.payment_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentToken returns the old "payment_token" field's value of the Membership entity.
+// If the Membership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MembershipMutation) OldPaymentToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentToken: %w", err)
+	}
+	return oldValue.PaymentToken, nil
+}
+
+// ResetPaymentToken resets all changes to the "payment_token" field.
+func (m *MembershipMutation) ResetPaymentToken() {
+	m.payment_token = nil
+}
+
+// SetPaymentMethod sets the "payment_method" field.
+func (m *MembershipMutation) SetPaymentMethod(mm membership.PaymentMethod) {
+	m.payment_method = &mm
+}
+
+// PaymentMethod returns the value of the "payment_method" field in the mutation.
+func (m *MembershipMutation) PaymentMethod() (r membership.PaymentMethod, exists bool) {
+	v := m.payment_method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentMethod returns the old "payment_method" field's value of the Membership entity.
+// If the Membership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MembershipMutation) OldPaymentMethod(ctx context.Context) (v *membership.PaymentMethod, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentMethod: %w", err)
+	}
+	return oldValue.PaymentMethod, nil
+}
+
+// ClearPaymentMethod clears the value of the "payment_method" field.
+func (m *MembershipMutation) ClearPaymentMethod() {
+	m.payment_method = nil
+	m.clearedFields[membership.FieldPaymentMethod] = struct{}{}
+}
+
+// PaymentMethodCleared returns if the "payment_method" field was cleared in this mutation.
+func (m *MembershipMutation) PaymentMethodCleared() bool {
+	_, ok := m.clearedFields[membership.FieldPaymentMethod]
+	return ok
+}
+
+// ResetPaymentMethod resets all changes to the "payment_method" field.
+func (m *MembershipMutation) ResetPaymentMethod() {
+	m.payment_method = nil
+	delete(m.clearedFields, membership.FieldPaymentMethod)
+}
+
+// SetCardBrand sets the "card_brand" field.
+func (m *MembershipMutation) SetCardBrand(s string) {
+	m.card_brand = &s
+}
+
+// CardBrand returns the value of the "card_brand" field in the mutation.
+func (m *MembershipMutation) CardBrand() (r string, exists bool) {
+	v := m.card_brand
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCardBrand returns the old "card_brand" field's value of the Membership entity.
+// If the Membership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MembershipMutation) OldCardBrand(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCardBrand is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCardBrand requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCardBrand: %w", err)
+	}
+	return oldValue.CardBrand, nil
+}
+
+// ResetCardBrand resets all changes to the "card_brand" field.
+func (m *MembershipMutation) ResetCardBrand() {
+	m.card_brand = nil
+}
+
+// SetCardLast4 sets the "card_last4" field.
+func (m *MembershipMutation) SetCardLast4(s string) {
+	m.card_last4 = &s
+}
+
+// CardLast4 returns the value of the "card_last4" field in the mutation.
+func (m *MembershipMutation) CardLast4() (r string, exists bool) {
+	v := m.card_last4
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCardLast4 returns the old "card_last4" field's value of the Membership entity.
+// If the Membership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MembershipMutation) OldCardLast4(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCardLast4 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCardLast4 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCardLast4: %w", err)
+	}
+	return oldValue.CardLast4, nil
+}
+
+// ResetCardLast4 resets all changes to the "card_last4" field.
+func (m *MembershipMutation) ResetCardLast4() {
+	m.card_last4 = nil
+}
+
 // ClearUser clears the "user" edge to the User entity.
 func (m *MembershipMutation) ClearUser() {
 	m.cleareduser = true
@@ -2610,7 +2858,7 @@ func (m *MembershipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MembershipMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, membership.FieldCreatedAt)
 	}
@@ -2641,6 +2889,24 @@ func (m *MembershipMutation) Fields() []string {
 	if m.grace_until != nil {
 		fields = append(fields, membership.FieldGraceUntil)
 	}
+	if m.next_retry_at != nil {
+		fields = append(fields, membership.FieldNextRetryAt)
+	}
+	if m.payment_provider != nil {
+		fields = append(fields, membership.FieldPaymentProvider)
+	}
+	if m.payment_token != nil {
+		fields = append(fields, membership.FieldPaymentToken)
+	}
+	if m.payment_method != nil {
+		fields = append(fields, membership.FieldPaymentMethod)
+	}
+	if m.card_brand != nil {
+		fields = append(fields, membership.FieldCardBrand)
+	}
+	if m.card_last4 != nil {
+		fields = append(fields, membership.FieldCardLast4)
+	}
 	return fields
 }
 
@@ -2669,6 +2935,18 @@ func (m *MembershipMutation) Field(name string) (ent.Value, bool) {
 		return m.CanceledAt()
 	case membership.FieldGraceUntil:
 		return m.GraceUntil()
+	case membership.FieldNextRetryAt:
+		return m.NextRetryAt()
+	case membership.FieldPaymentProvider:
+		return m.PaymentProvider()
+	case membership.FieldPaymentToken:
+		return m.PaymentToken()
+	case membership.FieldPaymentMethod:
+		return m.PaymentMethod()
+	case membership.FieldCardBrand:
+		return m.CardBrand()
+	case membership.FieldCardLast4:
+		return m.CardLast4()
 	}
 	return nil, false
 }
@@ -2698,6 +2976,18 @@ func (m *MembershipMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCanceledAt(ctx)
 	case membership.FieldGraceUntil:
 		return m.OldGraceUntil(ctx)
+	case membership.FieldNextRetryAt:
+		return m.OldNextRetryAt(ctx)
+	case membership.FieldPaymentProvider:
+		return m.OldPaymentProvider(ctx)
+	case membership.FieldPaymentToken:
+		return m.OldPaymentToken(ctx)
+	case membership.FieldPaymentMethod:
+		return m.OldPaymentMethod(ctx)
+	case membership.FieldCardBrand:
+		return m.OldCardBrand(ctx)
+	case membership.FieldCardLast4:
+		return m.OldCardLast4(ctx)
 	}
 	return nil, fmt.Errorf("unknown Membership field %s", name)
 }
@@ -2777,6 +3067,48 @@ func (m *MembershipMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetGraceUntil(v)
 		return nil
+	case membership.FieldNextRetryAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNextRetryAt(v)
+		return nil
+	case membership.FieldPaymentProvider:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentProvider(v)
+		return nil
+	case membership.FieldPaymentToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentToken(v)
+		return nil
+	case membership.FieldPaymentMethod:
+		v, ok := value.(membership.PaymentMethod)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentMethod(v)
+		return nil
+	case membership.FieldCardBrand:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCardBrand(v)
+		return nil
+	case membership.FieldCardLast4:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCardLast4(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Membership field %s", name)
 }
@@ -2822,6 +3154,12 @@ func (m *MembershipMutation) ClearedFields() []string {
 	if m.FieldCleared(membership.FieldGraceUntil) {
 		fields = append(fields, membership.FieldGraceUntil)
 	}
+	if m.FieldCleared(membership.FieldNextRetryAt) {
+		fields = append(fields, membership.FieldNextRetryAt)
+	}
+	if m.FieldCleared(membership.FieldPaymentMethod) {
+		fields = append(fields, membership.FieldPaymentMethod)
+	}
 	return fields
 }
 
@@ -2847,6 +3185,12 @@ func (m *MembershipMutation) ClearField(name string) error {
 		return nil
 	case membership.FieldGraceUntil:
 		m.ClearGraceUntil()
+		return nil
+	case membership.FieldNextRetryAt:
+		m.ClearNextRetryAt()
+		return nil
+	case membership.FieldPaymentMethod:
+		m.ClearPaymentMethod()
 		return nil
 	}
 	return fmt.Errorf("unknown Membership nullable field %s", name)
@@ -2885,6 +3229,24 @@ func (m *MembershipMutation) ResetField(name string) error {
 		return nil
 	case membership.FieldGraceUntil:
 		m.ResetGraceUntil()
+		return nil
+	case membership.FieldNextRetryAt:
+		m.ResetNextRetryAt()
+		return nil
+	case membership.FieldPaymentProvider:
+		m.ResetPaymentProvider()
+		return nil
+	case membership.FieldPaymentToken:
+		m.ResetPaymentToken()
+		return nil
+	case membership.FieldPaymentMethod:
+		m.ResetPaymentMethod()
+		return nil
+	case membership.FieldCardBrand:
+		m.ResetCardBrand()
+		return nil
+	case membership.FieldCardLast4:
+		m.ResetCardLast4()
 		return nil
 	}
 	return fmt.Errorf("unknown Membership field %s", name)

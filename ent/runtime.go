@@ -80,6 +80,24 @@ func init() {
 	membership.DefaultUpdatedAt = membershipDescUpdatedAt.Default.(func() time.Time)
 	// membership.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	membership.UpdateDefaultUpdatedAt = membershipDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// membershipDescPaymentProvider is the schema descriptor for payment_provider field.
+	membershipDescPaymentProvider := membershipFields[9].Descriptor()
+	// membership.DefaultPaymentProvider holds the default value on creation for the payment_provider field.
+	membership.DefaultPaymentProvider = membershipDescPaymentProvider.Default.(string)
+	// membershipDescPaymentToken is the schema descriptor for payment_token field.
+	membershipDescPaymentToken := membershipFields[10].Descriptor()
+	// membership.DefaultPaymentToken holds the default value on creation for the payment_token field.
+	membership.DefaultPaymentToken = membershipDescPaymentToken.Default.(string)
+	// membershipDescCardBrand is the schema descriptor for card_brand field.
+	membershipDescCardBrand := membershipFields[12].Descriptor()
+	// membership.DefaultCardBrand holds the default value on creation for the card_brand field.
+	membership.DefaultCardBrand = membershipDescCardBrand.Default.(string)
+	// membershipDescCardLast4 is the schema descriptor for card_last4 field.
+	membershipDescCardLast4 := membershipFields[13].Descriptor()
+	// membership.DefaultCardLast4 holds the default value on creation for the card_last4 field.
+	membership.DefaultCardLast4 = membershipDescCardLast4.Default.(string)
+	// membership.CardLast4Validator is a validator for the "card_last4" field. It is called by the builders before save.
+	membership.CardLast4Validator = membershipDescCardLast4.Validators[0].(func(string) error)
 	mylistitemFields := schema.MyListItem{}.Fields()
 	_ = mylistitemFields
 	// mylistitemDescCreatedAt is the schema descriptor for created_at field.

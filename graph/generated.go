@@ -85,11 +85,14 @@ type ComplexityRoot struct {
 
 	Membership struct {
 		CanceledAt         func(childComplexity int) int
+		CardBrand          func(childComplexity int) int
+		CardLast4          func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		CurrentPeriodEnd   func(childComplexity int) int
 		CurrentPeriodStart func(childComplexity int) int
 		GraceUntil         func(childComplexity int) int
 		ID                 func(childComplexity int) int
+		PaymentMethod      func(childComplexity int) int
 		PendingPlan        func(childComplexity int) int
 		Plan               func(childComplexity int) int
 		PlanID             func(childComplexity int) int
@@ -99,14 +102,16 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateTitle    func(childComplexity int, input model.CreateTitleInput) int
-		EndPlayback    func(childComplexity int, sessionID int) int
-		Login          func(childComplexity int, input model.LoginInput) int
-		Logout         func(childComplexity int) int
-		ReportProgress func(childComplexity int, input model.ReportProgressInput) int
-		Signup         func(childComplexity int, input model.SignupInput) int
-		StartPlayback  func(childComplexity int, input model.StartPlaybackInput) int
-		UploadVideo    func(childComplexity int, titleID int, episodeID *int, file graphql.Upload) int
+		CancelMembership func(childComplexity int) int
+		CreateTitle      func(childComplexity int, input model.CreateTitleInput) int
+		EndPlayback      func(childComplexity int, sessionID int) int
+		Login            func(childComplexity int, input model.LoginInput) int
+		Logout           func(childComplexity int) int
+		ReportProgress   func(childComplexity int, input model.ReportProgressInput) int
+		Signup           func(childComplexity int, input model.SignupInput) int
+		StartPlayback    func(childComplexity int, input model.StartPlaybackInput) int
+		Subscribe        func(childComplexity int, input model.SubscribeInput) int
+		UploadVideo      func(childComplexity int, titleID int, episodeID *int, file graphql.Upload) int
 	}
 
 	PageInfo struct {
@@ -210,6 +215,11 @@ type ComplexityRoot struct {
 		TitleID  func(childComplexity int) int
 	}
 
+	SubscribePayload struct {
+		Membership func(childComplexity int) int
+		Payment    func(childComplexity int) int
+	}
+
 	Subscription struct {
 		PlaybackHeartbeat func(childComplexity int, sessionID int) int
 		TranscodeProgress func(childComplexity int, videoID int) int
@@ -297,6 +307,8 @@ type MutationResolver interface {
 	StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error)
 	ReportProgress(ctx context.Context, input model.ReportProgressInput) (bool, error)
 	EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error)
+	Subscribe(ctx context.Context, input model.SubscribeInput) (*model.SubscribePayload, error)
+	CancelMembership(ctx context.Context) (*ent.Membership, error)
 }
 type PlaybackSessionResolver interface {
 	Title(ctx context.Context, obj *playback.Started) (*ent.Title, error)
@@ -464,6 +476,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.CanceledAt(childComplexity), true
+	case "Membership.cardBrand":
+		if e.ComplexityRoot.Membership.CardBrand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.CardBrand(childComplexity), true
+	case "Membership.cardLast4":
+		if e.ComplexityRoot.Membership.CardLast4 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.CardLast4(childComplexity), true
 	case "Membership.createdAt":
 		if e.ComplexityRoot.Membership.CreatedAt == nil {
 			break
@@ -494,6 +518,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.ID(childComplexity), true
+	case "Membership.paymentMethod":
+		if e.ComplexityRoot.Membership.PaymentMethod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.PaymentMethod(childComplexity), true
 	case "Membership.pendingPlan":
 		if e.ComplexityRoot.Membership.PendingPlan == nil {
 			break
@@ -531,6 +561,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.UserID(childComplexity), true
 
+	case "Mutation.cancelMembership":
+		if e.ComplexityRoot.Mutation.CancelMembership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.CancelMembership(childComplexity), true
 	case "Mutation.createTitle":
 		if e.ComplexityRoot.Mutation.CreateTitle == nil {
 			break
@@ -603,6 +639,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartPlayback(childComplexity, args["input"].(model.StartPlaybackInput)), true
+	case "Mutation.subscribe":
+		if e.ComplexityRoot.Mutation.Subscribe == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_subscribe_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Subscribe(childComplexity, args["input"].(model.SubscribeInput)), true
 	case "Mutation.uploadVideo":
 		if e.ComplexityRoot.Mutation.UploadVideo == nil {
 			break
@@ -1044,6 +1091,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Season.TitleID(childComplexity), true
 
+	case "SubscribePayload.membership":
+		if e.ComplexityRoot.SubscribePayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubscribePayload.Membership(childComplexity), true
+	case "SubscribePayload.payment":
+		if e.ComplexityRoot.SubscribePayload.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubscribePayload.Payment(childComplexity), true
+
 	case "Subscription.playbackHeartbeat":
 		if e.ComplexityRoot.Subscription.PlaybackHeartbeat == nil {
 			break
@@ -1370,13 +1430,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
 			graphql.NewInputUnmarshaler("CreateTitleInput", ec.unmarshalInputCreateTitleInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
+			graphql.NewInputUnmarshaler("PayPalInput", ec.unmarshalInputPayPalInput),
+			graphql.NewInputUnmarshaler("PaymentInput", ec.unmarshalInputPaymentInput),
 			graphql.NewInputUnmarshaler("PaymentOrder", ec.unmarshalInputPaymentOrder),
 			graphql.NewInputUnmarshaler("ReportProgressInput", ec.unmarshalInputReportProgressInput),
 			graphql.NewInputUnmarshaler("SignupInput", ec.unmarshalInputSignupInput),
 			graphql.NewInputUnmarshaler("StartPlaybackInput", ec.unmarshalInputStartPlaybackInput),
+			graphql.NewInputUnmarshaler("SubscribeInput", ec.unmarshalInputSubscribeInput),
 			graphql.NewInputUnmarshaler("TitleOrder", ec.unmarshalInputTitleOrder),
 			graphql.NewInputUnmarshaler("TitleWhereInput", ec.unmarshalInputTitleWhereInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
@@ -1633,6 +1697,60 @@ type UpNext {
   "Why it is suggested, e.g. \"Next episode\"."
   reason: String!
 }
+
+extend type Mutation {
+  """
+  Joins a plan or changes it. A card or a PayPal account is charged through the payment
+  provider: the full price for a new membership, the prorated difference for an upgrade
+  (which applies at once). A downgrade takes effect at the period end and charges nothing
+  now; choosing the current plan again after cancelling resumes it. A declined payment is
+  PAYMENT_DECLINED with the reason and changes nothing. Send a fresh idempotencyKey per
+  purchase: retrying with the same key and input returns the first result without
+  charging again.
+  """
+  subscribe(input: SubscribeInput!): SubscribePayload!
+  "Stops renewal: the membership stays usable until currentPeriodEnd, then expires."
+  cancelMembership: Membership!
+}
+
+input SubscribeInput {
+  plan: PlanCode!
+  payment: PaymentInput!
+  "1 to 200 printable characters, new for each purchase (a UUID is ideal)."
+  idempotencyKey: String!
+}
+
+"Exactly one of card or paypal."
+input PaymentInput {
+  card: CardInput
+  paypal: PayPalInput
+}
+
+input CardInput {
+  "12 to 19 digits; spaces and dashes are ignored."
+  number: String!
+  expMonth: Int!
+  "Four digits (two are read as 20xx)."
+  expYear: Int!
+  cvc: String!
+  "The name on the card."
+  name: String!
+}
+
+input PayPalInput {
+  email: String!
+}
+
+type SubscribePayload {
+  membership: Membership!
+  "The charge made; null when the change costs nothing now (a downgrade, a resumed plan)."
+  payment: Payment
+}
+
+extend type Membership {
+  "How renewals are paid; null for memberships granted by an operator."
+  paymentMethod: PaymentMethodKind
+}
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
@@ -1686,6 +1804,8 @@ type Membership implements Node {
   pendingPlan: PlanCode
   canceledAt: Time
   graceUntil: Time
+  cardBrand: String!
+  cardLast4: String!
   plan: Plan!
 }
 """
@@ -2308,8 +2428,14 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 		return ec.fieldContext_Membership_canceledAt(ctx, field)
 	case "graceUntil":
 		return ec.fieldContext_Membership_graceUntil(ctx, field)
+	case "cardBrand":
+		return ec.fieldContext_Membership_cardBrand(ctx, field)
+	case "cardLast4":
+		return ec.fieldContext_Membership_cardLast4(ctx, field)
 	case "plan":
 		return ec.fieldContext_Membership_plan(ctx, field)
+	case "paymentMethod":
+		return ec.fieldContext_Membership_paymentMethod(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
@@ -2500,6 +2626,16 @@ func (ec *executionContext) childFields_Season(ctx context.Context, field graphq
 		return ec.fieldContext_Season_episodes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Season", field.Name)
+}
+
+func (ec *executionContext) childFields_SubscribePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "membership":
+		return ec.fieldContext_SubscribePayload_membership(ctx, field)
+	case "payment":
+		return ec.fieldContext_SubscribePayload_payment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubscribePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Title(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2818,6 +2954,20 @@ func (ec *executionContext) field_Mutation_startPlayback_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.StartPlaybackInput, error) {
 			return ec.unmarshalNStartPlaybackInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐStartPlaybackInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_subscribe_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubscribeInput, error) {
+			return ec.unmarshalNSubscribeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSubscribeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3795,6 +3945,52 @@ func (ec *executionContext) fieldContext_Membership_graceUntil(_ context.Context
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Membership_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_cardBrand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardBrand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
+}
+
+func (ec *executionContext) _Membership_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_cardLast4(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardLast4, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
+}
+
 func (ec *executionContext) _Membership_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3825,6 +4021,29 @@ func (ec *executionContext) fieldContext_Membership_plan(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Membership_paymentMethod(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_paymentMethod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentMethod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *membership.PaymentMethod) graphql.Marshaler {
+			return ec.marshalOPaymentMethodKind2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋmembershipᚐPaymentMethod(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_paymentMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "PaymentMethodKind")
 }
 
 func (ec *executionContext) _Mutation_signup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4154,6 +4373,82 @@ func (ec *executionContext) fieldContext_Mutation_endPlayback(ctx context.Contex
 	if fc.Args, err = ec.field_Mutation_endPlayback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_subscribe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_subscribe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Subscribe(ctx, fc.Args["input"].(model.SubscribeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubscribePayload) graphql.Marshaler {
+			return ec.marshalNSubscribePayload2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSubscribePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_subscribe(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubscribePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_subscribe_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().CancelMembership(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelMembership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -5916,6 +6211,70 @@ func (ec *executionContext) fieldContext_Season_episodes(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Episode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubscribePayload_membership(ctx context.Context, field graphql.CollectedField, obj *model.SubscribePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubscribePayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubscribePayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubscribePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubscribePayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.SubscribePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubscribePayload_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐPayment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SubscribePayload_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubscribePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8256,6 +8615,76 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCardInput(ctx context.Context, obj any) (model.CardInput, error) {
+	var it model.CardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "expMonth", "expYear", "cvc", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "expMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expMonth"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpMonth = data
+		case "expYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expYear"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpYear = data
+		case "cvc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cvc"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cvc = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCardInput unmarshals raw into the CardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCardInput(ctx context.Context, raw any) (model.CardInput, error) {
+	var out model.CardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CardInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateTitleInput(ctx context.Context, obj any) (model.CreateTitleInput, error) {
 	var it model.CreateTitleInput
 	if obj == nil {
@@ -8453,6 +8882,97 @@ func (ec *executionContext) unmarshalInputMembershipOrder(ctx context.Context, o
 func UnmarshalMembershipOrder(ctx context.Context, raw any) (ent.MembershipOrder, error) {
 	var out ent.MembershipOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPayPalInput(ctx context.Context, obj any) (model.PayPalInput, error) {
+	var it model.PayPalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPayPalInput unmarshals raw into the PayPalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPayPalInput(ctx context.Context, raw any) (model.PayPalInput, error) {
+	var out model.PayPalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PayPalInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPaymentInput(ctx context.Context, obj any) (model.PaymentInput, error) {
+	var it model.PaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"card", "paypal"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "card":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("card"))
+			data, err := ec.unmarshalOCardInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCardInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Card = data
+		case "paypal":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paypal"))
+			data, err := ec.unmarshalOPayPalInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐPayPalInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paypal = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPaymentInput unmarshals raw into the PaymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPaymentInput(ctx context.Context, raw any) (model.PaymentInput, error) {
+	var out model.PaymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PaymentInput", raw, &out)
 	return out, err
 }
 
@@ -8667,6 +9187,62 @@ func (ec *executionContext) unmarshalInputStartPlaybackInput(ctx context.Context
 func UnmarshalStartPlaybackInput(ctx context.Context, raw any) (model.StartPlaybackInput, error) {
 	var out model.StartPlaybackInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartPlaybackInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubscribeInput(ctx context.Context, obj any) (model.SubscribeInput, error) {
+	var it model.SubscribeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"plan", "payment", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "plan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plan"))
+			data, err := ec.unmarshalNPlanCode2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋplancodeᚐCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Plan = data
+		case "payment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payment"))
+			data, err := ec.unmarshalNPaymentInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐPaymentInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Payment = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubscribeInput unmarshals raw into the SubscribeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubscribeInput(ctx context.Context, raw any) (model.SubscribeInput, error) {
+	var out model.SubscribeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubscribeInput", raw, &out)
 	return out, err
 }
 
@@ -10017,12 +10593,27 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "cardBrand":
+			out.Values[i] = ec._Membership_cardBrand(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cardLast4":
+			out.Values[i] = ec._Membership_cardLast4(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "plan":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Membership_plan(ctx, field, obj)
 				})
+		case "paymentMethod":
+			out.Values[i] = ec._Membership_paymentMethod(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10111,6 +10702,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "endPlayback":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_endPlayback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscribe":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_subscribe(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelMembership(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -10793,6 +11398,44 @@ func (ec *executionContext) _Season(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Season_episodes(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscribePayloadImplementors = []string{"SubscribePayload"}
+
+func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.SelectionSet, obj *model.SubscribePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscribePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubscribePayload")
+		case "membership":
+			out.Values[i] = ec._SubscribePayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payment":
+			out.Values[i] = ec._SubscribePayload_payment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11761,6 +12404,14 @@ func (ec *executionContext) unmarshalNLoginInput2githubᚗcomᚋmarqueeᚑorgᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Membership!")
+		return graphql.Null
+	}
+	return ec._Membership(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMembershipOrderField2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐMembershipOrderField(ctx context.Context, v any) (*ent.MembershipOrderField, error) {
 	var res = new(ent.MembershipOrderField)
 	err := res.UnmarshalGQL(v)
@@ -11815,6 +12466,11 @@ func (ec *executionContext) marshalNPaymentConnection2ᚖgithubᚗcomᚋmarquee�
 		return graphql.Null
 	}
 	return ec._PaymentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPaymentInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐPaymentInput(ctx context.Context, v any) (*model.PaymentInput, error) {
+	res, err := ec.unmarshalInputPaymentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNPaymentMethodKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋpaymentᚐMethod(ctx context.Context, v any) (payment.Method, error) {
@@ -12001,6 +12657,19 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSubscribeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSubscribeInput(ctx context.Context, v any) (model.SubscribeInput, error) {
+	res, err := ec.unmarshalInputSubscribeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubscribePayload2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSubscribePayload(ctx context.Context, sel ast.SelectionSet, v *model.SubscribePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubscribePayload!")
+		return graphql.Null
+	}
+	return ec._SubscribePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -12336,6 +13005,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCardInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCardInput(ctx context.Context, v any) (*model.CardInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCardInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {
 	if v == nil {
 		return nil, nil
@@ -12498,6 +13175,14 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋmarqueeᚑorgᚋmarquee�
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOPayPalInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐPayPalInput(ctx context.Context, v any) (*model.PayPalInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPayPalInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐPayment(ctx context.Context, sel ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12523,6 +13208,22 @@ func (ec *executionContext) marshalOPaymentEdge2ᚖgithubᚗcomᚋmarqueeᚑorg�
 		return graphql.Null
 	}
 	return ec._PaymentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPaymentMethodKind2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋmembershipᚐPaymentMethod(ctx context.Context, v any) (*membership.PaymentMethod, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(membership.PaymentMethod)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPaymentMethodKind2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋmembershipᚐPaymentMethod(ctx context.Context, sel ast.SelectionSet, v *membership.PaymentMethod) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOPaymentOrder2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐPaymentOrder(ctx context.Context, v any) (*ent.PaymentOrder, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
@@ -17,6 +18,7 @@ type Resolver struct {
 	Client   *ent.Client
 	Store    *store.Store
 	Auth     *auth.Service
+	Billing  *billing.Service
 	Videos   *video.Service
 	Playback *playback.Service
 	Log      *slog.Logger

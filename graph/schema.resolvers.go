@@ -96,6 +96,38 @@ func (r *mutationResolver) EndPlayback(ctx context.Context, sessionID int) ([]*p
 	return r.Playback.UpNext(ctx, sess, upNextCount)
 }
 
+// Subscribe is the resolver for the subscribe field.
+func (r *mutationResolver) Subscribe(ctx context.Context, input model.SubscribeInput) (*model.SubscribePayload, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := billing.SubscribeInput{UserID: v.User.ID, Plan: input.Plan, IdempotencyKey: input.IdempotencyKey}
+	if c := input.Payment.Card; c != nil {
+		in.Payment.Card = &billing.Card{
+			Number: billing.CardNumber(c.Number), ExpMonth: c.ExpMonth, ExpYear: c.ExpYear,
+			CVC: billing.Secret(c.Cvc), Name: c.Name,
+		}
+	}
+	if p := input.Payment.Paypal; p != nil {
+		in.Payment.PayPal = &billing.PayPal{Email: p.Email}
+	}
+	res, err := r.Billing.Subscribe(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SubscribePayload{Membership: res.Membership, Payment: res.Payment}, nil
+}
+
+// CancelMembership is the resolver for the cancelMembership field.
+func (r *mutationResolver) CancelMembership(ctx context.Context) (*ent.Membership, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Billing.Cancel(ctx, v.User.ID)
+}
+
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*ent.Title, error) {
 	return r.Client.Title.Get(ctx, obj.TitleID)

@@ -39,6 +39,18 @@ const (
 	FieldCanceledAt = "canceled_at"
 	// FieldGraceUntil holds the string denoting the grace_until field in the database.
 	FieldGraceUntil = "grace_until"
+	// FieldNextRetryAt holds the string denoting the next_retry_at field in the database.
+	FieldNextRetryAt = "next_retry_at"
+	// FieldPaymentProvider holds the string denoting the payment_provider field in the database.
+	FieldPaymentProvider = "payment_provider"
+	// FieldPaymentToken holds the string denoting the payment_token field in the database.
+	FieldPaymentToken = "payment_token"
+	// FieldPaymentMethod holds the string denoting the payment_method field in the database.
+	FieldPaymentMethod = "payment_method"
+	// FieldCardBrand holds the string denoting the card_brand field in the database.
+	FieldCardBrand = "card_brand"
+	// FieldCardLast4 holds the string denoting the card_last4 field in the database.
+	FieldCardLast4 = "card_last4"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
@@ -74,6 +86,12 @@ var Columns = []string{
 	FieldPendingPlan,
 	FieldCanceledAt,
 	FieldGraceUntil,
+	FieldNextRetryAt,
+	FieldPaymentProvider,
+	FieldPaymentToken,
+	FieldPaymentMethod,
+	FieldCardBrand,
+	FieldCardLast4,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -93,6 +111,16 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultPaymentProvider holds the default value on creation for the "payment_provider" field.
+	DefaultPaymentProvider string
+	// DefaultPaymentToken holds the default value on creation for the "payment_token" field.
+	DefaultPaymentToken string
+	// DefaultCardBrand holds the default value on creation for the "card_brand" field.
+	DefaultCardBrand string
+	// DefaultCardLast4 holds the default value on creation for the "card_last4" field.
+	DefaultCardLast4 string
+	// CardLast4Validator is a validator for the "card_last4" field. It is called by the builders before save.
+	CardLast4Validator func(string) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -127,6 +155,29 @@ func PendingPlanValidator(pp plancode.Code) error {
 		return nil
 	default:
 		return fmt.Errorf("membership: invalid enum value for pending_plan field: %q", pp)
+	}
+}
+
+// PaymentMethod defines the type for the "payment_method" enum field.
+type PaymentMethod string
+
+// PaymentMethod values.
+const (
+	PaymentMethodCARD   PaymentMethod = "CARD"
+	PaymentMethodPAYPAL PaymentMethod = "PAYPAL"
+)
+
+func (pm PaymentMethod) String() string {
+	return string(pm)
+}
+
+// PaymentMethodValidator is a validator for the "payment_method" field enum values. It is called by the builders before save.
+func PaymentMethodValidator(pm PaymentMethod) error {
+	switch pm {
+	case PaymentMethodCARD, PaymentMethodPAYPAL:
+		return nil
+	default:
+		return fmt.Errorf("membership: invalid enum value for payment_method field: %q", pm)
 	}
 }
 
@@ -188,6 +239,36 @@ func ByGraceUntil(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldGraceUntil, opts...).ToFunc()
 }
 
+// ByNextRetryAt orders the results by the next_retry_at field.
+func ByNextRetryAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNextRetryAt, opts...).ToFunc()
+}
+
+// ByPaymentProvider orders the results by the payment_provider field.
+func ByPaymentProvider(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentProvider, opts...).ToFunc()
+}
+
+// ByPaymentToken orders the results by the payment_token field.
+func ByPaymentToken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentToken, opts...).ToFunc()
+}
+
+// ByPaymentMethod orders the results by the payment_method field.
+func ByPaymentMethod(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentMethod, opts...).ToFunc()
+}
+
+// ByCardBrand orders the results by the card_brand field.
+func ByCardBrand(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCardBrand, opts...).ToFunc()
+}
+
+// ByCardLast4 orders the results by the card_last4 field.
+func ByCardLast4(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCardLast4, opts...).ToFunc()
+}
+
 // ByUserField orders the results by user field.
 func ByUserField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -240,3 +321,21 @@ var (
 	// plancode.Code must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*plancode.Code)(nil)
 )
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e PaymentMethod) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *PaymentMethod) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = PaymentMethod(str)
+	if err := PaymentMethodValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid PaymentMethod", str)
+	}
+	return nil
+}

@@ -96,6 +96,31 @@ func GraceUntil(v time.Time) predicate.Membership {
 	return predicate.Membership(sql.FieldEQ(FieldGraceUntil, v))
 }
 
+// NextRetryAt applies equality check predicate on the "next_retry_at" field. It's identical to NextRetryAtEQ.
+func NextRetryAt(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldNextRetryAt, v))
+}
+
+// PaymentProvider applies equality check predicate on the "payment_provider" field. It's identical to PaymentProviderEQ.
+func PaymentProvider(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldPaymentProvider, v))
+}
+
+// PaymentToken applies equality check predicate on the "payment_token" field. It's identical to PaymentTokenEQ.
+func PaymentToken(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldPaymentToken, v))
+}
+
+// CardBrand applies equality check predicate on the "card_brand" field. It's identical to CardBrandEQ.
+func CardBrand(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldCardBrand, v))
+}
+
+// CardLast4 applies equality check predicate on the "card_last4" field. It's identical to CardLast4EQ.
+func CardLast4(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldCardLast4, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Membership {
 	return predicate.Membership(sql.FieldEQ(FieldCreatedAt, v))
@@ -464,6 +489,346 @@ func GraceUntilIsNil() predicate.Membership {
 // GraceUntilNotNil applies the NotNil predicate on the "grace_until" field.
 func GraceUntilNotNil() predicate.Membership {
 	return predicate.Membership(sql.FieldNotNull(FieldGraceUntil))
+}
+
+// NextRetryAtEQ applies the EQ predicate on the "next_retry_at" field.
+func NextRetryAtEQ(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldNextRetryAt, v))
+}
+
+// NextRetryAtNEQ applies the NEQ predicate on the "next_retry_at" field.
+func NextRetryAtNEQ(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldNEQ(FieldNextRetryAt, v))
+}
+
+// NextRetryAtIn applies the In predicate on the "next_retry_at" field.
+func NextRetryAtIn(vs ...time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldIn(FieldNextRetryAt, vs...))
+}
+
+// NextRetryAtNotIn applies the NotIn predicate on the "next_retry_at" field.
+func NextRetryAtNotIn(vs ...time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldNotIn(FieldNextRetryAt, vs...))
+}
+
+// NextRetryAtGT applies the GT predicate on the "next_retry_at" field.
+func NextRetryAtGT(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldGT(FieldNextRetryAt, v))
+}
+
+// NextRetryAtGTE applies the GTE predicate on the "next_retry_at" field.
+func NextRetryAtGTE(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldGTE(FieldNextRetryAt, v))
+}
+
+// NextRetryAtLT applies the LT predicate on the "next_retry_at" field.
+func NextRetryAtLT(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldLT(FieldNextRetryAt, v))
+}
+
+// NextRetryAtLTE applies the LTE predicate on the "next_retry_at" field.
+func NextRetryAtLTE(v time.Time) predicate.Membership {
+	return predicate.Membership(sql.FieldLTE(FieldNextRetryAt, v))
+}
+
+// NextRetryAtIsNil applies the IsNil predicate on the "next_retry_at" field.
+func NextRetryAtIsNil() predicate.Membership {
+	return predicate.Membership(sql.FieldIsNull(FieldNextRetryAt))
+}
+
+// NextRetryAtNotNil applies the NotNil predicate on the "next_retry_at" field.
+func NextRetryAtNotNil() predicate.Membership {
+	return predicate.Membership(sql.FieldNotNull(FieldNextRetryAt))
+}
+
+// PaymentProviderEQ applies the EQ predicate on the "payment_provider" field.
+func PaymentProviderEQ(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldPaymentProvider, v))
+}
+
+// PaymentProviderNEQ applies the NEQ predicate on the "payment_provider" field.
+func PaymentProviderNEQ(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldNEQ(FieldPaymentProvider, v))
+}
+
+// PaymentProviderIn applies the In predicate on the "payment_provider" field.
+func PaymentProviderIn(vs ...string) predicate.Membership {
+	return predicate.Membership(sql.FieldIn(FieldPaymentProvider, vs...))
+}
+
+// PaymentProviderNotIn applies the NotIn predicate on the "payment_provider" field.
+func PaymentProviderNotIn(vs ...string) predicate.Membership {
+	return predicate.Membership(sql.FieldNotIn(FieldPaymentProvider, vs...))
+}
+
+// PaymentProviderGT applies the GT predicate on the "payment_provider" field.
+func PaymentProviderGT(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldGT(FieldPaymentProvider, v))
+}
+
+// PaymentProviderGTE applies the GTE predicate on the "payment_provider" field.
+func PaymentProviderGTE(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldGTE(FieldPaymentProvider, v))
+}
+
+// PaymentProviderLT applies the LT predicate on the "payment_provider" field.
+func PaymentProviderLT(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldLT(FieldPaymentProvider, v))
+}
+
+// PaymentProviderLTE applies the LTE predicate on the "payment_provider" field.
+func PaymentProviderLTE(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldLTE(FieldPaymentProvider, v))
+}
+
+// PaymentProviderContains applies the Contains predicate on the "payment_provider" field.
+func PaymentProviderContains(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldContains(FieldPaymentProvider, v))
+}
+
+// PaymentProviderHasPrefix applies the HasPrefix predicate on the "payment_provider" field.
+func PaymentProviderHasPrefix(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldHasPrefix(FieldPaymentProvider, v))
+}
+
+// PaymentProviderHasSuffix applies the HasSuffix predicate on the "payment_provider" field.
+func PaymentProviderHasSuffix(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldHasSuffix(FieldPaymentProvider, v))
+}
+
+// PaymentProviderEqualFold applies the EqualFold predicate on the "payment_provider" field.
+func PaymentProviderEqualFold(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEqualFold(FieldPaymentProvider, v))
+}
+
+// PaymentProviderContainsFold applies the ContainsFold predicate on the "payment_provider" field.
+func PaymentProviderContainsFold(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldContainsFold(FieldPaymentProvider, v))
+}
+
+// PaymentTokenEQ applies the EQ predicate on the "payment_token" field.
+func PaymentTokenEQ(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldPaymentToken, v))
+}
+
+// PaymentTokenNEQ applies the NEQ predicate on the "payment_token" field.
+func PaymentTokenNEQ(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldNEQ(FieldPaymentToken, v))
+}
+
+// PaymentTokenIn applies the In predicate on the "payment_token" field.
+func PaymentTokenIn(vs ...string) predicate.Membership {
+	return predicate.Membership(sql.FieldIn(FieldPaymentToken, vs...))
+}
+
+// PaymentTokenNotIn applies the NotIn predicate on the "payment_token" field.
+func PaymentTokenNotIn(vs ...string) predicate.Membership {
+	return predicate.Membership(sql.FieldNotIn(FieldPaymentToken, vs...))
+}
+
+// PaymentTokenGT applies the GT predicate on the "payment_token" field.
+func PaymentTokenGT(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldGT(FieldPaymentToken, v))
+}
+
+// PaymentTokenGTE applies the GTE predicate on the "payment_token" field.
+func PaymentTokenGTE(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldGTE(FieldPaymentToken, v))
+}
+
+// PaymentTokenLT applies the LT predicate on the "payment_token" field.
+func PaymentTokenLT(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldLT(FieldPaymentToken, v))
+}
+
+// PaymentTokenLTE applies the LTE predicate on the "payment_token" field.
+func PaymentTokenLTE(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldLTE(FieldPaymentToken, v))
+}
+
+// PaymentTokenContains applies the Contains predicate on the "payment_token" field.
+func PaymentTokenContains(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldContains(FieldPaymentToken, v))
+}
+
+// PaymentTokenHasPrefix applies the HasPrefix predicate on the "payment_token" field.
+func PaymentTokenHasPrefix(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldHasPrefix(FieldPaymentToken, v))
+}
+
+// PaymentTokenHasSuffix applies the HasSuffix predicate on the "payment_token" field.
+func PaymentTokenHasSuffix(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldHasSuffix(FieldPaymentToken, v))
+}
+
+// PaymentTokenEqualFold applies the EqualFold predicate on the "payment_token" field.
+func PaymentTokenEqualFold(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEqualFold(FieldPaymentToken, v))
+}
+
+// PaymentTokenContainsFold applies the ContainsFold predicate on the "payment_token" field.
+func PaymentTokenContainsFold(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldContainsFold(FieldPaymentToken, v))
+}
+
+// PaymentMethodEQ applies the EQ predicate on the "payment_method" field.
+func PaymentMethodEQ(v PaymentMethod) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldPaymentMethod, v))
+}
+
+// PaymentMethodNEQ applies the NEQ predicate on the "payment_method" field.
+func PaymentMethodNEQ(v PaymentMethod) predicate.Membership {
+	return predicate.Membership(sql.FieldNEQ(FieldPaymentMethod, v))
+}
+
+// PaymentMethodIn applies the In predicate on the "payment_method" field.
+func PaymentMethodIn(vs ...PaymentMethod) predicate.Membership {
+	return predicate.Membership(sql.FieldIn(FieldPaymentMethod, vs...))
+}
+
+// PaymentMethodNotIn applies the NotIn predicate on the "payment_method" field.
+func PaymentMethodNotIn(vs ...PaymentMethod) predicate.Membership {
+	return predicate.Membership(sql.FieldNotIn(FieldPaymentMethod, vs...))
+}
+
+// PaymentMethodIsNil applies the IsNil predicate on the "payment_method" field.
+func PaymentMethodIsNil() predicate.Membership {
+	return predicate.Membership(sql.FieldIsNull(FieldPaymentMethod))
+}
+
+// PaymentMethodNotNil applies the NotNil predicate on the "payment_method" field.
+func PaymentMethodNotNil() predicate.Membership {
+	return predicate.Membership(sql.FieldNotNull(FieldPaymentMethod))
+}
+
+// CardBrandEQ applies the EQ predicate on the "card_brand" field.
+func CardBrandEQ(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldCardBrand, v))
+}
+
+// CardBrandNEQ applies the NEQ predicate on the "card_brand" field.
+func CardBrandNEQ(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldNEQ(FieldCardBrand, v))
+}
+
+// CardBrandIn applies the In predicate on the "card_brand" field.
+func CardBrandIn(vs ...string) predicate.Membership {
+	return predicate.Membership(sql.FieldIn(FieldCardBrand, vs...))
+}
+
+// CardBrandNotIn applies the NotIn predicate on the "card_brand" field.
+func CardBrandNotIn(vs ...string) predicate.Membership {
+	return predicate.Membership(sql.FieldNotIn(FieldCardBrand, vs...))
+}
+
+// CardBrandGT applies the GT predicate on the "card_brand" field.
+func CardBrandGT(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldGT(FieldCardBrand, v))
+}
+
+// CardBrandGTE applies the GTE predicate on the "card_brand" field.
+func CardBrandGTE(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldGTE(FieldCardBrand, v))
+}
+
+// CardBrandLT applies the LT predicate on the "card_brand" field.
+func CardBrandLT(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldLT(FieldCardBrand, v))
+}
+
+// CardBrandLTE applies the LTE predicate on the "card_brand" field.
+func CardBrandLTE(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldLTE(FieldCardBrand, v))
+}
+
+// CardBrandContains applies the Contains predicate on the "card_brand" field.
+func CardBrandContains(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldContains(FieldCardBrand, v))
+}
+
+// CardBrandHasPrefix applies the HasPrefix predicate on the "card_brand" field.
+func CardBrandHasPrefix(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldHasPrefix(FieldCardBrand, v))
+}
+
+// CardBrandHasSuffix applies the HasSuffix predicate on the "card_brand" field.
+func CardBrandHasSuffix(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldHasSuffix(FieldCardBrand, v))
+}
+
+// CardBrandEqualFold applies the EqualFold predicate on the "card_brand" field.
+func CardBrandEqualFold(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEqualFold(FieldCardBrand, v))
+}
+
+// CardBrandContainsFold applies the ContainsFold predicate on the "card_brand" field.
+func CardBrandContainsFold(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldContainsFold(FieldCardBrand, v))
+}
+
+// CardLast4EQ applies the EQ predicate on the "card_last4" field.
+func CardLast4EQ(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldCardLast4, v))
+}
+
+// CardLast4NEQ applies the NEQ predicate on the "card_last4" field.
+func CardLast4NEQ(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldNEQ(FieldCardLast4, v))
+}
+
+// CardLast4In applies the In predicate on the "card_last4" field.
+func CardLast4In(vs ...string) predicate.Membership {
+	return predicate.Membership(sql.FieldIn(FieldCardLast4, vs...))
+}
+
+// CardLast4NotIn applies the NotIn predicate on the "card_last4" field.
+func CardLast4NotIn(vs ...string) predicate.Membership {
+	return predicate.Membership(sql.FieldNotIn(FieldCardLast4, vs...))
+}
+
+// CardLast4GT applies the GT predicate on the "card_last4" field.
+func CardLast4GT(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldGT(FieldCardLast4, v))
+}
+
+// CardLast4GTE applies the GTE predicate on the "card_last4" field.
+func CardLast4GTE(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldGTE(FieldCardLast4, v))
+}
+
+// CardLast4LT applies the LT predicate on the "card_last4" field.
+func CardLast4LT(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldLT(FieldCardLast4, v))
+}
+
+// CardLast4LTE applies the LTE predicate on the "card_last4" field.
+func CardLast4LTE(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldLTE(FieldCardLast4, v))
+}
+
+// CardLast4Contains applies the Contains predicate on the "card_last4" field.
+func CardLast4Contains(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldContains(FieldCardLast4, v))
+}
+
+// CardLast4HasPrefix applies the HasPrefix predicate on the "card_last4" field.
+func CardLast4HasPrefix(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldHasPrefix(FieldCardLast4, v))
+}
+
+// CardLast4HasSuffix applies the HasSuffix predicate on the "card_last4" field.
+func CardLast4HasSuffix(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldHasSuffix(FieldCardLast4, v))
+}
+
+// CardLast4EqualFold applies the EqualFold predicate on the "card_last4" field.
+func CardLast4EqualFold(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldEqualFold(FieldCardLast4, v))
+}
+
+// CardLast4ContainsFold applies the ContainsFold predicate on the "card_last4" field.
+func CardLast4ContainsFold(v string) predicate.Membership {
+	return predicate.Membership(sql.FieldContainsFold(FieldCardLast4, v))
 }
 
 // HasUser applies the HasEdge predicate on the "user" edge.

@@ -103,6 +103,12 @@ var (
 		{Name: "pending_plan", Type: field.TypeEnum, Nullable: true, Enums: []string{"BASIC", "STANDARD", "PREMIUM"}},
 		{Name: "canceled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "grace_until", Type: field.TypeTime, Nullable: true},
+		{Name: "next_retry_at", Type: field.TypeTime, Nullable: true},
+		{Name: "payment_provider", Type: field.TypeString, Default: ""},
+		{Name: "payment_token", Type: field.TypeString, Default: ""},
+		{Name: "payment_method", Type: field.TypeEnum, Nullable: true, Enums: []string{"CARD", "PAYPAL"}},
+		{Name: "card_brand", Type: field.TypeString, Default: ""},
+		{Name: "card_last4", Type: field.TypeString, Size: 4, Default: ""},
 		{Name: "plan_id", Type: field.TypeInt},
 		{Name: "user_id", Type: field.TypeInt, Unique: true},
 	}
@@ -114,13 +120,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "memberships_plans_plan",
-				Columns:    []*schema.Column{MembershipsColumns[9]},
+				Columns:    []*schema.Column{MembershipsColumns[15]},
 				RefColumns: []*schema.Column{PlansColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "memberships_users_membership",
-				Columns:    []*schema.Column{MembershipsColumns[10]},
+				Columns:    []*schema.Column{MembershipsColumns[16]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},

@@ -31,6 +31,16 @@ func (Membership) Fields() []ent.Field {
 		field.Time("canceled_at").Optional().Nillable(),
 		// PAST_DUE memberships keep working until then.
 		field.Time("grace_until").Optional().Nillable(),
+		// When a failed renewal is tried again.
+		field.Time("next_retry_at").Optional().Nillable().Annotations(entgql.Skip()),
+		// The saved payment method renewals are charged to: the provider's reusable
+		// token and what the viewer may see of it. Never the card number.
+		field.String("payment_provider").Default("").Annotations(entgql.Skip()),
+		field.String("payment_token").Default("").Sensitive().Annotations(entgql.Skip()),
+		field.Enum("payment_method").Values("CARD", "PAYPAL").Optional().Nillable().
+			Annotations(entgql.Skip()),
+		field.String("card_brand").Default(""),
+		field.String("card_last4").Default("").MaxLen(4),
 	}
 }
 

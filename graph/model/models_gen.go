@@ -15,6 +15,17 @@ type AuthPayload struct {
 	User  *ent.User `json:"user"`
 }
 
+type CardInput struct {
+	// 12 to 19 digits; spaces and dashes are ignored.
+	Number   string `json:"number"`
+	ExpMonth int    `json:"expMonth"`
+	// Four digits (two are read as 20xx).
+	ExpYear int    `json:"expYear"`
+	Cvc     string `json:"cvc"`
+	// The name on the card.
+	Name string `json:"name"`
+}
+
 type CreateTitleInput struct {
 	Kind     title.Kind `json:"kind"`
 	Name     string     `json:"name"`
@@ -36,6 +47,16 @@ type LoginInput struct {
 	Password string `json:"password"`
 }
 
+type PayPalInput struct {
+	Email string `json:"email"`
+}
+
+// Exactly one of card or paypal.
+type PaymentInput struct {
+	Card   *CardInput   `json:"card,omitempty"`
+	Paypal *PayPalInput `json:"paypal,omitempty"`
+}
+
 type ReportProgressInput struct {
 	SessionID       int     `json:"sessionId"`
 	PositionSeconds float64 `json:"positionSeconds"`
@@ -54,6 +75,19 @@ type StartPlaybackInput struct {
 	TitleID int `json:"titleId"`
 	// Required for a series.
 	EpisodeID *int `json:"episodeId,omitempty"`
+}
+
+type SubscribeInput struct {
+	Plan    plancode.Code `json:"plan"`
+	Payment *PaymentInput `json:"payment"`
+	// 1 to 200 printable characters, new for each purchase (a UUID is ideal).
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+type SubscribePayload struct {
+	Membership *ent.Membership `json:"membership"`
+	// The charge made; null when the change costs nothing now (a downgrade, a resumed plan).
+	Payment *ent.Payment `json:"payment,omitempty"`
 }
 
 type Subscription struct {

@@ -9,6 +9,10 @@ import (
 	"github.com/marquee-org/marquee/ent/membership"
 )
 
+// RenewalLeeway is how long an active membership keeps working past its period end
+// while the renewal job gets to it.
+const RenewalLeeway = time.Hour
+
 // Entitles reports whether m grants access at now: an active membership; a canceled one
 // until its paid period ends; a past-due one during its grace period.
 func Entitles(m *ent.Membership, now time.Time) bool {
@@ -17,7 +21,8 @@ func Entitles(m *ent.Membership, now time.Time) bool {
 	}
 	switch m.Status {
 	case membership.StatusACTIVE:
-		return now.Before(m.CurrentPeriodEnd)
+		// Renewal runs periodically after the period end; access continues meanwhile.
+		return now.Before(m.CurrentPeriodEnd.Add(RenewalLeeway))
 	case membership.StatusCANCELED:
 		return now.Before(m.CurrentPeriodEnd)
 	case membership.StatusPAST_DUE:

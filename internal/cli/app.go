@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/jobs"
 	"github.com/marquee-org/marquee/internal/media"
@@ -30,6 +31,7 @@ type app struct {
 	media    media.Store
 	queue    *jobs.Queue
 	auth     *auth.Service
+	billing  *billing.Service
 	videos   *video.Service
 	signer   *media.Signer
 	playback *playback.Service
@@ -66,6 +68,9 @@ func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int
 	a.queue = jobs.New(st, jobs.Options{Workers: workers, RescueAfter: c.Rescue()}, log)
 	a.videos = video.NewService(st, a.media, a.broker, a.queue, log, c.MaxUploadBytes)
 	river.AddWorker(a.queue.Workers(), video.NewWorker(a.videos, transcodeOptions(c)))
+	a.billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), a.broker, log, billing.Options{})
+	river.AddWorker(a.queue.Workers(), billing.NewRenewWorker(a.billing))
+	a.queue.AddPeriodic(c.RenewEvery, billing.RenewArgs{})
 	if err := a.queue.Open(); err != nil {
 		a.close()
 		return nil, err

@@ -41,7 +41,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 
 	srv := server.New(server.Deps{
-		Config: c, Log: log, Store: a.store, Auth: a.auth, Videos: a.videos,
+		Config: c, Log: log, Store: a.store, Auth: a.auth, Billing: a.billing, Videos: a.videos,
 		Playback: a.playback, Media: a.media, Signer: a.signer,
 	})
 	err = srv.Serve(ctx, func(addr string) {

@@ -45,6 +45,12 @@ type Config struct {
 	// it must exceed TranscodeTimeout.
 	RescueAfter time.Duration
 
+	// Payments: the provider ("sandbox" is the only one built in), its simulated
+	// latency, and how often due memberships are renewed.
+	PaymentProvider string
+	SandboxLatency  time.Duration
+	RenewEvery      time.Duration
+
 	// Database pool settings (PostgreSQL).
 	DBMaxOpenConns    int
 	DBMaxIdleConns    int
@@ -69,6 +75,8 @@ func Default() Config {
 		SegmentSeconds:     4,
 		TranscodeTimeout:   2 * time.Hour,
 		ShutdownTimeout:    15 * time.Second,
+		PaymentProvider:    "sandbox",
+		RenewEvery:         5 * time.Minute,
 		DBMaxOpenConns:     20,
 		DBMaxIdleConns:     10,
 		DBConnMaxLifetime:  30 * time.Minute,
@@ -107,6 +115,9 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.IntVar(&c.SegmentSeconds, "segment-seconds", envInt(getenv, "MARQUEE_SEGMENT_SECONDS", c.SegmentSeconds), "HLS segment length, an even number of seconds (MARQUEE_SEGMENT_SECONDS)")
 	fs.DurationVar(&c.TranscodeTimeout, "transcode-timeout", envDuration(getenv, "MARQUEE_TRANSCODE_TIMEOUT", c.TranscodeTimeout), "longest one transcode may run (MARQUEE_TRANSCODE_TIMEOUT)")
 	fs.DurationVar(&c.RescueAfter, "rescue-after", envDuration(getenv, "MARQUEE_RESCUE_AFTER", 0), "retry a job whose worker died after this long; default transcode timeout + 10m (MARQUEE_RESCUE_AFTER)")
+	fs.StringVar(&c.PaymentProvider, "payment-provider", env("MARQUEE_PAYMENT_PROVIDER", c.PaymentProvider), "payment provider; sandbox moves no money (MARQUEE_PAYMENT_PROVIDER)")
+	fs.DurationVar(&c.SandboxLatency, "sandbox-latency", envDuration(getenv, "MARQUEE_SANDBOX_LATENCY", 0), "simulated delay of each sandbox provider call (MARQUEE_SANDBOX_LATENCY)")
+	fs.DurationVar(&c.RenewEvery, "renew-every", envDuration(getenv, "MARQUEE_RENEW_EVERY", c.RenewEvery), "how often due memberships are renewed or expired (MARQUEE_RENEW_EVERY)")
 	fs.StringVar(&b.level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("MARQUEE_LOG_FORMAT", c.LogFormat), "text or json (MARQUEE_LOG_FORMAT)")
 	return b
@@ -206,6 +217,15 @@ func (c Config) Validate() error {
 	}
 	if c.RescueAfter != 0 && c.RescueAfter < c.TranscodeTimeout+JobMargin {
 		return fmt.Errorf("--rescue-after: must be at least --transcode-timeout + %s, or a running transcode would be started twice", JobMargin)
+	}
+	if c.PaymentProvider != "sandbox" {
+		return fmt.Errorf("--payment-provider: %q is not available; this build has sandbox (see docs/PAYMENTS.md)", c.PaymentProvider)
+	}
+	if c.SandboxLatency < 0 || c.SandboxLatency > time.Minute {
+		return errors.New("--sandbox-latency: must be from 0 to 1m")
+	}
+	if c.RenewEvery < time.Second {
+		return errors.New("--renew-every: must be at least 1s")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return errors.New("--log-format: must be text or json")

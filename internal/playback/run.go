@@ -11,7 +11,9 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/playbacksession"
+	"github.com/marquee-org/marquee/ent/predicate"
 	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/billing"
 )
 
 // Run keeps playback state in step until ctx ends: it beats every open heartbeat stream,
@@ -20,6 +22,7 @@ import (
 func (s *Service) Run(ctx context.Context) {
 	revoked := s.broker.Subscribe(ctx, TopicRevoked)
 	logouts := s.broker.Subscribe(ctx, auth.TopicSessionRevoked)
+	lapsed := s.broker.Subscribe(ctx, billing.TopicMembershipEnded)
 	tick := time.NewTicker(s.o.HeartbeatInterval)
 	defer tick.Stop()
 	for {
@@ -43,6 +46,13 @@ func (s *Service) Run(ctx context.Context) {
 			if id, err := strconv.Atoi(string(b)); err == nil {
 				s.endForLogin(ctx, id)
 			}
+		case b, ok := <-lapsed:
+			if !ok {
+				return
+			}
+			if id, err := strconv.Atoi(string(b)); err == nil {
+				s.endForUser(ctx, id)
+			}
 		case <-tick.C:
 			s.beatAll(ctx)
 			s.flushBeats(ctx)
@@ -55,14 +65,23 @@ func (s *Service) Run(ctx context.Context) {
 // endForLogin revokes the streams started by a login session that ended. Every replica
 // hears the logout; the first to update the rows announces the revocations.
 func (s *Service) endForLogin(ctx context.Context, authSessionID int) {
+	s.revokeWhere(ctx, playbacksession.AuthSessionID(authSessionID), slog.Int("auth_session_id", authSessionID))
+}
+
+// endForUser revokes every stream of a viewer whose membership ended.
+func (s *Service) endForUser(ctx context.Context, userID int) {
+	s.revokeWhere(ctx, playbacksession.UserID(userID), slog.Int("user_id", userID))
+}
+
+func (s *Service) revokeWhere(ctx context.Context, which predicate.PlaybackSession, who slog.Attr) {
 	ids, err := s.st.Client.PlaybackSession.Query().
-		Where(playbacksession.AuthSessionID(authSessionID), playbacksession.StatusEQ(playbacksession.StatusACTIVE)).
+		Where(which, playbacksession.StatusEQ(playbacksession.StatusACTIVE)).
 		IDs(ctx)
 	if err == nil {
 		err = s.finish(ctx, ids, playbacksession.StatusREVOKED)
 	}
 	if err != nil {
-		s.log.WarnContext(ctx, "revoke streams of a logout", slog.Int("auth_session_id", authSessionID), slog.Any("err", err))
+		s.log.WarnContext(ctx, "revoke streams", who, slog.Any("err", err))
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
@@ -32,6 +33,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Store    *store.Store
 	Auth     *auth.Service
+	Billing  *billing.Service
 	Videos   *video.Service
 	Playback *playback.Service
 	Media    media.Store
@@ -58,7 +60,7 @@ func New(d Deps) *Server {
 	m := newMetrics(reg)
 
 	gql := graph.NewHandler(&graph.Resolver{
-		Client: d.Store.Client, Store: d.Store, Auth: d.Auth, Videos: d.Videos, Playback: d.Playback, Log: d.Log,
+		Client: d.Store.Client, Store: d.Store, Auth: d.Auth, Billing: d.Billing, Videos: d.Videos, Playback: d.Playback, Log: d.Log,
 	}, graph.HandlerOptions{
 		Websocket:       newGorillaWS(d.Config.PublicURL, d.Config.AllowedOrigins),
 		ComplexityLimit: d.Config.ComplexityLimit,

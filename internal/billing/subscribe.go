@@ -1,0 +1,411 @@
+package billing
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/membership"
+	"github.com/marquee-org/marquee/ent/payment"
+	"github.com/marquee-org/marquee/ent/plan"
+	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/store"
+)
+
+// TopicMembershipEnded carries the id of a user whose membership expired, so that every
+// replica stops their streams.
+const TopicMembershipEnded = "billing.membership_ended"
+
+// Options tune the membership lifecycle.
+type Options struct {
+	// Grace is how long a membership whose renewal failed keeps working (PAST_DUE).
+	Grace time.Duration
+	// RetryEvery is how often a failed renewal is charged again during the grace period.
+	RetryEvery time.Duration
+	// Now is the clock; tests move it.
+	Now func() time.Time
+}
+
+// Service subscribes viewers to plans and keeps memberships current.
+type Service struct {
+	st       *store.Store
+	provider Provider
+	broker   pubsub.Broker
+	log      *slog.Logger
+	o        Options
+}
+
+// NewService returns a billing service charging through provider.
+func NewService(st *store.Store, provider Provider, broker pubsub.Broker, log *slog.Logger, o Options) *Service {
+	if o.Grace <= 0 {
+		o.Grace = 7 * 24 * time.Hour
+	}
+	if o.RetryEvery <= 0 {
+		o.RetryEvery = 24 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{st: st, provider: provider, broker: broker, log: log, o: o}
+}
+
+// NextPeriodEnd is when a period starting at t ends: one calendar month later.
+func NextPeriodEnd(t time.Time) time.Time { return t.AddDate(0, 1, 0) }
+
+// SubscribeInput is a viewer's request to join or change plan.
+type SubscribeInput struct {
+	UserID  int
+	Plan    plancode.Code
+	Payment Instrument
+	// IdempotencyKey makes retries safe: the same key returns the first result.
+	IdempotencyKey string
+}
+
+// Result is the membership after a subscribe, and the payment it took (nil when the
+// change needed none, such as a downgrade scheduled for the period end).
+type Result struct {
+	Membership *ent.Membership
+	Payment    *ent.Payment
+}
+
+// change is what a subscribe does to the current membership.
+type change int
+
+const (
+	changeNew        change = iota // no membership in force: charge the full price, new period
+	changeUpgrade                  // a dearer plan: charge the prorated difference now
+	changeDowngrade                // a cheaper plan: switch at the period end, no charge
+	changeReactivate               // the current plan again after cancelling: no charge
+)
+
+// Subscribe validates the request, charges the provider when the change costs money, and
+// records the payment and membership together. A decline leaves the membership as it was.
+func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*Result, error) {
+	now := s.o.Now()
+	if err := validateKey(in.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	if !in.Plan.Valid() {
+		return nil, apperr.Input("plan", "Unknown plan; choose BASIC, STANDARD or PREMIUM.")
+	}
+	if err := in.Payment.validate(now); err != nil {
+		return nil, err
+	}
+	hash := requestHash(in)
+	// A PENDING attempt that failed without an answer from the provider is deleted so
+	// the key can be retried; loop a few times for that race.
+	for range 3 {
+		res, err := s.replay(ctx, in.UserID, in.IdempotencyKey, hash)
+		if err != nil || res != nil {
+			return res, err
+		}
+		res, err = s.subscribe(ctx, in, hash, now)
+		if !errors.Is(err, errDuplicate) {
+			return res, err
+		}
+	}
+	return nil, fmt.Errorf("subscribe: idempotency key kept changing hands")
+}
+
+var errDuplicate = errors.New("duplicate idempotency key")
+
+func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string, now time.Time) (*Result, error) {
+	target, err := s.st.Client.Plan.Query().Where(plan.CodeEQ(in.Plan)).Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find plan %s: %w", in.Plan, err)
+	}
+	cur, err := s.st.Client.Membership.Query().Where(membership.UserID(in.UserID)).WithPlan().Only(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("find membership: %w", err)
+	}
+	kind, amount, err := decide(cur, target, now)
+	if err != nil {
+		// A duplicate that lost the race may see the first attempt's outcome (its plan
+		// already in force) before its payment row: the row was written first, so look again.
+		if res, rerr := s.replay(ctx, in.UserID, in.IdempotencyKey, hash); rerr != nil || res != nil {
+			return res, rerr
+		}
+		return nil, err
+	}
+	if kind == changeDowngrade || kind == changeReactivate {
+		return s.changeWithoutCharge(ctx, in, cur, target, kind)
+	}
+
+	reason := payment.ReasonSUBSCRIBE
+	if kind == changeUpgrade {
+		reason = payment.ReasonUPGRADE
+	}
+	pay, err := s.pending(ctx, in, hash, target, amount, reason)
+	if err != nil {
+		return nil, err
+	}
+	method, err := s.provider.Tokenize(ctx, in.Payment)
+	if err == nil {
+		var r Receipt
+		r, err = s.provider.Charge(ctx, method, amount, target.Currency, providerKey(in.UserID, in.IdempotencyKey))
+		if err == nil {
+			return s.succeed(ctx, in.UserID, pay.ID, r, method, cur, target, kind, now)
+		}
+	}
+	if d, ok := AsDecline(err); ok {
+		return nil, s.fail(ctx, pay.ID, d)
+	}
+	// No answer from the provider: forget the attempt so that a retry with the same key
+	// asks again; the provider's own idempotency key keeps that from charging twice.
+	if _, derr := s.st.Client.Payment.Delete().Where(payment.ID(pay.ID), payment.StatusEQ(payment.StatusPENDING)).Exec(context.WithoutCancel(ctx)); derr != nil {
+		s.log.ErrorContext(ctx, "forget unanswered payment", slog.Int("payment_id", pay.ID), slog.Any("err", derr))
+	}
+	return nil, fmt.Errorf("payment provider: %w", err)
+}
+
+// decide picks the change and its price. Plans are ordered by price.
+func decide(cur *ent.Membership, target *ent.Plan, now time.Time) (change, int, error) {
+	if cur == nil || cur.Status == membership.StatusEXPIRED || cur.Status == membership.StatusPAST_DUE || !Entitles(cur, now) {
+		return changeNew, target.PriceCents, nil
+	}
+	have := cur.Edges.Plan
+	switch {
+	case have.ID == target.ID && cur.Status == membership.StatusCANCELED:
+		return changeReactivate, 0, nil
+	case have.ID == target.ID && cur.PendingPlan != nil:
+		// Staying on the current plan undoes a scheduled downgrade.
+		return changeReactivate, 0, nil
+	case have.ID == target.ID:
+		return 0, 0, apperr.Input("plan", "You are already on the %s plan.", have.Name)
+	case target.PriceCents < have.PriceCents:
+		if cur.PendingPlan != nil && *cur.PendingPlan == target.Code && cur.Status == membership.StatusACTIVE {
+			return 0, 0, apperr.Input("plan", "Your plan already changes to %s on %s.", target.Name, cur.CurrentPeriodEnd.Format("January 2"))
+		}
+		return changeDowngrade, 0, nil
+	}
+	return changeUpgrade, prorate(target.PriceCents-have.PriceCents, cur, now), nil
+}
+
+// prorate charges the price difference for the part of the period that is left.
+func prorate(diff int, m *ent.Membership, now time.Time) int {
+	start := m.CurrentPeriodEnd.AddDate(0, -1, 0)
+	if m.CurrentPeriodStart != nil {
+		start = *m.CurrentPeriodStart
+	}
+	total := m.CurrentPeriodEnd.Sub(start)
+	left := m.CurrentPeriodEnd.Sub(now)
+	if total <= 0 || left <= 0 {
+		return 0
+	}
+	return int(math.Round(float64(diff) * min(1, float64(left)/float64(total))))
+}
+
+// pending records the attempt before the provider is called. The unique (user, key)
+// index makes concurrent duplicates lose here, not after charging.
+func (s *Service) pending(ctx context.Context, in SubscribeInput, hash string, target *ent.Plan, amount int, reason payment.Reason) (*ent.Payment, error) {
+	c := s.st.Client.Payment.Create().
+		SetUserID(in.UserID).SetPlan(target.Code).SetAmountCents(amount).SetCurrency(target.Currency).
+		SetStatus(payment.StatusPENDING).SetReason(reason).SetProvider(s.provider.Name()).
+		SetIdempotencyKey(in.IdempotencyKey).SetRequestHash(hash)
+	if card := in.Payment.Card; card != nil {
+		c.SetMethod(payment.MethodCARD).SetBrand(CardBrand(string(card.Number))).SetLast4(card.Number.Last4()).
+			SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
+	} else {
+		c.SetMethod(payment.MethodPAYPAL).SetBrand("PayPal").SetPaypalEmail(in.Payment.PayPal.Email)
+	}
+	p, err := c.Save(ctx)
+	if ent.IsConstraintError(err) {
+		return nil, errDuplicate
+	}
+	if err != nil {
+		return nil, fmt.Errorf("record payment: %w", err)
+	}
+	return p, nil
+}
+
+// succeed marks the payment paid and applies the change in one transaction.
+func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m Method, cur *ent.Membership, target *ent.Plan, kind change, now time.Time) (*Result, error) {
+	ctx = context.WithoutCancel(ctx) // the money moved: record it even if the client left
+	start, end := now, NextPeriodEnd(now)
+	if kind == changeUpgrade {
+		// The period stays; the new plan applies now and any scheduled change is moot.
+		start, end = periodStart(cur), cur.CurrentPeriodEnd
+	}
+	var memID int
+	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		if err := client.Payment.UpdateOneID(payID).SetStatus(payment.StatusSUCCEEDED).SetProviderRef(r.Ref).Exec(ctx); err != nil {
+			return fmt.Errorf("mark payment paid: %w", err)
+		}
+		var err error
+		memID, err = client.Membership.Create().
+			SetUserID(userID).SetPlanID(target.ID).SetStatus(membership.StatusACTIVE).
+			SetCurrentPeriodStart(start).SetCurrentPeriodEnd(end).
+			SetPaymentProvider(s.provider.Name()).SetPaymentToken(m.Token).
+			SetPaymentMethod(membership.PaymentMethod(m.Kind)).SetCardBrand(m.Brand).SetCardLast4(m.Last4).
+			OnConflictColumns(membership.FieldUserID).UpdateNewValues().
+			ClearPendingPlan().ClearCanceledAt().ClearGraceUntil().ClearNextRetryAt().
+			ID(ctx)
+		if err != nil {
+			return fmt.Errorf("apply membership: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "payment succeeded", slog.Int("user_id", userID), slog.Int("payment_id", payID),
+		slog.String("plan", string(target.Code)), slog.String("method", string(m.Kind)))
+	return s.result(ctx, memID, payID)
+}
+
+func periodStart(m *ent.Membership) time.Time {
+	if m.CurrentPeriodStart != nil {
+		return *m.CurrentPeriodStart
+	}
+	return m.CurrentPeriodEnd.AddDate(0, -1, 0)
+}
+
+// changeWithoutCharge schedules a downgrade or undoes a cancellation. The method the
+// viewer gave is checked with the provider and becomes the one renewals charge.
+func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, cur *ent.Membership, target *ent.Plan, kind change) (*Result, error) {
+	m, err := s.provider.Tokenize(ctx, in.Payment)
+	if d, ok := AsDecline(err); ok {
+		return nil, declined(d)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("payment provider: %w", err)
+	}
+	u := s.st.Client.Membership.UpdateOneID(cur.ID).
+		SetStatus(membership.StatusACTIVE).ClearCanceledAt().
+		SetPaymentProvider(s.provider.Name()).SetPaymentToken(m.Token).
+		SetPaymentMethod(membership.PaymentMethod(m.Kind)).SetCardBrand(m.Brand).SetCardLast4(m.Last4)
+	if kind == changeDowngrade {
+		u.SetPendingPlan(target.Code)
+	} else {
+		u.ClearPendingPlan()
+	}
+	if err := u.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("change membership: %w", err)
+	}
+	return s.result(ctx, cur.ID, 0)
+}
+
+// fail keeps the declined attempt for the record and answers with its reason.
+func (s *Service) fail(ctx context.Context, payID int, d *Decline) error {
+	err := s.st.Client.Payment.UpdateOneID(payID).SetStatus(payment.StatusFAILED).
+		SetFailureCode(d.Code).SetFailureMessage(d.Message).Exec(context.WithoutCancel(ctx))
+	if err != nil {
+		return fmt.Errorf("record declined payment: %w", err)
+	}
+	s.log.InfoContext(ctx, "payment declined", slog.Int("payment_id", payID), slog.String("code", d.Code))
+	return declined(d)
+}
+
+func declined(d *Decline) error {
+	e := apperr.New(apperr.PaymentDeclined, "%s", d.Message)
+	e.Field = "payment"
+	return e
+}
+
+// replay answers a key seen before with its first outcome, waiting while that attempt
+// is still with the provider. It returns nil, nil for a new key.
+func (s *Service) replay(ctx context.Context, userID int, key, hash string) (*Result, error) {
+	wait := time.NewTicker(25 * time.Millisecond)
+	defer wait.Stop()
+	for {
+		p, err := s.st.Client.Payment.Query().
+			Where(payment.UserID(userID), payment.IdempotencyKey(key)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("find payment by key: %w", err)
+		}
+		if p.RequestHash != hash {
+			return nil, apperr.Input("idempotencyKey", "This idempotency key was already used for a different request; use a new key.")
+		}
+		switch p.Status {
+		case payment.StatusFAILED:
+			return nil, declined(&Decline{Code: p.FailureCode, Message: p.FailureMessage})
+		case payment.StatusSUCCEEDED:
+			m, err := s.st.Client.Membership.Query().Where(membership.UserID(userID)).OnlyID(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("find membership: %w", err)
+			}
+			return s.result(ctx, m, p.ID)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-wait.C:
+		}
+	}
+}
+
+func (s *Service) result(ctx context.Context, memID, payID int) (*Result, error) {
+	m, err := s.st.Client.Membership.Query().Where(membership.ID(memID)).WithPlan().Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read membership: %w", err)
+	}
+	res := &Result{Membership: m}
+	if payID != 0 {
+		if res.Payment, err = s.st.Client.Payment.Get(ctx, payID); err != nil {
+			return nil, fmt.Errorf("read payment: %w", err)
+		}
+	}
+	return res, nil
+}
+
+func validateKey(k string) error {
+	if k == "" || len(k) > 200 || strings.ContainsFunc(k, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return apperr.Input("idempotencyKey", "Send an idempotency key of 1 to 200 printable characters, new for each purchase (a UUID).")
+	}
+	return nil
+}
+
+// requestHash identifies what was asked without keeping card data: the card is known by
+// brand, last four digits and expiry, as on a receipt.
+func requestHash(in SubscribeInput) string {
+	h := sha256.New()
+	parts := []string{string(in.Plan)}
+	if c := in.Payment.Card; c != nil {
+		parts = append(parts, "card", CardBrand(string(c.Number)), c.Number.Last4(),
+			strconv.Itoa(c.ExpMonth), strconv.Itoa(c.ExpYear), c.Name)
+	} else {
+		parts = append(parts, "paypal", in.Payment.PayPal.Email)
+	}
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// providerKey scopes a viewer's key so that two viewers' keys never meet at the provider.
+func providerKey(userID int, key string) string { return "sub:" + strconv.Itoa(userID) + ":" + key }
+
+// Cancel stops renewal: the membership stays usable until the period ends, then expires.
+func (s *Service) Cancel(ctx context.Context, userID int) (*ent.Membership, error) {
+	m, err := s.st.Client.Membership.Query().Where(membership.UserID(userID)).Only(ctx)
+	if ent.IsNotFound(err) || (err == nil && !Entitles(m, s.o.Now())) {
+		return nil, apperr.New(apperr.NotFound, "You have no membership to cancel.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find membership: %w", err)
+	}
+	if m.Status != membership.StatusCANCELED {
+		err = s.st.Client.Membership.UpdateOneID(m.ID).SetStatus(membership.StatusCANCELED).
+			SetCanceledAt(s.o.Now()).ClearPendingPlan().Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("cancel membership: %w", err)
+		}
+	}
+	return s.st.Client.Membership.Query().Where(membership.ID(m.ID)).WithPlan().Only(ctx)
+}
