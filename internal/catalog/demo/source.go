@@ -152,7 +152,7 @@ func (g *generator) args(c clip, textFiles []string, out string) []string {
 		size := fitFont(c.lines[0], o.Width, h/9)
 		v += drawtext(g.font, textFiles[0], size, h*64/100)
 		if len(textFiles) > 1 {
-			v += drawtext(g.font, textFiles[1], fitFont(c.lines[1], o.Width, h/18), h*64/100+size*13/10)
+			v += drawtext(g.font, textFiles[1], fitFont(c.lines[1], o.Width, h/14), h*64/100+size*5/4)
 		}
 	}
 	a := fmt.Sprintf("sine=frequency=%d:sample_rate=48000", 196+c.look*37%440)
@@ -190,9 +190,9 @@ func looks() []look {
 		}, noise: true},
 		{video: func(w, h, n int) string {
 			rules := []int{30, 90, 110, 150, 45, 105}
-			return fmt.Sprintf("cellauto=size=%dx%d:rate=24:rule=%d:random_seed=%d,scale=%d:%d:flags=neighbor",
-				w/4, h/4, rules[n%len(rules)], n, w, h)
-		}, spin: 20},
+		return fmt.Sprintf("cellauto=size=%dx%d:rate=24:rule=%d:random_seed=%d,scale=%d:%d:flags=neighbor,%s",
+			w/8, h/8, rules[n%len(rules)], n, w, h, tint(n))
+	}, spin: 20},
 		{video: func(w, h, n int) string {
 			return fmt.Sprintf("life=size=%dx%d:rate=12:ratio=0.3:mold=8:seed=%d:life_color=#ffd23f:death_color=#1b1340:mold_color=#e4572e,fps=24,scale=%d:%d:flags=neighbor",
 				w/8, h/8, n, w, h)
@@ -204,12 +204,18 @@ func looks() []look {
 			return fmt.Sprintf("smptehdbars=size=%dx%d:rate=24", w, h)
 		}, spin: 30},
 		{video: func(w, h, n int) string {
-			return fmt.Sprintf("sierpinski=size=%dx%d:rate=24:seed=%d:type=%s", w, h, n, []string{"carpet", "triangle"}[n/8%2])
+			return fmt.Sprintf("sierpinski=size=%dx%d:rate=24:seed=%d:type=%s,%s", w, h, n, []string{"carpet", "triangle"}[n/8%2], tint(n+1))
 		}, noise: true},
 		{video: func(w, h, _ int) string {
 			return fmt.Sprintf("colorspectrum=size=%dx%d:rate=24:type=all", w, h)
 		}, spin: 45},
 	}
+}
+
+// tint colours a black-and-white pattern: white becomes one of a few colours.
+func tint(n int) string {
+	c := [][3]float64{{1, 0.55, 0.2}, {0.3, 0.8, 1}, {0.95, 0.3, 0.6}, {0.5, 1, 0.4}}[n%4]
+	return fmt.Sprintf("colorchannelmixer=rr=%g:gg=%g:bb=%g", c[0], c[1], c[2])
 }
 
 // drawtext centres one line of textFile at y.
