@@ -32,13 +32,14 @@ import (
 
 // env is a running server over a real store, reached through real HTTP.
 type env struct {
-	t     testing.TB
-	store *store.Store
-	srv   *server.Server
-	http  *httptest.Server
-	auth  *auth.Service
-	queue *jobs.Queue
-	media *media.Local
+	t       testing.TB
+	store   *store.Store
+	srv     *server.Server
+	http    *httptest.Server
+	auth    *auth.Service
+	queue   *jobs.Queue
+	billing *billing.Service
+	media   *media.Local
 	// logs collects everything the server logged, to check what stays out of responses.
 	logs *lockedWriter
 }
@@ -76,8 +77,9 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker) *env {
 	done := make(chan struct{})
 	go func() { defer close(done); pb.Run(runCtx) }()
 	t.Cleanup(func() { stopRun(); <-done })
+	bill := billing.NewService(s, billing.NewSandbox(0), broker, log, billing.Options{})
 	srv := server.New(server.Deps{
-		Config: c, Log: log, Store: s, Auth: svc, Videos: videos,
+		Config: c, Log: log, Store: s, Auth: svc, Billing: bill, Videos: videos,
 		Playback: pb, Media: m, Signer: signer,
 	})
 	hs := httptest.NewServer(srv.Handler())
@@ -85,7 +87,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker) *env {
 		srv.CloseSockets()
 		hs.Close()
 	})
-	return &env{t: t, store: s, srv: srv, http: hs, auth: svc, queue: q, media: m, logs: logs}
+	return &env{t: t, store: s, srv: srv, http: hs, auth: svc, billing: bill, queue: q, media: m, logs: logs}
 }
 
 // startWorkers runs the transcode worker until the test ends.
