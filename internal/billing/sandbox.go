@@ -54,11 +54,11 @@ var sandboxCards = map[string]struct{ tokenize, charge string }{
 }
 
 var declineMessages = map[string]string{
-	outcomeDeclined:     "Your card was declined.",
-	outcomeNoFunds:      "Your card has insufficient funds.",
-	"expired_card":      "Your card has expired.",
-	"incorrect_cvc":     "Your card's security code is incorrect.",
-	outcomePayPalNoAck:  "PayPal declined the payment.",
+	outcomeDeclined:    "Your card was declined.",
+	outcomeNoFunds:     "Your card has insufficient funds.",
+	"expired_card":     "Your card has expired.",
+	"incorrect_cvc":    "Your card's security code is incorrect.",
+	outcomePayPalNoAck: "PayPal declined the payment.",
 }
 
 // Tokenize implements Provider.
