@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,7 +16,8 @@ import (
 )
 
 func serve(ctx context.Context, env Env, args []string) error {
-	c, err := parse("serve", args, env, nil)
+	var seedDemo bool
+	c, err := parse("serve", args, env, func(fs *flag.FlagSet) { seedDemoFlag(fs, env, &seedDemo) })
 	if err != nil {
 		return err
 	}
@@ -38,6 +40,11 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err := a.queue.Start(bg); err != nil {
 		stopBG()
 		return err
+	}
+	// First start: the demo catalog loads in the background, so the server is up at once.
+	// A server without workers (tests, scale-out) leaves it to marquee seed --demo.
+	if seedDemo && c.Workers > 0 {
+		wg.Go(func() { seedOnStart(bg, a) })
 	}
 
 	srv := server.New(server.Deps{
