@@ -25,6 +25,7 @@ import (
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/graph/model"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/playback"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -40,6 +41,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Category() CategoryResolver
 	Mutation() MutationResolver
 	PlaybackSession() PlaybackSessionResolver
 	Query() QueryResolver
@@ -54,6 +56,25 @@ type ComplexityRoot struct {
 	AuthPayload struct {
 		Token func(childComplexity int) int
 		User  func(childComplexity int) int
+	}
+
+	Category struct {
+		BasedOn func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Slug    func(childComplexity int) int
+		Titles  func(childComplexity int, first *int, after *entgql.Cursor[int]) int
+	}
+
+	CategoryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CategoryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Credit struct {
@@ -77,10 +98,20 @@ type ComplexityRoot struct {
 		Synopsis       func(childComplexity int) int
 	}
 
+	Feed struct {
+		Rows func(childComplexity int) int
+	}
+
 	Genre struct {
 		ID   func(childComplexity int) int
 		Name func(childComplexity int) int
 		Slug func(childComplexity int) int
+	}
+
+	GenreFacet struct {
+		Count func(childComplexity int) int
+		Name  func(childComplexity int) int
+		Slug  func(childComplexity int) int
 	}
 
 	Membership struct {
@@ -102,11 +133,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddToMyList      func(childComplexity int, titleID int) int
 		CancelMembership func(childComplexity int) int
 		CreateTitle      func(childComplexity int, input model.CreateTitleInput) int
 		EndPlayback      func(childComplexity int, sessionID int) int
 		Login            func(childComplexity int, input model.LoginInput) int
 		Logout           func(childComplexity int) int
+		RateTitle        func(childComplexity int, titleID int, stars int) int
+		RemoveFromMyList func(childComplexity int, titleID int) int
 		ReportProgress   func(childComplexity int, input model.ReportProgressInput) int
 		Signup           func(childComplexity int, input model.SignupInput) int
 		StartPlayback    func(childComplexity int, input model.StartPlaybackInput) int
@@ -189,10 +223,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Me    func(childComplexity int) int
-		Node  func(childComplexity int, id int) int
-		Nodes func(childComplexity int, ids []int) int
-		Plans func(childComplexity int) int
+		Categories func(childComplexity int, first *int, after *entgql.Cursor[int]) int
+		Category   func(childComplexity int, slug string) int
+		Feed       func(childComplexity int) int
+		Me         func(childComplexity int) int
+		Node       func(childComplexity int, id int) int
+		Nodes      func(childComplexity int, ids []int) int
+		Plans      func(childComplexity int) int
+		Search     func(childComplexity int, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) int
+		Title      func(childComplexity int, id int) int
 	}
 
 	Rendition struct {
@@ -204,6 +243,13 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		VideoID          func(childComplexity int) int
 		Width            func(childComplexity int) int
+	}
+
+	SearchConnection struct {
+		Edges       func(childComplexity int) int
+		GenreFacets func(childComplexity int) int
+		PageInfo    func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
 	}
 
 	Season struct {
@@ -226,20 +272,30 @@ type ComplexityRoot struct {
 	}
 
 	Title struct {
-		CreatedAt      func(childComplexity int) int
-		Genres         func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		MaturityRating func(childComplexity int) int
-		MinPlan        func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Regions        func(childComplexity int) int
-		ReleaseDate    func(childComplexity int) int
-		RuntimeMinutes func(childComplexity int) int
-		Slug           func(childComplexity int) int
-		Synopsis       func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
-		Year           func(childComplexity int) int
+		AvailableInMyRegion func(childComplexity int) int
+		AverageRating       func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Genres              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		InMyList            func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		MaturityRating      func(childComplexity int) int
+		MinPlan             func(childComplexity int) int
+		MyRating            func(childComplexity int) int
+		Name                func(childComplexity int) int
+		PosterURL           func(childComplexity int) int
+		Progress            func(childComplexity int) int
+		RatingCount         func(childComplexity int) int
+		Regions             func(childComplexity int) int
+		ReleaseDate         func(childComplexity int) int
+		RuntimeMinutes      func(childComplexity int) int
+		Seasons             func(childComplexity int) int
+		Similar             func(childComplexity int, first *int) int
+		Slug                func(childComplexity int) int
+		Synopsis            func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		Video               func(childComplexity int) int
+		Year                func(childComplexity int) int
 	}
 
 	TitleConnection struct {
@@ -292,12 +348,27 @@ type ComplexityRoot struct {
 		TitleID         func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
+
+	WatchPosition struct {
+		Completed       func(childComplexity int) int
+		DurationSeconds func(childComplexity int) int
+		Episode         func(childComplexity int) int
+		Fraction        func(childComplexity int) int
+		PositionSeconds func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type CategoryResolver interface {
+	Name(ctx context.Context, obj *catalog.Row) (string, error)
+	Kind(ctx context.Context, obj *catalog.Row) (model.CategoryKind, error)
+	BasedOn(ctx context.Context, obj *catalog.Row) (*ent.Title, error)
+	Titles(ctx context.Context, obj *catalog.Row, first *int, after *entgql.Cursor[int]) (*ent.TitleConnection, error)
+}
 type MutationResolver interface {
 	Signup(ctx context.Context, input model.SignupInput) (*model.AuthPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
@@ -309,6 +380,9 @@ type MutationResolver interface {
 	EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error)
 	Subscribe(ctx context.Context, input model.SubscribeInput) (*model.SubscribePayload, error)
 	CancelMembership(ctx context.Context) (*ent.Membership, error)
+	AddToMyList(ctx context.Context, titleID int) (*ent.Title, error)
+	RemoveFromMyList(ctx context.Context, titleID int) (*ent.Title, error)
+	RateTitle(ctx context.Context, titleID int, stars int) (*ent.Title, error)
 }
 type PlaybackSessionResolver interface {
 	Title(ctx context.Context, obj *playback.Started) (*ent.Title, error)
@@ -319,6 +393,11 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Plans(ctx context.Context) ([]*ent.Plan, error)
+	Feed(ctx context.Context) (*model.Feed, error)
+	Categories(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.CategoryConnection, error)
+	Category(ctx context.Context, slug string) (*catalog.Row, error)
+	Title(ctx context.Context, id int) (*ent.Title, error)
+	Search(ctx context.Context, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) (*model.SearchConnection, error)
 }
 type SubscriptionResolver interface {
 	TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error)
@@ -326,6 +405,16 @@ type SubscriptionResolver interface {
 }
 type TitleResolver interface {
 	Genres(ctx context.Context, obj *ent.Title) ([]string, error)
+	AverageRating(ctx context.Context, obj *ent.Title) (*float64, error)
+
+	MyRating(ctx context.Context, obj *ent.Title) (*int, error)
+	PosterURL(ctx context.Context, obj *ent.Title) (*string, error)
+	AvailableInMyRegion(ctx context.Context, obj *ent.Title) (bool, error)
+	InMyList(ctx context.Context, obj *ent.Title) (bool, error)
+	Progress(ctx context.Context, obj *ent.Title) (*model.WatchPosition, error)
+	Seasons(ctx context.Context, obj *ent.Title) ([]*ent.Season, error)
+	Video(ctx context.Context, obj *ent.Title) (*ent.Video, error)
+	Similar(ctx context.Context, obj *ent.Title, first *int) ([]*ent.Title, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -358,6 +447,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
+
+	case "Category.basedOn":
+		if e.ComplexityRoot.Category.BasedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Category.BasedOn(childComplexity), true
+	case "Category.kind":
+		if e.ComplexityRoot.Category.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Category.Kind(childComplexity), true
+	case "Category.name":
+		if e.ComplexityRoot.Category.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Category.Name(childComplexity), true
+	case "Category.slug":
+		if e.ComplexityRoot.Category.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Category.Slug(childComplexity), true
+	case "Category.titles":
+		if e.ComplexityRoot.Category.Titles == nil {
+			break
+		}
+
+		args, err := ec.field_Category_titles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Category.Titles(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+
+	case "CategoryConnection.edges":
+		if e.ComplexityRoot.CategoryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryConnection.Edges(childComplexity), true
+	case "CategoryConnection.pageInfo":
+		if e.ComplexityRoot.CategoryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryConnection.PageInfo(childComplexity), true
+	case "CategoryConnection.totalCount":
+		if e.ComplexityRoot.CategoryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryConnection.TotalCount(childComplexity), true
+
+	case "CategoryEdge.cursor":
+		if e.ComplexityRoot.CategoryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryEdge.Cursor(childComplexity), true
+	case "CategoryEdge.node":
+		if e.ComplexityRoot.CategoryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryEdge.Node(childComplexity), true
 
 	case "Credit.character":
 		if e.ComplexityRoot.Credit.Character == nil {
@@ -451,6 +608,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Episode.Synopsis(childComplexity), true
 
+	case "Feed.rows":
+		if e.ComplexityRoot.Feed.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.Rows(childComplexity), true
+
 	case "Genre.id":
 		if e.ComplexityRoot.Genre.ID == nil {
 			break
@@ -469,6 +633,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Genre.Slug(childComplexity), true
+
+	case "GenreFacet.count":
+		if e.ComplexityRoot.GenreFacet.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenreFacet.Count(childComplexity), true
+	case "GenreFacet.name":
+		if e.ComplexityRoot.GenreFacet.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenreFacet.Name(childComplexity), true
+	case "GenreFacet.slug":
+		if e.ComplexityRoot.GenreFacet.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenreFacet.Slug(childComplexity), true
 
 	case "Membership.canceledAt":
 		if e.ComplexityRoot.Membership.CanceledAt == nil {
@@ -561,6 +744,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.UserID(childComplexity), true
 
+	case "Mutation.addToMyList":
+		if e.ComplexityRoot.Mutation.AddToMyList == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addToMyList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddToMyList(childComplexity, args["titleId"].(int)), true
 	case "Mutation.cancelMembership":
 		if e.ComplexityRoot.Mutation.CancelMembership == nil {
 			break
@@ -606,6 +800,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.rateTitle":
+		if e.ComplexityRoot.Mutation.RateTitle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rateTitle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RateTitle(childComplexity, args["titleId"].(int), args["stars"].(int)), true
+	case "Mutation.removeFromMyList":
+		if e.ComplexityRoot.Mutation.RemoveFromMyList == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeFromMyList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveFromMyList(childComplexity, args["titleId"].(int)), true
 	case "Mutation.reportProgress":
 		if e.ComplexityRoot.Mutation.ReportProgress == nil {
 			break
@@ -970,6 +1186,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlaybackSession.Title(childComplexity), true
 
+	case "Query.categories":
+		if e.ComplexityRoot.Query.Categories == nil {
+			break
+		}
+
+		args, err := ec.field_Query_categories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Categories(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.category":
+		if e.ComplexityRoot.Query.Category == nil {
+			break
+		}
+
+		args, err := ec.field_Query_category_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Category(childComplexity, args["slug"].(string)), true
+	case "Query.feed":
+		if e.ComplexityRoot.Query.Feed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Feed(childComplexity), true
+
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -1004,6 +1249,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plans(childComplexity), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["first"].(*int), args["after"].(*entgql.Cursor[int]), args["filter"].(*model.SearchFilter)), true
+	case "Query.title":
+		if e.ComplexityRoot.Query.Title == nil {
+			break
+		}
+
+		args, err := ec.field_Query_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Title(childComplexity, args["id"].(int)), true
 
 	case "Rendition.averageBandwidth":
 		if e.ComplexityRoot.Rendition.AverageBandwidth == nil {
@@ -1053,6 +1320,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rendition.Width(childComplexity), true
+
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.genreFacets":
+		if e.ComplexityRoot.SearchConnection.GenreFacets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.GenreFacets(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
 
 	case "Season.episodes":
 		if e.ComplexityRoot.Season.Episodes == nil {
@@ -1127,6 +1419,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.TranscodeProgress(childComplexity, args["videoId"].(int)), true
 
+	case "Title.availableInMyRegion":
+		if e.ComplexityRoot.Title.AvailableInMyRegion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.AvailableInMyRegion(childComplexity), true
+	case "Title.averageRating":
+		if e.ComplexityRoot.Title.AverageRating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.AverageRating(childComplexity), true
 	case "Title.createdAt":
 		if e.ComplexityRoot.Title.CreatedAt == nil {
 			break
@@ -1145,6 +1449,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Title.ID(childComplexity), true
+	case "Title.inMyList":
+		if e.ComplexityRoot.Title.InMyList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.InMyList(childComplexity), true
 	case "Title.kind":
 		if e.ComplexityRoot.Title.Kind == nil {
 			break
@@ -1163,12 +1473,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Title.MinPlan(childComplexity), true
+	case "Title.myRating":
+		if e.ComplexityRoot.Title.MyRating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.MyRating(childComplexity), true
 	case "Title.name":
 		if e.ComplexityRoot.Title.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Title.Name(childComplexity), true
+	case "Title.posterUrl":
+		if e.ComplexityRoot.Title.PosterURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.PosterURL(childComplexity), true
+	case "Title.progress":
+		if e.ComplexityRoot.Title.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.Progress(childComplexity), true
+	case "Title.ratingCount":
+		if e.ComplexityRoot.Title.RatingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.RatingCount(childComplexity), true
 	case "Title.regions":
 		if e.ComplexityRoot.Title.Regions == nil {
 			break
@@ -1187,6 +1521,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Title.RuntimeMinutes(childComplexity), true
+	case "Title.seasons":
+		if e.ComplexityRoot.Title.Seasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.Seasons(childComplexity), true
+	case "Title.similar":
+		if e.ComplexityRoot.Title.Similar == nil {
+			break
+		}
+
+		args, err := ec.field_Title_similar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Title.Similar(childComplexity, args["first"].(*int)), true
 	case "Title.slug":
 		if e.ComplexityRoot.Title.Slug == nil {
 			break
@@ -1205,6 +1556,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Title.UpdatedAt(childComplexity), true
+	case "Title.video":
+		if e.ComplexityRoot.Title.Video == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.Video(childComplexity), true
 	case "Title.year":
 		if e.ComplexityRoot.Title.Year == nil {
 			break
@@ -1421,6 +1778,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Video.UpdatedAt(childComplexity), true
 
+	case "WatchPosition.completed":
+		if e.ComplexityRoot.WatchPosition.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchPosition.Completed(childComplexity), true
+	case "WatchPosition.durationSeconds":
+		if e.ComplexityRoot.WatchPosition.DurationSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchPosition.DurationSeconds(childComplexity), true
+	case "WatchPosition.episode":
+		if e.ComplexityRoot.WatchPosition.Episode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchPosition.Episode(childComplexity), true
+	case "WatchPosition.fraction":
+		if e.ComplexityRoot.WatchPosition.Fraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchPosition.Fraction(childComplexity), true
+	case "WatchPosition.positionSeconds":
+		if e.ComplexityRoot.WatchPosition.PositionSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchPosition.PositionSeconds(childComplexity), true
+	case "WatchPosition.updatedAt":
+		if e.ComplexityRoot.WatchPosition.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchPosition.UpdatedAt(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1438,6 +1832,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PaymentInput", ec.unmarshalInputPaymentInput),
 			graphql.NewInputUnmarshaler("PaymentOrder", ec.unmarshalInputPaymentOrder),
 			graphql.NewInputUnmarshaler("ReportProgressInput", ec.unmarshalInputReportProgressInput),
+			graphql.NewInputUnmarshaler("SearchFilter", ec.unmarshalInputSearchFilter),
 			graphql.NewInputUnmarshaler("SignupInput", ec.unmarshalInputSignupInput),
 			graphql.NewInputUnmarshaler("StartPlaybackInput", ec.unmarshalInputStartPlaybackInput),
 			graphql.NewInputUnmarshaler("SubscribeInput", ec.unmarshalInputSubscribeInput),
@@ -1750,6 +2145,128 @@ type SubscribePayload {
 extend type Membership {
   "How renewals are paid; null for memberships granted by an operator."
   paymentMethod: PaymentMethodKind
+}
+
+extend type Query {
+  """
+  The viewer's home: rows in order — Continue Watching, My List, Trending, New Releases,
+  Recommended, Because You Watched X, then one row per favourite genre. Anonymous visitors
+  get the non-personal rows. Titles not available in the viewer's country never appear,
+  and the first rows avoid repeating a title.
+  """
+  feed: Feed!
+  "Every category the viewer can open: the row kinds, then every genre by name."
+  categories(first: Int, after: Cursor): CategoryConnection!
+  "A row kind's slug (trending, new-releases, my-list, …) or a genre's slug; null when unknown."
+  category(slug: String!): Category
+  "A title by id; null when there is none."
+  title(id: ID!): Title
+  """
+  Typo-tolerant search over names, synopses, genres and people, for search-as-you-type:
+  the last word also matches as a prefix. The query is plain text (at most 256
+  characters); an empty query finds nothing. first is at most 100.
+  """
+  search(query: String!, first: Int, after: Cursor, filter: SearchFilter): SearchConnection!
+}
+
+type Feed {
+  rows: [Category!]!
+}
+
+enum CategoryKind {
+  CONTINUE_WATCHING
+  MY_LIST
+  TRENDING
+  NEW_RELEASES
+  RECOMMENDED
+  BECAUSE_YOU_WATCHED
+  GENRE
+}
+
+type Category {
+  slug: String!
+  "Display name; for BECAUSE_YOU_WATCHED it names the title, e.g. \"Because You Watched Night Shift\"."
+  name: String!
+  kind: CategoryKind!
+  "The watched title behind a BECAUSE_YOU_WATCHED row."
+  basedOn: Title
+  "The row's titles in order; first defaults to 20 and is at most 100."
+  titles(first: Int, after: Cursor): TitleConnection!
+}
+
+type CategoryConnection {
+  edges: [CategoryEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CategoryEdge {
+  cursor: Cursor!
+  node: Category!
+}
+
+input SearchFilter {
+  "A genre slug, such as sci-fi."
+  genre: String
+  yearFrom: Int
+  yearTo: Int
+  kind: TitleKind
+}
+
+type SearchConnection {
+  edges: [TitleEdge!]!
+  pageInfo: PageInfo!
+  "Every match, not just this page."
+  totalCount: Int!
+  "Matches per genre, with every filter applied, most frequent first."
+  genreFacets: [GenreFacet!]!
+}
+
+type GenreFacet {
+  slug: String!
+  name: String!
+  count: Int!
+}
+
+type WatchPosition {
+  positionSeconds: Float!
+  durationSeconds: Float!
+  "0 to 1."
+  fraction: Float!
+  completed: Boolean!
+  "For a series, the episode the viewer is on."
+  episode: Episode
+  updatedAt: Time!
+}
+
+extend type Title {
+  "Mean stars, to one decimal; null before the first rating."
+  averageRating: Float
+  ratingCount: Int!
+  "The viewer's own stars; null when not rated or anonymous."
+  myRating: Int
+  "Poster image; null until the first video is transcoded."
+  posterUrl: String
+  "Whether the viewer's country may watch it."
+  availableInMyRegion: Boolean!
+  inMyList: Boolean!
+  "Where the viewer stopped (the latest episode for a series); null when not started."
+  progress: WatchPosition
+  "Seasons of a series with their episodes, in order; empty for a movie."
+  seasons: [Season!]!
+  "The movie's video; null for a series (see episodes) or before an upload."
+  video: Video
+  "More like this: similar titles available to the viewer; first defaults to 12, at most 50."
+  similar(first: Int): [Title!]!
+}
+
+extend type Mutation {
+  "Saves a title to My List (adding twice keeps one entry)."
+  addToMyList(titleId: ID!): Title!
+  "Removes a title from My List."
+  removeFromMyList(titleId: ID!): Title!
+  "Rates a title from 1 to 5 stars, replacing an earlier rating."
+  rateTitle(titleId: ID!, stars: Int!): Title!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -2384,6 +2901,44 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Category(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slug":
+		return ec.fieldContext_Category_slug(ctx, field)
+	case "name":
+		return ec.fieldContext_Category_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Category_kind(ctx, field)
+	case "basedOn":
+		return ec.fieldContext_Category_basedOn(ctx, field)
+	case "titles":
+		return ec.fieldContext_Category_titles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Category", field.Name)
+}
+
+func (ec *executionContext) childFields_CategoryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CategoryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CategoryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CategoryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CategoryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CategoryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CategoryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CategoryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CategoryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Episode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2402,6 +2957,26 @@ func (ec *executionContext) childFields_Episode(ctx context.Context, field graph
 		return ec.fieldContext_Episode_season(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Episode", field.Name)
+}
+
+func (ec *executionContext) childFields_Feed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_Feed_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Feed", field.Name)
+}
+
+func (ec *executionContext) childFields_GenreFacet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slug":
+		return ec.fieldContext_GenreFacet_slug(ctx, field)
+	case "name":
+		return ec.fieldContext_GenreFacet_name(ctx, field)
+	case "count":
+		return ec.fieldContext_GenreFacet_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GenreFacet", field.Name)
 }
 
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2610,6 +3185,20 @@ func (ec *executionContext) childFields_Rendition(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Rendition", field.Name)
 }
 
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "genreFacets":
+		return ec.fieldContext_SearchConnection_genreFacets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_Season(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2668,8 +3257,40 @@ func (ec *executionContext) childFields_Title(ctx context.Context, field graphql
 		return ec.fieldContext_Title_minPlan(ctx, field)
 	case "genres":
 		return ec.fieldContext_Title_genres(ctx, field)
+	case "averageRating":
+		return ec.fieldContext_Title_averageRating(ctx, field)
+	case "ratingCount":
+		return ec.fieldContext_Title_ratingCount(ctx, field)
+	case "myRating":
+		return ec.fieldContext_Title_myRating(ctx, field)
+	case "posterUrl":
+		return ec.fieldContext_Title_posterUrl(ctx, field)
+	case "availableInMyRegion":
+		return ec.fieldContext_Title_availableInMyRegion(ctx, field)
+	case "inMyList":
+		return ec.fieldContext_Title_inMyList(ctx, field)
+	case "progress":
+		return ec.fieldContext_Title_progress(ctx, field)
+	case "seasons":
+		return ec.fieldContext_Title_seasons(ctx, field)
+	case "video":
+		return ec.fieldContext_Title_video(ctx, field)
+	case "similar":
+		return ec.fieldContext_Title_similar(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Title", field.Name)
+}
+
+func (ec *executionContext) childFields_TitleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TitleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TitleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TitleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TitleConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_TitleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2760,6 +3381,24 @@ func (ec *executionContext) childFields_Video(ctx context.Context, field graphql
 		return ec.fieldContext_Video_renditions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Video", field.Name)
+}
+
+func (ec *executionContext) childFields_WatchPosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "positionSeconds":
+		return ec.fieldContext_WatchPosition_positionSeconds(ctx, field)
+	case "durationSeconds":
+		return ec.fieldContext_WatchPosition_durationSeconds(ctx, field)
+	case "fraction":
+		return ec.fieldContext_WatchPosition_fraction(ctx, field)
+	case "completed":
+		return ec.fieldContext_WatchPosition_completed(ctx, field)
+	case "episode":
+		return ec.fieldContext_WatchPosition_episode(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WatchPosition_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WatchPosition", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2878,6 +3517,42 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Category_titles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addToMyList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "titleId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["titleId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2917,6 +3592,42 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rateTitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "titleId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["titleId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "stars",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stars"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeFromMyList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "titleId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["titleId"] = arg0
 	return args, nil
 }
 
@@ -3020,6 +3731,42 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_categories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_category_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3048,6 +3795,58 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SearchFilter, error) {
+			return ec.unmarshalOSearchFilter2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSearchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_playbackHeartbeat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3073,6 +3872,20 @@ func (ec *executionContext) field_Subscription_transcodeProgress_args(ctx contex
 		return nil, err
 	}
 	args["videoId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Title_similar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -3246,6 +4059,293 @@ func (ec *executionContext) fieldContext_AuthPayload_user(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Category_slug(ctx context.Context, field graphql.CollectedField, obj *catalog.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Category_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Category_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Category", field, false, false, "String")
+}
+
+func (ec *executionContext) _Category_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Category_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Category().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Category_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Category", field, true, true, "String")
+}
+
+func (ec *executionContext) _Category_kind(ctx context.Context, field graphql.CollectedField, obj *catalog.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Category_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Category().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CategoryKind) graphql.Marshaler {
+			return ec.marshalNCategoryKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Category_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Category", field, true, true, "CategoryKind")
+}
+
+func (ec *executionContext) _Category_basedOn(ctx context.Context, field graphql.CollectedField, obj *catalog.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Category_basedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Category().BasedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+			return ec.marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Category_basedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Category",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Category_titles(ctx context.Context, field graphql.CollectedField, obj *catalog.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Category_titles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Category().Titles(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TitleConnection) graphql.Marshaler {
+			return ec.marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Category_titles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Category",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TitleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Category_titles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CategoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CategoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CategoryEdge) graphql.Marshaler {
+			return ec.marshalNCategoryEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CategoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CategoryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CategoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CategoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CategoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CategoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CategoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CategoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CategoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CategoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CategoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Row) graphql.Marshaler {
+			return ec.marshalNCategory2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CategoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Category(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3623,6 +4723,38 @@ func (ec *executionContext) fieldContext_Episode_season(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Feed_rows(ctx context.Context, field graphql.CollectedField, obj *model.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*catalog.Row) graphql.Marshaler {
+			return ec.marshalNCategory2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Category(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Genre_id(ctx context.Context, field graphql.CollectedField, obj *ent.Genre) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3690,6 +4822,75 @@ func (ec *executionContext) _Genre_name(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Genre_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Genre", field, false, false, "String")
+}
+
+func (ec *executionContext) _GenreFacet_slug(ctx context.Context, field graphql.CollectedField, obj *model.GenreFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenreFacet_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenreFacet_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GenreFacet", field, false, false, "String")
+}
+
+func (ec *executionContext) _GenreFacet_name(ctx context.Context, field graphql.CollectedField, obj *model.GenreFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenreFacet_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenreFacet_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GenreFacet", field, false, false, "String")
+}
+
+func (ec *executionContext) _GenreFacet_count(ctx context.Context, field graphql.CollectedField, obj *model.GenreFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenreFacet_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenreFacet_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GenreFacet", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
@@ -4449,6 +5650,138 @@ func (ec *executionContext) fieldContext_Mutation_cancelMembership(_ context.Con
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Membership(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addToMyList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addToMyList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddToMyList(ctx, fc.Args["titleId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addToMyList(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addToMyList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeFromMyList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeFromMyList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveFromMyList(ctx, fc.Args["titleId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeFromMyList(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeFromMyList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rateTitle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rateTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RateTitle(ctx, fc.Args["titleId"].(int), fc.Args["stars"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rateTitle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rateTitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5800,6 +7133,214 @@ func (ec *executionContext) fieldContext_Query_plans(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_feed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Feed(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Feed) graphql.Marshaler {
+			return ec.marshalNFeed2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐFeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_categories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_categories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Categories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CategoryConnection) graphql.Marshaler {
+			return ec.marshalNCategoryConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_categories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CategoryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_categories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_category(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Category(ctx, fc.Args["slug"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Row) graphql.Marshaler {
+			return ec.marshalOCategory2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_category(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Category(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_category_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_title(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Title(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+			return ec.marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["filter"].(*model.SearchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+			return ec.marshalNSearchConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6058,6 +7599,125 @@ func (ec *executionContext) _Rendition_frameRate(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Rendition_frameRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Rendition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TitleEdge) graphql.Marshaler {
+			return ec.marshalNTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TitleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchConnection_genreFacets(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_genreFacets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GenreFacets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GenreFacet) graphql.Marshaler {
+			return ec.marshalNGenreFacet2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐGenreFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_genreFacets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GenreFacet(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Season_id(ctx context.Context, field graphql.CollectedField, obj *ent.Season) (ret graphql.Marshaler) {
@@ -6688,6 +8348,284 @@ func (ec *executionContext) _Title_genres(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Title_genres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Title", field, true, true, "String")
+}
+
+func (ec *executionContext) _Title_averageRating(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_averageRating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().AverageRating(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_averageRating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Title_ratingCount(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_ratingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatingCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Title_ratingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Title_myRating(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_myRating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().MyRating(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_myRating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Title_posterUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_posterUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().PosterURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_posterUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, true, "String")
+}
+
+func (ec *executionContext) _Title_availableInMyRegion(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_availableInMyRegion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().AvailableInMyRegion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Title_availableInMyRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Title_inMyList(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_inMyList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().InMyList(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Title_inMyList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Title_progress(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().Progress(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WatchPosition) graphql.Marshaler {
+			return ec.marshalOWatchPosition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐWatchPosition(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Title",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WatchPosition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Title_seasons(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_seasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().Seasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Season) graphql.Marshaler {
+			return ec.marshalNSeason2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSeasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Title_seasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Title",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Season(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Title_video(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_video(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().Video(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Video) graphql.Marshaler {
+			return ec.marshalOVideo2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐVideo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_video(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Title",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Video(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Title_similar(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_similar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Title().Similar(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Title_similar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Title",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Title_similar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TitleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TitleConnection) (ret graphql.Marshaler) {
@@ -7540,6 +9478,153 @@ func (ec *executionContext) fieldContext_Video_renditions(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _WatchPosition_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchPosition_positionSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PositionSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchPosition_positionSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WatchPosition_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchPosition_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchPosition_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WatchPosition_fraction(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchPosition_fraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchPosition_fraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WatchPosition_completed(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchPosition_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchPosition_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _WatchPosition_episode(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchPosition_episode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Episode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Episode) graphql.Marshaler {
+			return ec.marshalOEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐEpisode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WatchPosition_episode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WatchPosition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Episode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WatchPosition_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchPosition_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchPosition_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Time")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9078,6 +11163,69 @@ func UnmarshalReportProgressInput(ctx context.Context, raw any) (model.ReportPro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSearchFilter(ctx context.Context, obj any) (model.SearchFilter, error) {
+	var it model.SearchFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"genre", "yearFrom", "yearTo", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "genre":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("genre"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Genre = data
+		case "yearFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearFrom"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearFrom = data
+		case "yearTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearTo"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearTo = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOTitleKind2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋtitleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSearchFilter unmarshals raw into the SearchFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSearchFilter(ctx context.Context, raw any) (model.SearchFilter, error) {
+	var out model.SearchFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SearchFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSignupInput(ctx context.Context, obj any) (model.SignupInput, error) {
 	var it model.SignupInput
 	if obj == nil {
@@ -10350,6 +12498,144 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var categoryImplementors = []string{"Category"}
+
+func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet, obj *catalog.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, categoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Category")
+		case "slug":
+			out.Values[i] = ec._Category_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Category_name(ctx, field, obj)
+				})
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Category_kind(ctx, field, obj)
+				})
+		case "basedOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Category_basedOn(ctx, field, obj)
+				})
+		case "titles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Category_titles(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var categoryConnectionImplementors = []string{"CategoryConnection"}
+
+func (ec *executionContext) _CategoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CategoryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, categoryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CategoryConnection")
+		case "edges":
+			out.Values[i] = ec._CategoryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CategoryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CategoryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var categoryEdgeImplementors = []string{"CategoryEdge"}
+
+func (ec *executionContext) _CategoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CategoryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, categoryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CategoryEdge")
+		case "cursor":
+			out.Values[i] = ec._CategoryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CategoryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var creditImplementors = []string{"Credit", "Node"}
 
 func (ec *executionContext) _Credit(ctx context.Context, sel ast.SelectionSet, obj *ent.Credit) graphql.Marshaler {
@@ -10484,6 +12770,39 @@ func (ec *executionContext) _Episode(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var feedImplementors = []string{"Feed"}
+
+func (ec *executionContext) _Feed(ctx context.Context, sel ast.SelectionSet, obj *model.Feed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Feed")
+		case "rows":
+			out.Values[i] = ec._Feed_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var genreImplementors = []string{"Genre", "Node"}
 
 func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, obj *ent.Genre) graphql.Marshaler {
@@ -10507,6 +12826,49 @@ func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "name":
 			out.Values[i] = ec._Genre_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var genreFacetImplementors = []string{"GenreFacet"}
+
+func (ec *executionContext) _GenreFacet(ctx context.Context, sel ast.SelectionSet, obj *model.GenreFacet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, genreFacetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GenreFacet")
+		case "slug":
+			out.Values[i] = ec._GenreFacet_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._GenreFacet_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._GenreFacet_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10716,6 +13078,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelMembership":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addToMyList":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addToMyList(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeFromMyList":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeFromMyList(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateTitle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rateTitle(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11256,6 +13639,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_plans(ctx, field)
 				})
+		case "feed":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_feed(ctx, field)
+				})
+		case "categories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_categories(ctx, field)
+				})
+		case "category":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_category(ctx, field)
+				})
+		case "title":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_title(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11335,6 +13748,54 @@ func (ec *executionContext) _Rendition(ctx context.Context, sel ast.SelectionSet
 			}
 		case "frameRate":
 			out.Values[i] = ec._Rendition_frameRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchConnectionImplementors = []string{"SearchConnection"}
+
+func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchConnection")
+		case "edges":
+			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "genreFacets":
+			out.Values[i] = ec._SearchConnection_genreFacets(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11556,6 +14017,65 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Title_genres(ctx, field, obj)
+				})
+		case "averageRating":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_averageRating(ctx, field, obj)
+				})
+		case "ratingCount":
+			out.Values[i] = ec._Title_ratingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "myRating":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_myRating(ctx, field, obj)
+				})
+		case "posterUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_posterUrl(ctx, field, obj)
+				})
+		case "availableInMyRegion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_availableInMyRegion(ctx, field, obj)
+				})
+		case "inMyList":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_inMyList(ctx, field, obj)
+				})
+		case "progress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_progress(ctx, field, obj)
+				})
+		case "seasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_seasons(ctx, field, obj)
+				})
+		case "video":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_video(ctx, field, obj)
+				})
+		case "similar":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_similar(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11894,6 +14414,64 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Video_renditions(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var watchPositionImplementors = []string{"WatchPosition"}
+
+func (ec *executionContext) _WatchPosition(ctx context.Context, sel ast.SelectionSet, obj *model.WatchPosition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, watchPositionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WatchPosition")
+		case "positionSeconds":
+			out.Values[i] = ec._WatchPosition_positionSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationSeconds":
+			out.Values[i] = ec._WatchPosition_durationSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fraction":
+			out.Values[i] = ec._WatchPosition_fraction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completed":
+			out.Values[i] = ec._WatchPosition_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "episode":
+			out.Values[i] = ec._WatchPosition_episode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._WatchPosition_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12295,6 +14873,72 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCategory2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*catalog.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCategory2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCategory2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐRow(ctx context.Context, sel ast.SelectionSet, v *catalog.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Category!")
+		return graphql.Null
+	}
+	return ec._Category(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCategoryConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.CategoryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CategoryConnection!")
+		return graphql.Null
+	}
+	return ec._CategoryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCategoryEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CategoryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCategoryEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCategoryEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryEdge(ctx context.Context, sel ast.SelectionSet, v *model.CategoryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CategoryEdge!")
+		return graphql.Null
+	}
+	return ec._CategoryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCategoryKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryKind(ctx context.Context, v any) (model.CategoryKind, error) {
+	var res model.CategoryKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCategoryKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryKind(ctx context.Context, sel ast.SelectionSet, v model.CategoryKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateTitleInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateTitleInput(ctx context.Context, v any) (model.CreateTitleInput, error) {
 	res, err := ec.unmarshalInputCreateTitleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12328,6 +14972,14 @@ func (ec *executionContext) marshalNEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋma
 	return ec._Episode(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFeed2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐFeed(ctx context.Context, sel ast.SelectionSet, v *model.Feed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Feed!")
+		return graphql.Null
+	}
+	return ec._Feed(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12340,6 +14992,30 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGenreFacet2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐGenreFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GenreFacet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGenreFacet2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐGenreFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGenreFacet2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐGenreFacet(ctx context.Context, sel ast.SelectionSet, v *model.GenreFacet) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GenreFacet!")
+		return graphql.Null
+	}
+	return ec._GenreFacet(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
@@ -12458,6 +15134,14 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPaymentConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐPaymentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PaymentConnection) graphql.Marshaler {
@@ -12598,6 +15282,30 @@ func (ec *executionContext) unmarshalNReportProgressInput2githubᚗcomᚋmarquee
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchConnection!")
+		return graphql.Null
+	}
+	return ec._SearchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSeason2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSeasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Season) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeason2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSeason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSeason2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSeason(ctx context.Context, sel ast.SelectionSet, v *ent.Season) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Season!")
@@ -12686,12 +15394,60 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNTitle2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Title) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx context.Context, sel ast.SelectionSet, v *ent.Title) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Title!")
 		return graphql.Null
 	}
 	return ec._Title(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TitleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TitleConnection!")
+		return graphql.Null
+	}
+	return ec._TitleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TitleEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TitleEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TitleEdge!")
+		return graphql.Null
+	}
+	return ec._TitleEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTitleKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋtitleᚐKind(ctx context.Context, v any) (title.Kind, error) {
@@ -13013,6 +15769,13 @@ func (ec *executionContext) unmarshalOCardInput2ᚖgithubᚗcomᚋmarqueeᚑorg�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOCategory2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐRow(ctx context.Context, sel ast.SelectionSet, v *catalog.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Category(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {
 	if v == nil {
 		return nil, nil
@@ -13053,6 +15816,23 @@ func (ec *executionContext) marshalOEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋma
 		return graphql.Null
 	}
 	return ec._Episode(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
@@ -13305,6 +16085,14 @@ func (ec *executionContext) marshalORendition2ᚕᚖgithubᚗcomᚋmarqueeᚑorg
 	return ret
 }
 
+func (ec *executionContext) unmarshalOSearchFilter2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSearchFilter(ctx context.Context, v any) (*model.SearchFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSearchFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -13520,6 +16308,20 @@ func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqu
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOVideo2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐVideo(ctx context.Context, sel ast.SelectionSet, v *ent.Video) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Video(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWatchPosition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐWatchPosition(ctx context.Context, sel ast.SelectionSet, v *model.WatchPosition) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WatchPosition(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -15,7 +16,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/catalog"
 )
 
 // MaxDepth is how deeply an operation may nest fields.
@@ -58,6 +61,10 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.Use(depthLimit{max: MaxDepth})
 
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		// One loader per operation batches the per-title lookups of everything it shows.
+		return next(catalog.WithLoader(ctx, catalog.NewLoader(r.Client, viewerOf(ctx))))
+	})
 	srv.AroundFields(markInternal)
 	srv.SetErrorPresenter(presentError(r.Log))
 	srv.SetRecoverFunc(recoverPanic(r.Log))
@@ -131,7 +138,28 @@ const episodesPerSeason = 25
 
 func setComplexity(c *ComplexityRoot) {
 	c.Season.Episodes = func(child int) int { return 1 + episodesPerSeason*child }
+	// A feed has at most 12 rows (6 fixed, 6 genres); each row's titles are a page.
+	c.Feed.Rows = func(child int) int { return 1 + 12*child }
+	c.Category.Titles = func(child int, first *int, _ *entgql.Cursor[int]) int {
+		return connectionCost(child, orDefault(first, defaultPage), nil)
+	}
+	c.Query.Categories = func(child int, first *int, _ *entgql.Cursor[int]) int {
+		return connectionCost(child, orDefault(first, 30), nil)
+	}
+	c.Query.Search = func(child int, _ string, first *int, _ *entgql.Cursor[int], _ *model.SearchFilter) int {
+		return connectionCost(child, orDefault(first, defaultPage), nil)
+	}
+	c.Title.Similar = func(child int, first *int) int {
+		return connectionCost(child, orDefault(first, defaultSimilar), nil)
+	}
 	c.User.Payments = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.PaymentOrder) int {
 		return connectionCost(child, first, last)
 	}
+}
+
+func orDefault(n *int, def int) *int {
+	if n == nil {
+		return &def
+	}
+	return n
 }

@@ -8,7 +8,10 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
 )
@@ -21,7 +24,13 @@ type Resolver struct {
 	Billing  *billing.Service
 	Videos   *video.Service
 	Playback *playback.Service
-	Log      *slog.Logger
+	// Broker tells other replicas (and this one's search index) about catalog changes.
+	Broker pubsub.Broker
+	// Index answers search.
+	Index *search.Index
+	// Signer signs artwork URLs; nil leaves posterUrl null.
+	Signer *media.Signer
+	Log    *slog.Logger
 }
 
 // upNextCount is how many suggestions endPlayback returns.

@@ -7,16 +7,63 @@ package graph
 
 import (
 	"context"
+	"log/slog"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/marquee-org/marquee/ent"
-	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/graph/model"
+	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/playback"
+	"github.com/marquee-org/marquee/internal/search"
 )
+
+// Name is the resolver for the name field.
+func (r *categoryResolver) Name(ctx context.Context, obj *catalog.Row) (string, error) {
+	if obj.Kind == catalog.BecauseYouWatched && obj.BasedOn != nil {
+		ts, err := r.loaderOf(ctx).Titles(ctx, []int{*obj.BasedOn})
+		if err != nil {
+			return "", err
+		}
+		if len(ts) == 1 {
+			return "Because You Watched " + ts[0].Name, nil
+		}
+	}
+	return obj.Name, nil
+}
+
+// Kind is the resolver for the kind field.
+func (r *categoryResolver) Kind(ctx context.Context, obj *catalog.Row) (model.CategoryKind, error) {
+	return model.CategoryKind(obj.Kind), nil
+}
+
+// BasedOn is the resolver for the basedOn field.
+func (r *categoryResolver) BasedOn(ctx context.Context, obj *catalog.Row) (*ent.Title, error) {
+	if obj.BasedOn == nil {
+		return nil, nil
+	}
+	ts, err := r.loaderOf(ctx).Titles(ctx, []int{*obj.BasedOn})
+	if err != nil || len(ts) == 0 {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// Titles is the resolver for the titles field.
+func (r *categoryResolver) Titles(ctx context.Context, obj *catalog.Row, first *int, after *entgql.Cursor[int]) (*ent.TitleConnection, error) {
+	offset, limit, err := pageArgs(first, after, defaultPage, maxPage)
+	if err != nil {
+		return nil, err
+	}
+	ids, total, err := obj.Page(ctx, r.Client, viewerOf(ctx), offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	return r.titleConnection(ctx, ids, offset, total)
+}
 
 // Signup is the resolver for the signup field.
 func (r *mutationResolver) Signup(ctx context.Context, input model.SignupInput) (*model.AuthPayload, error) {
@@ -59,11 +106,20 @@ func (r *mutationResolver) CreateTitle(ctx context.Context, input model.CreateTi
 	if _, err := auth.RequireAdmin(ctx); err != nil {
 		return nil, err
 	}
-	return catalog.CreateTitle(ctx, r.Store, catalog.NewTitle{
+	t, err := catalog.CreateTitle(ctx, r.Store, catalog.NewTitle{
 		Kind: input.Kind, Name: input.Name, Synopsis: deref(input.Synopsis), Year: input.Year,
 		Genres: input.Genres, MaturityRating: deref(input.MaturityRating), MinPlan: input.MinPlan,
 		Regions: input.Regions, RuntimeMinutes: input.RuntimeMinutes,
 	})
+	if err != nil {
+		return nil, err
+	}
+	if r.Broker != nil {
+		if err := search.Notify(ctx, r.Broker, t.ID); err != nil {
+			r.Log.WarnContext(ctx, "announce new title", slog.Int("title_id", t.ID), slog.Any("err", err))
+		}
+	}
+	return t, nil
 }
 
 // UploadVideo is the resolver for the uploadVideo field.
@@ -128,6 +184,36 @@ func (r *mutationResolver) CancelMembership(ctx context.Context) (*ent.Membershi
 	return r.Billing.Cancel(ctx, v.User.ID)
 }
 
+// AddToMyList is the resolver for the addToMyList field.
+func (r *mutationResolver) AddToMyList(ctx context.Context, titleID int) (*ent.Title, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.loaderOf(ctx).Forget(titleID)
+	return catalog.AddToMyList(ctx, r.Store, v.User.ID, titleID)
+}
+
+// RemoveFromMyList is the resolver for the removeFromMyList field.
+func (r *mutationResolver) RemoveFromMyList(ctx context.Context, titleID int) (*ent.Title, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.loaderOf(ctx).Forget(titleID)
+	return catalog.RemoveFromMyList(ctx, r.Store, v.User.ID, titleID)
+}
+
+// RateTitle is the resolver for the rateTitle field.
+func (r *mutationResolver) RateTitle(ctx context.Context, titleID int, stars int) (*ent.Title, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.loaderOf(ctx).Forget(titleID)
+	return catalog.Rate(ctx, r.Store, v.User.ID, titleID, stars)
+}
+
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*ent.Title, error) {
 	return r.Client.Title.Get(ctx, obj.TitleID)
@@ -152,6 +238,82 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 // Plans is the resolver for the plans field.
 func (r *queryResolver) Plans(ctx context.Context) ([]*ent.Plan, error) {
 	return billing.Plans(ctx, r.Client)
+}
+
+// Feed is the resolver for the feed field.
+func (r *queryResolver) Feed(ctx context.Context) (*model.Feed, error) {
+	v := viewerOf(ctx)
+	rows, err := catalog.Feed(ctx, r.Client, v, catalog.FeedOptions{PerRow: defaultPage})
+	if err != nil {
+		return nil, err
+	}
+	r.loaderOf(ctx).See(catalog.TitleIDs(rows)...)
+	return &model.Feed{Rows: rows}, nil
+}
+
+// Categories is the resolver for the categories field.
+func (r *queryResolver) Categories(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.CategoryConnection, error) {
+	offset, limit, err := pageArgs(first, after, maxPage, maxPage)
+	if err != nil {
+		return nil, err
+	}
+	all, err := catalog.Categories(ctx, r.Client, viewerOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	page := all[min(offset, len(all)):min(offset+limit, len(all))]
+	conn := &model.CategoryConnection{TotalCount: len(all), Edges: make([]*model.CategoryEdge, len(page)), PageInfo: &ent.PageInfo{}}
+	for i, c := range page {
+		conn.Edges[i] = &model.CategoryEdge{Node: c, Cursor: ent.Cursor{ID: offset + i + 1}}
+	}
+	pageInfo(conn.PageInfo, offset, len(page), len(all))
+	return conn, nil
+}
+
+// Category is the resolver for the category field.
+func (r *queryResolver) Category(ctx context.Context, slug string) (*catalog.Row, error) {
+	return catalog.Category(ctx, r.Client, viewerOf(ctx), slug)
+}
+
+// Title is the resolver for the title field.
+func (r *queryResolver) Title(ctx context.Context, id int) (*ent.Title, error) {
+	ts, err := r.loaderOf(ctx).Titles(ctx, []int{id})
+	if err != nil || len(ts) == 0 {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) (*model.SearchConnection, error) {
+	offset, limit, err := pageArgs(first, after, defaultPage, maxPage)
+	if err != nil {
+		return nil, err
+	}
+	q := search.Query{Text: query, Country: viewerOf(ctx).Country, Offset: offset, Limit: limit}
+	if filter != nil {
+		q.Genre, q.YearFrom, q.YearTo = deref(filter.Genre), deref(filter.YearFrom), deref(filter.YearTo)
+		if filter.Kind != nil {
+			q.Kind = filter.Kind.String()
+		}
+	}
+	res, err := r.Index.Search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	titles, err := r.titleConnection(ctx, res.IDs, offset, res.Total)
+	if err != nil {
+		return nil, err
+	}
+	facets, err := catalog.GenreNames(ctx, r.Client, res.Genres)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SearchConnection{PageInfo: &titles.PageInfo, TotalCount: titles.TotalCount, Edges: titles.Edges}
+	for _, f := range facets {
+		conn.GenreFacets = append(conn.GenreFacets, &model.GenreFacet{Slug: f.Slug, Name: f.Name, Count: f.Count})
+	}
+	return conn, nil
 }
 
 // TranscodeProgress is the resolver for the transcodeProgress field.
@@ -188,16 +350,93 @@ func (r *subscriptionResolver) PlaybackHeartbeat(ctx context.Context, sessionID 
 
 // Genres is the resolver for the genres field.
 func (r *titleResolver) Genres(ctx context.Context, obj *ent.Title) ([]string, error) {
-	gs, err := obj.QueryGenres().Order(genre.ByName()).All(ctx)
+	return r.loaderOf(ctx).Genres(ctx, obj.ID)
+}
+
+// AverageRating is the resolver for the averageRating field.
+func (r *titleResolver) AverageRating(ctx context.Context, obj *ent.Title) (*float64, error) {
+	return catalog.AverageRating(obj), nil
+}
+
+// MyRating is the resolver for the myRating field.
+func (r *titleResolver) MyRating(ctx context.Context, obj *ent.Title) (*int, error) {
+	stars, err := r.loaderOf(ctx).MyRating(ctx, obj.ID)
+	if err != nil || stars == 0 {
+		return nil, err
+	}
+	return &stars, nil
+}
+
+// PosterURL is the resolver for the posterUrl field.
+func (r *titleResolver) PosterURL(ctx context.Context, obj *ent.Title) (*string, error) {
+	if obj.PosterPath == "" || r.Signer == nil {
+		return nil, nil
+	}
+	u := r.Signer.ArtURL(obj.PosterPath)
+	return &u, nil
+}
+
+// AvailableInMyRegion is the resolver for the availableInMyRegion field.
+func (r *titleResolver) AvailableInMyRegion(ctx context.Context, obj *ent.Title) (bool, error) {
+	return catalog.AvailableIn(obj, viewerOf(ctx).Country), nil
+}
+
+// InMyList is the resolver for the inMyList field.
+func (r *titleResolver) InMyList(ctx context.Context, obj *ent.Title) (bool, error) {
+	return r.loaderOf(ctx).InMyList(ctx, obj.ID)
+}
+
+// Progress is the resolver for the progress field.
+func (r *titleResolver) Progress(ctx context.Context, obj *ent.Title) (*model.WatchPosition, error) {
+	p, err := r.loaderOf(ctx).Progress(ctx, obj.ID)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	pos := &model.WatchPosition{PositionSeconds: p.PositionSeconds, DurationSeconds: p.DurationSeconds,
+		Completed: p.Completed, UpdatedAt: p.UpdatedAt}
+	if p.DurationSeconds > 0 {
+		pos.Fraction = min(1, p.PositionSeconds/p.DurationSeconds)
+	}
+	if p.EpisodeID != nil {
+		if pos.Episode, err = r.Client.Episode.Get(ctx, *p.EpisodeID); err != nil {
+			return nil, err
+		}
+	}
+	return pos, nil
+}
+
+// Seasons is the resolver for the seasons field.
+func (r *titleResolver) Seasons(ctx context.Context, obj *ent.Title) ([]*ent.Season, error) {
+	return catalog.Seasons(ctx, r.Client, obj.ID)
+}
+
+// Video is the resolver for the video field.
+func (r *titleResolver) Video(ctx context.Context, obj *ent.Title) (*ent.Video, error) {
+	return catalog.MovieVideo(ctx, r.Client, obj)
+}
+
+// Similar is the resolver for the similar field.
+func (r *titleResolver) Similar(ctx context.Context, obj *ent.Title, first *int) ([]*ent.Title, error) {
+	n := defaultSimilar
+	if first != nil {
+		if *first < 0 || *first > maxSimilar {
+			return nil, apperr.Input("first", "first must be between 0 and %d.", maxSimilar)
+		}
+		n = *first
+	}
+	like, err := catalog.Similar(ctx, r.Client, viewerOf(ctx), obj.ID, nil, n)
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(gs))
-	for i, g := range gs {
-		names[i] = g.Name
+	out := make([]*ent.Title, len(like))
+	for i, l := range like {
+		out[i] = l.Title
 	}
-	return names, nil
+	return out, nil
 }
+
+// Category returns CategoryResolver implementation.
+func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
 
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
@@ -209,6 +448,7 @@ func (r *Resolver) PlaybackSession() PlaybackSessionResolver { return &playbackS
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
+	categoryResolver        struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }
 	playbackSessionResolver struct{ *Resolver }
 	subscriptionResolver    struct{ *Resolver }

@@ -3,10 +3,18 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"entgo.io/contrib/entgql"
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/video"
+	"github.com/marquee-org/marquee/internal/catalog"
 )
 
 type AuthPayload struct {
@@ -26,6 +34,17 @@ type CardInput struct {
 	Name string `json:"name"`
 }
 
+type CategoryConnection struct {
+	Edges      []*CategoryEdge       `json:"edges"`
+	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+type CategoryEdge struct {
+	Cursor entgql.Cursor[int] `json:"cursor"`
+	Node   *catalog.Row       `json:"node"`
+}
+
 type CreateTitleInput struct {
 	Kind     title.Kind `json:"kind"`
 	Name     string     `json:"name"`
@@ -40,6 +59,16 @@ type CreateTitleInput struct {
 	// ISO country codes where it may be watched; empty means everywhere.
 	Regions        []string `json:"regions,omitempty"`
 	RuntimeMinutes *int     `json:"runtimeMinutes,omitempty"`
+}
+
+type Feed struct {
+	Rows []*catalog.Row `json:"rows"`
+}
+
+type GenreFacet struct {
+	Slug  string `json:"slug"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
 }
 
 type LoginInput struct {
@@ -60,6 +89,23 @@ type PaymentInput struct {
 type ReportProgressInput struct {
 	SessionID       int     `json:"sessionId"`
 	PositionSeconds float64 `json:"positionSeconds"`
+}
+
+type SearchConnection struct {
+	Edges    []*ent.TitleEdge      `json:"edges"`
+	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
+	// Every match, not just this page.
+	TotalCount int `json:"totalCount"`
+	// Matches per genre, with every filter applied, most frequent first.
+	GenreFacets []*GenreFacet `json:"genreFacets"`
+}
+
+type SearchFilter struct {
+	// A genre slug, such as sci-fi.
+	Genre    *string     `json:"genre,omitempty"`
+	YearFrom *int        `json:"yearFrom,omitempty"`
+	YearTo   *int        `json:"yearTo,omitempty"`
+	Kind     *title.Kind `json:"kind,omitempty"`
 }
 
 type SignupInput struct {
@@ -100,4 +146,80 @@ type TranscodeProgress struct {
 	Percent int `json:"percent"`
 	// Why the video failed, when status is FAILED.
 	FailureReason *string `json:"failureReason,omitempty"`
+}
+
+type WatchPosition struct {
+	PositionSeconds float64 `json:"positionSeconds"`
+	DurationSeconds float64 `json:"durationSeconds"`
+	// 0 to 1.
+	Fraction  float64 `json:"fraction"`
+	Completed bool    `json:"completed"`
+	// For a series, the episode the viewer is on.
+	Episode   *ent.Episode `json:"episode,omitempty"`
+	UpdatedAt time.Time    `json:"updatedAt"`
+}
+
+type CategoryKind string
+
+const (
+	CategoryKindContinueWatching  CategoryKind = "CONTINUE_WATCHING"
+	CategoryKindMyList            CategoryKind = "MY_LIST"
+	CategoryKindTrending          CategoryKind = "TRENDING"
+	CategoryKindNewReleases       CategoryKind = "NEW_RELEASES"
+	CategoryKindRecommended       CategoryKind = "RECOMMENDED"
+	CategoryKindBecauseYouWatched CategoryKind = "BECAUSE_YOU_WATCHED"
+	CategoryKindGenre             CategoryKind = "GENRE"
+)
+
+var AllCategoryKind = []CategoryKind{
+	CategoryKindContinueWatching,
+	CategoryKindMyList,
+	CategoryKindTrending,
+	CategoryKindNewReleases,
+	CategoryKindRecommended,
+	CategoryKindBecauseYouWatched,
+	CategoryKindGenre,
+}
+
+func (e CategoryKind) IsValid() bool {
+	switch e {
+	case CategoryKindContinueWatching, CategoryKindMyList, CategoryKindTrending, CategoryKindNewReleases, CategoryKindRecommended, CategoryKindBecauseYouWatched, CategoryKindGenre:
+		return true
+	}
+	return false
+}
+
+func (e CategoryKind) String() string {
+	return string(e)
+}
+
+func (e *CategoryKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CategoryKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CategoryKind", str)
+	}
+	return nil
+}
+
+func (e CategoryKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CategoryKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CategoryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

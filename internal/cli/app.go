@@ -12,6 +12,7 @@ import (
 
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/jobs"
 	"github.com/marquee-org/marquee/internal/media"
@@ -71,6 +72,8 @@ func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int
 	a.billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), a.broker, log, billing.Options{})
 	river.AddWorker(a.queue.Workers(), billing.NewRenewWorker(a.billing))
 	a.queue.AddPeriodic(c.RenewEvery, billing.RenewArgs{})
+	river.AddWorker(a.queue.Workers(), catalog.NewTrendingWorker(st))
+	a.queue.AddPeriodic(10*time.Minute, catalog.TrendingArgs{})
 	if err := a.queue.Open(); err != nil {
 		a.close()
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/server"
 )
 
@@ -33,8 +34,16 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	defer a.close()
 
+	// Each replica keeps its own search index; it follows the catalog through the broker.
+	index, err := search.Open(filepath.Join(c.DataDir, "search"))
+	if err != nil {
+		return err
+	}
+	defer index.Close() // before the store closes
+
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	wg.Go(func() { index.Follow(bg, a.broker, a.store.Client, log) })
 	wg.Go(func() { a.auth.Run(bg) })
 	wg.Go(func() { a.playback.Run(bg) })
 	if err := a.queue.Start(bg); err != nil {
@@ -49,7 +58,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 	srv := server.New(server.Deps{
 		Config: c, Log: log, Store: a.store, Auth: a.auth, Billing: a.billing, Videos: a.videos,
-		Playback: a.playback, Media: a.media, Signer: a.signer,
+		Playback: a.playback, Media: a.media, Signer: a.signer, Search: index, Broker: a.broker,
 	})
 	err = srv.Serve(ctx, func(addr string) {
 		log.Info("marquee is serving", slog.String("url", "http://"+addr),

@@ -68,7 +68,7 @@ func Default() Config {
 		SessionIdleTTL:     30 * 24 * time.Hour,
 		SessionAbsoluteTTL: 180 * 24 * time.Hour,
 		MaxUploadBytes:     8 << 30,
-		ComplexityLimit:    2000,
+		ComplexityLimit:    5000,
 		FFmpeg:             "ffmpeg",
 		FFprobe:            "ffprobe",
 		X264Preset:         "veryfast",

@@ -23,8 +23,10 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	entvideo "github.com/marquee-org/marquee/ent/video"
+	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/media"
@@ -136,7 +138,7 @@ func (s *Service) Start(ctx context.Context, titleID int, episodeID *int) (*Star
 		return nil, &apperr.Error{Code: apperr.PlanTooLow, Message: fmt.Sprintf("%s needs the %s plan or higher.", t.Name, *t.MinPlan),
 			Extra: map[string]any{"requiredPlan": string(*t.MinPlan)}}
 	}
-	if !AvailableIn(t, v.User.Country) {
+	if !catalog.AvailableIn(t, v.User.Country) {
 		return nil, apperr.New(apperr.RegionUnavailable, "%s is not available in your country.", t.Name)
 	}
 	vid, err := s.playableVideo(ctx, t, episodeID)
@@ -175,7 +177,12 @@ func (s *Service) Start(ctx context.Context, titleID int, episodeID *int) (*Star
 			return fmt.Errorf("open session: %w", err)
 		}
 		sess = created
-		return nil
+		// The activity log that trending and recommendations learn from.
+		if err := tx.ViewEvent.Create().SetUserID(v.User.ID).SetTitleID(t.ID).SetVideoID(vid.ID).
+			SetKind(viewevent.KindPLAY).SetWeight(catalog.WeightPlay).SetCreatedAt(now).Exec(ctx); err != nil {
+			return fmt.Errorf("log play: %w", err)
+		}
+		return tx.Title.UpdateOneID(t.ID).AddViewCount(1).Exec(ctx)
 	})
 	if err != nil {
 		return nil, err
@@ -194,10 +201,6 @@ func (s *Service) Start(ctx context.Context, titleID int, episodeID *int) (*Star
 	}, nil
 }
 
-// AvailableIn reports whether a title may be watched in country.
-func AvailableIn(t *ent.Title, country string) bool {
-	return len(t.Regions) == 0 || slices.Contains(t.Regions, country)
-}
 
 // playableVideo finds the newest READY video of the movie or the episode.
 func (s *Service) playableVideo(ctx context.Context, t *ent.Title, episodeID *int) (*ent.Video, error) {
@@ -296,7 +299,27 @@ func (s *Service) ReportProgress(ctx context.Context, sessionID int, position fl
 	if err != nil {
 		return fmt.Errorf("save progress: %w", err)
 	}
+	if completed {
+		if err := s.logCompletion(ctx, sess, vid.ID); err != nil {
+			return err
+		}
+	}
 	s.beat(sessionID)
+	return nil
+}
+
+// logCompletion adds one COMPLETE entry per viewer and video to the activity log.
+func (s *Service) logCompletion(ctx context.Context, sess *ent.PlaybackSession, videoID int) error {
+	n, err := s.st.Client.ViewEvent.Query().Where(viewevent.UserID(sess.UserID), viewevent.VideoID(videoID),
+		viewevent.KindEQ(viewevent.KindCOMPLETE)).Count(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	err = s.st.Client.ViewEvent.Create().SetUserID(sess.UserID).SetTitleID(sess.TitleID).SetVideoID(videoID).
+		SetKind(viewevent.KindCOMPLETE).SetWeight(catalog.WeightComplete).SetCreatedAt(s.o.Now()).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("log completion: %w", err)
+	}
 	return nil
 }
 

@@ -6,13 +6,11 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/episode"
-	"github.com/marquee-org/marquee/ent/genre"
-	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/season"
-	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/ent/watchprogress"
 	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/catalog"
 )
 
 // UpNext suggests what to watch after sess: the next episode of a series first, then
@@ -44,50 +42,13 @@ func (s *Service) UpNext(ctx context.Context, sess *ent.PlaybackSession, limit i
 	if err != nil {
 		return nil, fmt.Errorf("find watched: %w", err)
 	}
-	exclude := append(watched, sess.TitleID)
-	recIDs, err := client.Recommendation.Query().
-		Where(recommendation.SourceTitleID(sess.TitleID), recommendation.KindEQ(recommendation.KindSIMILAR)).
-		Order(ent.Asc(recommendation.FieldRank)).Select(recommendation.FieldTitleID).Ints(ctx)
+	like, err := catalog.Similar(ctx, client, catalog.Viewer{UserID: v.User.ID, Country: v.User.Country},
+		sess.TitleID, watched, limit-len(items))
 	if err != nil {
-		return nil, fmt.Errorf("find similar: %w", err)
+		return nil, err
 	}
-	candidates, err := client.Title.Query().
-		Where(title.IDIn(recIDs...), title.IDNotIn(exclude...), title.HasVideosWith(entvideo.StatusEQ(entvideo.StatusREADY))).
-		All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load similar: %w", err)
-	}
-	byID := map[int]*ent.Title{}
-	for _, t := range candidates {
-		byID[t.ID] = t
-	}
-	for _, id := range recIDs {
-		if t := byID[id]; t != nil && AvailableIn(t, v.User.Country) && len(items) < limit {
-			items = append(items, &UpNextItem{Title: t, Reason: "More like this"})
-			exclude = append(exclude, id)
-		}
-	}
-	if len(items) < limit {
-		genres, err := client.Title.Query().Where(title.ID(sess.TitleID)).QueryGenres().IDs(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("find genres: %w", err)
-		}
-		more, err := client.Title.Query().
-			Where(title.IDNotIn(exclude...), title.HasGenresWith(genre.IDIn(genres...)),
-				title.HasVideosWith(entvideo.StatusEQ(entvideo.StatusREADY))).
-			Order(ent.Desc(title.FieldTrendingScore), ent.Desc(title.FieldViewCount), ent.Asc(title.FieldID)).
-			Limit(limit * 3).All(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("find titles like it: %w", err)
-		}
-		for _, t := range more {
-			if len(items) >= limit {
-				break
-			}
-			if AvailableIn(t, v.User.Country) {
-				items = append(items, &UpNextItem{Title: t, Reason: "Because it shares a genre"})
-			}
-		}
+	for _, l := range like {
+		items = append(items, &UpNextItem{Title: l.Title, Reason: l.Reason})
 	}
 	return items, nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/server"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
@@ -78,9 +80,15 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker) *env {
 	go func() { defer close(done); pb.Run(runCtx) }()
 	t.Cleanup(func() { stopRun(); <-done })
 	bill := billing.NewService(s, billing.NewSandbox(0), broker, log, billing.Options{})
+	index, err := search.Open(filepath.Join(t.TempDir(), "search"))
+	require.NoError(t, err)
+	followCtx, stopFollow := context.WithCancel(context.Background())
+	followed := make(chan struct{})
+	go func() { defer close(followed); index.Follow(followCtx, broker, s.Client, log) }()
+	t.Cleanup(func() { stopFollow(); <-followed; _ = index.Close() })
 	srv := server.New(server.Deps{
 		Config: c, Log: log, Store: s, Auth: svc, Billing: bill, Videos: videos,
-		Playback: pb, Media: m, Signer: signer,
+		Playback: pb, Media: m, Signer: signer, Search: index, Broker: broker,
 	})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {

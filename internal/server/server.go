@@ -22,6 +22,8 @@ import (
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/spa"
@@ -38,6 +40,8 @@ type Deps struct {
 	Playback *playback.Service
 	Media    media.Store
 	Signer   *media.Signer
+	Search   *search.Index
+	Broker   pubsub.Broker
 }
 
 // Server is the HTTP front of a marquee process.
@@ -60,7 +64,7 @@ func New(d Deps) *Server {
 	m := newMetrics(reg)
 
 	gql := graph.NewHandler(&graph.Resolver{
-		Client: d.Store.Client, Store: d.Store, Auth: d.Auth, Billing: d.Billing, Videos: d.Videos, Playback: d.Playback, Log: d.Log,
+		Client: d.Store.Client, Store: d.Store, Auth: d.Auth, Billing: d.Billing, Videos: d.Videos, Index: d.Search, Signer: d.Signer, Broker: d.Broker, Playback: d.Playback, Log: d.Log,
 	}, graph.HandlerOptions{
 		Websocket:       newGorillaWS(d.Config.PublicURL, d.Config.AllowedOrigins),
 		ComplexityLimit: d.Config.ComplexityLimit,
@@ -83,6 +87,7 @@ func New(d Deps) *Server {
 	})))
 	mux.Handle("GET /readyz", m.route("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("/media/", m.route("media", media.NewHandler(d.Media, d.Signer, d.Playback.Sessions(), video.OutputKey, time.Now)))
+	mux.Handle("/art/", m.route("art", media.NewArtHandler(d.Media, d.Signer)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.route("spa", spa.Handler()))
 

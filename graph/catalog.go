@@ -1,0 +1,80 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/catalog"
+)
+
+// Page sizes of the lists the catalog hands out. Asking for more than maxPage is
+// BAD_USER_INPUT rather than a silent cap, so a client never mistakes a short page for
+// the end of the list.
+const (
+	defaultPage = 20
+	maxPage     = 100
+	// defaultSimilar and maxSimilar bound Title.similar.
+	defaultSimilar = 12
+	maxSimilar     = 50
+)
+
+// viewerOf is who catalog queries answer for.
+func viewerOf(ctx context.Context) catalog.Viewer {
+	if v := auth.FromContext(ctx); v != nil {
+		return catalog.Viewer{UserID: v.User.ID, Country: v.User.Country}
+	}
+	return catalog.Viewer{}
+}
+
+// loaderOf returns the operation's loader (see withLoader); a fresh one outside it.
+func (r *Resolver) loaderOf(ctx context.Context) *catalog.Loader {
+	if l := catalog.LoaderFrom(ctx); l != nil {
+		return l
+	}
+	return catalog.NewLoader(r.Client, viewerOf(ctx))
+}
+
+// pageArgs turns first/after into an offset and a limit. Cursors of catalog lists are
+// positions: opaque to clients, stable for a list that does not change.
+func pageArgs(first *int, after *ent.Cursor, def, most int) (offset, limit int, err error) {
+	limit = def
+	if first != nil {
+		if *first < 0 || *first > most {
+			return 0, 0, apperr.Input("first", "first must be between 0 and %d.", most)
+		}
+		limit = *first
+	}
+	if after != nil {
+		if after.ID < 0 {
+			return 0, 0, apperr.Input("after", "Unknown cursor.")
+		}
+		offset = after.ID
+	}
+	return offset, limit, nil
+}
+
+// titleConnection pages ids (the page at offset of a list of total titles) into a
+// Relay connection, loading the titles through the request's loader.
+func (r *Resolver) titleConnection(ctx context.Context, ids []int, offset, total int) (*ent.TitleConnection, error) {
+	ts, err := r.loaderOf(ctx).Titles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	conn := &ent.TitleConnection{TotalCount: total, Edges: make([]*ent.TitleEdge, len(ts))}
+	for i, t := range ts {
+		conn.Edges[i] = &ent.TitleEdge{Node: t, Cursor: ent.Cursor{ID: offset + i + 1}}
+	}
+	pageInfo(&conn.PageInfo, offset, len(ts), total)
+	return conn, nil
+}
+
+func pageInfo(p *ent.PageInfo, offset, n, total int) {
+	p.HasPreviousPage = offset > 0
+	p.HasNextPage = offset+n < total
+	if n > 0 {
+		p.StartCursor = &ent.Cursor{ID: offset + 1}
+		p.EndCursor = &ent.Cursor{ID: offset + n}
+	}
+}

@@ -1,0 +1,191 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/mylistitem"
+	"github.com/marquee-org/marquee/ent/rating"
+	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/ent/viewevent"
+	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/store"
+)
+
+// Interaction weights in the activity log: completed > rated high > listed > started.
+const (
+	WeightPlay     = 1.0
+	WeightList     = 2.0
+	WeightComplete = 4.0
+)
+
+// rateWeight maps stars to an interaction strength: a 5-star rating is nearly as strong
+// as finishing the title, a 1-star one is a weak (but real) signal.
+func rateWeight(stars int) float64 { return float64(stars) * 0.7 }
+
+// findTitle loads a title the viewer may see, or NOT_FOUND.
+func findTitle(ctx context.Context, client *ent.Client, id int) (*ent.Title, error) {
+	t, err := client.Title.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, apperr.New(apperr.NotFound, "No title has the id %d.", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find title: %w", err)
+	}
+	return t, nil
+}
+
+// AddToMyList saves a title for later; adding it twice keeps one entry.
+func AddToMyList(ctx context.Context, st *store.Store, userID, titleID int) (*ent.Title, error) {
+	if _, err := findTitle(ctx, st.Client, titleID); err != nil {
+		return nil, err
+	}
+	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		n, err := client.MyListItem.Query().Where(mylistitem.UserID(userID), mylistitem.TitleID(titleID)).Count(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		if err := client.MyListItem.Create().SetUserID(userID).SetTitleID(titleID).
+			OnConflictColumns(mylistitem.FieldUserID, mylistitem.FieldTitleID).Ignore().Exec(ctx); err != nil {
+			return fmt.Errorf("add to my list: %w", err)
+		}
+		return client.ViewEvent.Create().SetUserID(userID).SetTitleID(titleID).
+			SetKind(viewevent.KindLIST).SetWeight(WeightList).Exec(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st.Client.Title.Get(ctx, titleID)
+}
+
+// RemoveFromMyList forgets a saved title; removing one not listed is not an error.
+func RemoveFromMyList(ctx context.Context, st *store.Store, userID, titleID int) (*ent.Title, error) {
+	if _, err := findTitle(ctx, st.Client, titleID); err != nil {
+		return nil, err
+	}
+	if _, err := st.Client.MyListItem.Delete().
+		Where(mylistitem.UserID(userID), mylistitem.TitleID(titleID)).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("remove from my list: %w", err)
+	}
+	return st.Client.Title.Get(ctx, titleID)
+}
+
+// Rate records the viewer's 1–5 stars for a title, replacing an earlier rating, and keeps
+// the title's count and sum (its average) in step in the same transaction.
+func Rate(ctx context.Context, st *store.Store, userID, titleID, stars int) (*ent.Title, error) {
+	if stars < 1 || stars > 5 {
+		return nil, apperr.Input("stars", "Rate from 1 to 5 stars.")
+	}
+	if _, err := findTitle(ctx, st.Client, titleID); err != nil {
+		return nil, err
+	}
+	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		prev, err := client.Rating.Query().Where(rating.UserID(userID), rating.TitleID(titleID)).Only(ctx)
+		switch {
+		case ent.IsNotFound(err):
+			if err := client.Rating.Create().SetUserID(userID).SetTitleID(titleID).SetStars(stars).Exec(ctx); err != nil {
+				return fmt.Errorf("rate: %w", err)
+			}
+			err = client.Title.UpdateOneID(titleID).AddRatingCount(1).AddRatingSum(stars).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("rating totals: %w", err)
+			}
+		case err != nil:
+			return fmt.Errorf("find rating: %w", err)
+		case prev.Stars != stars:
+			if err := client.Rating.UpdateOne(prev).SetStars(stars).Exec(ctx); err != nil {
+				return fmt.Errorf("rate: %w", err)
+			}
+			if err := client.Title.UpdateOneID(titleID).AddRatingSum(stars - prev.Stars).Exec(ctx); err != nil {
+				return fmt.Errorf("rating totals: %w", err)
+			}
+		default:
+			return nil
+		}
+		return client.ViewEvent.Create().SetUserID(userID).SetTitleID(titleID).
+			SetKind(viewevent.KindRATE).SetWeight(rateWeight(stars)).Exec(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st.Client.Title.Get(ctx, titleID)
+}
+
+// AverageRating is the mean of a title's stars, or nil when nobody rated it.
+func AverageRating(t *ent.Title) *float64 {
+	if t.RatingCount == 0 {
+		return nil
+	}
+	avg := math.Round(float64(t.RatingSum)/float64(t.RatingCount)*10) / 10
+	return &avg
+}
+
+// TrendingWindow is how far back trending looks, and TrendingHalfLife how fast a view
+// loses weight within it.
+const (
+	TrendingWindow   = 7 * 24 * time.Hour
+	TrendingHalfLife = 2 * 24 * time.Hour
+)
+
+// RefreshTrending recomputes every title's trending score from the plays of the last
+// seven days, each worth half as much every two days: one grouped query per day, so the
+// cost follows the number of titles played, not the number of plays.
+func RefreshTrending(ctx context.Context, st *store.Store, now time.Time) error {
+	scores := map[int]float64{}
+	for day := range 7 {
+		to := now.Add(-time.Duration(day) * 24 * time.Hour)
+		from := to.Add(-24 * time.Hour)
+		var rows []struct {
+			TitleID int `json:"title_id"`
+			Count   int `json:"count"`
+		}
+		err := st.Client.ViewEvent.Query().
+			Where(viewevent.KindEQ(viewevent.KindPLAY), viewevent.CreatedAtGTE(from), viewevent.CreatedAtLT(to)).
+			GroupBy(viewevent.FieldTitleID).Aggregate(ent.Count()).Scan(ctx, &rows)
+		if err != nil {
+			return fmt.Errorf("count plays: %w", err)
+		}
+		// Weight each day by its midpoint's age.
+		decay := math.Exp2(-(float64(day) + 0.5) * 24 / TrendingHalfLife.Hours())
+		for _, r := range rows {
+			scores[r.TitleID] += float64(r.Count) * decay
+		}
+	}
+	return st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		if err := client.Title.Update().Where(title.TrendingScoreNEQ(0)).SetTrendingScore(0).Exec(ctx); err != nil {
+			return fmt.Errorf("reset trending: %w", err)
+		}
+		for id, s := range scores {
+			if err := client.Title.UpdateOneID(id).SetTrendingScore(math.Round(s*1000) / 1000).Exec(ctx); err != nil && !ent.IsNotFound(err) {
+				return fmt.Errorf("set trending: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// TrendingArgs is the periodic job that recomputes trending scores.
+type TrendingArgs struct{}
+
+// Kind implements river.JobArgs.
+func (TrendingArgs) Kind() string { return "catalog.trending" }
+
+// TrendingWorker runs RefreshTrending as a River job.
+type TrendingWorker struct {
+	river.WorkerDefaults[TrendingArgs]
+	st *store.Store
+}
+
+// NewTrendingWorker returns the worker for TrendingArgs.
+func NewTrendingWorker(st *store.Store) *TrendingWorker { return &TrendingWorker{st: st} }
+
+// Work implements river.Worker.
+func (w *TrendingWorker) Work(ctx context.Context, _ *river.Job[TrendingArgs]) error {
+	return RefreshTrending(ctx, w.st, time.Now())
+}

@@ -1,0 +1,225 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/mylistitem"
+	"github.com/marquee-org/marquee/ent/rating"
+	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/ent/watchprogress"
+)
+
+// Loader batches the per-title lookups of one request. Titles a request is about to show
+// are registered with See; the first time any of their fields is asked for, that field
+// is loaded for every registered title in one query, and later lookups are answered from
+// memory. So a feed of 10 rows × 20 titles costs one query per field, not 200.
+type Loader struct {
+	client *ent.Client
+	viewer Viewer
+
+	mu       sync.Mutex
+	known    []int
+	titles   batch[*ent.Title]
+	genres   batch[[]string]
+	progress batch[*ent.WatchProgress]
+	ratings  batch[int]
+	listed   batch[bool]
+}
+
+// NewLoader returns an empty loader for one request of v.
+func NewLoader(client *ent.Client, v Viewer) *Loader {
+	return &Loader{client: client, viewer: v}
+}
+
+type loaderKey struct{}
+
+// WithLoader attaches l to ctx.
+func WithLoader(ctx context.Context, l *Loader) context.Context {
+	return context.WithValue(ctx, loaderKey{}, l)
+}
+
+// LoaderFrom returns the request's loader, or nil.
+func LoaderFrom(ctx context.Context) *Loader {
+	l, _ := ctx.Value(loaderKey{}).(*Loader)
+	return l
+}
+
+// Viewer is who the loader answers for.
+func (l *Loader) Viewer() Viewer { return l.viewer }
+
+// See registers titles the request will show.
+func (l *Loader) See(ids ...int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range ids {
+		if !slices.Contains(l.known, id) {
+			l.known = append(l.known, id)
+		}
+	}
+}
+
+// batch is one field's cache: which titles were loaded and their values.
+type batch[V any] struct {
+	loaded map[int]bool
+	vals   map[int]V
+}
+
+// get answers id from b, first loading every registered title not loaded yet (and id).
+// The loader's lock is held across the query, so concurrent resolvers wait for one load.
+func get[V any](ctx context.Context, l *Loader, b *batch[V], id int, fetch func(ctx context.Context, ids []int) (map[int]V, error)) (V, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b.loaded == nil {
+		b.loaded, b.vals = map[int]bool{}, map[int]V{}
+	}
+	if !b.loaded[id] {
+		if !slices.Contains(l.known, id) {
+			l.known = append(l.known, id)
+		}
+		var want []int
+		for _, k := range l.known {
+			if !b.loaded[k] {
+				want = append(want, k)
+			}
+		}
+		vals, err := fetch(ctx, want)
+		if err != nil {
+			var zero V
+			return zero, err
+		}
+		for _, k := range want {
+			b.loaded[k] = true
+			if v, ok := vals[k]; ok {
+				b.vals[k] = v
+			}
+		}
+	}
+	return b.vals[id], nil
+}
+
+// Titles returns the titles with ids, in that order, skipping ids that do not exist.
+func (l *Loader) Titles(ctx context.Context, ids []int) ([]*ent.Title, error) {
+	l.See(ids...)
+	out := make([]*ent.Title, 0, len(ids))
+	for _, id := range ids {
+		t, err := get(ctx, l, &l.titles, id, func(ctx context.Context, ids []int) (map[int]*ent.Title, error) {
+			ts, err := l.client.Title.Query().Where(title.IDIn(ids...)).All(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("load titles: %w", err)
+			}
+			m := make(map[int]*ent.Title, len(ts))
+			for _, t := range ts {
+				m[t.ID] = t
+			}
+			return m, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// Genres returns a title's genre names, alphabetical.
+func (l *Loader) Genres(ctx context.Context, id int) ([]string, error) {
+	names, err := get(ctx, l, &l.genres, id, func(ctx context.Context, ids []int) (map[int][]string, error) {
+		gs, err := l.client.Genre.Query().Where(genre.HasTitlesWith(title.IDIn(ids...))).
+			WithTitles(func(q *ent.TitleQuery) { q.Where(title.IDIn(ids...)).Select(title.FieldID) }).
+			Order(genre.ByName()).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load genres: %w", err)
+		}
+		m := map[int][]string{}
+		for _, g := range gs {
+			for _, t := range g.Edges.Titles {
+				m[t.ID] = append(m[t.ID], g.Name)
+			}
+		}
+		return m, nil
+	})
+	if names == nil && err == nil {
+		names = []string{}
+	}
+	return names, err
+}
+
+// Progress returns the viewer's latest progress in a title (for a series, its latest
+// episode), or nil.
+func (l *Loader) Progress(ctx context.Context, id int) (*ent.WatchProgress, error) {
+	if l.viewer.Anonymous() {
+		return nil, nil
+	}
+	return get(ctx, l, &l.progress, id, func(ctx context.Context, ids []int) (map[int]*ent.WatchProgress, error) {
+		ps, err := l.client.WatchProgress.Query().
+			Where(watchprogress.UserID(l.viewer.UserID), watchprogress.TitleIDIn(ids...)).
+			Order(watchprogress.ByUpdatedAt(sql.OrderDesc()), watchprogress.ByID(sql.OrderDesc())).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load progress: %w", err)
+		}
+		m := map[int]*ent.WatchProgress{}
+		for _, p := range ps {
+			if m[p.TitleID] == nil {
+				m[p.TitleID] = p
+			}
+		}
+		return m, nil
+	})
+}
+
+// MyRating returns the viewer's stars for a title, or 0.
+func (l *Loader) MyRating(ctx context.Context, id int) (int, error) {
+	if l.viewer.Anonymous() {
+		return 0, nil
+	}
+	return get(ctx, l, &l.ratings, id, func(ctx context.Context, ids []int) (map[int]int, error) {
+		rs, err := l.client.Rating.Query().Where(rating.UserID(l.viewer.UserID), rating.TitleIDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load ratings: %w", err)
+		}
+		m := map[int]int{}
+		for _, r := range rs {
+			m[r.TitleID] = r.Stars
+		}
+		return m, nil
+	})
+}
+
+// InMyList reports whether the viewer saved a title.
+func (l *Loader) InMyList(ctx context.Context, id int) (bool, error) {
+	if l.viewer.Anonymous() {
+		return false, nil
+	}
+	return get(ctx, l, &l.listed, id, func(ctx context.Context, ids []int) (map[int]bool, error) {
+		listed, err := l.client.MyListItem.Query().
+			Where(mylistitem.UserID(l.viewer.UserID), mylistitem.TitleIDIn(ids...)).
+			Select(mylistitem.FieldTitleID).Ints(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load my list: %w", err)
+		}
+		m := map[int]bool{}
+		for _, id := range listed {
+			m[id] = true
+		}
+		return m, nil
+	})
+}
+
+// Forget drops what was loaded for a title, after a mutation changed it.
+func (l *Loader) Forget(id int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.titles.loaded, id)
+	delete(l.ratings.loaded, id)
+	delete(l.listed.loaded, id)
+	delete(l.progress.loaded, id)
+}
