@@ -38,6 +38,7 @@ func commands() []command {
 		{"ingest", "queue a transcode of a local file: ingest --file PATH (--title-id ID | --name NAME) [--wait]", ingest},
 		{"user", "manage accounts: user create --email E --password P [--admin] [--plan P] [--country CC]", userCmd},
 		{"seed", "load the demo catalog: seed --demo [--wait] (idempotent)", seedCmd},
+		{"recommend", "offline recommender: recommend eval --ratings F --items F | recommend gen --out DIR", recommendCmd},
 	}
 }
 

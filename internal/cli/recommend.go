@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/marquee-org/marquee/internal/recommend"
+)
+
+const recommendUsage = "usage: marquee recommend eval --ratings ratings.csv --items movies.csv [--seed N] [--json] [--k N]\n" +
+	"       marquee recommend gen --out DIR [--users N] [--items M] [--seed S]"
+
+// recommendCmd runs the offline side of the recommender: evaluating the models on
+// MovieLens-format files, and generating such files. Neither touches the database.
+func recommendCmd(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || (args[0] != "eval" && args[0] != "gen") {
+		fmt.Fprintln(env.Stderr, recommendUsage)
+		return errUsage
+	}
+	if args[0] == "gen" {
+		return recommendGen(env, args[1:])
+	}
+	return recommendEval(ctx, env, args[1:])
+}
+
+// parseOwn parses a command's own flags, without the server configuration it does not
+// use; errors print one line and return errUsage.
+func parseOwn(name string, args []string, env Env, own func(fs *flag.FlagSet)) error {
+	fs := flag.NewFlagSet("marquee "+name, flag.ContinueOnError)
+	var errBuf strings.Builder
+	fs.SetOutput(&errBuf)
+	own(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(env.Stderr)
+			fs.PrintDefaults()
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "marquee %s: %v\n", name, err)
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "marquee %s: unexpected argument %q\n", name, fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+func recommendEval(ctx context.Context, env Env, args []string) error {
+	var ratingsPath, itemsPath string
+	var seed uint64
+	var asJSON bool
+	h := recommend.Hybrid{}
+	err := parseOwn("recommend eval", args, env, func(fs *flag.FlagSet) {
+		fs.StringVar(&ratingsPath, "ratings", "", "MovieLens ratings.csv: userId,movieId,rating,timestamp (required)")
+		fs.StringVar(&itemsPath, "items", "", "MovieLens movies.csv: movieId,title,genres (required)")
+		fs.Uint64Var(&seed, "seed", 1, "seed for the viewers sampled to tune the hybrid")
+		fs.BoolVar(&asJSON, "json", false, "print the results as JSON")
+		fs.IntVar(&h.ItemKNN.K, "k", 100, "neighbours kept per item by item-kNN")
+		fs.Float64Var(&h.EASE.Lambda, "lambda", 400, "EASE L2 penalty")
+		fs.IntVar(&h.EASE.MaxItems, "max-items", 2500, "EASE keeps only this many most-watched items (memory grows with its square)")
+	})
+	if err != nil {
+		return err
+	}
+	if ratingsPath == "" || itemsPath == "" {
+		fmt.Fprintln(env.Stderr, "marquee recommend eval: give --ratings and --items")
+		return errUsage
+	}
+	if h.ItemKNN.K <= 0 || h.EASE.Lambda <= 0 || h.EASE.MaxItems <= 0 {
+		fmt.Fprintln(env.Stderr, "marquee recommend eval: --k, --lambda and --max-items must be positive")
+		return errUsage
+	}
+	items, err := readFile(itemsPath, recommend.ReadItems)
+	if err != nil {
+		return fmt.Errorf("--items: %w", err)
+	}
+	log, err := readFile(ratingsPath, recommend.ReadRatings)
+	if err != nil {
+		return fmt.Errorf("--ratings: %w", err)
+	}
+	d := recommend.NewData(items, log)
+	fmt.Fprintf(env.Stderr, "%d ratings, %d viewers, %d items\n", len(log), len(d.UserIDs), len(d.Items))
+
+	bar := func(stage string, frac float64) { drawBar(env.Stderr, stage, frac) }
+	h.Seed, h.Progress = seed, bar
+	models := []recommend.Model{
+		&recommend.Popularity{},
+		&recommend.ItemKNN{K: h.ItemKNN.K},
+		&recommend.Content{},
+		&recommend.EASE{Lambda: h.EASE.Lambda, MaxItems: h.EASE.MaxItems},
+		&h,
+	}
+	start := time.Now()
+	results, err := recommend.Evaluate(ctx, d, models, bar)
+	fmt.Fprintln(env.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "done in %s\n", time.Since(start).Round(100*time.Millisecond))
+	if asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Ratings int                `json:"ratings"`
+			Users   int                `json:"users"`
+			Items   int                `json:"items"`
+			Seed    uint64             `json:"seed"`
+			Models  []recommend.Result `json:"models"`
+			Weights map[string]float64 `json:"hybridWeights"`
+		}{len(log), len(d.UserIDs), len(d.Items), seed, results, h.Weights()})
+	}
+	for _, r := range results {
+		fmt.Fprintf(env.Stdout, "%-10s ndcg@10=%.4f recall@20=%.4f coverage=%.4f\n", r.Model, r.NDCG10, r.Recall20, r.Coverage)
+	}
+	return nil
+}
+
+func recommendGen(env Env, args []string) error {
+	var out string
+	var o recommend.GenOptions
+	err := parseOwn("recommend gen", args, env, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "", "directory to write ratings.csv and movies.csv into (required)")
+		fs.IntVar(&o.Users, "users", 2000, "viewers")
+		fs.IntVar(&o.Items, "items", 1500, "titles")
+		fs.IntVar(&o.Clusters, "clusters", 12, "latent taste clusters")
+		fs.IntVar(&o.Ratings, "ratings", 60, "mean ratings per viewer")
+		fs.Float64Var(&o.Follow, "follow", 0.2, "share of viewers who mostly follow popularity")
+		fs.Float64Var(&o.Noise, "noise", 0.1, "share of random picks")
+		fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case out == "":
+		fmt.Fprintln(env.Stderr, "marquee recommend gen: give --out DIR")
+		return errUsage
+	case o.Users <= 0 || o.Items < 30 || o.Clusters <= 0 || o.Ratings <= 0:
+		fmt.Fprintln(env.Stderr, "marquee recommend gen: --users, --clusters and --ratings must be positive and --items at least 30")
+		return errUsage
+	case o.Follow < 0 || o.Follow > 1 || o.Noise < 0 || o.Noise > 1:
+		fmt.Fprintln(env.Stderr, "marquee recommend gen: --follow and --noise are shares between 0 and 1")
+		return errUsage
+	}
+	items, ratings := recommend.Generate(o)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	var rb, mb strings.Builder
+	if err := recommend.WriteMovieLens(&rb, &mb, items, ratings); err != nil {
+		return err
+	}
+	for name, body := range map[string]string{"ratings.csv": rb.String(), "movies.csv": mb.String()} {
+		if err := os.WriteFile(filepath.Join(out, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "ratings=%d users=%d items=%d\n", len(ratings), o.Users, o.Items)
+	return nil
+}
+
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	return read(f)
+}
+
+// drawBar redraws a one-line progress bar in place.
+func drawBar(w io.Writer, stage string, frac float64) {
+	const width = 30
+	filled := int(frac * width)
+	fmt.Fprintf(w, "\r[%s%s] %3d%% %-32s", strings.Repeat("#", filled), strings.Repeat("-", width-filled), int(frac*100), stage)
+}

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestRecommendGenThenEval(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := run(t, nil, "recommend", "gen", "--out", dir, "--users", "150", "--items", "120", "--ratings", "20", "--seed", "4")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Regexp(t, `^ratings=\d+ users=150 items=120\n$`, r.stdout)
+
+	args := []string{"recommend", "eval", "--ratings", filepath.Join(dir, "ratings.csv"), "--items", filepath.Join(dir, "movies.csv"), "--seed", "2"}
+	r = run(t, nil, args...)
+	require.Equal(t, 0, r.code, r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 5, r.stdout)
+	for i, model := range []string{"popularity", "itemknn", "content", "ease", "hybrid"} {
+		require.Regexp(t, `^`+model+` +ndcg@10=0\.\d{4} recall@20=0\.\d{4} coverage=[01]\.\d{4}$`, lines[i])
+	}
+	require.Contains(t, r.stderr, "100%", "a progress bar on stderr")
+	require.Equal(t, r.stdout, run(t, nil, args...).stdout, "same seed, same figures")
+
+	r = run(t, nil, append(args, "--json")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	var out struct {
+		Users  int `json:"users"`
+		Models []struct {
+			Model string  `json:"model"`
+			NDCG  float64 `json:"ndcg@10"`
+		} `json:"models"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
+	require.Equal(t, 150, out.Users)
+	require.Len(t, out.Models, 5)
+	require.Equal(t, "hybrid", out.Models[4].Model)
+}
+
+func TestRecommendBadInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ratings := filepath.Join(dir, "ratings.csv")
+	movies := filepath.Join(dir, "movies.csv")
+	require.NoError(t, os.WriteFile(ratings, []byte("userId,movieId,rating,timestamp\n1,1,x,5\n"), 0o644))
+	require.NoError(t, os.WriteFile(movies, []byte("movieId,title,genres\n1,A (1990),Drama\n"), 0o644))
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"recommend"}, 2, "usage"},
+		{[]string{"recommend", "train"}, 2, "usage"},
+		{[]string{"recommend", "eval"}, 2, "give --ratings and --items"},
+		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "--k", "0"}, 2, "must be positive"},
+		{[]string{"recommend", "eval", "--nope"}, 2, "flag provided but not defined"},
+		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "extra"}, 2, "unexpected argument"},
+		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies}, 1, `--ratings: ratings: line 2: rating "x" is not a star rating`},
+		{[]string{"recommend", "eval", "--ratings", ratings, "--items", filepath.Join(dir, "none.csv")}, 1, "--items: open"},
+		{[]string{"recommend", "gen"}, 2, "give --out"},
+		{[]string{"recommend", "gen", "--out", dir, "--items", "3"}, 2, "--items at least 30"},
+		{[]string{"recommend", "gen", "--out", dir, "--noise", "2"}, 2, "between 0 and 1"},
+		{[]string{"recommend", "gen", "--out", dir, "--users", "many"}, 2, "invalid value"},
+	} {
+		r := run(t, nil, tc.args...)
+		require.Equal(t, tc.code, r.code, "%v: %s", tc.args, r.stderr)
+		require.Contains(t, r.stderr, tc.want, tc.args)
+		require.Empty(t, r.stdout, tc.args)
+		if tc.code == 2 && len(tc.args) > 2 {
+			require.Len(t, strings.Split(strings.TrimSpace(r.stderr), "\n"), 1, "%v: one line: %s", tc.args, r.stderr)
+		}
+	}
+}

@@ -1,0 +1,149 @@
+// Package recommend turns viewing activity into suggestions: a log of weighted
+// interactions, several models fitted on it (time-decayed popularity, item-kNN,
+// content-based, EASE^R and a hybrid of them), an offline evaluation on
+// MovieLens-format files, a generator of such files with planted taste structure, and
+// the serving side that precomputes the Recommendation table from the database.
+package recommend
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Interaction strengths: completed > rated high > listed > started. A pair seen
+// several times keeps its strongest weight.
+const (
+	WeightStarted   = 1.0
+	WeightListed    = 2.0
+	WeightRatedHigh = 3.0
+	WeightCompleted = 4.0
+)
+
+// StarsWeight maps a star rating to an implicit interaction: every rating means the
+// viewer watched the title, and the weight grows with the stars, so 5★ counts like a
+// completion, 4★ like a high rating, 3★ like a listing and anything lower like a start.
+func StarsWeight(stars float64) float64 { return max(WeightStarted, stars-1) }
+
+// Interaction is one entry of the activity log, in external ids; Time is Unix seconds.
+type Interaction struct {
+	User, Item int
+	Weight     float64
+	Time       int64
+}
+
+// Item is a catalog entry with what the content model reads.
+type Item struct {
+	ID       int
+	Title    string
+	Year     int // 0 when unknown
+	Genres   []string
+	People   []string
+	Synopsis string
+}
+
+// Event is an interaction in dense indexes: Item indexes Data.Items.
+type Event struct {
+	Item   int32
+	Weight float32
+	Time   int64
+}
+
+// Data is an interaction log in dense indexes: users and items are numbered from 0,
+// each user's history holds one event per item, ordered by time.
+type Data struct {
+	Items   []Item
+	UserIDs []int
+	Hist    [][]Event
+	// Now is the reference time for decays: the latest interaction.
+	Now int64
+
+	itemIndex map[int]int
+}
+
+// NewData indexes a log against a catalog. Interactions with items missing from the
+// catalog add a bare item, so the log never loses activity.
+func NewData(items []Item, log []Interaction) *Data {
+	d := &Data{Items: slices.Clone(items), itemIndex: make(map[int]int, len(items))}
+	for i, it := range d.Items {
+		d.itemIndex[it.ID] = i
+	}
+	userIndex := map[int]int{}
+	type key struct{ u, i int }
+	pos := map[key]int{}
+	for _, in := range log {
+		ii, ok := d.itemIndex[in.Item]
+		if !ok {
+			ii = len(d.Items)
+			d.itemIndex[in.Item] = ii
+			d.Items = append(d.Items, Item{ID: in.Item})
+		}
+		u, ok := userIndex[in.User]
+		if !ok {
+			u = len(d.UserIDs)
+			userIndex[in.User] = u
+			d.UserIDs = append(d.UserIDs, in.User)
+			d.Hist = append(d.Hist, nil)
+		}
+		d.Now = max(d.Now, in.Time)
+		k := key{u, ii}
+		if p, ok := pos[k]; ok {
+			e := &d.Hist[u][p]
+			e.Weight = max(e.Weight, float32(in.Weight))
+			e.Time = max(e.Time, in.Time)
+			continue
+		}
+		pos[k] = len(d.Hist[u])
+		d.Hist[u] = append(d.Hist[u], Event{Item: int32(ii), Weight: float32(in.Weight), Time: in.Time})
+	}
+	for _, h := range d.Hist {
+		sortByTime(h)
+	}
+	return d
+}
+
+// ItemIndex returns the dense index of an external item id.
+func (d *Data) ItemIndex(id int) (int, bool) {
+	i, ok := d.itemIndex[id]
+	return i, ok
+}
+
+// withHist returns a log over the same catalog with other histories.
+func (d *Data) withHist(hist [][]Event) *Data {
+	c := *d
+	c.Hist = hist
+	c.Now = 0
+	for _, h := range hist {
+		for _, e := range h {
+			c.Now = max(c.Now, e.Time)
+		}
+	}
+	return &c
+}
+
+// sortByTime orders a history by time, then item, so splits never depend on input order.
+func sortByTime(h []Event) {
+	slices.SortFunc(h, func(a, b Event) int {
+		if c := cmp.Compare(a.Time, b.Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Item, b.Item)
+	})
+}
+
+// split holds out each user's latest fraction of events (at least one, for users with
+// two or more); users with nothing held out get no test entry.
+func split(hist [][]Event, frac float64) (train, test [][]Event) {
+	train = make([][]Event, len(hist))
+	test = make([][]Event, len(hist))
+	for u, h := range hist {
+		n := int(float64(len(h))*frac + 0.5)
+		if len(h) >= 2 {
+			n = max(n, 1)
+		} else {
+			n = 0
+		}
+		train[u] = h[:len(h)-n]
+		test[u] = h[len(h)-n:]
+	}
+	return train, test
+}
