@@ -98,6 +98,8 @@ func get[V any](ctx context.Context, l *Loader, b *batch[V], id int, fetch func(
 			b.loaded[k] = true
 			if v, ok := vals[k]; ok {
 				b.vals[k] = v
+			} else {
+				delete(b.vals, k) // a value forgotten and now gone
 			}
 		}
 	}

@@ -59,7 +59,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker) *env {
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	c := config.Default()
 	c.MediaURL = "file:///tmp/unused"
-	c.ComplexityLimit = 200
+	c.ComplexityLimit = 2000
 	c.MaxUploadBytes = 4 << 20
 	svc := auth.NewService(s.Client, broker, log, auth.Options{
 		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
