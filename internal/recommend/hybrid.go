@@ -32,6 +32,7 @@ type Hybrid struct {
 	signals []signal
 	weights []float64
 	pop     *Popularity
+	knn     *ItemKNN
 	content *Content
 	known   []bool // items with any interaction in the fitted log
 }
@@ -58,7 +59,7 @@ func (h *Hybrid) Weights() map[string]float64 {
 
 func (h *Hybrid) build(ctx context.Context, d *Data, stage string) error {
 	pop, trend, knn, seq, ease, content := h.Popularity, h.Trending, h.ItemKNN, h.Sequence, h.EASE, h.Content
-	h.pop, h.content = &pop, &content
+	h.pop, h.knn, h.content = &pop, &knn, &content
 
 	h.signals = []signal{
 		{name: "popularity", model: &pop},
@@ -130,6 +131,14 @@ func (h *Hybrid) tune(ctx context.Context, d *Data, sub, val [][]Event) error {
 		rng.Shuffle(len(users), func(a, b int) { users[a], users[b] = users[b], users[a] })
 		users = users[:limit]
 		slices.Sort(users)
+	}
+	if len(users) == 0 {
+		// Too little activity to tune on: a blend that holds up on most logs.
+		h.weights = make([]float64, len(h.signals))
+		for s, sg := range h.signals {
+			h.weights[s] = map[string]float64{"ease": 1, "itemknn": 0.5, "content": 0.2, "popularity": 0.1, "content-new": 0.2}[sg.name]
+		}
+		return nil
 	}
 	cases := make([]tuneCase, len(users))
 	n := len(d.Items)
@@ -314,4 +323,52 @@ func (h *Hybrid) Score(hist []Event, dst []float64) {
 			dst[i] += h.weights[s] * v
 		}
 	}
+}
+
+// Similar ranks items like one item: its item-kNN neighbours, plus content similarity,
+// which alone speaks for items nobody has interacted with yet. The item itself is
+// left out.
+func (h *Hybrid) Similar(item, n int) []int {
+	scores := make([]float64, len(h.known))
+	h.content.Score([]Event{{Item: int32(item), Weight: 1}}, scores)
+	nb := h.knn.Similar(item)
+	if len(nb) > 0 && nb[0].sim > 0 {
+		top := float64(nb[0].sim)
+		for i := range scores {
+			scores[i] *= 0.3
+		}
+		for _, x := range nb {
+			scores[x.item] += float64(x.sim) / top
+		}
+	}
+	scores[item] = math.Inf(-1)
+	for i, s := range scores {
+		if s <= 0 {
+			scores[i] = math.Inf(-1)
+		}
+	}
+	return topN(scores, n)
+}
+
+// Because names the item of a history that most explains a recommended item: its
+// nearest neighbour there by item-kNN, else by content. ok is false when nothing in
+// the history resembles it.
+func (h *Hybrid) Because(hist []Event, item int) (source int, ok bool) {
+	best := 0.0
+	for _, e := range hist {
+		for _, x := range h.knn.Similar(int(e.Item)) {
+			if int(x.item) == item && float64(x.sim) > best {
+				best, source, ok = float64(x.sim), int(e.Item), true
+			}
+		}
+	}
+	if ok {
+		return source, true
+	}
+	for _, e := range hist {
+		if s := h.content.Similarity(int(e.Item), item); s > best {
+			best, source, ok = s, int(e.Item), true
+		}
+	}
+	return source, ok
 }

@@ -1,0 +1,114 @@
+package recommend
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/recommendation"
+	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/ent/viewevent"
+	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/store/storetest"
+)
+
+func TestRefreshWritesRecommendations(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := s.Client
+		require.NoError(t, billing.EnsurePlans(ctx, c))
+		scifi := c.Genre.Create().SetSlug("sci-fi").SetName("Sci-Fi").SaveX(ctx)
+		western := c.Genre.Create().SetSlug("western").SetName("Western").SaveX(ctx)
+		mk := func(name string, g *ent.Genre, set func(*ent.TitleCreate)) int {
+			q := c.Title.Create().SetKind(title.KindMOVIE).SetName(name).SetYear(1990).
+				SetSynopsis("A story of " + g.Name).AddGenres(g)
+			if set != nil {
+				set(q)
+			}
+			return q.SaveX(ctx).ID
+		}
+		space1 := mk("Space Dock", scifi, nil)
+		space2 := mk("Space Run", scifi, nil)
+		orbit := mk("Orbit", scifi, nil)
+		moon := mk("Moon Base", scifi, func(q *ent.TitleCreate) { q.SetRegions([]string{"DE"}) })
+		vault := mk("Star Vault", scifi, func(q *ent.TitleCreate) { q.SetMinPlan(plancode.Premium) })
+		sequel := mk("Space Run Again", scifi, nil) // nobody has watched it yet
+		var westerns []int
+		for i := range 4 {
+			westerns = append(westerns, mk(fmt.Sprintf("Dust Trail %d", i+1), western, nil))
+		}
+
+		at := time.Now().Add(-time.Hour)
+		user := func(email, country string) int {
+			return c.User.Create().SetEmail(email).SetPasswordHash("x").SetCountry(country).SaveX(ctx).ID
+		}
+		for i := range 6 {
+			u := user(fmt.Sprintf("fan%d@example.com", i), "US")
+			for k, id := range []int{space1, space2, orbit, moon, vault} {
+				c.ViewEvent.Create().SetUserID(u).SetTitleID(id).SetKind(viewevent.KindCOMPLETE).
+					SetWeight(WeightCompleted).SetCreatedAt(at.Add(time.Duration(k) * time.Minute)).ExecX(ctx)
+			}
+			w := user(fmt.Sprintf("cowboy%d@example.com", i), "US")
+			for _, id := range westerns {
+				c.Rating.Create().SetUserID(w).SetTitleID(id).SetStars(5).ExecX(ctx)
+			}
+		}
+		me := user("me@example.com", "US")
+		_, err := billing.Grant(ctx, c, me, plancode.Basic, time.Now())
+		require.NoError(t, err)
+		c.WatchProgress.Create().SetUserID(me).SetTitleID(space1).SetVideoID(0).SetCompleted(true).ExecX(ctx)
+		c.Rating.Create().SetUserID(me).SetTitleID(space2).SetStars(5).ExecX(ctx)
+		c.MyListItem.Create().SetUserID(me).SetTitleID(westerns[0]).ExecX(ctx)
+
+		svc := NewService(s, slog.New(slog.DiscardHandler), ServeOptions{})
+		require.NoError(t, svc.Refresh(ctx))
+		count := c.Recommendation.Query().CountX(ctx)
+		require.NoError(t, svc.Refresh(ctx))
+		require.Equal(t, count, c.Recommendation.Query().CountX(ctx), "a refresh replaces the rows")
+
+		recs := c.Recommendation.Query().Where(recommendation.UserID(me), recommendation.KindEQ(recommendation.KindRECOMMENDED)).
+			Order(recommendation.ByRank()).AllX(ctx)
+		var ids []int
+		for _, r := range recs {
+			ids = append(ids, r.TitleID)
+			require.NotEmpty(t, r.Reason)
+			require.Equal(t, "hybrid", r.Model)
+		}
+		require.NotEmpty(t, ids)
+		for _, watched := range []int{space1, space2, westerns[0]} {
+			require.NotContains(t, ids, watched, "watched, rated and listed titles are left out")
+		}
+		require.NotContains(t, ids, moon, "not offered in the viewer's country")
+		require.Contains(t, ids, orbit)
+		require.Contains(t, ids, vault, "above the viewer's plan, but kept")
+		require.Equal(t, vault, ids[len(ids)-1], "and ranked last")
+		orbitRec := recs[slices.Index(ids, orbit)]
+		require.Contains(t, []string{"Because you watched Space Dock", "Because you watched Space Run"}, orbitRec.Reason)
+
+		because := c.Recommendation.Query().Where(recommendation.UserID(me), recommendation.KindEQ(recommendation.KindBECAUSE_YOU_WATCHED)).
+			Order(recommendation.ByCreatedAt(), recommendation.ByRank()).AllX(ctx)
+		require.NotEmpty(t, because)
+		for _, r := range because {
+			require.NotNil(t, r.SourceTitleID)
+			require.Contains(t, []int{space1, space2}, *r.SourceTitleID)
+			name := map[int]string{space1: "Space Dock", space2: "Space Run"}[*r.SourceTitleID]
+			require.Equal(t, "Because you watched "+name, r.Reason)
+			require.NotContains(t, []int{space1, space2, moon, westerns[0]}, r.TitleID)
+		}
+
+		similar := c.Recommendation.Query().Where(recommendation.SourceTitleID(sequel), recommendation.KindEQ(recommendation.KindSIMILAR)).
+			Order(recommendation.ByRank()).AllX(ctx)
+		require.NotEmpty(t, similar, "a title nobody watched still gets neighbours by content")
+		require.Equal(t, space2, similar[0].TitleID, "the closest description")
+		require.Nil(t, similar[0].UserID)
+	})
+}
