@@ -165,7 +165,9 @@ func (g *generator) args(c clip, textFiles []string, out string) []string {
 		"-f", "lavfi", "-i", v,
 		"-f", "lavfi", "-i", a,
 		"-t", secs,
-		"-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-g", "48",
+		// Capped so busy patterns (fractals, cellular automata) stay small on disk: the
+		// media store keeps sources next to their transcodes.
+		"-c:v", "libx264", "-preset", "ultrafast", "-crf", "28", "-maxrate", "1200k", "-bufsize", "2400k", "-g", "48",
 		"-c:a", "aac", "-b:a", "96k", "-ac", "2",
 		"-movflags", "+faststart",
 		out,
@@ -190,9 +192,9 @@ func looks() []look {
 		}, noise: true},
 		{video: func(w, h, n int) string {
 			rules := []int{30, 90, 110, 150, 45, 105}
-		return fmt.Sprintf("cellauto=size=%dx%d:rate=24:rule=%d:random_seed=%d,scale=%d:%d:flags=neighbor,%s",
-			w/8, h/8, rules[n%len(rules)], n, w, h, tint(n))
-	}, spin: 20},
+			return fmt.Sprintf("cellauto=size=%dx%d:rate=24:rule=%d:random_seed=%d,scale=%d:%d:flags=neighbor,%s",
+				w/8, h/8, rules[n%len(rules)], n, w, h, tint(n))
+		}, spin: 20},
 		{video: func(w, h, n int) string {
 			return fmt.Sprintf("life=size=%dx%d:rate=12:ratio=0.3:mold=8:seed=%d:life_color=#ffd23f:death_color=#1b1340:mold_color=#e4572e,fps=24,scale=%d:%d:flags=neighbor",
 				w/8, h/8, n, w, h)
