@@ -331,7 +331,7 @@ func (h *Hybrid) Score(hist []Event, dst []float64) {
 func (h *Hybrid) Similar(item, n int) []int {
 	scores := make([]float64, len(h.known))
 	h.content.Score([]Event{{Item: int32(item), Weight: 1}}, scores)
-	nb := h.knn.Similar(item)
+	nb := h.knn.neighbours(item)
 	if len(nb) > 0 && nb[0].sim > 0 {
 		top := float64(nb[0].sim)
 		for i := range scores {
@@ -356,7 +356,7 @@ func (h *Hybrid) Similar(item, n int) []int {
 func (h *Hybrid) Because(hist []Event, item int) (source int, ok bool) {
 	best := 0.0
 	for _, e := range hist {
-		for _, x := range h.knn.Similar(int(e.Item)) {
+		for _, x := range h.knn.neighbours(int(e.Item)) {
 			if int(x.item) == item && float64(x.sim) > best {
 				best, source, ok = float64(x.sim), int(e.Item), true
 			}

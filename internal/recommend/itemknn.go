@@ -91,8 +91,8 @@ func (m *ItemKNN) Score(hist []Event, dst []float64) {
 	}
 }
 
-// Similar returns an item's nearest neighbours, most similar first.
-func (m *ItemKNN) Similar(item int) []neighbour { return m.nbrs[item] }
+// neighbours returns an item's nearest neighbours, most similar first.
+func (m *ItemKNN) neighbours(item int) []neighbour { return m.nbrs[item] }
 
 // entry is one cell of an item's column: a user and their value for the item.
 type entry struct {
