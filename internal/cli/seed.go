@@ -62,7 +62,7 @@ func seedCmd(ctx context.Context, env Env, args []string) error {
 		}
 		defer a.stopQueue()
 	}
-	sum, err := demo.Seed(ctx, a.store, a.videos, log, o)
+	sum, err := demo.Seed(ctx, a.demoDeps(), o)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func seedOnStart(ctx context.Context, a *app) {
 		return
 	}
 	start := time.Now()
-	sum, err := demo.Seed(ctx, a.store, a.videos, a.log, demo.Options{FFmpeg: a.cfg.FFmpeg})
+	sum, err := demo.Seed(ctx, a.demoDeps(), demo.Options{FFmpeg: a.cfg.FFmpeg})
 	switch {
 	case ctx.Err() != nil:
 		a.log.Info("demo catalog interrupted; the next start finishes it")
@@ -145,4 +145,8 @@ func seedOnStart(ctx context.Context, a *app) {
 			slog.Int("titles", sum.Titles), slog.Int("videos_queued", sum.Queued),
 			slog.Duration("took", time.Since(start)))
 	}
+}
+
+func (a *app) demoDeps() demo.Deps {
+	return demo.Deps{Store: a.store, Videos: a.videos, Broker: a.broker, Log: a.log}
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/marquee-org/marquee/internal/jobs"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 	"github.com/marquee-org/marquee/internal/video"
@@ -151,9 +153,11 @@ func TestSeedIsIdempotent(t *testing.T) {
 		m, err := media.NewLocal(t.TempDir())
 		require.NoError(t, err)
 		q := jobs.New(s, jobs.Options{}, log) // insert only: nothing is transcoded here
-		videos := video.NewService(s, m, pubsub.NewLocal(), q, log, 1<<30)
+		broker := pubsub.NewLocal()
+		videos := video.NewService(s, m, broker, q, log, 1<<30)
 		river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{}))
 		require.NoError(t, q.Open())
+		d := Deps{Store: s, Videos: videos, Broker: broker, Log: log}
 		titles, err := Catalog()
 		require.NoError(t, err)
 		episodes := 0
@@ -168,15 +172,26 @@ func TestSeedIsIdempotent(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, only, "an empty catalog gets the demo")
 
-		sum, err := Seed(ctx, s, videos, log, tiny)
+		subCtx, unsubscribe := context.WithCancel(ctx)
+		defer unsubscribe()
+		changed := broker.Subscribe(subCtx, search.TopicTitlesChanged)
+		sum, err := Seed(ctx, d, tiny)
 		require.NoError(t, err)
 		require.Equal(t, Summary{Titles: len(titles), Queued: movies + episodes}, sum)
+		select {
+		case payload := <-changed:
+			var ids []int
+			require.NoError(t, json.Unmarshal(payload, &ids))
+			require.Len(t, ids, len(titles), "the search index hears of every new title")
+		case <-time.After(5 * time.Second):
+			t.Fatal("no title change event")
+		}
 		first := counts(t, s)
 		require.Equal(t, len(titles), first["titles"])
 		require.Equal(t, movies+episodes, first["videos"])
 		require.Equal(t, movies+episodes, first["jobs"])
 
-		sum, err = Seed(ctx, s, videos, log, tiny)
+		sum, err = Seed(ctx, d, tiny)
 		require.NoError(t, err)
 		require.Equal(t, Summary{TitlesPresent: len(titles), VideosPresent: movies + episodes}, sum)
 		require.Equal(t, first, counts(t, s), "a second run changes nothing")
@@ -196,7 +211,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 		// A FAILED video is replaced; nothing else is touched.
 		v := lantern.QueryVideos().OnlyX(ctx)
 		require.NoError(t, v.Update().SetStatus(entvideo.StatusFAILED).Exec(ctx))
-		sum, err = Seed(ctx, s, videos, log, tiny)
+		sum, err = Seed(ctx, d, tiny)
 		require.NoError(t, err)
 		require.Equal(t, 1, sum.Queued)
 		require.Equal(t, 2, lantern.QueryVideos().CountX(ctx))

@@ -17,6 +17,8 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
 )
@@ -34,30 +36,43 @@ func (s Summary) String() string {
 		s.Titles, s.TitlesPresent, s.Queued, s.VideosPresent)
 }
 
+// Deps are what seeding works through.
+type Deps struct {
+	Store  *store.Store
+	Videos *video.Service
+	Broker pubsub.Broker // told which titles were created, for the search index
+	Log    *slog.Logger
+}
+
 // Seed loads the demo catalog into st and is idempotent. First every title missing by
 // slug is created, with its genres, credits, seasons and episodes, each title in one
 // transaction; the catalog is then complete for browsing and search. Then every movie and
 // episode without a video (or with only FAILED ones) gets a generated clip, handed to
 // videos.Intake in catalog order, so workers transcode the newest titles first. A run
 // stopped half-way is finished by the next one.
-func Seed(ctx context.Context, st *store.Store, videos *video.Service, log *slog.Logger, o Options) (Summary, error) {
+func Seed(ctx context.Context, d Deps, o Options) (Summary, error) {
 	var sum Summary
+	st, log := d.Store, d.Log
 	titles, err := Catalog()
 	if err != nil {
 		return sum, err
 	}
 	ids := make([]int, len(titles))
+	var created []int
 	for i, t := range titles {
-		id, created, err := ensureTitle(ctx, st, t)
+		id, isNew, err := ensureTitle(ctx, st, t)
 		if err != nil {
 			return sum, err
 		}
 		ids[i] = id
-		if created {
-			sum.Titles++
-		} else {
-			sum.TitlesPresent++
+		if isNew {
+			created = append(created, id)
 		}
+	}
+	sum.Titles, sum.TitlesPresent = len(created), len(titles)-len(created)
+	// Searchable at once; a lost event is repaired by the index's periodic sync.
+	if err := search.Notify(ctx, d.Broker, created...); err != nil {
+		log.WarnContext(ctx, "demo catalog", slog.Any("err", err))
 	}
 
 	// Made on first use: a complete catalog needs no ffmpeg at all.
@@ -91,7 +106,7 @@ func Seed(ctx context.Context, st *store.Store, videos *video.Service, log *slog
 					log.WarnContext(ctx, "demo clips will carry no titles: no font found, or ffmpeg lacks drawtext")
 				}
 			}
-			v, err := queueClip(ctx, gen, videos, ids[i], tg, clip{look: i, lines: tg.lines})
+			v, err := queueClip(ctx, gen, d.Videos, ids[i], tg, clip{look: i, lines: tg.lines})
 			if err != nil {
 				return sum, fmt.Errorf("demo video for %s: %w", t.Slug, err)
 			}
