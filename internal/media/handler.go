@@ -395,10 +395,10 @@ func filterMaster(master []byte, maxHeight int) (filtered []byte, fallback int) 
 	out := make([]byte, 0, len(master))
 	at := 0
 	for _, v := range vs {
-		if v.height <= maxHeight || v.height == fallback {
-			continue
+		if v.height <= maxHeight || v.height == fallback || v.end <= at {
+			continue // kept, or an I-frame line inside a variant already dropped
 		}
-		out = append(out, master[at:v.start]...)
+		out = append(out, master[at:max(v.start, at)]...)
 		at = v.end
 	}
 	return append(out, master[at:]...), fallback
@@ -409,14 +409,17 @@ func variants(master []byte) []variant {
 	var vs []variant
 	open := -1 // index in vs of a STREAM-INF still waiting for its URI line
 	for at := 0; at < len(master); {
-		end := at + bytes.IndexByte(master[at:], '\n') + 1
-		if end == at {
-			end = len(master)
-		}
+		end := lineEnd(master, at)
 		line := bytes.TrimSpace(master[at:end])
 		switch {
 		case bytes.HasPrefix(line, []byte("#EXT-X-STREAM-INF:")):
 			attrs := line[len("#EXT-X-STREAM-INF:"):]
+			if open >= 0 {
+				// A second tag before the URI: players pair the first tag with the URI that
+				// follows as well, so both are one variant, as high as the higher of the two.
+				vs[open].height = max(vs[open].height, resolutionHeight(attrs))
+				break
+			}
 			vs = append(vs, variant{start: at, height: resolutionHeight(attrs)})
 			open = len(vs) - 1
 		case bytes.HasPrefix(line, []byte("#EXT-X-I-FRAME-STREAM-INF:")):
@@ -434,9 +437,23 @@ func variants(master []byte) []variant {
 		at = end
 	}
 	if open >= 0 { // a tag without its URI: leave the line alone rather than guess
-		vs = vs[:open]
+		vs = append(vs[:open], vs[open+1:]...)
 	}
 	return vs
+}
+
+// lineEnd returns the offset just past the line that starts at at: past its LF, CRLF or lone
+// CR, since players break lines at all three, or the end of b.
+func lineEnd(b []byte, at int) int {
+	i := bytes.IndexAny(b[at:], "\r\n")
+	if i < 0 {
+		return len(b)
+	}
+	end := at + i + 1
+	if b[end-1] == '\r' && end < len(b) && b[end] == '\n' {
+		end++
+	}
+	return end
 }
 
 // heightOf is the rung named by uri's folder, or otherwise the RESOLUTION height.

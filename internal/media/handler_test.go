@@ -39,7 +39,7 @@ const master42 = `#EXTM3U
 `
 
 // variantLines is master42's pair of lines for one rung.
-func variantLines(t *testing.T, rung string) string {
+func variantLines(t testing.TB, rung string) string {
 	t.Helper()
 	lines := strings.Split(master42, "\n")
 	for i, l := range lines {
@@ -75,7 +75,7 @@ const (
 //   - 42: a full ladder 240p…2160p, poster, thumbnails, plus things never to serve;
 //   - 7: another video whose files are told apart by their content;
 //   - 9: only 1080p and 2160p rungs, for the keep-the-lowest rule.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	outside := t.TempDir()
 	store, err := NewLocal(filepath.Join(outside, "media"))

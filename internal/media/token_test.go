@@ -12,7 +12,7 @@ import (
 
 const testSecret = "0123456789abcdef0123456789abcdef"
 
-func testSigner(t *testing.T) *Signer {
+func testSigner(t testing.TB) *Signer {
 	t.Helper()
 	s, err := NewSigner([]byte(testSecret))
 	require.NoError(t, err)
