@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -20,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	regexpchar "github.com/blevesearch/bleve/v2/analysis/char/regexp"
+	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -30,7 +30,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the documents change shape; an index
 // built with another version is thrown away and rebuilt.
-const mappingVersion = "1"
+const mappingVersion = "3"
 
 // Keys in the index's internal storage.
 var (
@@ -48,8 +48,14 @@ const (
 	fieldKind     = "kind"
 	fieldYear     = "year"
 	fieldRegion   = "region"
-	fieldID       = "id" // numeric id, the tie-breaker after score
+	// Edge n-grams of names and people ("moon" → "m", "mo", "moo", "moon"), so that
+	// completing a short prefix reads one posting list instead of every word it starts.
+	fieldNamePrefix   = "name_prefix"
+	fieldPeoplePrefix = "people_prefix"
 )
+
+// maxGram is the longest indexed prefix; longer ones fall back to a prefix query.
+const maxGram = 12
 
 // everywhere stands in the region field for titles with no region limits, so that one
 // term query finds them.
@@ -58,8 +64,10 @@ const everywhere = "*"
 // textAnalyzer folds accents and case but keeps whole words: no stemming and no stop
 // words, so that typo distances are measured against what people actually type.
 const (
-	textAnalyzer = "marquee_text"
-	colonBreak   = "marquee_colon"
+	textAnalyzer   = "marquee_text"
+	prefixAnalyzer = "marquee_prefix"
+	colonBreak     = "marquee_colon"
+	edgeGrams      = "marquee_edge"
 )
 
 // Index is a title index on local disk. It is safe for concurrent use.
@@ -129,22 +137,31 @@ func newMapping() *mapping.IndexMappingImpl {
 	if err := m.AddCustomCharFilter(colonBreak, map[string]any{"type": regexpchar.Name, "regexp": ":", "replace": " "}); err != nil {
 		panic(err) // a fixed, known-good definition
 	}
-	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"char_filters":  []string{asciifolding.Name, colonBreak},
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{lowercase.Name},
-	}); err != nil {
-		panic(err) // a fixed, known-good definition
+	if err := m.AddCustomTokenFilter(edgeGrams, map[string]any{"type": edgengram.Name, "min": 1.0, "max": float64(maxGram)}); err != nil {
+		panic(err)
+	}
+	for name, filters := range map[string][]string{
+		textAnalyzer:   {lowercase.Name},
+		prefixAnalyzer: {lowercase.Name, edgeGrams},
+	} {
+		if err := m.AddCustomAnalyzer(name, map[string]any{
+			"type":          custom.Name,
+			"char_filters":  []string{asciifolding.Name, colonBreak},
+			"tokenizer":     unicode.Name,
+			"token_filters": filters,
+		}); err != nil {
+			panic(err)
+		}
 	}
 	m.DefaultAnalyzer = textAnalyzer
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
 
-	text := func() *mapping.FieldMapping {
+	text := func(analyzer, name string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = textAnalyzer
+		f.Name = name
+		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
@@ -159,27 +176,28 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.IncludeTermVectors = false
 		return f
 	}
-	number := func() *mapping.FieldMapping {
-		f := bleve.NewNumericFieldMapping()
-		f.Store = false
-		f.IncludeInAll = false
-		return f
-	}
+	year := bleve.NewNumericFieldMapping()
+	year.Store = false
+	year.IncludeInAll = false
+	year.DocValues = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	for name, f := range map[string]*mapping.FieldMapping{
-		fieldName: text(), fieldSynopsis: text(), fieldGenres: text(), fieldPeople: text(),
-		fieldGenre: word(), fieldKind: word(), fieldRegion: word(),
-		fieldYear: number(), fieldID: number(),
-	} {
-		doc.AddFieldMappingsAt(name, f)
+	doc.AddFieldMappingsAt(fieldName, text(textAnalyzer, ""), text(prefixAnalyzer, fieldNamePrefix))
+	doc.AddFieldMappingsAt(fieldPeople, text(textAnalyzer, ""), text(prefixAnalyzer, fieldPeoplePrefix))
+	doc.AddFieldMappingsAt(fieldSynopsis, text(textAnalyzer, ""))
+	doc.AddFieldMappingsAt(fieldGenres, text(textAnalyzer, ""))
+	doc.AddFieldMappingsAt(fieldYear, year)
+	for _, name := range []string{fieldGenre, fieldKind, fieldRegion} {
+		doc.AddFieldMappingsAt(name, word())
 	}
 	m.DefaultMapping = doc
 	return m
 }
 
-// docID is a title's id in the index.
-func docID(id int) string { return strconv.Itoa(id) }
+// docID is a title's id in the index, zero-padded so that document ids sort as numbers:
+// the id is the tie-breaker after score, and sorting on document ids costs less than on
+// any field.
+func docID(id int) string { return fmt.Sprintf("%020d", id) }
 
 // document is what the index keeps of a title. t must carry its genres and its credits
 // with their people.
@@ -188,7 +206,6 @@ func document(t *ent.Title) map[string]any {
 		fieldName:     t.Name,
 		fieldSynopsis: t.Synopsis,
 		fieldKind:     string(t.Kind),
-		fieldID:       t.ID,
 	}
 	if t.Year != nil {
 		d[fieldYear] = *t.Year
@@ -215,8 +232,9 @@ func document(t *ent.Title) map[string]any {
 	return d
 }
 
-// withEdges asks q for what document needs.
-func withEdges(q *ent.TitleQuery) *ent.TitleQuery {
+// WithEdges asks q for what the index needs of a title: its genres and its credits'
+// people.
+func WithEdges(q *ent.TitleQuery) *ent.TitleQuery {
 	return q.WithGenres().WithCredits(func(c *ent.CreditQuery) { c.WithPerson() })
 }
 
@@ -232,7 +250,7 @@ func (ix *Index) Reindex(ctx context.Context, client *ent.Client, ids ...int) er
 }
 
 func (ix *Index) reindex(ctx context.Context, client *ent.Client, ids []int) error {
-	titles, err := withEdges(client.Title.Query().Where(title.IDIn(ids...))).All(ctx)
+	titles, err := WithEdges(client.Title.Query().Where(title.IDIn(ids...))).All(ctx)
 	if err != nil {
 		return fmt.Errorf("load titles to index: %w", err)
 	}
@@ -240,15 +258,34 @@ func (ix *Index) reindex(ctx context.Context, client *ent.Client, ids []int) err
 	for _, t := range titles {
 		found[t.ID] = true
 	}
-	// An edit touches one title: index it directly rather than through a batch.
-	if len(ids) == 1 {
-		if len(titles) == 1 {
-			err = ix.bleve.Index(docID(titles[0].ID), document(titles[0]))
-		} else {
-			err = ix.bleve.Delete(docID(ids[0]))
+	var gone []int
+	for _, id := range ids {
+		if !found[id] {
+			gone = append(gone, id)
 		}
-		if err != nil {
-			return fmt.Errorf("index title %d: %w", ids[0], err)
+	}
+	if err := ix.put(titles); err != nil {
+		return err
+	}
+	return ix.delete(gone)
+}
+
+// Put indexes titles loaded with their genres and their credits' people (as Reindex
+// loads them), replacing earlier versions. One title is indexed on its own; more go in
+// one batch, which costs far less than as many single updates.
+func (ix *Index) Put(titles ...*ent.Title) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.put(titles)
+}
+
+func (ix *Index) put(titles []*ent.Title) error {
+	switch len(titles) {
+	case 0:
+		return nil
+	case 1:
+		if err := ix.bleve.Index(docID(titles[0].ID), document(titles[0])); err != nil {
+			return fmt.Errorf("index title %d: %w", titles[0].ID, err)
 		}
 		return nil
 	}
@@ -258,13 +295,35 @@ func (ix *Index) reindex(ctx context.Context, client *ent.Client, ids []int) err
 			return fmt.Errorf("index title %d: %w", t.ID, err)
 		}
 	}
-	for _, id := range ids {
-		if !found[id] {
-			b.Delete(docID(id))
-		}
-	}
 	if err := ix.bleve.Batch(b); err != nil {
 		return fmt.Errorf("index titles: %w", err)
+	}
+	return nil
+}
+
+// Delete removes titles from the index.
+func (ix *Index) Delete(ids ...int) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.delete(ids)
+}
+
+func (ix *Index) delete(ids []int) error {
+	switch len(ids) {
+	case 0:
+		return nil
+	case 1:
+		if err := ix.bleve.Delete(docID(ids[0])); err != nil {
+			return fmt.Errorf("remove title %d from the index: %w", ids[0], err)
+		}
+		return nil
+	}
+	b := ix.bleve.NewBatch()
+	for _, id := range ids {
+		b.Delete(docID(id))
+	}
+	if err := ix.bleve.Batch(b); err != nil {
+		return fmt.Errorf("remove titles from the index: %w", err)
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/marquee-org/marquee/internal/apperr"
@@ -45,6 +44,10 @@ type Query struct {
 	// Offset and Limit select a page of hits; Limit defaults to 20 and is capped at
 	// MaxLimit.
 	Offset, Limit int
+	// Facets asks for genre counts. They are the costliest part of a search that
+	// matches many titles, so a caller that shows none (completion as the viewer
+	// types) leaves them out.
+	Facets bool
 }
 
 // Result is a page of hits.
@@ -53,8 +56,8 @@ type Result struct {
 	IDs []int
 	// Total counts every hit, not just this page.
 	Total int
-	// Genres counts the hits per genre slug, most frequent first. It is computed over all
-	// hits with every filter applied.
+	// Genres counts the hits per genre slug, most frequent first, when the query asked
+	// for facets. It is computed over all hits with every filter applied.
 	Genres []GenreCount
 }
 
@@ -76,6 +79,17 @@ var searchFields = [...]field{
 	{fieldPeople, 5},
 	{fieldGenres, 4},
 	{fieldSynopsis, 1},
+}
+
+// prefixFields complete the word being typed. Only names and people: search-as-you-type
+// looks for a title or a person, and a short prefix matches some synopsis word of nearly
+// every title, which would rank nothing and cost the most.
+var prefixFields = [...]struct {
+	field
+	grams string
+}{
+	{field{fieldName, 10}, fieldNamePrefix},
+	{field{fieldPeople, 5}, fieldPeoplePrefix},
 }
 
 // Weights of the ways a word can match, relative to the field's boost. A fuzzy query
@@ -110,11 +124,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	limit = min(limit, MaxLimit)
 	req := bleve.NewSearchRequestOptions(bq, limit, max(q.Offset, 0), false)
-	req.SortByCustom(search.SortOrder{
-		&search.SortScore{Desc: true},
-		&search.SortField{Field: fieldID, Type: search.SortFieldAsNumber},
-	})
-	req.AddFacet(fieldGenre, bleve.NewFacetRequest(fieldGenre, maxFacets))
+	req.SortBy([]string{"-_score", "_id"})
+	if q.Facets {
+		req.AddFacet(fieldGenre, bleve.NewFacetRequest(fieldGenre, maxFacets))
+	}
 
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
@@ -219,9 +232,19 @@ func wordQuery(w string, prefix bool) query.Query {
 				alts = append(alts, fuzzy(s, typos-1, f.name, f.boost*transpositionWeight))
 			}
 		}
-		if prefix {
-			p := bleve.NewPrefixQuery(w)
-			p.SetField(f.name)
+	}
+	if prefix {
+		long := utf8.RuneCountInString(w) > maxGram
+		for _, f := range prefixFields {
+			if long {
+				p := bleve.NewPrefixQuery(w)
+				p.SetField(f.name)
+				p.SetBoost(f.boost * prefixWeight)
+				alts = append(alts, p)
+				continue
+			}
+			p := bleve.NewTermQuery(w)
+			p.SetField(f.grams)
 			p.SetBoost(f.boost * prefixWeight)
 			alts = append(alts, p)
 		}

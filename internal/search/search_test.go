@@ -75,7 +75,7 @@ func TestTypoToleranceAndPrefixes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ids := seed(t, s,
-			fixture{name: "Midnight Harbor", synopsis: "Fishing boats come home late."},
+			fixture{name: "Midnight Harbor", synopsis: "Fishing boats come home late.", people: []string{"Ada Lovelace"}},
 			fixture{name: "The Silent Orchestra", synopsis: "Musicians lose their voices."},
 			fixture{name: "Moon", synopsis: "One miner, three years."},
 		)
@@ -102,7 +102,10 @@ func TestTypoToleranceAndPrefixes(t *testing.T) {
 			{"a 4-letter transposition does not match", "mono ", nil},
 			{"every word must match", "midnight orchestra ", nil},
 			{"each word in any field", "midnight boats ", []int{harbor}},
-			{"prefix of one letter", "o", []int{orchestra, moon}},
+			{"prefix of one letter", "o", []int{orchestra}},
+			{"prefixes complete names and people, not synopses", "l", []int{harbor}},
+			{"prefix of a person's name", "lovel", []int{harbor}},
+			{"whole words still match synopses", "one", []int{moon}},
 			{"prefix of two letters", "or", []int{orchestra}},
 			{"prefix of four letters", "midn", []int{harbor}},
 			{"prefix only on the last word", "midn harbor", nil},
@@ -250,14 +253,19 @@ func TestFiltersFacetsAndPages(t *testing.T) {
 			})
 		}
 
-		r, err := ix.Search(context.Background(), search.Query{Text: "echo", Country: "US"})
+		r, err := ix.Search(context.Background(), search.Query{Text: "echo", Country: "US", Facets: true})
 		require.NoError(t, err)
 		require.Equal(t, 4, r.Total)
 		require.Equal(t, []search.GenreCount{{"drama", 3}, {"sci-fi", 2}}, r.Genres)
 
-		r, err = ix.Search(context.Background(), search.Query{Text: "echo", Country: "US", Genre: "sci-fi"})
+		r, err = ix.Search(context.Background(), search.Query{Text: "echo", Country: "US", Genre: "sci-fi", Facets: true})
 		require.NoError(t, err)
 		require.Equal(t, []search.GenreCount{{"sci-fi", 2}, {"drama", 1}}, r.Genres)
+
+		r, err = ix.Search(context.Background(), search.Query{Text: "echo", Country: "US"})
+		require.NoError(t, err)
+		require.Equal(t, 4, r.Total)
+		require.Nil(t, r.Genres, "facets only when asked")
 	})
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -222,10 +224,26 @@ func (ix *Index) Sync(ctx context.Context, client *ent.Client) (SyncResult, erro
 		}
 	}
 	r.Indexed, r.Deleted = len(todo), len(indexed)
+	if r.Rebuilt {
+		ix.compact(ctx)
+	}
 	if err := ix.bleve.SetInternal(keyCatalog, []byte(now.String())); err != nil {
 		return r, fmt.Errorf("record search index state: %w", err)
 	}
 	return r, nil
+}
+
+// compact merges a freshly built index into one segment: a rebuild leaves many small
+// ones, and every query pays for each. Background merging would get there too, only
+// later; a failure here costs speed, not correctness, so it is ignored.
+func (ix *Index) compact(ctx context.Context) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return
+	}
+	if s, ok := adv.(*scorch.Scorch); ok {
+		_ = s.ForceMerge(ctx, nil)
+	}
 }
 
 // docIDs lists the titles in the index.
