@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
 )
 
@@ -37,7 +38,7 @@ type Query struct {
 	// YearFrom and YearTo bound the release year, inclusive; zero means unbounded.
 	YearFrom, YearTo int
 	// Kind is MOVIE or SERIES; empty means both.
-	Kind string
+	Kind title.Kind
 	// Country is the viewer's ISO country code: titles limited to other regions are left
 	// out. An empty country sees only titles available everywhere, as playback allows.
 	Country string
@@ -298,7 +299,7 @@ func filters(q Query) []query.Query {
 		out = append(out, term(fieldGenre, strings.ToLower(q.Genre)))
 	}
 	if q.Kind != "" {
-		out = append(out, term(fieldKind, strings.ToUpper(q.Kind)))
+		out = append(out, term(fieldKind, string(q.Kind)))
 	}
 	if q.YearFrom != 0 || q.YearTo != 0 {
 		var lo, hi *float64

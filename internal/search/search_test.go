@@ -78,8 +78,9 @@ func TestTypoToleranceAndPrefixes(t *testing.T) {
 			fixture{name: "Midnight Harbor", synopsis: "Fishing boats come home late.", people: []string{"Ada Lovelace"}},
 			fixture{name: "The Silent Orchestra", synopsis: "Musicians lose their voices."},
 			fixture{name: "Moon", synopsis: "One miner, three years."},
+			fixture{name: "Incomprehensibilities", synopsis: "Nobody understands."},
 		)
-		harbor, orchestra, moon := ids[0], ids[1], ids[2]
+		harbor, orchestra, moon, long := ids[0], ids[1], ids[2], ids[3]
 		ix := open(t, s)
 
 		// A trailing space ends the last word, so these test typos without prefixes.
@@ -111,6 +112,8 @@ func TestTypoToleranceAndPrefixes(t *testing.T) {
 			{"prefix only on the last word", "midn harbor", nil},
 			{"prefix after whole words", "silent orch", []int{orchestra}},
 			{"no prefix once the word is ended", "midn ", nil},
+			{"prefix longer than the indexed n-grams", "incomprehensibil", []int{long}},
+			{"two typos in a long word", "incomprehansibilitiez ", []int{long}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				require.ElementsMatch(t, tc.want, find(t, ix, search.Query{Text: tc.text}))
@@ -241,11 +244,11 @@ func TestFiltersFacetsAndPages(t *testing.T) {
 			{"a country sees its own titles too", search.Query{Country: "FR"}, []int{one, two, three, five}},
 			{"country codes fold", search.Query{Country: "us"}, []int{one, two, four, five}},
 			{"genre slug", search.Query{Genre: "sci-fi", Country: "US"}, []int{two, four}},
-			{"kind", search.Query{Kind: "SERIES"}, []int{two, five}},
+			{"kind", search.Query{Kind: title.KindSERIES}, []int{two, five}},
 			{"year range", search.Query{YearFrom: 2000, YearTo: 2010, Country: "FR"}, []int{two, three}},
 			{"year from", search.Query{YearFrom: 2005, Country: "US"}, []int{two, four}},
 			{"year to leaves out unknown years", search.Query{YearTo: 2005}, []int{one, two}},
-			{"all together", search.Query{Genre: "drama", Kind: "SERIES", YearFrom: 2001}, []int{two}},
+			{"all together", search.Query{Genre: "drama", Kind: title.KindSERIES, YearFrom: 2001}, []int{two}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				tc.q.Text = "echo"
