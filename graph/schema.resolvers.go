@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"slices"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -290,11 +291,12 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	q := search.Query{Text: query, Country: viewerOf(ctx).Country, Offset: offset, Limit: limit}
+	q := search.Query{Text: query, Country: viewerOf(ctx).Country, Offset: offset, Limit: limit,
+		Facets: slices.Contains(graphql.CollectAllFields(ctx), "genreFacets")}
 	if filter != nil {
 		q.Genre, q.YearFrom, q.YearTo = deref(filter.Genre), deref(filter.YearFrom), deref(filter.YearTo)
 		if filter.Kind != nil {
-			q.Kind = filter.Kind.String()
+			q.Kind = *filter.Kind
 		}
 	}
 	res, err := r.Index.Search(ctx, q)

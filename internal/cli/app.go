@@ -18,6 +18,7 @@ import (
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/recommend"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/transcoder"
@@ -74,6 +75,8 @@ func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int
 	a.queue.AddPeriodic(c.RenewEvery, billing.RenewArgs{})
 	river.AddWorker(a.queue.Workers(), catalog.NewTrendingWorker(st))
 	a.queue.AddPeriodic(10*time.Minute, catalog.TrendingArgs{})
+	river.AddWorker(a.queue.Workers(), recommend.NewWorker(recommend.NewService(st, log, recommend.ServeOptions{})))
+	a.queue.AddPeriodic(15*time.Minute, recommend.RefreshArgs{})
 	if err := a.queue.Open(); err != nil {
 		a.close()
 		return nil, err
