@@ -2,4 +2,6 @@ package search
 
 // SetMappingVersion records another mapping version in ix, as an index built by an older
 // release would carry.
-func SetMappingVersion(ix *Index, v string) error { return ix.bleve.SetInternal(keyMapping, []byte(v)) }
+func SetMappingVersion(ix *Index, v string) error {
+	return ix.bleve.SetInternal([]byte(keyMapping), []byte(v))
+}

@@ -30,12 +30,12 @@ import (
 
 // mappingVersion changes whenever the mapping or the documents change shape; an index
 // built with another version is thrown away and rebuilt.
-const mappingVersion = "3"
+const mappingVersion = "4"
 
 // Keys in the index's internal storage.
-var (
-	keyMapping = []byte("marquee.mapping")
-	keyCatalog = []byte("marquee.catalog")
+const (
+	keyMapping = "marquee.mapping"
+	keyCatalog = "marquee.catalog"
 )
 
 // Field names of an indexed title.
@@ -61,8 +61,9 @@ const maxGram = 12
 // term query finds them.
 const everywhere = "*"
 
-// textAnalyzer folds accents and case but keeps whole words: no stemming and no stop
-// words, so that typo distances are measured against what people actually type.
+// Analysis: the text analyzer folds accents and case but keeps whole words (no stemming,
+// no stop words), so that typo distances are measured against what people type; the
+// prefix analyzer adds the edge n-grams.
 const (
 	textAnalyzer   = "marquee_text"
 	prefixAnalyzer = "marquee_prefix"
@@ -74,20 +75,20 @@ const (
 type Index struct {
 	bleve    bleve.Index
 	analyzer analysis.Analyzer
-	// mu serializes writers (Sync, Reindex), each of which reads titles from the
-	// database and then writes them: without it a slower writer could put an older
-	// version of a title back over a newer one.
+	// mu serializes writers (Sync, Reindex, Put, Delete): Sync and Reindex read titles
+	// from the database and then write them, and without it a slower writer could put
+	// an older version of a title back over a newer one.
 	mu sync.Mutex
 }
 
-// Open opens the index under dir, creating it empty when it is missing, unreadable or
-// built with another mapping. Sync fills it.
+// Open opens the index under dir, creating it empty when it is missing, its metadata is
+// unreadable or it was built with another mapping. Sync fills it.
 func Open(dir string) (*Index, error) {
 	// A replica that finds its index locked by another process fails instead of waiting.
 	config := map[string]any{"bolt_timeout": "5s"}
 	b, err := bleve.OpenUsing(dir, config)
 	if err == nil {
-		v, verr := b.GetInternal(keyMapping)
+		v, verr := b.GetInternal([]byte(keyMapping))
 		if verr == nil && string(v) == mappingVersion {
 			return wrap(b)
 		}
@@ -104,7 +105,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create search index: %w", err)
 	}
-	if err := b.SetInternal(keyMapping, []byte(mappingVersion)); err != nil {
+	if err := b.SetInternal([]byte(keyMapping), []byte(mappingVersion)); err != nil {
 		_ = b.Close()
 		return nil, fmt.Errorf("create search index: %w", err)
 	}
@@ -127,8 +128,8 @@ func (ix *Index) Close() error {
 	return ix.bleve.Close()
 }
 
-// newMapping describes an indexed title: analyzed text for matching, whole keywords with
-// doc values for filters and facets, numbers for ranges and ordering. Nothing is stored:
+// newMapping describes an indexed title: analyzed text for matching, whole keywords for
+// filters (with doc values for the genre facet), the year for ranges. Nothing is stored:
 // a search returns ids and the caller loads titles from the database.
 func newMapping() *mapping.IndexMappingImpl {
 	m := bleve.NewIndexMapping()
@@ -138,7 +139,7 @@ func newMapping() *mapping.IndexMappingImpl {
 		panic(err) // a fixed, known-good definition
 	}
 	if err := m.AddCustomTokenFilter(edgeGrams, map[string]any{"type": edgengram.Name, "min": 1.0, "max": float64(maxGram)}); err != nil {
-		panic(err)
+		panic(err) // as above
 	}
 	for name, filters := range map[string][]string{
 		textAnalyzer:   {lowercase.Name},
@@ -150,7 +151,7 @@ func newMapping() *mapping.IndexMappingImpl {
 			"tokenizer":     unicode.Name,
 			"token_filters": filters,
 		}); err != nil {
-			panic(err)
+			panic(err) // as above
 		}
 	}
 	m.DefaultAnalyzer = textAnalyzer
@@ -168,12 +169,13 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.DocValues = false
 		return f
 	}
-	word := func() *mapping.FieldMapping {
+	word := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
+		f.DocValues = docValues
 		return f
 	}
 	year := bleve.NewNumericFieldMapping()
@@ -187,9 +189,9 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fieldSynopsis, text(textAnalyzer, ""))
 	doc.AddFieldMappingsAt(fieldGenres, text(textAnalyzer, ""))
 	doc.AddFieldMappingsAt(fieldYear, year)
-	for _, name := range []string{fieldGenre, fieldKind, fieldRegion} {
-		doc.AddFieldMappingsAt(name, word())
-	}
+	doc.AddFieldMappingsAt(fieldGenre, word(true))
+	doc.AddFieldMappingsAt(fieldKind, word(false))
+	doc.AddFieldMappingsAt(fieldRegion, word(false))
 	m.DefaultMapping = doc
 	return m
 }

@@ -68,30 +68,14 @@ type GenreCount struct {
 	Count int
 }
 
-// field is a searched text field and its weight: a word in the name says more about a
-// title than the same word in a person's name, a genre or the synopsis.
-type field struct {
-	name  string
-	boost float64
-}
-
-var searchFields = [...]field{
-	{fieldName, 10},
-	{fieldPeople, 5},
-	{fieldGenres, 4},
-	{fieldSynopsis, 1},
-}
-
-// prefixFields complete the word being typed. Only names and people: search-as-you-type
-// looks for a title or a person, and a short prefix matches some synopsis word of nearly
-// every title, which would rank nothing and cost the most.
-var prefixFields = [...]struct {
-	field
-	grams string
-}{
-	{field{fieldName, 10}, fieldNamePrefix},
-	{field{fieldPeople, 5}, fieldPeoplePrefix},
-}
+// Field weights: a word in the name says more about a title than the same word in a
+// person's name, a genre or the synopsis.
+const (
+	nameBoost     = 10
+	peopleBoost   = 5
+	genresBoost   = 4
+	synopsisBoost = 1
+)
 
 // Weights of the ways a word can match, relative to the field's boost. A fuzzy query
 // already scores a candidate at 1/(distance+1); the extra exact clause keeps exact words
@@ -195,8 +179,8 @@ func (ix *Index) words(text string) ([]word, error) {
 	return words, nil
 }
 
-// Typos allows Meilisearch's default number of typos for a word of n letters.
-func Typos(n int) int {
+// allowedTypos is Meilisearch's default number of typos for a word of n letters.
+func allowedTypos(n int) int {
 	switch {
 	case n < 5:
 		return 0
@@ -207,9 +191,15 @@ func Typos(n int) int {
 	}
 }
 
-// wordQuery matches one word in any searched field.
+// wordQuery matches one word in any searched field, and completes it when it is the
+// word being typed.
 func wordQuery(w string, prefix bool) query.Query {
-	typos := Typos(utf8.RuneCountInString(w))
+	fields := [...]struct {
+		name  string
+		boost float64
+	}{{fieldName, nameBoost}, {fieldPeople, peopleBoost}, {fieldGenres, genresBoost}, {fieldSynopsis, synopsisBoost}}
+	n := utf8.RuneCountInString(w)
+	typos := allowedTypos(n)
 	// Bleve's fuzzy matching counts edit distance without transpositions, where swapping
 	// two neighbouring letters costs two; matching the swapped variants of the word
 	// makes a transposition cost one, as it does for a person typing.
@@ -217,49 +207,49 @@ func wordQuery(w string, prefix bool) query.Query {
 	if typos > 0 {
 		swaps = transpositions(w)
 	}
-	alts := make([]query.Query, 0, len(searchFields)*(3+len(swaps)))
-	for _, f := range searchFields {
-		exact := bleve.NewTermQuery(w)
-		exact.SetField(f.name)
-		exact.SetBoost(f.boost * exactWeight)
-		alts = append(alts, exact)
+	alts := make([]query.Query, 0, len(fields)*(2+len(swaps))+2)
+	for _, f := range fields {
+		alts = append(alts, term(w, f.name, f.boost*exactWeight))
 		if typos > 0 {
-			fz := bleve.NewFuzzyQuery(w)
-			fz.SetField(f.name)
-			fz.SetFuzziness(typos)
-			fz.SetBoost(f.boost)
-			alts = append(alts, fz)
+			alts = append(alts, fuzzy(w, typos, f.name, f.boost))
 			for _, s := range swaps {
 				alts = append(alts, fuzzy(s, typos-1, f.name, f.boost*transpositionWeight))
 			}
 		}
 	}
-	if prefix {
-		long := utf8.RuneCountInString(w) > maxGram
-		for _, f := range prefixFields {
-			if long {
-				p := bleve.NewPrefixQuery(w)
-				p.SetField(f.name)
-				p.SetBoost(f.boost * prefixWeight)
-				alts = append(alts, p)
-				continue
-			}
-			p := bleve.NewTermQuery(w)
-			p.SetField(f.grams)
-			p.SetBoost(f.boost * prefixWeight)
-			alts = append(alts, p)
+	if !prefix {
+		return bleve.NewDisjunctionQuery(alts...)
+	}
+	// Only names and people are completed: search-as-you-type looks for a title or a
+	// person, and a short prefix matches some synopsis word of nearly every title, which
+	// would rank nothing and cost the most.
+	for _, f := range [...]struct {
+		name, grams string
+		boost       float64
+	}{{fieldName, fieldNamePrefix, nameBoost}, {fieldPeople, fieldPeoplePrefix, peopleBoost}} {
+		if n <= maxGram {
+			alts = append(alts, term(w, f.grams, f.boost*prefixWeight))
+			continue
 		}
+		p := bleve.NewPrefixQuery(w)
+		p.SetField(f.name)
+		p.SetBoost(f.boost * prefixWeight)
+		alts = append(alts, p)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func term(w, field string, boost float64) query.Query {
+	q := bleve.NewTermQuery(w)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
 }
 
 // fuzzy matches w within the given distance; at distance zero it is a plain term query.
 func fuzzy(w string, distance int, field string, boost float64) query.Query {
 	if distance == 0 {
-		q := bleve.NewTermQuery(w)
-		q.SetField(field)
-		q.SetBoost(boost)
-		return q
+		return term(w, field, boost)
 	}
 	q := bleve.NewFuzzyQuery(w)
 	q.SetField(field)
@@ -290,16 +280,11 @@ func transpositions(w string) []string {
 // filters turns q's filters into non-scoring clauses.
 func filters(q Query) []query.Query {
 	var out []query.Query
-	term := func(field, value string) query.Query {
-		t := bleve.NewTermQuery(value)
-		t.SetField(field)
-		return t
-	}
 	if q.Genre != "" {
-		out = append(out, term(fieldGenre, strings.ToLower(q.Genre)))
+		out = append(out, term(strings.ToLower(q.Genre), fieldGenre, 1))
 	}
 	if q.Kind != "" {
-		out = append(out, term(fieldKind, string(q.Kind)))
+		out = append(out, term(string(q.Kind), fieldKind, 1))
 	}
 	if q.YearFrom != 0 || q.YearTo != 0 {
 		var lo, hi *float64
@@ -316,9 +301,9 @@ func filters(q Query) []query.Query {
 		r.SetField(fieldYear)
 		out = append(out, r)
 	}
-	regions := []query.Query{term(fieldRegion, everywhere)}
+	regions := []query.Query{term(everywhere, fieldRegion, 1)}
 	if q.Country != "" {
-		regions = append(regions, term(fieldRegion, strings.ToUpper(q.Country)))
+		regions = append(regions, term(strings.ToUpper(q.Country), fieldRegion, 1))
 	}
 	out = append(out, bleve.NewDisjunctionQuery(regions...))
 	return out

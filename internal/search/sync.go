@@ -173,7 +173,7 @@ func (ix *Index) Sync(ctx context.Context, client *ent.Client) (SyncResult, erro
 	if err != nil {
 		return SyncResult{}, err
 	}
-	stored, err := ix.bleve.GetInternal(keyCatalog)
+	stored, err := ix.bleve.GetInternal([]byte(keyCatalog))
 	if err != nil {
 		return SyncResult{}, fmt.Errorf("read search index state: %w", err)
 	}
@@ -227,7 +227,7 @@ func (ix *Index) Sync(ctx context.Context, client *ent.Client) (SyncResult, erro
 	if r.Rebuilt {
 		ix.compact(ctx)
 	}
-	if err := ix.bleve.SetInternal(keyCatalog, []byte(now.String())); err != nil {
+	if err := ix.bleve.SetInternal([]byte(keyCatalog), []byte(now.String())); err != nil {
 		return r, fmt.Errorf("record search index state: %w", err)
 	}
 	return r, nil
