@@ -41,11 +41,12 @@ generate:
 	$(GO) mod tidy
 	cd ent && $(GO) run -mod=mod entc.go
 	$(GO) tool gqlgen generate
+	npm --prefix spa run codegen
 
 check-generated: generate
-	@if [ -n "$$(git status --porcelain -- ent ent.graphqls graph go.mod go.sum)" ]; then \
+	@if [ -n "$$(git status --porcelain -- ent ent.graphqls graph go.mod go.sum spa/src/gql)" ]; then \
 	  echo "generated files are stale; run make generate and commit:"; \
-	  git status --porcelain -- ent ent.graphqls graph go.mod go.sum; \
+	  git status --porcelain -- ent ent.graphqls graph go.mod go.sum spa/src/gql; \
 	  git --no-pager diff --stat; exit 1; fi
 
 lint:

@@ -1,9 +1,13 @@
-// Starts the real marquee binary on a free port with a fresh data dir, for one test file.
-import { spawn } from 'node:child_process';
+// Starts the real marquee binary on a free port with a fresh data dir, for one test file,
+// and runs its other commands (user create, ingest) against the same data dir.
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -16,13 +20,50 @@ function freePort() {
   });
 }
 
-export async function startMarquee() {
+function binary() {
   const bin = process.env.MARQUEE_BIN;
   if (!bin) throw new Error('MARQUEE_BIN must point at a built marquee binary (make test sets it)');
-  const dataDir = mkdtempSync(join(tmpdir(), 'marquee-e2e-'));
+  return bin;
+}
+
+/** A fresh data dir and a way to run marquee commands on it before (or while) it serves. */
+export function dataDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-e2e-'));
+  return {
+    dir,
+    async run(...args) {
+      const { stdout } = await exec(binary(), [...args, '--data-dir', dir], { timeout: 120_000, maxBuffer: 1 << 24 });
+      return stdout;
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An H.264/AAC test clip made with ffmpeg's generators: 640×360 gives the 240p and 360p rungs. */
+export async function makeClip(dir, seconds = 12) {
+  const file = join(dir, 'clip.mp4');
+  await exec('ffmpeg', [
+    '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
+    '-f', 'lavfi', '-i', 'sine=frequency=440',
+    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file,
+  ], { timeout: 120_000 });
+  return file;
+}
+
+/**
+ * Serves on a free port. By default with a fresh data dir and no transcoder workers;
+ * pass data (from dataDir) to serve content prepared beforehand, and extra flags such
+ * as ['--workers', '1', '--seed-demo=false'].
+ */
+export async function startMarquee({ data, args = ['--workers', '0'] } = {}) {
+  const own = !data;
+  const store = data ?? dataDir();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(bin, ['serve', '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--workers', '0'], {
+  const proc = spawn(binary(), ['serve', '--data-dir', store.dir, '--addr', `127.0.0.1:${port}`, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
@@ -41,11 +82,12 @@ export async function startMarquee() {
   }
   return {
     url,
+    data: store,
     log: () => log,
     async stop() {
       proc.kill('SIGTERM');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (own) store.remove();
     },
   };
 }

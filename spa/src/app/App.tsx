@@ -1,15 +1,56 @@
+import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
+import { AccountPage } from '../account/AccountPage';
+import { AdminPage } from '../admin/AdminPage';
+import { LoginPage } from '../auth/LoginPage';
+import { RequireViewer, useSession } from '../auth/session';
+import { SignupPage } from '../auth/SignupPage';
+import { CategoryPage } from '../category/CategoryPage';
+import { HomePage } from '../home/HomePage';
 import { LandingPage } from '../landing/LandingPage';
-import { ComingSoon } from './ComingSoon';
+import { CheckoutPage } from '../plans/CheckoutPage';
+import { PlansPage } from '../plans/PlansPage';
+import { SearchPage } from '../search/SearchPage';
+import { TitlePage } from '../title/TitlePage';
+import { Layout } from './Layout';
 import { NotFound } from './NotFound';
+
+// hls.js is most of the player's weight; the title page starts fetching this chunk
+// while the viewer reads, so pressing Play does not wait for it.
+const PlayerPage = lazy(() => import('../player/PlayerPage'));
+
+function Start() {
+  const { me, loading } = useSession();
+  if (loading) return <p className="page muted" role="status">Loading…</p>;
+  return me ? <HomePage /> : <LandingPage />;
+}
 
 export function App() {
   return (
     <Routes>
-      <Route path="/" element={<LandingPage />} />
-      <Route path="/signup" element={<ComingSoon title="Sign up" />} />
-      <Route path="/login" element={<ComingSoon title="Log in" />} />
-      <Route path="*" element={<NotFound />} />
+      <Route
+        path="/watch/:titleId"
+        element={
+          <RequireViewer>
+            <Suspense fallback={<div className="player-loading" role="status">Loading player…</div>}>
+              <PlayerPage />
+            </Suspense>
+          </RequireViewer>
+        }
+      />
+      <Route element={<Layout />}>
+        <Route path="/" element={<Start />} />
+        <Route path="/signup" element={<SignupPage />} />
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/title/:id" element={<TitlePage />} />
+        <Route path="/category/:slug" element={<CategoryPage />} />
+        <Route path="/search" element={<SearchPage />} />
+        <Route path="/plans" element={<PlansPage />} />
+        <Route path="/plans/:code" element={<RequireViewer><CheckoutPage /></RequireViewer>} />
+        <Route path="/account" element={<RequireViewer><AccountPage /></RequireViewer>} />
+        <Route path="/admin" element={<RequireViewer admin><AdminPage /></RequireViewer>} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
     </Routes>
   );
 }

@@ -1,17 +1,22 @@
 import { Link } from 'react-router-dom';
+import './landing.css';
 
 export function LandingPage() {
   return (
-    <main className="page">
+    <main className="landing">
       <h1>Marquee</h1>
-      <p>Films and series from your own server, on every screen you own.</p>
+      <p className="lede">Films and series from your own server, on every screen you own.</p>
       <nav aria-label="Account">
         <ul className="actions">
           <li>
-            <Link to="/signup">Sign up</Link>
+            <Link to="/signup" className="button primary">
+              Sign up
+            </Link>
           </li>
           <li>
-            <Link to="/login">Log in</Link>
+            <Link to="/login" className="button">
+              Log in
+            </Link>
           </li>
         </ul>
       </nav>

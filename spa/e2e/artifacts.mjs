@@ -1,0 +1,38 @@
+// Where failure screenshots go: $E2E_ARTIFACTS_DIR, or a folder under the system temp dir.
+// Never inside the repository.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function artifactsDir() {
+  const dir = process.env.E2E_ARTIFACTS_DIR || join(tmpdir(), 'marquee-e2e-artifacts');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Runs body(page); on failure saves a full-page screenshot named after the test, then rethrows. */
+export async function withScreenshotOnFailure(t, page, body) {
+  try {
+    await body();
+  } catch (err) {
+    const file = join(artifactsDir(), `${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}-${Date.now()}.png`);
+    try {
+      await page.screenshot({ path: file, fullPage: true });
+      console.error(`screenshot of the failure: ${file}`);
+    } catch { /* the page may be gone */ }
+    throw err;
+  }
+}
+
+/**
+ * Screens for the docs: with MARQUEE_SCREENSHOTS set to a folder (make screenshots sets
+ * docs/screenshots), each named step saves a PNG there; otherwise it does nothing.
+ */
+export async function docShot(page, name) {
+  const dir = process.env.MARQUEE_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  // Let transitions and lazy images settle so the picture is the screen people see.
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}

@@ -1,0 +1,172 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Account {\n    me {\n      id\n      name\n      email\n      country\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        canceledAt\n        graceUntil\n        cardBrand\n        cardLast4\n        paymentMethod\n        plan {\n          id\n          code\n          name\n          priceCents\n          currency\n        }\n      }\n      payments(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) {\n        totalCount\n        edges {\n          node {\n            id\n            createdAt\n            plan\n            amountCents\n            currency\n            status\n            reason\n            method\n            brand\n            last4\n            paypalEmail\n            failureMessage\n          }\n        }\n      }\n    }\n  }\n": typeof types.AccountDocument,
+    "\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n": typeof types.CancelMembershipDocument,
+    "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.CreateTitleDocument,
+    "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": typeof types.UploadVideoDocument,
+    "\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n": typeof types.TranscodeProgressDocument,
+    "\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Signup($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.SignupDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  query Category($slug: String!, $first: Int!, $after: Cursor) {\n    category(slug: $slug) {\n      slug\n      name\n      titles(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            name\n            posterUrl\n          }\n        }\n      }\n    }\n  }\n": typeof types.CategoryDocument,
+    "\n  query Feed {\n    feed {\n      rows {\n        slug\n        name\n        kind\n        titles(first: 20) {\n          edges {\n            node {\n              id\n              name\n              posterUrl\n              progress {\n                fraction\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.FeedDocument,
+    "\n  query Plans {\n    plans {\n      id\n      code\n      name\n      priceCents\n      currency\n      maxStreams\n      maxHeight\n    }\n  }\n": typeof types.PlansDocument,
+    "\n  mutation Subscribe($input: SubscribeInput!) {\n    subscribe(input: $input) {\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        plan {\n          id\n          code\n          name\n        }\n      }\n      payment {\n        id\n        status\n        amountCents\n        currency\n      }\n    }\n  }\n": typeof types.SubscribeDocument,
+    "\n  mutation StartPlayback($input: StartPlaybackInput!) {\n    startPlayback(input: $input) {\n      id\n      manifestUrl\n      maxHeight\n      resumePositionSeconds\n      heartbeatIntervalSeconds\n      title {\n        id\n        name\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n": typeof types.StartPlaybackDocument,
+    "\n  mutation ReportProgress($input: ReportProgressInput!) {\n    reportProgress(input: $input)\n  }\n": typeof types.ReportProgressDocument,
+    "\n  mutation EndPlayback($sessionId: ID!) {\n    endPlayback(sessionId: $sessionId) {\n      reason\n      title {\n        id\n        name\n        posterUrl\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n": typeof types.EndPlaybackDocument,
+    "\n  subscription PlaybackHeartbeat($sessionId: ID!) {\n    playbackHeartbeat(sessionId: $sessionId) {\n      sessionId\n      status\n      activeStreams\n      maxStreams\n      at\n    }\n  }\n": typeof types.PlaybackHeartbeatDocument,
+    "\n  query Search($query: String!, $first: Int!, $after: Cursor, $filter: SearchFilter) {\n    search(query: $query, first: $first, after: $after, filter: $filter) {\n      totalCount\n      genreFacets {\n        slug\n        name\n        count\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          year\n          kind\n          posterUrl\n        }\n      }\n    }\n  }\n": typeof types.SearchDocument,
+    "\n  query TitleDetail($id: ID!) {\n    title(id: $id) {\n      id\n      kind\n      name\n      synopsis\n      year\n      maturityRating\n      genres\n      runtimeMinutes\n      averageRating\n      ratingCount\n      myRating\n      posterUrl\n      minPlan\n      availableInMyRegion\n      inMyList\n      progress {\n        positionSeconds\n        durationSeconds\n        fraction\n        completed\n        episode {\n          id\n          number\n          name\n        }\n      }\n      seasons {\n        id\n        number\n        name\n        episodes {\n          id\n          number\n          name\n          synopsis\n          runtimeMinutes\n        }\n      }\n      video {\n        id\n        status\n      }\n      similar(first: 12) {\n        id\n        name\n        posterUrl\n      }\n    }\n  }\n": typeof types.TitleDetailDocument,
+    "\n  mutation RateTitle($titleId: ID!, $stars: Int!) {\n    rateTitle(titleId: $titleId, stars: $stars) {\n      id\n      myRating\n      averageRating\n      ratingCount\n    }\n  }\n": typeof types.RateTitleDocument,
+    "\n  mutation AddToMyList($titleId: ID!) {\n    addToMyList(titleId: $titleId) {\n      id\n      inMyList\n    }\n  }\n": typeof types.AddToMyListDocument,
+    "\n  mutation RemoveFromMyList($titleId: ID!) {\n    removeFromMyList(titleId: $titleId) {\n      id\n      inMyList\n    }\n  }\n": typeof types.RemoveFromMyListDocument,
+};
+const documents: Documents = {
+    "\n  query Account {\n    me {\n      id\n      name\n      email\n      country\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        canceledAt\n        graceUntil\n        cardBrand\n        cardLast4\n        paymentMethod\n        plan {\n          id\n          code\n          name\n          priceCents\n          currency\n        }\n      }\n      payments(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) {\n        totalCount\n        edges {\n          node {\n            id\n            createdAt\n            plan\n            amountCents\n            currency\n            status\n            reason\n            method\n            brand\n            last4\n            paypalEmail\n            failureMessage\n          }\n        }\n      }\n    }\n  }\n": types.AccountDocument,
+    "\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n": types.CancelMembershipDocument,
+    "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": types.CreateTitleDocument,
+    "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": types.UploadVideoDocument,
+    "\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n": types.TranscodeProgressDocument,
+    "\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n": types.MeDocument,
+    "\n  mutation Signup($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.SignupDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  query Category($slug: String!, $first: Int!, $after: Cursor) {\n    category(slug: $slug) {\n      slug\n      name\n      titles(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            name\n            posterUrl\n          }\n        }\n      }\n    }\n  }\n": types.CategoryDocument,
+    "\n  query Feed {\n    feed {\n      rows {\n        slug\n        name\n        kind\n        titles(first: 20) {\n          edges {\n            node {\n              id\n              name\n              posterUrl\n              progress {\n                fraction\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": types.FeedDocument,
+    "\n  query Plans {\n    plans {\n      id\n      code\n      name\n      priceCents\n      currency\n      maxStreams\n      maxHeight\n    }\n  }\n": types.PlansDocument,
+    "\n  mutation Subscribe($input: SubscribeInput!) {\n    subscribe(input: $input) {\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        plan {\n          id\n          code\n          name\n        }\n      }\n      payment {\n        id\n        status\n        amountCents\n        currency\n      }\n    }\n  }\n": types.SubscribeDocument,
+    "\n  mutation StartPlayback($input: StartPlaybackInput!) {\n    startPlayback(input: $input) {\n      id\n      manifestUrl\n      maxHeight\n      resumePositionSeconds\n      heartbeatIntervalSeconds\n      title {\n        id\n        name\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n": types.StartPlaybackDocument,
+    "\n  mutation ReportProgress($input: ReportProgressInput!) {\n    reportProgress(input: $input)\n  }\n": types.ReportProgressDocument,
+    "\n  mutation EndPlayback($sessionId: ID!) {\n    endPlayback(sessionId: $sessionId) {\n      reason\n      title {\n        id\n        name\n        posterUrl\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n": types.EndPlaybackDocument,
+    "\n  subscription PlaybackHeartbeat($sessionId: ID!) {\n    playbackHeartbeat(sessionId: $sessionId) {\n      sessionId\n      status\n      activeStreams\n      maxStreams\n      at\n    }\n  }\n": types.PlaybackHeartbeatDocument,
+    "\n  query Search($query: String!, $first: Int!, $after: Cursor, $filter: SearchFilter) {\n    search(query: $query, first: $first, after: $after, filter: $filter) {\n      totalCount\n      genreFacets {\n        slug\n        name\n        count\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          year\n          kind\n          posterUrl\n        }\n      }\n    }\n  }\n": types.SearchDocument,
+    "\n  query TitleDetail($id: ID!) {\n    title(id: $id) {\n      id\n      kind\n      name\n      synopsis\n      year\n      maturityRating\n      genres\n      runtimeMinutes\n      averageRating\n      ratingCount\n      myRating\n      posterUrl\n      minPlan\n      availableInMyRegion\n      inMyList\n      progress {\n        positionSeconds\n        durationSeconds\n        fraction\n        completed\n        episode {\n          id\n          number\n          name\n        }\n      }\n      seasons {\n        id\n        number\n        name\n        episodes {\n          id\n          number\n          name\n          synopsis\n          runtimeMinutes\n        }\n      }\n      video {\n        id\n        status\n      }\n      similar(first: 12) {\n        id\n        name\n        posterUrl\n      }\n    }\n  }\n": types.TitleDetailDocument,
+    "\n  mutation RateTitle($titleId: ID!, $stars: Int!) {\n    rateTitle(titleId: $titleId, stars: $stars) {\n      id\n      myRating\n      averageRating\n      ratingCount\n    }\n  }\n": types.RateTitleDocument,
+    "\n  mutation AddToMyList($titleId: ID!) {\n    addToMyList(titleId: $titleId) {\n      id\n      inMyList\n    }\n  }\n": types.AddToMyListDocument,
+    "\n  mutation RemoveFromMyList($titleId: ID!) {\n    removeFromMyList(titleId: $titleId) {\n      id\n      inMyList\n    }\n  }\n": types.RemoveFromMyListDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Account {\n    me {\n      id\n      name\n      email\n      country\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        canceledAt\n        graceUntil\n        cardBrand\n        cardLast4\n        paymentMethod\n        plan {\n          id\n          code\n          name\n          priceCents\n          currency\n        }\n      }\n      payments(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) {\n        totalCount\n        edges {\n          node {\n            id\n            createdAt\n            plan\n            amountCents\n            currency\n            status\n            reason\n            method\n            brand\n            last4\n            paypalEmail\n            failureMessage\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Account {\n    me {\n      id\n      name\n      email\n      country\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        canceledAt\n        graceUntil\n        cardBrand\n        cardLast4\n        paymentMethod\n        plan {\n          id\n          code\n          name\n          priceCents\n          currency\n        }\n      }\n      payments(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) {\n        totalCount\n        edges {\n          node {\n            id\n            createdAt\n            plan\n            amountCents\n            currency\n            status\n            reason\n            method\n            brand\n            last4\n            paypalEmail\n            failureMessage\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n"): (typeof documents)["\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n"): (typeof documents)["\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Signup($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Signup($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Category($slug: String!, $first: Int!, $after: Cursor) {\n    category(slug: $slug) {\n      slug\n      name\n      titles(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            name\n            posterUrl\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Category($slug: String!, $first: Int!, $after: Cursor) {\n    category(slug: $slug) {\n      slug\n      name\n      titles(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            name\n            posterUrl\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Feed {\n    feed {\n      rows {\n        slug\n        name\n        kind\n        titles(first: 20) {\n          edges {\n            node {\n              id\n              name\n              posterUrl\n              progress {\n                fraction\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Feed {\n    feed {\n      rows {\n        slug\n        name\n        kind\n        titles(first: 20) {\n          edges {\n            node {\n              id\n              name\n              posterUrl\n              progress {\n                fraction\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Plans {\n    plans {\n      id\n      code\n      name\n      priceCents\n      currency\n      maxStreams\n      maxHeight\n    }\n  }\n"): (typeof documents)["\n  query Plans {\n    plans {\n      id\n      code\n      name\n      priceCents\n      currency\n      maxStreams\n      maxHeight\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Subscribe($input: SubscribeInput!) {\n    subscribe(input: $input) {\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        plan {\n          id\n          code\n          name\n        }\n      }\n      payment {\n        id\n        status\n        amountCents\n        currency\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Subscribe($input: SubscribeInput!) {\n    subscribe(input: $input) {\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        plan {\n          id\n          code\n          name\n        }\n      }\n      payment {\n        id\n        status\n        amountCents\n        currency\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartPlayback($input: StartPlaybackInput!) {\n    startPlayback(input: $input) {\n      id\n      manifestUrl\n      maxHeight\n      resumePositionSeconds\n      heartbeatIntervalSeconds\n      title {\n        id\n        name\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation StartPlayback($input: StartPlaybackInput!) {\n    startPlayback(input: $input) {\n      id\n      manifestUrl\n      maxHeight\n      resumePositionSeconds\n      heartbeatIntervalSeconds\n      title {\n        id\n        name\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReportProgress($input: ReportProgressInput!) {\n    reportProgress(input: $input)\n  }\n"): (typeof documents)["\n  mutation ReportProgress($input: ReportProgressInput!) {\n    reportProgress(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EndPlayback($sessionId: ID!) {\n    endPlayback(sessionId: $sessionId) {\n      reason\n      title {\n        id\n        name\n        posterUrl\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation EndPlayback($sessionId: ID!) {\n    endPlayback(sessionId: $sessionId) {\n      reason\n      title {\n        id\n        name\n        posterUrl\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription PlaybackHeartbeat($sessionId: ID!) {\n    playbackHeartbeat(sessionId: $sessionId) {\n      sessionId\n      status\n      activeStreams\n      maxStreams\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription PlaybackHeartbeat($sessionId: ID!) {\n    playbackHeartbeat(sessionId: $sessionId) {\n      sessionId\n      status\n      activeStreams\n      maxStreams\n      at\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Search($query: String!, $first: Int!, $after: Cursor, $filter: SearchFilter) {\n    search(query: $query, first: $first, after: $after, filter: $filter) {\n      totalCount\n      genreFacets {\n        slug\n        name\n        count\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          year\n          kind\n          posterUrl\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Search($query: String!, $first: Int!, $after: Cursor, $filter: SearchFilter) {\n    search(query: $query, first: $first, after: $after, filter: $filter) {\n      totalCount\n      genreFacets {\n        slug\n        name\n        count\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          year\n          kind\n          posterUrl\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TitleDetail($id: ID!) {\n    title(id: $id) {\n      id\n      kind\n      name\n      synopsis\n      year\n      maturityRating\n      genres\n      runtimeMinutes\n      averageRating\n      ratingCount\n      myRating\n      posterUrl\n      minPlan\n      availableInMyRegion\n      inMyList\n      progress {\n        positionSeconds\n        durationSeconds\n        fraction\n        completed\n        episode {\n          id\n          number\n          name\n        }\n      }\n      seasons {\n        id\n        number\n        name\n        episodes {\n          id\n          number\n          name\n          synopsis\n          runtimeMinutes\n        }\n      }\n      video {\n        id\n        status\n      }\n      similar(first: 12) {\n        id\n        name\n        posterUrl\n      }\n    }\n  }\n"): (typeof documents)["\n  query TitleDetail($id: ID!) {\n    title(id: $id) {\n      id\n      kind\n      name\n      synopsis\n      year\n      maturityRating\n      genres\n      runtimeMinutes\n      averageRating\n      ratingCount\n      myRating\n      posterUrl\n      minPlan\n      availableInMyRegion\n      inMyList\n      progress {\n        positionSeconds\n        durationSeconds\n        fraction\n        completed\n        episode {\n          id\n          number\n          name\n        }\n      }\n      seasons {\n        id\n        number\n        name\n        episodes {\n          id\n          number\n          name\n          synopsis\n          runtimeMinutes\n        }\n      }\n      video {\n        id\n        status\n      }\n      similar(first: 12) {\n        id\n        name\n        posterUrl\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RateTitle($titleId: ID!, $stars: Int!) {\n    rateTitle(titleId: $titleId, stars: $stars) {\n      id\n      myRating\n      averageRating\n      ratingCount\n    }\n  }\n"): (typeof documents)["\n  mutation RateTitle($titleId: ID!, $stars: Int!) {\n    rateTitle(titleId: $titleId, stars: $stars) {\n      id\n      myRating\n      averageRating\n      ratingCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddToMyList($titleId: ID!) {\n    addToMyList(titleId: $titleId) {\n      id\n      inMyList\n    }\n  }\n"): (typeof documents)["\n  mutation AddToMyList($titleId: ID!) {\n    addToMyList(titleId: $titleId) {\n      id\n      inMyList\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveFromMyList($titleId: ID!) {\n    removeFromMyList(titleId: $titleId) {\n      id\n      inMyList\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveFromMyList($titleId: ID!) {\n    removeFromMyList(titleId: $titleId) {\n      id\n      inMyList\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

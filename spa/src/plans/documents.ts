@@ -1,0 +1,39 @@
+import { graphql } from '../gql';
+
+export const PlansQuery = graphql(`
+  query Plans {
+    plans {
+      id
+      code
+      name
+      priceCents
+      currency
+      maxStreams
+      maxHeight
+    }
+  }
+`);
+
+export const SubscribeMutation = graphql(`
+  mutation Subscribe($input: SubscribeInput!) {
+    subscribe(input: $input) {
+      membership {
+        id
+        status
+        currentPeriodEnd
+        pendingPlan
+        plan {
+          id
+          code
+          name
+        }
+      }
+      payment {
+        id
+        status
+        amountCents
+        currency
+      }
+    }
+  }
+`);

@@ -1,0 +1,58 @@
+import { graphql } from '../gql';
+
+export const StartPlaybackMutation = graphql(`
+  mutation StartPlayback($input: StartPlaybackInput!) {
+    startPlayback(input: $input) {
+      id
+      manifestUrl
+      maxHeight
+      resumePositionSeconds
+      heartbeatIntervalSeconds
+      title {
+        id
+        name
+      }
+      episode {
+        id
+        number
+        name
+      }
+    }
+  }
+`);
+
+export const ReportProgressMutation = graphql(`
+  mutation ReportProgress($input: ReportProgressInput!) {
+    reportProgress(input: $input)
+  }
+`);
+
+export const EndPlaybackMutation = graphql(`
+  mutation EndPlayback($sessionId: ID!) {
+    endPlayback(sessionId: $sessionId) {
+      reason
+      title {
+        id
+        name
+        posterUrl
+      }
+      episode {
+        id
+        number
+        name
+      }
+    }
+  }
+`);
+
+export const HeartbeatSubscription = graphql(`
+  subscription PlaybackHeartbeat($sessionId: ID!) {
+    playbackHeartbeat(sessionId: $sessionId) {
+      sessionId
+      status
+      activeStreams
+      maxStreams
+      at
+    }
+  }
+`);

@@ -1,0 +1,180 @@
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useMutation, useQuery } from 'urql';
+import { hasActiveMembership, useSession } from '../auth/session';
+import { formError } from '../lib/errors';
+import { formatClock, progressPercent } from '../lib/format';
+import { AddToMyListMutation, RateTitleMutation, RemoveFromMyListMutation, TitleQuery } from './documents';
+import { PosterGrid } from './Poster';
+import { StarRating } from './StarRating';
+import './title.css';
+
+export function TitlePage() {
+  const { id = '' } = useParams();
+  // A fresh view per title, so choices made on one (season, stars) do not carry over.
+  return <TitleView key={id} id={id} />;
+}
+
+function TitleView({ id }: { id: string }) {
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const [{ data, fetching, error }] = useQuery({ query: TitleQuery, variables: { id }, requestPolicy: 'cache-and-network' });
+  const [rating, rate] = useMutation(RateTitleMutation);
+  const [add, addToList] = useMutation(AddToMyListMutation);
+  const [remove, removeFromList] = useMutation(RemoveFromMyListMutation);
+  const [season, setSeason] = useState(0);
+  // The stars chosen, shown at once while the rating is saved.
+  const [picked, setPicked] = useState<number | null>(null);
+
+  // Fetch the player while the viewer reads, so Play starts the stream at once.
+  useEffect(() => {
+    void import('../player/PlayerPage');
+  }, []);
+
+  if (error && !data) return <main className="page"><p role="alert" className="alert">{formError(error)}</p></main>;
+  if (!data) return <main className="page">{fetching && <p className="muted" role="status">Loading…</p>}</main>;
+  const t = data.title;
+  if (!t) {
+    return (
+      <main className="page">
+        <h1>Title not found</h1>
+        <p>There is no title at this address.</p>
+      </main>
+    );
+  }
+
+  const watchable = hasActiveMembership(me);
+  const p = t.progress && !t.progress.completed ? t.progress : null;
+  const resumeEpisode = p?.episode?.id;
+  const firstEpisode = t.seasons[0]?.episodes?.[0]?.id;
+  const play = (episodeId?: string) => navigate(`/watch/${t.id}${episodeId ? `?episode=${encodeURIComponent(episodeId)}` : ''}`);
+  const canPlay = t.kind === 'SERIES' ? Boolean(resumeEpisode || firstEpisode) : t.video?.status === 'READY';
+  const mutationError = formError(rating.error ?? add.error ?? remove.error);
+  const currentSeason = t.seasons[season];
+
+  return (
+    <main className="page title-page">
+      <div className="title-hero">
+        {t.posterUrl ? (
+          <img src={t.posterUrl} alt="" className="title-art" />
+        ) : (
+          <div className="title-art poster-placeholder" aria-hidden="true">
+            {t.name}
+          </div>
+        )}
+        <div className="title-info">
+          <h1>{t.name}</h1>
+          <ul className="title-meta" aria-label="Details">
+            {t.year && <li>{t.year}</li>}
+            {t.maturityRating && <li className="badge">{t.maturityRating}</li>}
+            {t.runtimeMinutes ? <li>{t.runtimeMinutes} min</li> : null}
+            {t.kind === 'SERIES' && <li>{t.seasons.length === 1 ? '1 season' : `${t.seasons.length} seasons`}</li>}
+            <li>
+              {t.averageRating != null
+                ? `★ ${t.averageRating.toFixed(1)} (${t.ratingCount} ${t.ratingCount === 1 ? 'rating' : 'ratings'})`
+                : 'Not rated yet'}
+            </li>
+          </ul>
+          {t.genres.length > 0 && <p className="muted">{t.genres.join(' · ')}</p>}
+          <p className="synopsis">{t.synopsis}</p>
+
+          <div className="title-actions">
+            {!me ? (
+              <Link className="button primary" to={`/login?next=/title/${t.id}`}>
+                Log in to watch
+              </Link>
+            ) : !t.availableInMyRegion ? (
+              <p className="muted">Not available in your country.</p>
+            ) : !watchable ? (
+              <Link className="button primary" to={`/plans?next=${encodeURIComponent(`/title/${t.id}`)}`}>
+                Choose a plan to watch
+              </Link>
+            ) : p ? (
+              <button type="button" className="primary" onClick={() => play(resumeEpisode)}>
+                Resume from {formatClock(p.positionSeconds)}
+                {p.episode ? ` (episode ${p.episode.number})` : ''}
+              </button>
+            ) : (
+              <button type="button" className="primary" disabled={!canPlay} onClick={() => play(firstEpisode)}>
+                {canPlay ? 'Play' : 'Coming soon'}
+              </button>
+            )}
+            {me && (
+              <button
+                type="button"
+                aria-pressed={t.inMyList}
+                disabled={add.fetching || remove.fetching}
+                onClick={() => (t.inMyList ? removeFromList({ titleId: t.id }) : addToList({ titleId: t.id }))}
+              >
+                {t.inMyList ? '✓ In My List' : '+ My List'}
+              </button>
+            )}
+          </div>
+          {p && (
+            <div
+              className="title-progress"
+              role="progressbar"
+              aria-label="Watched"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={progressPercent(p.fraction)}
+            >
+              <span style={{ width: `${progressPercent(p.fraction)}%` }} />
+            </div>
+          )}
+          {me && (
+            <StarRating
+              value={picked ?? t.myRating ?? null}
+              onRate={(stars) => {
+                setPicked(stars);
+                void rate({ titleId: t.id, stars });
+              }}
+            />
+          )}
+          {mutationError && <p role="alert" className="alert">{mutationError}</p>}
+        </div>
+      </div>
+
+      {t.kind === 'SERIES' && t.seasons.length > 0 && (
+        <section aria-labelledby="episodes-heading" className="episodes">
+          <div className="episodes-head">
+            <h2 id="episodes-heading">Episodes</h2>
+            {t.seasons.length > 1 && (
+              <select aria-label="Season" value={season} onChange={(e) => setSeason(Number(e.target.value))}>
+                {t.seasons.map((s, i) => (
+                  <option key={s.id} value={i}>
+                    {s.name || `Season ${s.number}`}
+                  </option>
+                ))}
+              </select>
+            )}
+          </div>
+          <ol className="episode-list">
+            {(currentSeason?.episodes ?? []).map((ep) => (
+              <li key={ep.id}>
+                <div>
+                  <h3>
+                    {ep.number}. {ep.name}
+                  </h3>
+                  <p className="muted">{ep.synopsis}</p>
+                </div>
+                {watchable && t.availableInMyRegion && (
+                  <button type="button" onClick={() => play(ep.id)} aria-label={`Play episode ${ep.number}: ${ep.name}`}>
+                    ▶ {ep.runtimeMinutes ? `${ep.runtimeMinutes} min` : 'Play'}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+
+      {t.similar.length > 0 && (
+        <section aria-labelledby="similar-heading" className="similar">
+          <h2 id="similar-heading">More like this</h2>
+          <PosterGrid titles={t.similar} />
+        </section>
+      )}
+    </main>
+  );
+}
