@@ -145,8 +145,8 @@ func catalogFingerprint(ctx context.Context, client *ent.Client) (fingerprint, e
 	if err != nil {
 		return fingerprint{}, fmt.Errorf("count titles: %w", err)
 	}
-	var f fingerprint
-	f.count = n
+	// An empty catalog gets the Unix epoch: the zero time has no nanosecond timestamp.
+	f := fingerprint{count: n, updated: time.Unix(0, 0)}
 	if n > 0 {
 		latest, err := client.Title.Query().Order(ent.Desc(title.FieldUpdatedAt)).
 			Select(title.FieldUpdatedAt).First(ctx)

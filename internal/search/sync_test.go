@@ -63,6 +63,27 @@ func TestSyncRebuildsOnlyWhatIsMissingOrStale(t *testing.T) {
 	})
 }
 
+func TestSyncEmptyCatalog(t *testing.T) {
+	t.Parallel()
+	s := storetest.SQLite(t)
+	ctx := context.Background()
+	ix, err := search.Open(filepath.Join(t.TempDir(), "search"))
+	require.NoError(t, err)
+	defer func() { require.NoError(t, ix.Close()) }()
+	r, err := ix.Sync(ctx, s.Client)
+	require.NoError(t, err)
+	require.Equal(t, search.SyncResult{Rebuilt: true}, r)
+	r, err = ix.Sync(ctx, s.Client)
+	require.NoError(t, err)
+	require.Equal(t, search.SyncResult{}, r)
+
+	id := seed(t, s, fixture{name: "Moon"})[0]
+	r, err = ix.Sync(ctx, s.Client)
+	require.NoError(t, err)
+	require.Equal(t, search.SyncResult{Indexed: 1}, r, "the first title after an empty catalog")
+	require.Equal(t, []int{id}, find(t, ix, search.Query{Text: "moon"}))
+}
+
 func TestOpenRecreatesAnOutdatedIndex(t *testing.T) {
 	t.Parallel()
 	s := storetest.SQLite(t)
