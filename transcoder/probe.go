@@ -255,8 +255,30 @@ func ffprobe(ctx context.Context, o Options, container, abs string) (*Source, er
 	if stdout.overflow {
 		return nil, reject("the file has an implausible number of streams")
 	}
+	src, err := parseProbe(container, stdout.buf)
+	if err != nil {
+		return nil, err
+	}
+	if src.Duration <= 0 {
+		// Files written to a pipe (browser MediaRecorder WebM, live captures) have no duration in the header;
+		// reading every packet's timestamp is a demux-only pass, cheap next to the transcode.
+		d, err := scanDuration(ctx, o, container, abs, src.VideoStream)
+		if err != nil {
+			return nil, err
+		}
+		src.Duration = d
+	}
+	if src.Duration <= 0 {
+		return nil, reject("the video has no frames (its duration is zero)")
+	}
+	return src, nil
+}
+
+// parseProbe reads ffprobe's JSON report (probeArgs) into a Source. Duration is left at zero when neither the
+// container nor the video stream states one.
+func parseProbe(container string, report []byte) (*Source, error) {
 	var rep probeReport
-	if err := json.Unmarshal(stdout.buf, &rep); err != nil {
+	if err := json.Unmarshal(report, &rep); err != nil {
 		return nil, fmt.Errorf("ffprobe: decode report: %w", err)
 	}
 	src := &Source{Container: container, VideoStream: -1, AudioStream: -1}
@@ -288,19 +310,7 @@ func ffprobe(ctx context.Context, o Options, container, abs string) (*Source, er
 	}
 	src.Duration = parseFloat(rep.Format.Duration)
 	if src.Duration <= 0 {
-		src.Duration = videoDuration
-	}
-	if src.Duration <= 0 {
-		// Files written to a pipe (browser MediaRecorder WebM, live captures) have no duration in the header;
-		// reading every packet's timestamp is a demux-only pass, cheap next to the transcode.
-		d, err := scanDuration(ctx, o, container, abs, src.VideoStream)
-		if err != nil {
-			return nil, err
-		}
-		src.Duration = d
-	}
-	if src.Duration <= 0 {
-		return nil, reject("the video has no frames (its duration is zero)")
+		src.Duration = max(videoDuration, 0)
 	}
 	return src, nil
 }
