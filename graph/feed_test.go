@@ -31,7 +31,7 @@ type counted struct {
 	statements *atomic.Int64
 }
 
-func countingClient(t *testing.T, s *store.Store, viewer *ent.User) counted {
+func countingClient(t testing.TB, s *store.Store, viewer *ent.User) counted {
 	t.Helper()
 	var n atomic.Int64
 	drv := dialect.DebugWithContext(entsql.OpenDB(s.Dialect, s.DB), func(context.Context, ...any) { n.Add(1) })
@@ -47,7 +47,7 @@ func countingClient(t *testing.T, s *store.Store, viewer *ent.User) counted {
 
 // library fills a catalog of genres × perGenre titles and gives the viewer progress,
 // My List entries, ratings and recommendations on `personal` titles each.
-func library(t *testing.T, s *store.Store, genres, perGenre, personal int) *ent.User {
+func library(t testing.TB, s *store.Store, genres, perGenre, personal int) *ent.User {
 	t.Helper()
 	ctx := context.Background()
 	u, err := s.Client.User.Create().SetEmail("n1@example.com").SetPasswordHash("x").SetCountry("US").Save(ctx)

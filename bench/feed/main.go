@@ -1,0 +1,346 @@
+// Command feed measures what the GraphQL layer costs on the home feed, side by side in one run:
+//
+//	(a) graphql: the feed query through marquee's gqlgen handler (parsing, validation, complexity,
+//	    field resolvers, the per-request loader)
+//	(b) direct:  a hand-written net/http handler that runs the same ent queries (catalog.Feed and
+//	    the same loader lookups) and encodes the same JSON shape
+//
+// Both serve one viewer with progress, My List entries, ratings and recommendations over a generated
+// catalog, behind plain http.Servers on loopback, loaded by the same keep-alive client for the same
+// time, alternating over several rounds. It prints requests/s and latency percentiles and the ratios
+// of (a) to (b). Run it with `go run ./bench/feed` (SQLite in a temp dir) or with -database-url for
+// PostgreSQL.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/recommendation"
+	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/graph"
+	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/store"
+)
+
+// Targets from the discovery issue: (a) keeps most of (b)'s throughput and tail latency.
+const (
+	minThroughput = 0.85
+	maxP99        = 1.5
+)
+
+const feedQuery = `{ feed { rows { slug name kind titles(first: 20) { totalCount edges { node {
+	id name year genres averageRating myRating inMyList availableInMyRegion posterUrl
+	progress { fraction positionSeconds } } } } } } }`
+
+func main() {
+	titles := flag.Int("titles", 2000, "catalog size")
+	genres := flag.Int("genres", 12, "number of genres")
+	conc := flag.Int("c", 8, "concurrent clients")
+	dur := flag.Duration("d", 8*time.Second, "load time per target per round")
+	rounds := flag.Int("rounds", 3, "rounds, alternating the targets")
+	dbURL := flag.String("database-url", "", "PostgreSQL URL (default: SQLite in a temp dir)")
+	flag.Parse()
+	if err := run(*titles, *genres, *conc, *dur, *rounds, *dbURL); err != nil {
+		fmt.Fprintln(os.Stderr, "feed:", err)
+		os.Exit(1)
+	}
+}
+
+func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL string) error {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "bench-feed-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var st *store.Store
+	if dbURL != "" {
+		st, err = store.OpenPostgres(ctx, dbURL, store.Options{MaxOpenConns: 16})
+	} else {
+		st, err = store.OpenSQLite(ctx, filepath.Join(dir, "bench.db"))
+	}
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "loading %d titles in %d genres (%s)...\n", titles, genres, st.Dialect)
+	viewer, err := fill(ctx, st, titles, genres)
+	if err != nil {
+		return err
+	}
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	gql := graph.NewHandler(&graph.Resolver{Client: st.Client, Store: st, Log: log}, graph.HandlerOptions{ComplexityLimit: 1 << 20})
+	as := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: viewer})))
+		})
+	}
+	targets := []struct {
+		name, label string
+		h           http.Handler
+	}{
+		{"a", "(a) graphql", as(gql)},
+		{"b", "(b) direct", as(direct(st.Client))},
+	}
+	body, _ := json.Marshal(map[string]string{"query": feedQuery})
+	results := map[string][]stats{}
+	for round := range rounds {
+		for _, t := range targets {
+			base, stop, err := listen(t.h)
+			if err != nil {
+				return err
+			}
+			s, err := load(base, body, conc, dur)
+			stop()
+			if err != nil {
+				return fmt.Errorf("%s: %w", t.label, err)
+			}
+			fmt.Fprintf(os.Stderr, "round %d %s: %.0f req/s, p99 %s\n", round+1, t.label, s.rps, s.p99)
+			results[t.name] = append(results[t.name], s)
+		}
+	}
+
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "target\treq/s (median of %d)\tp50\tp99\n", rounds)
+	med := map[string]stats{}
+	for _, t := range targets {
+		m := median(results[t.name])
+		med[t.name] = m
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\n", t.label, m.rps, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond))
+	}
+	tw.Flush()
+	thr := med["a"].rps / med["b"].rps
+	p99 := float64(med["a"].p99) / float64(med["b"].p99)
+	fmt.Printf("\n(a)/(b) throughput %.2f (target ≥ %.2f)   p99 %.2f (target ≤ %.2f)\n", thr, minThroughput, p99, maxP99)
+	fmt.Printf("machine: %d CPUs, %s, %d titles, %d clients, %s × %d rounds\n", runtime.NumCPU(), st.Dialect, titles, conc, dur, rounds)
+	return nil
+}
+
+// direct is the baseline: the same domain calls and loader lookups the resolvers make,
+// written out by hand and encoded straight to JSON.
+func direct(client *ent.Client) http.Handler {
+	type progress struct {
+		Fraction        float64 `json:"fraction"`
+		PositionSeconds float64 `json:"positionSeconds"`
+	}
+	type node struct {
+		ID                  int       `json:"id"`
+		Name                string    `json:"name"`
+		Year                *int      `json:"year"`
+		Genres              []string  `json:"genres"`
+		AverageRating       *float64  `json:"averageRating"`
+		MyRating            *int      `json:"myRating"`
+		InMyList            bool      `json:"inMyList"`
+		AvailableInMyRegion bool      `json:"availableInMyRegion"`
+		PosterURL           *string   `json:"posterUrl"`
+		Progress            *progress `json:"progress"`
+	}
+	type edge struct {
+		Node node `json:"node"`
+	}
+	type row struct {
+		Slug   string `json:"slug"`
+		Name   string `json:"name"`
+		Kind   string `json:"kind"`
+		Titles struct {
+			TotalCount int    `json:"totalCount"`
+			Edges      []edge `json:"edges"`
+		} `json:"titles"`
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		_, _ = io.Copy(io.Discard, r.Body)
+		v := auth.FromContext(ctx)
+		viewer := catalog.Viewer{UserID: v.User.ID, Country: v.User.Country}
+		l := catalog.NewLoader(client, viewer)
+		rows, err := catalog.Feed(ctx, client, viewer, catalog.FeedOptions{PerRow: 20})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		l.See(catalog.TitleIDs(rows)...)
+		out := make([]row, 0, len(rows))
+		for _, rw := range rows {
+			ids, total, err := rw.Page(ctx, client, viewer, 0, 20)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			ts, err := l.Titles(ctx, ids)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			o := row{Slug: rw.Slug, Name: rw.Name, Kind: string(rw.Kind)}
+			o.Titles.TotalCount = total
+			for _, t := range ts {
+				n := node{ID: t.ID, Name: t.Name, Year: t.Year, AverageRating: catalog.AverageRating(t),
+					AvailableInMyRegion: catalog.AvailableIn(t, viewer.Country)}
+				if n.Genres, err = l.Genres(ctx, t.ID); err == nil {
+					if stars, e := l.MyRating(ctx, t.ID); e == nil && stars > 0 {
+						n.MyRating = &stars
+					}
+					n.InMyList, err = l.InMyList(ctx, t.ID)
+				}
+				if err == nil {
+					var p *ent.WatchProgress
+					if p, err = l.Progress(ctx, t.ID); p != nil {
+						n.Progress = &progress{Fraction: p.PositionSeconds / p.DurationSeconds, PositionSeconds: p.PositionSeconds}
+					}
+				}
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+					return
+				}
+				o.Titles.Edges = append(o.Titles.Edges, edge{Node: n})
+			}
+			out = append(out, o)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"feed": map[string]any{"rows": out}}})
+	})
+}
+
+// fill creates the catalog and one viewer with activity on 25 titles of each kind.
+func fill(ctx context.Context, st *store.Store, n, genres int) (*ent.User, error) {
+	u, err := st.Client.User.Create().SetEmail("bench@example.com").SetPasswordHash("x").SetCountry("US").Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int, 0, n)
+	for i := range n {
+		year := 1990 + i%37
+		t, err := catalog.CreateTitle(ctx, st, catalog.NewTitle{
+			Kind: title.KindMOVIE, Name: fmt.Sprintf("Title %d", i), Year: &year,
+			Genres: []string{fmt.Sprintf("Genre %d", i%genres), fmt.Sprintf("Genre %d", (i/genres)%genres)},
+		})
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, t.ID)
+		if err := st.Client.Title.UpdateOneID(t.ID).SetTrendingScore(float64((i * 7919) % 1000)).Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for i := range 25 {
+		err := st.Client.WatchProgress.Create().SetUserID(u.ID).SetTitleID(ids[i]).SetVideoID(ids[i]).
+			SetPositionSeconds(30).SetDurationSeconds(100).Exec(ctx)
+		if err == nil {
+			err = st.Client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[n-1-i]).Exec(ctx)
+		}
+		if err == nil {
+			_, err = catalog.Rate(ctx, st, u.ID, ids[25+i], 1+i%5)
+		}
+		if err == nil {
+			err = st.Client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
+				SetUserID(u.ID).SetTitleID(ids[n/2+i]).SetRank(i).SetScore(1).Exec(ctx)
+		}
+		if err == nil {
+			err = st.Client.Recommendation.Create().SetKind(recommendation.KindBECAUSE_YOU_WATCHED).
+				SetUserID(u.ID).SetSourceTitleID(ids[0]).SetTitleID(ids[n/3+i]).SetRank(i).SetScore(1).Exec(ctx)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+func listen(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+type stats struct {
+	rps      float64
+	p50, p99 time.Duration
+}
+
+// load posts body from conc keep-alive clients for d and records every latency.
+func load(base string, body []byte, conc int, d time.Duration) (stats, error) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
+	var (
+		mu    sync.Mutex
+		lats  []time.Duration
+		first error
+		wg    sync.WaitGroup
+	)
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			var mine []time.Duration
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				res, err := client.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+				if err == nil {
+					_, err = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					if err == nil && res.StatusCode != http.StatusOK {
+						err = fmt.Errorf("status %d", res.StatusCode)
+					}
+				}
+				if err != nil {
+					mu.Lock()
+					first = err
+					mu.Unlock()
+					return
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lats = append(lats, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if first != nil {
+		return stats{}, first
+	}
+	slices.Sort(lats)
+	pct := func(p float64) time.Duration { return lats[min(len(lats)-1, int(p*float64(len(lats))))] }
+	return stats{rps: float64(len(lats)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99)}, nil
+}
+
+func median(s []stats) stats {
+	by := func(get func(stats) float64) float64 {
+		v := make([]float64, len(s))
+		for i, x := range s {
+			v[i] = get(x)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	return stats{
+		rps: by(func(x stats) float64 { return x.rps }),
+		p50: time.Duration(by(func(x stats) float64 { return float64(x.p50) })),
+		p99: time.Duration(by(func(x stats) float64 { return float64(x.p99) })),
+	}
+}
