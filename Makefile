@@ -49,6 +49,25 @@ check-generated: generate
 	  git status --porcelain -- ent ent.graphqls graph go.mod go.sum spa/src/gql; \
 	  git --no-pager diff --stat; exit 1; fi
 
+# Runs every fuzz target for FUZZTIME, one after another (about a minute in all). Their seed
+# corpora (testdata/fuzz) already run as plain tests in test-go.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := \
+	internal/media:FuzzVerify internal/media:FuzzSignVerify internal/media:FuzzArtURL \
+	internal/media:FuzzMediaPath internal/media:FuzzFilterMaster \
+	internal/search:FuzzQueryWords \
+	internal/auth:FuzzEmail internal/auth:FuzzPassword internal/auth:FuzzName \
+	internal/geo:FuzzNormalizeCountry \
+	internal/billing:FuzzCard internal/billing:FuzzPayPal \
+	transcoder:FuzzParseProbe transcoder:FuzzSniff
+
+.PHONY: fuzz
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $${t#*:} ($${t%%:*})"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*}/; \
+	done
+
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
