@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -248,7 +249,12 @@ func (ix *Index) Reindex(ctx context.Context, client *ent.Client, ids ...int) er
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	return ix.reindex(ctx, client, ids)
+	for page := range slices.Chunk(ids, pageSize) {
+		if err := ix.reindex(ctx, client, page); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (ix *Index) reindex(ctx context.Context, client *ent.Client, ids []int) error {

@@ -24,7 +24,7 @@ const TopicTitlesChanged = "catalog.titles_changed"
 const (
 	// notifyChunk keeps each event far below the PostgreSQL broker's payload limit.
 	notifyChunk = 500
-	// pageSize is how many titles a rebuild loads and indexes at once.
+	// pageSize is how many titles one query loads and one batch indexes.
 	pageSize = 1000
 	// resyncEvery is how often a follower compares the index with the database, to catch
 	// events the broker dropped (a full subscriber buffer, a listener reconnecting).
@@ -57,7 +57,7 @@ func Notify(ctx context.Context, broker pubsub.Broker, ids ...int) error {
 func (ix *Index) Follow(ctx context.Context, broker pubsub.Broker, client *ent.Client, log *slog.Logger) {
 	// Subscribe before the first sync, so that no edit falls between the two.
 	events := broker.Subscribe(ctx, TopicTitlesChanged)
-	sync := func() {
+	resync := func() {
 		r, err := ix.Sync(ctx, client)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -67,7 +67,7 @@ func (ix *Index) Follow(ctx context.Context, broker pubsub.Broker, client *ent.C
 				slog.Int("indexed", r.Indexed), slog.Int("deleted", r.Deleted))
 		}
 	}
-	sync()
+	resync()
 	tick := time.NewTicker(resyncEvery)
 	defer tick.Stop()
 	for {
@@ -75,7 +75,7 @@ func (ix *Index) Follow(ctx context.Context, broker pubsub.Broker, client *ent.C
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			sync()
+			resync()
 		case payload, ok := <-events:
 			if !ok {
 				return
@@ -218,8 +218,8 @@ func (ix *Index) Sync(ctx context.Context, client *ent.Client) (SyncResult, erro
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	for start := 0; start < len(ids); start += pageSize {
-		if err := ix.reindex(ctx, client, ids[start:min(start+pageSize, len(ids))]); err != nil {
+	for page := range slices.Chunk(ids, pageSize) {
+		if err := ix.reindex(ctx, client, page); err != nil {
 			return r, err
 		}
 	}
