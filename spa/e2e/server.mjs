@@ -31,8 +31,10 @@ export function dataDir() {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-e2e-'));
   return {
     dir,
+    /** Runs `marquee ...args --data-dir dir`; a trailing { timeout } (ms) overrides the 2 minutes. */
     async run(...args) {
-      const { stdout } = await exec(binary(), [...args, '--data-dir', dir], { timeout: 120_000, maxBuffer: 1 << 24 });
+      const opts = typeof args.at(-1) === 'object' ? args.pop() : {};
+      const { stdout } = await exec(binary(), [...args, '--data-dir', dir], { timeout: opts.timeout ?? 120_000, maxBuffer: 1 << 24 });
       return stdout;
     },
     remove() {

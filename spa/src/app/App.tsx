@@ -1,4 +1,3 @@
-import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { AccountPage } from '../account/AccountPage';
 import { AdminPage } from '../admin/AdminPage';
@@ -10,14 +9,11 @@ import { HomePage } from '../home/HomePage';
 import { LandingPage } from '../landing/LandingPage';
 import { CheckoutPage } from '../plans/CheckoutPage';
 import { PlansPage } from '../plans/PlansPage';
+import { PlayerRoute } from '../player/route';
 import { SearchPage } from '../search/SearchPage';
 import { TitlePage } from '../title/TitlePage';
 import { Layout } from './Layout';
 import { NotFound } from './NotFound';
-
-// hls.js is most of the player's weight; the title page starts fetching this chunk
-// while the viewer reads, so pressing Play does not wait for it.
-const PlayerPage = lazy(() => import('../player/PlayerPage'));
 
 function Start() {
   const { me, loading } = useSession();
@@ -32,9 +28,7 @@ export function App() {
         path="/watch/:titleId"
         element={
           <RequireViewer>
-            <Suspense fallback={<div className="player-loading" role="status">Loading player…</div>}>
-              <PlayerPage />
-            </Suspense>
+            <PlayerRoute />
           </RequireViewer>
         }
       />

@@ -129,7 +129,6 @@ export function CheckoutPage() {
         <button type="submit" className="primary" disabled={result.fetching}>
           {result.fetching ? 'Paying…' : `Pay ${formatPrice(plan.priceCents, plan.currency)}`}
         </button>
-        <p className="muted small">Test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.</p>
       </form>
     </main>
   );

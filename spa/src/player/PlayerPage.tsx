@@ -478,7 +478,7 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
             ↻
           </button>
           <button type="button" className="icon" onClick={toggleMute} aria-label={muted ? 'Unmute' : 'Mute'}>
-            {muted || volume === 0 ? '🔇' : '🔊'}
+            <SpeakerIcon off={muted || volume === 0} />
           </button>
           <input
             type="range"
@@ -537,6 +537,15 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
         />
       )}
     </div>
+  );
+}
+
+function SpeakerIcon({ off }: { off: boolean }) {
+  return (
+    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
+      <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor" />
+      {off ? <path d="M17 9l5 6M22 9l-5 6" /> : <path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />}
+    </svg>
   );
 }
 

@@ -17,7 +17,9 @@ export const PLAYING_BUFFER_SECONDS = 30;
  * - fetch the first segment while the media element is still being attached;
  * - never pick a rung taller than the player shows;
  * - lowLatencyMode off: these are VOD playlists, and the low-latency code paths only
- *   add work.
+ *   add work;
+ * - no transmuxing worker: the segments are fMP4 and pass through untouched, and
+ *   starting the worker means parsing hls.js a second time before the first segment.
  */
 export const TUNED_CONFIG: Partial<HlsConfig> = {
   startLevel: 0,
@@ -27,6 +29,7 @@ export const TUNED_CONFIG: Partial<HlsConfig> = {
   capLevelToPlayerSize: true,
   lowLatencyMode: false,
   backBufferLength: 60,
+  enableWorker: false,
 };
 
 export type HlsProfile = 'tuned' | 'defaults';

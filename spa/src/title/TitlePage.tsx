@@ -4,6 +4,7 @@ import { useMutation, useQuery } from 'urql';
 import { hasActiveMembership, useSession } from '../auth/session';
 import { formError } from '../lib/errors';
 import { formatClock, progressPercent } from '../lib/format';
+import { preloadPlayer } from '../player/route';
 import { AddToMyListMutation, RateTitleMutation, RemoveFromMyListMutation, TitleQuery } from './documents';
 import { PosterGrid } from './Poster';
 import { StarRating } from './StarRating';
@@ -28,7 +29,7 @@ function TitleView({ id }: { id: string }) {
 
   // Fetch the player while the viewer reads, so Play starts the stream at once.
   useEffect(() => {
-    void import('../player/PlayerPage');
+    void preloadPlayer();
   }, []);
 
   if (error && !data) return <main className="page"><p role="alert" className="alert">{formError(error)}</p></main>;
@@ -44,10 +45,19 @@ function TitleView({ id }: { id: string }) {
   }
 
   const watchable = hasActiveMembership(me);
-  const p = t.progress && !t.progress.completed ? t.progress : null;
+  // Under a second in is not worth a "Resume from 0:00".
+  const p = t.progress && !t.progress.completed && t.progress.positionSeconds >= 1 ? t.progress : null;
   const resumeEpisode = p?.episode?.id;
   const firstEpisode = t.seasons[0]?.episodes?.[0]?.id;
-  const play = (episodeId?: string) => navigate(`/watch/${t.id}${episodeId ? `?episode=${encodeURIComponent(episodeId)}` : ''}`);
+  const play = (episodeId?: string) => {
+    const q = new URLSearchParams();
+    if (episodeId) q.set('episode', episodeId);
+    // bench/ttff opens this page with ?hls=defaults to time hls.js's own settings.
+    const hls = new URLSearchParams(window.location.search).get('hls');
+    if (hls) q.set('hls', hls);
+    const qs = q.toString();
+    navigate(`/watch/${t.id}${qs ? `?${qs}` : ''}`);
+  };
   const canPlay = t.kind === 'SERIES' ? Boolean(resumeEpisode || firstEpisode) : t.video?.status === 'READY';
   const mutationError = formError(rating.error ?? add.error ?? remove.error);
   const currentSeason = t.seasons[season];
