@@ -24,7 +24,7 @@ type Loader struct {
 	client *ent.Client
 	viewer Viewer
 
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	known    []int
 	titles   batch[*ent.Title]
 	genres   batch[[]string]
@@ -74,6 +74,15 @@ type batch[V any] struct {
 // get answers id from b, first loading every registered title not loaded yet (and id).
 // The loader's lock is held across the query, so concurrent resolvers wait for one load.
 func get[V any](ctx context.Context, l *Loader, b *batch[V], id int, fetch func(ctx context.Context, ids []int) (map[int]V, error)) (V, error) {
+	// Most lookups find their value loaded: a shared lock keeps the many resolvers of
+	// one response from queueing behind each other.
+	l.mu.RLock()
+	if b.loaded[id] {
+		v := b.vals[id]
+		l.mu.RUnlock()
+		return v, nil
+	}
+	l.mu.RUnlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b.loaded == nil {
