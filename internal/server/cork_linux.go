@@ -9,16 +9,16 @@ import (
 
 type connKey struct{}
 
-// connContext keeps each request's connection reachable, for corked.
-func connContext(ctx context.Context, c net.Conn) context.Context {
+// ConnContext keeps each request's connection reachable, for Corked; set it as an http.Server's ConnContext.
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
 	return context.WithValue(ctx, connKey{}, c)
 }
 
-// corked holds the connection's partial packets back while next writes the response
+// Corked holds the connection's partial packets back while next writes the response
 // header and sendfile sends the body, and pushes them out when it returns, so a segment
 // leaves in full-sized packets — nginx's tcp_nopush. bench/segments measures the gain
 // (row d against row a).
-func corked(next http.Handler) http.Handler {
+func Corked(next http.Handler) http.Handler {
 	cork := func(c syscall.RawConn, on int) {
 		_ = c.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_CORK, on) })
 	}

@@ -8,7 +8,7 @@ import (
 	"net/http"
 )
 
-func connContext(ctx context.Context, _ net.Conn) context.Context { return ctx }
+func ConnContext(ctx context.Context, _ net.Conn) context.Context { return ctx }
 
-// corked is Linux-only (TCP_CORK); elsewhere responses go out as written.
-func corked(next http.Handler) http.Handler { return next }
+// Corked is Linux-only (TCP_CORK); elsewhere responses go out as written.
+func Corked(next http.Handler) http.Handler { return next }
