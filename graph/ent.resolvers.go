@@ -15,7 +15,7 @@ import (
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	n, err := r.Client.Noder(ctx, id)
-	if err != nil || !visible(ctx, n) {
+	if err != nil || !visible(ctx, r.Client, n) {
 		return nil, notFound(id)
 	}
 	return n, nil
@@ -31,7 +31,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 		return nil, err
 	}
 	for i, n := range ns {
-		if n != nil && !visible(ctx, n) {
+		if n != nil && !visible(ctx, r.Client, n) {
 			ns[i] = nil
 		}
 	}

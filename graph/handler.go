@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"log/slog"
 
 	"entgo.io/contrib/entgql"
 	"errors"
@@ -14,9 +15,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/graph/model"
+	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
 )
@@ -30,6 +33,8 @@ type HandlerOptions struct {
 	Websocket       transport.WebsocketImplementation
 	ComplexityLimit int
 	MaxUploadBytes  int64
+	// Timeout bounds each query and mutation (not subscriptions or uploads); 0: no bound.
+	Timeout time.Duration
 	// Closing ends when the server shuts down; every websocket closes with it.
 	Closing context.Context
 }
@@ -65,10 +70,63 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 		// One loader per operation batches the per-title lookups of everything it shows.
 		return next(catalog.WithLoader(ctx, catalog.NewLoader(r.Client, viewerOf(ctx))))
 	})
+	if o.Timeout > 0 {
+		srv.AroundOperations(operationTimeout(o.Timeout, r.Log))
+	}
 	srv.AroundFields(markInternal)
 	srv.SetErrorPresenter(presentError(r.Log))
 	srv.SetRecoverFunc(recoverPanic(r.Log))
 	return srv
+}
+
+// operationTimeout runs each query and mutation under a deadline, so that no resolver runs
+// unbounded: database calls made with its context are cancelled there. gqlgen answers an
+// operation whose context ended before it ran with no response at all, which clients
+// would read as a bare null; it gets a typed error instead. Subscriptions last as long as
+// their socket, and uploads are bounded by size, so neither has a deadline.
+func operationTimeout(d time.Duration, log *slog.Logger) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		if oc.Operation == nil || oc.Operation.Operation == ast.Subscription || hasUpload(oc.Variables) {
+			return next(ctx)
+		}
+		ctx, cancel := context.WithTimeout(ctx, d)
+		h := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			defer cancel()
+			res := h(ctx)
+			if ctx.Err() != nil {
+				log.WarnContext(ctx, "graphql operation timed out", slog.String("operation", oc.OperationName), slog.Duration("limit", d))
+			}
+			if res == nil && ctx.Err() != nil {
+				err := gqlerror.Errorf("The request took too long and was stopped. Please try again.")
+				err.Extensions = map[string]any{"code": string(apperr.Internal)}
+				return &graphql.Response{Errors: gqlerror.List{err}}
+			}
+			return res
+		}
+	}
+}
+
+// hasUpload reports whether operation variables carry a file.
+func hasUpload(v any) bool {
+	switch v := v.(type) {
+	case graphql.Upload, *graphql.Upload:
+		return true
+	case map[string]any:
+		for _, x := range v {
+			if hasUpload(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if hasUpload(x) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type wsReleaseKey struct{}

@@ -34,7 +34,10 @@ type Config struct {
 	SessionAbsoluteTTL time.Duration
 	MaxUploadBytes     int64
 	ComplexityLimit    int
-	ShutdownTimeout    time.Duration
+	// RequestTimeout bounds one GraphQL query or mutation over HTTP (not uploads or
+	// websockets): its resolvers, and their database work, are cancelled at the deadline.
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
 
 	// Transcoding.
 	FFmpeg, FFprobe  string
@@ -69,6 +72,7 @@ func Default() Config {
 		SessionAbsoluteTTL: 180 * 24 * time.Hour,
 		MaxUploadBytes:     8 << 30,
 		ComplexityLimit:    5000,
+		RequestTimeout:     30 * time.Second,
 		FFmpeg:             "ffmpeg",
 		FFprobe:            "ffprobe",
 		X264Preset:         "veryfast",

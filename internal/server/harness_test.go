@@ -51,8 +51,9 @@ func newEnv(t testing.TB, s *store.Store) *env {
 	return newEnvWith(t, s, pubsub.NewLocal())
 }
 
-// newEnvWith is newEnv with a given broker, for several replicas sharing one database.
-func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker) *env {
+// newEnvWith is newEnv with a given broker, for several replicas sharing one database, and
+// optionally settings of its own.
+func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ...func(*config.Config)) *env {
 	t.Helper()
 	require.NoError(t, billing.EnsurePlans(context.Background(), s.Client))
 	logs := &lockedWriter{w: &bytes.Buffer{}}
@@ -61,6 +62,9 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker) *env {
 	c.MediaURL = "file:///tmp/unused"
 	c.ComplexityLimit = 2000
 	c.MaxUploadBytes = 4 << 20
+	for _, f := range configure {
+		f(&c)
+	}
 	svc := auth.NewService(s.Client, broker, log, auth.Options{
 		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
 	})

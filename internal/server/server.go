@@ -68,6 +68,7 @@ func New(d Deps) *Server {
 	}, graph.HandlerOptions{
 		Websocket:       newGorillaWS(d.Config.PublicURL, d.Config.AllowedOrigins),
 		ComplexityLimit: d.Config.ComplexityLimit,
+		Timeout:         d.Config.RequestTimeout,
 		MaxUploadBytes:  d.Config.MaxUploadBytes + multipartOverhead,
 		Closing:         closing,
 	})
