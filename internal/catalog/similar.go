@@ -28,7 +28,7 @@ func Similar(ctx context.Context, client *ent.Client, v Viewer, titleID int, exc
 	playable := title.HasVideosWith(entvideo.StatusEQ(entvideo.StatusREADY))
 	recIDs, err := client.Recommendation.Query().
 		Where(recommendation.SourceTitleID(titleID), recommendation.KindEQ(recommendation.KindSIMILAR)).
-		Order(recommendation.ByRank()).Limit(4*n).Select(recommendation.FieldTitleID).Ints(ctx)
+		Order(recommendation.ByRank()).Limit(4 * n).Select(recommendation.FieldTitleID).Ints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("find similar: %w", err)
 	}

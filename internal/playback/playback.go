@@ -26,9 +26,9 @@ import (
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
 	"github.com/marquee-org/marquee/internal/apperr"
-	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
@@ -200,7 +200,6 @@ func (s *Service) Start(ctx context.Context, titleID int, episodeID *int) (*Star
 		HeartbeatIntervalSeconds: int(s.o.HeartbeatInterval / time.Second),
 	}, nil
 }
-
 
 // playableVideo finds the newest READY video of the movie or the episode.
 func (s *Service) playableVideo(ctx context.Context, t *ent.Title, episodeID *int) (*ent.Video, error) {
