@@ -27,6 +27,13 @@ import (
 // MaxDepth is how deeply an operation may nest fields.
 const MaxDepth = 12
 
+// MaxTokens bounds the size of an operation in GraphQL tokens, before it is validated.
+// Validation compares same-named fields pairwise, so a body of repeated fields costs
+// quadratic time: 5 000 copies of `plans{code}` (60 kB) take seconds, far more than the
+// complexity limit (checked after validation) would suggest. The largest operation the app
+// sends is under 100 tokens and the explorer's introspection query a few hundred.
+const MaxTokens = 5000
+
 // HandlerOptions configure the GraphQL endpoint.
 type HandlerOptions struct {
 	// Websocket accepts upgrades; it owns origin checks and read limits.
@@ -61,6 +68,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 32 << 20})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
@@ -81,7 +89,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 
 // operationTimeout runs each query and mutation under a deadline, so that no resolver runs
 // unbounded: database calls made with its context are cancelled there. gqlgen answers an
-// operation whose context ended before it ran with no response at all, which clients
+// operation whose context ended before it ran with no response at all, which HTTP clients
 // would read as a bare null; it gets a typed error instead. Subscriptions last as long as
 // their socket, and uploads are bounded by size, so neither has a deadline.
 func operationTimeout(d time.Duration, log *slog.Logger) graphql.OperationMiddleware {
@@ -92,18 +100,27 @@ func operationTimeout(d time.Duration, log *slog.Logger) graphql.OperationMiddle
 		}
 		ctx, cancel := context.WithTimeout(ctx, d)
 		h := next(ctx)
+		// Transports call the handler until it returns nil (websockets) or once (HTTP, where
+		// the request's end releases the timer).
+		answered := false
 		return func(ctx context.Context) *graphql.Response {
-			defer cancel()
 			res := h(ctx)
-			if ctx.Err() != nil {
+			timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
+			if timedOut && !answered {
 				log.WarnContext(ctx, "graphql operation timed out", slog.String("operation", oc.OperationName), slog.Duration("limit", d))
 			}
-			if res == nil && ctx.Err() != nil {
-				err := gqlerror.Errorf("The request took too long and was stopped. Please try again.")
-				err.Extensions = map[string]any{"code": string(apperr.Internal)}
-				return &graphql.Response{Errors: gqlerror.List{err}}
+			if res != nil {
+				answered = true
+				return res
 			}
-			return res
+			cancel()
+			if answered || !timedOut {
+				return nil
+			}
+			answered = true
+			err := gqlerror.Errorf("The request took too long and was stopped. Please try again.")
+			err.Extensions = map[string]any{"code": string(apperr.Internal)}
+			return &graphql.Response{Errors: gqlerror.List{err}}
 		}
 	}
 }

@@ -95,8 +95,9 @@ func TestMalformedRequestsAreTypedAndWriteNothing(t *testing.T) {
 			{"over-complex query", func() *gqlResponse {
 				var q strings.Builder
 				q.WriteString("{")
-				for i := range 1000 {
-					fmt.Fprintf(&q, " p%d: plans { code name }", i)
+				// Within the token limit (9 tokens each), over the complexity limit (5 each).
+				for i := range 500 {
+					fmt.Fprintf(&q, " p%d: plans { code name maxStreams priceCents }", i)
 				}
 				q.WriteString(" }")
 				return e.gql(nil, q.String(), nil)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -241,3 +242,45 @@ func TestNoCardNumberInResponses(t *testing.T) {
 		require.NotContains(t, e.logs.String(), "4000000000000002")
 	})
 }
+
+// TestTokenLimit: operations are bounded in tokens before validation, whose cost grows with
+// the square of the number of same-named fields; the app's and the explorer's operations
+// are far below the limit.
+func TestTokenLimit(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		repeat := func(n int) string { return "{" + strings.Repeat(" plans{code}", n) + " }" }
+		r := e.gql(nil, repeat(graph.MaxTokens/4+1), nil)
+		require.Equal(t, "BAD_USER_INPUT", r.code(), r.Raw)
+		e.requireNoLeak(r)
+
+		// Just under the limit, the same shape is refused by complexity, after validation.
+		r = e.gql(nil, repeat(graph.MaxTokens/4-1), nil)
+		require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", r.code(), r.Raw)
+
+		r = e.gql(nil, introspectionQuery, nil)
+		require.Empty(t, r.Errors, r.Raw)
+	})
+}
+
+// introspectionQuery is what GraphQL explorers send first.
+const introspectionQuery = `query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}`
