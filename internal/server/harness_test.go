@@ -78,7 +78,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	require.NoError(t, q.Open())
 	signer, err := media.NewSigner([]byte("test-secret-test-secret-test-secret!"))
 	require.NoError(t, err)
-	pb := playback.NewService(s, broker, signer, log, playback.Options{HeartbeatInterval: 300 * time.Millisecond})
+	pb := playback.NewService(s, broker, signer, log, playback.Options{HeartbeatInterval: time.Second}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
 	runCtx, stopRun := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); pb.Run(runCtx) }()
