@@ -49,7 +49,6 @@ import (
 	"time"
 
 	"github.com/marquee-org/marquee/internal/media"
-	"github.com/marquee-org/marquee/internal/server"
 )
 
 // The budget (a) is held to: throughput against nginx and against the bare Go route, and p99 latency
@@ -166,7 +165,7 @@ func run(c config) error {
 	}{
 		{"a", "(a) marquee signed", mux, nil, signedPrefix},
 		{"b", "(b) go unsigned", plainRoute(videoPath), nil, "/"},
-		{"d", "(d) (a) + TCP_CORK", server.Corked(mux), server.ConnContext, signedPrefix},
+		{"d", "(d) (a) + TCP_CORK", corked(mux), connContext, signedPrefix},
 		{"e", "(e) (a), no ReadFrom", withoutReadFrom(mux), nil, signedPrefix},
 	} {
 		base, stop, err := serveGo(g.handler, g.connCtx)
@@ -346,6 +345,38 @@ func serveGo(h http.Handler, connCtx func(context.Context, net.Conn) context.Con
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnContext: connCtx}
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+type connKey struct{}
+
+// connContext keeps each request's connection reachable, for corked.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+// corked holds the connection's partial packets back while next writes the response
+// header and sendfile sends the body, and pushes them out when it returns, so a segment
+// leaves in full-sized packets — nginx's tcp_nopush. It is a server's job: a handler
+// cannot reach the connection.
+func corked(next http.Handler) http.Handler {
+	cork := func(c syscall.RawConn, on int) {
+		_ = c.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_CORK, on) })
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tc, ok := r.Context().Value(connKey{}).(*net.TCPConn)
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		raw, err := tc.SyscallConn()
+		if err != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		cork(raw, 1)
+		defer cork(raw, 0)
+		next.ServeHTTP(w, r)
+	})
 }
 
 // statusRecorder is the usual logging/metrics wrapper: it overrides WriteHeader and Write only.

@@ -87,7 +87,7 @@ func New(d Deps) *Server {
 		_, _ = w.Write([]byte("ok\n"))
 	})))
 	mux.Handle("GET /readyz", m.route("readyz", http.HandlerFunc(s.readyz)))
-	mux.Handle("/media/", m.route("media", Corked(media.NewHandler(d.Media, d.Signer, d.Playback.Sessions(), video.OutputKey, time.Now))))
+	mux.Handle("/media/", m.route("media", media.NewHandler(d.Media, d.Signer, d.Playback.Sessions(), video.OutputKey, time.Now)))
 	mux.Handle("/art/", m.route("art", media.NewArtHandler(d.Media, d.Signer)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.route("spa", spa.Handler()))
@@ -127,7 +127,6 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 		// bodies outside uploads are bounded by size instead.
 		IdleTimeout:    120 * time.Second,
 		MaxHeaderBytes: 64 << 10,
-		ConnContext:    ConnContext,
 		ErrorLog:       slog.NewLogLogger(s.deps.Log.Handler(), slog.LevelWarn),
 	}
 	hs.RegisterOnShutdown(s.stopSockets)
