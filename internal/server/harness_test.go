@@ -68,7 +68,11 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	svc := auth.NewService(s.Client, broker, log, auth.Options{
 		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
 	})
-	m, err := media.NewLocal(t.TempDir())
+	mediaDir := t.TempDir()
+	if dir, ok := strings.CutPrefix(c.MediaURL, "file://"); ok && dir != "/tmp/unused" {
+		mediaDir = dir
+	}
+	m, err := media.NewLocal(mediaDir)
 	require.NoError(t, err)
 	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond}, log)
 	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes)

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -94,6 +96,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[TranscodeArgs]) error 
 	case errors.As(err, &rej):
 		_ = s.media.CleanTemp(tempPrefix(id))
 		return river.JobCancel(s.fail(ctx, log, id, rej.Reason))
+	case diskFull(err, out):
+		// Retrying cannot help until someone frees space; say so instead of failing thrice.
+		_ = s.media.CleanTemp(tempPrefix(id))
+		return river.JobCancel(s.fail(ctx, log, id, "The media store ran out of disk space during the transcode; free some space and upload the video again."))
 	case err != nil:
 		_ = s.media.CleanTemp(tempPrefix(id))
 		if job.Attempt >= job.MaxAttempts {
@@ -218,3 +224,20 @@ func (s *Service) progressReporter(ctx context.Context, id int) func(int) {
 		}
 	}
 }
+
+// diskFull reports whether a failed transcode ran out of space: a write of ours failed
+// with ENOSPC, ffmpeg said so, or the scratch directory's filesystem is (nearly) full —
+// ffmpeg's HLS muxer can drop failed writes and exit 0, leaving truncated playlists.
+func diskFull(err error, scratch string) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), "No space left on device") {
+		return true
+	}
+	free, ok := freeBytes(scratch)
+	return ok && free < lowSpace
+}
+
+// lowSpace is how little free space counts as full: less than one segment of a 4K rung.
+const lowSpace = 4 << 20
