@@ -9,12 +9,12 @@ import (
 // for the first time is looked up once; revocations arrive as events; entries are
 // re-checked after a while in case an event was lost.
 type activeSet struct {
-	mu       sync.Mutex
-	m        map[int]activeEntry
-	load     func(id int) bool
-	loadMany func(ids []int) (map[int]bool, error)
-	now      func() time.Time
-	recheck  time.Duration
+	mu sync.Mutex
+	m  map[int]activeEntry
+	// load says which of ids are active, in one query.
+	load    func(ids []int) (map[int]bool, error)
+	now     func() time.Time
+	recheck time.Duration
 }
 
 type activeEntry struct {
@@ -22,8 +22,8 @@ type activeEntry struct {
 	checked time.Time
 }
 
-func newActiveSet(load func(int) bool, loadMany func([]int) (map[int]bool, error), now func() time.Time) *activeSet {
-	return &activeSet{m: map[int]activeEntry{}, load: load, loadMany: loadMany, now: now, recheck: time.Minute}
+func newActiveSet(load func([]int) (map[int]bool, error), now func() time.Time) *activeSet {
+	return &activeSet{m: map[int]activeEntry{}, load: load, now: now, recheck: time.Minute}
 }
 
 // refresh looks up, in one query, the sessions among ids that are unknown or due for a
@@ -41,7 +41,7 @@ func (a *activeSet) refresh(ids []int) error {
 	if len(due) == 0 {
 		return nil
 	}
-	active, err := a.loadMany(due)
+	active, err := a.load(due)
 	if err != nil {
 		return err
 	}
@@ -60,8 +60,11 @@ func (a *activeSet) Active(id int) bool {
 	if ok && (!e.active || now.Sub(e.checked) < a.recheck) {
 		return e.active // revoked stays revoked
 	}
-	active := a.load(id)
-	a.set(id, active)
+	found, err := a.load([]int{id})
+	active := err == nil && found[id] // a failed lookup refuses, and is asked again next time
+	if err == nil {
+		a.set(id, active)
+	}
 	return active
 }
 

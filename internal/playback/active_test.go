@@ -13,9 +13,12 @@ func TestActiveSet(t *testing.T) {
 	db := map[int]bool{1: true, 2: true, 3: false}
 	loads, batches := 0, 0
 	a := newActiveSet(
-		func(id int) bool { loads++; return db[id] },
 		func(ids []int) (map[int]bool, error) {
-			batches++
+			if len(ids) == 1 {
+				loads++
+			} else {
+				batches++
+			}
 			out := map[int]bool{}
 			for _, id := range ids {
 				out[id] = db[id]

@@ -89,7 +89,7 @@ func NewService(st *store.Store, broker pubsub.Broker, signer *media.Signer, log
 		beats: map[int]time.Time{}, subs: map[int]int{},
 		streams: map[int]map[*stream]struct{}{}, counts: map[int]streamCount{},
 	}
-	s.active = newActiveSet(s.loadActive, s.loadActiveMany, o.Now)
+	s.active = newActiveSet(s.loadActive, o.Now)
 	return s
 }
 
@@ -373,18 +373,10 @@ func (s *Service) beat(sessionID int) {
 	s.mu.Unlock()
 }
 
-func (s *Service) loadActive(id int) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	ok, err := s.st.Client.PlaybackSession.Query().
-		Where(playbacksession.ID(id), playbacksession.StatusEQ(playbacksession.StatusACTIVE)).Exist(ctx)
-	return err == nil && ok
-}
-
 // batch bounds the ids in one IN (…) list, well under every database's parameter limit.
 const batch = 500
 
-func (s *Service) loadActiveMany(ids []int) (map[int]bool, error) {
+func (s *Service) loadActive(ids []int) (map[int]bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	out := make(map[int]bool, len(ids))
