@@ -382,6 +382,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{RecommendationsColumns[2], RecommendationsColumns[1], RecommendationsColumns[4]},
 			},
+			{
+				Name:    "recommendation_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{RecommendationsColumns[8]},
+			},
 		},
 	}
 	// RenditionsColumns holds the columns for the "renditions" table.

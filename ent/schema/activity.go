@@ -230,6 +230,8 @@ func (Recommendation) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("user_id", "kind", "rank"),
 		index.Fields("source_title_id", "kind", "rank"),
+		// The refresh job asks when the last refresh ran.
+		index.Fields("created_at"),
 	}
 }
 

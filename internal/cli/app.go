@@ -76,7 +76,7 @@ func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int
 	river.AddWorker(a.queue.Workers(), catalog.NewTrendingWorker(st))
 	a.queue.AddPeriodic(10*time.Minute, catalog.TrendingArgs{})
 	river.AddWorker(a.queue.Workers(), recommend.NewWorker(recommend.NewService(st, log, recommend.ServeOptions{})))
-	a.queue.AddPeriodic(15*time.Minute, recommend.RefreshArgs{})
+	a.queue.AddPeriodic(recommend.CheckEvery, recommend.RefreshArgs{})
 	if err := a.queue.Open(); err != nil {
 		a.close()
 		return nil, err

@@ -320,7 +320,40 @@ func NewWorker(svc *Service) *Worker { return &Worker{svc: svc} }
 
 // Work implements river.Worker.
 func (w *Worker) Work(ctx context.Context, _ *river.Job[RefreshArgs]) error {
+	due, err := w.svc.Due(ctx, time.Now())
+	if err != nil || !due {
+		return err
+	}
 	return w.svc.Refresh(ctx)
+}
+
+// When recommendations are recomputed: after RefreshActivity new interactions, or
+// RefreshEvery after the last run, whichever comes first. The job checks every
+// CheckEvery, which costs one indexed count when nothing is due.
+const (
+	CheckEvery      = time.Minute
+	RefreshEvery    = 15 * time.Minute
+	RefreshActivity = 100
+)
+
+// Due reports whether enough has happened since the last refresh to run another: the
+// age of the newest recommendation, and the activity logged since.
+func (s *Service) Due(ctx context.Context, now time.Time) (bool, error) {
+	last, err := s.st.Client.Recommendation.Query().Order(ent.Desc(recommendation.FieldCreatedAt)).First(ctx)
+	if ent.IsNotFound(err) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("last refresh: %w", err)
+	}
+	if now.Sub(last.CreatedAt) >= RefreshEvery {
+		return true, nil
+	}
+	n, err := s.st.Client.ViewEvent.Query().Where(viewevent.CreatedAtGT(last.CreatedAt)).Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("count new activity: %w", err)
+	}
+	return n >= RefreshActivity, nil
 }
 
 // Timeout implements river.Worker: fitting a large catalog takes minutes.
