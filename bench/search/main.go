@@ -26,14 +26,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
+	"log/slog"
 	mrand "math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -49,6 +55,8 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/graph"
+	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 )
@@ -150,9 +158,18 @@ func run(c config) error {
 			return err
 		}
 	}
+	gql, stopGQL, err := graphQLEndpoint(ctx, st, ix)
+	if err != nil {
+		return err
+	}
+	defer stopGQL()
 	var rows []row
 	for _, k := range queryKinds(rng, vocab, c.queries) {
 		rw, err := measure(ctx, ix, st.DB, k, c.pgBudget)
+		if err != nil {
+			return err
+		}
+		rw.gql, err = measureGraphQL(gql, k)
 		if err != nil {
 			return err
 		}
@@ -178,12 +195,24 @@ func run(c config) error {
 	_ = tw.Flush()
 	fmt.Printf("goal: Bleve p95 (with facets) ≤ %s and ≤ %.1f× pg_trgm's: %s\n", maxP95, maxRatioPG, verdict(ok))
 
+	fmt.Printf("\nthe same queries through GraphQL (POST /graphql over loopback: first page of 20 with id\n" +
+		"and name, totalCount and genre facets, as the app's search page asks)\n")
+	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "queries\tn\tGraphQL p50\tp95\tin-process +facets p95\tratio\tpg_trgm p95\tratio\t")
+	for _, rw := range rows {
+		gp95, fp95, pp95 := pct(rw.gql, 95), pct(rw.facets, 95), pct(rw.pg, 95)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.2f\t%s\t%.2f\t\n", rw.kind, len(rw.gql), ms(pct(rw.gql, 50)), ms(gp95),
+			ms(fp95), float64(gp95)/float64(fp95), ms(pp95), float64(gp95)/float64(pp95))
+	}
+	_ = tw.Flush()
+
 	return indexing(ctx, st.Client, dir, c.subset, c.single)
 }
 
 type row struct {
 	kind              string
 	bleve, facets, pg []time.Duration
+	gql               []time.Duration
 	// CPU time of this process per Bleve query: what the latency would be on an idle core.
 	bleveCPU, facetsCPU []time.Duration
 	bleveHits, pgHits   int
@@ -226,6 +255,49 @@ func measure(ctx context.Context, ix *search.Index, db *sql.DB, k queryKind, pgB
 		}
 	}
 	return rw, nil
+}
+
+const gqlSearch = `query($q: String!) { search(query: $q, first: 20) {
+	totalCount edges { node { id name } } genreFacets { slug count } } }`
+
+// graphQLEndpoint serves marquee's GraphQL handler over loopback for a US viewer, the
+// country the in-process queries use.
+func graphQLEndpoint(ctx context.Context, st *store.Store, ix *search.Index) (string, func(), error) {
+	u, err := st.Client.User.Create().SetEmail("bench@example.com").SetPasswordHash("x").SetCountry("US").Save(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	h := graph.NewHandler(&graph.Resolver{Client: st.Client, Store: st, Index: ix,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, graph.HandlerOptions{ComplexityLimit: 1 << 20})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: u})))
+	}))
+	return srv.URL, srv.Close, nil
+}
+
+// measureGraphQL times k's queries through the GraphQL endpoint, after a few untimed ones.
+func measureGraphQL(url string, k queryKind) ([]time.Duration, error) {
+	var out []time.Duration
+	for i, q := range append(slices.Clone(k.texts[:warmup]), k.texts...) {
+		body, _ := json.Marshal(map[string]any{"query": gqlSearch, "variables": map[string]any{"q": q}})
+		t := time.Now()
+		res, err := http.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		var answer struct {
+			Errors []any `json:"errors"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&answer)
+		res.Body.Close()
+		if err != nil || len(answer.Errors) > 0 {
+			return nil, fmt.Errorf("graphql %q: %v %v", q, err, answer.Errors)
+		}
+		if i >= warmup {
+			out = append(out, time.Since(t))
+		}
+	}
+	return out, nil
 }
 
 // indexing compares batches of 1000 documents with one Index() per document, each on a
