@@ -5,7 +5,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 )
 
@@ -54,18 +53,8 @@ func (m *RP3Beta) Fit(ctx context.Context, d *Data) error {
 			userStep[u] = math.Pow(1/float64(len(h)), alpha)
 		}
 	}
-	m.nbrs = make([][]neighbour, n)
-	type scratch struct {
-		acc     []float64
-		touched []int32
-	}
-	work := make([]scratch, runtime.GOMAXPROCS(0))
-	return parallel(ctx, n, func(w, i int) {
-		s := &work[w]
-		if s.acc == nil {
-			s.acc = make([]float64, n)
-		}
-		s.touched = s.touched[:0]
+	var err error
+	m.nbrs, err = neighbourLists(ctx, n, k, func(i int, a *accumulator) {
 		if len(cols[i]) == 0 {
 			return
 		}
@@ -73,23 +62,13 @@ func (m *RP3Beta) Fit(ctx context.Context, d *Data) error {
 		for _, x := range cols[i] {
 			step := first * userStep[x.u]
 			for _, e := range d.Hist[x.u] {
-				j := e.Item
-				if int(j) == i {
-					continue
+				if int(e.Item) != i {
+					a.add(e.Item, step)
 				}
-				if s.acc[j] == 0 {
-					s.touched = append(s.touched, j)
-				}
-				s.acc[j] += step
 			}
 		}
-		list := make([]neighbour, 0, len(s.touched))
-		for _, j := range s.touched {
-			list = append(list, neighbour{j, float32(s.acc[j] * pen[j])})
-			s.acc[j] = 0
-		}
-		m.nbrs[i] = topNeighbours(list, k)
-	})
+	}, func(_ int, j int32, total float64) float64 { return total * pen[j] })
+	return err
 }
 
 // Score implements Model.

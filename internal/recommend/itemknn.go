@@ -46,38 +46,17 @@ func (m *ItemKNN) Fit(ctx context.Context, d *Data) error {
 		}
 		norm[i] = math.Sqrt(norm[i])
 	}
-	m.nbrs = make([][]neighbour, n)
-	type scratch struct {
-		acc     []float64
-		touched []int32
-	}
-	work := make([]scratch, runtime.GOMAXPROCS(0))
-	return parallel(ctx, n, func(w, i int) {
-		s := &work[w]
-		if s.acc == nil {
-			s.acc = make([]float64, n)
-		}
-		s.touched = s.touched[:0]
+	var err error
+	m.nbrs, err = neighbourLists(ctx, n, k, func(i int, a *accumulator) {
 		for _, x := range cols[i] {
 			for _, e := range d.Hist[x.u] {
-				j := e.Item
-				if int(j) == i {
-					continue
+				if int(e.Item) != i {
+					a.add(e.Item, float64(x.w)*value(e, m.Weighted))
 				}
-				if s.acc[j] == 0 {
-					s.touched = append(s.touched, j)
-				}
-				s.acc[j] += float64(x.w) * value(e, m.Weighted)
 			}
 		}
-		list := make([]neighbour, 0, len(s.touched))
-		for _, j := range s.touched {
-			sim := s.acc[j] / (norm[i]*norm[j] + shrink)
-			s.acc[j] = 0
-			list = append(list, neighbour{j, float32(sim)})
-		}
-		m.nbrs[i] = topNeighbours(list, k)
-	})
+	}, func(i int, j int32, total float64) float64 { return total / (norm[i]*norm[j] + shrink) })
+	return err
 }
 
 // Score implements Model.
@@ -153,36 +132,16 @@ func (m *Sequence) Fit(ctx context.Context, d *Data) error {
 			count[e.Item]++
 		}
 	}
-	m.nbrs = make([][]neighbour, n)
-	type scratch struct {
-		acc     []float64
-		touched []int32
-	}
-	work := make([]scratch, runtime.GOMAXPROCS(0))
-	return parallel(ctx, n, func(w, i int) {
-		s := &work[w]
-		if s.acc == nil {
-			s.acc = make([]float64, n)
-		}
-		s.touched = s.touched[:0]
+	var err error
+	m.nbrs, err = neighbourLists(ctx, n, k, func(i int, a *accumulator) {
 		for _, o := range occ[i] {
 			h := d.Hist[o.u]
 			for step := 1; step <= window && int(o.p)+step < len(h); step++ {
-				j := h[int(o.p)+step].Item
-				if s.acc[j] == 0 {
-					s.touched = append(s.touched, j)
-				}
-				s.acc[j] += 1 / float64(step)
+				a.add(h[int(o.p)+step].Item, 1/float64(step))
 			}
 		}
-		list := make([]neighbour, 0, len(s.touched))
-		for _, j := range s.touched {
-			sim := s.acc[j] / (math.Sqrt(count[i]*count[j]) + shrink)
-			s.acc[j] = 0
-			list = append(list, neighbour{j, float32(sim)})
-		}
-		m.nbrs[i] = topNeighbours(list, k)
-	})
+	}, func(i int, j int32, total float64) float64 { return total / (math.Sqrt(count[i]*count[j]) + shrink) })
+	return err
 }
 
 // Score implements Model.
@@ -195,6 +154,44 @@ func (m *Sequence) Score(hist []Event, dst []float64) {
 			dst[nb.item] += w * float64(nb.sim)
 		}
 	}
+}
+
+// accumulator sums one item's co-occurrence weights over the items it meets, and
+// remembers which it touched so that clearing costs only those.
+type accumulator struct {
+	acc     []float64
+	touched []int32
+}
+
+func (a *accumulator) add(j int32, v float64) {
+	if a.acc[j] == 0 {
+		a.touched = append(a.touched, j)
+	}
+	a.acc[j] += v
+}
+
+// neighbourLists builds every item's k nearest neighbours in parallel, one accumulator
+// per worker: fill adds item i's co-occurrences, and sim turns the total for item j
+// into the similarity kept.
+func neighbourLists(ctx context.Context, n, k int, fill func(i int, a *accumulator),
+	sim func(i int, j int32, total float64) float64) ([][]neighbour, error) {
+	nbrs := make([][]neighbour, n)
+	work := make([]accumulator, runtime.GOMAXPROCS(0))
+	err := parallel(ctx, n, func(w, i int) {
+		a := &work[w]
+		if a.acc == nil {
+			a.acc = make([]float64, n)
+		}
+		a.touched = a.touched[:0]
+		fill(i, a)
+		list := make([]neighbour, 0, len(a.touched))
+		for _, j := range a.touched {
+			list = append(list, neighbour{j, float32(sim(i, j, a.acc[j]))})
+			a.acc[j] = 0
+		}
+		nbrs[i] = topNeighbours(list, k)
+	})
+	return nbrs, err
 }
 
 // topNeighbours keeps the k most similar, ties to the lower index.
