@@ -59,7 +59,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	logs := &lockedWriter{w: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	c := config.Default()
-	c.MediaURL = "file:///tmp/unused"
+	c.MediaURL = "file://" + t.TempDir()
 	c.ComplexityLimit = 2000
 	c.MaxUploadBytes = 4 << 20
 	for _, f := range configure {
@@ -68,11 +68,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	svc := auth.NewService(s.Client, broker, log, auth.Options{
 		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
 	})
-	mediaDir := t.TempDir()
-	if dir, ok := strings.CutPrefix(c.MediaURL, "file://"); ok && dir != "/tmp/unused" {
-		mediaDir = dir
-	}
-	m, err := media.NewLocal(mediaDir)
+	m, err := media.NewLocal(strings.TrimPrefix(c.MediaURL, "file://"))
 	require.NoError(t, err)
 	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond}, log)
 	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes)
