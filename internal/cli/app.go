@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -63,7 +64,8 @@ func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int
 	} else {
 		a.broker = pubsub.NewLocal()
 	}
-	if a.media, err = media.Open(c.MediaURL); err != nil {
+	// An object store's scratch work (spooled uploads, transcodes) stays on this machine.
+	if a.media, err = media.Open(ctx, c.MediaURL, filepath.Join(c.DataDir, "scratch")); err != nil {
 		a.close()
 		return nil, err
 	}

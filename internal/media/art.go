@@ -51,17 +51,17 @@ func NewArtHandler(store Store, signer *Signer) http.Handler {
 			return
 		}
 		h := &handler{store: store}
-		f, fi, status := h.open(key)
-		if f == nil {
+		obj, status := h.open(r, key)
+		if obj == nil {
 			fail(w, status)
 			return
 		}
-		defer f.Close()
+		defer obj.Close()
 		hdr.Set("Content-Type", "image/jpeg")
 		// A video's poster never changes under its key (a new upload is a new video).
 		hdr.Set("Cache-Control", cacheImmutable)
 		hdr.Set("X-Content-Type-Options", "nosniff")
-		hdr.Set("Etag", etag(fi, -1))
-		http.ServeContent(w, r, "", fi.ModTime(), &sizedFile{f: f, size: fi.Size()})
+		hdr.Set("Etag", etag(obj, -1))
+		http.ServeContent(w, r, "", obj.ModTime(), obj)
 	})
 }

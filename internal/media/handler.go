@@ -124,53 +124,56 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dir := h.videoDir(g.VideoID)
-	if rung, ok := rungHeight(rest); ok && g.MaxHeight > 0 && rung > g.MaxHeight && !h.fallbackRung(dir, rung, g.MaxHeight) {
+	if rung, ok := rungHeight(rest); ok && g.MaxHeight > 0 && rung > g.MaxHeight && !h.fallbackRung(r, dir, rung, g.MaxHeight) {
 		fail(w, http.StatusNotFound)
 		return
 	}
-	f, fi, status := h.open(dir + "/" + rest)
-	if f == nil {
+	if s3, ok := h.store.(*S3); ok && kind.cache == cacheImmutable {
+		// Files that never change may be fetched straight from the bucket. The token and plan
+		// checks above still ran: the presigned URL is short-lived and names this one object.
+		loc, err := s3.redirectURL(r.Context(), dir+"/"+rest, kind)
+		if err != nil {
+			fail(w, http.StatusInternalServerError)
+			return
+		}
+		if loc != "" {
+			hdr.Set("Cache-Control", "no-store")
+			http.Redirect(w, r, loc, http.StatusFound)
+			return
+		}
+	}
+	obj, status := h.open(r, dir+"/"+rest)
+	if obj == nil {
 		fail(w, status)
 		return
 	}
-	defer f.Close()
+	defer obj.Close()
 
 	hdr.Set("Content-Type", kind.contentType)
 	hdr.Set("Cache-Control", kind.cache)
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	if rest == masterName && g.MaxHeight > 0 {
-		h.serveMaster(w, r, f, fi, g.MaxHeight)
+		h.serveMaster(w, r, obj, g.MaxHeight)
 		return
 	}
-	hdr.Set("Etag", etag(fi, -1))
-	// ServeContent handles Range, If-Range, If-None-Match and HEAD; given the file's descriptor it
-	// lets the server send the body with sendfile, whole or a range of it.
-	http.ServeContent(w, r, "", fi.ModTime(), &sizedFile{f: f, size: fi.Size()})
+	hdr.Set("Etag", etag(obj, -1))
+	// ServeContent handles Range, If-Range, If-None-Match and HEAD. A local file lets the server
+	// send the body with sendfile, whole or a range of it; an object store's is read as a ranged
+	// download started at the first byte ServeContent asks for.
+	http.ServeContent(w, r, "", obj.ModTime(), obj)
 }
 
-// open opens a regular file of the store; on failure it returns the status to answer with.
-func (h *handler) open(key string) (*os.File, fs.FileInfo, int) {
-	p, err := h.store.Path(key)
-	if err != nil {
-		return nil, nil, http.StatusNotFound
+// open opens a file of the store; on failure it returns the status to answer with.
+func (h *handler) open(r *http.Request, key string) (Object, int) {
+	obj, err := h.store.Open(r.Context(), key)
+	switch {
+	case err == nil:
+		return obj, 0
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, http.StatusNotFound
+	default:
+		return nil, http.StatusInternalServerError
 	}
-	f, err := openFile(p)
-	if err != nil {
-		// ENOTDIR is a file used as a folder ("master.m3u8/x.m4s"): as absent as anything else.
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-			return nil, nil, http.StatusNotFound
-		}
-		return nil, nil, http.StatusInternalServerError
-	}
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		f.Close()
-		if err != nil {
-			return nil, nil, http.StatusInternalServerError
-		}
-		return nil, nil, http.StatusNotFound // directories are never listed
-	}
-	return f, fi, 0
 }
 
 // openFile opens a file to serve. On Linux it asks for O_NONBLOCK, as nginx does: os.Open would
@@ -195,6 +198,7 @@ func openFile(name string) (*os.File, error) {
 type sizedFile struct {
 	f      *os.File
 	size   int64
+	mod    time.Time
 	pos    int64 // the offset ServeContent asked for
 	offset int64 // the descriptor's offset; -1 when unknown
 }
@@ -205,21 +209,33 @@ var (
 )
 
 func (s *sizedFile) Seek(offset int64, whence int) (int64, error) {
+	pos, err := seekTo(s.pos, s.size, offset, whence)
+	if err == nil {
+		s.pos = pos
+	}
+	return pos, err
+}
+
+// seekTo is the position a Seek from pos lands on in content of size bytes.
+func seekTo(pos, size, offset int64, whence int) (int64, error) {
 	switch whence {
 	case io.SeekStart:
 	case io.SeekCurrent:
-		offset += s.pos
+		offset += pos
 	case io.SeekEnd:
-		offset += s.size
+		offset += size
 	default:
 		return 0, errWhence
 	}
 	if offset < 0 {
 		return 0, errOffset
 	}
-	s.pos = offset
 	return offset, nil
 }
+
+func (s *sizedFile) Size() int64        { return s.size }
+func (s *sizedFile) ModTime() time.Time { return s.mod }
+func (s *sizedFile) Close() error       { return s.f.Close() }
 
 func (s *sizedFile) Read(p []byte) (int, error) {
 	if err := s.sync(); err != nil {
@@ -252,8 +268,8 @@ func (s *sizedFile) sync() error {
 }
 
 // serveMaster serves the master playlist without the variants above maxHeight.
-func (h *handler) serveMaster(w http.ResponseWriter, r *http.Request, f *os.File, fi fs.FileInfo, maxHeight int) {
-	master, err := io.ReadAll(io.LimitReader(f, maxMasterSize+1))
+func (h *handler) serveMaster(w http.ResponseWriter, r *http.Request, obj Object, maxHeight int) {
+	master, err := io.ReadAll(io.LimitReader(obj, maxMasterSize+1))
 	if err != nil || len(master) > maxMasterSize {
 		fail(w, http.StatusInternalServerError)
 		return
@@ -261,19 +277,19 @@ func (h *handler) serveMaster(w http.ResponseWriter, r *http.Request, f *os.File
 	filtered, _ := filterMaster(master, maxHeight)
 	// The body depends on the plan's limit as well as the file, and so does the validator: a
 	// viewer who upgrades must not be told their cached, smaller master is still current.
-	w.Header().Set("Etag", etag(fi, maxHeight))
-	http.ServeContent(w, r, "", fi.ModTime(), bytes.NewReader(filtered))
+	w.Header().Set("Etag", etag(obj, maxHeight))
+	http.ServeContent(w, r, "", obj.ModTime(), bytes.NewReader(filtered))
 }
 
 // fallbackRung reports whether rung, although above maxHeight, is the one variant the filtered
 // master keeps because nothing else fits. Only requests over the limit pay for reading the master.
-func (h *handler) fallbackRung(dir string, rung, maxHeight int) bool {
-	f, _, _ := h.open(dir + "/" + masterName)
-	if f == nil {
+func (h *handler) fallbackRung(r *http.Request, dir string, rung, maxHeight int) bool {
+	obj, _ := h.open(r, dir+"/"+masterName)
+	if obj == nil {
 		return false
 	}
-	defer f.Close()
-	master, err := io.ReadAll(io.LimitReader(f, maxMasterSize+1))
+	defer obj.Close()
+	master, err := io.ReadAll(io.LimitReader(obj, maxMasterSize+1))
 	if err != nil || len(master) > maxMasterSize {
 		return false
 	}
@@ -283,7 +299,7 @@ func (h *handler) fallbackRung(dir string, rung, maxHeight int) bool {
 
 // validRest reports whether rest is a relative path of plain names, the same shape the store
 // accepts: no empty, "." or ".." segments, nothing hidden, no backslashes, nothing that needs
-// escaping. Checked here as well as in Store.Path so that the handler's promise does not depend on
+// escaping. Checked here as well as in the store so that the handler's promise does not depend on
 // which Store it is given.
 func validRest(rest string) bool {
 	if rest == "" || strings.Contains(rest, "..") {
@@ -333,12 +349,12 @@ func parseRungName(name string) (int, bool) {
 // etag is a validator from size and modification time, which change whenever the store replaces a
 // file; it costs nothing beyond the stat ServeContent needs anyway. variant tells apart bodies
 // derived from the same file.
-func etag(fi fs.FileInfo, variant int) string {
+func etag(obj Object, variant int) string {
 	var b [64]byte
 	e := append(b[:0], '"')
-	e = strconv.AppendInt(e, fi.Size(), 36)
+	e = strconv.AppendInt(e, obj.Size(), 36)
 	e = append(e, '-')
-	e = strconv.AppendInt(e, fi.ModTime().UnixNano(), 36)
+	e = strconv.AppendInt(e, obj.ModTime().UnixNano(), 36)
 	if variant >= 0 {
 		e = append(e, "-h"...)
 		e = strconv.AppendInt(e, int64(variant), 10)

@@ -1,36 +1,51 @@
 // Package media stores the files viewers stream and the sources they come from: uploaded
 // sources, HLS ladders, posters and thumbnails. Nothing outside the store's root is ever
-// read or written: every key is checked before it becomes a path.
+// read or written: every key is checked before it becomes a path or an object name.
 package media
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // ErrTooLarge is returned by Put when the content exceeds its limit.
 var ErrTooLarge = errors.New("media: content exceeds the size limit")
 
+// ErrInvalidKey is returned for a key that could leave the store or name something hidden.
+var ErrInvalidKey = errors.New("media: invalid key")
+
 // Store is where media lives. Keys are slash-separated relative paths such as
-// "videos/42/720p/index.m3u8".
+// "videos/42/720p/index.m3u8". Work that produces files (a transcode) happens in local scratch
+// directories, which Publish then makes visible under a key in one step as far as readers of
+// the database are concerned: nothing refers to a key before its Publish returns.
 type Store interface {
-	// Put writes r to key, at most limit bytes, through a temporary file renamed into
-	// place: a reader never sees half a file.
+	// Put writes r to key, at most limit bytes. A reader never sees half an object: the
+	// content is complete and within the limit before it becomes visible.
 	Put(key string, r io.Reader, limit int64) (int64, error)
-	// TempDir makes a fresh scratch directory for work that Publish later moves into place.
+	// TempDir makes a fresh local scratch directory for work that Publish later moves into place.
 	TempDir(prefix string) (string, error)
-	// Publish moves a finished scratch directory to key, replacing what was there.
+	// Publish moves a finished scratch directory to key, replacing what was there, and
+	// removes the scratch directory.
 	Publish(tmpDir, key string) error
-	// Path returns the local file path of key, for ffmpeg and for serving.
-	Path(key string) (string, error)
+	// Open opens the object at key for reading. A missing key, a folder or an invalid key is
+	// an error matching fs.ErrNotExist.
+	Open(ctx context.Context, key string) (Object, error)
+	// Fetch returns a local file with key's content, for programs that need a path (ffmpeg):
+	// the stored file itself on a filesystem store, otherwise a download into dir, which
+	// should be a TempDir of this store so that CleanTemp removes it.
+	Fetch(ctx context.Context, key, dir string) (string, error)
 	// Remove deletes key and everything under it.
 	Remove(key string) error
 	// CleanTemp removes scratch directories whose name starts with prefix: leftovers of
@@ -38,8 +53,19 @@ type Store interface {
 	CleanTemp(prefix string) error
 }
 
-// Open returns the store a media URL names. Only file:// is supported for now.
-func Open(mediaURL string) (Store, error) {
+// Object is an open stored file. Seek only records the position; reading from it does the work,
+// so that http.ServeContent can learn the size and jump to a range for free.
+type Object interface {
+	io.ReadSeekCloser
+	Size() int64
+	ModTime() time.Time
+}
+
+// Open returns the store a media URL names: file:///path, or
+// s3://bucket/prefix?endpoint=…&region=… (see OpenS3). scratchDir is the local directory an
+// object store does its scratch work in (a filesystem store keeps scratch inside its root, on
+// the same filesystem, so that Publish is a rename).
+func Open(ctx context.Context, mediaURL, scratchDir string) (Store, error) {
 	u, err := url.Parse(mediaURL)
 	if err != nil {
 		return nil, fmt.Errorf("media url: %w", err)
@@ -47,14 +73,92 @@ func Open(mediaURL string) (Store, error) {
 	switch u.Scheme {
 	case "file":
 		return NewLocal(u.Path)
+	case "s3":
+		return OpenS3(ctx, u, scratchDir)
 	default:
-		return nil, fmt.Errorf("media url: %q stores are not supported yet; use file://", u.Scheme)
+		return nil, fmt.Errorf("media url: %q stores are not supported; use file:// or s3://", u.Scheme)
 	}
+}
+
+var validKey = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$`)
+
+// checkKey refuses keys with "..", absolute paths, empty segments, hidden segments or
+// unusual characters.
+func checkKey(key string) error {
+	if !validKey.MatchString(key) || strings.Contains(key, "..") {
+		return fmt.Errorf("%w %q", ErrInvalidKey, key)
+	}
+	return nil
+}
+
+// scratchArea is a local directory holding TempDirs, shared by both stores.
+type scratchArea string
+
+// TempDir implements Store.
+func (s scratchArea) TempDir(prefix string) (string, error) {
+	if prefix != "" && !validKey.MatchString(prefix) {
+		return "", fmt.Errorf("media: invalid temp prefix %q", prefix)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	dir := filepath.Join(string(s), prefix+hex.EncodeToString(b[:]))
+	if err := os.Mkdir(dir, 0o750); err != nil {
+		return "", fmt.Errorf("media: %w", err)
+	}
+	return dir, nil
+}
+
+// CleanTemp implements Store.
+func (s scratchArea) CleanTemp(prefix string) error {
+	if prefix == "" || !validKey.MatchString(prefix) {
+		return fmt.Errorf("media: invalid temp prefix %q", prefix)
+	}
+	matches, err := filepath.Glob(filepath.Join(string(s), prefix+"*"))
+	if err != nil {
+		return err
+	}
+	for _, m := range matches {
+		if err := os.RemoveAll(m); err != nil {
+			return fmt.Errorf("media: clean %s: %w", filepath.Base(m), err)
+		}
+	}
+	return nil
+}
+
+// check refuses a directory that is not one of this area's TempDirs.
+func (s scratchArea) check(tmpDir string) error {
+	if filepath.Dir(tmpDir) != string(s) {
+		return fmt.Errorf("media: %q is not a scratch directory of this store", tmpDir)
+	}
+	return nil
+}
+
+// spool copies at most limit bytes of r into a new file of the area, which the caller
+// removes; on error nothing is left behind.
+func (s scratchArea) spool(r io.Reader, limit int64) (*os.File, int64, error) {
+	tmp, err := os.CreateTemp(string(s), "put-*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("media: %w", err)
+	}
+	n, err := io.Copy(tmp, io.LimitReader(r, limit+1))
+	if err == nil && n > limit {
+		err = ErrTooLarge
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, n, err
+	}
+	return tmp, n, nil
 }
 
 // Local is a Store on the local filesystem (or a shared mount).
 type Local struct {
 	root string
+	scratchArea
 }
 
 const scratch = ".tmp"
@@ -68,24 +172,21 @@ func NewLocal(root string) (*Local, error) {
 	if err := os.MkdirAll(filepath.Join(abs, scratch), 0o750); err != nil {
 		return nil, fmt.Errorf("create media root: %w", err)
 	}
-	return &Local{root: abs}, nil
+	return &Local{root: abs, scratchArea: scratchArea(filepath.Join(abs, scratch))}, nil
 }
 
 // Root is the store's directory.
 func (l *Local) Root() string { return l.root }
 
-var validKey = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$`)
-
-// Path implements Store. Keys with "..", absolute paths, empty segments, hidden
-// segments or unusual characters are refused.
+// Path returns the local file path of key.
 func (l *Local) Path(key string) (string, error) {
-	if !validKey.MatchString(key) || strings.Contains(key, "..") {
-		return "", fmt.Errorf("media: invalid key %q", key)
+	if err := checkKey(key); err != nil {
+		return "", err
 	}
 	return filepath.Join(l.root, filepath.FromSlash(key)), nil
 }
 
-// Put implements Store.
+// Put implements Store, through a temporary file renamed into place.
 func (l *Local) Put(key string, r io.Reader, limit int64) (int64, error) {
 	dst, err := l.Path(key)
 	if err != nil {
@@ -94,23 +195,13 @@ func (l *Local) Put(key string, r io.Reader, limit int64) (int64, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return 0, fmt.Errorf("media: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Join(l.root, scratch), "put-*")
-	if err != nil {
-		return 0, fmt.Errorf("media: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	n, err := io.Copy(tmp, io.LimitReader(r, limit+1))
-	if err == nil && n > limit {
-		err = ErrTooLarge
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	tmp, n, err := l.spool(r, limit)
 	if err != nil {
 		return n, err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Close(); err != nil {
+		return n, fmt.Errorf("media: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return n, fmt.Errorf("media: %w", err)
@@ -118,26 +209,12 @@ func (l *Local) Put(key string, r io.Reader, limit int64) (int64, error) {
 	return n, nil
 }
 
-// TempDir implements Store.
-func (l *Local) TempDir(prefix string) (string, error) {
-	if prefix != "" && !validKey.MatchString(prefix) {
-		return "", fmt.Errorf("media: invalid temp prefix %q", prefix)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	dir := filepath.Join(l.root, scratch, prefix+hex.EncodeToString(b[:]))
-	if err := os.Mkdir(dir, 0o750); err != nil {
-		return "", fmt.Errorf("media: %w", err)
-	}
-	return dir, nil
-}
-
 // Publish implements Store. The rename is atomic on one filesystem; replacing an
 // existing key removes it first, which only happens when a retried job republishes
 // output that was never marked ready.
 func (l *Local) Publish(tmpDir, key string) error {
-	if filepath.Dir(tmpDir) != filepath.Join(l.root, scratch) {
-		return fmt.Errorf("media: %q is not a scratch directory of this store", tmpDir)
+	if err := l.check(tmpDir); err != nil {
+		return err
 	}
 	dst, err := l.Path(key)
 	if err != nil {
@@ -155,6 +232,45 @@ func (l *Local) Publish(tmpDir, key string) error {
 	return nil
 }
 
+// Open implements Store. The file it returns keeps the descriptor reachable, so the server
+// sends its body with sendfile.
+func (l *Local) Open(_ context.Context, key string) (Object, error) {
+	p, err := l.Path(key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", err, fs.ErrNotExist)
+	}
+	f, err := openFile(p)
+	if err != nil {
+		// ENOTDIR is a file used as a folder ("master.m3u8/x.m4s"): as absent as anything else.
+		if errors.Is(err, syscall.ENOTDIR) {
+			return nil, fmt.Errorf("media: %s: %w", key, fs.ErrNotExist)
+		}
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("media: %s is not a file: %w", key, fs.ErrNotExist) // folders are never listed
+	}
+	return &sizedFile{f: f, size: fi.Size(), mod: fi.ModTime()}, nil
+}
+
+// Fetch implements Store: the stored file is already local.
+func (l *Local) Fetch(_ context.Context, key, _ string) (string, error) {
+	p, err := l.Path(key)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("media: %w", err)
+	}
+	return p, nil
+}
+
 // Remove implements Store.
 func (l *Local) Remove(key string) error {
 	p, err := l.Path(key)
@@ -162,21 +278,4 @@ func (l *Local) Remove(key string) error {
 		return err
 	}
 	return os.RemoveAll(p)
-}
-
-// CleanTemp implements Store.
-func (l *Local) CleanTemp(prefix string) error {
-	if prefix == "" || !validKey.MatchString(prefix) {
-		return fmt.Errorf("media: invalid temp prefix %q", prefix)
-	}
-	matches, err := filepath.Glob(filepath.Join(l.root, scratch, prefix+"*"))
-	if err != nil {
-		return err
-	}
-	for _, m := range matches {
-		if err := os.RemoveAll(m); err != nil {
-			return fmt.Errorf("media: clean %s: %w", filepath.Base(m), err)
-		}
-	}
-	return nil
 }

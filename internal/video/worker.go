@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/transcoder"
 )
 
@@ -82,12 +84,24 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[TranscodeArgs]) error 
 	if err := s.setStatus(ctx, id, entvideo.StatusPROCESSING, 0, ""); err != nil {
 		return err
 	}
-	src, err := s.media.Path(v.SourcePath)
+	// The source is read from a local file (a download, for an object store) and the ladder
+	// written to another scratch directory; both share the prefix CleanTemp removes.
+	in, err := s.media.TempDir(tempPrefix(id))
 	if err != nil {
-		return s.fail(ctx, log, id, "The source file is missing.")
+		return err
+	}
+	src, err := s.media.Fetch(ctx, v.SourcePath, in)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, media.ErrInvalidKey):
+		_ = s.media.CleanTemp(tempPrefix(id))
+		return river.JobCancel(s.fail(ctx, log, id, "The source file is missing."))
+	case err != nil:
+		_ = s.media.CleanTemp(tempPrefix(id))
+		return err
 	}
 	out, err := s.media.TempDir(tempPrefix(id))
 	if err != nil {
+		_ = s.media.CleanTemp(tempPrefix(id))
 		return err
 	}
 	res, err := transcoder.Transcode(ctx, w.opts, src, out, s.progressReporter(ctx, id))
@@ -108,8 +122,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[TranscodeArgs]) error 
 		log.WarnContext(ctx, "transcode attempt failed", slog.Any("err", err))
 		return err
 	}
-	if err := s.media.Publish(out, OutputKey(id)); err != nil {
-		_ = s.media.CleanTemp(tempPrefix(id))
+	err = s.media.Publish(out, OutputKey(id))
+	_ = s.media.CleanTemp(tempPrefix(id))
+	if err != nil {
 		return err
 	}
 	if err := s.markReady(ctx, v, res); err != nil {
