@@ -41,7 +41,11 @@ type env struct {
 	auth    *auth.Service
 	queue   *jobs.Queue
 	billing *billing.Service
+	// objects is the media store the server uses; media is the same when it is a filesystem
+	// store (nil on S3), for tests that look at its files.
+	objects media.Store
 	media   *media.Local
+	scratch string // the S3 store's local scratch area
 	// logs collects everything the server logged, to check what stays out of responses.
 	logs *lockedWriter
 }
@@ -68,8 +72,10 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	svc := auth.NewService(s.Client, broker, log, auth.Options{
 		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
 	})
-	m, err := media.NewLocal(strings.TrimPrefix(c.MediaURL, "file://"))
+	scratch := filepath.Join(t.TempDir(), "scratch")
+	m, err := media.Open(context.Background(), c.MediaURL, scratch)
 	require.NoError(t, err)
+	local, _ := m.(*media.Local)
 	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond}, log)
 	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes)
 	river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{
@@ -99,7 +105,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 		srv.CloseSockets()
 		hs.Close()
 	})
-	return &env{t: t, store: s, srv: srv, http: hs, auth: svc, billing: bill, queue: q, media: m, logs: logs}
+	return &env{t: t, store: s, srv: srv, http: hs, auth: svc, billing: bill, queue: q, objects: m, media: local, scratch: scratch, logs: logs}
 }
 
 // startWorkers runs the transcode worker until the test ends.
