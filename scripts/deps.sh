@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks: ffmpeg (always), Chromium (with --browser), then
-# Go modules and npm packages. System packages come from apt when running as root on
-# Debian; otherwise this prints the one line to run and fails.
+# Installs what a fresh machine lacks: ffmpeg (always); with --browser, what make test needs
+# besides: Chromium and versitygw (the S3 tests' server, built once into the Go cache); then Go
+# modules and npm packages. System packages come from apt when running as root on Debian;
+# otherwise this prints the one line to run and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 go mod download
+
+if [ "${1:-}" = "--browser" ]; then
+  scripts/versitygw.sh >/dev/null
+fi
 
 # npm ci only when the lock file changed since the last install.
 stamp=spa/node_modules/.marquee-lock
