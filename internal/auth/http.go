@@ -110,8 +110,11 @@ func (s *Service) authFailed(w http.ResponseWriter, r *http.Request, err error) 
 		apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.New(apperr.Unauthenticated, "The session token is invalid or has expired; log in again."))
 		return
 	}
+	// The session could not be looked up (the database is unreachable, say): not the client's
+	// fault and usually brief, so it is told to retry rather than to log in again.
 	s.log.ErrorContext(r.Context(), "authenticate", slog.Any("err", err))
-	apperr.WriteHTTP(w, http.StatusInternalServerError, apperr.New(apperr.Internal, "Something went wrong on our side."))
+	w.Header().Set("Retry-After", "1")
+	apperr.WriteHTTP(w, http.StatusServiceUnavailable, apperr.New(apperr.Internal, "The service is briefly unavailable; try again in a moment."))
 }
 
 func remoteIP(r *http.Request) string {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -477,4 +478,80 @@ func TestCardBrand(t *testing.T) {
 	} {
 		require.Equal(t, brand, billing.CardBrand(number), number)
 	}
+}
+
+// dyingProvider charges through the sandbox; its first charge then stops the calling
+// goroutine, as if the process died (or lost its database) just after the provider took
+// the money, leaving the payment PENDING.
+type dyingProvider struct {
+	billing.Provider
+	mu     sync.Mutex
+	calls  int
+	refs   map[string]int
+	killed bool
+}
+
+func (p *dyingProvider) Charge(ctx context.Context, m billing.Method, amount int, currency, key string) (billing.Receipt, error) {
+	r, err := p.Provider.Charge(ctx, m, amount, currency, key)
+	p.mu.Lock()
+	p.calls++
+	p.refs[r.Ref]++
+	die := !p.killed
+	p.killed = true
+	p.mu.Unlock()
+	if die {
+		runtime.Goexit()
+	}
+	return r, err
+}
+
+func TestAbandonedPaymentIsResumedOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := setup(t, s)
+		dying := &dyingProvider{Provider: billing.NewSandbox(0), refs: map[string]int{}}
+		f.svc = billing.NewService(s, dying, f.broker, slog.New(slog.DiscardHandler),
+			billing.Options{Now: f.clock.Now, ProviderTimeout: 10 * time.Second})
+
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _ = f.subscribe(plancode.Standard, card("4242424242424242"), "lost-answer")
+		}()
+		<-done
+		p, err := s.Client.Payment.Query().Where(payment.UserID(f.user)).Only(ctx)
+		require.NoError(t, err)
+		require.Equal(t, payment.StatusPENDING, p.Status, "the attempt died between charge and record")
+
+		// While the attempt may still be alive, a retry waits for it rather than charging.
+		short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		_, err = f.svc.Subscribe(short, billing.SubscribeInput{UserID: f.user, Plan: plancode.Standard,
+			Payment: card("4242424242424242"), IdempotencyKey: "lost-answer"})
+		cancel()
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		require.Equal(t, 1, dying.calls)
+
+		// Past twice the provider timeout it is abandoned: concurrent retries take it over
+		// once, and the provider's idempotency key returns the first charge.
+		f.clock.Set(f.clock.Now().Add(21 * time.Second))
+		var wg sync.WaitGroup
+		results := make([]*billing.Result, 5)
+		errs := make([]error, 5)
+		for i := range 5 {
+			wg.Go(func() { results[i], errs[i] = f.subscribe(plancode.Standard, card("4242424242424242"), "lost-answer") })
+		}
+		wg.Wait()
+		for i := range 5 {
+			require.NoError(t, errs[i])
+			require.Equal(t, p.ID, results[i].Payment.ID)
+			require.Equal(t, payment.StatusSUCCEEDED, results[i].Payment.Status)
+			require.Equal(t, membership.StatusACTIVE, results[i].Membership.Status)
+		}
+		require.Equal(t, 2, dying.calls, "asked again once")
+		require.Len(t, dying.refs, 1, "and charged once: %v", dying.refs)
+		n, err := s.Client.Payment.Query().Where(payment.UserID(f.user)).Count(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+	})
 }

@@ -34,6 +34,10 @@ type Options struct {
 	Grace time.Duration
 	// RetryEvery is how often a failed renewal is charged again during the grace period.
 	RetryEvery time.Duration
+	// ProviderTimeout bounds each call to the payment provider. A payment still PENDING
+	// twice this long after its last attempt was abandoned (its process died, or lost the
+	// database after the provider answered), and a retry with its key takes it over.
+	ProviderTimeout time.Duration
 	// Now is the clock; tests move it.
 	Now func() time.Time
 }
@@ -54,6 +58,9 @@ func NewService(st *store.Store, provider Provider, broker pubsub.Broker, log *s
 	}
 	if o.RetryEvery <= 0 {
 		o.RetryEvery = 24 * time.Hour
+	}
+	if o.ProviderTimeout <= 0 {
+		o.ProviderTimeout = 30 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -105,13 +112,18 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*Result, er
 	}
 	hash := requestHash(in)
 	// A PENDING attempt that failed without an answer from the provider is deleted so
-	// the key can be retried; loop a few times for that race.
+	// the key can be retried, and an abandoned one is claimed by one retry; loop a few
+	// times for those races.
 	for range 3 {
-		res, err := s.replay(ctx, in.UserID, in.IdempotencyKey, hash)
+		res, abandoned, err := s.replay(ctx, in.UserID, in.IdempotencyKey, hash)
 		if err != nil || res != nil {
 			return res, err
 		}
-		res, err = s.subscribe(ctx, in, hash, now)
+		if abandoned != nil {
+			res, err = s.resume(ctx, in, abandoned)
+		} else {
+			res, err = s.subscribe(ctx, in, hash, now)
+		}
 		if !errors.Is(err, errDuplicate) {
 			return res, err
 		}
@@ -119,7 +131,10 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*Result, er
 	return nil, fmt.Errorf("subscribe: idempotency key kept changing hands")
 }
 
-var errDuplicate = errors.New("duplicate idempotency key")
+var (
+	errDuplicate = errors.New("duplicate idempotency key")
+	errRecorded  = errors.New("payment already recorded")
+)
 
 func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string, now time.Time) (*Result, error) {
 	target, err := s.st.Client.Plan.Query().Where(plan.CodeEQ(in.Plan)).Only(ctx)
@@ -134,7 +149,7 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string,
 	if err != nil {
 		// A duplicate that lost the race may see the first attempt's outcome (its plan
 		// already in force) before its payment row: the row was written first, so look again.
-		if res, rerr := s.replay(ctx, in.UserID, in.IdempotencyKey, hash); rerr != nil || res != nil {
+		if res, _, rerr := s.replay(ctx, in.UserID, in.IdempotencyKey, hash); rerr != nil || res != nil {
 			return res, rerr
 		}
 		return nil, err
@@ -151,10 +166,47 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string,
 	if err != nil {
 		return nil, err
 	}
-	method, err := s.provider.Tokenize(ctx, in.Payment)
+	return s.ask(ctx, in, pay, cur, target, kind, now)
+}
+
+// resume takes over a payment abandoned while PENDING and asks the provider again under the
+// same key, which answers with the first attempt's charge if there was one instead of making
+// a second. The claim moves the row's updated_at, so only one retry wins it.
+func (s *Service) resume(ctx context.Context, in SubscribeInput, p *ent.Payment) (*Result, error) {
+	now := s.o.Now()
+	n, err := s.st.Client.Payment.Update().
+		Where(payment.ID(p.ID), payment.StatusEQ(payment.StatusPENDING), payment.UpdatedAt(p.UpdatedAt)).
+		SetUpdatedAt(now).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("claim abandoned payment: %w", err)
+	}
+	if n == 0 {
+		return nil, errDuplicate // another retry claimed it: wait for its outcome
+	}
+	s.log.WarnContext(ctx, "resuming abandoned payment", slog.Int("payment_id", p.ID), slog.Int("user_id", in.UserID))
+	target, err := s.st.Client.Plan.Query().Where(plan.CodeEQ(p.Plan)).Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find plan %s: %w", p.Plan, err)
+	}
+	cur, err := s.st.Client.Membership.Query().Where(membership.UserID(in.UserID)).WithPlan().Only(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("find membership: %w", err)
+	}
+	kind, _, err := decide(cur, target, now)
+	if err != nil {
+		return nil, err
+	}
+	return s.ask(ctx, in, p, cur, target, kind, now)
+}
+
+// ask asks the provider to pay for the PENDING payment pay and records the outcome.
+func (s *Service) ask(ctx context.Context, in SubscribeInput, pay *ent.Payment, cur *ent.Membership, target *ent.Plan, kind change, now time.Time) (*Result, error) {
+	pctx, cancel := context.WithTimeout(ctx, s.o.ProviderTimeout)
+	defer cancel()
+	method, err := s.provider.Tokenize(pctx, in.Payment)
 	if err == nil {
 		var r Receipt
-		r, err = s.provider.Charge(ctx, method, amount, target.Currency, providerKey(in.UserID, in.IdempotencyKey))
+		r, err = s.provider.Charge(pctx, method, pay.AmountCents, target.Currency, providerKey(in.UserID, in.IdempotencyKey))
 		if err == nil {
 			return s.succeed(ctx, in.UserID, pay.ID, r, method, cur, target, kind, now)
 		}
@@ -213,7 +265,7 @@ func (s *Service) pending(ctx context.Context, in SubscribeInput, hash string, t
 	c := s.st.Client.Payment.Create().
 		SetUserID(in.UserID).SetPlan(target.Code).SetAmountCents(amount).SetCurrency(target.Currency).
 		SetStatus(payment.StatusPENDING).SetReason(reason).SetProvider(s.provider.Name()).
-		SetIdempotencyKey(in.IdempotencyKey).SetRequestHash(hash)
+		SetIdempotencyKey(in.IdempotencyKey).SetRequestHash(hash).SetUpdatedAt(s.o.Now())
 	if card := in.Payment.Card; card != nil {
 		c.SetMethod(payment.MethodCARD).SetBrand(CardBrand(string(card.Number))).SetLast4(card.Number.Last4()).
 			SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
@@ -240,10 +292,14 @@ func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m M
 	}
 	var memID int
 	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
-		if err := client.Payment.UpdateOneID(payID).SetStatus(payment.StatusSUCCEEDED).SetProviderRef(r.Ref).Exec(ctx); err != nil {
+		n, err := client.Payment.Update().Where(payment.ID(payID), payment.StatusEQ(payment.StatusPENDING)).
+			SetStatus(payment.StatusSUCCEEDED).SetProviderRef(r.Ref).Save(ctx)
+		if err != nil {
 			return fmt.Errorf("mark payment paid: %w", err)
 		}
-		var err error
+		if n == 0 {
+			return errRecorded
+		}
 		memID, err = client.Membership.Create().
 			SetUserID(userID).SetPlanID(target.ID).SetStatus(membership.StatusACTIVE).
 			SetCurrentPeriodStart(start).SetCurrentPeriodEnd(end).
@@ -257,6 +313,13 @@ func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m M
 		}
 		return nil
 	})
+	if errors.Is(err, errRecorded) {
+		// A retry that took this attempt over for abandoned recorded the same charge first.
+		if memID, err = s.st.Client.Membership.Query().Where(membership.UserID(userID)).OnlyID(ctx); err != nil {
+			return nil, fmt.Errorf("find membership: %w", err)
+		}
+		return s.result(ctx, memID, payID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -315,35 +378,40 @@ func declined(d *Decline) error {
 }
 
 // replay answers a key seen before with its first outcome, waiting while that attempt
-// is still with the provider. It returns nil, nil for a new key.
-func (s *Service) replay(ctx context.Context, userID int, key, hash string) (*Result, error) {
+// is still with the provider. It returns nothing for a new key, and the payment for an
+// attempt abandoned while PENDING (see Options.ProviderTimeout).
+func (s *Service) replay(ctx context.Context, userID int, key, hash string) (*Result, *ent.Payment, error) {
 	wait := time.NewTicker(25 * time.Millisecond)
 	defer wait.Stop()
 	for {
 		p, err := s.st.Client.Payment.Query().
 			Where(payment.UserID(userID), payment.IdempotencyKey(key)).Only(ctx)
 		if ent.IsNotFound(err) {
-			return nil, nil
+			return nil, nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("find payment by key: %w", err)
+			return nil, nil, fmt.Errorf("find payment by key: %w", err)
 		}
 		if p.RequestHash != hash {
-			return nil, apperr.Input("idempotencyKey", "This idempotency key was already used for a different request; use a new key.")
+			return nil, nil, apperr.Input("idempotencyKey", "This idempotency key was already used for a different request; use a new key.")
 		}
 		switch p.Status {
 		case payment.StatusFAILED:
-			return nil, declined(&Decline{Code: p.FailureCode, Message: p.FailureMessage})
+			return nil, nil, declined(&Decline{Code: p.FailureCode, Message: p.FailureMessage})
 		case payment.StatusSUCCEEDED:
 			m, err := s.st.Client.Membership.Query().Where(membership.UserID(userID)).OnlyID(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("find membership: %w", err)
+				return nil, nil, fmt.Errorf("find membership: %w", err)
 			}
-			return s.result(ctx, m, p.ID)
+			res, err := s.result(ctx, m, p.ID)
+			return res, nil, err
+		}
+		if s.o.Now().Sub(p.UpdatedAt) > 2*s.o.ProviderTimeout {
+			return nil, p, nil
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		case <-wait.C:
 		}
 	}

@@ -72,7 +72,7 @@ func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int
 	a.queue = jobs.New(st, jobs.Options{Workers: workers, RescueAfter: c.Rescue()}, log)
 	a.videos = video.NewService(st, a.media, a.broker, a.queue, log, c.MaxUploadBytes)
 	river.AddWorker(a.queue.Workers(), video.NewWorker(a.videos, transcodeOptions(c)))
-	a.billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), a.broker, log, billing.Options{})
+	a.billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), a.broker, log, billing.Options{ProviderTimeout: c.PaymentTimeout})
 	river.AddWorker(a.queue.Workers(), billing.NewRenewWorker(a.billing))
 	a.queue.AddPeriodic(c.RenewEvery, billing.RenewArgs{})
 	river.AddWorker(a.queue.Workers(), catalog.NewTrendingWorker(st))

@@ -52,6 +52,7 @@ type Config struct {
 	// latency, and how often due memberships are renewed.
 	PaymentProvider string
 	SandboxLatency  time.Duration
+	PaymentTimeout  time.Duration
 	RenewEvery      time.Duration
 
 	// Database pool settings (PostgreSQL).
@@ -73,6 +74,7 @@ func Default() Config {
 		MaxUploadBytes:     8 << 30,
 		ComplexityLimit:    5000,
 		RequestTimeout:     30 * time.Second,
+		PaymentTimeout:     20 * time.Second,
 		FFmpeg:             "ffmpeg",
 		FFprobe:            "ffprobe",
 		X264Preset:         "veryfast",
@@ -121,6 +123,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.DurationVar(&c.RescueAfter, "rescue-after", envDuration(getenv, "MARQUEE_RESCUE_AFTER", 0), "retry a job whose worker died after this long; default transcode timeout + 10m (MARQUEE_RESCUE_AFTER)")
 	fs.StringVar(&c.PaymentProvider, "payment-provider", env("MARQUEE_PAYMENT_PROVIDER", c.PaymentProvider), "payment provider; sandbox moves no money (MARQUEE_PAYMENT_PROVIDER)")
 	fs.DurationVar(&c.SandboxLatency, "sandbox-latency", envDuration(getenv, "MARQUEE_SANDBOX_LATENCY", 0), "simulated delay of each sandbox provider call (MARQUEE_SANDBOX_LATENCY)")
+	fs.DurationVar(&c.PaymentTimeout, "payment-timeout", envDuration(getenv, "MARQUEE_PAYMENT_TIMEOUT", c.PaymentTimeout), "longest one payment provider call may take; a payment left pending twice this long is retried under its key (MARQUEE_PAYMENT_TIMEOUT)")
 	fs.DurationVar(&c.RenewEvery, "renew-every", envDuration(getenv, "MARQUEE_RENEW_EVERY", c.RenewEvery), "how often due memberships are renewed or expired (MARQUEE_RENEW_EVERY)")
 	fs.StringVar(&b.level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("MARQUEE_LOG_FORMAT", c.LogFormat), "text or json (MARQUEE_LOG_FORMAT)")
@@ -227,6 +230,9 @@ func (c Config) Validate() error {
 	}
 	if c.SandboxLatency < 0 || c.SandboxLatency > time.Minute {
 		return errors.New("--sandbox-latency: must be from 0 to 1m")
+	}
+	if c.PaymentTimeout < time.Second || c.PaymentTimeout > 5*time.Minute {
+		return errors.New("--payment-timeout: must be from 1s to 5m")
 	}
 	if c.RenewEvery < time.Second {
 		return errors.New("--renew-every: must be at least 1s")
