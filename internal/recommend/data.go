@@ -1,7 +1,7 @@
 // Package recommend turns viewing activity into suggestions: a log of weighted
 // interactions, several models fitted on it (time-decayed popularity, item-kNN,
-// content-based, EASE^R, RP3beta, a low-rank projection and a hybrid that reranks their
-// candidates), an offline evaluation on
+// content-based, EASE^R, RP3beta, a low-rank projection, series and new releases, and a
+// hybrid that reranks their candidates), an offline evaluation on
 // MovieLens-format files, a generator of such files with planted taste structure, and
 // the serving side that precomputes the Recommendation table from the database.
 package recommend

@@ -9,9 +9,10 @@ import (
 )
 
 // Hybrid reranks what its components put forward. The components are popularity,
-// trending at the viewer's time, item-kNN, what-comes-next, EASE^R, content, RP3beta and
-// a low-rank projection (read at two ranks), some also over only the latest part of a
-// history. Each nominates its best items for a viewer; every candidate then gets
+// trending and newness at the viewer's time, item-kNN, what-comes-next, EASE^R,
+// content, RP3beta, a low-rank projection (read at two ranks) and the next parts of
+// series the viewer watched; some are also read over only the latest part of a history,
+// or only what the viewer liked. Each nominates its best items for a viewer; every candidate then gets
 // features from all components (its score divided by the component's best, its rank
 // there, popularity and trending on a log scale, and those crossed with how long and
 // how mainstream the viewer's history is), and a linear scoring of the features orders
@@ -57,6 +58,7 @@ type signal struct {
 	name   string
 	model  Model
 	recent bool
+	liked  bool // only the items the viewer rated high or completed
 	cold   bool // only items without interactions
 	nom    int  // how many of its best it nominates, as a share of Candidates in 1/4s
 	user   bool // crossed with the viewer features
@@ -78,6 +80,10 @@ const (
 	sigLowRank
 	sigLowRankWide
 	sigLowRankRecent
+	sigFranchise
+	sigNewness
+	sigEASELiked
+	sigKNNLiked
 	numSignals
 )
 
@@ -101,6 +107,8 @@ func (h *Hybrid) Weights() map[string]float64 {
 func (h *Hybrid) build(ctx context.Context, d *Data, stage string) error {
 	pop, trend, knn, seq, ease, content := h.Popularity, h.Trending, h.ItemKNN, h.Sequence, h.EASE, h.Content
 	rp3, low := h.RP3Beta, h.LowRank
+	var franchise Franchise
+	var newness Newness
 	if h.lowUse > 0 {
 		low.Use = h.lowUse
 	}
@@ -120,8 +128,12 @@ func (h *Hybrid) build(ctx context.Context, d *Data, stage string) error {
 		sigLowRank:       {name: "lowrank", model: &low, nom: 4, user: true},
 		sigLowRankWide:   {name: "lowrank-wide", model: &wideRank{&low, 2}, nom: 2, user: true},
 		sigLowRankRecent: {name: "lowrank-recent", model: &low, recent: true, nom: 2, user: true},
+		sigFranchise:     {name: "franchise", model: &franchise, nom: 1},
+		sigNewness:       {name: "newness", model: &newness, log: true},
+		sigEASELiked:     {name: "ease-liked", model: &ease, liked: true, nom: 2, user: true},
+		sigKNNLiked:      {name: "itemknn-liked", model: &knn, liked: true, user: true},
 	}
-	models := []Model{&pop, &trend, &knn, &seq, &ease, &content, &rp3, &low}
+	models := []Model{&pop, &trend, &knn, &seq, &ease, &content, &rp3, &low, &franchise, &newness}
 	for k, m := range models {
 		h.progress(stage, float64(k)/float64(len(models)))
 		if err := m.Fit(ctx, d); err != nil {
@@ -231,7 +243,8 @@ func (h *Hybrid) view(hist []Event, s *scratch) view {
 			continue
 		}
 		for _, i := range topN(s.scores[k], nom*sg.nom/4) {
-			if s.rank[i] < 0 {
+			// A zero score is a component with nothing to say, and its order by index.
+			if s.rank[i] < 0 && s.scores[k][i] != 0 {
 				s.rank[i] = 0
 				cand = append(cand, i)
 			}
@@ -705,6 +718,8 @@ func (h *Hybrid) signalScore(s int, hist []Event, dst []float64) {
 			r = 5
 		}
 		sg.model.Score(hist[max(len(hist)-r, 0):], dst)
+	} else if sg.liked {
+		sg.model.Score(liked(hist), dst)
 	} else {
 		sg.model.Score(hist, dst)
 	}
@@ -812,6 +827,18 @@ func (h *Hybrid) Because(hist []Event, item int) (source int, ok bool) {
 		}
 	}
 	return source, ok
+}
+
+// liked keeps the interactions that say the viewer liked the item: rated high or
+// completed, not merely started or listed.
+func liked(hist []Event) []Event {
+	var out []Event
+	for _, e := range hist {
+		if e.Weight >= WeightRatedHigh {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // wideRank reads a LowRank with a multiple of the eigenvectors it uses.

@@ -115,7 +115,7 @@ func tiny() *Data {
 }
 
 func models() []Model {
-	return []Model{&Popularity{}, &Trending{}, &ItemKNN{}, &Sequence{}, &Content{}, &EASE{Lambda: 1}, &RP3Beta{}, &LowRank{Rank: 3}, &Hybrid{}}
+	return []Model{&Popularity{}, &Trending{}, &ItemKNN{}, &Sequence{}, &Content{}, &EASE{Lambda: 1}, &RP3Beta{}, &LowRank{Rank: 3}, &Franchise{}, &Newness{}, &Hybrid{}}
 }
 
 func TestRecommendExcludesWatchedItems(t *testing.T) {
