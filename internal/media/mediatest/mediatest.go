@@ -97,6 +97,7 @@ func (s *Server) run(t testing.TB, bin, port string) error {
 	var log strings.Builder
 	cmd := exec.Command(bin, "--access", s.Access, "--secret", s.Secret, "--port", "127.0.0.1:"+port, "--quiet", "posix", root)
 	cmd.Stdout, cmd.Stderr = &log, &log
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return err
 	}
