@@ -68,6 +68,11 @@ fuzz:
 	  $(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*}/; \
 	done
 
+# govulncheck against a pinned copy of the Go vulnerability database (see the script).
+.PHONY: vulncheck
+vulncheck:
+	@scripts/vulncheck.sh
+
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: ffmpeg (always); with --browser, what make test needs
-# besides: Chromium and versitygw (the S3 tests' server, built once into the Go cache); then Go
+# besides: Chromium, jq and versitygw (the S3 tests' server, built once into the Go cache); then Go
 # modules and npm packages. System packages come from apt when running as root on Debian;
 # otherwise this prints the one line to run and fails.
 set -euo pipefail
@@ -11,6 +11,8 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+
 if [ "${1:-}" = "--browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   need+=(chromium)
 fi
+# jq reads govulncheck's findings (make vulncheck).
+if [ "${1:-}" = "--browser" ]; then command -v jq >/dev/null 2>&1 || need+=(jq); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing ${need[*]} with apt-get"
