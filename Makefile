@@ -82,18 +82,10 @@ clean:
 	rm -rf bin spa/dist/assets spa/dist/playground.html
 	git checkout -- spa/dist/index.html
 
-# Every benchmark program in turn, each printing its figures and ratios against its
-# baseline; the outputs land in bench/out/ (not committed) for copying into BENCHMARKS.md.
-# segments needs wrk and nginx; ttff needs Chromium. Expect about 25 minutes on 2 cores.
+# Every benchmark program in turn (each within 5 minutes), each printing its figures beside
+# its baseline; bench/report files each output into its section of BENCHMARKS.md with the
+# command, the machine and the date. segments needs wrk and nginx, search PostgreSQL, ttff
+# Chromium; one that cannot run says why in its block. About 30 minutes on 2 cores.
 .PHONY: bench
 bench: build
-	@mkdir -p bench/out
-	$(GO) test -run '^$$' -bench . -benchtime 2s -count 3 ./internal/auth/ ./internal/server/ | tee bench/out/go-bench.txt
-	$(GO) run ./bench/feed | tee bench/out/feed.txt
-	$(GO) run ./bench/search | tee bench/out/search.txt
-	$(GO) run ./bench/heartbeats -n 10000 | tee bench/out/heartbeats.txt
-	$(GO) run ./bench/segments -rounds 3 | tee bench/out/segments.txt
-	$(GO) run ./bench/ladder -runs 1 | tee bench/out/ladder.txt
-	$(BIN) recommend gen --out bench/out/ml --seed 1 && \
-	  $(BIN) recommend eval --ratings bench/out/ml/ratings.csv --items bench/out/ml/movies.csv --seed 1 | tee bench/out/recommend.txt
-	node bench/ttff/ttff.mjs -runs 20 | tee bench/out/ttff.txt
+	$(GO) run ./bench/report
