@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
@@ -28,12 +29,32 @@ func viewerOf(ctx context.Context) catalog.Viewer {
 	return catalog.Viewer{}
 }
 
-// loaderOf returns the operation's loader (see withLoader); a fresh one outside it.
+// newLoader returns a loader for one operation of the viewer behind ctx.
+func (r *Resolver) newLoader(ctx context.Context) *catalog.Loader {
+	l := catalog.NewLoader(ctx, r.Client, viewerOf(ctx))
+	if r.Signer != nil {
+		l.SignArt(r.Signer)
+	}
+	return l
+}
+
+// loaderOf returns the operation's loader (see NewHandler); a fresh one outside it.
 func (r *Resolver) loaderOf(ctx context.Context) *catalog.Loader {
 	if l := catalog.LoaderFrom(ctx); l != nil {
 		return l
 	}
-	return catalog.NewLoader(r.Client, viewerOf(ctx))
+	return r.newLoader(ctx)
+}
+
+// view returns a function that hands back a title, as the viewer sees it, or an error:
+// r.view(ctx)(catalog.Rate(…)).
+func (r *Resolver) view(ctx context.Context) func(*ent.Title, error) (*catalog.Title, error) {
+	return func(t *ent.Title, err error) (*catalog.Title, error) {
+		if err != nil {
+			return nil, err
+		}
+		return r.loaderOf(ctx).View(t), nil
+	}
 }
 
 // pageArgs turns first/after into an offset and a limit. Cursors of catalog lists are
@@ -57,14 +78,14 @@ func pageArgs(first *int, after *ent.Cursor, def, most int) (offset, limit int, 
 
 // titleConnection pages ids (the page at offset of a list of total titles) into a
 // Relay connection, loading the titles through the request's loader.
-func (r *Resolver) titleConnection(ctx context.Context, ids []int, offset, total int) (*ent.TitleConnection, error) {
+func (r *Resolver) titleConnection(ctx context.Context, ids []int, offset, total int) (*model.TitleConnection, error) {
 	ts, err := r.loaderOf(ctx).Titles(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	conn := &ent.TitleConnection{TotalCount: total, Edges: make([]*ent.TitleEdge, len(ts))}
+	conn := &model.TitleConnection{TotalCount: total, Edges: make([]*model.TitleEdge, len(ts))}
 	for i, t := range ts {
-		conn.Edges[i] = &ent.TitleEdge{Node: t, Cursor: ent.Cursor{ID: offset + i + 1}}
+		conn.Edges[i] = &model.TitleEdge{Node: t, Cursor: ent.Cursor{ID: offset + i + 1}}
 	}
 	pageInfo(&conn.PageInfo, offset, len(ts), total)
 	return conn, nil

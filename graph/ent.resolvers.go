@@ -10,7 +10,13 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/catalog"
 )
+
+// Title is the resolver for the title field.
+func (r *creditResolver) Title(ctx context.Context, obj *ent.Credit) (*catalog.Title, error) {
+	return r.view(ctx)(obj.Title(ctx))
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
@@ -18,7 +24,7 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	if err != nil || !visible(ctx, r.Client, n) {
 		return nil, notFound(id)
 	}
-	return n, nil
+	return r.asNode(ctx, n), nil
 }
 
 // Nodes is the resolver for the nodes field.
@@ -34,17 +40,40 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 		if n != nil && !visible(ctx, r.Client, n) {
 			ns[i] = nil
 		}
+		ns[i] = r.asNode(ctx, ns[i])
 	}
 	return ns, nil
 }
 
+// Title is the resolver for the title field.
+func (r *seasonResolver) Title(ctx context.Context, obj *ent.Season) (*catalog.Title, error) {
+	return r.view(ctx)(obj.Title(ctx))
+}
+
+// Title is the resolver for the title field.
+func (r *videoResolver) Title(ctx context.Context, obj *ent.Video) (*catalog.Title, error) {
+	return r.view(ctx)(obj.Title(ctx))
+}
+
+// Credit returns CreditResolver implementation.
+func (r *Resolver) Credit() CreditResolver { return &creditResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// Season returns SeasonResolver implementation.
+func (r *Resolver) Season() SeasonResolver { return &seasonResolver{r} }
 
 // Title returns TitleResolver implementation.
 func (r *Resolver) Title() TitleResolver { return &titleResolver{r} }
 
+// Video returns VideoResolver implementation.
+func (r *Resolver) Video() VideoResolver { return &videoResolver{r} }
+
 type (
-	queryResolver struct{ *Resolver }
-	titleResolver struct{ *Resolver }
+	creditResolver struct{ *Resolver }
+	queryResolver  struct{ *Resolver }
+	seasonResolver struct{ *Resolver }
+	titleResolver  struct{ *Resolver }
+	videoResolver  struct{ *Resolver }
 )

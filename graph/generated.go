@@ -42,11 +42,16 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Category() CategoryResolver
+	Credit() CreditResolver
 	Mutation() MutationResolver
 	PlaybackSession() PlaybackSessionResolver
 	Query() QueryResolver
+	Season() SeasonResolver
 	Subscription() SubscriptionResolver
 	Title() TitleResolver
+	UpNext() UpNextResolver
+	Video() VideoResolver
+	WatchPosition() WatchPositionResolver
 }
 
 type DirectiveRoot struct {
@@ -366,26 +371,29 @@ type ComplexityRoot struct {
 type CategoryResolver interface {
 	Name(ctx context.Context, obj *catalog.Row) (string, error)
 	Kind(ctx context.Context, obj *catalog.Row) (model.CategoryKind, error)
-	BasedOn(ctx context.Context, obj *catalog.Row) (*ent.Title, error)
-	Titles(ctx context.Context, obj *catalog.Row, first *int, after *entgql.Cursor[int]) (*ent.TitleConnection, error)
+	BasedOn(ctx context.Context, obj *catalog.Row) (*catalog.Title, error)
+	Titles(ctx context.Context, obj *catalog.Row, first *int, after *entgql.Cursor[int]) (*model.TitleConnection, error)
+}
+type CreditResolver interface {
+	Title(ctx context.Context, obj *ent.Credit) (*catalog.Title, error)
 }
 type MutationResolver interface {
 	Signup(ctx context.Context, input model.SignupInput) (*model.AuthPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
 	Logout(ctx context.Context) (bool, error)
-	CreateTitle(ctx context.Context, input model.CreateTitleInput) (*ent.Title, error)
+	CreateTitle(ctx context.Context, input model.CreateTitleInput) (*catalog.Title, error)
 	UploadVideo(ctx context.Context, titleID int, episodeID *int, file graphql.Upload) (*ent.Video, error)
 	StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error)
 	ReportProgress(ctx context.Context, input model.ReportProgressInput) (bool, error)
 	EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error)
 	Subscribe(ctx context.Context, input model.SubscribeInput) (*model.SubscribePayload, error)
 	CancelMembership(ctx context.Context) (*ent.Membership, error)
-	AddToMyList(ctx context.Context, titleID int) (*ent.Title, error)
-	RemoveFromMyList(ctx context.Context, titleID int) (*ent.Title, error)
-	RateTitle(ctx context.Context, titleID int, stars int) (*ent.Title, error)
+	AddToMyList(ctx context.Context, titleID int) (*catalog.Title, error)
+	RemoveFromMyList(ctx context.Context, titleID int) (*catalog.Title, error)
+	RateTitle(ctx context.Context, titleID int, stars int) (*catalog.Title, error)
 }
 type PlaybackSessionResolver interface {
-	Title(ctx context.Context, obj *playback.Started) (*ent.Title, error)
+	Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error)
 	Episode(ctx context.Context, obj *playback.Started) (*ent.Episode, error)
 }
 type QueryResolver interface {
@@ -396,25 +404,29 @@ type QueryResolver interface {
 	Feed(ctx context.Context) (*model.Feed, error)
 	Categories(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.CategoryConnection, error)
 	Category(ctx context.Context, slug string) (*catalog.Row, error)
-	Title(ctx context.Context, id int) (*ent.Title, error)
+	Title(ctx context.Context, id int) (*catalog.Title, error)
 	Search(ctx context.Context, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) (*model.SearchConnection, error)
+}
+type SeasonResolver interface {
+	Title(ctx context.Context, obj *ent.Season) (*catalog.Title, error)
 }
 type SubscriptionResolver interface {
 	TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error)
 	PlaybackHeartbeat(ctx context.Context, sessionID int) (<-chan *playback.Beat, error)
 }
 type TitleResolver interface {
-	Genres(ctx context.Context, obj *ent.Title) ([]string, error)
-	AverageRating(ctx context.Context, obj *ent.Title) (*float64, error)
-
-	MyRating(ctx context.Context, obj *ent.Title) (*int, error)
-	PosterURL(ctx context.Context, obj *ent.Title) (*string, error)
-	AvailableInMyRegion(ctx context.Context, obj *ent.Title) (bool, error)
-	InMyList(ctx context.Context, obj *ent.Title) (bool, error)
-	Progress(ctx context.Context, obj *ent.Title) (*model.WatchPosition, error)
-	Seasons(ctx context.Context, obj *ent.Title) ([]*ent.Season, error)
-	Video(ctx context.Context, obj *ent.Title) (*ent.Video, error)
-	Similar(ctx context.Context, obj *ent.Title, first *int) ([]*ent.Title, error)
+	Seasons(ctx context.Context, obj *catalog.Title) ([]*ent.Season, error)
+	Video(ctx context.Context, obj *catalog.Title) (*ent.Video, error)
+	Similar(ctx context.Context, obj *catalog.Title, first *int) ([]*catalog.Title, error)
+}
+type UpNextResolver interface {
+	Title(ctx context.Context, obj *playback.UpNextItem) (*catalog.Title, error)
+}
+type VideoResolver interface {
+	Title(ctx context.Context, obj *ent.Video) (*catalog.Title, error)
+}
+type WatchPositionResolver interface {
+	Episode(ctx context.Context, obj *catalog.Position) (*ent.Episode, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4145,8 +4157,8 @@ func (ec *executionContext) _Category_basedOn(ctx context.Context, field graphql
 			return ec.Resolvers.Category().BasedOn(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4178,8 +4190,8 @@ func (ec *executionContext) _Category_titles(ctx context.Context, field graphql.
 			return ec.Resolvers.Category().Titles(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.TitleConnection) graphql.Marshaler {
-			return ec.marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TitleConnection) graphql.Marshaler {
+			return ec.marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4498,11 +4510,11 @@ func (ec *executionContext) _Credit_title(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Credit_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title(ctx)
+			return ec.Resolvers.Credit().Title(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4513,7 +4525,7 @@ func (ec *executionContext) fieldContext_Credit_title(_ context.Context, field g
 		Object:     "Credit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Title(ctx, field)
 		},
@@ -5371,8 +5383,8 @@ func (ec *executionContext) _Mutation_createTitle(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().CreateTitle(ctx, fc.Args["input"].(model.CreateTitleInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5667,8 +5679,8 @@ func (ec *executionContext) _Mutation_addToMyList(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().AddToMyList(ctx, fc.Args["titleId"].(int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5711,8 +5723,8 @@ func (ec *executionContext) _Mutation_removeFromMyList(ctx context.Context, fiel
 			return ec.Resolvers.Mutation().RemoveFromMyList(ctx, fc.Args["titleId"].(int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5755,8 +5767,8 @@ func (ec *executionContext) _Mutation_rateTitle(ctx context.Context, field graph
 			return ec.Resolvers.Mutation().RateTitle(ctx, fc.Args["titleId"].(int), fc.Args["stars"].(int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6929,8 +6941,8 @@ func (ec *executionContext) _PlaybackSession_title(ctx context.Context, field gr
 			return ec.Resolvers.PlaybackSession().Title(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7266,8 +7278,8 @@ func (ec *executionContext) _Query_title(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Query().Title(ctx, fc.Args["id"].(int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7613,8 +7625,8 @@ func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TitleEdge) graphql.Marshaler {
-			return ec.marshalNTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TitleEdge) graphql.Marshaler {
+			return ec.marshalNTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7821,11 +7833,11 @@ func (ec *executionContext) _Season_title(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Season_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title(ctx)
+			return ec.Resolvers.Season().Title(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7836,7 +7848,7 @@ func (ec *executionContext) fieldContext_Season_title(_ context.Context, field g
 		Object:     "Season",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Title(ctx, field)
 		},
@@ -8028,7 +8040,7 @@ func (ec *executionContext) fieldContext_Subscription_playbackHeartbeat(ctx cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Title_id(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8051,7 +8063,7 @@ func (ec *executionContext) fieldContext_Title_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Title", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Title_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_createdAt(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8074,7 +8086,7 @@ func (ec *executionContext) fieldContext_Title_createdAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Title", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Title_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_updatedAt(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8097,7 +8109,7 @@ func (ec *executionContext) fieldContext_Title_updatedAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Title", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Title_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_kind(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8120,7 +8132,7 @@ func (ec *executionContext) fieldContext_Title_kind(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Title", field, false, false, "TitleKind")
 }
 
-func (ec *executionContext) _Title_name(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8143,7 +8155,7 @@ func (ec *executionContext) fieldContext_Title_name(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Title", field, false, false, "String")
 }
 
-func (ec *executionContext) _Title_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_slug(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8166,7 +8178,7 @@ func (ec *executionContext) fieldContext_Title_slug(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Title", field, false, false, "String")
 }
 
-func (ec *executionContext) _Title_synopsis(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_synopsis(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8189,7 +8201,7 @@ func (ec *executionContext) fieldContext_Title_synopsis(_ context.Context, field
 	return graphql.NewScalarFieldContext("Title", field, false, false, "String")
 }
 
-func (ec *executionContext) _Title_year(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_year(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8212,7 +8224,7 @@ func (ec *executionContext) fieldContext_Title_year(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Title", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Title_releaseDate(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_releaseDate(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8235,7 +8247,7 @@ func (ec *executionContext) fieldContext_Title_releaseDate(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Title", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Title_maturityRating(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_maturityRating(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8258,7 +8270,7 @@ func (ec *executionContext) fieldContext_Title_maturityRating(_ context.Context,
 	return graphql.NewScalarFieldContext("Title", field, false, false, "String")
 }
 
-func (ec *executionContext) _Title_runtimeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_runtimeMinutes(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8281,7 +8293,7 @@ func (ec *executionContext) fieldContext_Title_runtimeMinutes(_ context.Context,
 	return graphql.NewScalarFieldContext("Title", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Title_regions(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_regions(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8304,7 +8316,7 @@ func (ec *executionContext) fieldContext_Title_regions(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Title", field, false, false, "String")
 }
 
-func (ec *executionContext) _Title_minPlan(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_minPlan(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8327,7 +8339,7 @@ func (ec *executionContext) fieldContext_Title_minPlan(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Title", field, false, false, "PlanCode")
 }
 
-func (ec *executionContext) _Title_genres(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_genres(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8336,7 +8348,7 @@ func (ec *executionContext) _Title_genres(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Title_genres(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Title().Genres(ctx, obj)
+			return obj.Genres()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -8347,10 +8359,10 @@ func (ec *executionContext) _Title_genres(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Title_genres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Title", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Title", field, true, false, "String")
 }
 
-func (ec *executionContext) _Title_averageRating(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_averageRating(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8359,7 +8371,7 @@ func (ec *executionContext) _Title_averageRating(ctx context.Context, field grap
 			return ec.fieldContext_Title_averageRating(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Title().AverageRating(ctx, obj)
+			return obj.AverageRating(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -8370,10 +8382,10 @@ func (ec *executionContext) _Title_averageRating(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Title_averageRating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Title", field, true, true, "Float")
+	return graphql.NewScalarFieldContext("Title", field, true, false, "Float")
 }
 
-func (ec *executionContext) _Title_ratingCount(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_ratingCount(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8396,7 +8408,7 @@ func (ec *executionContext) fieldContext_Title_ratingCount(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Title", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Title_myRating(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_myRating(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8405,7 +8417,7 @@ func (ec *executionContext) _Title_myRating(ctx context.Context, field graphql.C
 			return ec.fieldContext_Title_myRating(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Title().MyRating(ctx, obj)
+			return obj.MyRating()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -8416,10 +8428,10 @@ func (ec *executionContext) _Title_myRating(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Title_myRating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Title", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("Title", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Title_posterUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_posterUrl(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8428,7 +8440,7 @@ func (ec *executionContext) _Title_posterUrl(ctx context.Context, field graphql.
 			return ec.fieldContext_Title_posterUrl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Title().PosterURL(ctx, obj)
+			return obj.PosterURL(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8439,10 +8451,10 @@ func (ec *executionContext) _Title_posterUrl(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Title_posterUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Title", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Title", field, true, false, "String")
 }
 
-func (ec *executionContext) _Title_availableInMyRegion(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_availableInMyRegion(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8451,7 +8463,7 @@ func (ec *executionContext) _Title_availableInMyRegion(ctx context.Context, fiel
 			return ec.fieldContext_Title_availableInMyRegion(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Title().AvailableInMyRegion(ctx, obj)
+			return obj.AvailableInMyRegion(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -8462,10 +8474,10 @@ func (ec *executionContext) _Title_availableInMyRegion(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Title_availableInMyRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Title", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("Title", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _Title_inMyList(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_inMyList(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8474,7 +8486,7 @@ func (ec *executionContext) _Title_inMyList(ctx context.Context, field graphql.C
 			return ec.fieldContext_Title_inMyList(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Title().InMyList(ctx, obj)
+			return obj.InMyList()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -8485,10 +8497,10 @@ func (ec *executionContext) _Title_inMyList(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Title_inMyList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Title", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("Title", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _Title_progress(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_progress(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8497,11 +8509,11 @@ func (ec *executionContext) _Title_progress(ctx context.Context, field graphql.C
 			return ec.fieldContext_Title_progress(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Title().Progress(ctx, obj)
+			return obj.Progress()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.WatchPosition) graphql.Marshaler {
-			return ec.marshalOWatchPosition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐWatchPosition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Position) graphql.Marshaler {
+			return ec.marshalOWatchPosition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐPosition(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8512,7 +8524,7 @@ func (ec *executionContext) fieldContext_Title_progress(_ context.Context, field
 		Object:     "Title",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_WatchPosition(ctx, field)
 		},
@@ -8520,7 +8532,7 @@ func (ec *executionContext) fieldContext_Title_progress(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Title_seasons(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_seasons(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8552,7 +8564,7 @@ func (ec *executionContext) fieldContext_Title_seasons(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Title_video(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_video(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8584,7 +8596,7 @@ func (ec *executionContext) fieldContext_Title_video(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _Title_similar(ctx context.Context, field graphql.CollectedField, obj *ent.Title) (ret graphql.Marshaler) {
+func (ec *executionContext) _Title_similar(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8597,8 +8609,8 @@ func (ec *executionContext) _Title_similar(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Title().Similar(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitleᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8628,7 +8640,7 @@ func (ec *executionContext) fieldContext_Title_similar(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _TitleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TitleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TitleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TitleConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8640,8 +8652,8 @@ func (ec *executionContext) _TitleConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TitleEdge) graphql.Marshaler {
-			return ec.marshalOTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TitleEdge) graphql.Marshaler {
+			return ec.marshalOTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleEdge(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8660,7 +8672,7 @@ func (ec *executionContext) fieldContext_TitleConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _TitleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TitleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TitleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TitleConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8692,7 +8704,7 @@ func (ec *executionContext) fieldContext_TitleConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _TitleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TitleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TitleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TitleConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8715,7 +8727,7 @@ func (ec *executionContext) fieldContext_TitleConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("TitleConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TitleEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TitleEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TitleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TitleEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8727,8 +8739,8 @@ func (ec *executionContext) _TitleEdge_node(ctx context.Context, field graphql.C
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8747,7 +8759,7 @@ func (ec *executionContext) fieldContext_TitleEdge_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _TitleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TitleEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TitleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TitleEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8871,11 +8883,11 @@ func (ec *executionContext) _UpNext_title(ctx context.Context, field graphql.Col
 			return ec.fieldContext_UpNext_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			return ec.Resolvers.UpNext().Title(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8885,8 +8897,8 @@ func (ec *executionContext) fieldContext_UpNext_title(_ context.Context, field g
 	fc = &graphql.FieldContext{
 		Object:     "UpNext",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Title(ctx, field)
 		},
@@ -9425,11 +9437,11 @@ func (ec *executionContext) _Video_title(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Video_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title(ctx)
+			return ec.Resolvers.Video().Title(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Title) graphql.Marshaler {
-			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9440,7 +9452,7 @@ func (ec *executionContext) fieldContext_Video_title(_ context.Context, field gr
 		Object:     "Video",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Title(ctx, field)
 		},
@@ -9480,7 +9492,7 @@ func (ec *executionContext) fieldContext_Video_renditions(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _WatchPosition_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _WatchPosition_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9503,7 +9515,7 @@ func (ec *executionContext) fieldContext_WatchPosition_positionSeconds(_ context
 	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Float")
 }
 
-func (ec *executionContext) _WatchPosition_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _WatchPosition_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9526,7 +9538,7 @@ func (ec *executionContext) fieldContext_WatchPosition_durationSeconds(_ context
 	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Float")
 }
 
-func (ec *executionContext) _WatchPosition_fraction(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _WatchPosition_fraction(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9549,7 +9561,7 @@ func (ec *executionContext) fieldContext_WatchPosition_fraction(_ context.Contex
 	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Float")
 }
 
-func (ec *executionContext) _WatchPosition_completed(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _WatchPosition_completed(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9572,7 +9584,7 @@ func (ec *executionContext) fieldContext_WatchPosition_completed(_ context.Conte
 	return graphql.NewScalarFieldContext("WatchPosition", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _WatchPosition_episode(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _WatchPosition_episode(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9581,7 +9593,7 @@ func (ec *executionContext) _WatchPosition_episode(ctx context.Context, field gr
 			return ec.fieldContext_WatchPosition_episode(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Episode, nil
+			return ec.Resolvers.WatchPosition().Episode(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Episode) graphql.Marshaler {
@@ -9595,8 +9607,8 @@ func (ec *executionContext) fieldContext_WatchPosition_episode(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "WatchPosition",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Episode(ctx, field)
 		},
@@ -9604,7 +9616,7 @@ func (ec *executionContext) fieldContext_WatchPosition_episode(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _WatchPosition_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.WatchPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _WatchPosition_updatedAt(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12397,7 +12409,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
-	case *ent.Title:
+	case catalog.Title:
+		return ec._Title(ctx, sel, &obj)
+	case *catalog.Title:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -13938,7 +13952,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 var titleImplementors = []string{"Title", "Node"}
 
-func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, obj *ent.Title) graphql.Marshaler {
+func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, obj *catalog.Title) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, titleImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14013,52 +14027,45 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "genres":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Title_genres(ctx, field, obj)
-				})
+			out.Values[i] = ec._Title_genres(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "averageRating":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Title_averageRating(ctx, field, obj)
-				})
+			out.Values[i] = ec._Title_averageRating(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "ratingCount":
 			out.Values[i] = ec._Title_ratingCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "myRating":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Title_myRating(ctx, field, obj)
-				})
+			out.Values[i] = ec._Title_myRating(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "posterUrl":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Title_posterUrl(ctx, field, obj)
-				})
+			out.Values[i] = ec._Title_posterUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "availableInMyRegion":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Title_availableInMyRegion(ctx, field, obj)
-				})
+			out.Values[i] = ec._Title_availableInMyRegion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "inMyList":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Title_inMyList(ctx, field, obj)
-				})
+			out.Values[i] = ec._Title_inMyList(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "progress":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Title_progress(ctx, field, obj)
-				})
+			out.Values[i] = ec._Title_progress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "seasons":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -14096,7 +14103,7 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 
 var titleConnectionImplementors = []string{"TitleConnection"}
 
-func (ec *executionContext) _TitleConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TitleConnection) graphql.Marshaler {
+func (ec *executionContext) _TitleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TitleConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, titleConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14139,7 +14146,7 @@ func (ec *executionContext) _TitleConnection(ctx context.Context, sel ast.Select
 
 var titleEdgeImplementors = []string{"TitleEdge"}
 
-func (ec *executionContext) _TitleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TitleEdge) graphql.Marshaler {
+func (ec *executionContext) _TitleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TitleEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, titleEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14235,19 +14242,20 @@ func (ec *executionContext) _UpNext(ctx context.Context, sel ast.SelectionSet, o
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("UpNext")
 		case "title":
-			out.Values[i] = ec._UpNext_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UpNext_title(ctx, field, obj)
+				})
 		case "episode":
 			out.Values[i] = ec._UpNext_episode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reason":
 			out.Values[i] = ec._UpNext_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14433,7 +14441,7 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 
 var watchPositionImplementors = []string{"WatchPosition"}
 
-func (ec *executionContext) _WatchPosition(ctx context.Context, sel ast.SelectionSet, obj *model.WatchPosition) graphql.Marshaler {
+func (ec *executionContext) _WatchPosition(ctx context.Context, sel ast.SelectionSet, obj *catalog.Position) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, watchPositionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14445,32 +14453,33 @@ func (ec *executionContext) _WatchPosition(ctx context.Context, sel ast.Selectio
 		case "positionSeconds":
 			out.Values[i] = ec._WatchPosition_positionSeconds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "durationSeconds":
 			out.Values[i] = ec._WatchPosition_durationSeconds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fraction":
 			out.Values[i] = ec._WatchPosition_fraction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "completed":
 			out.Values[i] = ec._WatchPosition_completed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "episode":
-			out.Values[i] = ec._WatchPosition_episode(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WatchPosition_episode(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._WatchPosition_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15394,11 +15403,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) marshalNTitle2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Title) graphql.Marshaler {
+func (ec *executionContext) marshalNTitle2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitleᚄ(ctx context.Context, sel ast.SelectionSet, v []*catalog.Title) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx, sel, v[i])
+		return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15410,7 +15419,7 @@ func (ec *executionContext) marshalNTitle2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx context.Context, sel ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+func (ec *executionContext) marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx context.Context, sel ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Title!")
 		return graphql.Null
@@ -15418,7 +15427,7 @@ func (ec *executionContext) marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarq
 	return ec._Title(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TitleConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleConnection(ctx context.Context, sel ast.SelectionSet, v *model.TitleConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TitleConnection!")
 		return graphql.Null
@@ -15426,11 +15435,11 @@ func (ec *executionContext) marshalNTitleConnection2ᚖgithubᚗcomᚋmarqueeᚑ
 	return ec._TitleConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TitleEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TitleEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdge(ctx, sel, v[i])
+		return ec.marshalNTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15442,7 +15451,7 @@ func (ec *executionContext) marshalNTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorg
 	return ret
 }
 
-func (ec *executionContext) marshalNTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TitleEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleEdge(ctx context.Context, sel ast.SelectionSet, v *model.TitleEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TitleEdge!")
 		return graphql.Null
@@ -16199,27 +16208,27 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
-func (ec *executionContext) marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitle(ctx context.Context, sel ast.SelectionSet, v *ent.Title) graphql.Marshaler {
+func (ec *executionContext) marshalOTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx context.Context, sel ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Title(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TitleEdge) graphql.Marshaler {
+func (ec *executionContext) marshalOTitleEdge2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleEdge(ctx context.Context, sel ast.SelectionSet, v []*model.TitleEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdge(ctx, sel, v[i])
+		return ec.marshalOTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleEdge(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐTitleEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TitleEdge) graphql.Marshaler {
+func (ec *executionContext) marshalOTitleEdge2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐTitleEdge(ctx context.Context, sel ast.SelectionSet, v *model.TitleEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16317,7 +16326,7 @@ func (ec *executionContext) marshalOVideo2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarq
 	return ec._Video(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOWatchPosition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐWatchPosition(ctx context.Context, sel ast.SelectionSet, v *model.WatchPosition) graphql.Marshaler {
+func (ec *executionContext) marshalOWatchPosition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐPosition(ctx context.Context, sel ast.SelectionSet, v *catalog.Position) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

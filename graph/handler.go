@@ -74,13 +74,15 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.Use(depthLimit{max: MaxDepth})
 
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		// One loader per operation batches the per-title lookups of everything it shows.
-		return next(catalog.WithLoader(ctx, catalog.NewLoader(r.Client, viewerOf(ctx))))
-	})
 	if o.Timeout > 0 {
 		srv.AroundOperations(operationTimeout(o.Timeout, r.Log))
 	}
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		// One loader per operation batches the per-title lookups of everything it shows.
+		// It keeps the operation's context (inside the deadline) for the titles it hands
+		// out, whose per-viewer fields take none.
+		return next(catalog.WithLoader(ctx, r.newLoader(ctx)))
+	})
 	srv.AroundFields(markInternal)
 	srv.SetErrorPresenter(presentError(r.Log))
 	srv.SetRecoverFunc(recoverPanic(r.Log))

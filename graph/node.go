@@ -42,6 +42,14 @@ func visible(ctx context.Context, client *ent.Client, n ent.Noder) bool {
 	}
 }
 
+// asNode returns n as the schema presents it: a title as the viewer sees it.
+func (r *Resolver) asNode(ctx context.Context, n ent.Noder) ent.Noder {
+	if t, ok := n.(*ent.Title); ok {
+		return r.loaderOf(ctx).View(t)
+	}
+	return n
+}
+
 // viewerID is the viewer's user id, or 0, which no user has, for anonymous viewers.
 func viewerID(v *auth.Viewer) int {
 	if v == nil {

@@ -42,7 +42,7 @@ func (r *categoryResolver) Kind(ctx context.Context, obj *catalog.Row) (model.Ca
 }
 
 // BasedOn is the resolver for the basedOn field.
-func (r *categoryResolver) BasedOn(ctx context.Context, obj *catalog.Row) (*ent.Title, error) {
+func (r *categoryResolver) BasedOn(ctx context.Context, obj *catalog.Row) (*catalog.Title, error) {
 	if obj.BasedOn == nil {
 		return nil, nil
 	}
@@ -54,7 +54,7 @@ func (r *categoryResolver) BasedOn(ctx context.Context, obj *catalog.Row) (*ent.
 }
 
 // Titles is the resolver for the titles field.
-func (r *categoryResolver) Titles(ctx context.Context, obj *catalog.Row, first *int, after *entgql.Cursor[int]) (*ent.TitleConnection, error) {
+func (r *categoryResolver) Titles(ctx context.Context, obj *catalog.Row, first *int, after *entgql.Cursor[int]) (*model.TitleConnection, error) {
 	offset, limit, err := pageArgs(first, after, defaultPage, maxPage)
 	if err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 }
 
 // CreateTitle is the resolver for the createTitle field.
-func (r *mutationResolver) CreateTitle(ctx context.Context, input model.CreateTitleInput) (*ent.Title, error) {
+func (r *mutationResolver) CreateTitle(ctx context.Context, input model.CreateTitleInput) (*catalog.Title, error) {
 	if _, err := auth.RequireAdmin(ctx); err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (r *mutationResolver) CreateTitle(ctx context.Context, input model.CreateTi
 			r.Log.WarnContext(ctx, "announce new title", slog.Int("title_id", t.ID), slog.Any("err", err))
 		}
 	}
-	return t, nil
+	return r.loaderOf(ctx).View(t), nil
 }
 
 // UploadVideo is the resolver for the uploadVideo field.
@@ -186,38 +186,38 @@ func (r *mutationResolver) CancelMembership(ctx context.Context) (*ent.Membershi
 }
 
 // AddToMyList is the resolver for the addToMyList field.
-func (r *mutationResolver) AddToMyList(ctx context.Context, titleID int) (*ent.Title, error) {
+func (r *mutationResolver) AddToMyList(ctx context.Context, titleID int) (*catalog.Title, error) {
 	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return catalog.AddToMyList(ctx, r.Store, v.User.ID, titleID)
+	return r.view(ctx)(catalog.AddToMyList(ctx, r.Store, v.User.ID, titleID))
 }
 
 // RemoveFromMyList is the resolver for the removeFromMyList field.
-func (r *mutationResolver) RemoveFromMyList(ctx context.Context, titleID int) (*ent.Title, error) {
+func (r *mutationResolver) RemoveFromMyList(ctx context.Context, titleID int) (*catalog.Title, error) {
 	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return catalog.RemoveFromMyList(ctx, r.Store, v.User.ID, titleID)
+	return r.view(ctx)(catalog.RemoveFromMyList(ctx, r.Store, v.User.ID, titleID))
 }
 
 // RateTitle is the resolver for the rateTitle field.
-func (r *mutationResolver) RateTitle(ctx context.Context, titleID int, stars int) (*ent.Title, error) {
+func (r *mutationResolver) RateTitle(ctx context.Context, titleID int, stars int) (*catalog.Title, error) {
 	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return catalog.Rate(ctx, r.Store, v.User.ID, titleID, stars)
+	return r.view(ctx)(catalog.Rate(ctx, r.Store, v.User.ID, titleID, stars))
 }
 
 // Title is the resolver for the title field.
-func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*ent.Title, error) {
-	return r.Client.Title.Get(ctx, obj.TitleID)
+func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error) {
+	return r.view(ctx)(r.Client.Title.Get(ctx, obj.TitleID))
 }
 
 // Episode is the resolver for the episode field.
@@ -277,7 +277,7 @@ func (r *queryResolver) Category(ctx context.Context, slug string) (*catalog.Row
 }
 
 // Title is the resolver for the title field.
-func (r *queryResolver) Title(ctx context.Context, id int) (*ent.Title, error) {
+func (r *queryResolver) Title(ctx context.Context, id int) (*catalog.Title, error) {
 	ts, err := r.loaderOf(ctx).Titles(ctx, []int{id})
 	if err != nil || len(ts) == 0 {
 		return nil, err
@@ -350,75 +350,18 @@ func (r *subscriptionResolver) PlaybackHeartbeat(ctx context.Context, sessionID 
 	return r.Playback.Heartbeats(ctx, sessionID)
 }
 
-// Genres is the resolver for the genres field.
-func (r *titleResolver) Genres(ctx context.Context, obj *ent.Title) ([]string, error) {
-	return r.loaderOf(ctx).Genres(ctx, obj.ID)
-}
-
-// AverageRating is the resolver for the averageRating field.
-func (r *titleResolver) AverageRating(ctx context.Context, obj *ent.Title) (*float64, error) {
-	return catalog.AverageRating(obj), nil
-}
-
-// MyRating is the resolver for the myRating field.
-func (r *titleResolver) MyRating(ctx context.Context, obj *ent.Title) (*int, error) {
-	stars, err := r.loaderOf(ctx).MyRating(ctx, obj.ID)
-	if err != nil || stars == 0 {
-		return nil, err
-	}
-	return &stars, nil
-}
-
-// PosterURL is the resolver for the posterUrl field.
-func (r *titleResolver) PosterURL(ctx context.Context, obj *ent.Title) (*string, error) {
-	if obj.PosterPath == "" || r.Signer == nil {
-		return nil, nil
-	}
-	u := r.Signer.ArtURL(obj.PosterPath)
-	return &u, nil
-}
-
-// AvailableInMyRegion is the resolver for the availableInMyRegion field.
-func (r *titleResolver) AvailableInMyRegion(ctx context.Context, obj *ent.Title) (bool, error) {
-	return catalog.AvailableIn(obj, viewerOf(ctx).Country), nil
-}
-
-// InMyList is the resolver for the inMyList field.
-func (r *titleResolver) InMyList(ctx context.Context, obj *ent.Title) (bool, error) {
-	return r.loaderOf(ctx).InMyList(ctx, obj.ID)
-}
-
-// Progress is the resolver for the progress field.
-func (r *titleResolver) Progress(ctx context.Context, obj *ent.Title) (*model.WatchPosition, error) {
-	p, err := r.loaderOf(ctx).Progress(ctx, obj.ID)
-	if err != nil || p == nil {
-		return nil, err
-	}
-	pos := &model.WatchPosition{PositionSeconds: p.PositionSeconds, DurationSeconds: p.DurationSeconds,
-		Completed: p.Completed, UpdatedAt: p.UpdatedAt}
-	if p.DurationSeconds > 0 {
-		pos.Fraction = min(1, p.PositionSeconds/p.DurationSeconds)
-	}
-	if p.EpisodeID != nil {
-		if pos.Episode, err = r.Client.Episode.Get(ctx, *p.EpisodeID); err != nil {
-			return nil, err
-		}
-	}
-	return pos, nil
-}
-
 // Seasons is the resolver for the seasons field.
-func (r *titleResolver) Seasons(ctx context.Context, obj *ent.Title) ([]*ent.Season, error) {
+func (r *titleResolver) Seasons(ctx context.Context, obj *catalog.Title) ([]*ent.Season, error) {
 	return catalog.Seasons(ctx, r.Client, obj.ID)
 }
 
 // Video is the resolver for the video field.
-func (r *titleResolver) Video(ctx context.Context, obj *ent.Title) (*ent.Video, error) {
-	return catalog.MovieVideo(ctx, r.Client, obj)
+func (r *titleResolver) Video(ctx context.Context, obj *catalog.Title) (*ent.Video, error) {
+	return catalog.MovieVideo(ctx, r.Client, obj.Title)
 }
 
 // Similar is the resolver for the similar field.
-func (r *titleResolver) Similar(ctx context.Context, obj *ent.Title, first *int) ([]*ent.Title, error) {
+func (r *titleResolver) Similar(ctx context.Context, obj *catalog.Title, first *int) ([]*catalog.Title, error) {
 	n := defaultSimilar
 	if first != nil {
 		if *first < 0 || *first > maxSimilar {
@@ -430,11 +373,25 @@ func (r *titleResolver) Similar(ctx context.Context, obj *ent.Title, first *int)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*ent.Title, len(like))
-	for i, l := range like {
-		out[i] = l.Title
+	l := r.loaderOf(ctx)
+	out := make([]*catalog.Title, len(like))
+	for i, s := range like {
+		out[i] = l.View(s.Title)
 	}
 	return out, nil
+}
+
+// Title is the resolver for the title field.
+func (r *upNextResolver) Title(ctx context.Context, obj *playback.UpNextItem) (*catalog.Title, error) {
+	return r.loaderOf(ctx).View(obj.Title), nil
+}
+
+// Episode is the resolver for the episode field.
+func (r *watchPositionResolver) Episode(ctx context.Context, obj *catalog.Position) (*ent.Episode, error) {
+	if obj.EpisodeID == nil {
+		return nil, nil
+	}
+	return r.Client.Episode.Get(ctx, *obj.EpisodeID)
 }
 
 // Category returns CategoryResolver implementation.
@@ -449,9 +406,17 @@ func (r *Resolver) PlaybackSession() PlaybackSessionResolver { return &playbackS
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
+// UpNext returns UpNextResolver implementation.
+func (r *Resolver) UpNext() UpNextResolver { return &upNextResolver{r} }
+
+// WatchPosition returns WatchPositionResolver implementation.
+func (r *Resolver) WatchPosition() WatchPositionResolver { return &watchPositionResolver{r} }
+
 type (
 	categoryResolver        struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }
 	playbackSessionResolver struct{ *Resolver }
 	subscriptionResolver    struct{ *Resolver }
+	upNextResolver          struct{ *Resolver }
+	watchPositionResolver   struct{ *Resolver }
 )

@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"text/tabwriter"
@@ -56,14 +57,27 @@ func main() {
 	dur := flag.Duration("d", 8*time.Second, "load time per target per round")
 	rounds := flag.Int("rounds", 3, "rounds, alternating the targets")
 	dbURL := flag.String("database-url", "", "PostgreSQL URL (default: SQLite in a temp dir)")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the load (both targets, not the catalog fill) to this file")
 	flag.Parse()
-	if err := run(*titles, *genres, *conc, *dur, *rounds, *dbURL); err != nil {
+	if err := run(*titles, *genres, *conc, *dur, *rounds, *dbURL, *profile); err != nil {
 		fmt.Fprintln(os.Stderr, "feed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL string) error {
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL, profile string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "bench-feed-")
 	if err != nil {
@@ -91,20 +105,32 @@ func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL string) 
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	gql := graph.NewHandler(&graph.Resolver{Client: st.Client, Store: st, Log: log}, graph.HandlerOptions{ComplexityLimit: 1 << 20})
-	as := func(h http.Handler) http.Handler {
+	// Each target's requests carry a profiler label (target=a or b), which the goroutines
+	// they start inherit, so `go tool pprof -tagfocus target=a` shows one side alone.
+	as := func(name string, h http.Handler) http.Handler {
+		labels := pprof.Labels("target", name)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: viewer})))
+			pprof.Do(r.Context(), labels, func(ctx context.Context) {
+				h.ServeHTTP(w, r.WithContext(auth.WithViewer(ctx, &auth.Viewer{User: viewer})))
+			})
 		})
 	}
 	targets := []struct {
 		name, label string
 		h           http.Handler
 	}{
-		{"a", "(a) graphql", as(gql)},
-		{"b", "(b) direct", as(direct(st.Client))},
+		{"a", "(a) graphql", as("a", gql)},
+		{"b", "(b) direct", as("b", direct(st.Client))},
 	}
 	body, _ := json.Marshal(map[string]string{"query": feedQuery})
 	results := map[string][]stats{}
+	if profile != "" {
+		stop, err := startProfile(profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	for round := range rounds {
 		for _, t := range targets {
 			base, stop, err := listen(t.h)
@@ -116,23 +142,24 @@ func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL string) 
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.label, err)
 			}
-			fmt.Fprintf(os.Stderr, "round %d %s: %.0f req/s, p99 %s\n", round+1, t.label, s.rps, s.p99)
+			fmt.Fprintf(os.Stderr, "round %d %s: %.0f req/s, p99 %s, CPU %s/req\n", round+1, t.label, s.rps, s.p99, s.cpu.Round(10*time.Microsecond))
 			results[t.name] = append(results[t.name], s)
 		}
 	}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "target\treq/s (median of %d)\tp50\tp99\n", rounds)
+	fmt.Fprintf(tw, "target\treq/s (median of %d)\tp50\tp99\tCPU/req\n", rounds)
 	med := map[string]stats{}
 	for _, t := range targets {
 		m := median(results[t.name])
 		med[t.name] = m
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\n", t.label, m.rps, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond))
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\n", t.label, m.rps, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond), m.cpu.Round(10*time.Microsecond))
 	}
 	tw.Flush()
 	thr := med["a"].rps / med["b"].rps
 	p99 := float64(med["a"].p99) / float64(med["b"].p99)
-	fmt.Printf("\n(a)/(b) throughput %.2f (target ≥ %.2f)   p99 %.2f (target ≤ %.2f)\n", thr, minThroughput, p99, maxP99)
+	cpu := float64(med["a"].cpu) / float64(med["b"].cpu)
+	fmt.Printf("\n(a)/(b) throughput %.2f (target ≥ %.2f)   p99 %.2f (target ≤ %.2f)   CPU/req %.2f\n", thr, minThroughput, p99, maxP99, cpu)
 	fmt.Printf("machine: %d CPUs, %s, %d titles, %d clients, %s × %d rounds\n", runtime.NumCPU(), st.Dialect, titles, conc, dur, rounds)
 	return nil
 }
@@ -173,7 +200,7 @@ func direct(client *ent.Client) http.Handler {
 		_, _ = io.Copy(io.Discard, r.Body)
 		v := auth.FromContext(ctx)
 		viewer := catalog.Viewer{UserID: v.User.ID, Country: v.User.Country}
-		l := catalog.NewLoader(client, viewer)
+		l := catalog.NewLoader(ctx, client, viewer)
 		rows, err := catalog.Feed(ctx, client, viewer, catalog.FeedOptions{PerRow: 20})
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -195,8 +222,8 @@ func direct(client *ent.Client) http.Handler {
 			o := row{Slug: rw.Slug, Name: rw.Name, Kind: string(rw.Kind)}
 			o.Titles.TotalCount = total
 			for _, t := range ts {
-				n := node{ID: t.ID, Name: t.Name, Year: t.Year, AverageRating: catalog.AverageRating(t),
-					AvailableInMyRegion: catalog.AvailableIn(t, viewer.Country)}
+				n := node{ID: t.ID, Name: t.Name, Year: t.Year, AverageRating: catalog.AverageRating(t.Title),
+					AvailableInMyRegion: catalog.AvailableIn(t.Title, viewer.Country)}
 				if n.Genres, err = l.Genres(ctx, t.ID); err == nil {
 					if stars, e := l.MyRating(ctx, t.ID); e == nil && stars > 0 {
 						n.MyRating = &stars
@@ -280,6 +307,9 @@ func listen(h http.Handler) (string, func(), error) {
 type stats struct {
 	rps      float64
 	p50, p99 time.Duration
+	// cpu is the process's CPU time per request, client included. It moves less than
+	// req/s when other work takes the machine's cores.
+	cpu time.Duration
 }
 
 // load posts body from conc keep-alive clients for d and records every latency.
@@ -292,7 +322,7 @@ func load(base string, body []byte, conc int, d time.Duration) (stats, error) {
 		wg    sync.WaitGroup
 	)
 	deadline := time.Now().Add(d)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for range conc {
 		wg.Go(func() {
 			var mine []time.Duration
@@ -320,13 +350,14 @@ func load(base string, body []byte, conc int, d time.Duration) (stats, error) {
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	if first != nil {
 		return stats{}, first
 	}
 	slices.Sort(lats)
 	pct := func(p float64) time.Duration { return lats[min(len(lats)-1, int(p*float64(len(lats))))] }
-	return stats{rps: float64(len(lats)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99)}, nil
+	return stats{rps: float64(len(lats)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99),
+		cpu: cpu / time.Duration(len(lats))}, nil
 }
 
 func median(s []stats) stats {
@@ -342,5 +373,6 @@ func median(s []stats) stats {
 		rps: by(func(x stats) float64 { return x.rps }),
 		p50: time.Duration(by(func(x stats) float64 { return float64(x.p50) })),
 		p99: time.Duration(by(func(x stats) float64 { return float64(x.p99) })),
+		cpu: time.Duration(by(func(x stats) float64 { return float64(x.cpu) })),
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/marquee-org/marquee/ent"
@@ -92,7 +91,7 @@ type ReportProgressInput struct {
 }
 
 type SearchConnection struct {
-	Edges    []*ent.TitleEdge      `json:"edges"`
+	Edges    []*TitleEdge          `json:"edges"`
 	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
 	// Every match, not just this page.
 	TotalCount int `json:"totalCount"`
@@ -146,17 +145,6 @@ type TranscodeProgress struct {
 	Percent int `json:"percent"`
 	// Why the video failed, when status is FAILED.
 	FailureReason *string `json:"failureReason,omitempty"`
-}
-
-type WatchPosition struct {
-	PositionSeconds float64 `json:"positionSeconds"`
-	DurationSeconds float64 `json:"durationSeconds"`
-	// 0 to 1.
-	Fraction  float64 `json:"fraction"`
-	Completed bool    `json:"completed"`
-	// For a series, the episode the viewer is on.
-	Episode   *ent.Episode `json:"episode,omitempty"`
-	UpdatedAt time.Time    `json:"updatedAt"`
 }
 
 type CategoryKind string

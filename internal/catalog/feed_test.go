@@ -224,7 +224,7 @@ func TestMyListAndRatings(t *testing.T) {
 
 		_, err = catalog.AddToMyList(ctx, s, sh.user, id)
 		require.NoError(t, err)
-		l := catalog.NewLoader(s.Client, catalog.Viewer{UserID: sh.user, Country: "US"})
+		l := catalog.NewLoader(ctx, s.Client, catalog.Viewer{UserID: sh.user, Country: "US"})
 		in, err := l.InMyList(ctx, id)
 		require.NoError(t, err)
 		require.True(t, in)

@@ -20,9 +20,15 @@ import (
 // are registered with See; the first time any of their fields is asked for, that field
 // is loaded for every registered title in one query, and later lookups are answered from
 // memory. So a feed of 10 rows × 20 titles costs one query per field, not 200.
+//
+// A loader belongs to one request and keeps its context, like an http.Request: the
+// titles it hands out (see Title) answer their per-viewer fields through it without
+// one of their own.
 type Loader struct {
 	client *ent.Client
 	viewer Viewer
+	ctx    context.Context
+	art    ArtSigner
 
 	mu       sync.RWMutex
 	known    []int
@@ -33,9 +39,21 @@ type Loader struct {
 	listed   batch[bool]
 }
 
-// NewLoader returns an empty loader for one request of v.
-func NewLoader(client *ent.Client, v Viewer) *Loader {
-	return &Loader{client: client, viewer: v}
+// NewLoader returns an empty loader for one request of v, whose lookups run under ctx.
+func NewLoader(ctx context.Context, client *ent.Client, v Viewer) *Loader {
+	return &Loader{client: client, viewer: v, ctx: ctx}
+}
+
+// ArtSigner turns an artwork key into a URL the client may fetch.
+type ArtSigner interface {
+	ArtURL(key string) string
+}
+
+// SignArt makes the loader's titles give poster URLs signed by s; without it they
+// have none.
+func (l *Loader) SignArt(s ArtSigner) *Loader {
+	l.art = s
+	return l
 }
 
 type loaderKey struct{}
@@ -116,9 +134,9 @@ func get[V any](ctx context.Context, l *Loader, b *batch[V], id int, fetch func(
 }
 
 // Titles returns the titles with ids, in that order, skipping ids that do not exist.
-func (l *Loader) Titles(ctx context.Context, ids []int) ([]*ent.Title, error) {
+func (l *Loader) Titles(ctx context.Context, ids []int) ([]*Title, error) {
 	l.See(ids...)
-	out := make([]*ent.Title, 0, len(ids))
+	out := make([]*Title, 0, len(ids))
 	for _, id := range ids {
 		t, err := get(ctx, l, &l.titles, id, func(ctx context.Context, ids []int) (map[int]*ent.Title, error) {
 			ts, err := l.client.Title.Query().Where(title.IDIn(ids...)).All(ctx)
@@ -135,10 +153,19 @@ func (l *Loader) Titles(ctx context.Context, ids []int) ([]*ent.Title, error) {
 			return nil, err
 		}
 		if t != nil {
-			out = append(out, t)
+			out = append(out, &Title{Title: t, l: l})
 		}
 	}
 	return out, nil
+}
+
+// View returns t as the loader's viewer sees it, registering it for the batches.
+func (l *Loader) View(t *ent.Title) *Title {
+	if t == nil {
+		return nil
+	}
+	l.See(t.ID)
+	return &Title{Title: t, l: l}
 }
 
 // Genres returns a title's genre names, alphabetical.
