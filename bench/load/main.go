@@ -119,6 +119,7 @@ type sub struct {
 	sessionID int
 	manifest  string // path of the signed master playlist
 	acked     atomic.Int64
+	beats     atomic.Int64 // received in the window
 }
 
 type prepared struct {
@@ -259,8 +260,12 @@ func run(c config) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	perSub := make([]int, len(p.subs))
+	for i, s := range p.subs {
+		perSub[i] = int(s.beats.Load())
+	}
 	return report(c, &t, elapsed, idleRSS, openRSS, samples, (cpu1-cpu0)/elapsed.Seconds(),
-		(self1-self0).Seconds()/elapsed.Seconds(), lost, acked, len(conns)-countNil(conns)), nil
+		(self1-self0).Seconds()/elapsed.Seconds(), lost, acked, len(conns)-countNil(conns), perSub), nil
 }
 
 // prepare creates, in the data dir's database: Premium viewers with 4 playback sessions each,
@@ -496,6 +501,7 @@ func readBeats(c *websocket.Conn, s *sub, t *tally, observing *atomic.Bool) {
 		}
 		if observing.Load() {
 			t.beats.Add(1)
+			s.beats.Add(1)
 			if !last.IsZero() {
 				t.record(&t.gaps, now.Sub(last))
 				t.record(&t.atGaps, hb.At.Sub(lastAt))
@@ -727,7 +733,7 @@ func checkProgress(ctx context.Context, dir string, subs []*sub) (lost, acked in
 	return lost, acked, nil
 }
 
-func report(c config, t *tally, elapsed time.Duration, idleRSS, openRSS int64, samples []int64, serverCPU, clientCPU float64, lost, acked, held int) bool {
+func report(c config, t *tally, elapsed time.Duration, idleRSS, openRSS int64, samples []int64, serverCPU, clientCPU float64, lost, acked, held int, perSub []int) bool {
 	secs := elapsed.Seconds()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -760,6 +766,8 @@ func report(c config, t *tally, elapsed time.Duration, idleRSS, openRSS int64, s
 	beats := float64(t.beats.Load())
 	row("subscriptions held", "%d of %d (%d dropped)", held-int(t.dropped.Load()), c.subs, t.dropped.Load())
 	row("heartbeats in window", "%.0f of ~%.0f due (%.1f%%; at least %.0f), %d not ACTIVE", beats, expected, 100*beats/expected, least, t.notActive.Load())
+	slices.Sort(perSub)
+	row("  per subscription", "min %d  p1 %d  p50 %d  max %d", perSub[0], perSub[len(perSub)/100], perSub[len(perSub)/2], perSub[len(perSub)-1])
 	row("heartbeat gap", "p50 %s  p99 %s  max %s (interval %s)", pct(t.gaps, 50), pct(t.gaps, 99), pct(t.gaps, 100), interval)
 	row("  by the server's clock (at)", "p50 %s  p99 %s  max %s", pct(t.atGaps, 50), pct(t.atGaps, 99), pct(t.atGaps, 100))
 	row("HTTP 5xx", "%d", t.status5xx.Load())
