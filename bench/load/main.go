@@ -120,6 +120,8 @@ type sub struct {
 	manifest  string // path of the signed master playlist
 	acked     atomic.Int64
 	beats     atomic.Int64 // received in the window
+	first     atomic.Int64 // UnixNano of the first beat received in the window
+	last      atomic.Int64 // and of the last
 }
 
 type prepared struct {
@@ -261,11 +263,20 @@ func run(c config) (bool, error) {
 		return false, err
 	}
 	perSub := make([]int, len(p.subs))
+	var firsts, lasts []time.Duration // after the window's start, before its end
 	for i, s := range p.subs {
 		perSub[i] = int(s.beats.Load())
+		if perSub[i] > 0 {
+			firsts = append(firsts, time.Unix(0, s.first.Load()).Sub(start))
+			lasts = append(lasts, start.Add(elapsed).Sub(time.Unix(0, s.last.Load())))
+		}
 	}
+	slices.Sort(firsts)
+	slices.Sort(lasts)
+	edges := fmt.Sprintf("first beat p50 %s / max %s after the start, last p50 %s / max %s before the end",
+		pct(firsts, 50), pct(firsts, 100), pct(lasts, 50), pct(lasts, 100))
 	return report(c, &t, elapsed, idleRSS, openRSS, samples, (cpu1-cpu0)/elapsed.Seconds(),
-		(self1-self0).Seconds()/elapsed.Seconds(), lost, acked, len(conns)-countNil(conns), perSub), nil
+		(self1-self0).Seconds()/elapsed.Seconds(), lost, acked, len(conns)-countNil(conns), perSub, edges), nil
 }
 
 // prepare creates, in the data dir's database: Premium viewers with 4 playback sessions each,
@@ -502,6 +513,8 @@ func readBeats(c *websocket.Conn, s *sub, t *tally, observing *atomic.Bool) {
 		if observing.Load() {
 			t.beats.Add(1)
 			s.beats.Add(1)
+			s.first.CompareAndSwap(0, now.UnixNano())
+			s.last.Store(now.UnixNano())
 			if !last.IsZero() {
 				t.record(&t.gaps, now.Sub(last))
 				t.record(&t.atGaps, hb.At.Sub(lastAt))
@@ -733,7 +746,7 @@ func checkProgress(ctx context.Context, dir string, subs []*sub) (lost, acked in
 	return lost, acked, nil
 }
 
-func report(c config, t *tally, elapsed time.Duration, idleRSS, openRSS int64, samples []int64, serverCPU, clientCPU float64, lost, acked, held int, perSub []int) bool {
+func report(c config, t *tally, elapsed time.Duration, idleRSS, openRSS int64, samples []int64, serverCPU, clientCPU float64, lost, acked, held int, perSub []int, edges string) bool {
 	secs := elapsed.Seconds()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -767,7 +780,7 @@ func report(c config, t *tally, elapsed time.Duration, idleRSS, openRSS int64, s
 	row("subscriptions held", "%d of %d (%d dropped)", held-int(t.dropped.Load()), c.subs, t.dropped.Load())
 	row("heartbeats in window", "%.0f of ~%.0f due (%.1f%%; at least %.0f), %d not ACTIVE", beats, expected, 100*beats/expected, least, t.notActive.Load())
 	slices.Sort(perSub)
-	row("  per subscription", "min %d  p1 %d  p50 %d  max %d", perSub[0], perSub[len(perSub)/100], perSub[len(perSub)/2], perSub[len(perSub)-1])
+	row("  per subscription", "min %d  p1 %d  p50 %d  max %d; %s", perSub[0], perSub[len(perSub)/100], perSub[len(perSub)/2], perSub[len(perSub)-1], edges)
 	row("heartbeat gap", "p50 %s  p99 %s  max %s (interval %s)", pct(t.gaps, 50), pct(t.gaps, 99), pct(t.gaps, 100), interval)
 	row("  by the server's clock (at)", "p50 %s  p99 %s  max %s", pct(t.atGaps, 50), pct(t.atGaps, 99), pct(t.atGaps, 100))
 	row("HTTP 5xx", "%d", t.status5xx.Load())
