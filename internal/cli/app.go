@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/marquee-org/marquee/internal/auth"
@@ -20,6 +21,7 @@ import (
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/recommend"
+	"github.com/marquee-org/marquee/internal/server"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/transcoder"
@@ -38,6 +40,8 @@ type app struct {
 	videos   *video.Service
 	signer   *media.Signer
 	playback *playback.Service
+	// metrics collects what the process's services measure; serve and worker expose it.
+	metrics *prometheus.Registry
 	// closers run in reverse order on close.
 	closers []func() error
 }
@@ -45,7 +49,7 @@ type app struct {
 // openApp opens the store (migrating it), the broker, the media store and the job queue
 // with `workers` transcode workers (0: insert only); with a signing secret, playback too.
 func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int) (*app, error) {
-	a := &app{cfg: c, log: log}
+	a := &app{cfg: c, log: log, metrics: server.NewRegistry()}
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return nil, err
@@ -69,7 +73,7 @@ func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int
 		a.close()
 		return nil, err
 	}
-	a.queue = jobs.New(st, jobs.Options{Workers: workers, RescueAfter: c.Rescue()}, log)
+	a.queue = jobs.New(st, jobs.Options{Workers: workers, RescueAfter: c.Rescue(), Metrics: a.metrics}, log)
 	a.videos = video.NewService(st, a.media, a.broker, a.queue, log, c.MaxUploadBytes)
 	river.AddWorker(a.queue.Workers(), video.NewWorker(a.videos, transcodeOptions(c)))
 	a.billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), a.broker, log, billing.Options{ProviderTimeout: c.PaymentTimeout})
@@ -91,7 +95,7 @@ func openApp(ctx context.Context, c config.Config, log *slog.Logger, workers int
 			a.close()
 			return nil, err
 		}
-		a.playback = playback.NewService(st, a.broker, a.signer, log, playback.Options{})
+		a.playback = playback.NewService(st, a.broker, a.signer, log, playback.Options{Metrics: a.metrics})
 	}
 	return a, nil
 }

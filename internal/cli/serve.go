@@ -59,6 +59,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	srv := server.New(server.Deps{
 		Config: c, Log: log, Store: a.store, Auth: a.auth, Billing: a.billing, Videos: a.videos,
 		Playback: a.playback, Media: a.media, Signer: a.signer, Search: index, Broker: a.broker,
+		Metrics: a.metrics,
 	})
 	err = srv.Serve(ctx, func(addr string) {
 		log.Info("marquee is serving", slog.String("url", "http://"+addr),

@@ -3,13 +3,20 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"log/slog"
+
+	"github.com/marquee-org/marquee/internal/server"
 )
 
 // worker runs transcoder workers only: scale-out on other machines sharing the database
 // and the media location.
 func worker(ctx context.Context, env Env, args []string) error {
-	c, err := parse("worker", args, env, nil)
+	var metricsAddr string
+	c, err := parse("worker", args, env, func(fs *flag.FlagSet) {
+		fs.StringVar(&metricsAddr, "metrics-addr", env.Getenv("MARQUEE_METRICS_ADDR"),
+			"serve Prometheus metrics (GET /metrics) and /healthz on this address, e.g. :9090; default off (MARQUEE_METRICS_ADDR)")
+	})
 	if err != nil {
 		return err
 	}
@@ -22,6 +29,13 @@ func worker(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.close()
+	if metricsAddr != "" {
+		addr, err := server.ServeMetrics(ctx, metricsAddr, a.metrics, log)
+		if err != nil {
+			return err
+		}
+		log.Info("serving metrics", slog.String("url", "http://"+addr+"/metrics"))
+	}
 	if err := a.queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}

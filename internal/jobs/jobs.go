@@ -12,7 +12,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/marquee-org/marquee/internal/store"
 )
@@ -28,6 +30,10 @@ type Options struct {
 	RescueAfter time.Duration
 	// PollInterval is how often idle workers look for new jobs.
 	PollInterval time.Duration
+	// Metrics, when set, receives the backlog (marquee_queue_jobs, counted in the
+	// database at scrape time) and the duration of every job this process runs
+	// (marquee_job_duration_seconds).
+	Metrics prometheus.Registerer
 }
 
 // Queue is the process's River client and the workers registered on it.
@@ -38,6 +44,7 @@ type Queue struct {
 	workers  *river.Workers
 	periodic []*river.PeriodicJob
 	client   *river.Client[*sql.Tx]
+	duration *prometheus.HistogramVec
 }
 
 // QueueMaintenance runs periodic housekeeping (renewals, recommendations) apart from
@@ -67,7 +74,11 @@ func New(st *store.Store, o Options, log *slog.Logger) *Queue {
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
 	}
-	return &Queue{st: st, opts: o, log: log, workers: river.NewWorkers()}
+	q := &Queue{st: st, opts: o, log: log, workers: river.NewWorkers(), duration: newDurationHistogram()}
+	if o.Metrics != nil {
+		o.Metrics.MustRegister(q.duration, newDepthCollector(st.DB, log))
+	}
+	return q
 }
 
 // Workers is where domain packages register their job workers.
@@ -86,6 +97,7 @@ func (q *Queue) Open() error {
 		// PostgreSQL on one code path.
 		PollOnly:     true,
 		PeriodicJobs: q.periodic,
+		Middleware:   []rivertype.Middleware{durationMiddleware(q.duration)},
 	}
 	if q.opts.Workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/episode"
@@ -47,6 +48,9 @@ type Options struct {
 	// MaxSubscriptionsPerUser caps heartbeat subscriptions one viewer may hold.
 	MaxSubscriptionsPerUser int
 	Now                     func() time.Time
+	// Metrics, when set, receives the open heartbeat streams and the heartbeat loop's
+	// lag and round duration.
+	Metrics prometheus.Registerer
 }
 
 // Service runs playback.
@@ -57,6 +61,7 @@ type Service struct {
 	log    *slog.Logger
 	o      Options
 	active *activeSet
+	m      *metrics
 
 	mu      sync.Mutex
 	beats   map[int]time.Time            // heartbeats not yet written, coalesced per interval
@@ -90,6 +95,7 @@ func NewService(st *store.Store, broker pubsub.Broker, signer *media.Signer, log
 		streams: map[int]map[*stream]struct{}{}, counts: map[int]streamCount{},
 	}
 	s.active = newActiveSet(s.loadActive, o.Now)
+	s.m = newMetrics(o.Metrics, s)
 	return s
 }
 

@@ -53,11 +53,15 @@ func (s *Service) Run(ctx context.Context) {
 			if id, err := strconv.Atoi(string(b)); err == nil {
 				s.endForUser(ctx, id)
 			}
-		case <-tick.C:
+		case due := <-tick.C:
+			// Wall-clock time, not Options.Now: the schedule is the ticker's.
+			start := time.Now()
+			s.m.lag.Observe(start.Sub(due).Seconds())
 			s.beatAll(ctx)
 			s.flushBeats(ctx)
 			s.expireStale(ctx)
 			s.active.forgetOlderThan(s.o.Now().Add(-time.Hour))
+			s.m.round.Observe(time.Since(start).Seconds())
 		}
 	}
 }

@@ -76,7 +76,8 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	m, err := media.Open(context.Background(), c.MediaURL, scratch)
 	require.NoError(t, err)
 	local, _ := m.(*media.Local)
-	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond}, log)
+	reg := server.NewRegistry()
+	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond, Metrics: reg}, log)
 	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes)
 	river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{
 		Heights: []int{90, 144, 180}, Timeout: 2 * time.Minute, Preset: "ultrafast",
@@ -84,7 +85,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	require.NoError(t, q.Open())
 	signer, err := media.NewSigner([]byte("test-secret-test-secret-test-secret!"))
 	require.NoError(t, err)
-	pb := playback.NewService(s, broker, signer, log, playback.Options{HeartbeatInterval: time.Second}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
+	pb := playback.NewService(s, broker, signer, log, playback.Options{HeartbeatInterval: time.Second, Metrics: reg}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
 	runCtx, stopRun := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); pb.Run(runCtx) }()
@@ -98,7 +99,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	t.Cleanup(func() { stopFollow(); <-followed; _ = index.Close() })
 	srv := server.New(server.Deps{
 		Config: c, Log: log, Store: s, Auth: svc, Billing: bill, Videos: videos,
-		Playback: pb, Media: m, Signer: signer, Search: index, Broker: broker,
+		Playback: pb, Media: m, Signer: signer, Search: index, Broker: broker, Metrics: reg,
 	})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/marquee-org/marquee/graph"
@@ -42,6 +41,9 @@ type Deps struct {
 	Signer   *media.Signer
 	Search   *search.Index
 	Broker   pubsub.Broker
+	// Metrics is the registry /metrics serves, where the process's services registered
+	// theirs; nil gives the server one of its own (see NewRegistry).
+	Metrics *prometheus.Registry
 }
 
 // Server is the HTTP front of a marquee process.
@@ -59,8 +61,10 @@ func New(d Deps) *Server {
 	closing, stop := context.WithCancel(context.Background())
 	s := &Server{deps: d, closing: closing, stopSockets: stop}
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := d.Metrics
+	if reg == nil {
+		reg = NewRegistry()
+	}
 	m := newMetrics(reg)
 
 	gql := graph.NewHandler(&graph.Resolver{
