@@ -19,7 +19,7 @@ func newMetrics(reg prometheus.Registerer, s *Service) *metrics {
 		}),
 		round: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "marquee_heartbeat_round_duration_seconds",
-			Help:    "Time one heartbeat round takes on this replica: beating every open stream, writing the heartbeats, expiring stale sessions.",
+			Help:    "Time one heartbeat round takes on this replica: looking up and beating every open stream (writing the beats happens beside it).",
 			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}),
 	}

@@ -18,17 +18,34 @@ import (
 
 // Run keeps playback state in step until ctx ends: it beats every open heartbeat stream,
 // applies revocations published by any replica, ends the streams of logged-out sessions,
-// writes coalesced heartbeats, and expires sessions whose heartbeats stopped.
+// and, beside that, writes coalesced heartbeats and expires sessions whose heartbeats
+// stopped.
 func (s *Service) Run(ctx context.Context) {
 	revoked := s.broker.Subscribe(ctx, TopicRevoked)
 	logouts := s.broker.Subscribe(ctx, auth.TopicSessionRevoked)
 	lapsed := s.broker.Subscribe(ctx, billing.TopicMembershipEnded)
 	tick := time.NewTicker(s.o.HeartbeatInterval)
 	defer tick.Stop()
+	// Writing the beats and expiring silent sessions happen beside the rounds, so a burst
+	// of other writes (progress reports queueing for the database) never delays a beat. A
+	// round that finds the writer still busy leaves its beats for the writer's next pass.
+	write := make(chan struct{}, 1)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for range write {
+			s.flushBeats(ctx)
+			s.expireStale(ctx)
+		}
+	}()
+	defer func() {
+		close(write)
+		<-written
+		s.flushBeats(context.WithoutCancel(ctx))
+	}()
 	for {
 		select {
 		case <-ctx.Done():
-			s.flushBeats(context.WithoutCancel(ctx))
 			return
 		case b, ok := <-revoked:
 			if !ok {
@@ -58,10 +75,12 @@ func (s *Service) Run(ctx context.Context) {
 			start := time.Now()
 			s.m.lag.Observe(start.Sub(due).Seconds())
 			s.beatAll(ctx)
-			s.flushBeats(ctx)
-			s.expireStale(ctx)
 			s.active.forgetOlderThan(s.o.Now().Add(-time.Hour))
 			s.m.round.Observe(time.Since(start).Seconds())
+			select {
+			case write <- struct{}{}:
+			default:
+			}
 		}
 	}
 }

@@ -36,6 +36,7 @@ type Store struct {
 	Client  *ent.Client
 	DB      *sql.DB
 	Dialect string
+	gate    *writeGate // SQLite only: one writer holding a connection at a time
 }
 
 // Close closes the client and its pool.
@@ -74,7 +75,13 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	db.SetMaxOpenConns(8)
-	return finish(ctx, db, dialect.SQLite)
+	st, err := finish(ctx, db, dialect.SQLite)
+	if err != nil {
+		return nil, err
+	}
+	st.gate = newWriteGate(10 * time.Second) // as long as busy_timeout
+	st.Client = ent.NewClient(ent.Driver(gatedDriver{Driver: entsql.OpenDB(dialect.SQLite, db), gate: st.gate}))
+	return st, nil
 }
 
 // OpenPostgres connects through lib/pq with a connect timeout and pool limits.
@@ -157,6 +164,12 @@ func (d inTx) Close() error                           { return nil }
 // InTx runs fn in one database transaction, with an ent client bound to it and the raw
 // transaction for the job queue, and commits when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx, client *ent.Client) error) error {
+	if s.gate != nil {
+		if err := s.gate.acquire(ctx); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer s.gate.release()
+	}
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
