@@ -137,13 +137,9 @@ var (
 )
 
 func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string, now time.Time) (*Result, error) {
-	target, err := s.st.Client.Plan.Query().Where(plan.CodeEQ(in.Plan)).Only(ctx)
+	cur, target, err := s.situation(ctx, in.UserID, in.Plan)
 	if err != nil {
-		return nil, fmt.Errorf("find plan %s: %w", in.Plan, err)
-	}
-	cur, err := s.st.Client.Membership.Query().Where(membership.UserID(in.UserID)).WithPlan().Only(ctx)
-	if err != nil && !ent.IsNotFound(err) {
-		return nil, fmt.Errorf("find membership: %w", err)
+		return nil, err
 	}
 	kind, amount, err := decide(cur, target, now)
 	if err != nil {
@@ -184,13 +180,9 @@ func (s *Service) resume(ctx context.Context, in SubscribeInput, p *ent.Payment)
 		return nil, errDuplicate // another retry claimed it: wait for its outcome
 	}
 	s.log.WarnContext(ctx, "resuming abandoned payment", slog.Int("payment_id", p.ID), slog.Int("user_id", in.UserID))
-	target, err := s.st.Client.Plan.Query().Where(plan.CodeEQ(p.Plan)).Only(ctx)
+	cur, target, err := s.situation(ctx, in.UserID, p.Plan)
 	if err != nil {
-		return nil, fmt.Errorf("find plan %s: %w", p.Plan, err)
-	}
-	cur, err := s.st.Client.Membership.Query().Where(membership.UserID(in.UserID)).WithPlan().Only(ctx)
-	if err != nil && !ent.IsNotFound(err) {
-		return nil, fmt.Errorf("find membership: %w", err)
+		return nil, err
 	}
 	kind, _, err := decide(cur, target, now)
 	if err != nil {
@@ -220,6 +212,19 @@ func (s *Service) ask(ctx context.Context, in SubscribeInput, pay *ent.Payment, 
 		s.log.ErrorContext(ctx, "forget unanswered payment", slog.Int("payment_id", pay.ID), slog.Any("err", derr))
 	}
 	return nil, fmt.Errorf("payment provider: %w", err)
+}
+
+// situation reads the viewer's membership (nil for none) and the plan they asked for.
+func (s *Service) situation(ctx context.Context, userID int, code plancode.Code) (*ent.Membership, *ent.Plan, error) {
+	target, err := s.st.Client.Plan.Query().Where(plan.CodeEQ(code)).Only(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find plan %s: %w", code, err)
+	}
+	cur, err := s.st.Client.Membership.Query().Where(membership.UserID(userID)).WithPlan().Only(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, nil, fmt.Errorf("find membership: %w", err)
+	}
+	return cur, target, nil
 }
 
 // decide picks the change and its price. Plans are ordered by price.
