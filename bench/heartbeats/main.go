@@ -18,7 +18,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/marquee-org/marquee/bench/internal/proc"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
@@ -84,7 +84,7 @@ func run(n int, bin string, window time.Duration) error {
 	if err := waitReady(addr); err != nil {
 		return err
 	}
-	baseRSS := rss(cmd.Process.Pid)
+	baseRSS := proc.RSS(cmd.Process.Pid)
 
 	var (
 		mu       sync.Mutex
@@ -143,14 +143,14 @@ func run(n int, bin string, window time.Duration) error {
 	wg.Wait()
 	opened := time.Since(start)
 	time.Sleep(2 * time.Second)
-	openRSS := rss(cmd.Process.Pid)
+	openRSS := proc.RSS(cmd.Process.Pid)
 	fmt.Printf("opened %d subscriptions in %s (%d failed)\n", n-int(failures.Load()), opened.Round(time.Millisecond), failures.Load())
 
-	cpu0 := cpuTime(cmd.Process.Pid)
+	cpu0 := proc.CPUSeconds(cmd.Process.Pid)
 	observing.Store(true)
 	time.Sleep(window)
 	observing.Store(false)
-	cpu1 := cpuTime(cmd.Process.Pid)
+	cpu1 := proc.CPUSeconds(cmd.Process.Pid)
 
 	mu.Lock()
 	slices.Sort(gaps)
@@ -286,30 +286,4 @@ func waitReady(addr string) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("server on %s did not start", addr)
-}
-
-// rss reads the resident set size of pid in bytes.
-func rss(pid int) int64 {
-	b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			f := strings.Fields(line)
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
-
-// cpuTime reads user+system seconds of pid.
-func cpuTime(pid int) float64 {
-	b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseFloat(f[11], 64)
-	k, _ := strconv.ParseFloat(f[12], 64)
-	return (u + k) / 100 // clock ticks
 }

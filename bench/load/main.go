@@ -44,6 +44,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/marquee-org/marquee/bench/internal/proc"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
@@ -195,7 +196,7 @@ func run(c config) (bool, error) {
 	if err := waitReady(base); err != nil {
 		return false, err
 	}
-	idleRSS := rss(pid)
+	idleRSS := proc.RSS(pid)
 
 	var t tally
 	observing := atomic.Bool{}
@@ -211,7 +212,7 @@ func run(c config) (bool, error) {
 		}
 	}()
 	time.Sleep(2 * time.Second)
-	openRSS := rss(pid)
+	openRSS := proc.RSS(pid)
 
 	// The window: every load runs until the deadline and finishes the request it is in.
 	deadline := time.Now().Add(c.window)
@@ -222,13 +223,13 @@ func run(c config) (bool, error) {
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for now := range tick.C {
-			samples = append(samples, rss(pid))
+			samples = append(samples, proc.RSS(pid))
 			if now.After(deadline) {
 				return
 			}
 		}
 	}()
-	cpu0, self0 := cpuTime(pid), selfCPU()
+	cpu0, self0 := proc.CPUSeconds(pid), selfCPU()
 	start := time.Now()
 	observing.Store(true)
 	var wg sync.WaitGroup
@@ -255,7 +256,7 @@ func run(c config) (bool, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	observing.Store(false)
-	cpu1, self1 := cpuTime(pid), selfCPU()
+	cpu1, self1 := proc.CPUSeconds(pid), selfCPU()
 	<-sampled
 
 	lost, acked, err := checkProgress(ctx, dir, p.subs)
@@ -860,36 +861,6 @@ func waitReady(base string) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return errors.New("server did not become ready in 60 s")
-}
-
-// rss reads the resident set size of pid in bytes.
-func rss(pid int) int64 {
-	b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			f := strings.Fields(line)
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
-
-// cpuTime reads user+system seconds of pid.
-func cpuTime(pid int) float64 {
-	b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 || i+2 > len(s) {
-		return 0
-	}
-	f := strings.Fields(s[i+2:])
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseFloat(f[11], 64)
-	k, _ := strconv.ParseFloat(f[12], 64)
-	return (u + k) / 100 // USER_HZ
 }
 
 // selfCPU is this process's CPU time: the clients' share of the machine.
