@@ -89,5 +89,5 @@ clean:
 # command, the machine and the date. segments needs wrk and nginx, search PostgreSQL, ttff
 # Chromium; one that cannot run says why in its block. About 30 minutes on 2 cores.
 .PHONY: bench
-bench: build
+bench: deps build
 	$(GO) run ./bench/report
