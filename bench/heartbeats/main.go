@@ -15,7 +15,6 @@ import (
 	"io"
 	"log"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"slices"
@@ -70,7 +69,7 @@ func run(n int, bin string, window time.Duration) error {
 		return err
 	}
 
-	addr, err := freeAddr()
+	addr, err := proc.FreeAddr()
 	if err != nil {
 		return err
 	}
@@ -81,7 +80,7 @@ func run(n int, bin string, window time.Duration) error {
 		return fmt.Errorf("start %s (build it with make build-go): %w", bin, err)
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	if err := waitReady(addr); err != nil {
+	if err := proc.WaitReady("http://" + addr); err != nil {
 		return err
 	}
 	baseRSS := proc.RSS(cmd.Process.Pid)
@@ -266,24 +265,4 @@ func open(addr string, s sub) (*websocket.Conn, error) {
 		"variables": map[string]any{"s": strconv.Itoa(s.sessionID)},
 	}})
 	return c, err
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-func waitReady(addr string) error {
-	for range 300 {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("server on %s did not start", addr)
 }

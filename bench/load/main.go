@@ -21,7 +21,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -178,7 +177,7 @@ func run(c config) (bool, error) {
 	}
 	fmt.Printf("prepared in %s\n", time.Since(t0).Round(time.Second))
 
-	addr, err := freeAddr()
+	addr, err := proc.FreeAddr()
 	if err != nil {
 		return false, err
 	}
@@ -193,7 +192,7 @@ func run(c config) (bool, error) {
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	pid := cmd.Process.Pid
 	base := "http://" + addr
-	if err := waitReady(base); err != nil {
+	if err := proc.WaitReady(base); err != nil {
 		return false, err
 	}
 	idleRSS := proc.RSS(pid)
@@ -839,28 +838,6 @@ func countNil(conns []*websocket.Conn) int {
 		}
 	}
 	return n
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-func waitReady(base string) error {
-	for range 600 {
-		if resp, err := http.Get(base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return errors.New("server did not become ready in 60 s")
 }
 
 // selfCPU is this process's CPU time: the clients' share of the machine.

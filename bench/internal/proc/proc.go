@@ -1,13 +1,43 @@
-// Package proc reads a process's memory and CPU time from /proc, for benchmark programs
-// that measure a server they started. On systems without /proc both read 0.
+// Package proc helps benchmark programs that start a marquee server as a separate process:
+// a port for it, waiting until it is ready, and its memory and CPU time from /proc (both
+// read 0 on systems without /proc).
 package proc
 
 import (
+	"errors"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// FreeAddr is a loopback address with a port nobody listens on now.
+func FreeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// WaitReady waits up to a minute for the server at base (http://host:port) to answer
+// /readyz with 200.
+func WaitReady(base string) error {
+	for range 600 {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return errors.New("server did not become ready in 60 s")
+}
 
 // RSS is the resident set size of pid in bytes (VmRSS).
 func RSS(pid int) int64 {
