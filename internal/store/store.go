@@ -75,13 +75,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	db.SetMaxOpenConns(8)
-	st, err := finish(ctx, db, dialect.SQLite)
-	if err != nil {
-		return nil, err
-	}
-	st.gate = newWriteGate(10 * time.Second) // as long as busy_timeout
-	st.Client = ent.NewClient(ent.Driver(gatedDriver{Driver: entsql.OpenDB(dialect.SQLite, db), gate: st.gate}))
-	return st, nil
+	return finish(ctx, db, dialect.SQLite, newWriteGate(10*time.Second)) // as long as busy_timeout
 }
 
 // OpenPostgres connects through lib/pq with a connect timeout and pool limits.
@@ -102,18 +96,24 @@ func OpenPostgres(ctx context.Context, databaseURL string, o Options) (*Store, e
 	db.SetMaxOpenConns(orDefault(o.MaxOpenConns, 20))
 	db.SetMaxIdleConns(orDefault(o.MaxIdleConns, 10))
 	db.SetConnMaxLifetime(time.Duration(orDefault(int(o.ConnMaxLifetime), int(30*time.Minute))))
-	return finish(ctx, db, dialect.Postgres)
+	return finish(ctx, db, dialect.Postgres, nil)
 }
 
-func finish(ctx context.Context, db *sql.DB, name string) (*Store, error) {
+// finish checks that the database answers and builds the client, its writes passed through
+// gate when there is one.
+func finish(ctx context.Context, db *sql.DB, name string, gate *writeGate) (*Store, error) {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", name, err)
 	}
-	drv := entsql.OpenDB(name, db)
-	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: name}, nil
+	plain := entsql.OpenDB(name, db)
+	var drv dialect.Driver = plain
+	if gate != nil {
+		drv = gatedDriver{Driver: plain, gate: gate}
+	}
+	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: name, gate: gate}, nil
 }
 
 func orDefault(v, def int) int {
