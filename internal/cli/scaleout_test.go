@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -81,6 +82,39 @@ func (n node) status(path string) int {
 	return res.StatusCode
 }
 
+// serveNode starts `marquee serve --addr <a free port> args...` and waits until it is ready.
+func serveNode(t *testing.T, args ...string) (node, *exec.Cmd) {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := startMarquee(t, append([]string{"serve", "--addr", addr}, args...)...)
+	n := node{t: t, base: "http://" + addr}
+	require.Eventually(t, func() bool { return n.status("/readyz") == http.StatusOK }, 60*time.Second, 100*time.Millisecond)
+	return n, cmd
+}
+
+// login returns a session token for email.
+func (n node) login(email, password string) string {
+	n.t.Helper()
+	r := n.gql("", `mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }`, map[string]any{"e": email, "p": password})
+	return data(n.t, r, "login")["token"].(string)
+}
+
+// heartbeat opens a graphql-transport-ws socket as token and subscribes to the heartbeat of
+// playback session sessionID, selecting fields; it returns once the server acknowledged.
+func (n node) heartbeat(token string, sessionID any, fields string) *websocket.Conn {
+	n.t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(strings.Replace(n.base, "http", "ws", 1)+"/graphql", http.Header{"Sec-WebSocket-Protocol": {"graphql-transport-ws"}})
+	require.NoError(n.t, err)
+	n.t.Cleanup(func() { ws.Close() })
+	require.NoError(n.t, ws.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + token}}))
+	var msg map[string]any
+	require.NoError(n.t, ws.ReadJSON(&msg))
+	require.Equal(n.t, "connection_ack", msg["type"])
+	require.NoError(n.t, ws.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+		"query": `subscription($s: ID!) { playbackHeartbeat(sessionId: $s) { ` + fields + ` } }`, "variables": map[string]any{"s": sessionID}}}))
+	return ws
+}
+
 func data(t *testing.T, r map[string]any, field string) map[string]any {
 	t.Helper()
 	require.Nil(t, r["errors"], "%v", r)
@@ -122,21 +156,13 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 	}
 
 	serve := func(name string) node {
-		addr := freeAddr(t)
-		startMarquee(t, append([]string{"serve", "--addr", addr, "--workers", "0", "--seed-demo=false",
-			"--data-dir", filepath.Join(shared, name)}, common...)...)
-		n := node{t: t, base: "http://" + addr}
-		require.Eventually(t, func() bool { return n.status("/readyz") == http.StatusOK }, 60*time.Second, 100*time.Millisecond)
+		n, _ := serveNode(t, append([]string{"--workers", "0", "--seed-demo=false", "--data-dir", filepath.Join(shared, name)}, common...)...)
 		return n
 	}
 	a, b := serve("a"), serve("b")
 	startMarquee(t, append([]string{"worker", "--data-dir", filepath.Join(shared, "w"), "--x264-preset", "ultrafast"}, common...)...)
 
-	login := func(n node, email string) string {
-		r := n.gql("", `mutation($e: String!) { login(input: {email: $e, password: "correct horse battery"}) { token } }`, map[string]any{"e": email})
-		return data(t, r, "login")["token"].(string)
-	}
-	admin := login(a, "admin@example.com")
+	admin := a.login("admin@example.com", "correct horse battery")
 
 	// A title created on A is found by B's search index.
 	created := a.gql(admin, `mutation { createTitle(input: {kind: MOVIE, name: "Replicated Harbour", genres: ["Drama"]}) { id } }`, nil)
@@ -158,7 +184,7 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 	}, 120*time.Second, 200*time.Millisecond, "the worker transcodes what A received")
 
 	// Play through B.
-	viewer := login(b, "viewer@example.com")
+	viewer := b.login("viewer@example.com", "correct horse battery")
 	const startQ = `mutation($t: ID!) { startPlayback(input: {titleId: $t}) { id manifestUrl } }`
 	s := data(t, b.gql(viewer, startQ, map[string]any{"t": titleID}), "startPlayback")
 	manifest := s["manifestUrl"].(string)
@@ -166,15 +192,8 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 	require.Equal(t, http.StatusOK, a.status(manifest), "the shared secret signs for every replica")
 
 	// Heartbeats on A keep the stream counted; Basic allows one, so B refuses a second.
-	ws, _, err := websocket.DefaultDialer.Dial(strings.Replace(a.base, "http", "ws", 1)+"/graphql", http.Header{"Sec-WebSocket-Protocol": {"graphql-transport-ws"}})
-	require.NoError(t, err)
-	defer ws.Close()
-	require.NoError(t, ws.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + viewer}}))
+	ws := a.heartbeat(viewer, s["id"], "status activeStreams maxStreams")
 	var msg map[string]any
-	require.NoError(t, ws.ReadJSON(&msg))
-	require.Equal(t, "connection_ack", msg["type"])
-	require.NoError(t, ws.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
-		"query": `subscription($s: ID!) { playbackHeartbeat(sessionId: $s) { status activeStreams maxStreams } }`, "variables": map[string]any{"s": s["id"]}}}))
 	require.NoError(t, ws.ReadJSON(&msg))
 	require.Equal(t, "next", msg["type"], "%v", msg)
 	beat := msg["payload"].(map[string]any)["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)

@@ -41,27 +41,13 @@ func TestSIGTERMFinishesWhatIsInFlight(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	titleID := regexp.MustCompile(`title=(\d+)`).FindStringSubmatch(r.stdout)[1]
 
-	addr := freeAddr(t)
-	srv := startMarquee(t, append([]string{"serve", "--addr", addr, "--workers", "0", "--seed-demo=false"}, common...)...)
-	n := node{t: t, base: "http://" + addr}
-	require.Eventually(t, func() bool { return n.status("/readyz") == http.StatusOK }, 60*time.Second, 100*time.Millisecond)
-	login := func(email string) string {
-		r := n.gql("", `mutation($e: String!) { login(input: {email: $e, password: "correct horse battery"}) { token } }`, map[string]any{"e": email})
-		return data(t, r, "login")["token"].(string)
-	}
-	admin, viewer := login("admin@example.com"), login("viewer@example.com")
+	n, srv := serveNode(t, append([]string{"--workers", "0", "--seed-demo=false"}, common...)...)
+	admin, viewer := n.login("admin@example.com", "correct horse battery"), n.login("viewer@example.com", "correct horse battery")
 
 	// A viewer is watching, with the heartbeat subscription open.
 	s := data(t, n.gql(viewer, `mutation($t: ID!) { startPlayback(input: {titleId: $t}) { id } }`, map[string]any{"t": titleID}), "startPlayback")
-	ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/graphql", http.Header{"Sec-WebSocket-Protocol": {"graphql-transport-ws"}})
-	require.NoError(t, err)
-	defer ws.Close()
-	require.NoError(t, ws.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + viewer}}))
+	ws := n.heartbeat(viewer, s["id"], "status")
 	var msg map[string]any
-	require.NoError(t, ws.ReadJSON(&msg))
-	require.Equal(t, "connection_ack", msg["type"])
-	require.NoError(t, ws.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
-		"query": `subscription($s: ID!) { playbackHeartbeat(sessionId: $s) { status } }`, "variables": map[string]any{"s": s["id"]}}}))
 	require.NoError(t, ws.ReadJSON(&msg))
 	require.Equal(t, "next", msg["type"], "%v", msg)
 
