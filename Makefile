@@ -40,7 +40,7 @@ test-e2e:
 generate:
 	$(GO) mod tidy
 	cd ent && $(GO) run -mod=mod entc.go
-	$(GO) tool gqlgen generate
+	$(GO) run ./graph/generate
 	npm --prefix spa run codegen
 
 check-generated: generate

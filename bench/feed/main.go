@@ -142,24 +142,25 @@ func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL, profile
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.label, err)
 			}
-			fmt.Fprintf(os.Stderr, "round %d %s: %.0f req/s, p99 %s, CPU %s/req\n", round+1, t.label, s.rps, s.p99, s.cpu.Round(10*time.Microsecond))
+			fmt.Fprintf(os.Stderr, "round %d %s: %.0f req/s, p99 %s, CPU %s/req, %.2f MB/req\n", round+1, t.label, s.rps, s.p99, s.cpu.Round(10*time.Microsecond), s.alloc/1e6)
 			results[t.name] = append(results[t.name], s)
 		}
 	}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "target\treq/s (median of %d)\tp50\tp99\tCPU/req\n", rounds)
+	fmt.Fprintf(tw, "target\treq/s (median of %d)\tp50\tp99\tCPU/req\tallocated/req\n", rounds)
 	med := map[string]stats{}
 	for _, t := range targets {
 		m := median(results[t.name])
 		med[t.name] = m
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\n", t.label, m.rps, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond), m.cpu.Round(10*time.Microsecond))
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%.2f MB\n", t.label, m.rps, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond), m.cpu.Round(10*time.Microsecond), m.alloc/1e6)
 	}
 	tw.Flush()
 	thr := med["a"].rps / med["b"].rps
 	p99 := float64(med["a"].p99) / float64(med["b"].p99)
 	cpu := float64(med["a"].cpu) / float64(med["b"].cpu)
-	fmt.Printf("\n(a)/(b) throughput %.2f (target ≥ %.2f)   p99 %.2f (target ≤ %.2f)   CPU/req %.2f\n", thr, minThroughput, p99, maxP99, cpu)
+	alloc := med["a"].alloc / med["b"].alloc
+	fmt.Printf("\n(a)/(b) throughput %.2f (target ≥ %.2f)   p99 %.2f (target ≤ %.2f)   CPU/req %.2f   allocated/req %.2f\n", thr, minThroughput, p99, maxP99, cpu, alloc)
 	fmt.Printf("machine: %d CPUs, %s, %d titles, %d clients, %s × %d rounds\n", runtime.NumCPU(), st.Dialect, titles, conc, dur, rounds)
 	return nil
 }
@@ -310,6 +311,9 @@ type stats struct {
 	// cpu is the process's CPU time per request, client included. It moves less than
 	// req/s when other work takes the machine's cores.
 	cpu time.Duration
+	// alloc is the bytes allocated per request, client included: what the garbage
+	// collector has to clear up after it.
+	alloc float64
 }
 
 // load posts body from conc keep-alive clients for d and records every latency.
@@ -322,6 +326,9 @@ func load(base string, body []byte, conc int, d time.Duration) (stats, error) {
 		wg    sync.WaitGroup
 	)
 	deadline := time.Now().Add(d)
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	alloc0 := mem.TotalAlloc
 	start, cpu0 := time.Now(), cpuTime()
 	for range conc {
 		wg.Go(func() {
@@ -351,13 +358,14 @@ func load(base string, body []byte, conc int, d time.Duration) (stats, error) {
 	}
 	wg.Wait()
 	elapsed, cpu := time.Since(start), cpuTime()-cpu0
+	runtime.ReadMemStats(&mem)
 	if first != nil {
 		return stats{}, first
 	}
 	slices.Sort(lats)
 	pct := func(p float64) time.Duration { return lats[min(len(lats)-1, int(p*float64(len(lats))))] }
 	return stats{rps: float64(len(lats)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99),
-		cpu: cpu / time.Duration(len(lats))}, nil
+		cpu: cpu / time.Duration(len(lats)), alloc: float64(mem.TotalAlloc-alloc0) / float64(len(lats))}, nil
 }
 
 func median(s []stats) stats {
@@ -370,9 +378,10 @@ func median(s []stats) stats {
 		return v[len(v)/2]
 	}
 	return stats{
-		rps: by(func(x stats) float64 { return x.rps }),
-		p50: time.Duration(by(func(x stats) float64 { return float64(x.p50) })),
-		p99: time.Duration(by(func(x stats) float64 { return float64(x.p99) })),
-		cpu: time.Duration(by(func(x stats) float64 { return float64(x.cpu) })),
+		rps:   by(func(x stats) float64 { return x.rps }),
+		p50:   time.Duration(by(func(x stats) float64 { return float64(x.p50) })),
+		p99:   time.Duration(by(func(x stats) float64 { return float64(x.p99) })),
+		cpu:   time.Duration(by(func(x stats) float64 { return float64(x.cpu) })),
+		alloc: by(func(x stats) float64 { return x.alloc }),
 	}
 }

@@ -1,0 +1,90 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// This file holds what generated.go calls in place of two of gqlgen's runtime functions
+// (graph/generate rewrites the calls). Both keep gqlgen's behaviour and skip work that most
+// responses do not need; BENCHMARKS.md (feed) has what that saves.
+
+// marshalList marshals a list of objects in place of graphql.MarshalSliceConcurrently, which
+// starts a goroutine for every element of every list of objects. Those pay only when an
+// element's fields wait on work of their own (a resolver, or a method that takes a context)
+// that can overlap. Most lists select no such field: a feed row's title edges read titles the
+// request's loader already holds. There the goroutines are pure cost, 240 of them for a home
+// feed, each started, grown and parked. So a list whose selection reaches no waiting field is
+// marshalled in the calling goroutine, element after element; any other list keeps gqlgen's
+// goroutine per element.
+func marshalList(ctx context.Context, sel ast.SelectionSet, n int, workerLimit int64, omitPanicHandler bool,
+	one func(ctx context.Context, i int) graphql.Marshaler,
+) graphql.Array {
+	if selectionWaits(sel) {
+		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, one)
+	}
+	out := make(graphql.Array, n)
+	for i := range n {
+		out[i] = marshalElement(ctx, i, omitPanicHandler, one)
+	}
+	return out
+}
+
+// marshalElement marshals element i under its own field context, as gqlgen does, so that
+// errors and panics inside it carry the element's index in their path.
+func marshalElement(ctx context.Context, i int, omitPanicHandler bool,
+	one func(ctx context.Context, i int) graphql.Marshaler,
+) (m graphql.Marshaler) {
+	index := i
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &index})
+	if !omitPanicHandler {
+		defer func() {
+			if r := recover(); r != nil {
+				graphql.AddError(ctx, graphql.Recover(ctx, r))
+				m = graphql.Null
+			}
+		}()
+	}
+	return one(ctx, i)
+}
+
+// selectionWaits reports whether the selection, at any depth, reaches a field that runs its
+// own resolver or context method (fieldWaits, generated from the schema's bindings).
+func selectionWaits(sel ast.SelectionSet) bool {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.ObjectDefinition != nil && fieldWaits(s.ObjectDefinition.Name, s.Name) {
+				return true
+			}
+			if selectionWaits(s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectionWaits(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && selectionWaits(s.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// newDeferredGroup stands in for graphql.NewDeferredGroup at the start of every object's
+// marshalling. gqlgen's builds the object's @defer bookkeeping (its path, a field set, a map)
+// whether or not anything is deferred; this builds it only when one of the object's fields
+// carries @defer, and otherwise returns a group with no deferred fields, which gqlgen's code
+// then leaves alone.
+func newDeferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{Context: ctx}
+}

@@ -1,0 +1,103 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// selectionAt parses and validates query against the real schema and returns the selection
+// set of the field at path (response names from the operation's root).
+func selectionAt(t *testing.T, query string, path ...string) ast.SelectionSet {
+	t.Helper()
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+	doc, errs := gqlparser.LoadQuery(schema, query)
+	require.Empty(t, errs)
+	sel := doc.Operations[0].SelectionSet
+	for _, name := range path {
+		var next ast.SelectionSet
+		for _, f := range graphql.CollectFields(&graphql.OperationContext{Doc: doc}, sel, nil) {
+			if f.Alias == name {
+				next = f.Selections
+			}
+		}
+		require.NotNil(t, next, "no %s in the selection", name)
+		sel = next
+	}
+	return sel
+}
+
+func TestSelectionWaits(t *testing.T) {
+	const feed = `{ feed { rows { name titles(first: 20) { totalCount edges { node {
+		id name genres myRating inMyList progress { fraction } } } } } } }`
+	// A feed row's titles have a resolver, so rows go side by side...
+	require.True(t, selectionWaits(selectionAt(t, feed, "feed", "rows")))
+	// ...but its title edges only read fields of loaded titles: one after another.
+	require.False(t, selectionWaits(selectionAt(t, feed, "feed", "rows", "titles", "edges")))
+
+	cases := []struct {
+		name, query string
+		path        []string
+		waits       bool
+	}{
+		{"a resolver deep in the elements", `{ search(query: "x") { edges { node { id similar(first: 3) { id } } } } }`,
+			[]string{"search", "edges"}, true},
+		{"through a named fragment", `fragment F on Title { seasons { number } }
+			{ search(query: "x") { edges { node { name ...F } } } }`, []string{"search", "edges"}, true},
+		{"through an inline fragment", `{ nodes(ids: [1]) { id ... on Title { video { id } } } }`,
+			[]string{"nodes"}, true},
+		{"an interface's own fields", `{ nodes(ids: [1]) { id } }`, []string{"nodes"}, false},
+		{"plain fields only", `{ search(query: "x") { edges { cursor node { id name year genres } } } }`,
+			[]string{"search", "edges"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			require.Equal(t, c.waits, selectionWaits(selectionAt(t, c.query, c.path...)))
+		})
+	}
+}
+
+// TestMarshalListInOrder checks the in-place path against what gqlgen's concurrent one
+// promises: every element under its own field context with its index, a panic in one
+// element reported with that element's path and nulled, the rest marshalled.
+func TestMarshalListInOrder(t *testing.T) {
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "items"}}})
+	var order []int
+	plain := selectionAt(t, `{ nodes(ids: [1]) { id } }`, "nodes")
+	out := marshalList(ctx, plain, 4, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		order = append(order, i) // no lock: a data race here fails under -race
+		require.Equal(t, i, *graphql.GetFieldContext(ctx).Index)
+		if i == 2 {
+			panic("element 2 broke")
+		}
+		return graphql.MarshalInt(i)
+	})
+	require.Equal(t, []int{0, 1, 2, 3}, order)
+	var b bytes.Buffer
+	out.MarshalGQL(&b)
+	require.Equal(t, "[0,1,null,3]", b.String())
+	errs := graphql.GetErrors(ctx)
+	require.Len(t, errs, 1)
+	require.Equal(t, ast.Path{ast.PathName("items"), ast.PathIndex(2)}, errs[0].Path)
+}
+
+func TestNewDeferredGroupOnlyForDeferredFields(t *testing.T) {
+	ctx := context.Background()
+	plain := []graphql.CollectedField{{Field: &ast.Field{Name: "name"}}}
+	g := newDeferredGroup(ctx, plain)
+	require.Nil(t, g.Defers)
+	require.Nil(t, g.FieldSet)
+
+	deferred := append(plain, graphql.CollectedField{Field: &ast.Field{Name: "similar"},
+		Deferrables: []*graphql.Deferrable{{Label: "later"}}})
+	g = newDeferredGroup(ctx, deferred)
+	require.NotNil(t, g.Defers)
+	require.NotNil(t, g.FieldSet)
+	require.Equal(t, ctx, g.Context)
+}
