@@ -101,3 +101,27 @@ func TestNewDeferredGroupOnlyForDeferredFields(t *testing.T) {
 	require.NotNil(t, g.FieldSet)
 	require.Equal(t, ctx, g.Context)
 }
+
+// TestFieldSetWritesWhatGqlgenWrites compares the two writers on the same fields and values,
+// a repeated response name included.
+func TestFieldSetWritesWhatGqlgenWrites(t *testing.T) {
+	field := func(alias string) graphql.CollectedField {
+		return graphql.CollectedField{Field: &ast.Field{Alias: alias, Name: alias}}
+	}
+	for _, fields := range [][]graphql.CollectedField{
+		nil,
+		{field("id")},
+		{field("id"), field("name"), field("genres"), field("progress"), field("id"), field("__typename")},
+	} {
+		values := []graphql.Marshaler{graphql.MarshalInt(7), graphql.MarshalString(`He said "hi"\n`),
+			graphql.Array{graphql.MarshalString("Drama"), graphql.MarshalString("Sci-Fi")}, graphql.Null,
+			graphql.MarshalInt(8), graphql.MarshalString("Title")}
+		theirs, ours := graphql.NewFieldSet(fields), newFieldSet(fields)
+		copy(theirs.Values, values)
+		copy(ours.Values, values)
+		var want, got bytes.Buffer
+		theirs.MarshalGQL(&want)
+		ours.MarshalGQL(&got)
+		require.Equal(t, want.String(), got.String())
+	}
+}

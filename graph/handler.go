@@ -50,6 +50,11 @@ type HandlerOptions struct {
 // over HTTP, graphql-transport-ws over websockets, a parsed-query LRU, automatic persisted
 // queries, a complexity limit, and the error presenter.
 func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
+	return newHandler(r, o, jsonPOST{})
+}
+
+// newHandler is NewHandler with the transport for JSON POST requests given.
+func newHandler(r *Resolver, o HandlerOptions, post graphql.Transport) *handler.Server {
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
@@ -64,7 +69,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(post)
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 32 << 20})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -1,8 +1,9 @@
 // Command generate builds the GraphQL layer from gqlgen.yml, as `gqlgen generate` does, and
-// then points two calls in what gqlgen wrote at leaner functions of ours (see rewrites and
+// then points three calls in what gqlgen wrote at leaner functions of ours (see rewrites and
 // graph/exec.go): lists of objects run their elements in the calling goroutine unless their
-// selection reaches a field that waits on work of its own, and objects skip @defer
-// bookkeeping when none of their fields is deferred. It also writes the set of fields that
+// selection reaches a field that waits on work of its own, objects skip @defer bookkeeping
+// when none of their fields is deferred, and objects are written out without per-field
+// copies. It also writes the set of fields that
 // wait, read from gqlgen's bindings, to graph/waits_gen.go. Run it from the repository root:
 // `go run ./graph/generate` (part of `make generate`).
 package main
@@ -42,6 +43,8 @@ var rewrites = []struct{ gqlgen, ours string }{
 	{"graphql.MarshalSliceConcurrently(ctx, len(v), ", "marshalList(ctx, sel, len(v), "},
 	// Every object: no @defer bookkeeping unless one of its fields is deferred.
 	{"graphql.NewDeferredGroup(ctx)", "newDeferredGroup(ctx, fields)"},
+	// Every object: written out without copying each field or building a map of names.
+	{"graphql.NewFieldSet(fields)", "newFieldSet(fields)"},
 }
 
 // rewriteExec points generated.go at the functions in rewrites. It fails when a call is not

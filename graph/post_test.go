@@ -1,0 +1,71 @@
+package graph
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/internal/store/storetest"
+)
+
+// TestJSONPOSTAnswersAsGqlgenDoes sends the same requests to the endpoint with jsonPOST and
+// with gqlgen's transport.POST in its place, over one database, and requires the same status,
+// content type and JSON (compared as values: jsonPOST does not escape <, > and &).
+func TestJSONPOSTAnswersAsGqlgenDoes(t *testing.T) {
+	s := storetest.SQLite(t)
+	r := &Resolver{Client: s.Client, Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	o := HandlerOptions{ComplexityLimit: 1000}
+	ours, theirs := newHandler(r, o, jsonPOST{}), newHandler(r, o, transport.POST{})
+
+	cases := []struct{ name, accept, body string }{
+		{"data", "", `{"query":"{ plans { code name maxStreams } }"}`},
+		{"variables and an operation name", "application/json",
+			`{"query":"query Q($id: ID!) { title(id: $id) { id name } }","operationName":"Q","variables":{"id":"424242"}}`},
+		{"a resolver's error beside data", "", `{"query":"mutation { signup(input: {email: \"nope\", password: \"x\", name: \"\", country: \"ZZ\"}) { token } }"}`},
+		{"a parse error", "", `{"query":"{ plans { "}`},
+		{"a validation error", "", `{"query":"{ plans { nope } }"}`},
+		{"a validation error, GraphQL media type", "application/graphql-response+json", `{"query":"{ nope }"}`},
+		{"any media type", "*/*", `{"query":"{ plans { code } }"}`},
+		{"nothing JSON accepted", "text/html", `{"query":"{ plans { code } }"}`},
+		{"a missing variable", "", `{"query":"query Q($id: ID!) { title(id: $id) { id } }"}`},
+		{"an unknown persisted query", "", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"00ff"}}}`},
+		{"a body that is not JSON", "", `{"query": `},
+		{"no query", "", `{}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			send := func(h http.Handler) *httptest.ResponseRecorder {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(c.body))
+				req.Header.Set("Content-Type", "application/json")
+				if c.accept != "" {
+					req.Header.Set("Accept", c.accept)
+				}
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				return w
+			}
+			want, got := send(theirs), send(ours)
+			require.Equal(t, want.Code, got.Code)
+			require.Equal(t, want.Header().Values("Content-Type"), got.Header().Values("Content-Type"))
+			var wantBody, gotBody any
+			require.NoError(t, json.Unmarshal(want.Body.Bytes(), &wantBody), want.Body.String())
+			require.NoError(t, json.Unmarshal(got.Body.Bytes(), &gotBody), got.Body.String())
+			require.Equal(t, wantBody, gotBody)
+		})
+	}
+}
+
+func TestWriteResponseKeepsDataAsEncoded(t *testing.T) {
+	var b strings.Builder
+	no := false
+	writeResponse(&b, &graphql.Response{Data: json.RawMessage(`{"name":"Fast & <Furious>"}`), HasNext: &no})
+	require.Equal(t, `{"data":{"name":"Fast & <Furious>"},"hasNext":false}`, b.String())
+}
