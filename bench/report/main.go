@@ -45,7 +45,7 @@ var benches = []bench{
 	{name: "recommend", cmd: "d=$(mktemp -d) && bin/marquee recommend gen --out $d --seed 1 >/dev/null && " +
 		"bin/marquee recommend eval --ratings $d/ratings.csv --items $d/movies.csv --seed 1; s=$?; rm -rf $d; exit $s",
 		needs: []string{"bin/marquee"}},
-	{name: "feed", cmd: "go run ./bench/feed -titles 2000 -c 4 -d 6s -rounds 3"},
+	{name: "feed", cmd: "go run ./bench/feed -titles 2000 -c 4 -d 5s -rounds 5"},
 	{name: "search", cmd: "go run ./bench/search", needs: []string{"pg_isready"}},
 	{name: "ttff", cmd: "node bench/ttff/ttff.mjs -runs 20", needs: []string{"bin/marquee", "node", "chromium"}},
 	{name: "load", cmd: "go run ./bench/load", needs: []string{"bin/marquee"}},
