@@ -9,7 +9,7 @@ import (
 )
 
 // This file holds what generated.go calls in place of three of gqlgen's runtime functions
-// (graph/generate rewrites the calls). Both keep gqlgen's behaviour and skip work that most
+// (graph/generate rewrites the calls). Each keeps gqlgen's behaviour and skips work that most
 // responses do not need; BENCHMARKS.md (feed) has what that saves.
 
 // marshalList marshals a list of objects in place of graphql.MarshalSliceConcurrently, which

@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 )
@@ -71,4 +73,11 @@ func (c *Conns) Count(sessionID int) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.m[sessionID])
+}
+
+// Sessions lists the login sessions that have connections open.
+func (c *Conns) Sessions() []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Collect(maps.Keys(c.m))
 }

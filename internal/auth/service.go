@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -274,13 +275,33 @@ func (s *Service) revoked(ctx context.Context, sessionID int) {
 	}
 }
 
+// closeEnded closes the connections of login sessions that no longer exist: logged out or
+// swept while the broker was not listening.
+func (s *Service) closeEnded(ctx context.Context) error {
+	open := s.conns.Sessions()
+	for chunk := range slices.Chunk(open, 500) {
+		live, err := s.client.Session.Query().Where(session.IDIn(chunk...)).IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("find sessions: %w", err)
+		}
+		for _, id := range chunk {
+			if !slices.Contains(live, id) {
+				s.conns.Revoke(id)
+			}
+		}
+	}
+	return nil
+}
+
 // sweepEvery is how often expired sessions are deleted.
 const sweepEvery = time.Hour
 
-// Run closes this replica's websockets of sessions revoked on other replicas, and deletes
-// expired sessions every hour, until ctx ends.
+// Run closes this replica's websockets of sessions revoked on other replicas (and, when the
+// broker may have missed such news, of every session no longer in the database), and
+// deletes expired sessions every hour, until ctx ends.
 func (s *Service) Run(ctx context.Context) {
 	revoked := s.broker.Subscribe(ctx, TopicSessionRevoked)
+	missed := s.broker.Subscribe(ctx, pubsub.TopicMissed)
 	tick := time.NewTicker(sweepEvery)
 	defer tick.Stop()
 	sweep := func() {
@@ -299,6 +320,13 @@ func (s *Service) Run(ctx context.Context) {
 			}
 			if id, err := strconv.Atoi(string(msg)); err == nil {
 				s.conns.Revoke(id)
+			}
+		case _, ok := <-missed:
+			if !ok {
+				return
+			}
+			if err := s.closeEnded(ctx); err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "catch up on missed revocations", slog.Any("err", err))
 			}
 		case <-tick.C:
 			sweep()

@@ -77,6 +77,18 @@ func (a *activeSet) set(id int, active bool) {
 	a.m[id] = activeEntry{active: active, checked: a.now()}
 }
 
+// recheckAll has every entry still active looked up again at its next use, for when
+// revocations may have been missed.
+func (a *activeSet) recheckAll() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for id, e := range a.m {
+		if e.active {
+			a.m[id] = activeEntry{active: true}
+		}
+	}
+}
+
 // forgetOlderThan drops entries not checked since cutoff, bounding memory; they are
 // looked up again if their tokens are still used.
 func (a *activeSet) forgetOlderThan(cutoff time.Time) {

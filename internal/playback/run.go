@@ -10,20 +10,24 @@ import (
 	"time"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/ent/predicate"
+	"github.com/marquee-org/marquee/ent/session"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/pubsub"
 )
 
 // Run keeps playback state in step until ctx ends: it beats every open heartbeat stream,
 // applies revocations published by any replica, ends the streams of logged-out sessions,
-// and, beside that, writes coalesced heartbeats and expires sessions whose heartbeats
-// stopped.
+// catches up from the database when the broker may have missed events, and, beside that,
+// writes coalesced heartbeats and expires sessions whose heartbeats stopped.
 func (s *Service) Run(ctx context.Context) {
 	revoked := s.broker.Subscribe(ctx, TopicRevoked)
 	logouts := s.broker.Subscribe(ctx, auth.TopicSessionRevoked)
 	lapsed := s.broker.Subscribe(ctx, billing.TopicMembershipEnded)
+	missed := s.broker.Subscribe(ctx, pubsub.TopicMissed)
 	tick := time.NewTicker(s.o.HeartbeatInterval)
 	defer tick.Stop()
 	// Writing the beats and expiring silent sessions happen beside the rounds, so a burst
@@ -70,6 +74,11 @@ func (s *Service) Run(ctx context.Context) {
 			if id, err := strconv.Atoi(string(b)); err == nil {
 				s.endForUser(ctx, id)
 			}
+		case _, ok := <-missed:
+			if !ok {
+				return
+			}
+			s.catchUp(ctx)
 		case due := <-tick.C:
 			// Wall-clock time, not Options.Now: the schedule is the ticker's.
 			start := time.Now()
@@ -94,6 +103,77 @@ func (s *Service) endForLogin(ctx context.Context, authSessionID int) {
 // endForUser revokes every stream of a viewer whose membership ended.
 func (s *Service) endForUser(ctx context.Context, userID int) {
 	s.revokeWhere(ctx, playbacksession.UserID(userID), slog.Int("user_id", userID))
+}
+
+// catchUp does what the events the broker may have missed would have done: it revokes the
+// streams of login sessions that no longer exist (logouts) and of viewers whose membership
+// no longer lets them watch (memberships that ended), and has every local stream's status
+// read again at the next round (revocations made elsewhere).
+func (s *Service) catchUp(ctx context.Context) {
+	s.active.recheckAll()
+	ended, err := s.orphaned(ctx)
+	if err == nil {
+		err = s.finish(ctx, ended, playbacksession.StatusREVOKED)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "catch up on missed events", slog.Any("err", err))
+		return
+	}
+	if len(ended) > 0 {
+		s.log.InfoContext(ctx, "revoked streams after missed events", slog.Int("count", len(ended)))
+	}
+}
+
+// orphaned lists the active playback sessions whose login session is gone or whose viewer
+// Start would now refuse for want of a plan.
+func (s *Service) orphaned(ctx context.Context) ([]int, error) {
+	live, err := s.st.Client.PlaybackSession.Query().
+		Where(playbacksession.StatusEQ(playbacksession.StatusACTIVE)).
+		Select(playbacksession.FieldID, playbacksession.FieldUserID, playbacksession.FieldAuthSessionID).
+		All(ctx)
+	if err != nil || len(live) == 0 {
+		return nil, err
+	}
+	var logins, users []int
+	for _, ps := range live {
+		if ps.AuthSessionID != nil {
+			logins = append(logins, *ps.AuthSessionID)
+		}
+		users = append(users, ps.UserID)
+	}
+	exists := map[int]bool{}
+	entitled := map[int]bool{}
+	now := s.o.Now()
+	for chunk := range slices.Chunk(uniq(logins), batch) {
+		ids, err := s.st.Client.Session.Query().Where(session.IDIn(chunk...)).IDs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("find login sessions: %w", err)
+		}
+		for _, id := range ids {
+			exists[id] = true
+		}
+	}
+	for chunk := range slices.Chunk(uniq(users), batch) {
+		ms, err := s.st.Client.Membership.Query().Where(membership.UserIDIn(chunk...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("find memberships: %w", err)
+		}
+		for _, m := range ms {
+			entitled[m.UserID] = billing.Entitles(m, now)
+		}
+	}
+	var out []int
+	for _, ps := range live {
+		if (ps.AuthSessionID != nil && !exists[*ps.AuthSessionID]) || !entitled[ps.UserID] {
+			out = append(out, ps.ID)
+		}
+	}
+	return out, nil
+}
+
+func uniq(ids []int) []int {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 func (s *Service) revokeWhere(ctx context.Context, which predicate.PlaybackSession, who slog.Attr) {

@@ -34,11 +34,18 @@ type envelope struct {
 	Payload string `json:"p"`
 }
 
+// Reconnection back-off of the listening connection: it doubles from the first to the
+// last. The last bounds how long events go unheard once the database is back.
+const (
+	firstRetry = 100 * time.Millisecond
+	lastRetry  = 2 * time.Second
+)
+
 // NewPostgres listens with a dedicated connection opened from databaseURL and publishes
 // through db. Close stops it.
 func NewPostgres(ctx context.Context, db *sql.DB, databaseURL string, log *slog.Logger) (*Postgres, error) {
 	p := &Postgres{db: db, local: NewLocal(), log: log, done: make(chan struct{})}
-	p.listener = pq.NewListener(databaseURL, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
+	p.listener = pq.NewListener(databaseURL, firstRetry, lastRetry, func(ev pq.ListenerEventType, err error) {
 		if err != nil {
 			log.Warn("event listener connection", slog.Any("err", err))
 		}
@@ -55,8 +62,10 @@ func (p *Postgres) dispatch() {
 	defer close(p.done)
 	for n := range p.listener.Notify {
 		if n == nil {
-			// The connection was re-established; notifications sent meanwhile are lost,
-			// which subscribers tolerate (they also read state from the database).
+			// The connection was re-established, listening again; notifications sent
+			// while it was down are lost. Subscribers catch up from the database.
+			p.log.Info("event listener reconnected")
+			_ = p.local.Publish(context.Background(), TopicMissed, nil)
 			continue
 		}
 		var e envelope

@@ -8,6 +8,13 @@ import (
 	"sync"
 )
 
+// TopicMissed is published by a broker, to its own process only, when events may have
+// passed it by: the PostgreSQL broker sends it once its listening connection is back after
+// a loss (a database restart, a network cut), since whatever was published meanwhile never
+// reached it. Subscribers to it re-read from the database what the events they follow
+// would have told them. Its payload is empty.
+const TopicMissed = "pubsub.missed"
+
 // Broker publishes payloads to every current subscriber of a topic.
 type Broker interface {
 	// Publish never blocks on a slow subscriber: a full subscriber buffer drops the event.

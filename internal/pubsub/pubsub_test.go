@@ -3,9 +3,11 @@ package pubsub_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,4 +85,37 @@ func TestPostgresCrossesReplicas(t *testing.T) {
 	require.Equal(t, `{"percent":42}`, receive(t, onA), "and so does the publisher's own")
 
 	require.Error(t, a.Publish(ctx, topic, make([]byte, 8000)), "oversize events are refused")
+}
+
+// TestPostgresAnnouncesMissedEvents cuts the listening connection from the database side and
+// requires TopicMissed once it is back, and events to flow again.
+func TestPostgresAnnouncesMissedEvents(t *testing.T) {
+	t.Parallel()
+	url := os.Getenv(storetest.EnvURL)
+	if url == "" {
+		t.Skip(storetest.EnvURL + " is not set")
+	}
+	ctx := context.Background()
+	db, err := sql.Open("postgres", url)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	// The listener's connection carries a name of its own, so that the test cuts only it.
+	name := fmt.Sprintf("marquee_listener_test_%d", time.Now().UnixNano())
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	p, err := pubsub.NewPostgres(ctx, db, url+sep+"application_name="+name, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	t.Cleanup(func() { p.Close() })
+	missed := p.Subscribe(ctx, pubsub.TopicMissed)
+	topic := "test." + t.Name() + time.Now().Format(time.RFC3339Nano)
+	events := p.Subscribe(ctx, topic)
+
+	var cut int
+	require.NoError(t, db.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&cut))
+	require.Equal(t, 1, cut, "the listening connection was found and cut")
+	require.Empty(t, receive(t, missed), "the broker says it may have missed events")
+	require.NoError(t, p.Publish(ctx, topic, []byte("after")))
+	require.Equal(t, "after", receive(t, events), "and listens again")
 }

@@ -53,10 +53,12 @@ func Notify(ctx context.Context, broker pubsub.Broker, ids ...int) error {
 
 // Follow keeps the index in step with the catalog until ctx ends: it subscribes to
 // TopicTitlesChanged, syncs, then reindexes the titles each event names and syncs again
-// every few minutes. Failures are logged and repaired by the next sync.
+// every few minutes, and at once when the broker may have missed events. Failures are
+// logged and repaired by the next sync.
 func (ix *Index) Follow(ctx context.Context, broker pubsub.Broker, client *ent.Client, log *slog.Logger) {
 	// Subscribe before the first sync, so that no edit falls between the two.
 	events := broker.Subscribe(ctx, TopicTitlesChanged)
+	missed := broker.Subscribe(ctx, pubsub.TopicMissed)
 	resync := func() {
 		r, err := ix.Sync(ctx, client)
 		switch {
@@ -75,6 +77,11 @@ func (ix *Index) Follow(ctx context.Context, broker pubsub.Broker, client *ent.C
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			resync()
+		case _, ok := <-missed:
+			if !ok {
+				return
+			}
 			resync()
 		case payload, ok := <-events:
 			if !ok {

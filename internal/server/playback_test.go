@@ -10,12 +10,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/plan"
+	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/ent/session"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/store/storetest"
 	"github.com/marquee-org/marquee/internal/testmedia"
 )
 
@@ -281,5 +289,79 @@ func TestHeartbeatSubscriptionsAreCappedPerViewer(t *testing.T) {
 			}
 		}
 		require.Equal(t, 1, limited, "exactly the subscription over the cap is refused")
+	})
+}
+
+// TestMissedEventsAreCaughtUp ends a login session and a membership behind the broker's
+// back, as a logout or an expiry on another replica does while this one's listening
+// connection is down, then announces pubsub.TopicMissed as the PostgreSQL broker does once
+// it listens again: both viewers' streams are revoked and the logged-out viewer's socket
+// closes.
+func TestMissedEventsAreCaughtUp(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		broker := pubsub.NewLocal()
+		e := newEnvWith(t, s, broker)
+		e.startWorkers()
+		ctx := context.Background()
+		// The socket registry's loop, which marquee serve runs beside the server.
+		authCtx, stopAuth := context.WithCancel(ctx)
+		t.Cleanup(stopAuth)
+		go e.auth.Run(authCtx)
+		movie := e.readyTitle(e.admin(), `kind: MOVIE, name: "Missed"`)
+		playback := func(tok string) *ent.PlaybackSession {
+			r := e.start(tok, movie)
+			require.Empty(t, r.Errors, r.Raw)
+			id, err := strconv.Atoi(r.Data["startPlayback"].(map[string]any)["id"].(string))
+			require.NoError(t, err)
+			ps, err := s.Client.PlaybackSession.Get(ctx, id)
+			require.NoError(t, err)
+			return ps
+		}
+		loggedOut := e.viewer("gone@example.com", "US", plancode.Standard)
+		lapsed := e.viewer("lapsed@example.com", "US", plancode.Standard)
+		staying := e.viewer("staying@example.com", "US", plancode.Standard)
+		a, b, c := playback(loggedOut), playback(lapsed), playback(staying)
+		ws := e.open(nil, map[string]any{"authorization": "Bearer " + loggedOut})
+		require.NoError(t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": strconv.Itoa(a.ID)}}}))
+		require.Equal(t, "next", e.next(ws).Type)
+
+		// Nothing is published: the broker never hears of these.
+		_, err := s.Client.Session.Delete().Where(session.ID(*a.AuthSessionID)).Exec(ctx)
+		require.NoError(t, err)
+		_, err = s.Client.Membership.Update().Where(membership.UserID(b.UserID)).SetStatus(membership.StatusEXPIRED).Save(ctx)
+		require.NoError(t, err)
+		time.Sleep(100 * time.Millisecond)
+		for _, ps := range []*ent.PlaybackSession{a, b} {
+			got, err := s.Client.PlaybackSession.Get(ctx, ps.ID)
+			require.NoError(t, err)
+			require.Equal(t, playbacksession.StatusACTIVE, got.Status, "no event, no revocation")
+		}
+
+		require.NoError(t, broker.Publish(ctx, pubsub.TopicMissed, nil))
+		require.Eventually(t, func() bool {
+			revoked := 0
+			for _, ps := range []*ent.PlaybackSession{a, b} {
+				got, err := s.Client.PlaybackSession.Get(ctx, ps.ID)
+				if err == nil && got.Status == playbacksession.StatusREVOKED {
+					revoked++
+				}
+			}
+			return revoked == 2
+		}, 10*time.Second, 50*time.Millisecond, "the logged-out and the lapsed viewer's streams are revoked")
+		got, err := s.Client.PlaybackSession.Get(ctx, c.ID)
+		require.NoError(t, err)
+		require.Equal(t, playbacksession.StatusACTIVE, got.Status, "a viewer still entitled keeps watching")
+
+		// The logged-out viewer's socket closes (after its last beats).
+		require.NoError(t, ws.SetReadDeadline(time.Now().Add(10*time.Second)))
+		for {
+			var m wsMsg
+			if err := ws.ReadJSON(&m); err != nil {
+				var ce *websocket.CloseError
+				require.ErrorAs(t, err, &ce, "the server closed the socket")
+				break
+			}
+		}
 	})
 }
