@@ -26,6 +26,10 @@ export function createApiClient(): ApiClient {
   });
   const client = new Client({
     url: '/graphql',
+    // Every operation is a JSON POST (urql would send short queries as GET): the server's
+    // POST transport writes responses without encoding them twice, and nothing here is
+    // cacheable by URL anyway, since every answer depends on the viewer.
+    preferGetMethod: false,
     exchanges: [
       cacheExchange,
       fetchExchange,
