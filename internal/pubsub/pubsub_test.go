@@ -59,21 +59,35 @@ func TestLocalPublishNeverBlocks(t *testing.T) {
 	}
 }
 
-func TestPostgresCrossesReplicas(t *testing.T) {
-	t.Parallel()
+// testURL is the test database's URL; the test is skipped without one.
+func testURL(t *testing.T) string {
+	t.Helper()
 	url := os.Getenv(storetest.EnvURL)
 	if url == "" {
 		t.Skip(storetest.EnvURL + " is not set")
 	}
+	return url
+}
+
+// openPostgres starts a PostgreSQL broker listening through listenURL and publishing through
+// a pool of its own on url, both closed at cleanup; it returns the pool too.
+func openPostgres(t *testing.T, url, listenURL string) (*pubsub.Postgres, *sql.DB) {
+	t.Helper()
+	db, err := sql.Open("postgres", url)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	p, err := pubsub.NewPostgres(context.Background(), db, listenURL, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	t.Cleanup(func() { p.Close() })
+	return p, db
+}
+
+func TestPostgresCrossesReplicas(t *testing.T) {
+	t.Parallel()
+	url := testURL(t)
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	open := func() *pubsub.Postgres {
-		db, err := sql.Open("postgres", url)
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		p, err := pubsub.NewPostgres(ctx, db, url, log)
-		require.NoError(t, err)
-		t.Cleanup(func() { p.Close() })
+		p, _ := openPostgres(t, url, url)
 		return p
 	}
 	a, b := open(), open()
@@ -91,23 +105,15 @@ func TestPostgresCrossesReplicas(t *testing.T) {
 // requires TopicMissed once it is back, and events to flow again.
 func TestPostgresAnnouncesMissedEvents(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv(storetest.EnvURL)
-	if url == "" {
-		t.Skip(storetest.EnvURL + " is not set")
-	}
+	url := testURL(t)
 	ctx := context.Background()
-	db, err := sql.Open("postgres", url)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
 	// The listener's connection carries a name of its own, so that the test cuts only it.
 	name := fmt.Sprintf("marquee_listener_test_%d", time.Now().UnixNano())
 	sep := "?"
 	if strings.Contains(url, "?") {
 		sep = "&"
 	}
-	p, err := pubsub.NewPostgres(ctx, db, url+sep+"application_name="+name, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	require.NoError(t, err)
-	t.Cleanup(func() { p.Close() })
+	p, db := openPostgres(t, url, url+sep+"application_name="+name)
 	missed := p.Subscribe(ctx, pubsub.TopicMissed)
 	topic := "test." + t.Name() + time.Now().Format(time.RFC3339Nano)
 	events := p.Subscribe(ctx, topic)
