@@ -21,7 +21,10 @@ import (
 // GraphQL layer's CPU. jsonPOST writes the data as the executor encoded it. The one visible
 // difference: encoding/json also escaped <, > and & inside the data as \u003c, \u003e and
 // \u0026, which JSON does not require, and jsonPOST leaves them as they are.
-type jsonPOST struct{ transport.POST }
+type jsonPOST struct{}
+
+// Supports takes the requests transport.POST takes: POST with a JSON body, no upgrade.
+func (jsonPOST) Supports(r *http.Request) bool { return transport.POST{}.Supports(r) }
 
 const (
 	contentJSON         = "application/json"
@@ -31,7 +34,7 @@ const (
 	maxEchoedBodyLength = 1 << 10
 )
 
-func (t jsonPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (jsonPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	contentType := responseContentType(r)
 	w.Header().Add("Content-Type", contentType)
