@@ -176,48 +176,32 @@ func (s *Service) Login(ctx context.Context, emailIn, password string, c Client)
 	if err != nil {
 		return nil, err
 	}
-	keys := []struct {
-		key   string
-		limit Limit
-	}{
-		{"acct+ip:" + email + "|" + c.IP, s.limits.AccountAddr},
-		{"acct:" + email, s.limits.Account},
-		{"ip:" + c.IP, s.limits.Addr},
-	}
-	for _, k := range keys {
-		if wait := s.throttle.Blocked(k.key, k.limit); wait > 0 {
-			secs := int(wait.Round(time.Second) / time.Second)
-			return nil, &apperr.Error{
-				Code:    apperr.RateLimited,
-				Message: fmt.Sprintf("Too many failed logins. Try again in %d seconds.", max(secs, 1)),
-				Extra:   map[string]any{"retryAfterSeconds": max(secs, 1)},
-			}
+	perAccountAddr := "acct+ip:" + email + "|" + c.IP
+	// The attempt is reserved before the password is checked and settled after, so that
+	// guesses sent in parallel are counted as if they had been sent one by one.
+	attempt, wait := s.throttle.Reserve(
+		Key{perAccountAddr, s.limits.AccountAddr},
+		Key{"acct:" + email, s.limits.Account},
+		Key{"ip:" + c.IP, s.limits.Addr},
+	)
+	if attempt == nil {
+		secs := max(int(wait.Round(time.Second)/time.Second), 1)
+		return nil, &apperr.Error{
+			Code:    apperr.RateLimited,
+			Message: fmt.Sprintf("Too many failed logins. Try again in %d seconds.", secs),
+			Extra:   map[string]any{"retryAfterSeconds": secs},
 		}
 	}
-	fail := func() error {
-		for _, k := range keys {
-			s.throttle.Fail(k.key, k.limit)
-		}
-		return invalidCredentials()
+	u, ok, rehash, err := s.verify(ctx, email, password)
+	switch {
+	case err != nil:
+		attempt.Release()
+		return nil, err
+	case !ok:
+		attempt.Fail()
+		return nil, invalidCredentials()
 	}
-	u, err := s.client.User.Query().Where(user.Email(email)).Only(ctx)
-	if ent.IsNotFound(err) {
-		if err := s.hasher.VerifyDummy(ctx, password); err != nil {
-			return nil, fmt.Errorf("verify: %w", err)
-		}
-		return nil, fail()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find user: %w", err)
-	}
-	ok, rehash, err := s.hasher.Verify(ctx, password, u.PasswordHash)
-	if err != nil {
-		return nil, fmt.Errorf("verify: %w", err)
-	}
-	if !ok {
-		return nil, fail()
-	}
-	s.throttle.Reset(keys[0].key)
+	attempt.Succeed(perAccountAddr)
 	if rehash {
 		if h, err := s.hasher.Hash(ctx, password); err == nil {
 			if err := s.client.User.UpdateOne(u).SetPasswordHash(h).Exec(ctx); err != nil {
@@ -231,6 +215,26 @@ func (s *Service) Login(ctx context.Context, emailIn, password string, c Client)
 		}
 	}
 	return s.startSession(ctx, u, c)
+}
+
+// verify checks a password against the account with email, taking as long for an unknown
+// email as for a wrong password.
+func (s *Service) verify(ctx context.Context, email, password string) (u *ent.User, ok, rehash bool, err error) {
+	u, err = s.client.User.Query().Where(user.Email(email)).Only(ctx)
+	if ent.IsNotFound(err) {
+		if err := s.hasher.VerifyDummy(ctx, password); err != nil {
+			return nil, false, false, fmt.Errorf("verify: %w", err)
+		}
+		return nil, false, false, nil
+	}
+	if err != nil {
+		return nil, false, false, fmt.Errorf("find user: %w", err)
+	}
+	ok, rehash, err = s.hasher.Verify(ctx, password, u.PasswordHash)
+	if err != nil {
+		return nil, false, false, fmt.Errorf("verify: %w", err)
+	}
+	return u, ok, rehash, nil
 }
 
 func (s *Service) startSession(ctx context.Context, u *ent.User, c Client) (*Result, error) {

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -26,8 +27,16 @@ var DefaultLoginLimits = LoginLimits{
 	Addr:        Limit{Max: 100, Window: 15 * time.Minute},
 }
 
-// Throttle counts failures per key in a fixed window. It is in memory: each replica
-// counts on its own, which bounds a guesser by the replica count, documented in SECURITY.
+// Key is one counter an attempt is charged to.
+type Key struct {
+	Name  string
+	Limit Limit
+}
+
+// Throttle counts failures per key in a fixed window, and the attempts still being checked:
+// an attempt is reserved before the slow password check, so that N guesses sent at once cost
+// what N guesses sent one after another do. It is in memory: each replica counts on its own,
+// which bounds a guesser by the replica count, documented in SECURITY.
 type Throttle struct {
 	mu      sync.Mutex
 	now     func() time.Time
@@ -36,57 +45,110 @@ type Throttle struct {
 }
 
 type bucket struct {
-	start time.Time
-	count int
+	start    time.Time
+	failures int
+	// pending counts reserved attempts not yet settled; they count against the limit.
+	pending int
 }
+
+// pendingWait is the wait reported when only attempts in flight fill a key's allowance: they
+// settle within a password check, after which the key may be free again.
+const pendingWait = time.Second
 
 // NewThrottle returns a throttle using now as its clock.
 func NewThrottle(now func() time.Time) *Throttle {
 	return &Throttle{now: now, buckets: map[string]*bucket{}, maxKeys: 200_000}
 }
 
-// Blocked reports how long key must wait when it has reached its limit, else 0.
-func (t *Throttle) Blocked(key string, l Limit) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	b := t.buckets[key]
-	now := t.now()
-	if b == nil || now.Sub(b.start) >= l.Window {
-		return 0
-	}
-	if b.count >= l.Max {
-		return b.start.Add(l.Window).Sub(now)
-	}
-	return 0
+// Attempt is one reserved try; settle it exactly once with Fail or Succeed.
+type Attempt struct {
+	t    *Throttle
+	keys []Key
 }
 
-// Fail records one failure for key.
-func (t *Throttle) Fail(key string, l Limit) {
+// Reserve takes one attempt on every key at once. When any key has reached its limit, with
+// failures and attempts in flight counted together, it reserves nothing and returns how long
+// to wait instead.
+func (t *Throttle) Reserve(keys ...Key) (*Attempt, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	b := t.buckets[key]
-	if b == nil || now.Sub(b.start) >= l.Window {
-		if b == nil && len(t.buckets) >= t.maxKeys {
-			t.prune(now, l.Window)
+	var wait time.Duration
+	for _, k := range keys {
+		b := t.current(k, now)
+		if b == nil || b.failures+b.pending < k.Limit.Max {
+			continue
 		}
-		t.buckets[key] = &bucket{start: now, count: 1}
-		return
+		w := pendingWait
+		if b.failures >= k.Limit.Max {
+			w = b.start.Add(k.Limit.Window).Sub(now)
+		}
+		wait = max(wait, w)
 	}
-	b.count++
+	if wait > 0 {
+		return nil, wait
+	}
+	for _, k := range keys {
+		b := t.current(k, now)
+		if b == nil {
+			if len(t.buckets) >= t.maxKeys {
+				t.prune(now, k.Limit.Window)
+			}
+			b = &bucket{start: now}
+			t.buckets[k.Name] = b
+		}
+		b.pending++
+	}
+	return &Attempt{t: t, keys: keys}, 0
 }
 
-// Reset forgets key's failures.
-func (t *Throttle) Reset(key string) {
+// current returns key's bucket with its window brought up to now: an ended window starts
+// again with no failures, keeping the attempts in flight.
+func (t *Throttle) current(k Key, now time.Time) *bucket {
+	b := t.buckets[k.Name]
+	if b != nil && now.Sub(b.start) >= k.Limit.Window {
+		b.start, b.failures = now, 0
+	}
+	return b
+}
+
+// Fail records the attempt as a failure on every key.
+func (a *Attempt) Fail() { a.settle(true, nil) }
+
+// Succeed ends the attempt without a failure, and forgets the failures of the keys named in
+// forget (those a success vouches for, such as one account from one address).
+func (a *Attempt) Succeed(forget ...string) { a.settle(false, forget) }
+
+// Release ends the attempt without counting it either way (an internal fault).
+func (a *Attempt) Release() { a.settle(false, nil) }
+
+func (a *Attempt) settle(failed bool, forget []string) {
+	t := a.t
 	t.mu.Lock()
-	delete(t.buckets, key)
-	t.mu.Unlock()
+	defer t.mu.Unlock()
+	now := t.now()
+	for _, k := range a.keys {
+		b := t.current(k, now)
+		if b == nil {
+			continue
+		}
+		b.pending--
+		if failed {
+			b.failures++
+		} else if slices.Contains(forget, k.Name) {
+			b.failures = 0
+		}
+		if b.failures == 0 && b.pending == 0 {
+			delete(t.buckets, k.Name)
+		}
+	}
 }
 
-// prune drops windows that have ended, bounding memory under a spray of distinct keys.
+// prune drops windows that have ended and have nothing in flight, bounding memory under a
+// spray of distinct keys.
 func (t *Throttle) prune(now time.Time, window time.Duration) {
 	for k, b := range t.buckets {
-		if now.Sub(b.start) >= window {
+		if b.pending == 0 && now.Sub(b.start) >= window {
 			delete(t.buckets, k)
 		}
 	}

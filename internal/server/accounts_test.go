@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -104,6 +105,23 @@ func TestLoginThrottledOverHTTP(t *testing.T) {
 		r := e.gql(nil, login, nil)
 		require.Equal(t, "RATE_LIMITED", r.code())
 		require.NotNil(t, r.Errors[0].Extensions["retryAfterSeconds"])
+	})
+}
+
+func TestParallelLoginGuessesAreThrottledAsSequentialOnes(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		e.signup(nil, "target@example.com")
+		login := `mutation($p: String!) { login(input: {email: "target@example.com", password: $p}) { token } }`
+		// 40 wrong guesses from one address at once.
+		rs := e.gqlParallel(40, func(i int) *http.Request {
+			return e.gqlRequest(login, map[string]any{"p": fmt.Sprintf("guess number %d", i)})
+		})
+		n := codes(rs)
+		require.LessOrEqual(t, n["INVALID_CREDENTIALS"], 5, "%v: only the allowance of one account from one address is checked", n)
+		require.Equal(t, 40-n["INVALID_CREDENTIALS"], n["RATE_LIMITED"], "%v", n)
+		require.Equal(t, "RATE_LIMITED", e.gql(nil, login, map[string]any{"p": "correct horse battery"}).code(),
+			"the right password waits out the block as after sequential guesses")
 	})
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,17 +166,29 @@ func (r *gqlResponse) code() string {
 // request sends a raw request and decodes a GraphQL-shaped answer.
 func (e *env) request(client *http.Client, req *http.Request) *gqlResponse {
 	e.t.Helper()
+	out, err := send(client, req)
+	require.NoError(e.t, err)
+	return out
+}
+
+func send(client *http.Client, req *http.Request) (*gqlResponse, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}
 	res, err := client.Do(req)
-	require.NoError(e.t, err)
+	if err != nil {
+		return nil, err
+	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
-	require.NoError(e.t, err)
+	if err != nil {
+		return nil, err
+	}
 	out := &gqlResponse{Status: res.StatusCode, Header: res.Header, Raw: string(body)}
-	require.NoError(e.t, json.Unmarshal(body, out), "response must be JSON: %s", body)
-	return out
+	if err := json.Unmarshal(body, out); err != nil {
+		return nil, fmt.Errorf("response must be JSON: %w: %s", err, body)
+	}
+	return out, nil
 }
 
 type opt func(*http.Request)
@@ -187,6 +202,13 @@ func header(k, v string) opt { return func(r *http.Request) { r.Header.Set(k, v)
 // gql posts a JSON GraphQL request.
 func (e *env) gql(client *http.Client, query string, vars map[string]any, opts ...opt) *gqlResponse {
 	e.t.Helper()
+	out, err := send(client, e.gqlRequest(query, vars, opts...))
+	require.NoError(e.t, err)
+	return out
+}
+
+func (e *env) gqlRequest(query string, vars map[string]any, opts ...opt) *http.Request {
+	e.t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(e.t, err)
 	req, err := http.NewRequest(http.MethodPost, e.http.URL+"/graphql", bytes.NewReader(body))
@@ -195,7 +217,40 @@ func (e *env) gql(client *http.Client, query string, vars map[string]any, opts .
 	for _, o := range opts {
 		o(req)
 	}
-	return e.request(client, req)
+	return req
+}
+
+// gqlParallel sends n requests at once, all released together, and returns their answers in
+// order: request i is made by build(i).
+func (e *env) gqlParallel(n int, build func(i int) *http.Request) []*gqlResponse {
+	e.t.Helper()
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		reqs[i] = build(i)
+	}
+	out := make([]*gqlResponse, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, req := range reqs {
+		wg.Go(func() {
+			<-start
+			out[i], errs[i] = send(nil, req)
+		})
+	}
+	close(start)
+	wg.Wait()
+	require.NoError(e.t, errors.Join(errs...))
+	return out
+}
+
+// codes counts the error codes of answers; "" counts the answers without errors.
+func codes(rs []*gqlResponse) map[string]int {
+	n := map[string]int{}
+	for _, r := range rs {
+		n[r.code()]++
+	}
+	return n
 }
 
 func (e *env) browser() *http.Client {
