@@ -14021,6 +14021,8 @@ type UserMutation struct {
 	country                  *string
 	role                     *user.Role
 	password_hash            *string
+	checkout_holder          *string
+	checkout_until           *time.Time
 	clearedFields            map[string]struct{}
 	sessions                 map[int]struct{}
 	removedsessions          map[int]struct{}
@@ -14401,6 +14403,91 @@ func (m *UserMutation) OldPasswordHash(ctx context.Context) (v string, err error
 // ResetPasswordHash resets all changes to the "password_hash" field.
 func (m *UserMutation) ResetPasswordHash() {
 	m.password_hash = nil
+}
+
+// SetCheckoutHolder sets the "checkout_holder" field.
+func (m *UserMutation) SetCheckoutHolder(s string) {
+	m.checkout_holder = &s
+}
+
+// CheckoutHolder returns the value of the "checkout_holder" field in the mutation.
+func (m *UserMutation) CheckoutHolder() (r string, exists bool) {
+	v := m.checkout_holder
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckoutHolder returns the old "checkout_holder" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldCheckoutHolder(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckoutHolder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckoutHolder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckoutHolder: %w", err)
+	}
+	return oldValue.CheckoutHolder, nil
+}
+
+// ResetCheckoutHolder resets all changes to the "checkout_holder" field.
+func (m *UserMutation) ResetCheckoutHolder() {
+	m.checkout_holder = nil
+}
+
+// SetCheckoutUntil sets the "checkout_until" field.
+func (m *UserMutation) SetCheckoutUntil(t time.Time) {
+	m.checkout_until = &t
+}
+
+// CheckoutUntil returns the value of the "checkout_until" field in the mutation.
+func (m *UserMutation) CheckoutUntil() (r time.Time, exists bool) {
+	v := m.checkout_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckoutUntil returns the old "checkout_until" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldCheckoutUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckoutUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckoutUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckoutUntil: %w", err)
+	}
+	return oldValue.CheckoutUntil, nil
+}
+
+// ClearCheckoutUntil clears the value of the "checkout_until" field.
+func (m *UserMutation) ClearCheckoutUntil() {
+	m.checkout_until = nil
+	m.clearedFields[user.FieldCheckoutUntil] = struct{}{}
+}
+
+// CheckoutUntilCleared returns if the "checkout_until" field was cleared in this mutation.
+func (m *UserMutation) CheckoutUntilCleared() bool {
+	_, ok := m.clearedFields[user.FieldCheckoutUntil]
+	return ok
+}
+
+// ResetCheckoutUntil resets all changes to the "checkout_until" field.
+func (m *UserMutation) ResetCheckoutUntil() {
+	m.checkout_until = nil
+	delete(m.clearedFields, user.FieldCheckoutUntil)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by ids.
@@ -14908,7 +14995,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -14929,6 +15016,12 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.password_hash != nil {
 		fields = append(fields, user.FieldPasswordHash)
+	}
+	if m.checkout_holder != nil {
+		fields = append(fields, user.FieldCheckoutHolder)
+	}
+	if m.checkout_until != nil {
+		fields = append(fields, user.FieldCheckoutUntil)
 	}
 	return fields
 }
@@ -14952,6 +15045,10 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.Role()
 	case user.FieldPasswordHash:
 		return m.PasswordHash()
+	case user.FieldCheckoutHolder:
+		return m.CheckoutHolder()
+	case user.FieldCheckoutUntil:
+		return m.CheckoutUntil()
 	}
 	return nil, false
 }
@@ -14975,6 +15072,10 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldRole(ctx)
 	case user.FieldPasswordHash:
 		return m.OldPasswordHash(ctx)
+	case user.FieldCheckoutHolder:
+		return m.OldCheckoutHolder(ctx)
+	case user.FieldCheckoutUntil:
+		return m.OldCheckoutUntil(ctx)
 	}
 	return nil, fmt.Errorf("unknown User field %s", name)
 }
@@ -15033,6 +15134,20 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPasswordHash(v)
 		return nil
+	case user.FieldCheckoutHolder:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckoutHolder(v)
+		return nil
+	case user.FieldCheckoutUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckoutUntil(v)
+		return nil
 	}
 	return fmt.Errorf("unknown User field %s", name)
 }
@@ -15062,7 +15177,11 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *UserMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(user.FieldCheckoutUntil) {
+		fields = append(fields, user.FieldCheckoutUntil)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -15075,6 +15194,11 @@ func (m *UserMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *UserMutation) ClearField(name string) error {
+	switch name {
+	case user.FieldCheckoutUntil:
+		m.ClearCheckoutUntil()
+		return nil
+	}
 	return fmt.Errorf("unknown User nullable field %s", name)
 }
 
@@ -15102,6 +15226,12 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldPasswordHash:
 		m.ResetPasswordHash()
+		return nil
+	case user.FieldCheckoutHolder:
+		m.ResetCheckoutHolder()
+		return nil
+	case user.FieldCheckoutUntil:
+		m.ResetCheckoutUntil()
 		return nil
 	}
 	return fmt.Errorf("unknown User field %s", name)

@@ -394,6 +394,10 @@ func init() {
 	user.DefaultCountry = userDescCountry.Default.(string)
 	// user.CountryValidator is a validator for the "country" field. It is called by the builders before save.
 	user.CountryValidator = userDescCountry.Validators[0].(func(string) error)
+	// userDescCheckoutHolder is the schema descriptor for checkout_holder field.
+	userDescCheckoutHolder := userFields[5].Descriptor()
+	// user.DefaultCheckoutHolder holds the default value on creation for the checkout_holder field.
+	user.DefaultCheckoutHolder = userDescCheckoutHolder.Default.(string)
 	videoMixin := schema.Video{}.Mixin()
 	videoMixinFields0 := videoMixin[0].Fields()
 	_ = videoMixinFields0

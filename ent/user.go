@@ -32,6 +32,10 @@ type User struct {
 	Role user.Role `json:"role,omitempty"`
 	// PasswordHash holds the value of the "password_hash" field.
 	PasswordHash string `json:"-"`
+	// CheckoutHolder holds the value of the "checkout_holder" field.
+	CheckoutHolder string `json:"checkout_holder,omitempty"`
+	// CheckoutUntil holds the value of the "checkout_until" field.
+	CheckoutUntil *time.Time `json:"checkout_until,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the UserQuery when eager-loading is set.
 	Edges        UserEdges `json:"edges"`
@@ -164,9 +168,9 @@ func (*User) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case user.FieldID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldEmail, user.FieldName, user.FieldCountry, user.FieldRole, user.FieldPasswordHash:
+		case user.FieldEmail, user.FieldName, user.FieldCountry, user.FieldRole, user.FieldPasswordHash, user.FieldCheckoutHolder:
 			values[i] = new(sql.NullString)
-		case user.FieldCreatedAt, user.FieldUpdatedAt:
+		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldCheckoutUntil:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -230,6 +234,19 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field password_hash", values[i])
 			} else if value.Valid {
 				_m.PasswordHash = value.String
+			}
+		case user.FieldCheckoutHolder:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field checkout_holder", values[i])
+			} else if value.Valid {
+				_m.CheckoutHolder = value.String
+			}
+		case user.FieldCheckoutUntil:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field checkout_until", values[i])
+			} else if value.Valid {
+				_m.CheckoutUntil = new(time.Time)
+				*_m.CheckoutUntil = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -331,6 +348,14 @@ func (_m *User) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Role))
 	builder.WriteString(", ")
 	builder.WriteString("password_hash=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("checkout_holder=")
+	builder.WriteString(_m.CheckoutHolder)
+	builder.WriteString(", ")
+	if v := _m.CheckoutUntil; v != nil {
+		builder.WriteString("checkout_until=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -113,6 +113,34 @@ func (_c *UserCreate) SetPasswordHash(v string) *UserCreate {
 	return _c
 }
 
+// SetCheckoutHolder sets the "checkout_holder" field.
+func (_c *UserCreate) SetCheckoutHolder(v string) *UserCreate {
+	_c.mutation.SetCheckoutHolder(v)
+	return _c
+}
+
+// SetNillableCheckoutHolder sets the "checkout_holder" field if the given value is not nil.
+func (_c *UserCreate) SetNillableCheckoutHolder(v *string) *UserCreate {
+	if v != nil {
+		_c.SetCheckoutHolder(*v)
+	}
+	return _c
+}
+
+// SetCheckoutUntil sets the "checkout_until" field.
+func (_c *UserCreate) SetCheckoutUntil(v time.Time) *UserCreate {
+	_c.mutation.SetCheckoutUntil(v)
+	return _c
+}
+
+// SetNillableCheckoutUntil sets the "checkout_until" field if the given value is not nil.
+func (_c *UserCreate) SetNillableCheckoutUntil(v *time.Time) *UserCreate {
+	if v != nil {
+		_c.SetCheckoutUntil(*v)
+	}
+	return _c
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_c *UserCreate) AddSessionIDs(ids ...int) *UserCreate {
 	_c.mutation.AddSessionIDs(ids...)
@@ -307,6 +335,10 @@ func (_c *UserCreate) defaults() {
 		v := user.DefaultRole
 		_c.mutation.SetRole(v)
 	}
+	if _, ok := _c.mutation.CheckoutHolder(); !ok {
+		v := user.DefaultCheckoutHolder
+		_c.mutation.SetCheckoutHolder(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -351,6 +383,9 @@ func (_c *UserCreate) check() error {
 	}
 	if _, ok := _c.mutation.PasswordHash(); !ok {
 		return &ValidationError{Name: "password_hash", err: errors.New(`ent: missing required field "User.password_hash"`)}
+	}
+	if _, ok := _c.mutation.CheckoutHolder(); !ok {
+		return &ValidationError{Name: "checkout_holder", err: errors.New(`ent: missing required field "User.checkout_holder"`)}
 	}
 	return nil
 }
@@ -406,6 +441,14 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PasswordHash(); ok {
 		_spec.SetField(user.FieldPasswordHash, field.TypeString, value)
 		_node.PasswordHash = value
+	}
+	if value, ok := _c.mutation.CheckoutHolder(); ok {
+		_spec.SetField(user.FieldCheckoutHolder, field.TypeString, value)
+		_node.CheckoutHolder = value
+	}
+	if value, ok := _c.mutation.CheckoutUntil(); ok {
+		_spec.SetField(user.FieldCheckoutUntil, field.TypeTime, value)
+		_node.CheckoutUntil = &value
 	}
 	if nodes := _c.mutation.SessionsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -675,6 +718,36 @@ func (u *UserUpsert) UpdatePasswordHash() *UserUpsert {
 	return u
 }
 
+// SetCheckoutHolder sets the "checkout_holder" field.
+func (u *UserUpsert) SetCheckoutHolder(v string) *UserUpsert {
+	u.Set(user.FieldCheckoutHolder, v)
+	return u
+}
+
+// UpdateCheckoutHolder sets the "checkout_holder" field to the value that was provided on create.
+func (u *UserUpsert) UpdateCheckoutHolder() *UserUpsert {
+	u.SetExcluded(user.FieldCheckoutHolder)
+	return u
+}
+
+// SetCheckoutUntil sets the "checkout_until" field.
+func (u *UserUpsert) SetCheckoutUntil(v time.Time) *UserUpsert {
+	u.Set(user.FieldCheckoutUntil, v)
+	return u
+}
+
+// UpdateCheckoutUntil sets the "checkout_until" field to the value that was provided on create.
+func (u *UserUpsert) UpdateCheckoutUntil() *UserUpsert {
+	u.SetExcluded(user.FieldCheckoutUntil)
+	return u
+}
+
+// ClearCheckoutUntil clears the value of the "checkout_until" field.
+func (u *UserUpsert) ClearCheckoutUntil() *UserUpsert {
+	u.SetNull(user.FieldCheckoutUntil)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -801,6 +874,41 @@ func (u *UserUpsertOne) SetPasswordHash(v string) *UserUpsertOne {
 func (u *UserUpsertOne) UpdatePasswordHash() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdatePasswordHash()
+	})
+}
+
+// SetCheckoutHolder sets the "checkout_holder" field.
+func (u *UserUpsertOne) SetCheckoutHolder(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetCheckoutHolder(v)
+	})
+}
+
+// UpdateCheckoutHolder sets the "checkout_holder" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateCheckoutHolder() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateCheckoutHolder()
+	})
+}
+
+// SetCheckoutUntil sets the "checkout_until" field.
+func (u *UserUpsertOne) SetCheckoutUntil(v time.Time) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetCheckoutUntil(v)
+	})
+}
+
+// UpdateCheckoutUntil sets the "checkout_until" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateCheckoutUntil() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateCheckoutUntil()
+	})
+}
+
+// ClearCheckoutUntil clears the value of the "checkout_until" field.
+func (u *UserUpsertOne) ClearCheckoutUntil() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearCheckoutUntil()
 	})
 }
 
@@ -1096,6 +1204,41 @@ func (u *UserUpsertBulk) SetPasswordHash(v string) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdatePasswordHash() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdatePasswordHash()
+	})
+}
+
+// SetCheckoutHolder sets the "checkout_holder" field.
+func (u *UserUpsertBulk) SetCheckoutHolder(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetCheckoutHolder(v)
+	})
+}
+
+// UpdateCheckoutHolder sets the "checkout_holder" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateCheckoutHolder() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateCheckoutHolder()
+	})
+}
+
+// SetCheckoutUntil sets the "checkout_until" field.
+func (u *UserUpsertBulk) SetCheckoutUntil(v time.Time) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetCheckoutUntil(v)
+	})
+}
+
+// UpdateCheckoutUntil sets the "checkout_until" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateCheckoutUntil() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateCheckoutUntil()
+	})
+}
+
+// ClearCheckoutUntil clears the value of the "checkout_until" field.
+func (u *UserUpsertBulk) ClearCheckoutUntil() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearCheckoutUntil()
 	})
 }
 

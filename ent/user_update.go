@@ -113,6 +113,40 @@ func (_u *UserUpdate) SetNillablePasswordHash(v *string) *UserUpdate {
 	return _u
 }
 
+// SetCheckoutHolder sets the "checkout_holder" field.
+func (_u *UserUpdate) SetCheckoutHolder(v string) *UserUpdate {
+	_u.mutation.SetCheckoutHolder(v)
+	return _u
+}
+
+// SetNillableCheckoutHolder sets the "checkout_holder" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableCheckoutHolder(v *string) *UserUpdate {
+	if v != nil {
+		_u.SetCheckoutHolder(*v)
+	}
+	return _u
+}
+
+// SetCheckoutUntil sets the "checkout_until" field.
+func (_u *UserUpdate) SetCheckoutUntil(v time.Time) *UserUpdate {
+	_u.mutation.SetCheckoutUntil(v)
+	return _u
+}
+
+// SetNillableCheckoutUntil sets the "checkout_until" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableCheckoutUntil(v *time.Time) *UserUpdate {
+	if v != nil {
+		_u.SetCheckoutUntil(*v)
+	}
+	return _u
+}
+
+// ClearCheckoutUntil clears the value of the "checkout_until" field.
+func (_u *UserUpdate) ClearCheckoutUntil() *UserUpdate {
+	_u.mutation.ClearCheckoutUntil()
+	return _u
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdate) AddSessionIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddSessionIDs(ids...)
@@ -521,6 +555,15 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.PasswordHash(); ok {
 		_spec.SetField(user.FieldPasswordHash, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CheckoutHolder(); ok {
+		_spec.SetField(user.FieldCheckoutHolder, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CheckoutUntil(); ok {
+		_spec.SetField(user.FieldCheckoutUntil, field.TypeTime, value)
+	}
+	if _u.mutation.CheckoutUntilCleared() {
+		_spec.ClearField(user.FieldCheckoutUntil, field.TypeTime)
 	}
 	if _u.mutation.SessionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1007,6 +1050,40 @@ func (_u *UserUpdateOne) SetNillablePasswordHash(v *string) *UserUpdateOne {
 	return _u
 }
 
+// SetCheckoutHolder sets the "checkout_holder" field.
+func (_u *UserUpdateOne) SetCheckoutHolder(v string) *UserUpdateOne {
+	_u.mutation.SetCheckoutHolder(v)
+	return _u
+}
+
+// SetNillableCheckoutHolder sets the "checkout_holder" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableCheckoutHolder(v *string) *UserUpdateOne {
+	if v != nil {
+		_u.SetCheckoutHolder(*v)
+	}
+	return _u
+}
+
+// SetCheckoutUntil sets the "checkout_until" field.
+func (_u *UserUpdateOne) SetCheckoutUntil(v time.Time) *UserUpdateOne {
+	_u.mutation.SetCheckoutUntil(v)
+	return _u
+}
+
+// SetNillableCheckoutUntil sets the "checkout_until" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableCheckoutUntil(v *time.Time) *UserUpdateOne {
+	if v != nil {
+		_u.SetCheckoutUntil(*v)
+	}
+	return _u
+}
+
+// ClearCheckoutUntil clears the value of the "checkout_until" field.
+func (_u *UserUpdateOne) ClearCheckoutUntil() *UserUpdateOne {
+	_u.mutation.ClearCheckoutUntil()
+	return _u
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdateOne) AddSessionIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddSessionIDs(ids...)
@@ -1445,6 +1522,15 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.PasswordHash(); ok {
 		_spec.SetField(user.FieldPasswordHash, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CheckoutHolder(); ok {
+		_spec.SetField(user.FieldCheckoutHolder, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CheckoutUntil(); ok {
+		_spec.SetField(user.FieldCheckoutUntil, field.TypeTime, value)
+	}
+	if _u.mutation.CheckoutUntilCleared() {
+		_spec.ClearField(user.FieldCheckoutUntil, field.TypeTime)
 	}
 	if _u.mutation.SessionsCleared() {
 		edge := &sqlgraph.EdgeSpec{

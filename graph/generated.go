@@ -2494,6 +2494,8 @@ enum PaymentReason @goModel(model: "github.com/marquee-org/marquee/ent/payment.R
   SUBSCRIBE
   UPGRADE
   RENEWAL
+  DOWNGRADE
+  REACTIVATE
 }
 """
 PaymentStatus is enum for the field status

@@ -187,7 +187,7 @@ var (
 		{Name: "amount_cents", Type: field.TypeInt},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCEEDED", "FAILED"}},
-		{Name: "reason", Type: field.TypeEnum, Enums: []string{"SUBSCRIBE", "UPGRADE", "RENEWAL"}, Default: "SUBSCRIBE"},
+		{Name: "reason", Type: field.TypeEnum, Enums: []string{"SUBSCRIBE", "UPGRADE", "RENEWAL", "DOWNGRADE", "REACTIVATE"}, Default: "SUBSCRIBE"},
 		{Name: "provider", Type: field.TypeString},
 		{Name: "provider_ref", Type: field.TypeString, Default: ""},
 		{Name: "method", Type: field.TypeEnum, Enums: []string{"CARD", "PAYPAL"}},
@@ -541,6 +541,8 @@ var (
 		{Name: "country", Type: field.TypeString, Size: 2, Default: ""},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"VIEWER", "ADMIN"}, Default: "VIEWER"},
 		{Name: "password_hash", Type: field.TypeString},
+		{Name: "checkout_holder", Type: field.TypeString, Default: ""},
+		{Name: "checkout_until", Type: field.TypeTime, Nullable: true},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{

@@ -178,9 +178,11 @@ const DefaultReason = ReasonSUBSCRIBE
 
 // Reason values.
 const (
-	ReasonSUBSCRIBE Reason = "SUBSCRIBE"
-	ReasonUPGRADE   Reason = "UPGRADE"
-	ReasonRENEWAL   Reason = "RENEWAL"
+	ReasonSUBSCRIBE  Reason = "SUBSCRIBE"
+	ReasonUPGRADE    Reason = "UPGRADE"
+	ReasonRENEWAL    Reason = "RENEWAL"
+	ReasonDOWNGRADE  Reason = "DOWNGRADE"
+	ReasonREACTIVATE Reason = "REACTIVATE"
 )
 
 func (r Reason) String() string {
@@ -190,7 +192,7 @@ func (r Reason) String() string {
 // ReasonValidator is a validator for the "reason" field enum values. It is called by the builders before save.
 func ReasonValidator(r Reason) error {
 	switch r {
-	case ReasonSUBSCRIBE, ReasonUPGRADE, ReasonRENEWAL:
+	case ReasonSUBSCRIBE, ReasonUPGRADE, ReasonRENEWAL, ReasonDOWNGRADE, ReasonREACTIVATE:
 		return nil
 	default:
 		return fmt.Errorf("payment: invalid enum value for reason field: %q", r)

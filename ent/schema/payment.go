@@ -26,7 +26,9 @@ func (Payment) Fields() []ent.Field {
 		field.String("currency").MaxLen(3),
 		field.Enum("status").Values("PENDING", "SUCCEEDED", "FAILED").
 			Annotations(entgql.Type("PaymentStatus")),
-		field.Enum("reason").Values("SUBSCRIBE", "UPGRADE", "RENEWAL").Default("SUBSCRIBE").
+		// DOWNGRADE and REACTIVATE record plan changes that charge nothing (amount 0), so
+		// that a retry with their idempotency key answers as the first request did.
+		field.Enum("reason").Values("SUBSCRIBE", "UPGRADE", "RENEWAL", "DOWNGRADE", "REACTIVATE").Default("SUBSCRIBE").
 			Annotations(entgql.Type("PaymentReason")),
 		field.String("provider"),
 		field.String("provider_ref").Default(""),

@@ -26,6 +26,10 @@ func (User) Fields() []ent.Field {
 		// PHC-formatted argon2id hash.
 		field.String("password_hash").Sensitive().
 			Annotations(entgql.Skip()),
+		// A purchase in progress holds the account until checkout_until, so that one
+		// viewer's checkouts run one after another on every replica (billing).
+		field.String("checkout_holder").Default("").Annotations(entgql.Skip()),
+		field.Time("checkout_until").Optional().Nillable().Annotations(entgql.Skip()),
 	}
 }
 

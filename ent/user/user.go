@@ -31,6 +31,10 @@ const (
 	FieldRole = "role"
 	// FieldPasswordHash holds the string denoting the password_hash field in the database.
 	FieldPasswordHash = "password_hash"
+	// FieldCheckoutHolder holds the string denoting the checkout_holder field in the database.
+	FieldCheckoutHolder = "checkout_holder"
+	// FieldCheckoutUntil holds the string denoting the checkout_until field in the database.
+	FieldCheckoutUntil = "checkout_until"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgeMembership holds the string denoting the membership edge name in mutations.
@@ -126,6 +130,8 @@ var Columns = []string{
 	FieldCountry,
 	FieldRole,
 	FieldPasswordHash,
+	FieldCheckoutHolder,
+	FieldCheckoutUntil,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -155,6 +161,8 @@ var (
 	DefaultCountry string
 	// CountryValidator is a validator for the "country" field. It is called by the builders before save.
 	CountryValidator func(string) error
+	// DefaultCheckoutHolder holds the default value on creation for the "checkout_holder" field.
+	DefaultCheckoutHolder string
 )
 
 // Role defines the type for the "role" enum field.
@@ -224,6 +232,16 @@ func ByRole(opts ...sql.OrderTermOption) OrderOption {
 // ByPasswordHash orders the results by the password_hash field.
 func ByPasswordHash(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPasswordHash, opts...).ToFunc()
+}
+
+// ByCheckoutHolder orders the results by the checkout_holder field.
+func ByCheckoutHolder(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCheckoutHolder, opts...).ToFunc()
+}
+
+// ByCheckoutUntil orders the results by the checkout_until field.
+func ByCheckoutUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCheckoutUntil, opts...).ToFunc()
 }
 
 // BySessionsCount orders the results by sessions count.

@@ -85,6 +85,16 @@ func PasswordHash(v string) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldPasswordHash, v))
 }
 
+// CheckoutHolder applies equality check predicate on the "checkout_holder" field. It's identical to CheckoutHolderEQ.
+func CheckoutHolder(v string) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldCheckoutHolder, v))
+}
+
+// CheckoutUntil applies equality check predicate on the "checkout_until" field. It's identical to CheckoutUntilEQ.
+func CheckoutUntil(v time.Time) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldCheckoutUntil, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldCreatedAt, v))
@@ -443,6 +453,121 @@ func PasswordHashEqualFold(v string) predicate.User {
 // PasswordHashContainsFold applies the ContainsFold predicate on the "password_hash" field.
 func PasswordHashContainsFold(v string) predicate.User {
 	return predicate.User(sql.FieldContainsFold(FieldPasswordHash, v))
+}
+
+// CheckoutHolderEQ applies the EQ predicate on the "checkout_holder" field.
+func CheckoutHolderEQ(v string) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderNEQ applies the NEQ predicate on the "checkout_holder" field.
+func CheckoutHolderNEQ(v string) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderIn applies the In predicate on the "checkout_holder" field.
+func CheckoutHolderIn(vs ...string) predicate.User {
+	return predicate.User(sql.FieldIn(FieldCheckoutHolder, vs...))
+}
+
+// CheckoutHolderNotIn applies the NotIn predicate on the "checkout_holder" field.
+func CheckoutHolderNotIn(vs ...string) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldCheckoutHolder, vs...))
+}
+
+// CheckoutHolderGT applies the GT predicate on the "checkout_holder" field.
+func CheckoutHolderGT(v string) predicate.User {
+	return predicate.User(sql.FieldGT(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderGTE applies the GTE predicate on the "checkout_holder" field.
+func CheckoutHolderGTE(v string) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderLT applies the LT predicate on the "checkout_holder" field.
+func CheckoutHolderLT(v string) predicate.User {
+	return predicate.User(sql.FieldLT(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderLTE applies the LTE predicate on the "checkout_holder" field.
+func CheckoutHolderLTE(v string) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderContains applies the Contains predicate on the "checkout_holder" field.
+func CheckoutHolderContains(v string) predicate.User {
+	return predicate.User(sql.FieldContains(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderHasPrefix applies the HasPrefix predicate on the "checkout_holder" field.
+func CheckoutHolderHasPrefix(v string) predicate.User {
+	return predicate.User(sql.FieldHasPrefix(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderHasSuffix applies the HasSuffix predicate on the "checkout_holder" field.
+func CheckoutHolderHasSuffix(v string) predicate.User {
+	return predicate.User(sql.FieldHasSuffix(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderEqualFold applies the EqualFold predicate on the "checkout_holder" field.
+func CheckoutHolderEqualFold(v string) predicate.User {
+	return predicate.User(sql.FieldEqualFold(FieldCheckoutHolder, v))
+}
+
+// CheckoutHolderContainsFold applies the ContainsFold predicate on the "checkout_holder" field.
+func CheckoutHolderContainsFold(v string) predicate.User {
+	return predicate.User(sql.FieldContainsFold(FieldCheckoutHolder, v))
+}
+
+// CheckoutUntilEQ applies the EQ predicate on the "checkout_until" field.
+func CheckoutUntilEQ(v time.Time) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldCheckoutUntil, v))
+}
+
+// CheckoutUntilNEQ applies the NEQ predicate on the "checkout_until" field.
+func CheckoutUntilNEQ(v time.Time) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldCheckoutUntil, v))
+}
+
+// CheckoutUntilIn applies the In predicate on the "checkout_until" field.
+func CheckoutUntilIn(vs ...time.Time) predicate.User {
+	return predicate.User(sql.FieldIn(FieldCheckoutUntil, vs...))
+}
+
+// CheckoutUntilNotIn applies the NotIn predicate on the "checkout_until" field.
+func CheckoutUntilNotIn(vs ...time.Time) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldCheckoutUntil, vs...))
+}
+
+// CheckoutUntilGT applies the GT predicate on the "checkout_until" field.
+func CheckoutUntilGT(v time.Time) predicate.User {
+	return predicate.User(sql.FieldGT(FieldCheckoutUntil, v))
+}
+
+// CheckoutUntilGTE applies the GTE predicate on the "checkout_until" field.
+func CheckoutUntilGTE(v time.Time) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldCheckoutUntil, v))
+}
+
+// CheckoutUntilLT applies the LT predicate on the "checkout_until" field.
+func CheckoutUntilLT(v time.Time) predicate.User {
+	return predicate.User(sql.FieldLT(FieldCheckoutUntil, v))
+}
+
+// CheckoutUntilLTE applies the LTE predicate on the "checkout_until" field.
+func CheckoutUntilLTE(v time.Time) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldCheckoutUntil, v))
+}
+
+// CheckoutUntilIsNil applies the IsNil predicate on the "checkout_until" field.
+func CheckoutUntilIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldCheckoutUntil))
+}
+
+// CheckoutUntilNotNil applies the NotNil predicate on the "checkout_until" field.
+func CheckoutUntilNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldCheckoutUntil))
 }
 
 // HasSessions applies the HasEdge predicate on the "sessions" edge.

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -314,6 +313,79 @@ func TestPlanChanges(t *testing.T) {
 	})
 }
 
+func TestConcurrentCheckoutsChargeOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := setup(t, s)
+		// A slow provider keeps each checkout open while the others arrive.
+		f.svc = billing.NewService(s, billing.NewSandbox(100*time.Millisecond), f.broker, slog.New(slog.DiscardHandler), billing.Options{Now: f.clock.Now})
+		parallel := func(plan plancode.Code, prefix string) []error {
+			errs := make([]error, 5)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Go(func() { _, errs[i] = f.subscribe(plan, card("4242424242424242"), fmt.Sprintf("%s-%d", prefix, i)) })
+			}
+			wg.Wait()
+			return errs
+		}
+		paid := func(reason payment.Reason) int {
+			return s.Client.Payment.Query().Where(payment.UserID(f.user), payment.ReasonEQ(reason),
+				payment.StatusEQ(payment.StatusSUCCEEDED)).CountX(ctx)
+		}
+		// Five purchases with five keys at once: the first charges, the others wait for it
+		// and then find the plan already theirs.
+		errs := parallel(plancode.Standard, "join")
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else {
+				requireCode(t, err, apperr.BadUserInput, "plan")
+			}
+		}
+		require.Equal(t, 1, ok, "%v", errs)
+		require.Equal(t, 1, paid(payment.ReasonSUBSCRIBE))
+
+		errs = parallel(plancode.Premium, "up")
+		require.Equal(t, 1, paid(payment.ReasonUPGRADE), "%v", errs)
+		require.Zero(t, s.Client.Payment.Query().Where(payment.StatusEQ(payment.StatusPENDING)).CountX(ctx))
+		u, err := s.Client.User.Get(ctx, f.user)
+		require.NoError(t, err)
+		require.Nil(t, u.CheckoutUntil, "every checkout released the account")
+	})
+}
+
+func TestChangesWithoutChargeReplayTheirKey(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := setup(t, s)
+		_, err := f.subscribe(plancode.Premium, card("4242424242424242"), "join")
+		require.NoError(t, err)
+		for _, step := range []struct {
+			plan plancode.Code
+			key  string
+		}{{plancode.Basic, "down"}, {plancode.Premium, "stay"}} {
+			first, err := f.subscribe(step.plan, card("4242424242424242"), step.key)
+			require.NoError(t, err, step.key)
+			again, err := f.subscribe(step.plan, card("4242424242424242"), step.key)
+			require.NoError(t, err, "%s: a retry answers as the first request did", step.key)
+			require.Nil(t, again.Payment)
+			require.Equal(t, first.Membership.ID, again.Membership.ID)
+			require.Equal(t, first.Membership.PendingPlan, again.Membership.PendingPlan)
+		}
+		m, err := s.Client.Membership.Query().Where(membership.UserID(f.user)).Only(ctx)
+		require.NoError(t, err)
+		require.Nil(t, m.PendingPlan, "staying on Premium undid the downgrade")
+		_, err = f.subscribe(plancode.Standard, card("4242424242424242"), "down")
+		requireCode(t, err, apperr.BadUserInput, "idempotencyKey")
+		changes, err := s.Client.Payment.Query().Where(payment.UserID(f.user), payment.AmountCents(0)).All(ctx)
+		require.NoError(t, err)
+		require.Len(t, changes, 2, "each change is recorded once, charging nothing")
+	})
+}
+
 func TestCancelExpiresAtPeriodEnd(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -480,15 +552,17 @@ func TestCardBrand(t *testing.T) {
 	}
 }
 
-// dyingProvider charges through the sandbox; its first charge then stops the calling
-// goroutine, as if the process died (or lost its database) just after the provider took
-// the money, leaving the payment PENDING.
+// dyingProvider charges through the sandbox; its first charge then never returns to the
+// calling goroutine until revive, as if the process died (or lost its database) just after
+// the provider took the money, leaving the payment PENDING and the account held.
 type dyingProvider struct {
 	billing.Provider
-	mu     sync.Mutex
-	calls  int
-	refs   map[string]int
-	killed bool
+	mu      sync.Mutex
+	calls   int
+	refs    map[string]int
+	killed  bool
+	charged chan struct{}
+	revive  chan struct{}
 }
 
 func (p *dyingProvider) Charge(ctx context.Context, m billing.Method, amount int, currency, key string) (billing.Receipt, error) {
@@ -500,7 +574,8 @@ func (p *dyingProvider) Charge(ctx context.Context, m billing.Method, amount int
 	p.killed = true
 	p.mu.Unlock()
 	if die {
-		runtime.Goexit()
+		close(p.charged)
+		<-p.revive
 	}
 	return r, err
 }
@@ -510,31 +585,35 @@ func TestAbandonedPaymentIsResumedOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
-		dying := &dyingProvider{Provider: billing.NewSandbox(0), refs: map[string]int{}}
+		dying := &dyingProvider{Provider: billing.NewSandbox(0), refs: map[string]int{},
+			charged: make(chan struct{}), revive: make(chan struct{})}
 		f.svc = billing.NewService(s, dying, f.broker, slog.New(slog.DiscardHandler),
 			billing.Options{Now: f.clock.Now, ProviderTimeout: 10 * time.Second})
 
-		done := make(chan struct{})
+		dead := make(chan struct{})
 		go func() {
-			defer close(done)
+			defer close(dead)
 			_, _ = f.subscribe(plancode.Standard, card("4242424242424242"), "lost-answer")
 		}()
-		<-done
+		<-dying.charged
 		p, err := s.Client.Payment.Query().Where(payment.UserID(f.user)).Only(ctx)
 		require.NoError(t, err)
 		require.Equal(t, payment.StatusPENDING, p.Status, "the attempt died between charge and record")
 
-		// While the attempt may still be alive, a retry waits for it rather than charging.
+		// While the attempt may still be alive, a retry that cannot wait for it is told
+		// when to come back, within its own deadline, and charges nothing.
 		short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		_, err = f.svc.Subscribe(short, billing.SubscribeInput{UserID: f.user, Plan: plancode.Standard,
 			Payment: card("4242424242424242"), IdempotencyKey: "lost-answer"})
 		cancel()
-		require.ErrorIs(t, err, context.DeadlineExceeded)
+		requireCode(t, err, apperr.NotReady, "")
+		e, _ := apperr.As(err)
+		require.Equal(t, 15, e.Extra["retryAfterSeconds"], "the hold lapses 5 s after the provider timeout")
 		require.Equal(t, 1, dying.calls)
 
-		// Past twice the provider timeout it is abandoned: concurrent retries take it over
+		// Once the hold lapses the attempt is abandoned: concurrent retries take it over
 		// once, and the provider's idempotency key returns the first charge.
-		f.clock.Set(f.clock.Now().Add(21 * time.Second))
+		f.clock.Set(f.clock.Now().Add(16 * time.Second))
 		var wg sync.WaitGroup
 		results := make([]*billing.Result, 5)
 		errs := make([]error, 5)
@@ -550,6 +629,10 @@ func TestAbandonedPaymentIsResumedOnce(t *testing.T) {
 		}
 		require.Equal(t, 2, dying.calls, "asked again once")
 		require.Len(t, dying.refs, 1, "and charged once: %v", dying.refs)
+
+		// The first attempt coming back after all records nothing twice.
+		close(dying.revive)
+		<-dead
 		n, err := s.Client.Payment.Query().Where(payment.UserID(f.user)).Count(ctx)
 		require.NoError(t, err)
 		require.Equal(t, 1, n)

@@ -34,9 +34,10 @@ type Options struct {
 	Grace time.Duration
 	// RetryEvery is how often a failed renewal is charged again during the grace period.
 	RetryEvery time.Duration
-	// ProviderTimeout bounds each call to the payment provider. A payment still PENDING
-	// twice this long after its last attempt was abandoned (its process died, or lost the
-	// database after the provider answered), and a retry with its key takes it over.
+	// ProviderTimeout bounds each call to the payment provider. A checkout holds the
+	// viewer's account for at most this long and a few seconds more (see hold): a checkout
+	// whose process died frees the account then, and a retry with its key takes its PENDING
+	// payment over.
 	ProviderTimeout time.Duration
 	// Now is the clock; tests move it.
 	Now func() time.Time
@@ -111,18 +112,27 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*Result, er
 		return nil, err
 	}
 	hash := requestHash(in)
-	// A PENDING attempt that failed without an answer from the provider is deleted so
-	// the key can be retried, and an abandoned one is claimed by one retry; loop a few
-	// times for those races.
-	for range 3 {
-		res, abandoned, err := s.replay(ctx, in.UserID, in.IdempotencyKey, hash)
-		if err != nil || res != nil {
-			return res, err
-		}
-		if abandoned != nil {
-			res, err = s.resume(ctx, in, abandoned)
-		} else {
-			res, err = s.subscribe(ctx, in, hash, now)
+	release, err := s.hold(ctx, in.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	// A resumed payment that its first attempt records after all changes under the claim;
+	// look again once.
+	for range 2 {
+		p, err := s.byKey(ctx, in.UserID, in.IdempotencyKey, hash)
+		var res *Result
+		switch {
+		case err != nil:
+			return nil, err
+		case p == nil:
+			res, err = s.subscribe(ctx, in, hash, s.o.Now())
+		case p.Status == payment.StatusPENDING:
+			// This checkout holds the account, so the attempt that wrote this row no
+			// longer does: its process died or lost the database between charge and record.
+			res, err = s.resume(ctx, in, p)
+		default:
+			res, err = s.replay(ctx, p)
 		}
 		if !errors.Is(err, errDuplicate) {
 			return res, err
@@ -143,15 +153,10 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string,
 	}
 	kind, amount, err := decide(cur, target, now)
 	if err != nil {
-		// A duplicate that lost the race may see the first attempt's outcome (its plan
-		// already in force) before its payment row: the row was written first, so look again.
-		if res, _, rerr := s.replay(ctx, in.UserID, in.IdempotencyKey, hash); rerr != nil || res != nil {
-			return res, rerr
-		}
 		return nil, err
 	}
 	if kind == changeDowngrade || kind == changeReactivate {
-		return s.changeWithoutCharge(ctx, in, cur, target, kind)
+		return s.changeWithoutCharge(ctx, in, hash, cur, target, kind)
 	}
 
 	reason := payment.ReasonSUBSCRIBE
@@ -167,7 +172,8 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string,
 
 // resume takes over a payment abandoned while PENDING and asks the provider again under the
 // same key, which answers with the first attempt's charge if there was one instead of making
-// a second. The claim moves the row's updated_at, so only one retry wins it.
+// a second. The claim moves the row's updated_at, so that an abandoned attempt that comes
+// back to record its outcome after all does not also record it here.
 func (s *Service) resume(ctx context.Context, in SubscribeInput, p *ent.Payment) (*Result, error) {
 	now := s.o.Now()
 	n, err := s.st.Client.Payment.Update().
@@ -177,7 +183,7 @@ func (s *Service) resume(ctx context.Context, in SubscribeInput, p *ent.Payment)
 		return nil, fmt.Errorf("claim abandoned payment: %w", err)
 	}
 	if n == 0 {
-		return nil, errDuplicate // another retry claimed it: wait for its outcome
+		return nil, errDuplicate // the attempt it abandoned recorded its outcome after all
 	}
 	s.log.WarnContext(ctx, "resuming abandoned payment", slog.Int("payment_id", p.ID), slog.Int("user_id", in.UserID))
 	cur, target, err := s.situation(ctx, in.UserID, p.Plan)
@@ -264,20 +270,9 @@ func prorate(diff int, m *ent.Membership, now time.Time) int {
 	return int(math.Round(float64(diff) * min(1, float64(left)/float64(total))))
 }
 
-// pending records the attempt before the provider is called. The unique (user, key)
-// index makes concurrent duplicates lose here, not after charging.
+// pending records the attempt before the provider is called.
 func (s *Service) pending(ctx context.Context, in SubscribeInput, hash string, target *ent.Plan, amount int, reason payment.Reason) (*ent.Payment, error) {
-	c := s.st.Client.Payment.Create().
-		SetUserID(in.UserID).SetPlan(target.Code).SetAmountCents(amount).SetCurrency(target.Currency).
-		SetStatus(payment.StatusPENDING).SetReason(reason).SetProvider(s.provider.Name()).
-		SetIdempotencyKey(in.IdempotencyKey).SetRequestHash(hash).SetUpdatedAt(s.o.Now())
-	if card := in.Payment.Card; card != nil {
-		c.SetMethod(payment.MethodCARD).SetBrand(CardBrand(string(card.Number))).SetLast4(card.Number.Last4()).
-			SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
-	} else {
-		c.SetMethod(payment.MethodPAYPAL).SetBrand("PayPal").SetPaypalEmail(in.Payment.PayPal.Email)
-	}
-	p, err := c.Save(ctx)
+	p, err := s.newPayment(s.st.Client, in, hash, target, amount, reason).SetStatus(payment.StatusPENDING).Save(ctx)
 	if ent.IsConstraintError(err) {
 		return nil, errDuplicate
 	}
@@ -285,6 +280,21 @@ func (s *Service) pending(ctx context.Context, in SubscribeInput, hash string, t
 		return nil, fmt.Errorf("record payment: %w", err)
 	}
 	return p, nil
+}
+
+// newPayment is the record of what in asks for, without card data beyond a receipt's.
+func (s *Service) newPayment(client *ent.Client, in SubscribeInput, hash string, target *ent.Plan, amount int, reason payment.Reason) *ent.PaymentCreate {
+	c := client.Payment.Create().
+		SetUserID(in.UserID).SetPlan(target.Code).SetAmountCents(amount).SetCurrency(target.Currency).
+		SetReason(reason).SetProvider(s.provider.Name()).
+		SetIdempotencyKey(in.IdempotencyKey).SetRequestHash(hash).SetUpdatedAt(s.o.Now())
+	if card := in.Payment.Card; card != nil {
+		c.SetMethod(payment.MethodCARD).SetBrand(CardBrand(string(card.Number))).SetLast4(card.Number.Last4()).
+			SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
+	} else {
+		c.SetMethod(payment.MethodPAYPAL).SetBrand("PayPal").SetPaypalEmail(in.Payment.PayPal.Email)
+	}
+	return c
 }
 
 // succeed marks the payment paid and applies the change in one transaction.
@@ -341,8 +351,10 @@ func periodStart(m *ent.Membership) time.Time {
 }
 
 // changeWithoutCharge schedules a downgrade or undoes a cancellation. The method the
-// viewer gave is checked with the provider and becomes the one renewals charge.
-func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, cur *ent.Membership, target *ent.Plan, kind change) (*Result, error) {
+// viewer gave is checked with the provider and becomes the one renewals charge. The change
+// is recorded under its idempotency key as a payment of 0, so that a retry answers as the
+// first request did.
+func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, hash string, cur *ent.Membership, target *ent.Plan, kind change) (*Result, error) {
 	m, err := s.provider.Tokenize(ctx, in.Payment)
 	if d, ok := AsDecline(err); ok {
 		return nil, declined(d)
@@ -350,17 +362,34 @@ func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, cu
 	if err != nil {
 		return nil, fmt.Errorf("payment provider: %w", err)
 	}
-	u := s.st.Client.Membership.UpdateOneID(cur.ID).
-		SetStatus(membership.StatusACTIVE).ClearCanceledAt().
-		SetPaymentProvider(s.provider.Name()).SetPaymentToken(m.Token).
-		SetPaymentMethod(membership.PaymentMethod(m.Kind)).SetCardBrand(m.Brand).SetCardLast4(m.Last4)
+	reason := payment.ReasonREACTIVATE
 	if kind == changeDowngrade {
-		u.SetPendingPlan(target.Code)
-	} else {
-		u.ClearPendingPlan()
+		reason = payment.ReasonDOWNGRADE
 	}
-	if err := u.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("change membership: %w", err)
+	err = s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		u := client.Membership.UpdateOneID(cur.ID).
+			SetStatus(membership.StatusACTIVE).ClearCanceledAt().
+			SetPaymentProvider(s.provider.Name()).SetPaymentToken(m.Token).
+			SetPaymentMethod(membership.PaymentMethod(m.Kind)).SetCardBrand(m.Brand).SetCardLast4(m.Last4)
+		if kind == changeDowngrade {
+			u.SetPendingPlan(target.Code)
+		} else {
+			u.ClearPendingPlan()
+		}
+		if err := u.Exec(ctx); err != nil {
+			return fmt.Errorf("change membership: %w", err)
+		}
+		err := s.newPayment(client, in, hash, target, 0, reason).SetStatus(payment.StatusSUCCEEDED).Exec(ctx)
+		if ent.IsConstraintError(err) {
+			return errDuplicate
+		}
+		if err != nil {
+			return fmt.Errorf("record plan change: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return s.result(ctx, cur.ID, 0)
 }
@@ -382,44 +411,37 @@ func declined(d *Decline) error {
 	return e
 }
 
-// replay answers a key seen before with its first outcome, waiting while that attempt
-// is still with the provider. It returns nothing for a new key, and the payment for an
-// attempt abandoned while PENDING (see Options.ProviderTimeout).
-func (s *Service) replay(ctx context.Context, userID int, key, hash string) (*Result, *ent.Payment, error) {
-	wait := time.NewTicker(25 * time.Millisecond)
-	defer wait.Stop()
-	for {
-		p, err := s.st.Client.Payment.Query().
-			Where(payment.UserID(userID), payment.IdempotencyKey(key)).Only(ctx)
-		if ent.IsNotFound(err) {
-			return nil, nil, nil
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("find payment by key: %w", err)
-		}
-		if p.RequestHash != hash {
-			return nil, nil, apperr.Input("idempotencyKey", "This idempotency key was already used for a different request; use a new key.")
-		}
-		switch p.Status {
-		case payment.StatusFAILED:
-			return nil, nil, declined(&Decline{Code: p.FailureCode, Message: p.FailureMessage})
-		case payment.StatusSUCCEEDED:
-			m, err := s.st.Client.Membership.Query().Where(membership.UserID(userID)).OnlyID(ctx)
-			if err != nil {
-				return nil, nil, fmt.Errorf("find membership: %w", err)
-			}
-			res, err := s.result(ctx, m, p.ID)
-			return res, nil, err
-		}
-		if s.o.Now().Sub(p.UpdatedAt) > 2*s.o.ProviderTimeout {
-			return nil, p, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		case <-wait.C:
-		}
+// byKey finds the payment recorded under the viewer's idempotency key, nil for a new key. A
+// key used for a different request is BAD_USER_INPUT.
+func (s *Service) byKey(ctx context.Context, userID int, key, hash string) (*ent.Payment, error) {
+	p, err := s.st.Client.Payment.Query().
+		Where(payment.UserID(userID), payment.IdempotencyKey(key)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("find payment by key: %w", err)
+	}
+	if p.RequestHash != hash {
+		return nil, apperr.Input("idempotencyKey", "This idempotency key was already used for a different request; use a new key.")
+	}
+	return p, nil
+}
+
+// replay answers a key seen before with its first outcome.
+func (s *Service) replay(ctx context.Context, p *ent.Payment) (*Result, error) {
+	if p.Status == payment.StatusFAILED {
+		return nil, declined(&Decline{Code: p.FailureCode, Message: p.FailureMessage})
+	}
+	m, err := s.st.Client.Membership.Query().Where(membership.UserID(p.UserID)).OnlyID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find membership: %w", err)
+	}
+	payID := p.ID
+	if p.Reason == payment.ReasonDOWNGRADE || p.Reason == payment.ReasonREACTIVATE {
+		payID = 0 // the first answer carried no payment: the change charged nothing
+	}
+	return s.result(ctx, m, payID)
 }
 
 func (s *Service) result(ctx context.Context, memID, payID int) (*Result, error) {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,7 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/marquee-org/marquee/ent/membership"
+	"github.com/marquee-org/marquee/ent/payment"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
 const subscribeMutation = `mutation($in: SubscribeInput!) { subscribe(input: $in) {
@@ -88,6 +94,30 @@ func TestSubscribeOverGraphQL(t *testing.T) {
 // TestMembershipEndRevokesStreams: when a canceled membership reaches its period end,
 // renewal expires it and the viewer's open stream is revoked at once — the heartbeat says
 // REVOKED and the signed URL stops working.
+func TestParallelPurchasesChargeOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnvWith(t, s, pubsub.NewLocal(), func(c *config.Config) { c.SandboxLatency = 100 * time.Millisecond })
+		tok := e.viewer("eager@example.com", "US", "")
+		// Five purchases at once, each with its own key, then four upgrades at once.
+		for _, step := range []struct{ plan, reason string }{{"STANDARD", "SUBSCRIBE"}, {"PREMIUM", "UPGRADE"}} {
+			rs := e.gqlParallel(5, func(i int) *http.Request {
+				return e.gqlRequest(subscribeMutation, cardVars(step.plan, "4242424242424242", fmt.Sprintf("%s-%d", step.plan, i)), bearer(tok))
+			})
+			n := codes(rs)
+			require.Equal(t, map[string]int{"": 1, "BAD_USER_INPUT": 4}, n, "%s: one charge, the rest find the plan theirs", step.plan)
+			for _, r := range rs {
+				if r.code() == "BAD_USER_INPUT" {
+					require.Equal(t, "plan", r.Errors[0].Extensions["field"], r.Raw)
+				}
+			}
+			paid, err := e.store.Client.Payment.Query().Where(payment.ReasonEQ(payment.Reason(step.reason))).Count(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, 1, paid, step.reason)
+		}
+	})
+}
+
 func TestMembershipEndRevokesStreams(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, e *env) {

@@ -93,7 +93,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	done := make(chan struct{})
 	go func() { defer close(done); pb.Run(runCtx) }()
 	t.Cleanup(func() { stopRun(); <-done })
-	bill := billing.NewService(s, billing.NewSandbox(0), broker, log, billing.Options{})
+	bill := billing.NewService(s, billing.NewSandbox(c.SandboxLatency), broker, log, billing.Options{ProviderTimeout: c.PaymentTimeout})
 	index, err := search.Open(filepath.Join(t.TempDir(), "search"))
 	require.NoError(t, err)
 	followCtx, stopFollow := context.WithCancel(context.Background())

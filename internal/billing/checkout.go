@@ -1,0 +1,84 @@
+package billing
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/user"
+	"github.com/marquee-org/marquee/internal/apperr"
+)
+
+// holdMargin is how much longer than the provider timeout a checkout holds the account: the
+// time its own database work may take around the provider call.
+const holdMargin = 5 * time.Second
+
+// holdPoll is how often a checkout waiting for the account looks again.
+const holdPoll = 25 * time.Millisecond
+
+// lease is how long a checkout holds the account. It ends sooner when the checkout does; a
+// checkout whose process died holds it until then.
+func (s *Service) lease() time.Duration { return s.o.ProviderTimeout + holdMargin }
+
+// hold takes the viewer's account for one checkout, so that deciding what to charge and
+// charging happen for one purchase at a time, on every replica and process: a second
+// checkout waits, then sees what the first one did. It waits while another checkout holds
+// the account, until that one ends or its lease lapses; when that would outlast ctx's
+// deadline it answers NOT_READY with the seconds to wait, rather than running out of time.
+func (s *Service) hold(ctx context.Context, userID int) (release func(), err error) {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	holder := hex.EncodeToString(b[:])
+	deadline, bounded := ctx.Deadline()
+	tick := time.NewTicker(holdPoll)
+	defer tick.Stop()
+	for {
+		now := s.o.Now()
+		n, err := s.st.Client.User.Update().
+			Where(user.ID(userID), user.Or(user.CheckoutUntilIsNil(), user.CheckoutUntilLTE(now))).
+			SetCheckoutHolder(holder).SetCheckoutUntil(now.Add(s.lease())).
+			Save(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("hold account for checkout: %w", err)
+		}
+		if n == 1 {
+			return func() { s.unhold(ctx, userID, holder) }, nil
+		}
+		u, err := s.st.Client.User.Query().Where(user.ID(userID)).Select(user.FieldCheckoutUntil).Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, apperr.New(apperr.NotFound, "This account no longer exists.")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read checkout: %w", err)
+		}
+		if u.CheckoutUntil == nil {
+			continue // released between the two statements
+		}
+		if bounded && time.Until(deadline) < time.Second+holdPoll {
+			wait := max(int(u.CheckoutUntil.Sub(now).Round(time.Second)/time.Second), 1)
+			return nil, &apperr.Error{
+				Code:    apperr.NotReady,
+				Message: fmt.Sprintf("Another purchase on this account is still being processed. Try again in %d seconds.", wait),
+				Extra:   map[string]any{"retryAfterSeconds": wait},
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *Service) unhold(ctx context.Context, userID int, holder string) {
+	err := s.st.Client.User.Update().Where(user.ID(userID), user.CheckoutHolder(holder)).
+		ClearCheckoutUntil().SetCheckoutHolder("").Exec(context.WithoutCancel(ctx))
+	if err != nil {
+		// The lease lapses by itself; until then this viewer's next checkout waits.
+		s.log.WarnContext(ctx, "release checkout", slog.Int("user_id", userID), slog.Any("err", err))
+	}
+}
