@@ -26,9 +26,13 @@ func WithViewer(ctx context.Context, v *Viewer) context.Context {
 	return context.WithValue(ctx, viewerKey{}, v)
 }
 
-// FromContext returns the viewer, or nil for anonymous requests.
+// FromContext returns the viewer, or nil for anonymous requests and for connections whose
+// session has ended.
 func FromContext(ctx context.Context) *Viewer {
 	v, _ := ctx.Value(viewerKey{}).(*Viewer)
+	if v != nil && revoked(ctx) {
+		return nil
+	}
 	return v
 }
 
