@@ -69,6 +69,8 @@ export type PaymentMethodKind =
 
 /** PaymentReason is enum for the field reason */
 export type PaymentReason =
+  | 'DOWNGRADE'
+  | 'REACTIVATE'
   | 'RENEWAL'
   | 'SUBSCRIBE'
   | 'UPGRADE';
