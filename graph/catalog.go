@@ -57,6 +57,9 @@ func (r *Resolver) view(ctx context.Context) func(*ent.Title, error) (*catalog.T
 	}
 }
 
+// maxOffset is the furthest position a catalog list cursor may name.
+const maxOffset = 10_000_000
+
 // pageArgs turns first/after into an offset and a limit. Cursors of catalog lists are
 // positions: opaque to clients, stable for a list that does not change.
 func pageArgs(first *int, after *ent.Cursor, def, most int) (offset, limit int, err error) {
@@ -68,8 +71,10 @@ func pageArgs(first *int, after *ent.Cursor, def, most int) (offset, limit int, 
 		limit = *first
 	}
 	if after != nil {
-		if after.ID < 0 {
-			return 0, 0, apperr.Input("after", "Unknown cursor.")
+		// A cursor is a position; one past any list a catalog may hold is forged, and would
+		// overflow the page's bounds.
+		if after.ID < 0 || after.ID > maxOffset {
+			return 0, 0, apperr.Input("after", "Unknown cursor: send one this API returned.")
 		}
 		offset = after.ID
 	}

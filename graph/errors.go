@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/marquee-org/marquee/internal/apperr"
@@ -72,6 +73,13 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				// Keep gqlgen's finer code (e.g. PERSISTED_QUERY_NOT_FOUND) for clients that read it.
 				ext["reason"] = code
 			}
+			if out.Err != nil {
+				// An argument that failed to decode (a garbled id or cursor): the decoder's
+				// words (strconv, base64, msgpack) are no message for a client.
+				arg := lastKey(out.Path)
+				out.Message = fmt.Sprintf("The value of %q is not valid here: send an id or cursor this API returned.", arg)
+				ext["field"] = arg
+			}
 			out.Extensions = ext
 			out.Err = nil
 			return out
@@ -85,4 +93,14 @@ func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "graphql resolver panicked", slog.String("panic", fmt.Sprint(p)))
 		return &internalError{err: fmt.Errorf("panic: %v", p)}
 	}
+}
+
+// lastKey is the name at the end of path: the argument an error is about.
+func lastKey(path ast.Path) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if name, ok := path[i].(ast.PathName); ok {
+			return string(name)
+		}
+	}
+	return ""
 }

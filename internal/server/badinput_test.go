@@ -128,12 +128,20 @@ func TestBadArgumentValuesAreUserInput(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, e *env) {
 		tok, _ := e.signup(nil, "cursor@example.com")
-		for _, q := range []string{
-			`{ me { payments(after: "not-a-cursor") { totalCount } } }`,
-			`{ node(id: "not-a-number") { id } }`,
+		// A forged cursor decodes to an offset past any list (1<<63-1 here).
+		const forged = "gaFpz3//////////"
+		for _, c := range []struct{ query, field string }{
+			{`{ me { payments(after: "not-a-cursor") { totalCount } } }`, "after"},
+			{`{ node(id: "not-a-number") { id } }`, "id"},
+			{`{ title(id: "x") { id } }`, "id"},
+			{`{ categories(after: "` + forged + `") { totalCount } }`, "after"},
+			{`{ search(query: "a", after: "` + forged + `") { totalCount } }`, "after"},
+			{`{ feed { rows { titles(after: "` + forged + `") { totalCount } } } }`, "after"},
+			{`{ categories(after: "-----") { totalCount } }`, "after"},
 		} {
-			r := e.gql(nil, q, nil, bearer(tok))
-			require.Equal(t, "BAD_USER_INPUT", r.code(), "%s: %s", q, r.Raw)
+			r := e.gql(nil, c.query, nil, bearer(tok))
+			require.Equal(t, "BAD_USER_INPUT", r.code(), "%s: %s", c.query, r.Raw)
+			require.Equal(t, c.field, r.Errors[0].Extensions["field"], "%s: %s", c.query, r.Raw)
 			e.requireNoLeak(r)
 		}
 	})
