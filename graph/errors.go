@@ -68,6 +68,10 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			switch code {
 			case string(apperr.ComplexityLimitExceeded):
 				ext["code"] = code
+			case string(apperr.BadUserInput):
+				if f, ok := out.Extensions["field"]; ok {
+					ext["field"] = f
+				}
 			case "":
 			default:
 				// Keep gqlgen's finer code (e.g. PERSISTED_QUERY_NOT_FOUND) for clients that read it.

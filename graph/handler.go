@@ -78,6 +78,7 @@ func newHandler(r *Resolver, o HandlerOptions, post graphql.Transport) *handler.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.Use(depthLimit{max: MaxDepth})
+	srv.Use(plainText{})
 
 	if o.Timeout > 0 {
 		srv.AroundOperations(operationTimeout(o.Timeout, r.Log))

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -181,6 +182,42 @@ func TestDeepQueriesAreRefused(t *testing.T) {
 			ref = "kind name ofType { " + ref + " }"
 		}
 		r = e.gql(nil, `{ __schema { types { name fields { name type { `+ref+` } } } } }`, nil)
+		require.Empty(t, r.Errors, r.Raw)
+	})
+}
+
+func TestControlCharactersAreRefusedEverywhere(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		admin := e.admin()
+		titles := func() int { return e.store.Client.Title.Query().CountX(context.Background()) }
+		before := titles()
+		create := `mutation($in: CreateTitleInput!) { createTitle(input: $in) { id } }`
+		cases := []struct {
+			name, query, field string
+			vars               map[string]any
+		}{
+			{"NUL in a title's name", create, "in", map[string]any{"in": map[string]any{"kind": "MOVIE", "name": "a\x00b"}}},
+			{"bidi override in a synopsis", create, "in", map[string]any{"in": map[string]any{"kind": "MOVIE", "name": "Fine", "synopsis": "gnp\u202e.exe"}}},
+			{"NUL written in the query", `mutation { createTitle(input: {kind: MOVIE, name: "a\u0000b"}) { id } }`, "input", nil},
+			{"escape in a slug", `{ category(slug: "a\u0000b") { name } }`, "slug", nil},
+			{"bell in a search", `query($q: String!) { search(query: $q) { totalCount } }`, "q", map[string]any{"q": "star\awars"}},
+			{"isolate in a signup name", signupMutation, "in", map[string]any{"in": map[string]any{
+				"email": "x@example.com", "password": "correct horse battery", "name": "\u2067Ada", "country": "US"}}},
+			{"in a fragment", `query { ...Q } fragment Q on Query { category(slug: "x\u001by") { name } }`, "slug", nil},
+		}
+		for _, c := range cases {
+			r := e.gql(nil, c.query, c.vars, bearer(admin))
+			require.Equal(t, "BAD_USER_INPUT", r.code(), "%s: %s", c.name, r.Raw)
+			require.Equal(t, c.field, r.Errors[0].Extensions["field"], "%s: %s", c.name, r.Raw)
+			e.requireNoLeak(r)
+		}
+		require.Equal(t, before, titles(), "nothing written")
+		require.Equal(t, 1, e.users(), "nothing written")
+		require.NotContains(t, e.logs.String(), "graphql resolver failed")
+
+		// Tabs and line breaks are text.
+		r := e.gql(nil, create, map[string]any{"in": map[string]any{"kind": "MOVIE", "name": "Two\tParts", "synopsis": "One.\r\nTwo."}}, bearer(admin))
 		require.Empty(t, r.Errors, r.Raw)
 	})
 }
