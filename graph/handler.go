@@ -79,6 +79,7 @@ func newHandler(r *Resolver, o HandlerOptions, post graphql.Transport) *handler.
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.Use(depthLimit{max: MaxDepth})
 	srv.Use(plainText{})
+	srv.Use(queriesOverGET{})
 
 	if o.Timeout > 0 {
 		srv.AroundOperations(operationTimeout(o.Timeout, r.Log))

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"context"
 	"fmt"
 	"mime/multipart"
@@ -75,6 +76,15 @@ func TestMalformedRequestsAreTypedAndWriteNothing(t *testing.T) {
 			{"mutation over GET", func() *gqlResponse {
 				return e.get(`mutation { signup(input: {email: "x@example.com", password: "correct horse battery", name: "X", country: "US"}) { token } }`, "")
 			}, 405, "BAD_USER_INPUT"},
+			{"persisted mutation over GET", func() *gqlResponse {
+				// Registered by POST, then named over GET by its hash alone.
+				q := `mutation { logout }`
+				ext := fmt.Sprintf(`{"persistedQuery":{"version":1,"sha256Hash":"%x"}}`, sha256.Sum256([]byte(q)))
+				e.post("application/json", fmt.Sprintf(`{"query":%q,"extensions":%s}`, q, ext))
+				req, err := http.NewRequest(http.MethodGet, e.http.URL+"/graphql?extensions="+url.QueryEscape(ext), nil)
+				require.NoError(t, err)
+				return e.request(nil, req)
+			}, 200, "BAD_USER_INPUT"},
 			{"GET with broken variables", func() *gqlResponse { return e.get(`{ plans { code } }`, `{oops`) }, 400, "BAD_USER_INPUT"},
 			{"text/plain with a cookie", func() *gqlResponse { return e.post("text/plain", signupBody, cookie) }, 403, "FORBIDDEN"},
 			{"form with a cookie", func() *gqlResponse {

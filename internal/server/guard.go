@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/auth"
 )
@@ -50,6 +51,7 @@ func guardGraphQL(next http.Handler) http.Handler {
 				apperr.WriteHTTP(w, status, e)
 				return
 			}
+			r = r.WithContext(graph.OverGET(r.Context()))
 		case http.MethodPost:
 			mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			cookieAuth := auth.HasCookie(r) && r.Header.Get("Authorization") == ""
