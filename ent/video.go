@@ -30,9 +30,9 @@ type Video struct {
 	EpisodeID *int `json:"episode_id,omitempty"`
 	// Status holds the value of the "status" field.
 	Status video.Status `json:"status,omitempty"`
-	// FailureReason holds the value of the "failure_reason" field.
+	// Why the transcode failed; administrators only (empty for others).
 	FailureReason string `json:"failure_reason,omitempty"`
-	// ProgressPercent holds the value of the "progress_percent" field.
+	// How far the transcode got; administrators only (others read 100 once READY, else 0).
 	ProgressPercent int `json:"progress_percent,omitempty"`
 	// DurationSeconds holds the value of the "duration_seconds" field.
 	DurationSeconds float64 `json:"duration_seconds,omitempty"`

@@ -9,7 +9,9 @@ import (
 	"context"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
 )
 
@@ -48,6 +50,25 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 // Title is the resolver for the title field.
 func (r *seasonResolver) Title(ctx context.Context, obj *ent.Season) (*catalog.Title, error) {
 	return r.view(ctx)(obj.Title(ctx))
+}
+
+// FailureReason is the resolver for the failureReason field.
+func (r *videoResolver) FailureReason(ctx context.Context, obj *ent.Video) (string, error) {
+	if !auth.FromContext(ctx).IsAdmin() {
+		return "", nil
+	}
+	return obj.FailureReason, nil
+}
+
+// ProgressPercent is the resolver for the progressPercent field.
+func (r *videoResolver) ProgressPercent(ctx context.Context, obj *ent.Video) (int, error) {
+	switch {
+	case auth.FromContext(ctx).IsAdmin():
+		return obj.ProgressPercent, nil
+	case obj.Status == video.StatusREADY:
+		return 100, nil
+	}
+	return 0, nil
 }
 
 // Title is the resolver for the title field.

@@ -423,6 +423,9 @@ type UpNextResolver interface {
 	Title(ctx context.Context, obj *playback.UpNextItem) (*catalog.Title, error)
 }
 type VideoResolver interface {
+	FailureReason(ctx context.Context, obj *ent.Video) (string, error)
+	ProgressPercent(ctx context.Context, obj *ent.Video) (int, error)
+
 	Title(ctx context.Context, obj *ent.Video) (*catalog.Title, error)
 }
 type WatchPositionResolver interface {
@@ -2862,7 +2865,13 @@ type Video implements Node {
   titleID: ID!
   episodeID: ID
   status: VideoStatus!
+  """
+  Why the transcode failed; administrators only (empty for others).
+  """
   failureReason: String!
+  """
+  How far the transcode got; administrators only (others read 100 once READY, else 0).
+  """
   progressPercent: Int!
   durationSeconds: Float!
   readyAt: Time
@@ -9347,7 +9356,7 @@ func (ec *executionContext) _Video_failureReason(ctx context.Context, field grap
 			return ec.fieldContext_Video_failureReason(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.FailureReason, nil
+			return ec.Resolvers.Video().FailureReason(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9358,7 +9367,7 @@ func (ec *executionContext) _Video_failureReason(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Video_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Video", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Video", field, true, true, "String")
 }
 
 func (ec *executionContext) _Video_progressPercent(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
@@ -9370,7 +9379,7 @@ func (ec *executionContext) _Video_progressPercent(ctx context.Context, field gr
 			return ec.fieldContext_Video_progressPercent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ProgressPercent, nil
+			return ec.Resolvers.Video().ProgressPercent(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -9381,7 +9390,7 @@ func (ec *executionContext) _Video_progressPercent(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Video_progressPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Video", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Video", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Video_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
@@ -14393,15 +14402,17 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "failureReason":
-			out.Values[i] = ec._Video_failureReason(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Video_failureReason(ctx, field, obj)
+				})
 		case "progressPercent":
-			out.Values[i] = ec._Video_progressPercent(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Video_progressPercent(ctx, field, obj)
+				})
 		case "durationSeconds":
 			out.Values[i] = ec._Video_durationSeconds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

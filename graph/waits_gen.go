@@ -54,7 +54,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "Video":
 		switch field {
-		case "renditions", "title":
+		case "failureReason", "progressPercent", "renditions", "title":
 			return true
 		}
 	case "WatchPosition":

@@ -22,8 +22,10 @@ func (Video) Fields() []ent.Field {
 		field.Int("episode_id").Optional().Nillable(),
 		field.Enum("status").Values("QUEUED", "PROCESSING", "READY", "FAILED").Default("QUEUED").
 			Annotations(entgql.Type("VideoStatus")),
-		field.String("failure_reason").Default(""),
-		field.Int("progress_percent").Default(0).Min(0).Max(100),
+		field.String("failure_reason").Default("").
+			Comment("Why the transcode failed; administrators only (empty for others)."),
+		field.Int("progress_percent").Default(0).Min(0).Max(100).
+			Comment("How far the transcode got; administrators only (others read 100 once READY, else 0)."),
 		field.Float("duration_seconds").Default(0),
 		// Where the uploaded or ingested source lives, relative to the media store.
 		field.String("source_path").Default("").Annotations(entgql.Skip()),

@@ -1,16 +1,19 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/config"
@@ -284,3 +287,29 @@ fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }`
+
+// TestTranscodeDetailsAreForAdmins: a video's failure reason and progress, which
+// transcodeProgress shows administrators only, are not read through node or a title either.
+func TestTranscodeDetailsAreForAdmins(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		admin := e.admin()
+		viewer, _ := e.signup(nil, "curious@example.com")
+		r := e.gql(nil, `mutation { createTitle(input: {kind: MOVIE, name: "Broken"}) { id } }`, nil, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		titleID, err := strconv.Atoi(r.Data["createTitle"].(map[string]any)["id"].(string))
+		require.NoError(t, err)
+		v, err := e.store.Client.Video.Create().SetTitleID(titleID).SetStatus(video.StatusFAILED).
+			SetFailureReason("ffmpeg: No space left on device").SetProgressPercent(40).Save(context.Background())
+		require.NoError(t, err)
+
+		const q = `query($id: ID!) { node(id: $id) { ... on Video { status failureReason progressPercent } } }`
+		for _, who := range [][]opt{nil, {bearer(viewer)}} {
+			r = e.gql(nil, q, map[string]any{"id": strconv.Itoa(v.ID)}, who...)
+			require.Empty(t, r.Errors, r.Raw)
+			require.Equal(t, map[string]any{"status": "FAILED", "failureReason": "", "progressPercent": float64(0)}, r.Data["node"])
+		}
+		r = e.gql(nil, q, map[string]any{"id": strconv.Itoa(v.ID)}, bearer(admin))
+		require.Equal(t, map[string]any{"status": "FAILED", "failureReason": "ffmpeg: No space left on device", "progressPercent": float64(40)}, r.Data["node"], r.Raw)
+	})
+}
