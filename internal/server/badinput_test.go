@@ -2,8 +2,8 @@ package server_test
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"mime/multipart"
 	"net/http"
