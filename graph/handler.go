@@ -236,6 +236,8 @@ func setComplexity(c *ComplexityRoot) {
 	c.Title.Similar = func(child int, first *int) int {
 		return connectionCost(child, orDefault(first, defaultSimilar), nil)
 	}
+	// Each id fetches a node and everything selected under it.
+	c.Query.Nodes = func(child int, ids []int) int { return 1 + max(len(ids), 1)*child }
 	c.User.Payments = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.PaymentOrder) int {
 		return connectionCost(child, first, last)
 	}

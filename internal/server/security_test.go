@@ -159,6 +159,13 @@ func TestPageSizesAreCapped(t *testing.T) {
 		}
 		r = e.gql(nil, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids}, bearer(tok))
 		require.Equal(t, "BAD_USER_INPUT", r.code(), "at most 100 ids per nodes call: %s", r.Raw)
+
+		// Each id is priced with everything selected under it.
+		const similar = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Title { similar(first: 10) { id name } } } }`
+		r = e.gql(nil, similar, map[string]any{"ids": ids[:1]}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		r = e.gql(nil, similar, map[string]any{"ids": ids[:100]}, bearer(tok))
+		require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", r.code(), r.Raw)
 	})
 }
 
