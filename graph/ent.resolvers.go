@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/apperr"
@@ -34,15 +35,21 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	if len(ids) > maxNodes {
 		return nil, apperr.Input("ids", "At most %d ids per request.", maxNodes)
 	}
-	ns, err := r.Client.Noders(ctx, ids)
+	// ent reports unknown ids in its own words, and one id as an error for the whole list;
+	// hidden nodes must read exactly as unknown ones, so its reports are dropped and every
+	// missing entry gets the same NOT_FOUND as node's.
+	quiet := graphql.WithResponseContext(ctx, graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	ns, err := r.Client.Noders(quiet, ids)
 	if err != nil {
-		return nil, err
+		ns = make([]ent.Noder, len(ids))
 	}
 	for i, n := range ns {
-		if n != nil && !visible(ctx, r.Client, n) {
+		if n == nil || !visible(ctx, r.Client, n) {
 			ns[i] = nil
+			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i)), notFound(ids[i]))
+			continue
 		}
-		ns[i] = r.asNode(ctx, ns[i])
+		ns[i] = r.asNode(ctx, n)
 	}
 	return ns, nil
 }

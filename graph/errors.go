@@ -66,7 +66,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			code, _ := out.Extensions["code"].(string)
 			ext := map[string]any{"code": string(apperr.BadUserInput)}
 			switch code {
-			case string(apperr.ComplexityLimitExceeded):
+			case string(apperr.ComplexityLimitExceeded), string(apperr.NotFound):
 				ext["code"] = code
 			case string(apperr.BadUserInput):
 				if f, ok := out.Extensions["field"]; ok {

@@ -163,7 +163,7 @@ func TestPageSizesAreCapped(t *testing.T) {
 		// Each id is priced with everything selected under it.
 		const similar = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Title { similar(first: 10) { id name } } } }`
 		r = e.gql(nil, similar, map[string]any{"ids": ids[:1]}, bearer(tok))
-		require.Empty(t, r.Errors, r.Raw)
+		require.Equal(t, "NOT_FOUND", r.code(), "priced within the limit, answered: %s", r.Raw)
 		r = e.gql(nil, similar, map[string]any{"ids": ids[:100]}, bearer(tok))
 		require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", r.code(), r.Raw)
 	})
@@ -197,6 +197,16 @@ func TestAccountNodesAreTheirOwners(t *testing.T) {
 			}
 			r = e.gql(nil, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{id}}, bearer(other))
 			require.Equal(t, []any{nil}, r.Data["nodes"], r.Raw)
+			require.Equal(t, "NOT_FOUND", r.code(), r.Raw)
+
+			// In a longer list, someone else's node reads exactly as an unknown id.
+			r = e.gql(nil, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{id, "999999"}}, bearer(other))
+			require.Equal(t, []any{nil, nil}, r.Data["nodes"], r.Raw)
+			require.Len(t, r.Errors, 2, r.Raw)
+			for i, want := range []string{id, "999999"} {
+				require.Equal(t, map[string]any{"code": "NOT_FOUND"}, r.Errors[i].Extensions, r.Raw)
+				require.Equal(t, "No object has the id "+want+".", r.Errors[i].Message)
+			}
 		}
 	})
 }
