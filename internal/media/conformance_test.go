@@ -367,6 +367,7 @@ func TestS3RedirectsSegmentsAfterTheTokenCheck(t *testing.T) {
 	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 	loc := w.Header().Get("Location")
 	require.True(t, strings.HasPrefix(loc, srv.Endpoint+"/"), loc)
+	require.Equal(t, []string{srv.Endpoint}, Origins(st), "the web app's policy must let browsers follow the redirect")
 	res, err := http.Get(loc)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(res.Body)

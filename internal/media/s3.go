@@ -33,8 +33,10 @@ type S3 struct {
 	presign *s3.PresignClient
 	bucket  string
 	prefix  string // "" or a key ending in "/"
-	// redirect, when set, answers segment requests with a presigned URL valid this long.
+	// redirect, when set, answers segment requests with a presigned URL valid this long,
+	// on origin (scheme://host).
 	redirect time.Duration
+	origin   string
 	// partSize is the largest object sent in one PutObject and the size of multipart parts.
 	partSize int64
 	scratchArea
@@ -122,6 +124,18 @@ func OpenS3(ctx context.Context, u *url.URL, scratchDir string) (*S3, error) {
 		}
 	})
 	s.presign = s3.NewPresignClient(s.client)
+	if s.redirect > 0 {
+		// Presigning is local: one made now tells where every redirect will send browsers.
+		req, err := s.presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: &s.bucket, Key: aws.String(s.prefix + "origin")})
+		if err != nil {
+			return nil, fmt.Errorf("media url: presign: %w", err)
+		}
+		ru, err := url.Parse(req.URL)
+		if err != nil {
+			return nil, fmt.Errorf("media url: presign: %w", err)
+		}
+		s.origin = ru.Scheme + "://" + ru.Host
+	}
 
 	abs, err := filepath.Abs(scratchDir)
 	if err != nil {
@@ -373,6 +387,14 @@ func (s *S3) Remove(key string) error {
 		return fmt.Errorf("media: remove %s: %w", key, err)
 	}
 	return nil
+}
+
+// Origins implements CrossOrigin: where segment redirects send browsers, if anywhere.
+func (s *S3) Origins() []string {
+	if s.origin == "" {
+		return nil
+	}
+	return []string{s.origin}
 }
 
 // redirectURL is a presigned GET of key valid for the configured time, or "" when the store

@@ -53,6 +53,20 @@ type Store interface {
 	CleanTemp(prefix string) error
 }
 
+// CrossOrigin is a Store that sends browsers to other origins for media (presigned
+// redirects): the web app's Content-Security-Policy lets it load from them.
+type CrossOrigin interface {
+	Origins() []string
+}
+
+// Origins lists the origins other than the server's own that browsers load s's media from.
+func Origins(s Store) []string {
+	if c, ok := s.(CrossOrigin); ok {
+		return c.Origins()
+	}
+	return nil
+}
+
 // Object is an open stored file. Seek only records the position; reading from it does the work,
 // so that http.ServeContent can learn the size and jump to a range for free.
 type Object interface {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
@@ -73,4 +75,29 @@ func TestAccessLogRedactsPlaybackTokens(t *testing.T) {
 	// its answer.
 	require.Eventually(t, func() bool { return strings.Contains(e.logs.String(), "/media/REDACTED/master.m3u8") }, 5*time.Second, 10*time.Millisecond)
 	require.NotContains(t, e.logs.String(), "c2VjcmV0c2VjcmV0c2VjcmV0")
+}
+
+// TestContentSecurityPolicy: the app and the explorer run no inline script and load only
+// from this origin (the browser suite fails on any refusal); HSTS only behind https.
+func TestContentSecurityPolicy(t *testing.T) {
+	t.Parallel()
+	for _, publicURL := range []string{"", "https://tv.example.org"} {
+		e := newEnvWith(t, storetest.SQLite(t), pubsub.NewLocal(), func(c *config.Config) { c.PublicURL = publicURL })
+		for _, p := range []string{"/", "/playground", "/graphql?query={plans{code}}"} {
+			res, err := http.Get(e.http.URL + p)
+			require.NoError(t, err)
+			res.Body.Close()
+			csp := res.Header.Get("Content-Security-Policy")
+			require.Contains(t, csp, "script-src 'self';", p)
+			require.Contains(t, csp, "frame-ancestors 'none'", p)
+			require.Contains(t, csp, "connect-src 'self';", p)
+			require.NotContains(t, csp, "unsafe", p)
+			hsts := res.Header.Get("Strict-Transport-Security")
+			if publicURL == "" {
+				require.Empty(t, hsts, "plain http must not promise https")
+			} else {
+				require.Equal(t, "max-age=31536000", hsts)
+			}
+		}
+	}
 }

@@ -96,7 +96,7 @@ func New(d Deps) *Server {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.route("spa", spa.Handler()))
 
-	s.handler = requestID(accessLog(d.Log, recoverer(d.Log, securityHeaders(mux))))
+	s.handler = requestID(accessLog(d.Log, recoverer(d.Log, securityHeaders(contentSecurityPolicy(media.Origins(d.Media)), d.Config.SecureCookies(), mux))))
 	return s
 }
 

@@ -11,3 +11,13 @@ export function launch() {
     ],
   });
 }
+
+// Pages run under the server's Content-Security-Policy: whatever it refuses is a bug in the
+// app or in the policy. watchCSP adds each refusal Chromium reports on page to found.
+export function watchCSP(page, found) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && msg.text().includes('Content Security Policy')) {
+      found.push(`${page.url()}: ${msg.text()}`);
+    }
+  });
+}

@@ -3,9 +3,9 @@
 // see heartbeats, log out. Content is made with the binary before the server starts.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { docShot, withScreenshotOnFailure } from './artifacts.mjs';
-import { launch } from './browser.mjs';
+import { launch, watchCSP } from './browser.mjs';
 import {
   CheckoutPage, Header, HomePage, LandingPage, LoginPage, Player, PlansPage, SearchPage, SignupPage, TitlePage,
 } from './pages.mjs';
@@ -35,10 +35,17 @@ after(async () => {
   server?.data.remove();
 });
 
+const violations = [];
+
+afterEach(() => {
+  assert.deepEqual(violations.splice(0), [], 'nothing breaks the Content-Security-Policy');
+});
+
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  watchCSP(page, violations);
   return page;
 }
 

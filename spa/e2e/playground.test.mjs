@@ -1,8 +1,8 @@
 // The developer's first steps: open the explorer on a fresh install and sign up, ask who
 // they are, and log out, all through GraphiQL in a real browser with the session cookie.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launch } from './browser.mjs';
+import { after, afterEach, before, test } from 'node:test';
+import { launch, watchCSP } from './browser.mjs';
 import { startMarquee } from './server.mjs';
 
 class PlaygroundPage {
@@ -46,6 +46,11 @@ class PlaygroundPage {
 
 let server;
 let browser;
+const violations = [];
+
+afterEach(() => {
+  assert.deepEqual(violations.splice(0), [], 'nothing breaks the Content-Security-Policy');
+});
 
 before(async () => {
   server = await startMarquee();
@@ -60,6 +65,7 @@ after(async () => {
 test('the explorer loads offline and runs signup, me and logout with the cookie', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  watchCSP(page, violations);
   const external = [];
   page.on('request', (req) => {
     if (!req.url().startsWith(server.url) && !req.url().startsWith('data:')) external.push(req.url());
@@ -102,6 +108,7 @@ test('the explorer loads offline and runs signup, me and logout with the cookie'
 
 test('visitors land on a page that offers sign up and log in', async () => {
   const page = await browser.newPage();
+  watchCSP(page, violations);
   await page.goto(server.url);
   await page.getByRole('heading', { name: 'Marquee' }).waitFor();
   assert.equal(await page.getByRole('link', { name: 'Sign up' }).count(), 1);
