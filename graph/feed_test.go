@@ -21,6 +21,7 @@ import (
 	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
@@ -55,7 +56,7 @@ func library(t testing.TB, s *store.Store, genres, perGenre, personal int) *ent.
 	var ids []int
 	for g := range genres {
 		for i := range perGenre {
-			tt, err := catalog.CreateTitle(ctx, s, catalog.NewTitle{
+			tt, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), catalog.NewTitle{
 				Kind: title.KindMOVIE, Name: fmt.Sprintf("Title %d-%d", g, i), Year: ptr(2000 + i%25),
 				Genres: []string{fmt.Sprintf("Genre %d", g), fmt.Sprintf("Genre %d", (g+1)%genres)},
 			})

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"log/slog"
 	"slices"
 
 	"entgo.io/contrib/entgql"
@@ -107,18 +106,13 @@ func (r *mutationResolver) CreateTitle(ctx context.Context, input model.CreateTi
 	if _, err := auth.RequireAdmin(ctx); err != nil {
 		return nil, err
 	}
-	t, err := catalog.CreateTitle(ctx, r.Store, catalog.NewTitle{
+	t, err := catalog.CreateTitle(ctx, r.Store, r.Broker, catalog.NewTitle{
 		Kind: input.Kind, Name: input.Name, Synopsis: deref(input.Synopsis), Year: input.Year,
 		Genres: input.Genres, MaturityRating: deref(input.MaturityRating), MinPlan: input.MinPlan,
 		Regions: input.Regions, RuntimeMinutes: input.RuntimeMinutes,
 	})
 	if err != nil {
 		return nil, err
-	}
-	if r.Broker != nil {
-		if err := search.Notify(ctx, r.Broker, t.ID); err != nil {
-			r.Log.WarnContext(ctx, "announce new title", slog.Int("title_id", t.ID), slog.Any("err", err))
-		}
 	}
 	return r.loaderOf(ctx).View(t), nil
 }

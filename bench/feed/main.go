@@ -37,6 +37,7 @@ import (
 	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
@@ -257,9 +258,10 @@ func fill(ctx context.Context, st *store.Store, n, genres int) (*ent.User, error
 		return nil, err
 	}
 	ids := make([]int, 0, n)
+	broker := pubsub.NewLocal()
 	for i := range n {
 		year := 1990 + i%37
-		t, err := catalog.CreateTitle(ctx, st, catalog.NewTitle{
+		t, err := catalog.CreateTitle(ctx, st, broker, catalog.NewTitle{
 			Kind: title.KindMOVIE, Name: fmt.Sprintf("Title %d", i), Year: &year,
 			Genres: []string{fmt.Sprintf("Genre %d", i%genres), fmt.Sprintf("Genre %d", (i/genres)%genres)},
 		})

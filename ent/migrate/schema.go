@@ -529,6 +529,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{TitlesColumns[17]},
 			},
+			{
+				Name:    "title_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{TitlesColumns[2]},
+			},
 		},
 	}
 	// UsersColumns holds the columns for the "users" table.

@@ -62,6 +62,8 @@ func (Title) Indexes() []ent.Index {
 		index.Fields("created_at"),
 		index.Fields("release_date"),
 		index.Fields("trending_score"),
+		// The search index's poll reads the latest edit every two seconds.
+		index.Fields("updated_at"),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
@@ -28,7 +29,7 @@ func stock(t *testing.T, s *store.Store) *shelf {
 	ctx := context.Background()
 	sh := &shelf{ids: map[string]int{}}
 	add := func(name string, year int, genres []string, regions ...string) {
-		tt, err := catalog.CreateTitle(ctx, s, catalog.NewTitle{
+		tt, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), catalog.NewTitle{
 			Kind: title.KindMOVIE, Name: name, Year: ptr(year), Genres: genres, Regions: regions,
 		})
 		require.NoError(t, err)

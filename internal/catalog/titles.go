@@ -17,6 +17,8 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/geo"
+	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
@@ -99,8 +101,10 @@ func Slug(name string) string {
 	return strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(strings.TrimSpace(name)), "-"), "-")
 }
 
-// CreateTitle validates and stores a title with its genres in one transaction.
-func CreateTitle(ctx context.Context, st *store.Store, in NewTitle) (*ent.Title, error) {
+// CreateTitle validates and stores a title with its genres in one transaction, then tells
+// every replica's search index (a lost announcement is caught by the index's poll within
+// seconds, as changes made by other processes are).
+func CreateTitle(ctx context.Context, st *store.Store, broker pubsub.Broker, in NewTitle) (*ent.Title, error) {
 	var id int
 	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
 		t, err := AddTitle(ctx, client, in)
@@ -113,6 +117,7 @@ func CreateTitle(ctx context.Context, st *store.Store, in NewTitle) (*ent.Title,
 	if err != nil {
 		return nil, err
 	}
+	_ = search.Notify(ctx, broker, id)
 	// Entities read inside the transaction are bound to it; hand out one bound to the store.
 	return st.Client.Title.Get(ctx, id)
 }

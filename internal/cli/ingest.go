@@ -66,7 +66,7 @@ func ingest(ctx context.Context, env Env, args []string) error {
 
 	tid := 0
 	if name != "" {
-		t, err := catalog.CreateTitle(ctx, a.store, catalog.NewTitle{Kind: title.KindMOVIE, Name: name})
+		t, err := catalog.CreateTitle(ctx, a.store, a.broker, catalog.NewTitle{Kind: title.KindMOVIE, Name: name})
 		if err != nil {
 			return userError(err)
 		}

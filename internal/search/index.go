@@ -13,6 +13,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -80,6 +81,8 @@ type Index struct {
 	// from the database and then write them, and without it a slower writer could put
 	// an older version of a title back over a newer one.
 	mu sync.Mutex
+	// poll is how often Follow compares the catalog's fingerprint with the index's.
+	poll time.Duration
 }
 
 // Open opens the index under dir, creating it empty when it is missing, its metadata is
@@ -119,7 +122,7 @@ func wrap(b bleve.Index) (*Index, error) {
 		_ = b.Close()
 		return nil, fmt.Errorf("search index: analyzer %s missing", textAnalyzer)
 	}
-	return &Index{bleve: b, analyzer: a}, nil
+	return &Index{bleve: b, analyzer: a, poll: pollEvery}, nil
 }
 
 // Close flushes and closes the index.

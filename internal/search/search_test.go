@@ -12,6 +12,7 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
@@ -40,7 +41,7 @@ func seed(t *testing.T, s *store.Store, fs ...fixture) []int {
 		if f.year != 0 {
 			in.Year = &f.year
 		}
-		tt, err := catalog.CreateTitle(ctx, s, in)
+		tt, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), in)
 		require.NoError(t, err)
 		for pos, name := range f.people {
 			p, err := s.Client.Person.Create().SetName(name).Save(ctx)

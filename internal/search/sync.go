@@ -26,9 +26,12 @@ const (
 	notifyChunk = 500
 	// pageSize is how many titles one query loads and one batch indexes.
 	pageSize = 1000
-	// resyncEvery is how often a follower compares the index with the database, to catch
-	// events the broker dropped (a full subscriber buffer, a listener reconnecting).
-	resyncEvery = 5 * time.Minute
+	// pollEvery is how often a follower compares the catalog's fingerprint with the
+	// index's: two small queries that catch what no event told it, changes made by other
+	// processes (marquee seed and ingest beside a server: on one SQLite file no broker
+	// reaches them) and events the broker dropped (a full subscriber buffer, a listener
+	// reconnecting).
+	pollEvery = 2 * time.Second
 	// grace widens an incremental sync back in time: updated_at is stamped before commit,
 	// so a slow transaction can commit after a newer edit was already seen.
 	grace = time.Minute
@@ -52,9 +55,9 @@ func Notify(ctx context.Context, broker pubsub.Broker, ids ...int) error {
 }
 
 // Follow keeps the index in step with the catalog until ctx ends: it subscribes to
-// TopicTitlesChanged, syncs, then reindexes the titles each event names and syncs again
-// every few minutes, and at once when the broker may have missed events. Failures are
-// logged and repaired by the next sync.
+// TopicTitlesChanged, syncs, then reindexes the titles each event names, and syncs again
+// when the catalog's fingerprint changes (polled every two seconds) and at once when the
+// broker may have missed events. Failures are logged and repaired by the next sync.
 func (ix *Index) Follow(ctx context.Context, broker pubsub.Broker, client *ent.Client, log *slog.Logger) {
 	// Subscribe before the first sync, so that no edit falls between the two.
 	events := broker.Subscribe(ctx, TopicTitlesChanged)
@@ -70,7 +73,7 @@ func (ix *Index) Follow(ctx context.Context, broker pubsub.Broker, client *ent.C
 		}
 	}
 	resync()
-	tick := time.NewTicker(resyncEvery)
+	tick := time.NewTicker(ix.poll)
 	defer tick.Stop()
 	for {
 		select {

@@ -115,6 +115,7 @@ func TestFollowAppliesTitleChanges(t *testing.T) {
 		moon, harbor := ids[0], ids[1]
 		ix, err := search.Open(filepath.Join(t.TempDir(), "search"))
 		require.NoError(t, err)
+		search.SetPoll(ix, time.Hour) // events alone, below
 		broker := pubsub.NewLocal()
 		done := make(chan struct{})
 		go func() {
@@ -137,7 +138,7 @@ func TestFollowAppliesTitleChanges(t *testing.T) {
 		}
 		eventually("moon", []int{moon}) // the follower's first sync filled the index
 
-		// From here on only events update the index: the follower's next sync is minutes
+		// From here on only events update the index: the follower's next poll is an hour
 		// away. Events published before the follower subscribed are lost, so publish until
 		// the change shows.
 		bg := context.Background()
@@ -158,6 +159,38 @@ func TestFollowAppliesTitleChanges(t *testing.T) {
 		require.NoError(t, search.Notify(bg, broker, added))
 		eventually("sunset", []int{added})
 		eventually("moon", nil)
+	})
+}
+
+// TestFollowSeesOtherProcesses: titles another process adds (marquee seed or ingest beside a
+// running server, whose events never reach it) become searchable by the next poll.
+func TestFollowSeesOtherProcesses(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		ix, err := search.Open(filepath.Join(t.TempDir(), "search"))
+		require.NoError(t, err)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			ix.Follow(ctx, pubsub.NewLocal(), s.Client, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		}()
+		defer func() {
+			cancel()
+			<-done
+			require.NoError(t, ix.Close())
+		}()
+		found := func(q string, id int) func() bool {
+			return func() bool {
+				r, err := ix.Search(context.Background(), search.Query{Text: q})
+				return err == nil && len(r.IDs) == 1 && r.IDs[0] == id
+			}
+		}
+		// seed announces on a broker of its own, as another process would.
+		first := seed(t, s, fixture{name: "Harbor"})[0]
+		require.Eventually(t, found("harbor", first), 10*time.Second, 20*time.Millisecond)
+		added := seed(t, s, fixture{name: "Lighthouse Keeper"})[0]
+		require.Eventually(t, found("lighthouse", added), 10*time.Second, 20*time.Millisecond)
 	})
 }
 

@@ -217,7 +217,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 		require.Equal(t, 2, lantern.QueryVideos().CountX(ctx))
 
 		// A title of the operator's own ends the demo-only state.
-		_, err = catalog.CreateTitle(ctx, s, catalog.NewTitle{Kind: "MOVIE", Name: "Home Movie"})
+		_, err = catalog.CreateTitle(ctx, s, pubsub.NewLocal(), catalog.NewTitle{Kind: "MOVIE", Name: "Home Movie"})
 		require.NoError(t, err)
 		only, err = OnlyDemo(ctx, s.Client)
 		require.NoError(t, err)
