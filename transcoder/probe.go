@@ -110,6 +110,17 @@ func sniffFile(path string, size int64) (string, error) {
 	return sniff(head[:n], size)
 }
 
+// SniffLen is how much of a file Sniff needs.
+const SniffLen = sniffLen
+
+// Sniff refuses, with a *Rejection, a file that starts with head and is at most size bytes long when it is no
+// video this package transcodes (a playlist, a concat list, an image, audio, anything unknown), so that an upload
+// is refused at once instead of failing in the worker, which checks again.
+func Sniff(head []byte, size int64) error {
+	_, err := sniff(head, size)
+	return err
+}
+
 // sniff names the demuxer for a file that starts with head, or rejects it with a reason an uploader can act on.
 func sniff(head []byte, size int64) (string, error) {
 	switch {

@@ -92,6 +92,21 @@ func TestMigrateAndUserCreate(t *testing.T) {
 	require.Equal(t, "PREMIUM", string(u.Edges.Membership.QueryPlan().OnlyX(context.Background()).Code))
 }
 
+func TestIngestRefusesWhatIsNoVideo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	list := filepath.Join(t.TempDir(), "list.m3u8")
+	require.NoError(t, os.WriteFile(list, []byte("#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n"), 0o600))
+	r := run(t, nil, "ingest", "--data-dir", dir, "--file", list, "--name", "Sneaky")
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stderr, "HLS playlist")
+	s, err := store.Open(context.Background(), "", dir, store.Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	require.Zero(t, s.Client.Video.Query().CountX(context.Background()), "nothing queued")
+	require.Zero(t, s.Client.Title.Query().CountX(context.Background()), "nor a title made for it")
+}
+
 func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -13,6 +13,7 @@ import (
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/search"
 )
 
 // ingest queues the transcode of a local file, for a new movie (--name) or an existing
@@ -76,6 +77,12 @@ func ingest(ctx context.Context, env Env, args []string) error {
 	}
 	v, err := a.videos.Intake(ctx, tid, ids["episode-id"], filepath.Base(file), f)
 	if err != nil {
+		if name != "" {
+			// The title was made for this file alone: a refused file leaves nothing behind.
+			if derr := a.store.Client.Title.DeleteOneID(tid).Exec(ctx); derr == nil {
+				_ = search.Notify(ctx, a.broker, tid)
+			}
+		}
 		return userError(err)
 	}
 	fmt.Fprintf(env.Stdout, "title=%d video=%d\n", tid, v.ID)

@@ -151,21 +151,22 @@ func TestUploadBadInput(t *testing.T) {
 		require.Equal(t, "NOT_FOUND", r.code(), r.Raw)
 		require.Zero(t, e.store.Client.Video.Query().CountX(context.Background()), "nothing written")
 
-		// Content that is not a video is accepted as a file, then fails with a reason.
-		for name, content := range map[string]string{
-			"notes.mp4":  "this is a text file, not a movie\n",
-			"list.m3u8":  "#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n",
-			"concat.mp4": "ffconcat version 1.0\nfile '/etc/passwd'\n",
+		// Content that is no video is refused at once, with the reason, and nothing is
+		// stored or queued (the worker checks again what reaches it).
+		for _, c := range []struct{ name, content, reason string }{
+			{"notes.mp4", "this is a text file, not a movie\n", "not a video format"},
+			{"list.m3u8", "#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n", "HLS playlist"},
+			{"concat.mp4", "ffconcat version 1.0\nfile '/etc/passwd'\n", "concat list"},
+			{"photo.mp4", "\x89PNG\r\n\x1a\n0000000000000000", "an image"},
 		} {
-			r = e.upload(titleID, name, strings.NewReader(content), bearer(admin))
-			require.Empty(t, r.Errors, r.Raw)
-			id := r.Data["uploadVideo"].(map[string]any)["id"].(string)
-			events := e.watch(admin, id)
-			last := events[len(events)-1]
-			require.Equal(t, "FAILED", last["status"], "%s: %v", name, events)
-			require.NotEmpty(t, last["failureReason"], name)
-			require.NotContains(t, last["failureReason"], e.media.Root(), "no server paths in reasons")
+			r = e.upload(titleID, c.name, strings.NewReader(c.content), bearer(admin))
+			require.Equal(t, "BAD_USER_INPUT", r.code(), "%s: %s", c.name, r.Raw)
+			require.Equal(t, "file", r.Errors[0].Extensions["field"], c.name)
+			require.Contains(t, r.Errors[0].Message, c.reason, c.name)
 		}
+		require.Zero(t, e.store.Client.Video.Query().CountX(context.Background()), "nothing queued")
+		sources, _ := os.ReadDir(filepath.Join(e.media.Root(), "sources"))
+		require.Empty(t, sources, "nothing stored")
 		require.Zero(t, e.store.Client.Video.Query().Where(entvideo.StatusEQ(entvideo.StatusREADY)).CountX(context.Background()))
 		entries, _ := os.ReadDir(filepath.Join(e.media.Root(), "videos"))
 		require.Empty(t, entries, "no media published for failed videos")

@@ -3,6 +3,7 @@
 package video
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -29,6 +30,7 @@ import (
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/transcoder"
 )
 
 // TopicProgress carries Progress events for every video.
@@ -85,10 +87,20 @@ func (s *Service) Intake(ctx context.Context, titleID int, episodeID *int, filen
 	if !sourceExts[ext] {
 		ext = ".bin"
 	}
+	// Refuse what no worker would transcode (a playlist or concat list, which could make
+	// ffmpeg read other files, an image, audio) before storing or queueing anything.
+	br := bufio.NewReaderSize(r, transcoder.SniffLen)
+	head, _ := br.Peek(transcoder.SniffLen)
+	if len(head) > 0 {
+		var rej *transcoder.Rejection
+		if err := transcoder.Sniff(head, s.maxSource); errors.As(err, &rej) {
+			return nil, apperr.Input("file", "This file cannot be used: %s.", rej.Reason)
+		}
+	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	key := "sources/" + hex.EncodeToString(b[:]) + "/source" + ext
-	n, err := s.media.Put(key, r, s.maxSource)
+	n, err := s.media.Put(key, br, s.maxSource)
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
 		return nil, apperr.Input("file", "The file is larger than the %d MiB limit.", s.maxSource>>20)
