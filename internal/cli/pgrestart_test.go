@@ -141,8 +141,8 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	go func() {
 		defer close(beats)
 		for {
-			var msg map[string]any
-			if err := ws.ReadJSON(&msg); err != nil {
+			msg, err := nextMsg(ws)
+			if err != nil {
 				return
 			}
 			switch msg["type"] {

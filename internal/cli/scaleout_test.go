@@ -107,8 +107,8 @@ func (n node) heartbeat(token string, sessionID any, fields string) *websocket.C
 	require.NoError(n.t, err)
 	n.t.Cleanup(func() { ws.Close() })
 	require.NoError(n.t, ws.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + token}}))
-	var msg map[string]any
-	require.NoError(n.t, ws.ReadJSON(&msg))
+	msg, err := nextMsg(ws)
+	require.NoError(n.t, err)
 	require.Equal(n.t, "connection_ack", msg["type"])
 	require.NoError(n.t, ws.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
 		"query": `subscription($s: ID!) { playbackHeartbeat(sessionId: $s) { ` + fields + ` } }`, "variables": map[string]any{"s": sessionID}}}))
@@ -193,8 +193,8 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 
 	// Heartbeats on A keep the stream counted; Basic allows one, so B refuses a second.
 	ws := a.heartbeat(viewer, s["id"], "status activeStreams maxStreams")
-	var msg map[string]any
-	require.NoError(t, ws.ReadJSON(&msg))
+	msg, err := nextMsg(ws)
+	require.NoError(t, err)
 	require.Equal(t, "next", msg["type"], "%v", msg)
 	beat := msg["payload"].(map[string]any)["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)
 	require.Equal(t, "ACTIVE", beat["status"])
@@ -204,7 +204,8 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 	require.Nil(t, a.gql(viewer, `mutation { logout }`, nil)["errors"])
 	require.Eventually(t, func() bool { return b.status(manifest) == http.StatusForbidden }, 10*time.Second, 50*time.Millisecond)
 	for {
-		require.NoError(t, ws.ReadJSON(&msg))
+		msg, err = nextMsg(ws)
+		require.NoError(t, err)
 		if msg["type"] != "next" {
 			break
 		}

@@ -47,8 +47,8 @@ func TestSIGTERMFinishesWhatIsInFlight(t *testing.T) {
 	// A viewer is watching, with the heartbeat subscription open.
 	s := data(t, n.gql(viewer, `mutation($t: ID!) { startPlayback(input: {titleId: $t}) { id } }`, map[string]any{"t": titleID}), "startPlayback")
 	ws := n.heartbeat(viewer, s["id"], "status")
-	var msg map[string]any
-	require.NoError(t, ws.ReadJSON(&msg))
+	msg, err := nextMsg(ws)
+	require.NoError(t, err)
 	require.Equal(t, "next", msg["type"], "%v", msg)
 
 	// An administrator's upload is under way: half of the body is sent, then SIGTERM.
