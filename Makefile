@@ -1,4 +1,6 @@
 # Marquee: `make run` to try it, `make test` to test it. See README.md.
+# Every target installs what it needs first (deps: ffmpeg, jq, Go modules, npm packages;
+# deps-browser adds Chromium and the S3 test server); make runs each only once.
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/marquee
@@ -20,7 +22,7 @@ deps-browser:
 
 build: build-spa build-go
 
-build-spa:
+build-spa: deps
 	npm --prefix spa run build
 
 build-go:
@@ -28,16 +30,16 @@ build-go:
 
 test: deps-browser build test-go test-spa test-e2e
 
-test-go:
+test-go: deps
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
-test-spa:
+test-spa: deps
 	npm --prefix spa test
 
-test-e2e:
+test-e2e: deps-browser build
 	MARQUEE_BIN=$(abspath $(BIN)) npm --prefix spa run e2e
 
-generate:
+generate: deps
 	$(GO) mod tidy
 	cd ent && $(GO) run -mod=mod entc.go
 	$(GO) run ./graph/generate
@@ -72,10 +74,10 @@ fuzz:
 
 # govulncheck against a pinned copy of the Go vulnerability database (see the script).
 .PHONY: vulncheck
-vulncheck:
+vulncheck: deps
 	@scripts/vulncheck.sh
 
-lint:
+lint: deps
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	npm --prefix spa run typecheck

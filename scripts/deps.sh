@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks: ffmpeg (always); with --browser, what make test needs
-# besides: Chromium, jq and versitygw (the S3 tests' server, built once into the Go cache); then Go
+# Installs what a fresh machine lacks: ffmpeg and jq (always); with --browser, what make test
+# needs besides: Chromium and versitygw (the S3 tests' server, built once into the Go cache); then Go
 # modules and npm packages. System packages come from apt when running as root on Debian;
 # otherwise this prints the one line to run and fails.
 set -euo pipefail
@@ -12,7 +12,7 @@ if [ "${1:-}" = "--browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ];
   need+=(chromium)
 fi
 # jq reads govulncheck's findings (make vulncheck).
-if [ "${1:-}" = "--browser" ]; then command -v jq >/dev/null 2>&1 || need+=(jq); fi
+command -v jq >/dev/null 2>&1 || need+=(jq)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing ${need[*]} with apt-get"
