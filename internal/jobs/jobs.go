@@ -92,7 +92,7 @@ func (q *Queue) Open() error {
 		RescueStuckJobsAfter: q.opts.RescueAfter,
 		FetchPollInterval:    q.opts.PollInterval,
 		FetchCooldown:        min(q.opts.PollInterval, 100*time.Millisecond),
-		Logger:               q.log.With(slog.String("component", "jobs")),
+		Logger:               slog.New(newQuietCounts(q.log.Handler())).With(slog.String("component", "jobs")),
 		// Polling is all the database/sql drivers offer; it is what keeps SQLite and
 		// PostgreSQL on one code path.
 		PollOnly:     true,

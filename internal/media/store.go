@@ -67,6 +67,32 @@ func Origins(s Store) []string {
 	return nil
 }
 
+// Writable checks that s's scratch area takes a write, as uploads and transcodes need (on a
+// filesystem store it is the store's own disk): it writes a small file, syncs it, where a
+// full disk refuses it, and removes it.
+func Writable(s Store) error {
+	dir, err := s.TempDir("ready-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	f, err := os.Create(filepath.Join(dir, "probe"))
+	if err != nil {
+		return fmt.Errorf("media: %w", err)
+	}
+	_, err = f.Write(make([]byte, 4096))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("media: write probe: %w", err)
+	}
+	return nil
+}
+
 // Object is an open stored file. Seek only records the position; reading from it does the work,
 // so that http.ServeContent can learn the size and jump to a range for free.
 type Object interface {

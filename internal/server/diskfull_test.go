@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,4 +66,36 @@ func TestDiskFullFailsTheTranscode(t *testing.T) {
 	require.Empty(t, scratch)
 	published, _ := os.ReadDir(filepath.Join(dir, "videos"))
 	require.Empty(t, published, "nothing half-written is published")
+}
+
+// TestReadinessReportsAFullDisk: a server whose media disk is full cannot take an upload or
+// finish a transcode, so it is not ready, and says why; it is ready again once there is room.
+func TestReadinessReportsAFullDisk(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v: %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", dir).Run() })
+	e := newEnvWith(t, storetest.SQLite(t), pubsub.NewLocal(), func(c *config.Config) { c.MediaURL = "file://" + dir })
+	code, _ := e.status("/readyz")
+	require.Equal(t, http.StatusOK, code)
+
+	filler := filepath.Join(dir, "filler")
+	f, err := os.Create(filler)
+	require.NoError(t, err)
+	_, err = f.Write(make([]byte, 2<<20))
+	require.ErrorIs(t, err, syscall.ENOSPC, "the disk is full")
+	require.NoError(t, f.Close())
+	code, body := e.status("/readyz")
+	require.Equal(t, http.StatusServiceUnavailable, code)
+	require.Contains(t, body, "disk full")
+	require.Contains(t, e.logs.String(), "media storage refuses writes")
+
+	require.NoError(t, os.Remove(filler))
+	code, _ = e.status("/readyz")
+	require.Equal(t, http.StatusOK, code, "ready again with room")
 }

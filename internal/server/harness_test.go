@@ -64,7 +64,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	t.Helper()
 	require.NoError(t, billing.EnsurePlans(context.Background(), s.Client))
 	logs := &lockedWriter{w: &bytes.Buffer{}}
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := config.Default()
 	c.MediaURL = "file://" + t.TempDir()
 	c.ComplexityLimit = 2000

@@ -110,7 +110,7 @@ func serveRecorded(next http.Handler, w http.ResponseWriter, r *http.Request) (*
 func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw, took := serveRecorded(next, w, r)
-		log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+		log.LogAttrs(r.Context(), accessLevel(r.URL.Path, sw.code()), "http request",
 			slog.String("request_id", RequestID(r.Context())),
 			slog.String("method", r.Method),
 			slog.String("path", redactToken(r.URL.Path)),
@@ -119,6 +119,20 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 			slog.Duration("duration", took),
 		)
 	})
+}
+
+// accessLevel keeps the steady traffic of a healthy server (every media segment a player
+// fetches, every probe of a load balancer) at debug, so that what an operator needs stands
+// out at info; a failed request of any kind is a warning.
+func accessLevel(path string, status int) slog.Level {
+	switch {
+	case status >= http.StatusInternalServerError:
+		return slog.LevelWarn
+	case strings.HasPrefix(path, "/media/"), strings.HasPrefix(path, "/art/"),
+		path == "/healthz", path == "/readyz", path == "/metrics":
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
 }
 
 func recoverer(log *slog.Logger, next http.Handler) http.Handler {

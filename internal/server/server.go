@@ -113,6 +113,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("database unreachable\n"))
 		return
 	}
+	if err := media.Writable(s.deps.Media); err != nil {
+		s.deps.Log.WarnContext(r.Context(), "readiness: media storage refuses writes (disk full?)", slog.Any("err", err))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("media storage refuses writes (disk full?)\n"))
+		return
+	}
 	_, _ = w.Write([]byte("ready\n"))
 }
 
