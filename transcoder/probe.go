@@ -255,11 +255,10 @@ type probeReport struct {
 }
 
 func ffprobe(ctx context.Context, o Options, container, abs string) (*Source, error) {
-	cmd := exec.CommandContext(ctx, o.FFprobe, probeArgs(container, abs)...)
+	cmd := command(ctx, o.FFprobe, probeArgs(container, abs)...)
 	stdout := &limitBuffer{max: maxProbeOutput}
 	stderr := &tailBuffer{max: 16 << 10}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
 		return nil, runFailure(ctx, "ffprobe", err, stderr.String(), true)
 	}
@@ -330,10 +329,9 @@ func parseProbe(container string, report []byte) (*Source, error) {
 func scanDuration(ctx context.Context, o Options, container, abs string, stream int) (float64, error) {
 	args := append([]string{"-hide_banner", "-loglevel", "error"}, demuxArgs(container)...)
 	args = append(args, "-select_streams", strconv.Itoa(stream), "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", "-i", "file:"+abs)
-	cmd := exec.CommandContext(ctx, o.FFprobe, args...)
+	cmd := command(ctx, o.FFprobe, args...)
 	stderr := &tailBuffer{max: 16 << 10}
 	cmd.Stderr = stderr
-	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return 0, fmt.Errorf("ffprobe: %w", err)

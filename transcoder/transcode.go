@@ -12,7 +12,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -180,8 +179,7 @@ func inspectRendition(outDir string, r Rung, p Plan) (Rendition, float64, error)
 // runFFmpeg runs ffmpeg with -progress on stdout, calling onTime with each reported output time in seconds,
 // and returns the end of its stderr.
 func runFFmpeg(ctx context.Context, bin string, args []string, onTime func(sec float64)) (string, error) {
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.WaitDelay = waitDelay
+	cmd := command(ctx, bin, args...)
 	stderr := &tailBuffer{max: 64 << 10}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
@@ -272,9 +270,8 @@ func makePoster(ctx context.Context, o Options, p Plan, input, output string, du
 func grabPoster(ctx context.Context, o Options, p Plan, input, output string, t float64, w, h int) ([]byte, error) {
 	for _, seekInput := range []bool{true, false} {
 		_ = os.Remove(output)
-		cmd := exec.CommandContext(ctx, o.FFmpeg, posterArgs(p, input, output, t, w, h, seekInput)...)
-		cmd.WaitDelay = waitDelay
-		stderr := &tailBuffer{max: 16 << 10}
+		cmd := command(ctx, o.FFmpeg, posterArgs(p, input, output, t, w, h, seekInput)...)
+			stderr := &tailBuffer{max: 16 << 10}
 		cmd.Stderr = stderr
 		if err := cmd.Run(); err != nil {
 			return nil, runFailure(ctx, "ffmpeg (poster)", err, stderr.String(), false)

@@ -75,9 +75,23 @@ func TestKilledWorkerIsRescued(t *testing.T) {
 				entries, _ := os.ReadDir(scratch)
 				return status() == entvideo.StatusPROCESSING && len(entries) > 0
 			}, 60*time.Second, 50*time.Millisecond, "the first worker starts transcoding")
+			var ffmpeg []int
+			require.Eventually(t, func() bool {
+				ffmpeg = children(first.Process.Pid, "ffmpeg")
+				return len(ffmpeg) > 0
+			}, 30*time.Second, 50*time.Millisecond, "the first worker runs ffmpeg")
 			time.Sleep(500 * time.Millisecond) // let ffmpeg write some output
-			require.NoError(t, syscall.Kill(-first.Process.Pid, syscall.SIGKILL))
+			// The worker alone is killed, as kill -9 of one process does: its ffmpeg dies with it.
+			require.NoError(t, first.Process.Kill())
 			_ = first.Wait()
+			require.Eventually(t, func() bool {
+				for _, pid := range ffmpeg {
+					if alive(pid) {
+						return false
+					}
+				}
+				return true
+			}, 10*time.Second, 50*time.Millisecond, "ffmpeg outlived its killed worker")
 			entries, _ := os.ReadDir(scratch)
 			require.NotEmpty(t, entries, "the killed attempt left scratch behind")
 
@@ -116,4 +130,41 @@ func openTestStore(t *testing.T, db string, common []string) *store.Store {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+// children lists the processes named name whose parent is pid.
+func children(pid int, name string) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after its last ")".
+		open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+		if open < 0 || end < open {
+			continue
+		}
+		fields := strings.Fields(string(stat[end+1:]))
+		if string(stat[open+1:end]) == name && len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
+// alive reports whether pid runs (a zombie waiting for its new parent to reap it does not).
+func alive(pid int) bool {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	end := bytes.LastIndexByte(stat, ')')
+	fields := strings.Fields(string(stat[end+1:]))
+	return len(fields) > 0 && fields[0] != "Z" && fields[0] != "X"
 }

@@ -44,8 +44,9 @@ type Config struct {
 	X264Preset       string
 	SegmentSeconds   int
 	TranscodeTimeout time.Duration
-	// RescueAfter is how long a job whose worker died stays claimed before it is retried;
-	// it must exceed TranscodeTimeout.
+	// RescueAfter is how long a job whose worker died stays claimed before it is retried.
+	// Live workers mark their jobs as they run (every quarter of it), so it bounds how long
+	// a crash holds a job up, not how long a job may run.
 	RescueAfter time.Duration
 
 	// Payments: the provider ("sandbox" is the only one built in), its simulated
@@ -120,7 +121,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.StringVar(&c.X264Preset, "x264-preset", env("MARQUEE_X264_PRESET", c.X264Preset), "libx264 preset: ultrafast … veryslow (MARQUEE_X264_PRESET)")
 	fs.IntVar(&c.SegmentSeconds, "segment-seconds", envInt(getenv, "MARQUEE_SEGMENT_SECONDS", c.SegmentSeconds), "HLS segment length, an even number of seconds (MARQUEE_SEGMENT_SECONDS)")
 	fs.DurationVar(&c.TranscodeTimeout, "transcode-timeout", envDuration(getenv, "MARQUEE_TRANSCODE_TIMEOUT", c.TranscodeTimeout), "longest one transcode may run (MARQUEE_TRANSCODE_TIMEOUT)")
-	fs.DurationVar(&c.RescueAfter, "rescue-after", envDuration(getenv, "MARQUEE_RESCUE_AFTER", 0), "retry a job whose worker died after this long; default transcode timeout + 10m (MARQUEE_RESCUE_AFTER)")
+	fs.DurationVar(&c.RescueAfter, "rescue-after", envDuration(getenv, "MARQUEE_RESCUE_AFTER", 0), "retry a job whose worker died after this long, at least 10s (MARQUEE_RESCUE_AFTER)")
 	fs.StringVar(&c.PaymentProvider, "payment-provider", env("MARQUEE_PAYMENT_PROVIDER", c.PaymentProvider), "payment provider; sandbox moves no money (MARQUEE_PAYMENT_PROVIDER)")
 	fs.DurationVar(&c.SandboxLatency, "sandbox-latency", envDuration(getenv, "MARQUEE_SANDBOX_LATENCY", 0), "simulated delay of each sandbox provider call (MARQUEE_SANDBOX_LATENCY)")
 	fs.DurationVar(&c.PaymentTimeout, "payment-timeout", envDuration(getenv, "MARQUEE_PAYMENT_TIMEOUT", c.PaymentTimeout), "longest one payment provider call may take; a payment left pending twice this long is retried under its key (MARQUEE_PAYMENT_TIMEOUT)")
@@ -222,8 +223,8 @@ func (c Config) Validate() error {
 	if c.TranscodeTimeout < 10*time.Second {
 		return errors.New("--transcode-timeout: must be at least 10s")
 	}
-	if c.RescueAfter != 0 && c.RescueAfter < c.TranscodeTimeout+JobMargin {
-		return fmt.Errorf("--rescue-after: must be at least --transcode-timeout + %s, or a running transcode would be started twice", JobMargin)
+	if c.RescueAfter != 0 && c.RescueAfter < 10*time.Second {
+		return errors.New("--rescue-after: must be at least 10s")
 	}
 	if c.PaymentProvider != "sandbox" {
 		return fmt.Errorf("--payment-provider: %q is not available; this build has sandbox (see docs/PAYMENTS.md)", c.PaymentProvider)
@@ -247,12 +248,15 @@ func (c Config) Validate() error {
 // the transcoder's own timeout first, with a clear reason.
 const JobMargin = 5 * time.Second
 
+// DefaultRescue is how long a job whose worker died waits, by default, before it is retried.
+const DefaultRescue = time.Minute
+
 // Rescue is how long a claimed job waits before it is retried as abandoned.
 func (c Config) Rescue() time.Duration {
 	if c.RescueAfter != 0 {
 		return c.RescueAfter
 	}
-	return c.TranscodeTimeout + 10*time.Minute
+	return DefaultRescue
 }
 
 var x264Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}

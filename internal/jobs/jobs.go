@@ -25,8 +25,8 @@ type Options struct {
 	Workers int
 	// JobTimeout bounds one attempt of jobs that set no timeout of their own.
 	JobTimeout time.Duration
-	// RescueAfter is when a job whose worker died is retried; it must exceed every
-	// job's timeout, or a job still running would be started again.
+	// RescueAfter is when a job whose worker died is retried. A live worker marks its
+	// running jobs every RescueAfter/4, so jobs may run longer than this.
 	RescueAfter time.Duration
 	// PollInterval is how often idle workers look for new jobs.
 	PollInterval time.Duration
@@ -97,7 +97,10 @@ func (q *Queue) Open() error {
 		// PostgreSQL on one code path.
 		PollOnly:     true,
 		PeriodicJobs: q.periodic,
-		Middleware:   []rivertype.Middleware{durationMiddleware(q.duration)},
+		Middleware: []rivertype.Middleware{
+			durationMiddleware(q.duration),
+			aliveMiddleware(q.st, q.opts.RescueAfter/4, q.log),
+		},
 	}
 	if q.opts.Workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{

@@ -1,0 +1,71 @@
+package jobs_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/internal/jobs"
+	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/store/storetest"
+)
+
+type holdArgs struct{}
+
+func (holdArgs) Kind() string { return "hold" }
+
+// holdWorker runs until release is closed, reporting when it started.
+type holdWorker struct {
+	river.WorkerDefaults[holdArgs]
+	started, release chan struct{}
+}
+
+func (w *holdWorker) Work(ctx context.Context, _ *river.Job[holdArgs]) error {
+	close(w.started)
+	select {
+	case <-w.release:
+	case <-ctx.Done():
+	}
+	return nil
+}
+
+func (w *holdWorker) Timeout(*river.Job[holdArgs]) time.Duration { return time.Hour }
+
+// TestRunningJobsStayFresh: a job running past RescueAfter is not taken for one whose
+// worker died, because its worker moves its attempted_at forward, in the format River
+// reads back (SQLite keeps it as text).
+func TestRunningJobsStayFresh(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		q := jobs.New(s, jobs.Options{Workers: 1, RescueAfter: 2 * time.Second, PollInterval: 50 * time.Millisecond},
+			slog.New(slog.NewTextHandler(io.Discard, nil)))
+		w := &holdWorker{started: make(chan struct{}), release: make(chan struct{})}
+		river.AddWorker(q.Workers(), w)
+		require.NoError(t, q.Open())
+		require.NoError(t, q.Start(ctx))
+		defer func() {
+			stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			require.NoError(t, q.Stop(stop))
+		}()
+		defer close(w.release)
+
+		res, err := q.Client().Insert(ctx, holdArgs{}, nil)
+		require.NoError(t, err)
+		id := res.Job.ID
+		<-w.started
+		first, err := q.Client().JobGet(ctx, id)
+		require.NoError(t, err)
+		require.NotNil(t, first.AttemptedAt)
+		require.Eventually(t, func() bool {
+			j, err := q.Client().JobGet(ctx, id)
+			return err == nil && j.State == "running" && j.AttemptedAt != nil && j.AttemptedAt.After(*first.AttemptedAt)
+		}, 10*time.Second, 50*time.Millisecond, "the running job's attempted_at moves forward")
+	})
+}
