@@ -271,7 +271,7 @@ func grabPoster(ctx context.Context, o Options, p Plan, input, output string, t 
 	for _, seekInput := range []bool{true, false} {
 		_ = os.Remove(output)
 		cmd := command(ctx, o.FFmpeg, posterArgs(p, input, output, t, w, h, seekInput)...)
-			stderr := &tailBuffer{max: 16 << 10}
+		stderr := &tailBuffer{max: 16 << 10}
 		cmd.Stderr = stderr
 		if err := cmd.Run(); err != nil {
 			return nil, runFailure(ctx, "ffmpeg (poster)", err, stderr.String(), false)
