@@ -37,17 +37,9 @@ func (s *Service) hold(ctx context.Context, userID int) (release func(), err err
 	tick := time.NewTicker(holdPoll)
 	defer tick.Stop()
 	for {
+		// Waiting reads; only a hold that looks free or lapsed is tried, since on SQLite
+		// even an update that changes nothing takes the one write slot.
 		now := s.o.Now()
-		n, err := s.st.Client.User.Update().
-			Where(user.ID(userID), user.Or(user.CheckoutUntilIsNil(), user.CheckoutUntilLTE(now))).
-			SetCheckoutHolder(holder).SetCheckoutUntil(now.Add(s.lease())).
-			Save(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("hold account for checkout: %w", err)
-		}
-		if n == 1 {
-			return func() { s.unhold(ctx, userID, holder) }, nil
-		}
 		u, err := s.st.Client.User.Query().Where(user.ID(userID)).Select(user.FieldCheckoutUntil).Only(ctx)
 		if ent.IsNotFound(err) {
 			return nil, apperr.New(apperr.NotFound, "This account no longer exists.")
@@ -55,10 +47,18 @@ func (s *Service) hold(ctx context.Context, userID int) (release func(), err err
 		if err != nil {
 			return nil, fmt.Errorf("read checkout: %w", err)
 		}
-		if u.CheckoutUntil == nil {
-			continue // released between the two statements
-		}
-		if bounded && time.Until(deadline) < time.Second+holdPoll {
+		if u.CheckoutUntil == nil || !u.CheckoutUntil.After(now) {
+			n, err := s.st.Client.User.Update().
+				Where(user.ID(userID), user.Or(user.CheckoutUntilIsNil(), user.CheckoutUntilLTE(now))).
+				SetCheckoutHolder(holder).SetCheckoutUntil(now.Add(s.lease())).
+				Save(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("hold account for checkout: %w", err)
+			}
+			if n == 1 {
+				return func() { s.unhold(ctx, userID, holder) }, nil
+			}
+		} else if bounded && time.Until(deadline) < time.Second+holdPoll {
 			wait := max(int(u.CheckoutUntil.Sub(now).Round(time.Second)/time.Second), 1)
 			return nil, &apperr.Error{
 				Code:    apperr.NotReady,
