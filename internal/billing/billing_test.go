@@ -310,6 +310,19 @@ func TestPlanChanges(t *testing.T) {
 		r, err = f.svc.Renew(ctx)
 		require.NoError(t, err)
 		require.Equal(t, billing.Renewals{}, r)
+
+		// A renewal falling due while a checkout holds the account waits for the next pass.
+		f.clock.Set(end.AddDate(0, 1, 0).Add(time.Minute))
+		release, err := billing.HoldAccount(ctx, f.svc, f.user)
+		require.NoError(t, err)
+		require.NotNil(t, release)
+		r, err = f.svc.Renew(ctx)
+		require.NoError(t, err)
+		require.Equal(t, billing.Renewals{}, r, "neither renewed nor failed")
+		release()
+		r, err = f.svc.Renew(ctx)
+		require.NoError(t, err)
+		require.Equal(t, billing.Renewals{Renewed: 1}, r)
 	})
 }
 

@@ -30,9 +30,7 @@ func (s *Service) lease() time.Duration { return s.o.ProviderTimeout + holdMargi
 // the account, until that one ends or its lease lapses; when that would outlast ctx's
 // deadline it answers NOT_READY with the seconds to wait, rather than running out of time.
 func (s *Service) hold(ctx context.Context, userID int) (release func(), err error) {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	holder := hex.EncodeToString(b[:])
+	holder := newHolder()
 	deadline, bounded := ctx.Deadline()
 	tick := time.NewTicker(holdPoll)
 	defer tick.Stop()
@@ -48,15 +46,8 @@ func (s *Service) hold(ctx context.Context, userID int) (release func(), err err
 			return nil, fmt.Errorf("read checkout: %w", err)
 		}
 		if u.CheckoutUntil == nil || !u.CheckoutUntil.After(now) {
-			n, err := s.st.Client.User.Update().
-				Where(user.ID(userID), user.Or(user.CheckoutUntilIsNil(), user.CheckoutUntilLTE(now))).
-				SetCheckoutHolder(holder).SetCheckoutUntil(now.Add(s.lease())).
-				Save(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("hold account for checkout: %w", err)
-			}
-			if n == 1 {
-				return func() { s.unhold(ctx, userID, holder) }, nil
+			if release, err := s.take(ctx, userID, holder, now); err != nil || release != nil {
+				return release, err
 			}
 		} else if bounded && time.Until(deadline) < time.Second+holdPoll {
 			wait := max(int(u.CheckoutUntil.Sub(now).Round(time.Second)/time.Second), 1)
@@ -72,6 +63,34 @@ func (s *Service) hold(ctx context.Context, userID int) (release func(), err err
 		case <-tick.C:
 		}
 	}
+}
+
+// tryHold takes the viewer's account if no checkout holds it, without waiting: release is
+// nil when one does.
+func (s *Service) tryHold(ctx context.Context, userID int) (release func(), err error) {
+	return s.take(ctx, userID, newHolder(), s.o.Now())
+}
+
+// take holds the account for holder if it is free or its hold lapsed; release is nil when
+// another holds it.
+func (s *Service) take(ctx context.Context, userID int, holder string, now time.Time) (release func(), err error) {
+	n, err := s.st.Client.User.Update().
+		Where(user.ID(userID), user.Or(user.CheckoutUntilIsNil(), user.CheckoutUntilLTE(now))).
+		SetCheckoutHolder(holder).SetCheckoutUntil(now.Add(s.lease())).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("hold account for checkout: %w", err)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	return func() { s.unhold(ctx, userID, holder) }, nil
+}
+
+func newHolder() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func (s *Service) unhold(ctx context.Context, userID int, holder string) {

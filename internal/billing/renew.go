@@ -49,8 +49,10 @@ func (s *Service) Renew(ctx context.Context) (Renewals, error) {
 			}
 			continue
 		}
-		ok, err := s.charge(ctx, m, now)
+		ok, err := s.chargeHeld(ctx, m, now)
 		switch {
+		case errors.Is(err, errHeld):
+			// Left for the next pass.
 		case err != nil:
 			errs = append(errs, err)
 		case ok:
@@ -60,6 +62,32 @@ func (s *Service) Renew(ctx context.Context) (Renewals, error) {
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// errHeld says a renewal was left for the next pass: a checkout holds the account, or
+// changed the membership while it did.
+var errHeld = errors.New("account held by a checkout")
+
+// chargeHeld charges m's renewal while holding its account, so that a renewal and a
+// checkout of the same account never both charge for one period. An account a checkout
+// holds is left for the next pass, as is a membership the checkout changed.
+func (s *Service) chargeHeld(ctx context.Context, m *ent.Membership, now time.Time) (bool, error) {
+	release, err := s.tryHold(ctx, m.UserID)
+	if err != nil {
+		return false, err
+	}
+	if release == nil {
+		return false, errHeld
+	}
+	defer release()
+	cur, err := s.st.Client.Membership.Query().Where(membership.ID(m.ID)).WithPlan().Only(ctx)
+	if err != nil {
+		return false, fmt.Errorf("reread membership %d: %w", m.ID, err)
+	}
+	if cur.Status != m.Status || !cur.CurrentPeriodEnd.Equal(m.CurrentPeriodEnd) {
+		return false, errHeld
+	}
+	return s.charge(ctx, cur, now)
 }
 
 // charge bills the next period of m. It reports whether the charge went through.
