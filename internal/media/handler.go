@@ -128,10 +128,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound)
 		return
 	}
-	if s3, ok := h.store.(*S3); ok && kind.cache == cacheImmutable {
-		// Files that never change may be fetched straight from the bucket. The token and plan
-		// checks above still ran: the presigned URL is short-lived and names this one object.
-		loc, err := s3.redirectURL(r.Context(), dir+"/"+rest, kind)
+	if rd, ok := h.store.(Redirector); ok && kind.cache == cacheImmutable {
+		// Files that never change may be fetched straight from the store. The token and plan
+		// checks above still ran: the URL is short-lived and names this one object.
+		loc, err := rd.RedirectURL(r.Context(), dir+"/"+rest, kind.contentType, kind.cache)
 		if err != nil {
 			fail(w, http.StatusInternalServerError)
 			return

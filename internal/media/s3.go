@@ -389,7 +389,7 @@ func (s *S3) Remove(key string) error {
 	return nil
 }
 
-// Origins implements CrossOrigin: where segment redirects send browsers, if anywhere.
+// Origins implements Redirector: where segment redirects send browsers, if anywhere.
 func (s *S3) Origins() []string {
 	if s.origin == "" {
 		return nil
@@ -397,9 +397,9 @@ func (s *S3) Origins() []string {
 	return []string{s.origin}
 }
 
-// redirectURL is a presigned GET of key valid for the configured time, or "" when the store
-// proxies everything.
-func (s *S3) redirectURL(ctx context.Context, key string, k fileKind) (string, error) {
+// RedirectURL implements Redirector: a presigned GET of key valid for the configured time,
+// or "" when the store proxies everything.
+func (s *S3) RedirectURL(ctx context.Context, key, contentType, cacheControl string) (string, error) {
 	if s.redirect == 0 {
 		return "", nil
 	}
@@ -408,7 +408,7 @@ func (s *S3) redirectURL(ctx context.Context, key string, k fileKind) (string, e
 		return "", err
 	}
 	req, err := s.presign.PresignGetObject(ctx, &s3.GetObjectInput{
-		Bucket: &s.bucket, Key: &name, ResponseContentType: &k.contentType, ResponseCacheControl: &k.cache,
+		Bucket: &s.bucket, Key: &name, ResponseContentType: &contentType, ResponseCacheControl: &cacheControl,
 	}, s3.WithPresignExpires(s.redirect))
 	if err != nil {
 		return "", fmt.Errorf("media: presign %s: %w", name, err)
@@ -475,3 +475,8 @@ func (o *s3Object) Close() error {
 	o.body = nil
 	return err
 }
+
+var (
+	_ Store      = (*S3)(nil)
+	_ Redirector = (*S3)(nil)
+)

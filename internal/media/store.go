@@ -53,16 +53,21 @@ type Store interface {
 	CleanTemp(prefix string) error
 }
 
-// CrossOrigin is a Store that sends browsers to other origins for media (presigned
-// redirects): the web app's Content-Security-Policy lets it load from them.
-type CrossOrigin interface {
+// Redirector is a Store that may send browsers straight to an object (presigned URLs of an
+// object store), once the handler's checks have passed.
+type Redirector interface {
+	// RedirectURL is a short-lived URL that serves key with the given Content-Type and
+	// Cache-Control, or "" when the store serves everything through the handler.
+	RedirectURL(ctx context.Context, key, contentType, cacheControl string) (string, error)
+	// Origins are where those URLs point: the web app's Content-Security-Policy lets
+	// browsers load media from them.
 	Origins() []string
 }
 
 // Origins lists the origins other than the server's own that browsers load s's media from.
 func Origins(s Store) []string {
-	if c, ok := s.(CrossOrigin); ok {
-		return c.Origins()
+	if r, ok := s.(Redirector); ok {
+		return r.Origins()
 	}
 	return nil
 }
