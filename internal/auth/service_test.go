@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,25 +16,14 @@ import (
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/testkit"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // cheap keeps argon2id fast under the race detector; TestStoredHashUsesDefaultParams
 // covers the production parameters.
 var cheap = auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-func newService(s *store.Store, c *clock, o auth.Options) *auth.Service {
+func newService(s *store.Store, c *testkit.Clock, o auth.Options) *auth.Service {
 	o.Now = c.Now
 	if o.Params == (auth.Params{}) {
 		o.Params = cheap
@@ -43,7 +31,7 @@ func newService(s *store.Store, c *clock, o auth.Options) *auth.Service {
 	return auth.NewService(s.Client, pubsub.NewLocal(), slog.New(slog.NewTextHandler(io.Discard, nil)), o)
 }
 
-func start() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+func start() *testkit.Clock { return testkit.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)) }
 
 var ada = auth.SignupInput{Email: " Ada@Example.com", Password: "correct horse battery", Name: "Ada", Country: "gb"}
 

@@ -6,24 +6,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/internal/testkit"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // fail reserves an attempt on k and records it as a failure.
 func fail(t *testing.T, th *Throttle, k Key) {
@@ -43,7 +28,7 @@ func blocked(th *Throttle, k Key) time.Duration {
 
 func TestThrottleBlocksWithinWindowOnly(t *testing.T) {
 	t.Parallel()
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := testkit.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	th := NewThrottle(clock.Now)
 	k := Key{"k", Limit{Max: 3, Window: time.Minute}}
 
@@ -66,7 +51,7 @@ func TestThrottleBlocksWithinWindowOnly(t *testing.T) {
 
 func TestThrottleCountsAttemptsInFlight(t *testing.T) {
 	t.Parallel()
-	th := NewThrottle((&fakeClock{t: time.Unix(0, 0)}).Now)
+	th := NewThrottle(testkit.NewClock(time.Unix(0, 0)).Now)
 	tight := Key{"acct+ip", Limit{Max: 2, Window: time.Minute}}
 	loose := Key{"ip", Limit{Max: 10, Window: time.Minute}}
 
@@ -101,7 +86,7 @@ func TestThrottleCountsAttemptsInFlight(t *testing.T) {
 
 func TestThrottleParallelAttemptsCostWhatSequentialOnesDo(t *testing.T) {
 	t.Parallel()
-	th := NewThrottle((&fakeClock{t: time.Unix(0, 0)}).Now)
+	th := NewThrottle(testkit.NewClock(time.Unix(0, 0)).Now)
 	k := Key{"k", Limit{Max: 5, Window: time.Minute}}
 	// Every attempt is still being checked when the others arrive: none settles before all
 	// 40 have asked.
@@ -126,7 +111,7 @@ func TestThrottleParallelAttemptsCostWhatSequentialOnesDo(t *testing.T) {
 
 func TestThrottlePrunesEndedWindows(t *testing.T) {
 	t.Parallel()
-	clock := &fakeClock{t: time.Unix(0, 0)}
+	clock := testkit.NewClock(time.Unix(0, 0))
 	th := NewThrottle(clock.Now)
 	th.maxKeys = 10
 	l := Limit{Max: 1, Window: time.Minute}

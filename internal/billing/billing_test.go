@@ -21,26 +21,15 @@ import (
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/testkit"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
 
 type fixture struct {
 	st     *store.Store
 	svc    *billing.Service
-	clock  *clock
+	clock  *testkit.Clock
 	broker *pubsub.Local
-	logs   *bytes.Buffer
+	logs   *testkit.Buffer
 	user   int
 }
 
@@ -48,22 +37,11 @@ func setup(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	require.NoError(t, billing.EnsurePlans(ctx, s.Client))
-	f := &fixture{st: s, clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, broker: pubsub.NewLocal(), logs: &bytes.Buffer{}}
-	log := slog.New(slog.NewTextHandler(&lockedWriter{w: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f := &fixture{st: s, clock: testkit.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)), broker: pubsub.NewLocal(), logs: &testkit.Buffer{}}
+	log := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f.svc = billing.NewService(s, billing.NewSandbox(0), f.broker, log, billing.Options{Now: f.clock.Now})
 	f.user = newUser(t, s, fmt.Sprintf("viewer-%d@example.com", time.Now().UnixNano()))
 	return f
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 func newUser(t *testing.T, s *store.Store, email string) int {

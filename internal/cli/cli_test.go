@@ -15,6 +15,7 @@ import (
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/testkit"
 )
 
 type result struct {
@@ -111,12 +112,12 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	var errb bytes.Buffer
+	var errb testkit.Buffer
 	done := make(chan int, 1)
 	addr := freeAddr(t)
 	go func() {
 		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", addr, "--workers", "0"},
-			Env{Stdout: &bytes.Buffer{}, Stderr: &lockedBuffer{b: &errb}, Getenv: func(string) string { return "" }})
+			Env{Stdout: &bytes.Buffer{}, Stderr: &errb, Getenv: func(string) string { return "" }})
 	}()
 	require.Eventually(t, func() bool {
 		res, err := http.Get("http://" + addr + "/readyz")

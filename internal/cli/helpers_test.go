@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"net"
-	"sync"
 	"testing"
 
 	"github.com/gorilla/websocket"
@@ -17,17 +15,6 @@ func freeAddr(t *testing.T) string {
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())
 	return addr
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  *bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
 }
 
 // nextMsg reads the next graphql-transport-ws message that is not a keep-alive: a ping is

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/internal/testkit"
 )
 
 // TestWorkerServesMetrics: with --metrics-addr a worker, which serves no API, exposes the
@@ -21,7 +22,7 @@ func TestWorkerServesMetrics(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- Main(ctx, []string{"worker", "--data-dir", t.TempDir(), "--log-level", "warn"},
-			Env{Stdout: io.Discard, Stderr: &lockedBuffer{b: &bytes.Buffer{}}, Getenv: func(k string) string {
+			Env{Stdout: io.Discard, Stderr: &testkit.Buffer{}, Getenv: func(k string) string {
 				return map[string]string{"MARQUEE_METRICS_ADDR": addr}[k]
 			}})
 	}()

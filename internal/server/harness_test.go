@@ -31,6 +31,7 @@ import (
 	"github.com/marquee-org/marquee/internal/server"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/transcoder"
 )
@@ -50,7 +51,7 @@ type env struct {
 	media   *media.Local
 	scratch string // the S3 store's local scratch area
 	// logs collects everything the server logged, to check what stays out of responses.
-	logs *lockedWriter
+	logs *testkit.Buffer
 }
 
 func newEnv(t testing.TB, s *store.Store) *env {
@@ -63,7 +64,7 @@ func newEnv(t testing.TB, s *store.Store) *env {
 func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ...func(*config.Config)) *env {
 	t.Helper()
 	require.NoError(t, billing.EnsurePlans(context.Background(), s.Client))
-	logs := &lockedWriter{w: &bytes.Buffer{}}
+	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := config.Default()
 	c.MediaURL = "file://" + t.TempDir()
