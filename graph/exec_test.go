@@ -3,12 +3,14 @@ package graph
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // selectionAt parses and validates query against the real schema and returns the selection
@@ -85,6 +87,38 @@ func TestMarshalListInOrder(t *testing.T) {
 	errs := graphql.GetErrors(ctx)
 	require.Len(t, errs, 1)
 	require.Equal(t, ast.Path{ast.PathName("items"), ast.PathIndex(2)}, errs[0].Path)
+}
+
+// TestMarshalListWritesWhatGqlgenWrites runs marshalList's sequential path and gqlgen's
+// concurrent one on the same elements, a panicking one and one that returns nothing
+// included: the same JSON and the same errors at the same paths.
+func TestMarshalListWritesWhatGqlgenWrites(t *testing.T) {
+	plain := selectionAt(t, `{ nodes(ids: [1]) { id } }`, "nodes")
+	require.False(t, selectionWaits(plain), "the sequential path is the one compared")
+	run := func(list func(ctx context.Context, one func(context.Context, int) graphql.Marshaler) graphql.Array) (string, gqlerror.List) {
+		ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+		ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "items"}}})
+		out := list(ctx, func(ctx context.Context, i int) graphql.Marshaler {
+			switch i {
+			case 1:
+				panic("element 1 broke")
+			case 3:
+				return graphql.Null
+			}
+			return graphql.MarshalString(fmt.Sprintf("item %d", i))
+		})
+		var b bytes.Buffer
+		out.MarshalGQL(&b)
+		return b.String(), graphql.GetErrors(ctx)
+	}
+	wantJSON, wantErrs := run(func(ctx context.Context, one func(context.Context, int) graphql.Marshaler) graphql.Array {
+		return graphql.MarshalSliceConcurrently(ctx, 5, 0, false, one)
+	})
+	gotJSON, gotErrs := run(func(ctx context.Context, one func(context.Context, int) graphql.Marshaler) graphql.Array {
+		return marshalList(ctx, plain, 5, 0, false, one)
+	})
+	require.Equal(t, wantJSON, gotJSON)
+	require.Equal(t, wantErrs, gotErrs)
 }
 
 func TestNewDeferredGroupOnlyForDeferredFields(t *testing.T) {
