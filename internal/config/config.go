@@ -249,7 +249,7 @@ func (c Config) Validate() error {
 const JobMargin = 5 * time.Second
 
 // DefaultRescue is how long a job whose worker died waits, by default, before it is retried.
-const DefaultRescue = time.Minute
+const DefaultRescue = 2 * time.Minute
 
 // Rescue is how long a claimed job waits before it is retried as abandoned.
 func (c Config) Rescue() time.Duration {

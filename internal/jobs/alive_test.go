@@ -69,3 +69,43 @@ func TestRunningJobsStayFresh(t *testing.T) {
 		}, 10*time.Second, 50*time.Millisecond, "the running job's attempted_at moves forward")
 	})
 }
+
+// TestDeadWorkersJobsAreRescued: a job left running by a worker that died (its attempted_at
+// no longer moves) runs again after RescueAfter, although its own timeout, an hour, has
+// not passed: River's rescuer alone would wait for that.
+func TestDeadWorkersJobsAreRescued(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		q := jobs.New(s, jobs.Options{Workers: 1, RescueAfter: 2 * time.Second, PollInterval: 50 * time.Millisecond},
+			slog.New(slog.NewTextHandler(io.Discard, nil)))
+		w := &holdWorker{started: make(chan struct{}), release: make(chan struct{})}
+		river.AddWorker(q.Workers(), w)
+		require.NoError(t, q.Open())
+		res, err := q.Client().Insert(ctx, holdArgs{}, nil)
+		require.NoError(t, err)
+		// As a worker that claimed it and died a minute ago would have left it.
+		stale := `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() - interval '1 minute' WHERE id = $1`
+		if s.Dialect == "sqlite3" {
+			stale = `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = datetime('now', 'subsec', '-60 seconds') WHERE id = ?`
+		}
+		_, err = s.DB.ExecContext(ctx, stale, res.Job.ID)
+		require.NoError(t, err)
+
+		require.NoError(t, q.Start(ctx))
+		defer func() {
+			stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			require.NoError(t, q.Stop(stop))
+		}()
+		defer close(w.release)
+		select {
+		case <-w.started:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the dead worker's job was not run again")
+		}
+		j, err := q.Client().JobGet(ctx, res.Job.ID)
+		require.NoError(t, err)
+		require.Equal(t, 2, j.Attempt, "run again as its next attempt")
+	})
+}

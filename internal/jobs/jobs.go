@@ -86,6 +86,10 @@ func (q *Queue) Workers() *river.Workers { return q.workers }
 
 // Open builds the River client once all workers are registered.
 func (q *Queue) Open() error {
+	if q.opts.Workers > 0 {
+		river.AddWorker(q.workers, &rescueWorker{st: q.st, horizon: q.opts.RescueAfter, log: q.log})
+		q.AddPeriodic(min(max(q.opts.RescueAfter/4, time.Second), 30*time.Second), rescueArgs{})
+	}
 	cfg := &river.Config{
 		Workers:              q.workers,
 		JobTimeout:           q.opts.JobTimeout,
