@@ -183,6 +183,13 @@ func wsInit(svc *auth.Service, closing context.Context) transport.WebsocketInitF
 			return context.WithValue(ctx, wsReleaseKey{}, done), nil, nil
 		}
 		ctx, release := svc.Conns().Track(ctx, v.SessionID)
+		// A socket authenticated by its upgrade's cookie is tracked only now: a logout in
+		// between revoked nothing here, so look again once it is tracked.
+		if live, err := svc.Live(ctx, v.SessionID); err != nil || !live {
+			release()
+			done()
+			return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: the session has ended")
+		}
 		// A socket must not outlive its session's absolute expiry either.
 		ctx, cancel := context.WithDeadline(ctx, v.ExpiresAt)
 		ctx = transport.AppendCloseReason(ctx, "session ended")

@@ -192,16 +192,19 @@ func (s *Service) Login(ctx context.Context, emailIn, password string, c Client)
 			Extra:   map[string]any{"retryAfterSeconds": secs},
 		}
 	}
+	// Settled however verify ends, a panic included: a reservation left behind would
+	// count against the key until the process restarts.
+	settle := attempt.Release
+	defer func() { settle() }()
 	u, ok, rehash, err := s.verify(ctx, email, password)
 	switch {
 	case err != nil:
-		attempt.Release()
 		return nil, err
 	case !ok:
-		attempt.Fail()
+		settle = attempt.Fail
 		return nil, invalidCredentials()
 	}
-	attempt.Succeed(perAccountAddr)
+	settle = func() { attempt.Succeed(perAccountAddr) }
 	if rehash {
 		if h, err := s.hasher.Hash(ctx, password); err == nil {
 			if err := s.client.User.UpdateOne(u).SetPasswordHash(h).Exec(ctx); err != nil {
@@ -277,6 +280,15 @@ func (s *Service) revoked(ctx context.Context, sessionID int) {
 	if err := s.broker.Publish(ctx, TopicSessionRevoked, []byte(strconv.Itoa(sessionID))); err != nil {
 		s.log.WarnContext(ctx, "publish session revocation", slog.Int("session_id", sessionID), slog.Any("err", err))
 	}
+}
+
+// Live reports whether a login session still exists: not logged out, swept or expired.
+func (s *Service) Live(ctx context.Context, sessionID int) (bool, error) {
+	ok, err := s.client.Session.Query().Where(session.ID(sessionID), session.ExpiresAtGT(s.now())).Exist(ctx)
+	if err != nil {
+		return false, fmt.Errorf("find session: %w", err)
+	}
+	return ok, nil
 }
 
 // closeEnded closes the connections of login sessions that no longer exist: logged out or

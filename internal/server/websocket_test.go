@@ -144,3 +144,20 @@ func TestShutdownClosesSockets(t *testing.T) {
 		require.NotEqual(t, -1, closed(t, c))
 	})
 }
+
+// TestLogoutBeforeConnectionInitRefusesTheSocket: a socket whose upgrade carried the cookie
+// of a session that logs out before its connection_init is refused, not left with a viewer.
+func TestLogoutBeforeConnectionInitRefusesTheSocket(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		token, _ := e.signup(nil, "late@example.com")
+		c, _, err := e.dial(http.Header{"Cookie": {auth.CookieName + "=" + token}})
+		require.NoError(t, err)
+		defer c.Close()
+		r := e.gql(nil, `mutation { logout }`, nil, bearer(token))
+		require.Equal(t, true, r.Data["logout"], r.Raw)
+
+		require.NoError(t, c.WriteJSON(wsMsg{Type: "connection_init"}))
+		require.Equal(t, 4403, closed(t, c))
+	})
+}
