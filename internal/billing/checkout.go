@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -29,7 +30,7 @@ func (s *Service) lease() time.Duration { return s.o.ProviderTimeout + holdMargi
 // checkout waits, then sees what the first one did. It waits while another checkout holds
 // the account, until that one ends or its lease lapses; when that would outlast ctx's
 // deadline it answers NOT_READY with the seconds to wait, rather than running out of time.
-func (s *Service) hold(ctx context.Context, userID int) (release func(), err error) {
+func (s *Service) hold(ctx context.Context, userID int) (*accountHold, error) {
 	holder := newHolder()
 	deadline, bounded := ctx.Deadline()
 	tick := time.NewTicker(holdPoll)
@@ -46,8 +47,8 @@ func (s *Service) hold(ctx context.Context, userID int) (release func(), err err
 			return nil, fmt.Errorf("read checkout: %w", err)
 		}
 		if u.CheckoutUntil == nil || !u.CheckoutUntil.After(now) {
-			if release, err := s.take(ctx, userID, holder, now); err != nil || release != nil {
-				return release, err
+			if h, err := s.take(ctx, userID, holder, now); err != nil || h != nil {
+				return h, err
 			}
 		} else if bounded && time.Until(deadline) < time.Second+holdPoll {
 			wait := max(int(u.CheckoutUntil.Sub(now).Round(time.Second)/time.Second), 1)
@@ -65,15 +66,15 @@ func (s *Service) hold(ctx context.Context, userID int) (release func(), err err
 	}
 }
 
-// tryHold takes the viewer's account if no checkout holds it, without waiting: release is
-// nil when one does.
-func (s *Service) tryHold(ctx context.Context, userID int) (release func(), err error) {
+// tryHold takes the viewer's account if no checkout holds it, without waiting: nil when
+// one does.
+func (s *Service) tryHold(ctx context.Context, userID int) (*accountHold, error) {
 	return s.take(ctx, userID, newHolder(), s.o.Now())
 }
 
-// take holds the account for holder if it is free or its hold lapsed; release is nil when
-// another holds it.
-func (s *Service) take(ctx context.Context, userID int, holder string, now time.Time) (release func(), err error) {
+// take holds the account for holder if it is free or its hold lapsed; nil when another
+// holds it.
+func (s *Service) take(ctx context.Context, userID int, holder string, now time.Time) (*accountHold, error) {
 	n, err := s.st.Client.User.Update().
 		Where(user.ID(userID), user.Or(user.CheckoutUntilIsNil(), user.CheckoutUntilLTE(now))).
 		SetCheckoutHolder(holder).SetCheckoutUntil(now.Add(s.lease())).
@@ -84,7 +85,33 @@ func (s *Service) take(ctx context.Context, userID int, holder string, now time.
 	if n == 0 {
 		return nil, nil
 	}
-	return func() { s.unhold(ctx, userID, holder) }, nil
+	return &accountHold{s: s, userID: userID, holder: holder}, nil
+}
+
+// accountHold is one checkout's hold on an account.
+type accountHold struct {
+	s      *Service
+	userID int
+	holder string
+}
+
+// errHoldLost is a checkout that kept the account longer than its lease, so that another
+// may have taken it: it must not charge.
+var errHoldLost = errors.New("checkout outlived its hold on the account")
+
+// renew starts the lease again from now, right before the provider is asked to charge, so
+// that slow database work before it cannot let the hold lapse during the charge. It fails
+// with errHoldLost when another checkout took the account meanwhile.
+func (h *accountHold) renew(ctx context.Context) error {
+	n, err := h.s.st.Client.User.Update().Where(user.ID(h.userID), user.CheckoutHolder(h.holder)).
+		SetCheckoutUntil(h.s.o.Now().Add(h.s.lease())).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("renew checkout hold: %w", err)
+	}
+	if n == 0 {
+		return errHoldLost
+	}
+	return nil
 }
 
 func newHolder() string {
@@ -93,11 +120,12 @@ func newHolder() string {
 	return hex.EncodeToString(b[:])
 }
 
-func (s *Service) unhold(ctx context.Context, userID int, holder string) {
-	err := s.st.Client.User.Update().Where(user.ID(userID), user.CheckoutHolder(holder)).
+// release gives the account back.
+func (h *accountHold) release(ctx context.Context) {
+	err := h.s.st.Client.User.Update().Where(user.ID(h.userID), user.CheckoutHolder(h.holder)).
 		ClearCheckoutUntil().SetCheckoutHolder("").Exec(context.WithoutCancel(ctx))
 	if err != nil {
 		// The lease lapses by itself; until then this viewer's next checkout waits.
-		s.log.WarnContext(ctx, "release checkout", slog.Int("user_id", userID), slog.Any("err", err))
+		h.s.log.WarnContext(ctx, "release checkout", slog.Int("user_id", h.userID), slog.Any("err", err))
 	}
 }

@@ -72,14 +72,14 @@ var errHeld = errors.New("account held by a checkout")
 // checkout of the same account never both charge for one period. An account a checkout
 // holds is left for the next pass, as is a membership the checkout changed.
 func (s *Service) chargeHeld(ctx context.Context, m *ent.Membership, now time.Time) (bool, error) {
-	release, err := s.tryHold(ctx, m.UserID)
+	h, err := s.tryHold(ctx, m.UserID)
 	if err != nil {
 		return false, err
 	}
-	if release == nil {
+	if h == nil {
 		return false, errHeld
 	}
-	defer release()
+	defer h.release(ctx)
 	cur, err := s.st.Client.Membership.Query().Where(membership.ID(m.ID)).WithPlan().Only(ctx)
 	if err != nil {
 		return false, fmt.Errorf("reread membership %d: %w", m.ID, err)
@@ -125,7 +125,9 @@ func (s *Service) charge(ctx context.Context, m *ent.Membership, now time.Time) 
 	if m.PaymentToken == "" {
 		err = &Decline{Code: "no_payment_method", Message: "There is no saved payment method to renew with."}
 	} else {
-		r, err = s.provider.Charge(ctx, Method{Token: m.PaymentToken}, p.PriceCents, p.Currency, key)
+		pctx, cancel := context.WithTimeout(ctx, s.o.ProviderTimeout)
+		r, err = s.provider.Charge(pctx, Method{Token: m.PaymentToken}, p.PriceCents, p.Currency, key)
+		cancel()
 	}
 	d, declined := AsDecline(err)
 	if err != nil && !declined {

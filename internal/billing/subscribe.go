@@ -112,11 +112,11 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*Result, er
 		return nil, err
 	}
 	hash := requestHash(in)
-	release, err := s.hold(ctx, in.UserID)
+	h, err := s.hold(ctx, in.UserID)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer h.release(ctx)
 	// A resumed payment that its first attempt records after all changes under the claim;
 	// look again once.
 	for range 2 {
@@ -126,11 +126,11 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*Result, er
 		case err != nil:
 			return nil, err
 		case p == nil:
-			res, err = s.subscribe(ctx, in, hash, s.o.Now())
+			res, err = s.subscribe(ctx, h, in, hash, s.o.Now())
 		case p.Status == payment.StatusPENDING:
 			// This checkout holds the account, so the attempt that wrote this row no
 			// longer does: its process died or lost the database between charge and record.
-			res, err = s.resume(ctx, in, p)
+			res, err = s.resume(ctx, h, in, p)
 		default:
 			res, err = s.replay(ctx, p)
 		}
@@ -146,7 +146,7 @@ var (
 	errRecorded  = errors.New("payment already recorded")
 )
 
-func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string, now time.Time) (*Result, error) {
+func (s *Service) subscribe(ctx context.Context, h *accountHold, in SubscribeInput, hash string, now time.Time) (*Result, error) {
 	cur, target, err := s.situation(ctx, in.UserID, in.Plan)
 	if err != nil {
 		return nil, err
@@ -167,14 +167,14 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput, hash string,
 	if err != nil {
 		return nil, err
 	}
-	return s.ask(ctx, in, pay, cur, target, kind, now)
+	return s.ask(ctx, h, in, pay, cur, target, kind, now)
 }
 
 // resume takes over a payment abandoned while PENDING and asks the provider again under the
 // same key, which answers with the first attempt's charge if there was one instead of making
 // a second. The claim moves the row's updated_at, so that an abandoned attempt that comes
 // back to record its outcome after all does not also record it here.
-func (s *Service) resume(ctx context.Context, in SubscribeInput, p *ent.Payment) (*Result, error) {
+func (s *Service) resume(ctx context.Context, h *accountHold, in SubscribeInput, p *ent.Payment) (*Result, error) {
 	now := s.o.Now()
 	n, err := s.st.Client.Payment.Update().
 		Where(payment.ID(p.ID), payment.StatusEQ(payment.StatusPENDING), payment.UpdatedAt(p.UpdatedAt)).
@@ -194,11 +194,15 @@ func (s *Service) resume(ctx context.Context, in SubscribeInput, p *ent.Payment)
 	if err != nil {
 		return nil, err
 	}
-	return s.ask(ctx, in, p, cur, target, kind, now)
+	return s.ask(ctx, h, in, p, cur, target, kind, now)
 }
 
 // ask asks the provider to pay for the PENDING payment pay and records the outcome.
-func (s *Service) ask(ctx context.Context, in SubscribeInput, pay *ent.Payment, cur *ent.Membership, target *ent.Plan, kind change, now time.Time) (*Result, error) {
+func (s *Service) ask(ctx context.Context, h *accountHold, in SubscribeInput, pay *ent.Payment, cur *ent.Membership, target *ent.Plan, kind change, now time.Time) (*Result, error) {
+	err := h.renew(ctx)
+	if err != nil {
+		return nil, s.forget(ctx, pay, err)
+	}
 	pctx, cancel := context.WithTimeout(ctx, s.o.ProviderTimeout)
 	defer cancel()
 	method, err := s.provider.Tokenize(pctx, in.Payment)
@@ -212,12 +216,21 @@ func (s *Service) ask(ctx context.Context, in SubscribeInput, pay *ent.Payment, 
 	if d, ok := AsDecline(err); ok {
 		return nil, s.fail(ctx, pay.ID, d)
 	}
-	// No answer from the provider: forget the attempt so that a retry with the same key
-	// asks again; the provider's own idempotency key keeps that from charging twice.
-	if _, derr := s.st.Client.Payment.Delete().Where(payment.ID(pay.ID), payment.StatusEQ(payment.StatusPENDING)).Exec(context.WithoutCancel(ctx)); derr != nil {
-		s.log.ErrorContext(ctx, "forget unanswered payment", slog.Int("payment_id", pay.ID), slog.Any("err", derr))
+	return nil, s.forget(ctx, pay, fmt.Errorf("payment provider: %w", err))
+}
+
+// forget drops a PENDING attempt that got no answer from the provider, or never asked it,
+// so that a retry with the same key asks again; the provider's own idempotency key keeps
+// that from charging twice. It returns what the client is told.
+func (s *Service) forget(ctx context.Context, pay *ent.Payment, cause error) error {
+	if _, err := s.st.Client.Payment.Delete().Where(payment.ID(pay.ID), payment.StatusEQ(payment.StatusPENDING)).Exec(context.WithoutCancel(ctx)); err != nil {
+		s.log.ErrorContext(ctx, "forget unanswered payment", slog.Int("payment_id", pay.ID), slog.Any("err", err))
 	}
-	return nil, fmt.Errorf("payment provider: %w", err)
+	if errors.Is(cause, errHoldLost) {
+		return &apperr.Error{Code: apperr.NotReady, Message: "The purchase took too long and was not made. Try again.",
+			Extra: map[string]any{"retryAfterSeconds": 1}}
+	}
+	return cause
 }
 
 // situation reads the viewer's membership (nil for none) and the plan they asked for.
@@ -355,7 +368,9 @@ func periodStart(m *ent.Membership) time.Time {
 // is recorded under its idempotency key as a payment of 0, so that a retry answers as the
 // first request did.
 func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, hash string, cur *ent.Membership, target *ent.Plan, kind change) (*Result, error) {
-	m, err := s.provider.Tokenize(ctx, in.Payment)
+	pctx, cancel := context.WithTimeout(ctx, s.o.ProviderTimeout)
+	defer cancel()
+	m, err := s.provider.Tokenize(pctx, in.Payment)
 	if d, ok := AsDecline(err); ok {
 		return nil, declined(d)
 	}
@@ -396,8 +411,10 @@ func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, ha
 
 // fail keeps the declined attempt for the record and answers with its reason.
 func (s *Service) fail(ctx context.Context, payID int, d *Decline) error {
-	err := s.st.Client.Payment.UpdateOneID(payID).SetStatus(payment.StatusFAILED).
-		SetFailureCode(d.Code).SetFailureMessage(d.Message).Exec(context.WithoutCancel(ctx))
+	// Only from PENDING: a resumed attempt may have recorded the payment first.
+	err := s.st.Client.Payment.Update().Where(payment.ID(payID), payment.StatusEQ(payment.StatusPENDING)).
+		SetStatus(payment.StatusFAILED).SetFailureCode(d.Code).SetFailureMessage(d.Message).
+		Exec(context.WithoutCancel(ctx))
 	if err != nil {
 		return fmt.Errorf("record declined payment: %w", err)
 	}
