@@ -629,3 +629,61 @@ func TestAbandonedPaymentIsResumedOnce(t *testing.T) {
 		require.Equal(t, 1, n)
 	})
 }
+
+// TestResumedPaymentThatNoLongerFitsChangesNothing: a purchase cut off after its charge,
+// then another purchase on the account, then the first one's retry: the first charge is
+// recorded (for a refund) but its plan does not replace the one bought since.
+func TestResumedPaymentThatNoLongerFitsChangesNothing(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		dying := &dyingProvider{Provider: billing.NewSandbox(0), refs: map[string]int{},
+			charged: make(chan struct{}), revive: make(chan struct{})}
+		f.svc = billing.NewService(s, dying, f.broker, slog.New(slog.DiscardHandler),
+			billing.Options{Now: f.clock.Now, ProviderTimeout: 10 * time.Second})
+		dead := make(chan struct{})
+		go func() {
+			defer close(dead)
+			_, _ = f.subscribe(plancode.Basic, card("4242424242424242"), "basic")
+		}()
+		<-dying.charged
+		defer func() { close(dying.revive); <-dead }()
+
+		f.clock.Set(f.clock.Now().Add(16 * time.Second)) // the dead checkout's hold lapses
+		premium, err := f.subscribe(plancode.Premium, card("4242424242424242"), "premium")
+		require.NoError(t, err)
+		require.Equal(t, plancode.Premium, premium.Membership.Edges.Plan.Code)
+
+		retry, err := f.subscribe(plancode.Basic, card("4242424242424242"), "basic")
+		require.NoError(t, err)
+		require.Equal(t, payment.StatusSUCCEEDED, retry.Payment.Status, "the first charge is on record")
+		require.Equal(t, plancode.Premium, retry.Membership.Edges.Plan.Code, "and Premium stays")
+		m, err := s.Client.Membership.Query().Where(membership.UserID(f.user)).WithPlan().Only(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, plancode.Premium, m.Edges.Plan.Code)
+		require.Len(t, dying.refs, 2, "two charges, the first one charged once")
+	})
+}
+
+// TestCancelWaitsForACheckout: a cancellation made while a checkout holds the account comes
+// after it, so that the checkout cannot undo it.
+func TestCancelWaitsForACheckout(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := setup(t, s)
+		_, err := f.subscribe(plancode.Standard, card("4242424242424242"), "join")
+		require.NoError(t, err)
+		release, err := billing.HoldAccount(ctx, f.svc, f.user)
+		require.NoError(t, err)
+		require.NotNil(t, release)
+		short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		_, err = f.svc.Cancel(short, f.user)
+		cancel()
+		requireCode(t, err, apperr.NotReady, "")
+		release()
+		m, err := f.svc.Cancel(ctx, f.user)
+		require.NoError(t, err)
+		require.Equal(t, membership.StatusCANCELED, m.Status)
+	})
+}

@@ -96,6 +96,10 @@ const (
 	changeUpgrade                  // a dearer plan: charge the prorated difference now
 	changeDowngrade                // a cheaper plan: switch at the period end, no charge
 	changeReactivate               // the current plan again after cancelling: no charge
+	// changeStale is a resumed payment whose change no longer fits the membership (another
+	// purchase or an expiry came between): its outcome is recorded, the membership is not
+	// touched, and a charge is left to refund.
+	changeStale
 )
 
 // Subscribe validates the request, charges the provider when the change costs money, and
@@ -190,11 +194,14 @@ func (s *Service) resume(ctx context.Context, h *accountHold, in SubscribeInput,
 	if err != nil {
 		return nil, err
 	}
-	kind, _, err := decide(cur, target, now)
-	if err != nil {
-		return nil, err
+	recorded := changeNew
+	if p.Reason == payment.ReasonUPGRADE {
+		recorded = changeUpgrade
 	}
-	return s.ask(ctx, h, in, p, cur, target, kind, now)
+	if kind, _, err := decide(cur, target, now); err != nil || kind != recorded {
+		recorded = changeStale
+	}
+	return s.ask(ctx, h, in, p, cur, target, recorded, now)
 }
 
 // ask asks the provider to pay for the PENDING payment pay and records the outcome.
@@ -328,6 +335,9 @@ func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m M
 		if n == 0 {
 			return errRecorded
 		}
+		if kind == changeStale {
+			return nil // paid, and nothing more to apply
+		}
 		memID, err = client.Membership.Create().
 			SetUserID(userID).SetPlanID(target.ID).SetStatus(membership.StatusACTIVE).
 			SetCurrentPeriodStart(start).SetCurrentPeriodEnd(end).
@@ -341,8 +351,13 @@ func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m M
 		}
 		return nil
 	})
-	if errors.Is(err, errRecorded) {
-		// A retry that took this attempt over for abandoned recorded the same charge first.
+	if errors.Is(err, errRecorded) || (err == nil && kind == changeStale) {
+		// A retry that took this attempt over for abandoned recorded the same charge first,
+		// or this one recorded a charge whose change no longer applies.
+		if err == nil {
+			s.log.ErrorContext(ctx, "payment recorded for a plan change that no longer applies; refund it",
+				slog.Int("user_id", userID), slog.Int("payment_id", payID))
+		}
 		if memID, err = s.st.Client.Membership.Query().Where(membership.UserID(userID)).OnlyID(ctx); err != nil {
 			return nil, fmt.Errorf("find membership: %w", err)
 		}
@@ -504,7 +519,15 @@ func requestHash(in SubscribeInput) string {
 func providerKey(userID int, key string) string { return "sub:" + strconv.Itoa(userID) + ":" + key }
 
 // Cancel stops renewal: the membership stays usable until the period ends, then expires.
+// It waits for a checkout of the account in progress.
 func (s *Service) Cancel(ctx context.Context, userID int) (*ent.Membership, error) {
+	// After any checkout in progress: one that reactivated or downgraded after this read
+	// would undo the cancellation.
+	h, err := s.hold(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer h.release(ctx)
 	m, err := s.st.Client.Membership.Query().Where(membership.UserID(userID)).Only(ctx)
 	if ent.IsNotFound(err) || (err == nil && !Entitles(m, s.o.Now())) {
 		return nil, apperr.New(apperr.NotFound, "You have no membership to cancel.")
