@@ -571,22 +571,29 @@ func (p *dyingProvider) Charge(ctx context.Context, m billing.Method, amount int
 	return r, err
 }
 
+// dieMidCheckout makes f's service charge through a dyingProvider with a 10 s provider
+// timeout, and starts a purchase of plan under key that dies after its charge. revive lets
+// the hung purchase go on; dead is closed when it has returned.
+func (f *fixture) dieMidCheckout(plan plancode.Code, key string) (p *dyingProvider, dead chan struct{}) {
+	p = &dyingProvider{Provider: billing.NewSandbox(0), refs: map[string]int{},
+		charged: make(chan struct{}), revive: make(chan struct{})}
+	f.svc = billing.NewService(f.st, p, f.broker, slog.New(slog.DiscardHandler),
+		billing.Options{Now: f.clock.Now, ProviderTimeout: 10 * time.Second})
+	dead = make(chan struct{})
+	go func() {
+		defer close(dead)
+		_, _ = f.subscribe(plan, card("4242424242424242"), key)
+	}()
+	<-p.charged
+	return p, dead
+}
+
 func TestAbandonedPaymentIsResumedOnce(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
-		dying := &dyingProvider{Provider: billing.NewSandbox(0), refs: map[string]int{},
-			charged: make(chan struct{}), revive: make(chan struct{})}
-		f.svc = billing.NewService(s, dying, f.broker, slog.New(slog.DiscardHandler),
-			billing.Options{Now: f.clock.Now, ProviderTimeout: 10 * time.Second})
-
-		dead := make(chan struct{})
-		go func() {
-			defer close(dead)
-			_, _ = f.subscribe(plancode.Standard, card("4242424242424242"), "lost-answer")
-		}()
-		<-dying.charged
+		dying, dead := f.dieMidCheckout(plancode.Standard, "lost-answer")
 		p, err := s.Client.Payment.Query().Where(payment.UserID(f.user)).Only(ctx)
 		require.NoError(t, err)
 		require.Equal(t, payment.StatusPENDING, p.Status, "the attempt died between charge and record")
@@ -637,16 +644,7 @@ func TestResumedPaymentThatNoLongerFitsChangesNothing(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := setup(t, s)
-		dying := &dyingProvider{Provider: billing.NewSandbox(0), refs: map[string]int{},
-			charged: make(chan struct{}), revive: make(chan struct{})}
-		f.svc = billing.NewService(s, dying, f.broker, slog.New(slog.DiscardHandler),
-			billing.Options{Now: f.clock.Now, ProviderTimeout: 10 * time.Second})
-		dead := make(chan struct{})
-		go func() {
-			defer close(dead)
-			_, _ = f.subscribe(plancode.Basic, card("4242424242424242"), "basic")
-		}()
-		<-dying.charged
+		dying, dead := f.dieMidCheckout(plancode.Basic, "basic")
 		defer func() { close(dying.revive); <-dead }()
 
 		f.clock.Set(f.clock.Now().Add(16 * time.Second)) // the dead checkout's hold lapses

@@ -36,6 +36,30 @@ func (w *holdWorker) Work(ctx context.Context, _ *river.Job[holdArgs]) error {
 
 func (w *holdWorker) Timeout(*river.Job[holdArgs]) time.Duration { return time.Hour }
 
+// holdQueue is a queue of one worker running holdWorker, opened, rescuing after 2 s.
+func holdQueue(t *testing.T, s *store.Store) (*jobs.Queue, *holdWorker) {
+	t.Helper()
+	q := jobs.New(s, jobs.Options{Workers: 1, RescueAfter: 2 * time.Second, PollInterval: 50 * time.Millisecond},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := &holdWorker{started: make(chan struct{}), release: make(chan struct{})}
+	river.AddWorker(q.Workers(), w)
+	require.NoError(t, q.Open())
+	return q, w
+}
+
+// run starts q until the test ends, releasing w's job first.
+func run(t *testing.T, q *jobs.Queue, w *holdWorker) {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, q.Start(ctx))
+	t.Cleanup(func() {
+		close(w.release)
+		stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		require.NoError(t, q.Stop(stop))
+	})
+}
+
 // TestRunningJobsStayFresh: a job running past RescueAfter is not taken for one whose
 // worker died, because its worker moves its attempted_at forward, in the format River
 // reads back (SQLite keeps it as text).
@@ -43,19 +67,8 @@ func TestRunningJobsStayFresh(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		q := jobs.New(s, jobs.Options{Workers: 1, RescueAfter: 2 * time.Second, PollInterval: 50 * time.Millisecond},
-			slog.New(slog.NewTextHandler(io.Discard, nil)))
-		w := &holdWorker{started: make(chan struct{}), release: make(chan struct{})}
-		river.AddWorker(q.Workers(), w)
-		require.NoError(t, q.Open())
-		require.NoError(t, q.Start(ctx))
-		defer func() {
-			stop, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			require.NoError(t, q.Stop(stop))
-		}()
-		defer close(w.release)
-
+		q, w := holdQueue(t, s)
+		run(t, q, w)
 		res, err := q.Client().Insert(ctx, holdArgs{}, nil)
 		require.NoError(t, err)
 		id := res.Job.ID
@@ -77,11 +90,7 @@ func TestDeadWorkersJobsAreRescued(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		q := jobs.New(s, jobs.Options{Workers: 1, RescueAfter: 2 * time.Second, PollInterval: 50 * time.Millisecond},
-			slog.New(slog.NewTextHandler(io.Discard, nil)))
-		w := &holdWorker{started: make(chan struct{}), release: make(chan struct{})}
-		river.AddWorker(q.Workers(), w)
-		require.NoError(t, q.Open())
+		q, w := holdQueue(t, s)
 		res, err := q.Client().Insert(ctx, holdArgs{}, nil)
 		require.NoError(t, err)
 		// As a worker that claimed it and died a minute ago would have left it.
@@ -92,13 +101,7 @@ func TestDeadWorkersJobsAreRescued(t *testing.T) {
 		_, err = s.DB.ExecContext(ctx, stale, res.Job.ID)
 		require.NoError(t, err)
 
-		require.NoError(t, q.Start(ctx))
-		defer func() {
-			stop, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			require.NoError(t, q.Stop(stop))
-		}()
-		defer close(w.release)
+		run(t, q, w)
 		select {
 		case <-w.started:
 		case <-time.After(20 * time.Second):
