@@ -6,6 +6,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a public error code (extensions.code).
@@ -63,6 +64,15 @@ func New(code Code, format string, args ...any) *Error {
 // Input returns a BAD_USER_INPUT error naming the offending field.
 func Input(field, format string, args ...any) *Error {
 	return &Error{Code: BadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Later returns an error after which the client should try again in wait, rounded to whole
+// seconds and at least one: the message says why, and ends with the wait, which is also
+// sent as extensions.retryAfterSeconds.
+func Later(code Code, wait time.Duration, why string) *Error {
+	secs := max(int(wait.Round(time.Second)/time.Second), 1)
+	return &Error{Code: code, Message: fmt.Sprintf("%s Try again in %d seconds.", why, secs),
+		Extra: map[string]any{"retryAfterSeconds": secs}}
 }
 
 // As extracts an *Error from err's chain.

@@ -185,12 +185,7 @@ func (s *Service) Login(ctx context.Context, emailIn, password string, c Client)
 		Key{"ip:" + c.IP, s.limits.Addr},
 	)
 	if attempt == nil {
-		secs := max(int(wait.Round(time.Second)/time.Second), 1)
-		return nil, &apperr.Error{
-			Code:    apperr.RateLimited,
-			Message: fmt.Sprintf("Too many failed logins. Try again in %d seconds.", secs),
-			Extra:   map[string]any{"retryAfterSeconds": secs},
-		}
+		return nil, apperr.Later(apperr.RateLimited, wait, "Too many failed logins.")
 	}
 	// Settled however verify ends, a panic included: a reservation left behind would
 	// count against the key until the process restarts.

@@ -51,12 +51,8 @@ func (s *Service) hold(ctx context.Context, userID int) (*accountHold, error) {
 				return h, err
 			}
 		} else if bounded && time.Until(deadline) < time.Second+holdPoll {
-			wait := max(int(u.CheckoutUntil.Sub(now).Round(time.Second)/time.Second), 1)
-			return nil, &apperr.Error{
-				Code:    apperr.NotReady,
-				Message: fmt.Sprintf("Another purchase on this account is still being processed. Try again in %d seconds.", wait),
-				Extra:   map[string]any{"retryAfterSeconds": wait},
-			}
+			return nil, apperr.Later(apperr.NotReady, u.CheckoutUntil.Sub(now),
+				"Another purchase on this account is still being processed.")
 		}
 		select {
 		case <-ctx.Done():

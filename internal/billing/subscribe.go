@@ -234,8 +234,7 @@ func (s *Service) forget(ctx context.Context, pay *ent.Payment, cause error) err
 		s.log.ErrorContext(ctx, "forget unanswered payment", slog.Int("payment_id", pay.ID), slog.Any("err", err))
 	}
 	if errors.Is(cause, errHoldLost) {
-		return &apperr.Error{Code: apperr.NotReady, Message: "The purchase took too long and was not made. Try again.",
-			Extra: map[string]any{"retryAfterSeconds": 1}}
+		return apperr.Later(apperr.NotReady, time.Second, "The purchase took too long and was not made.")
 	}
 	return cause
 }
