@@ -2,17 +2,17 @@ package transcoder
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/internal/testkit"
 )
 
 // TestChildrenDieWithTheirParent: a tool started by command dies when the process that
@@ -36,20 +36,10 @@ func TestChildrenDieWithTheirParent(t *testing.T) {
 	child, err := strconv.Atoi(strings.TrimSpace(line))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = exec.Command("kill", "-9", strconv.Itoa(child)).Run() })
-	require.True(t, running(child))
+	require.True(t, testkit.Running(child))
 
 	require.NoError(t, parent.Process.Kill())
 	_ = parent.Wait()
-	require.Eventually(t, func() bool { return !running(child) }, 10*time.Second, 20*time.Millisecond,
+	require.Eventually(t, func() bool { return !testkit.Running(child) }, 10*time.Second, 20*time.Millisecond,
 		"the child outlived its killed parent")
-}
-
-// running reports whether pid runs (a zombie waiting to be reaped does not).
-func running(pid int) bool {
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return false
-	}
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	return len(fields) > 0 && fields[0] != "Z" && fields[0] != "X"
 }

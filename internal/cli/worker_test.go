@@ -18,6 +18,7 @@ import (
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/testmedia"
 )
 
@@ -86,7 +87,7 @@ func TestKilledWorkerIsRescued(t *testing.T) {
 			_ = first.Wait()
 			require.Eventually(t, func() bool {
 				for _, pid := range ffmpeg {
-					if alive(pid) {
+					if testkit.Running(pid) {
 						return false
 					}
 				}
@@ -141,30 +142,9 @@ func children(pid int, name string) []int {
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so read after its last ")".
-		open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
-		if open < 0 || end < open {
-			continue
-		}
-		fields := strings.Fields(string(stat[end+1:]))
-		if string(stat[open+1:end]) == name && len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+		if p, ok := testkit.ProcOf(child); ok && p.Name == name && p.Parent == pid {
 			out = append(out, child)
 		}
 	}
 	return out
-}
-
-// alive reports whether pid runs (a zombie waiting for its new parent to reap it does not).
-func alive(pid int) bool {
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return false
-	}
-	end := bytes.LastIndexByte(stat, ')')
-	fields := strings.Fields(string(stat[end+1:]))
-	return len(fields) > 0 && fields[0] != "Z" && fields[0] != "X"
 }
