@@ -2,12 +2,13 @@ package graph
 
 import (
 	"context"
-	"log/slog"
-
-	"entgo.io/contrib/entgql"
 	"errors"
+	"log/slog"
+	"net/http"
 	"strings"
 	"time"
+
+	"entgo.io/contrib/entgql"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -39,22 +40,25 @@ type HandlerOptions struct {
 	// Websocket accepts upgrades; it owns origin checks and read limits.
 	Websocket       transport.WebsocketImplementation
 	ComplexityLimit int
-	MaxUploadBytes  int64
+	// MaxUploadBytes bounds an uploaded file; 0 refuses every upload.
+	MaxUploadBytes int64
 	// Timeout bounds each query and mutation (not subscriptions or uploads); 0: no bound.
 	Timeout time.Duration
 	// Closing ends when the server shuts down; every websocket closes with it.
 	Closing context.Context
 }
 
-// NewHandler builds the GraphQL server: POST and GET (queries only) and multipart uploads
-// over HTTP, graphql-transport-ws over websockets, a parsed-query LRU, automatic persisted
-// queries, a complexity limit, and the error presenter.
-func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
-	return newHandler(r, o, jsonPOST{})
+// NewHandler builds the GraphQL endpoint: POST and GET (queries only) and multipart uploads
+// over HTTP behind one guard, graphql-transport-ws over websockets, a parsed-query LRU,
+// automatic persisted queries, a complexity limit, and the error presenter. It expects the
+// viewer, if any, in the request's context (auth.Middleware).
+func NewHandler(r *Resolver, o HandlerOptions) http.Handler {
+	return guard(o.MaxUploadBytes, newServer(r, o, jsonPOST{}))
 }
 
-// newHandler is NewHandler with the transport for JSON POST requests given.
-func newHandler(r *Resolver, o HandlerOptions, post graphql.Transport) *handler.Server {
+// newServer is the gqlgen server behind the guard, with the transport for JSON POST
+// requests given.
+func newServer(r *Resolver, o HandlerOptions, post graphql.Transport) *handler.Server {
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
@@ -70,7 +74,7 @@ func newHandler(r *Resolver, o HandlerOptions, post graphql.Transport) *handler.
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(post)
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 32 << 20})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes + multipartOverhead, MaxMemory: 32 << 20})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(MaxTokens)

@@ -73,7 +73,7 @@ func New(d Deps) *Server {
 		Websocket:       newGorillaWS(d.Config.PublicURL, d.Config.AllowedOrigins),
 		ComplexityLimit: d.Config.ComplexityLimit,
 		Timeout:         d.Config.RequestTimeout,
-		MaxUploadBytes:  d.Config.MaxUploadBytes + multipartOverhead,
+		MaxUploadBytes:  d.Config.MaxUploadBytes,
 		Closing:         closing,
 	})
 	cop := http.NewCrossOriginProtection()
@@ -85,7 +85,7 @@ func New(d Deps) *Server {
 	}))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", m.route("graphql", cop.Handler(guardGraphQL(d.Auth.Middleware(d.Config.SecureCookies())(uploadsByAdmins(d.Config.MaxUploadBytes, gql))))))
+	mux.Handle("/graphql", m.route("graphql", cop.Handler(d.Auth.Middleware(d.Config.SecureCookies())(gql))))
 	mux.Handle("GET /healthz", m.route("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -12,11 +13,19 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/marquee-org/marquee/internal/apperr"
 )
 
-// jsonPOST serves GraphQL over POST with a JSON body, the way gqlgen's transport.POST does
-// (the same content negotiation, status codes and error messages), except for how it writes
-// the response. gqlgen's hands the whole response to encoding/json, which scans and copies the
+// MaxBodyBytes bounds every GraphQL request body except multipart uploads.
+const MaxBodyBytes = 1 << 20
+
+// jsonPOST serves GraphQL over POST with a JSON body. It is the one place a JSON body is
+// read: it enforces the size limit, decodes strictly (one object, no unknown fields, a query
+// or a persisted query's hash) and answers what it refuses with a typed error, before any
+// GraphQL work. What it accepts it answers as gqlgen's transport.POST would (the same content
+// negotiation, status codes and error messages), except for how it writes the response.
+// gqlgen's hands the whole response to encoding/json, which scans and copies the
 // already-encoded data once more to validate it; on a home feed that was a tenth of the
 // GraphQL layer's CPU. jsonPOST writes the data as the executor encoded it. The one visible
 // difference: encoding/json also escaped <, > and & inside the data as \u003c, \u003e and
@@ -27,38 +36,24 @@ type jsonPOST struct{}
 func (jsonPOST) Supports(r *http.Request) bool { return transport.POST{}.Supports(r) }
 
 const (
-	contentJSON         = "application/json"
-	contentGraphQLJSON  = "application/graphql-response+json"
-	errUnreadableBody   = "could not read request body: %+v"
-	errUndecodableBody  = "json request body could not be decoded: %+v body:%s"
-	maxEchoedBodyLength = 1 << 10
+	contentJSON        = "application/json"
+	contentGraphQLJSON = "application/graphql-response+json"
 )
 
 func (jsonPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
-	contentType := responseContentType(r)
-	w.Header().Add("Content-Type", contentType)
 	start := graphql.Now()
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf(errUnreadableBody, err)}))
-		return
-	}
-	var params graphql.RawParams
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&params); err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		if len(body) > maxEchoedBodyLength {
-			body = body[:maxEchoedBodyLength]
-		}
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf(errUndecodableBody, err, body)}))
+	params, e, status := readParams(w, r)
+	if e != nil {
+		apperr.WriteHTTP(w, status, e)
 		return
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 
-	oc, errs := exec.CreateOperationContext(ctx, &params)
+	contentType := responseContentType(r)
+	w.Header().Add("Content-Type", contentType)
+	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		w.WriteHeader(errorStatus(contentType, errs))
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
@@ -66,6 +61,56 @@ func (jsonPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	writeResponse(w, responses(ctx))
+}
+
+// readParams reads and decodes a JSON request body, refusing with the status to answer
+// anything but one object of query, operationName, variables and extensions within the limit.
+func readParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *apperr.Error, int) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, apperr.New(apperr.BadUserInput, "The request body is larger than %d bytes.", MaxBodyBytes), http.StatusRequestEntityTooLarge
+	}
+	if err != nil {
+		return nil, apperr.New(apperr.BadUserInput, "The request body could not be read."), http.StatusBadRequest
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	var p graphql.RawParams
+	if err := dec.Decode(&p); err != nil {
+		return nil, jsonError(err), http.StatusBadRequest
+	}
+	if dec.More() {
+		return nil, apperr.New(apperr.BadUserInput, "The request body must hold exactly one JSON object."), http.StatusBadRequest
+	}
+	if strings.TrimSpace(p.Query) == "" && p.Extensions["persistedQuery"] == nil {
+		return nil, apperr.Input("query", "The request has no query."), http.StatusBadRequest
+	}
+	return &p, nil, 0
+}
+
+// jsonError describes a decoding failure in terms of the request, never of Go types.
+func jsonError(err error) *apperr.Error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return apperr.New(apperr.BadUserInput, "The request body is not valid JSON (error at byte %d).", syn.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return apperr.New(apperr.BadUserInput, "The request body must be a JSON object with query, operationName, variables and extensions.")
+		}
+		return apperr.Input(field, "%q has the wrong type.", field)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return apperr.Input(name, "Unknown field %q in the request body; expected query, operationName, variables, extensions.", name)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.New(apperr.BadUserInput, "The request body is empty or cut short.")
+	default:
+		return apperr.New(apperr.BadUserInput, "The request body is not valid JSON.")
+	}
 }
 
 // responseContentType picks the response's media type from the Accept header as

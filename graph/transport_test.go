@@ -18,12 +18,13 @@ import (
 
 // TestJSONPOSTAnswersAsGqlgenDoes sends the same requests to the endpoint with jsonPOST and
 // with gqlgen's transport.POST in its place, over one database, and requires the same status,
-// content type and JSON (compared as values: jsonPOST does not escape <, > and &).
+// content type and JSON (compared as values: jsonPOST does not escape <, > and &). Bodies
+// jsonPOST refuses before GraphQL runs are typed its own way (TestRefusedBodiesAreTyped).
 func TestJSONPOSTAnswersAsGqlgenDoes(t *testing.T) {
 	s := storetest.SQLite(t)
 	r := &Resolver{Client: s.Client, Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	o := HandlerOptions{ComplexityLimit: 1000}
-	ours, theirs := newHandler(r, o, jsonPOST{}), newHandler(r, o, transport.POST{})
+	ours, theirs := newServer(r, o, jsonPOST{}), newServer(r, o, transport.POST{})
 
 	cases := []struct{ name, accept, body string }{
 		{"data", "", `{"query":"{ plans { code name maxStreams } }"}`},
@@ -37,8 +38,6 @@ func TestJSONPOSTAnswersAsGqlgenDoes(t *testing.T) {
 		{"nothing JSON accepted", "text/html", `{"query":"{ plans { code } }"}`},
 		{"a missing variable", "", `{"query":"query Q($id: ID!) { title(id: $id) { id } }"}`},
 		{"an unknown persisted query", "", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"00ff"}}}`},
-		{"a body that is not JSON", "", `{"query": `},
-		{"no query", "", `{}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -68,4 +67,53 @@ func TestWriteResponseKeepsDataAsEncoded(t *testing.T) {
 	no := false
 	writeResponse(&b, &graphql.Response{Data: json.RawMessage(`{"name":"Fast & <Furious>"}`), HasNext: &no})
 	require.Equal(t, `{"data":{"name":"Fast & <Furious>"},"hasNext":false}`, b.String())
+}
+
+// TestRefusedBodiesAreTyped: a JSON body that is not exactly one request object within the
+// size limit is answered with a typed error and a status, and never reaches the executor
+// (a resolver error would carry data).
+func TestRefusedBodiesAreTyped(t *testing.T) {
+	s := storetest.SQLite(t)
+	r := &Resolver{Client: s.Client, Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	h := NewHandler(r, HandlerOptions{ComplexityLimit: 1000})
+	cases := []struct {
+		name, body   string
+		status       int
+		field, about string
+	}{
+		{"not JSON", `{"query": `, http.StatusBadRequest, "", "cut short"},
+		{"a syntax error", `{"query" "x"}`, http.StatusBadRequest, "", "not valid JSON"},
+		{"not an object", `["{ plans { code } }"]`, http.StatusBadRequest, "", "must be a JSON object"},
+		{"two objects", `{"query":"{ plans { code } }"}{"query":"{ plans { code } }"}`, http.StatusBadRequest, "", "exactly one"},
+		{"an unknown field", `{"query":"{ plans { code } }","headers":{}}`, http.StatusBadRequest, "headers", "Unknown field"},
+		{"variables of the wrong type", `{"query":"{ plans { code } }","variables":[1]}`, http.StatusBadRequest, "variables", "wrong type"},
+		{"no query", `{"operationName":"Q"}`, http.StatusBadRequest, "query", "no query"},
+		{"too large", `{"query":"{ plans { code } }","variables":{"pad":"` + strings.Repeat("a", MaxBodyBytes) + `"}}`, http.StatusRequestEntityTooLarge, "", "larger than"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(c.body))
+			req.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			require.Equal(t, c.status, w.Code, w.Body.String())
+			var got struct {
+				Data   json.RawMessage `json:"data"`
+				Errors []struct {
+					Message    string         `json:"message"`
+					Extensions map[string]any `json:"extensions"`
+				} `json:"errors"`
+			}
+			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &got), w.Body.String())
+			require.Nil(t, got.Data, "refused before execution")
+			require.Len(t, got.Errors, 1)
+			require.Equal(t, "BAD_USER_INPUT", got.Errors[0].Extensions["code"])
+			require.Contains(t, got.Errors[0].Message, c.about)
+			if c.field != "" {
+				require.Equal(t, c.field, got.Errors[0].Extensions["field"])
+			} else {
+				require.NotContains(t, got.Errors[0].Extensions, "field")
+			}
+		})
+	}
 }
