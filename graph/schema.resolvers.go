@@ -127,12 +127,20 @@ func (r *mutationResolver) UploadVideo(ctx context.Context, titleID int, episode
 
 // StartPlayback is the resolver for the startPlayback field.
 func (r *mutationResolver) StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error) {
-	return r.Playback.Start(ctx, input.TitleID, input.EpisodeID)
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Playback.Start(ctx, v, input.TitleID, input.EpisodeID)
 }
 
 // ReportProgress is the resolver for the reportProgress field.
 func (r *mutationResolver) ReportProgress(ctx context.Context, input model.ReportProgressInput) (bool, error) {
-	if err := r.Playback.ReportProgress(ctx, input.SessionID, input.PositionSeconds); err != nil {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := r.Playback.ReportProgress(ctx, v, input.SessionID, input.PositionSeconds); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -140,11 +148,15 @@ func (r *mutationResolver) ReportProgress(ctx context.Context, input model.Repor
 
 // EndPlayback is the resolver for the endPlayback field.
 func (r *mutationResolver) EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error) {
-	sess, err := r.Playback.End(ctx, sessionID)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return r.Playback.UpNext(ctx, sess, upNextCount)
+	sess, err := r.Playback.End(ctx, v, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Playback.UpNext(ctx, v, sess, upNextCount)
 }
 
 // Subscribe is the resolver for the subscribe field.
@@ -341,7 +353,11 @@ func (r *subscriptionResolver) TranscodeProgress(ctx context.Context, videoID in
 
 // PlaybackHeartbeat is the resolver for the playbackHeartbeat field.
 func (r *subscriptionResolver) PlaybackHeartbeat(ctx context.Context, sessionID int) (<-chan *playback.Beat, error) {
-	return r.Playback.Heartbeats(ctx, sessionID)
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Playback.Heartbeats(ctx, v, sessionID)
 }
 
 // Seasons is the resolver for the seasons field.

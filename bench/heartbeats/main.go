@@ -226,12 +226,12 @@ func prepare(ctx context.Context, dir string, n int) ([]sub, error) {
 		if _, err := billing.Grant(ctx, st.Client, res.User.ID, plancode.Premium, time.Now()); err != nil {
 			return nil, err
 		}
-		vctx := auth.WithViewer(ctx, &auth.Viewer{User: res.User, SessionID: res.Session.ID, ExpiresAt: res.Session.ExpiresAt})
+		v := &auth.Viewer{User: res.User, SessionID: res.Session.ID, ExpiresAt: res.Session.ExpiresAt}
 		for range 4 {
 			if len(subs) == n {
 				break
 			}
-			s, err := pb.Start(vctx, t.ID, nil)
+			s, err := pb.Start(ctx, v, t.ID, nil)
 			if err != nil {
 				return nil, err
 			}

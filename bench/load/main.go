@@ -355,12 +355,12 @@ func prepare(ctx context.Context, dir string, c config) (*prepared, error) {
 		if _, err := billing.Grant(ctx, st.Client, res.User.ID, plancode.Premium, time.Now()); err != nil {
 			return nil, err
 		}
-		vctx := auth.WithViewer(ctx, &auth.Viewer{User: res.User, SessionID: res.Session.ID, ExpiresAt: res.Session.ExpiresAt})
+		v := &auth.Viewer{User: res.User, SessionID: res.Session.ID, ExpiresAt: res.Session.ExpiresAt}
 		for _, tid := range titleIDs {
 			if len(out.subs) == c.subs {
 				break
 			}
-			s, err := pb.Start(vctx, tid, nil)
+			s, err := pb.Start(ctx, v, tid, nil)
 			if err != nil {
 				return nil, err
 			}

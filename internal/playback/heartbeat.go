@@ -10,6 +10,7 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 )
 
@@ -30,11 +31,11 @@ type stream struct {
 	closed                        bool
 }
 
-// Heartbeats streams beats for the viewer's own session every heartbeat interval while it
+// Heartbeats streams beats for viewer v's own session every heartbeat interval while it
 // is ACTIVE; holding the stream open is what keeps the session alive. The last beat
 // carries the final status (ENDED, REVOKED or EXPIRED) and the stream closes.
-func (s *Service) Heartbeats(ctx context.Context, sessionID int) (<-chan *Beat, error) {
-	sess, v, err := s.owned(ctx, sessionID)
+func (s *Service) Heartbeats(ctx context.Context, v *auth.Viewer, sessionID int) (<-chan *Beat, error) {
+	sess, err := s.owned(ctx, v, sessionID)
 	if err != nil {
 		return nil, err
 	}

@@ -117,13 +117,9 @@ type Started struct {
 // staleAfter is when a session without heartbeats stops counting.
 func (s *Service) staleAfter() time.Duration { return 3 * s.o.HeartbeatInterval }
 
-// Start checks, in the contract's order, that the viewer may watch the title (or
-// episode) now, and opens a playback session.
-func (s *Service) Start(ctx context.Context, titleID int, episodeID *int) (*Started, error) {
-	v, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
+// Start checks, in the contract's order, that viewer v may watch the title (or episode)
+// now, and opens a playback session.
+func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episodeID *int) (*Started, error) {
 	now := s.o.Now()
 	client := s.st.Client
 	plan, err := billing.CurrentPlan(ctx, client, v.User.ID, now)
@@ -253,20 +249,16 @@ func (s *Service) resumeAt(ctx context.Context, userID int, vid *ent.Video) (flo
 	return p.PositionSeconds, nil
 }
 
-// owned loads a session of the current viewer; another viewer's session is NOT_FOUND.
-func (s *Service) owned(ctx context.Context, sessionID int) (*ent.PlaybackSession, *auth.Viewer, error) {
-	v, err := auth.Require(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
+// owned loads a session of viewer v; another viewer's session is NOT_FOUND.
+func (s *Service) owned(ctx context.Context, v *auth.Viewer, sessionID int) (*ent.PlaybackSession, error) {
 	sess, err := s.st.Client.PlaybackSession.Get(ctx, sessionID)
 	if ent.IsNotFound(err) || (err == nil && sess.UserID != v.User.ID) {
-		return nil, nil, &apperr.Error{Code: apperr.NotFound, Field: "sessionId", Message: "No playback session of yours has this id."}
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: "sessionId", Message: "No playback session of yours has this id."}
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("find session: %w", err)
+		return nil, fmt.Errorf("find session: %w", err)
 	}
-	return sess, v, nil
+	return sess, nil
 }
 
 // Completion thresholds: below the first, a play does not count as started for
@@ -276,9 +268,9 @@ const (
 	FinishedFraction = 0.95
 )
 
-// ReportProgress records where the viewer is in an active session.
-func (s *Service) ReportProgress(ctx context.Context, sessionID int, position float64) error {
-	sess, _, err := s.owned(ctx, sessionID)
+// ReportProgress records where viewer v is in one of their active sessions.
+func (s *Service) ReportProgress(ctx context.Context, v *auth.Viewer, sessionID int, position float64) error {
+	sess, err := s.owned(ctx, v, sessionID)
 	if err != nil {
 		return err
 	}
@@ -328,9 +320,9 @@ func (s *Service) logCompletion(ctx context.Context, sess *ent.PlaybackSession, 
 	return nil
 }
 
-// End closes a session and revokes its media URL.
-func (s *Service) End(ctx context.Context, sessionID int) (*ent.PlaybackSession, error) {
-	sess, _, err := s.owned(ctx, sessionID)
+// End closes one of viewer v's sessions and revokes its media URL.
+func (s *Service) End(ctx context.Context, v *auth.Viewer, sessionID int) (*ent.PlaybackSession, error) {
+	sess, err := s.owned(ctx, v, sessionID)
 	if err != nil {
 		return nil, err
 	}

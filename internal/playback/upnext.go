@@ -15,12 +15,8 @@ import (
 
 // UpNext suggests what to watch after sess: the next episode of a series first, then
 // titles like this one (precomputed recommendations, else shared genres, most popular
-// first) that the viewer has not finished and may watch in their country.
-func (s *Service) UpNext(ctx context.Context, sess *ent.PlaybackSession, limit int) ([]*UpNextItem, error) {
-	v, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
+// first) that viewer v has not finished and may watch in their country.
+func (s *Service) UpNext(ctx context.Context, v *auth.Viewer, sess *ent.PlaybackSession, limit int) ([]*UpNextItem, error) {
 	client := s.st.Client
 	var items []*UpNextItem
 	if sess.EpisodeID != nil {
