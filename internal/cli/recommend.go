@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/marquee-org/marquee/internal/recommend"
+	"github.com/marquee-org/marquee/internal/recommend/offline"
 )
 
 const recommendUsage = "usage: marquee recommend eval --ratings ratings.csv --items movies.csv [--seed N] [--json] [--k N]\n" +
@@ -79,11 +80,11 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "marquee recommend eval: --k, --lambda and --max-items must be positive")
 		return errUsage
 	}
-	items, err := readFile(itemsPath, recommend.ReadItems)
+	items, err := readFile(itemsPath, offline.ReadItems)
 	if err != nil {
 		return fmt.Errorf("--items: %w", err)
 	}
-	log, err := readFile(ratingsPath, recommend.ReadRatings)
+	log, err := readFile(ratingsPath, offline.ReadRatings)
 	if err != nil {
 		return fmt.Errorf("--ratings: %w", err)
 	}
@@ -100,7 +101,7 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 		&h,
 	}
 	start := time.Now()
-	results, err := recommend.Evaluate(ctx, d, models, bar)
+	results, err := offline.Evaluate(ctx, d, models, bar)
 	fmt.Fprintln(env.Stderr)
 	if err != nil {
 		return err
@@ -114,7 +115,7 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 			Users   int                `json:"users"`
 			Items   int                `json:"items"`
 			Seed    uint64             `json:"seed"`
-			Models  []recommend.Result `json:"models"`
+			Models  []offline.Result   `json:"models"`
 			Weights map[string]float64 `json:"hybridWeights"`
 		}{len(log), len(d.UserIDs), len(d.Items), seed, results, h.Weights()})
 	}
@@ -126,7 +127,7 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 
 func recommendGen(env Env, args []string) error {
 	var out string
-	var o recommend.GenOptions
+	var o offline.GenOptions
 	err := parseOwn("recommend gen", args, env, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "directory to write ratings.csv and movies.csv into (required)")
 		fs.IntVar(&o.Users, "users", 2000, "viewers")
@@ -151,12 +152,12 @@ func recommendGen(env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "marquee recommend gen: --follow and --noise are shares between 0 and 1")
 		return errUsage
 	}
-	items, ratings := recommend.Generate(o)
+	items, ratings := offline.Generate(o)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	var rb, mb strings.Builder
-	if err := recommend.WriteMovieLens(&rb, &mb, items, ratings); err != nil {
+	if err := offline.WriteMovieLens(&rb, &mb, items, ratings); err != nil {
 		return err
 	}
 	for name, body := range map[string]string{"ratings.csv": rb.String(), "movies.csv": mb.String()} {

@@ -85,7 +85,7 @@ func (m *Content) Fit(_ context.Context, d *Data) error {
 				groups[2][id("w:"+w)] += math.Log(nItems / float64(df[w]))
 			}
 		}
-		if y := year(it); y > 0 {
+		if y := Year(it); y > 0 {
 			// Five-year buckets, with the neighbours at half strength, so near
 			// years overlap and far ones do not.
 			b := y / 5
@@ -167,7 +167,10 @@ func (m *Content) Similarity(a, b int) float64 {
 
 func bucket(b int) string { return "y:" + strconv.Itoa(b) }
 
-func year(it Item) int {
+// Year is an item's release year: its Year when set, else the "(1995)" MovieLens puts
+// after titles, else 0. The content model buckets items by it and the MovieLens
+// reader fills Year from it.
+func Year(it Item) int {
 	if it.Year > 0 {
 		return it.Year
 	}

@@ -1,9 +1,3 @@
-// Package recommend turns viewing activity into suggestions: a log of weighted
-// interactions, several models fitted on it (time-decayed popularity, item-kNN,
-// content-based, EASE^R, RP3beta, a low-rank projection, series and new releases, and a
-// hybrid that reranks their candidates), an offline evaluation on
-// MovieLens-format files, a generator of such files with planted taste structure, and
-// the serving side that precomputes the Recommendation table from the database.
 package recommend
 
 import (
@@ -108,8 +102,9 @@ func (d *Data) ItemIndex(id int) (int, bool) {
 	return i, ok
 }
 
-// withHist returns a log over the same catalog with other histories.
-func (d *Data) withHist(hist [][]Event) *Data {
+// WithHist returns a log over the same catalog with other histories, such as the
+// training side of Split.
+func (d *Data) WithHist(hist [][]Event) *Data {
 	c := *d
 	c.Hist = hist
 	c.Now = 0
@@ -131,9 +126,14 @@ func sortByTime(h []Event) {
 	})
 }
 
-// split holds out each user's latest fraction of events (at least one, for users with
+// HoldOut is the share of each viewer's latest interactions held out: the hybrid
+// validates its tuning on it and offline evaluation tests on it, so both judge a
+// model the same way.
+const HoldOut = 0.2
+
+// Split holds out each user's latest fraction of events (at least one, for users with
 // two or more); users with nothing held out get no test entry.
-func split(hist [][]Event, frac float64) (train, test [][]Event) {
+func Split(hist [][]Event, frac float64) (train, test [][]Event) {
 	train = make([][]Event, len(hist))
 	test = make([][]Event, len(hist))
 	for u, h := range hist {

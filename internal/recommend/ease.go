@@ -4,9 +4,10 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"runtime"
+	"fmt"
 	"slices"
-	"sync"
+
+	"github.com/marquee-org/marquee/internal/linalg"
 )
 
 // EASE is Steck's shallow autoencoder: an item-to-item weight matrix B with a zero
@@ -57,7 +58,7 @@ func (m *EASE) Fit(ctx context.Context, d *Data) error {
 	}
 	n := len(m.items)
 	g := make([]float64, n*n)
-	err := parallel(ctx, n, func(_, a int) {
+	err := Parallel(ctx, n, func(_, a int) {
 		row := g[a*n : (a+1)*n]
 		for _, x := range cols[m.items[a]] {
 			for _, e := range d.Hist[x.u] {
@@ -71,7 +72,11 @@ func (m *EASE) Fit(ctx context.Context, d *Data) error {
 	if err != nil {
 		return err
 	}
-	if err := invertSPD(ctx, g, n); err != nil {
+	if err := linalg.InvertSPD(ctx, g, n); err != nil {
+		// Name the model whose matrix failed; a cancellation passes through as it is.
+		if errors.Is(err, linalg.ErrNotPositiveDefinite) {
+			return fmt.Errorf("ease: %w", err)
+		}
 		return err
 	}
 	m.b = make([]float32, n*n)
@@ -103,78 +108,5 @@ func (m *EASE) Score(hist []Event, dst []float64) {
 	}
 	for j, s := range acc {
 		dst[m.items[j]] = s
-	}
-}
-
-// invertSPD inverts a symmetric positive definite n×n matrix in place with the sweep
-// operator, which keeps the matrix symmetric at every step, so only the upper
-// triangle is updated: half the work of Gauss-Jordan. No pivoting is needed for such a
-// matrix. Each step spreads its rows over the CPUs. The whole matrix holds the
-// inverse on return.
-func invertSPD(ctx context.Context, a []float64, n int) error {
-	workers := min(runtime.GOMAXPROCS(0), max(n/64, 1))
-	col := make([]float64, n)
-	var wg sync.WaitGroup
-	for k := range n {
-		if k%64 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// Column k of the symmetric matrix, read from the upper triangle.
-		for j := range k {
-			col[j] = a[j*n+k]
-		}
-		copy(col[k:], a[k*n+k:(k+1)*n])
-		d := col[k]
-		if d <= 0 {
-			return errors.New("ease: matrix is not positive definite")
-		}
-		inv := 1 / d
-		sweep := func(w int) {
-			// Rows interleaved, because the triangle makes early rows longer.
-			for i := w; i < n; i += workers {
-				if i == k || col[i] == 0 {
-					continue
-				}
-				axpy(a[i*n+i:(i+1)*n], col[i:], -col[i]*inv)
-			}
-		}
-		for w := 1; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sweep(w)
-			}()
-		}
-		sweep(0)
-		wg.Wait()
-		for i := range k {
-			a[i*n+k] = col[i] * inv
-		}
-		for j := k + 1; j < n; j++ {
-			a[k*n+j] = col[j] * inv
-		}
-		a[k*n+k] = -inv
-	}
-	// The sweeps leave −A⁻¹ in the upper triangle.
-	for i := range n {
-		for j := i; j < n; j++ {
-			v := -a[i*n+j]
-			a[i*n+j], a[j*n+i] = v, v
-		}
-	}
-	return nil
-}
-
-// axpy adds f·x to y, unrolled because it is the whole cost of the inverse.
-func axpy(y, x []float64, f float64) {
-	x = x[:len(y)]
-	j := 0
-	for ; j+4 <= len(y); j += 4 {
-		y0, y1, y2, y3 := y[j], y[j+1], y[j+2], y[j+3]
-		x0, x1, x2, x3 := x[j], x[j+1], x[j+2], x[j+3]
-		y[j], y[j+1], y[j+2], y[j+3] = y0+f*x0, y1+f*x1, y2+f*x2, y3+f*x3
-	}
-	for ; j < len(y); j++ {
-		y[j] += f * x[j]
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/marquee-org/marquee/internal/linalg"
 )
 
 // RP3Beta scores items by three-step random walks from a viewer's items
@@ -114,7 +116,7 @@ func (m *LowRank) Fit(ctx context.Context, d *Data) error {
 	}
 	cols := columns(d, false)
 	g := make([]float64, n*n)
-	err := parallel(ctx, n, func(_, a int) {
+	err := Parallel(ctx, n, func(_, a int) {
 		row := g[a*n : (a+1)*n]
 		for _, x := range cols[a] {
 			for _, e := range d.Hist[x.u] {
@@ -130,13 +132,13 @@ func (m *LowRank) Fit(ctx context.Context, d *Data) error {
 	for i := range q {
 		q[i] = rng.NormFloat64()
 	}
-	orthonormalise(q, n, k)
+	linalg.Orthonormalise(q, n, k)
 	z := make([]float64, n*k)
 	mul := func() error {
-		return parallel(ctx, k, func(_, f int) {
+		return Parallel(ctx, k, func(_, f int) {
 			src, dst := q[f*n:(f+1)*n], z[f*n:(f+1)*n]
 			for a := range n {
-				dst[a] = dot(g[a*n:(a+1)*n], src)
+				dst[a] = linalg.Dot(g[a*n:(a+1)*n], src)
 			}
 		})
 	}
@@ -145,7 +147,7 @@ func (m *LowRank) Fit(ctx context.Context, d *Data) error {
 			return err
 		}
 		q, z = z, q
-		orthonormalise(q, n, k)
+		linalg.Orthonormalise(q, n, k)
 	}
 	// Rayleigh–Ritz: eigenvectors of QᵀGQ rotate Q into eigenvector order.
 	if err := mul(); err != nil {
@@ -154,10 +156,10 @@ func (m *LowRank) Fit(ctx context.Context, d *Data) error {
 	t := make([]float64, k*k)
 	for a := range k {
 		for b := range k {
-			t[a*k+b] = dot(q[a*n:(a+1)*n], z[b*n:(b+1)*n])
+			t[a*k+b] = linalg.Dot(q[a*n:(a+1)*n], z[b*n:(b+1)*n])
 		}
 	}
-	vals, vecs := jacobiEigen(t, k)
+	vals, vecs := linalg.JacobiEigen(t, k)
 	order := make([]int, k)
 	for i := range order {
 		order[i] = i
@@ -177,75 +179,6 @@ func (m *LowRank) Fit(ctx context.Context, d *Data) error {
 	return nil
 }
 
-// jacobiEigen diagonalises a symmetric k×k matrix (destroyed) by cyclic Jacobi
-// rotations; column c of vecs is the eigenvector of vals[c].
-func jacobiEigen(a []float64, k int) (vals, vecs []float64) {
-	vecs = make([]float64, k*k)
-	for i := range k {
-		vecs[i*k+i] = 1
-	}
-	for range 100 {
-		var off float64
-		for p := range k {
-			for r := p + 1; r < k; r++ {
-				off += a[p*k+r] * a[p*k+r]
-			}
-		}
-		if off < 1e-22 {
-			break
-		}
-		for p := range k {
-			for r := p + 1; r < k; r++ {
-				apr := a[p*k+r]
-				if math.Abs(apr) < 1e-300 {
-					continue
-				}
-				theta := (a[r*k+r] - a[p*k+p]) / (2 * apr)
-				t := math.Copysign(1, theta) / (math.Abs(theta) + math.Sqrt(theta*theta+1))
-				c := 1 / math.Sqrt(t*t+1)
-				s := t * c
-				for i := range k {
-					aip, air := a[i*k+p], a[i*k+r]
-					a[i*k+p], a[i*k+r] = c*aip-s*air, s*aip+c*air
-				}
-				for i := range k {
-					api, ari := a[p*k+i], a[r*k+i]
-					a[p*k+i], a[r*k+i] = c*api-s*ari, s*api+c*ari
-				}
-				for i := range k {
-					vip, vir := vecs[i*k+p], vecs[i*k+r]
-					vecs[i*k+p], vecs[i*k+r] = c*vip-s*vir, s*vip+c*vir
-				}
-			}
-		}
-	}
-	vals = make([]float64, k)
-	for i := range k {
-		vals[i] = a[i*k+i]
-	}
-	return vals, vecs
-}
-
-// orthonormalise makes the k columns of an n×k column-major matrix orthonormal by
-// modified Gram–Schmidt, twice over for accuracy.
-func orthonormalise(q []float64, n, k int) {
-	for range 2 {
-		for f := range k {
-			col := q[f*n : (f+1)*n]
-			for g := range f {
-				prev := q[g*n : (g+1)*n]
-				axpy(col, prev, -dot(col, prev))
-			}
-			norm := math.Sqrt(dot(col, col))
-			if norm > 0 {
-				for i := range col {
-					col[i] /= norm
-				}
-			}
-		}
-	}
-}
-
 // Score implements Model.
 func (m *LowRank) Score(hist []Event, dst []float64) {
 	k := m.rank
@@ -255,9 +188,9 @@ func (m *LowRank) Score(hist []Event, dst []float64) {
 	}
 	p := make([]float64, use)
 	for _, e := range hist {
-		axpy(p, m.q[int(e.Item)*k:int(e.Item)*k+use], 1)
+		linalg.Axpy(p, m.q[int(e.Item)*k:int(e.Item)*k+use], 1)
 	}
 	for i := range dst {
-		dst[i] = dot(m.q[i*k:i*k+use], p)
+		dst[i] = linalg.Dot(m.q[i*k:i*k+use], p)
 	}
 }

@@ -7,26 +7,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-)
 
-func TestJacobiEigen(t *testing.T) {
-	t.Parallel()
-	// Eigenvalues 3, 1 (vectors (1,1)/√2 and (1,−1)/√2) and 5 (the third axis).
-	a := []float64{2, 1, 0, 1, 2, 0, 0, 0, 5}
-	vals, vecs := jacobiEigen(a, 3)
-	m := []float64{2, 1, 0, 1, 2, 0, 0, 0, 5}
-	for c := range 3 {
-		// Each column is an eigenvector of its value.
-		for i := range 3 {
-			var mv float64
-			for j := range 3 {
-				mv += m[i*3+j] * vecs[j*3+c]
-			}
-			require.InDelta(t, vals[c]*vecs[i*3+c], mv, 1e-9)
-		}
-	}
-	require.ElementsMatch(t, []float64{1, 3, 5}, []float64{math.Round(vals[0]), math.Round(vals[1]), math.Round(vals[2])})
-}
+	"github.com/marquee-org/marquee/internal/linalg"
+)
 
 func TestLowRankFindsTheLeadingEigenvectors(t *testing.T) {
 	t.Parallel()
@@ -49,12 +32,12 @@ func TestLowRankFindsTheLeadingEigenvectors(t *testing.T) {
 		for i := range n {
 			v[i] = m.q[i*m.rank+f]
 		}
-		require.InDelta(t, 1, dot(v, v), 1e-9, "unit length")
+		require.InDelta(t, 1, linalg.Dot(v, v), 1e-9, "unit length")
 		gv := make([]float64, n)
 		for i := range n {
-			gv[i] = dot(g[i*n:(i+1)*n], v)
+			gv[i] = linalg.Dot(g[i*n:(i+1)*n], v)
 		}
-		lambda := dot(v, gv)
+		lambda := linalg.Dot(v, gv)
 		require.LessOrEqual(t, lambda, prev+1e-9, "in decreasing order")
 		prev = lambda
 		for i := range n {
@@ -93,19 +76,6 @@ func TestRP3BetaPenalisesPopularity(t *testing.T) {
 	require.Zero(t, scores[3], "never seen together")
 }
 
-func TestSolveSPD(t *testing.T) {
-	t.Parallel()
-	a := []float64{4, 2, 0, 2, 5, 1, 0, 1, 3}
-	b := []float64{2, 1, 4}
-	x, ok := solveSPD(a, b, 3)
-	require.True(t, ok)
-	for i := range 3 {
-		require.InDelta(t, b[i], dot(a[i*3:(i+1)*3], x), 1e-12)
-	}
-	_, ok = solveSPD([]float64{1, 2, 2, 1}, []float64{1, 1}, 2)
-	require.False(t, ok, "not positive definite")
-}
-
 func TestFitSoftmaxLearnsWhichFeatureRanks(t *testing.T) {
 	t.Parallel()
 	// Feature 0 marks the held-out candidate, with noise; feature 1 is noise only.
@@ -134,37 +104,4 @@ func TestFitSoftmaxLearnsWhichFeatureRanks(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, w, again, "deterministic")
 	require.Greater(t, rankNDCG(cases, w, 2), rankNDCG(cases, []float64{0, 1}, 2))
-}
-
-func TestHybridTunesOnValidation(t *testing.T) {
-	t.Parallel()
-	items, ratings := Generate(GenOptions{Users: 200, Items: 120, Ratings: 25, Seed: 5})
-	var log []Interaction
-	for _, r := range ratings {
-		log = append(log, Interaction{User: r.User, Item: r.Item, Weight: StarsWeight(r.Stars), Time: r.Time})
-	}
-	d := NewData(items, log)
-	fit := func() *Hybrid {
-		h := &Hybrid{Seed: 1}
-		require.NoError(t, h.Fit(context.Background(), d))
-		return h
-	}
-	h := fit()
-	require.Contains(t, lowRanks, h.lowUse, "a rank picked on validation")
-	require.Equal(t, h.Weights(), fit().Weights(), "deterministic")
-	nonzero := 0
-	for _, w := range h.Weights() {
-		if w != 0 {
-			nonzero++
-		}
-	}
-	require.Greater(t, nonzero, 10, "weights learned, not the fallback")
-	scores := make([]float64, len(d.Items))
-	for u, hist := range d.Hist[:20] {
-		rec := Recommend(h, hist, 30, scores)
-		require.Len(t, rec, 30, "viewer %d", u)
-		for _, e := range hist {
-			require.NotContains(t, rec, int(e.Item), "viewer %d", u)
-		}
-	}
 }

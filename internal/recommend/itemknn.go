@@ -177,7 +177,7 @@ func neighbourLists(ctx context.Context, n, k int, fill func(i int, a *accumulat
 	sim func(i int, j int32, total float64) float64) ([][]neighbour, error) {
 	nbrs := make([][]neighbour, n)
 	work := make([]accumulator, runtime.GOMAXPROCS(0))
-	err := parallel(ctx, n, func(w, i int) {
+	err := Parallel(ctx, n, func(w, i int) {
 		a := &work[w]
 		if a.acc == nil {
 			a.acc = make([]float64, n)

@@ -18,6 +18,10 @@ type Model interface {
 	Score(hist []Event, dst []float64)
 }
 
+// Progress reports how far a long step has got, from 0 to 1: the hybrid's fit reports
+// through it, and so does offline evaluation.
+type Progress func(stage string, frac float64)
+
 // Recommend returns the indexes of the n best-scored items the viewer has not
 // interacted with, best first; ties go to the lower index so results are stable.
 func Recommend(m Model, hist []Event, n int, scores []float64) []int {
@@ -70,9 +74,10 @@ func (h *minHeap) Pop() any {
 	return x
 }
 
-// parallel runs fn(i) for i in [0, n) on as many goroutines as there are CPUs,
-// stopping early when ctx ends. Each worker gets its own id for scratch buffers.
-func parallel(ctx context.Context, n int, fn func(worker, i int)) error {
+// Parallel runs fn(i) for i in [0, n) on as many goroutines as there are CPUs,
+// stopping early when ctx ends. Each worker gets its own id for scratch buffers. The
+// models fit with it, and offline evaluation scores its viewers with it.
+func Parallel(ctx context.Context, n int, fn func(worker, i int)) error {
 	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -1,4 +1,4 @@
-package recommend
+package offline
 
 import (
 	"cmp"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/marquee-org/marquee/internal/recommend"
 )
 
 // GenOptions shape a generated data set; zero values take the defaults.
@@ -35,7 +37,7 @@ var movieLensGenres = []string{"Action", "Adventure", "Animation", "Children", "
 //   - popularity is Zipf-skewed, new releases arrive during the log and trend for a
 //     while, and some viewers mostly follow what is popular;
 //   - activity is long-tailed and a share of picks is plain noise.
-func Generate(o GenOptions) ([]Item, []Rating) {
+func Generate(o GenOptions) ([]recommend.Item, []Rating) {
 	o = o.withDefaults()
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6d61727175656521))
 	const day = 86400
@@ -69,7 +71,7 @@ func Generate(o GenOptions) ([]Item, []Rating) {
 		pop                float64
 		release            int64
 	}
-	items := make([]Item, o.Items)
+	items := make([]recommend.Item, o.Items)
 	lat := make([]latent, o.Items)
 	popRank := rng.Perm(o.Items)
 	for i := range items {
@@ -86,7 +88,7 @@ func Generate(o GenOptions) ([]Item, []Rating) {
 			year = 2017 + int((l.release-start)/(365*day))
 		}
 		lat[i] = l
-		it := Item{ID: i + 1, Year: min(year, 2019)}
+		it := recommend.Item{ID: i + 1, Year: min(year, 2019)}
 		genres := slices.Clone(cl.genres)
 		rng.Shuffle(len(genres), func(a, b int) { genres[a], genres[b] = genres[b], genres[a] })
 		genres = genres[:1+rng.IntN(len(genres))]

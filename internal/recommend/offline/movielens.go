@@ -1,4 +1,4 @@
-package recommend
+package offline
 
 import (
 	"encoding/csv"
@@ -7,13 +7,15 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/marquee-org/marquee/internal/recommend"
 )
 
 // ReadRatings reads a MovieLens ratings.csv (userId,movieId,rating,timestamp) into
-// interactions weighted by StarsWeight. A header row, when present, may order the
+// interactions weighted by recommend.StarsWeight. A header row, when present, may order the
 // columns any way; without one the MovieLens order is assumed.
-func ReadRatings(r io.Reader) ([]Interaction, error) {
-	var out []Interaction
+func ReadRatings(r io.Reader) ([]recommend.Interaction, error) {
+	var out []recommend.Interaction
 	err := readCSV(r, "ratings", []string{"userid", "movieid", "rating", "timestamp"}, func(line int, f []string) error {
 		user, err := parseInt(line, "userId", f[0])
 		if err != nil {
@@ -31,7 +33,7 @@ func ReadRatings(r io.Reader) ([]Interaction, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, Interaction{User: user, Item: item, Weight: StarsWeight(stars), Time: int64(ts)})
+		out = append(out, recommend.Interaction{User: user, Item: item, Weight: recommend.StarsWeight(stars), Time: int64(ts)})
 		return nil
 	})
 	return out, err
@@ -39,15 +41,15 @@ func ReadRatings(r io.Reader) ([]Interaction, error) {
 
 // ReadItems reads a MovieLens movies.csv (movieId,title,genres with genres separated
 // by "|"); the year comes from the "(1995)" MovieLens puts after titles.
-func ReadItems(r io.Reader) ([]Item, error) {
-	var out []Item
+func ReadItems(r io.Reader) ([]recommend.Item, error) {
+	var out []recommend.Item
 	err := readCSV(r, "movies", []string{"movieid", "title", "genres"}, func(line int, f []string) error {
 		id, err := parseInt(line, "movieId", f[0])
 		if err != nil {
 			return err
 		}
-		it := Item{ID: id, Title: strings.TrimSpace(f[1])}
-		it.Year = year(it)
+		it := recommend.Item{ID: id, Title: strings.TrimSpace(f[1])}
+		it.Year = recommend.Year(it)
 		for _, g := range strings.Split(f[2], "|") {
 			if g = strings.TrimSpace(g); g != "" && g != "(no genres listed)" {
 				it.Genres = append(it.Genres, g)
@@ -136,7 +138,7 @@ func maxIndex(idx []int) int {
 }
 
 // WriteMovieLens writes star ratings and their catalog as ratings.csv and movies.csv.
-func WriteMovieLens(ratings, movies io.Writer, items []Item, stars []Rating) error {
+func WriteMovieLens(ratings, movies io.Writer, items []recommend.Item, stars []Rating) error {
 	w := csv.NewWriter(movies)
 	_ = w.Write([]string{"movieId", "title", "genres"})
 	for _, it := range items {

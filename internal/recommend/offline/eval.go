@@ -1,15 +1,19 @@
-package recommend
+// Package offline measures the recommender away from the database: Evaluate fits
+// models on MovieLens-format logs and reports NDCG, recall and coverage on each
+// viewer's latest interactions, ReadRatings, ReadItems and WriteMovieLens read and
+// write such logs, and Generate makes synthetic ones with planted taste structure for
+// tests and benchmarks. The serving side in package recommend never imports it.
+package offline
 
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
-)
 
-// HoldOut is the share of each viewer's latest interactions the evaluation tests on.
-const HoldOut = 0.2
+	"github.com/marquee-org/marquee/internal/linalg"
+	"github.com/marquee-org/marquee/internal/recommend"
+)
 
 // Result is one model's offline figures. Coverage is the share of the catalog that
 // appears in at least one viewer's top 20.
@@ -21,18 +25,15 @@ type Result struct {
 	Users    int     `json:"users"`
 }
 
-// Progress reports how far a long step has got, from 0 to 1.
-type Progress func(stage string, frac float64)
-
-// Evaluate holds out each viewer's latest HoldOut of interactions, fits every model on
-// the rest and ranks the catalog for each viewer, excluding what they interacted with
-// in training. A held-out item counts as relevant whatever its weight.
-func Evaluate(ctx context.Context, d *Data, models []Model, progress Progress) ([]Result, error) {
+// Evaluate holds out each viewer's latest recommend.HoldOut of interactions, fits
+// every model on the rest and ranks the catalog for each viewer, excluding what they
+// interacted with in training. A held-out item counts as relevant whatever its weight.
+func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, progress recommend.Progress) ([]Result, error) {
 	if progress == nil {
 		progress = func(string, float64) {}
 	}
-	trainHist, test := split(d.Hist, HoldOut)
-	train := d.withHist(trainHist)
+	trainHist, test := recommend.Split(d.Hist, recommend.HoldOut)
+	train := d.WithHist(trainHist)
 	var users []int
 	for u, t := range test {
 		if len(t) > 0 {
@@ -54,18 +55,18 @@ func Evaluate(ctx context.Context, d *Data, models []Model, progress Progress) (
 		var mu sync.Mutex
 		done := 0
 		scratch := make([][]float64, runtime.GOMAXPROCS(0))
-		err := parallel(ctx, len(users), func(w, k int) {
+		err := recommend.Parallel(ctx, len(users), func(w, k int) {
 			if scratch[w] == nil {
 				scratch[w] = make([]float64, len(d.Items))
 			}
 			scores := scratch[w]
 			u := users[k]
-			rec := Recommend(m, trainHist[u], 20, scores)
+			rec := recommend.Recommend(m, trainHist[u], 20, scores)
 			relevant := map[int]bool{}
 			for _, e := range test[u] {
 				relevant[int(e.Item)] = true
 			}
-			ndcg[k] = NDCG(rec, relevant, 10)
+			ndcg[k] = recommend.NDCG(rec, relevant, 10)
 			recall[k] = Recall(rec, relevant, 20)
 			mu.Lock()
 			for _, i := range rec {
@@ -80,7 +81,7 @@ func Evaluate(ctx context.Context, d *Data, models []Model, progress Progress) (
 		if err != nil {
 			return nil, err
 		}
-		r := Result{Model: m.Name(), Users: len(users), NDCG10: mean(ndcg), Recall20: mean(recall)}
+		r := Result{Model: m.Name(), Users: len(users), NDCG10: linalg.Mean(ndcg), Recall20: linalg.Mean(recall)}
 		n := 0
 		for _, ok := range recommended {
 			if ok {
@@ -92,24 +93,6 @@ func Evaluate(ctx context.Context, d *Data, models []Model, progress Progress) (
 		progress(m.Name(), 1)
 	}
 	return out, nil
-}
-
-// NDCG is the normalised discounted cumulative gain of a ranking at k with binary
-// relevance: hits at rank r (from 1) gain 1/log2(r+1), over the gain of a perfect list.
-func NDCG(rec []int, relevant map[int]bool, k int) float64 {
-	var dcg, idcg float64
-	for r := 0; r < k && r < len(rec); r++ {
-		if relevant[rec[r]] {
-			dcg += 1 / math.Log2(float64(r)+2)
-		}
-	}
-	for r := 0; r < k && r < len(relevant); r++ {
-		idcg += 1 / math.Log2(float64(r)+2)
-	}
-	if idcg == 0 {
-		return 0
-	}
-	return dcg / idcg
 }
 
 // Recall is the share of relevant items in the top k, out of at most k, so that a
@@ -125,15 +108,4 @@ func Recall(rec []int, relevant map[int]bool, k int) float64 {
 		}
 	}
 	return float64(hits) / float64(min(k, len(relevant)))
-}
-
-func mean(xs []float64) float64 {
-	var s float64
-	for _, x := range xs {
-		s += x
-	}
-	if len(xs) == 0 {
-		return 0
-	}
-	return s / float64(len(xs))
 }
