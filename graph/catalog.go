@@ -23,15 +23,20 @@ const (
 
 // viewerOf is who catalog queries answer for.
 func viewerOf(ctx context.Context) catalog.Viewer {
-	if v := auth.FromContext(ctx); v != nil {
-		return catalog.Viewer{UserID: v.User.ID, Country: v.User.Country}
+	return catalogViewer(auth.FromContext(ctx))
+}
+
+// catalogViewer is the catalog's view of v: anonymous when v is nil.
+func catalogViewer(v *auth.Viewer) catalog.Viewer {
+	if v == nil {
+		return catalog.Viewer{}
 	}
-	return catalog.Viewer{}
+	return catalog.Viewer{UserID: v.User.ID, Country: v.User.Country}
 }
 
 // newLoader returns a loader for one operation of the viewer behind ctx.
 func (r *Resolver) newLoader(ctx context.Context) *catalog.Loader {
-	l := catalog.NewLoader(ctx, r.Client, viewerOf(ctx))
+	l := r.Catalog.NewLoader(ctx, viewerOf(ctx))
 	if r.Signer != nil {
 		l.SignArt(r.Signer)
 	}
@@ -47,7 +52,7 @@ func (r *Resolver) loaderOf(ctx context.Context) *catalog.Loader {
 }
 
 // view returns a function that hands back a title, as the viewer sees it, or an error:
-// r.view(ctx)(catalog.Rate(…)).
+// r.view(ctx)(r.Catalog.Rate(…)).
 func (r *Resolver) view(ctx context.Context) func(*ent.Title, error) (*catalog.Title, error) {
 	return func(t *ent.Title, err error) (*catalog.Title, error) {
 		if err != nil {

@@ -23,8 +23,8 @@ func (r *creditResolver) Title(ctx context.Context, obj *ent.Credit) (*catalog.T
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
-	n, err := r.Client.Noder(ctx, id)
-	if err != nil || !visible(ctx, r.Client, n) {
+	n, err := r.Store.Client.Noder(ctx, id)
+	if err != nil || !visible(ctx, r.Store.Client, n) {
 		return nil, notFound(id)
 	}
 	return r.asNode(ctx, n), nil
@@ -39,12 +39,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	// hidden nodes must read exactly as unknown ones, so its reports are dropped and every
 	// missing entry gets the same NOT_FOUND as node's.
 	quiet := graphql.WithResponseContext(ctx, graphql.DefaultErrorPresenter, graphql.DefaultRecover)
-	ns, err := r.Client.Noders(quiet, ids)
+	ns, err := r.Store.Client.Noders(quiet, ids)
 	if err != nil {
 		ns = make([]ent.Noder, len(ids))
 	}
 	for i, n := range ns {
-		if n == nil || !visible(ctx, r.Client, n) {
+		if n == nil || !visible(ctx, r.Store.Client, n) {
 			ns[i] = nil
 			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i)), notFound(ids[i]))
 			continue

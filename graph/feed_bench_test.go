@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/marquee-org/marquee/graph"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
@@ -22,7 +23,7 @@ import (
 func BenchmarkFeed(b *testing.B) {
 	s := storetest.SQLite(b)
 	u := library(b, s, 8, 250, 25)
-	h := graph.NewHandler(&graph.Resolver{Client: s.Client, Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+	h := graph.NewHandler(&graph.Resolver{Services: app.OverStore(s, slog.New(slog.NewTextHandler(io.Discard, nil)))},
 		graph.HandlerOptions{ComplexityLimit: 1 << 20})
 	body, err := json.Marshal(map[string]string{"query": feedQuery})
 	require.NoError(b, err)

@@ -19,6 +19,7 @@ import (
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/graph"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -38,7 +39,7 @@ func countingClient(t testing.TB, s *store.Store, viewer *ent.User) counted {
 	drv := dialect.DebugWithContext(entsql.OpenDB(s.Dialect, s.DB), func(context.Context, ...any) { n.Add(1) })
 	c := ent.NewClient(ent.Driver(drv))
 	st := &store.Store{Client: c, DB: s.DB, Dialect: s.Dialect}
-	h := graph.NewHandler(&graph.Resolver{Client: c, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+	h := graph.NewHandler(&graph.Resolver{Services: app.OverStore(st, slog.New(slog.NewTextHandler(io.Discard, nil)))},
 		graph.HandlerOptions{ComplexityLimit: 1 << 20})
 	withViewer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: viewer})))
@@ -53,10 +54,11 @@ func library(t testing.TB, s *store.Store, genres, perGenre, personal int) *ent.
 	ctx := context.Background()
 	u, err := s.Client.User.Create().SetEmail("n1@example.com").SetPasswordHash("x").SetCountry("US").Save(ctx)
 	require.NoError(t, err)
+	cat := catalog.NewService(s, pubsub.NewLocal())
 	var ids []int
 	for g := range genres {
 		for i := range perGenre {
-			tt, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), catalog.NewTitle{
+			tt, err := cat.CreateTitle(ctx, catalog.NewTitle{
 				Kind: title.KindMOVIE, Name: fmt.Sprintf("Title %d-%d", g, i), Year: ptr(2000 + i%25),
 				Genres: []string{fmt.Sprintf("Genre %d", g), fmt.Sprintf("Genre %d", (g+1)%genres)},
 			})
@@ -68,7 +70,7 @@ func library(t testing.TB, s *store.Store, genres, perGenre, personal int) *ent.
 		require.NoError(t, s.Client.WatchProgress.Create().SetUserID(u.ID).SetTitleID(id).SetVideoID(id).
 			SetPositionSeconds(30).SetDurationSeconds(100).Exec(ctx))
 		require.NoError(t, s.Client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[len(ids)-1-i]).Exec(ctx))
-		_, err := catalog.Rate(ctx, s, u.ID, ids[i+personal], 4)
+		_, err := cat.Rate(ctx, catalog.Viewer{UserID: u.ID}, ids[i+personal], 4)
 		require.NoError(t, err)
 		require.NoError(t, s.Client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
 			SetUserID(u.ID).SetTitleID(ids[len(ids)/2+i]).SetRank(i).SetScore(1).Exec(ctx))

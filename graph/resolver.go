@@ -3,34 +3,13 @@
 package graph
 
 import (
-	"log/slog"
-
-	"github.com/marquee-org/marquee/ent"
-	"github.com/marquee-org/marquee/internal/auth"
-	"github.com/marquee-org/marquee/internal/billing"
-	"github.com/marquee-org/marquee/internal/media"
-	"github.com/marquee-org/marquee/internal/playback"
-	"github.com/marquee-org/marquee/internal/pubsub"
-	"github.com/marquee-org/marquee/internal/search"
-	"github.com/marquee-org/marquee/internal/store"
-	"github.com/marquee-org/marquee/internal/video"
+	"github.com/marquee-org/marquee/internal/app"
 )
 
-// Resolver holds the dependencies resolvers call into.
+// Resolver holds what resolvers call into: the process's services (the domain services,
+// the store for ent's own queries, the search index, the art signer, the logger).
 type Resolver struct {
-	Client   *ent.Client
-	Store    *store.Store
-	Auth     *auth.Service
-	Billing  *billing.Service
-	Videos   *video.Service
-	Playback *playback.Service
-	// Broker tells other replicas (and this one's search index) about catalog changes.
-	Broker pubsub.Broker
-	// Index answers search.
-	Index *search.Index
-	// Signer signs artwork URLs; nil leaves posterUrl null.
-	Signer *media.Signer
-	Log    *slog.Logger
+	*app.Services
 }
 
 // upNextCount is how many suggestions endPlayback returns.

@@ -58,7 +58,7 @@ func (r *categoryResolver) Titles(ctx context.Context, obj *catalog.Row, first *
 	if err != nil {
 		return nil, err
 	}
-	ids, total, err := obj.Page(ctx, r.Client, viewerOf(ctx), offset, limit)
+	ids, total, err := r.Catalog.Page(ctx, viewerOf(ctx), obj, offset, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (r *mutationResolver) CreateTitle(ctx context.Context, input model.CreateTi
 	if _, err := auth.RequireAdmin(ctx); err != nil {
 		return nil, err
 	}
-	t, err := catalog.CreateTitle(ctx, r.Store, r.Broker, catalog.NewTitle{
+	t, err := r.Catalog.CreateTitle(ctx, catalog.NewTitle{
 		Kind: input.Kind, Name: input.Name, Synopsis: deref(input.Synopsis), Year: input.Year,
 		Genres: input.Genres, MaturityRating: deref(input.MaturityRating), MinPlan: input.MinPlan,
 		Regions: input.Regions, RuntimeMinutes: input.RuntimeMinutes,
@@ -198,7 +198,7 @@ func (r *mutationResolver) AddToMyList(ctx context.Context, titleID int) (*catal
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return r.view(ctx)(catalog.AddToMyList(ctx, r.Store, v.User.ID, titleID))
+	return r.view(ctx)(r.Catalog.AddToMyList(ctx, catalogViewer(v), titleID))
 }
 
 // RemoveFromMyList is the resolver for the removeFromMyList field.
@@ -208,7 +208,7 @@ func (r *mutationResolver) RemoveFromMyList(ctx context.Context, titleID int) (*
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return r.view(ctx)(catalog.RemoveFromMyList(ctx, r.Store, v.User.ID, titleID))
+	return r.view(ctx)(r.Catalog.RemoveFromMyList(ctx, catalogViewer(v), titleID))
 }
 
 // RateTitle is the resolver for the rateTitle field.
@@ -218,12 +218,12 @@ func (r *mutationResolver) RateTitle(ctx context.Context, titleID int, stars int
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return r.view(ctx)(catalog.Rate(ctx, r.Store, v.User.ID, titleID, stars))
+	return r.view(ctx)(r.Catalog.Rate(ctx, catalogViewer(v), titleID, stars))
 }
 
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error) {
-	return r.view(ctx)(r.Client.Title.Get(ctx, obj.TitleID))
+	return r.view(ctx)(r.Store.Client.Title.Get(ctx, obj.TitleID))
 }
 
 // Episode is the resolver for the episode field.
@@ -231,7 +231,7 @@ func (r *playbackSessionResolver) Episode(ctx context.Context, obj *playback.Sta
 	if obj.EpisodeID == nil {
 		return nil, nil
 	}
-	return r.Client.Episode.Get(ctx, *obj.EpisodeID)
+	return r.Store.Client.Episode.Get(ctx, *obj.EpisodeID)
 }
 
 // Me is the resolver for the me field.
@@ -244,13 +244,13 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 
 // Plans is the resolver for the plans field.
 func (r *queryResolver) Plans(ctx context.Context) ([]*ent.Plan, error) {
-	return billing.Plans(ctx, r.Client)
+	return billing.Plans(ctx, r.Store.Client)
 }
 
 // Feed is the resolver for the feed field.
 func (r *queryResolver) Feed(ctx context.Context) (*model.Feed, error) {
 	v := viewerOf(ctx)
-	rows, err := catalog.Feed(ctx, r.Client, v, catalog.FeedOptions{PerRow: defaultPage})
+	rows, err := r.Catalog.Feed(ctx, v, catalog.FeedOptions{PerRow: defaultPage})
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (r *queryResolver) Categories(ctx context.Context, first *int, after *entgq
 	if err != nil {
 		return nil, err
 	}
-	all, err := catalog.Categories(ctx, r.Client, viewerOf(ctx))
+	all, err := r.Catalog.Categories(ctx, viewerOf(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ func (r *queryResolver) Categories(ctx context.Context, first *int, after *entgq
 
 // Category is the resolver for the category field.
 func (r *queryResolver) Category(ctx context.Context, slug string) (*catalog.Row, error) {
-	return catalog.Category(ctx, r.Client, viewerOf(ctx), slug)
+	return r.Catalog.Category(ctx, viewerOf(ctx), slug)
 }
 
 // Title is the resolver for the title field.
@@ -313,7 +313,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	facets, err := catalog.GenreNames(ctx, r.Client, res.Genres)
+	facets, err := r.Catalog.GenreNames(ctx, res.Genres)
 	if err != nil {
 		return nil, err
 	}
@@ -362,12 +362,12 @@ func (r *subscriptionResolver) PlaybackHeartbeat(ctx context.Context, sessionID 
 
 // Seasons is the resolver for the seasons field.
 func (r *titleResolver) Seasons(ctx context.Context, obj *catalog.Title) ([]*ent.Season, error) {
-	return catalog.Seasons(ctx, r.Client, obj.ID)
+	return r.Catalog.Seasons(ctx, obj.ID)
 }
 
 // Video is the resolver for the video field.
 func (r *titleResolver) Video(ctx context.Context, obj *catalog.Title) (*ent.Video, error) {
-	return catalog.MovieVideo(ctx, r.Client, obj.Title)
+	return r.Catalog.MovieVideo(ctx, obj.Title)
 }
 
 // Similar is the resolver for the similar field.
@@ -379,7 +379,7 @@ func (r *titleResolver) Similar(ctx context.Context, obj *catalog.Title, first *
 		}
 		n = *first
 	}
-	like, err := catalog.Similar(ctx, r.Client, viewerOf(ctx), obj.ID, nil, n)
+	like, err := r.Catalog.Similar(ctx, viewerOf(ctx), obj.ID, nil, n)
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +401,7 @@ func (r *watchPositionResolver) Episode(ctx context.Context, obj *catalog.Positi
 	if obj.EpisodeID == nil {
 		return nil, nil
 	}
-	return r.Client.Episode.Get(ctx, *obj.EpisodeID)
+	return r.Store.Client.Episode.Get(ctx, *obj.EpisodeID)
 }
 
 // Category returns CategoryResolver implementation.

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
@@ -22,7 +23,7 @@ import (
 // jsonPOST refuses before GraphQL runs are typed its own way (TestRefusedBodiesAreTyped).
 func TestJSONPOSTAnswersAsGqlgenDoes(t *testing.T) {
 	s := storetest.SQLite(t)
-	r := &Resolver{Client: s.Client, Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r := &Resolver{Services: app.OverStore(s, slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	o := HandlerOptions{ComplexityLimit: 1000}
 	ours, theirs := newServer(r, o, jsonPOST{}), newServer(r, o, transport.POST{})
 
@@ -74,7 +75,7 @@ func TestWriteResponseKeepsDataAsEncoded(t *testing.T) {
 // (a resolver error would carry data).
 func TestRefusedBodiesAreTyped(t *testing.T) {
 	s := storetest.SQLite(t)
-	r := &Resolver{Client: s.Client, Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r := &Resolver{Services: app.OverStore(s, slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	h := NewHandler(r, HandlerOptions{ComplexityLimit: 1000})
 	cases := []struct {
 		name, body   string

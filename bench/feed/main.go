@@ -35,9 +35,9 @@ import (
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/graph"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
-	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
@@ -99,13 +99,14 @@ func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL, profile
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "loading %d titles in %d genres (%s)...\n", titles, genres, st.Dialect)
-	viewer, err := fill(ctx, st, titles, genres)
+	svc := app.OverStore(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cat := svc.Catalog
+	viewer, err := fill(ctx, cat, st, titles, genres)
 	if err != nil {
 		return err
 	}
 
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	gql := graph.NewHandler(&graph.Resolver{Client: st.Client, Store: st, Log: log}, graph.HandlerOptions{ComplexityLimit: 1 << 20})
+	gql := graph.NewHandler(&graph.Resolver{Services: svc}, graph.HandlerOptions{ComplexityLimit: 1 << 20})
 	// Each target's requests carry a profiler label (target=a or b), which the goroutines
 	// they start inherit, so `go tool pprof -tagfocus target=a` shows one side alone.
 	as := func(name string, h http.Handler) http.Handler {
@@ -121,7 +122,7 @@ func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL, profile
 		h           http.Handler
 	}{
 		{"a", "(a) graphql", as("a", gql)},
-		{"b", "(b) direct", as("b", direct(st.Client))},
+		{"b", "(b) direct", as("b", direct(cat))},
 	}
 	body, _ := json.Marshal(map[string]string{"query": feedQuery})
 	results := map[string][]stats{}
@@ -168,7 +169,7 @@ func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL, profile
 
 // direct is the baseline: the same domain calls and loader lookups the resolvers make,
 // written out by hand and encoded straight to JSON.
-func direct(client *ent.Client) http.Handler {
+func direct(cat *catalog.Service) http.Handler {
 	type progress struct {
 		Fraction        float64 `json:"fraction"`
 		PositionSeconds float64 `json:"positionSeconds"`
@@ -202,8 +203,8 @@ func direct(client *ent.Client) http.Handler {
 		_, _ = io.Copy(io.Discard, r.Body)
 		v := auth.FromContext(ctx)
 		viewer := catalog.Viewer{UserID: v.User.ID, Country: v.User.Country}
-		l := catalog.NewLoader(ctx, client, viewer)
-		rows, err := catalog.Feed(ctx, client, viewer, catalog.FeedOptions{PerRow: 20})
+		l := cat.NewLoader(ctx, viewer)
+		rows, err := cat.Feed(ctx, viewer, catalog.FeedOptions{PerRow: 20})
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -211,7 +212,7 @@ func direct(client *ent.Client) http.Handler {
 		l.See(catalog.TitleIDs(rows)...)
 		out := make([]row, 0, len(rows))
 		for _, rw := range rows {
-			ids, total, err := rw.Page(ctx, client, viewer, 0, 20)
+			ids, total, err := cat.Page(ctx, viewer, rw, 0, 20)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
@@ -252,16 +253,15 @@ func direct(client *ent.Client) http.Handler {
 }
 
 // fill creates the catalog and one viewer with activity on 25 titles of each kind.
-func fill(ctx context.Context, st *store.Store, n, genres int) (*ent.User, error) {
+func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres int) (*ent.User, error) {
 	u, err := st.Client.User.Create().SetEmail("bench@example.com").SetPasswordHash("x").SetCountry("US").Save(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ids := make([]int, 0, n)
-	broker := pubsub.NewLocal()
 	for i := range n {
 		year := 1990 + i%37
-		t, err := catalog.CreateTitle(ctx, st, broker, catalog.NewTitle{
+		t, err := cat.CreateTitle(ctx, catalog.NewTitle{
 			Kind: title.KindMOVIE, Name: fmt.Sprintf("Title %d", i), Year: &year,
 			Genres: []string{fmt.Sprintf("Genre %d", i%genres), fmt.Sprintf("Genre %d", (i/genres)%genres)},
 		})
@@ -280,7 +280,7 @@ func fill(ctx context.Context, st *store.Store, n, genres int) (*ent.User, error
 			err = st.Client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[n-1-i]).Exec(ctx)
 		}
 		if err == nil {
-			_, err = catalog.Rate(ctx, st, u.ID, ids[25+i], 1+i%5)
+			_, err = cat.Rate(ctx, catalog.Viewer{UserID: u.ID}, ids[25+i], 1+i%5)
 		}
 		if err == nil {
 			err = st.Client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).

@@ -32,6 +32,7 @@ import (
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -206,7 +207,7 @@ func prepare(ctx context.Context, dir string, n int) ([]sub, error) {
 	if err != nil {
 		return nil, err
 	}
-	pb := playback.NewService(st, broker, signer, quiet, playback.Options{})
+	pb := playback.NewService(st, catalog.NewService(st, broker), broker, signer, quiet, playback.Options{})
 	t, err := st.Client.Title.Create().SetKind(title.KindMOVIE).SetName("Bench").Save(ctx)
 	if err != nil {
 		return nil, err

@@ -49,6 +49,7 @@ import (
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -309,7 +310,7 @@ func prepare(ctx context.Context, dir string, c config) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	pb := playback.NewService(st, broker, signer, quiet, playback.Options{})
+	pb := playback.NewService(st, catalog.NewService(st, broker), broker, signer, quiet, playback.Options{})
 
 	var titleIDs []int
 	for i := range titles {

@@ -56,6 +56,7 @@ import (
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/graph"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
@@ -267,8 +268,9 @@ func graphQLEndpoint(ctx context.Context, st *store.Store, ix *search.Index) (st
 	if err != nil {
 		return "", nil, err
 	}
-	h := graph.NewHandler(&graph.Resolver{Client: st.Client, Store: st, Index: ix,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, graph.HandlerOptions{ComplexityLimit: 1 << 20})
+	svc := app.OverStore(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc.Index = ix
+	h := graph.NewHandler(&graph.Resolver{Services: svc}, graph.HandlerOptions{ComplexityLimit: 1 << 20})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: u})))
 	}))

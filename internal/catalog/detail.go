@@ -16,8 +16,8 @@ import (
 )
 
 // Seasons returns a series' seasons with their episodes, in order.
-func Seasons(ctx context.Context, client *ent.Client, titleID int) ([]*ent.Season, error) {
-	ss, err := client.Season.Query().Where(season.TitleID(titleID)).Order(season.ByNumber()).
+func (s *Service) Seasons(ctx context.Context, titleID int) ([]*ent.Season, error) {
+	ss, err := s.st.Client.Season.Query().Where(season.TitleID(titleID)).Order(season.ByNumber()).
 		WithEpisodes(func(q *ent.EpisodeQuery) { q.Order(episode.ByNumber()) }).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load seasons: %w", err)
@@ -27,11 +27,11 @@ func Seasons(ctx context.Context, client *ent.Client, titleID int) ([]*ent.Seaso
 
 // MovieVideo returns a movie's newest ready video, else its newest video of any status;
 // nil for a series or a movie without uploads.
-func MovieVideo(ctx context.Context, client *ent.Client, t *ent.Title) (*ent.Video, error) {
+func (s *Service) MovieVideo(ctx context.Context, t *ent.Title) (*ent.Video, error) {
 	if t.Kind != title.KindMOVIE {
 		return nil, nil
 	}
-	vs, err := client.Video.Query().Where(video.TitleID(t.ID), video.EpisodeIDIsNil()).
+	vs, err := s.st.Client.Video.Query().Where(video.TitleID(t.ID), video.EpisodeIDIsNil()).
 		Order(video.ByID(sql.OrderDesc())).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load video: %w", err)
@@ -54,7 +54,8 @@ type GenreFacet struct {
 }
 
 // GenreNames names search facets (given by slug), keeping their order.
-func GenreNames(ctx context.Context, client *ent.Client, counts []search.GenreCount) ([]GenreFacet, error) {
+func (s *Service) GenreNames(ctx context.Context, counts []search.GenreCount) ([]GenreFacet, error) {
+	client := s.st.Client
 	slugs := make([]string, len(counts))
 	for i, c := range counts {
 		slugs[i] = c.Slug

@@ -76,7 +76,8 @@ const rowCap = 100
 // Feed builds the viewer's home rows. Every row's titles are computed here, with a fixed
 // number of queries whatever the number of rows and titles, and registered with the
 // loader so the titles and their per-viewer fields load in one batch each.
-func Feed(ctx context.Context, client *ent.Client, v Viewer, o FeedOptions) ([]*Row, error) {
+func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, error) {
+	client := s.st.Client
 	o.PerRow = min(max(o.PerRow, 1), rowCap)
 	if o.GenreRows <= 0 {
 		o.GenreRows = 6
@@ -400,7 +401,8 @@ func genreTitles(ctx context.Context, client *ent.Client, v Viewer, genres []*en
 
 // Categories lists every category the viewer can open: the fixed rows (personal ones
 // only when signed in), then every genre with titles, by name.
-func Categories(ctx context.Context, client *ent.Client, v Viewer) ([]*Row, error) {
+func (s *Service) Categories(ctx context.Context, v Viewer) ([]*Row, error) {
+	client := s.st.Client
 	var out []*Row
 	for _, f := range fixedRows {
 		if !f.kind.personal() || !v.Anonymous() {
@@ -418,7 +420,8 @@ func Categories(ctx context.Context, client *ent.Client, v Viewer) ([]*Row, erro
 }
 
 // Category finds a category by slug; nil when there is none.
-func Category(ctx context.Context, client *ent.Client, v Viewer, slug string) (*Row, error) {
+func (s *Service) Category(ctx context.Context, v Viewer, slug string) (*Row, error) {
+	client := s.st.Client
 	slug = strings.ToLower(strings.TrimSpace(slug))
 	for _, f := range fixedRows {
 		if f.slug == slug {
@@ -439,7 +442,8 @@ func Category(ctx context.Context, client *ent.Client, v Viewer, slug string) (*
 }
 
 // Page returns titles [offset, offset+limit) of the row in order, and how many it has.
-func (r *Row) Page(ctx context.Context, client *ent.Client, v Viewer, offset, limit int) ([]int, int, error) {
+func (s *Service) Page(ctx context.Context, v Viewer, r *Row, offset, limit int) ([]int, int, error) {
+	client := s.st.Client
 	if r.ids == nil {
 		if err := r.compute(ctx, client, v); err != nil {
 			return nil, 0, err

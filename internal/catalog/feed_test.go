@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/viewevent"
@@ -20,6 +19,7 @@ import (
 
 // shelf is a small catalog with known popularity, years and regions.
 type shelf struct {
+	cat  *catalog.Service
 	ids  map[string]int
 	user int
 }
@@ -27,9 +27,9 @@ type shelf struct {
 func stock(t *testing.T, s *store.Store) *shelf {
 	t.Helper()
 	ctx := context.Background()
-	sh := &shelf{ids: map[string]int{}}
+	sh := &shelf{cat: catalog.NewService(s, pubsub.NewLocal()), ids: map[string]int{}}
 	add := func(name string, year int, genres []string, regions ...string) {
-		tt, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), catalog.NewTitle{
+		tt, err := sh.cat.CreateTitle(ctx, catalog.NewTitle{
 			Kind: title.KindMOVIE, Name: name, Year: ptr(year), Genres: genres, Regions: regions,
 		})
 		require.NoError(t, err)
@@ -59,7 +59,7 @@ func stock(t *testing.T, s *store.Store) *shelf {
 	plays("Delta", 3, now.Add(-2*time.Hour))
 	plays("Gulf", 50, now.Add(-time.Hour)) // popular, but not where the viewer lives
 	plays("Echo", 9, now.Add(-8*24*time.Hour))
-	require.NoError(t, catalog.RefreshTrending(ctx, s, now))
+	require.NoError(t, sh.cat.RefreshTrending(ctx, now))
 	return sh
 }
 
@@ -75,11 +75,11 @@ func (sh *shelf) names(ids []int) []string {
 	return out
 }
 
-func rowsByKind(t *testing.T, sh *shelf, rows []*catalog.Row, ctx context.Context, client *ent.Client, v catalog.Viewer) map[catalog.RowKind][]string {
+func rowsByKind(t *testing.T, sh *shelf, rows []*catalog.Row, ctx context.Context, v catalog.Viewer) map[catalog.RowKind][]string {
 	t.Helper()
 	out := map[catalog.RowKind][]string{}
 	for _, r := range rows {
-		ids, _, err := r.Page(ctx, client, v, 0, 100)
+		ids, _, err := sh.cat.Page(ctx, v, r, 0, 100)
 		require.NoError(t, err)
 		key := r.Kind
 		if r.Kind == catalog.Genre {
@@ -96,9 +96,9 @@ func TestTrendingDecaysAndRegionsFilter(t *testing.T) {
 		ctx := context.Background()
 		sh := stock(t, s)
 		us := catalog.Viewer{UserID: sh.user, Country: "US"}
-		rows, err := catalog.Feed(ctx, s.Client, us, catalog.FeedOptions{PerRow: 20})
+		rows, err := sh.cat.Feed(ctx, us, catalog.FeedOptions{PerRow: 20})
 		require.NoError(t, err)
-		got := rowsByKind(t, sh, rows, ctx, s.Client, us)
+		got := rowsByKind(t, sh, rows, ctx, us)
 		// Alpha (6 today) > Delta (3 today) > Charlie (10, six days ago) > the rest; Echo's
 		// plays fall outside the window; Gulf is French-only.
 		require.Equal(t, []string{"Alpha", "Delta", "Charlie"}, got[catalog.Trending][:3])
@@ -107,9 +107,9 @@ func TestTrendingDecaysAndRegionsFilter(t *testing.T) {
 		}
 
 		fr := catalog.Viewer{Country: "FR"}
-		rows, err = catalog.Feed(ctx, s.Client, fr, catalog.FeedOptions{PerRow: 20})
+		rows, err = sh.cat.Feed(ctx, fr, catalog.FeedOptions{PerRow: 20})
 		require.NoError(t, err)
-		require.Equal(t, "Gulf", rowsByKind(t, sh, rows, ctx, s.Client, fr)[catalog.Trending][0])
+		require.Equal(t, "Gulf", rowsByKind(t, sh, rows, ctx, fr)[catalog.Trending][0])
 	})
 }
 
@@ -120,7 +120,7 @@ func TestFeedRowsForAViewer(t *testing.T) {
 		sh := stock(t, s)
 		v := catalog.Viewer{UserID: sh.user, Country: "US"}
 
-		anon, err := catalog.Feed(ctx, s.Client, catalog.Viewer{}, catalog.FeedOptions{PerRow: 2})
+		anon, err := sh.cat.Feed(ctx, catalog.Viewer{}, catalog.FeedOptions{PerRow: 2})
 		require.NoError(t, err)
 		var kinds []catalog.RowKind
 		for _, r := range anon {
@@ -140,19 +140,19 @@ func TestFeedRowsForAViewer(t *testing.T) {
 		progress("Echo", 100, true, time.Now().Add(-time.Hour))
 		progress("Bravo", 50, false, time.Now())
 		progress("Gulf", 10, false, time.Now()) // watched in France, now out of region
-		_, err = catalog.AddToMyList(ctx, s, sh.user, sh.ids["Charlie"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Charlie"])
 		require.NoError(t, err)
-		_, err = catalog.AddToMyList(ctx, s, sh.user, sh.ids["Foxtrot"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Foxtrot"])
 		require.NoError(t, err)
-		_, err = catalog.AddToMyList(ctx, s, sh.user, sh.ids["Foxtrot"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Foxtrot"])
 		require.NoError(t, err, "adding twice keeps one entry")
 
-		_, err = catalog.Rate(ctx, s, sh.user, sh.ids["Alpha"], 5) // Drama now leads Comedy
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Alpha"], 5) // Drama now leads Comedy
 		require.NoError(t, err)
 
-		rows, err := catalog.Feed(ctx, s.Client, v, catalog.FeedOptions{PerRow: 2})
+		rows, err := sh.cat.Feed(ctx, v, catalog.FeedOptions{PerRow: 2})
 		require.NoError(t, err)
-		got := rowsByKind(t, sh, rows, ctx, s.Client, v)
+		got := rowsByKind(t, sh, rows, ctx, v)
 		require.Equal(t, catalog.ContinueWatching, rows[0].Kind)
 		require.Equal(t, []string{"Bravo"}, got[catalog.ContinueWatching])
 		require.Equal(t, catalog.MyList, rows[1].Kind)
@@ -178,9 +178,9 @@ func TestFeedRowsForAViewer(t *testing.T) {
 			SetUserID(sh.user).SetTitleID(sh.ids["Delta"]).SetRank(1).SetScore(1).Exec(ctx))
 		require.NoError(t, s.Client.Recommendation.Create().SetKind(recommendation.KindBECAUSE_YOU_WATCHED).
 			SetUserID(sh.user).SetSourceTitleID(sh.ids["Echo"]).SetTitleID(sh.ids["Foxtrot"]).SetRank(1).SetScore(1).Exec(ctx))
-		rows, err = catalog.Feed(ctx, s.Client, v, catalog.FeedOptions{PerRow: 20})
+		rows, err = sh.cat.Feed(ctx, v, catalog.FeedOptions{PerRow: 20})
 		require.NoError(t, err)
-		got = rowsByKind(t, sh, rows, ctx, s.Client, v)
+		got = rowsByKind(t, sh, rows, ctx, v)
 		require.Equal(t, []string{"Delta"}, got[catalog.Recommended])
 		require.Equal(t, []string{"Foxtrot"}, got[catalog.BecauseYouWatched])
 		for _, r := range rows {
@@ -200,39 +200,39 @@ func TestMyListAndRatings(t *testing.T) {
 		require.NoError(t, err)
 		id := sh.ids["Alpha"]
 
-		tt, err := catalog.Rate(ctx, s, sh.user, id, 5)
+		tt, err := sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, id, 5)
 		require.NoError(t, err)
 		require.Equal(t, 5.0, *catalog.AverageRating(tt))
-		tt, err = catalog.Rate(ctx, s, other.ID, id, 2)
+		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: other.ID}, id, 2)
 		require.NoError(t, err)
 		require.Equal(t, 3.5, *catalog.AverageRating(tt))
-		tt, err = catalog.Rate(ctx, s, sh.user, id, 4) // a change replaces the earlier stars
+		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, id, 4) // a change replaces the earlier stars
 		require.NoError(t, err)
 		require.Equal(t, 3.0, *catalog.AverageRating(tt))
 		require.Equal(t, 2, tt.RatingCount)
 
 		for _, stars := range []int{0, 6, -1} {
-			_, err = catalog.Rate(ctx, s, sh.user, id, stars)
+			_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, id, stars)
 			e, ok := apperr.As(err)
 			require.True(t, ok)
 			require.Equal(t, apperr.BadUserInput, e.Code)
 			require.Equal(t, "stars", e.Field)
 		}
-		_, err = catalog.Rate(ctx, s, sh.user, 987654, 3)
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, 987654, 3)
 		require.True(t, apperr.Is(err, apperr.NotFound))
-		_, err = catalog.AddToMyList(ctx, s, sh.user, 987654)
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, 987654)
 		require.True(t, apperr.Is(err, apperr.NotFound))
 
-		_, err = catalog.AddToMyList(ctx, s, sh.user, id)
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, id)
 		require.NoError(t, err)
-		l := catalog.NewLoader(ctx, s.Client, catalog.Viewer{UserID: sh.user, Country: "US"})
+		l := sh.cat.NewLoader(ctx, catalog.Viewer{UserID: sh.user, Country: "US"})
 		in, err := l.InMyList(ctx, id)
 		require.NoError(t, err)
 		require.True(t, in)
 		stars, err := l.MyRating(ctx, id)
 		require.NoError(t, err)
 		require.Equal(t, 4, stars)
-		_, err = catalog.RemoveFromMyList(ctx, s, sh.user, id)
+		_, err = sh.cat.RemoveFromMyList(ctx, catalog.Viewer{UserID: sh.user}, id)
 		require.NoError(t, err)
 		l.Forget(id)
 		in, err = l.InMyList(ctx, id)

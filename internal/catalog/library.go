@@ -15,7 +15,6 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/internal/apperr"
-	"github.com/marquee-org/marquee/internal/store"
 )
 
 // Interaction weights in the activity log: completed > rated high > listed > started.
@@ -42,7 +41,8 @@ func findTitle(ctx context.Context, client *ent.Client, id int) (*ent.Title, err
 }
 
 // AddToMyList saves a title for later; adding it twice keeps one entry.
-func AddToMyList(ctx context.Context, st *store.Store, userID, titleID int) (*ent.Title, error) {
+func (s *Service) AddToMyList(ctx context.Context, v Viewer, titleID int) (*ent.Title, error) {
+	st, userID := s.st, v.UserID
 	if _, err := findTitle(ctx, st.Client, titleID); err != nil {
 		return nil, err
 	}
@@ -65,7 +65,8 @@ func AddToMyList(ctx context.Context, st *store.Store, userID, titleID int) (*en
 }
 
 // RemoveFromMyList forgets a saved title; removing one not listed is not an error.
-func RemoveFromMyList(ctx context.Context, st *store.Store, userID, titleID int) (*ent.Title, error) {
+func (s *Service) RemoveFromMyList(ctx context.Context, v Viewer, titleID int) (*ent.Title, error) {
+	st, userID := s.st, v.UserID
 	if _, err := findTitle(ctx, st.Client, titleID); err != nil {
 		return nil, err
 	}
@@ -76,9 +77,10 @@ func RemoveFromMyList(ctx context.Context, st *store.Store, userID, titleID int)
 	return st.Client.Title.Get(ctx, titleID)
 }
 
-// Rate records the viewer's 1–5 stars for a title, replacing an earlier rating, and keeps
+// Rate records viewer v's 1–5 stars for a title, replacing an earlier rating, and keeps
 // the title's count and sum (its average) in step in the same transaction.
-func Rate(ctx context.Context, st *store.Store, userID, titleID, stars int) (*ent.Title, error) {
+func (s *Service) Rate(ctx context.Context, v Viewer, titleID, stars int) (*ent.Title, error) {
+	st, userID := s.st, v.UserID
 	if stars < 1 || stars > 5 {
 		return nil, apperr.Input("stars", "Rate from 1 to 5 stars.")
 	}
@@ -136,7 +138,8 @@ const (
 // RefreshTrending recomputes every title's trending score from the plays of the last
 // seven days, each worth half as much every two days: one grouped query per day, so the
 // cost follows the number of titles played, not the number of plays.
-func RefreshTrending(ctx context.Context, st *store.Store, now time.Time) error {
+func (s *Service) RefreshTrending(ctx context.Context, now time.Time) error {
+	st := s.st
 	scores := map[int]float64{}
 	for day := range 7 {
 		to := now.Add(-time.Duration(day) * 24 * time.Hour)
@@ -161,8 +164,8 @@ func RefreshTrending(ctx context.Context, st *store.Store, now time.Time) error 
 		if err := client.Title.Update().Where(title.TrendingScoreNEQ(0)).SetTrendingScore(0).Exec(ctx); err != nil {
 			return fmt.Errorf("reset trending: %w", err)
 		}
-		for id, s := range scores {
-			if err := client.Title.UpdateOneID(id).SetTrendingScore(math.Round(s*1000) / 1000).Exec(ctx); err != nil && !ent.IsNotFound(err) {
+		for id, score := range scores {
+			if err := client.Title.UpdateOneID(id).SetTrendingScore(math.Round(score*1000) / 1000).Exec(ctx); err != nil && !ent.IsNotFound(err) {
 				return fmt.Errorf("set trending: %w", err)
 			}
 		}
@@ -179,13 +182,13 @@ func (TrendingArgs) Kind() string { return "catalog.trending" }
 // TrendingWorker runs RefreshTrending as a River job.
 type TrendingWorker struct {
 	river.WorkerDefaults[TrendingArgs]
-	st *store.Store
+	catalog *Service
 }
 
 // NewTrendingWorker returns the worker for TrendingArgs.
-func NewTrendingWorker(st *store.Store) *TrendingWorker { return &TrendingWorker{st: st} }
+func NewTrendingWorker(s *Service) *TrendingWorker { return &TrendingWorker{catalog: s} }
 
 // Work implements river.Worker.
 func (w *TrendingWorker) Work(ctx context.Context, _ *river.Job[TrendingArgs]) error {
-	return RefreshTrending(ctx, w.st, time.Now())
+	return w.catalog.RefreshTrending(ctx, time.Now())
 }

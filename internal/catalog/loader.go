@@ -40,8 +40,8 @@ type Loader struct {
 }
 
 // NewLoader returns an empty loader for one request of v, whose lookups run under ctx.
-func NewLoader(ctx context.Context, client *ent.Client, v Viewer) *Loader {
-	return &Loader{client: client, viewer: v, ctx: ctx}
+func (s *Service) NewLoader(ctx context.Context, v Viewer) *Loader {
+	return &Loader{client: s.st.Client, viewer: v, ctx: ctx}
 }
 
 // ArtSigner turns an artwork key into a URL the client may fetch.

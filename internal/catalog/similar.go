@@ -23,7 +23,8 @@ type Suggestion struct {
 // Similar suggests up to n playable titles like titleID that the viewer may watch: the
 // recommender's precomputed neighbours first, then titles sharing a genre, most popular
 // first. Titles in exclude (and titleID itself) are left out.
-func Similar(ctx context.Context, client *ent.Client, v Viewer, titleID int, exclude []int, n int) ([]Suggestion, error) {
+func (s *Service) Similar(ctx context.Context, v Viewer, titleID int, exclude []int, n int) ([]Suggestion, error) {
+	client := s.st.Client
 	exclude = append(slices.Clone(exclude), titleID)
 	playable := title.HasVideosWith(entvideo.StatusEQ(entvideo.StatusREADY))
 	recIDs, err := client.Recommendation.Query().

@@ -17,9 +17,7 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/geo"
-	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/search"
-	"github.com/marquee-org/marquee/internal/store"
 )
 
 // NewTitle is what an administrator submits to create a title.
@@ -101,30 +99,47 @@ func Slug(name string) string {
 	return strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(strings.TrimSpace(name)), "-"), "-")
 }
 
-// CreateTitle validates and stores a title with its genres in one transaction, then tells
-// every replica's search index (a lost announcement is caught by the index's poll within
-// seconds, as changes made by other processes are).
-func CreateTitle(ctx context.Context, st *store.Store, broker pubsub.Broker, in NewTitle) (*ent.Title, error) {
+// Also stores more of a new title (credits, seasons) in the transaction that creates it.
+type Also func(ctx context.Context, client *ent.Client, titleID int) error
+
+// CreateTitle validates and stores a title with its genres, and whatever each of also adds,
+// in one transaction, then tells every replica's search index (a lost announcement is caught
+// by the index's poll within seconds, as changes made by other processes are).
+func (s *Service) CreateTitle(ctx context.Context, in NewTitle, also ...Also) (*ent.Title, error) {
+	st := s.st
 	var id int
 	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
-		t, err := AddTitle(ctx, client, in)
+		t, err := addTitle(ctx, client, in)
 		if err != nil {
 			return err
 		}
 		id = t.ID
+		for _, more := range also {
+			if err := more(ctx, client, id); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	_ = search.Notify(ctx, broker, id)
+	_ = search.Notify(ctx, s.broker, id)
 	// Entities read inside the transaction are bound to it; hand out one bound to the store.
 	return st.Client.Title.Get(ctx, id)
 }
 
-// AddTitle validates and creates a title with its genres through client, so that callers
-// can store more (credits, seasons) in the same transaction.
-func AddTitle(ctx context.Context, client *ent.Client, in NewTitle) (*ent.Title, error) {
+// DeleteTitle removes a title (with what depends on it) and tells the search indexes.
+func (s *Service) DeleteTitle(ctx context.Context, id int) error {
+	if err := s.st.Client.Title.DeleteOneID(id).Exec(ctx); err != nil {
+		return fmt.Errorf("delete title: %w", err)
+	}
+	_ = search.Notify(ctx, s.broker, id)
+	return nil
+}
+
+// addTitle validates and creates a title with its genres through client.
+func addTitle(ctx context.Context, client *ent.Client, in NewTitle) (*ent.Title, error) {
 	if err := in.validate(time.Now()); err != nil {
 		return nil, err
 	}

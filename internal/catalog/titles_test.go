@@ -22,7 +22,7 @@ func TestCreateTitle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		premium := plancode.Premium
-		a, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), catalog.NewTitle{
+		a, err := catalog.NewService(s, pubsub.NewLocal()).CreateTitle(ctx, catalog.NewTitle{
 			Kind: title.KindMOVIE, Name: "  The Long Night ", Synopsis: "A lighthouse keeper waits.",
 			Year: ptr(2024), Genres: []string{"Drama", "Sci-Fi & Fantasy"}, MaturityRating: "PG-13",
 			MinPlan: &premium, Regions: []string{"us", "CA", "US"}, RuntimeMinutes: ptr(98),
@@ -32,7 +32,7 @@ func TestCreateTitle(t *testing.T) {
 		require.Equal(t, []string{"US", "CA"}, a.Regions)
 		require.Equal(t, plancode.Premium, *a.MinPlan)
 
-		b, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), catalog.NewTitle{Kind: title.KindSERIES, Name: "Harbor", Genres: []string{"drama"}})
+		b, err := catalog.NewService(s, pubsub.NewLocal()).CreateTitle(ctx, catalog.NewTitle{Kind: title.KindSERIES, Name: "Harbor", Genres: []string{"drama"}})
 		require.NoError(t, err)
 		require.Equal(t, 2, s.Client.Genre.Query().CountX(ctx), "genres are shared by slug")
 		slugs := a.QueryGenres().Order().IDsX(ctx)
@@ -56,7 +56,7 @@ func TestCreateTitleRejectsBadInputAndWritesNothing(t *testing.T) {
 			"regions":        {Kind: title.KindMOVIE, Name: "x", Regions: []string{"Atlantis"}},
 			"genres":         {Kind: title.KindMOVIE, Name: "x", Genres: []string{"!!!"}},
 		} {
-			_, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), in)
+			_, err := catalog.NewService(s, pubsub.NewLocal()).CreateTitle(ctx, in)
 			e, ok := apperr.As(err)
 			require.True(t, ok, "%s: %v", field, err)
 			require.Equal(t, apperr.BadUserInput, e.Code, field)

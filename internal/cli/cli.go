@@ -8,12 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
-	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/config"
-	"github.com/marquee-org/marquee/internal/store"
 )
 
 // Env is the process environment a command runs in.
@@ -110,32 +108,12 @@ func parse(name string, args []string, env Env, own func(fs *flag.FlagSet)) (con
 	return c, nil
 }
 
-// openStore opens and migrates the database and seeds the plan catalog.
-func openStore(ctx context.Context, c config.Config, log *slog.Logger) (*store.Store, error) {
-	s, err := store.Open(ctx, c.DatabaseURL, c.DataDir, store.Options{
-		MaxOpenConns: c.DBMaxOpenConns, MaxIdleConns: c.DBMaxIdleConns, ConnMaxLifetime: c.DBConnMaxLifetime,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Migrate(ctx); err != nil {
-		_ = s.Close()
-		return nil, err
-	}
-	if err := billing.EnsurePlans(ctx, s.Client); err != nil {
-		_ = s.Close()
-		return nil, err
-	}
-	log.Debug("store ready", slog.String("dialect", s.Dialect))
-	return s, nil
-}
-
 func migrateCmd(ctx context.Context, env Env, args []string) error {
 	c, err := parse("migrate", args, env, nil)
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, c, c.Logger(env.Stderr))
+	s, err := app.OpenStore(ctx, c, c.Logger(env.Stderr))
 	if err != nil {
 		return err
 	}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/catalog"
-	"github.com/marquee-org/marquee/internal/search"
 )
 
 // ingest queues the transcode of a local file, for a new movie (--name) or an existing
@@ -59,15 +59,15 @@ func ingest(ctx context.Context, env Env, args []string) error {
 	if wait {
 		workers = 1
 	}
-	a, err := openApp(ctx, c, log, workers)
+	a, err := app.Open(ctx, c, log, workers)
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer a.Close()
 
 	tid := 0
 	if name != "" {
-		t, err := catalog.CreateTitle(ctx, a.store, a.broker, catalog.NewTitle{Kind: title.KindMOVIE, Name: name})
+		t, err := a.Catalog.CreateTitle(ctx, catalog.NewTitle{Kind: title.KindMOVIE, Name: name})
 		if err != nil {
 			return userError(err)
 		}
@@ -75,13 +75,11 @@ func ingest(ctx context.Context, env Env, args []string) error {
 	} else {
 		tid = *ids["title-id"]
 	}
-	v, err := a.videos.Intake(ctx, tid, ids["episode-id"], filepath.Base(file), f)
+	v, err := a.Videos.Intake(ctx, tid, ids["episode-id"], filepath.Base(file), f)
 	if err != nil {
 		if name != "" {
 			// The title was made for this file alone: a refused file leaves nothing behind.
-			if derr := a.store.Client.Title.DeleteOneID(tid).Exec(ctx); derr == nil {
-				_ = search.Notify(ctx, a.broker, tid)
-			}
+			_ = a.Catalog.DeleteTitle(ctx, tid)
 		}
 		return userError(err)
 	}
@@ -90,11 +88,10 @@ func ingest(ctx context.Context, env Env, args []string) error {
 		return nil
 	}
 
-	if err := a.queue.Start(context.WithoutCancel(ctx)); err != nil {
+	if err := a.Start(); err != nil {
 		return err
 	}
-	defer a.stopQueue()
-	updates, err := a.videos.Watch(ctx, v.ID)
+	updates, err := a.Videos.Watch(ctx, v.ID)
 	if err != nil {
 		return err
 	}

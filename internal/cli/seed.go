@@ -11,6 +11,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/catalog/demo"
 )
 
@@ -50,19 +51,18 @@ func seedCmd(ctx context.Context, env Env, args []string) error {
 	if wait {
 		workers = max(1, c.Workers)
 	}
-	a, err := openApp(ctx, c, log, workers)
+	a, err := app.Open(ctx, c, log, workers)
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer a.Close()
 	if wait {
 		// Started first, so the first clips transcode while the rest are generated.
-		if err := a.queue.Start(context.WithoutCancel(ctx)); err != nil {
+		if err := a.Start(); err != nil {
 			return err
 		}
-		defer a.stopQueue()
 	}
-	sum, err := demo.Seed(ctx, a.demoDeps(), o)
+	sum, err := demo.Seed(ctx, demoDeps(a), o)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func clipSide(n int) bool { return n >= 32 && n <= 1920 && n%2 == 0 }
 // waitForDemo shows how many of the demo's want videos are ready until none is queued or
 // processing, and fails if some never became ready. It reads the database, so it also
 // counts transcodes finished by workers in other processes.
-func waitForDemo(ctx context.Context, a *app, env Env, want int) error {
+func waitForDemo(ctx context.Context, a *app.Services, env Env, want int) error {
 	slugs, err := demo.Slugs()
 	if err != nil {
 		return err
@@ -87,11 +87,11 @@ func waitForDemo(ctx context.Context, a *app, env Env, want int) error {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
-		ready, err := a.store.Client.Video.Query().Where(onDemo, entvideo.StatusEQ(entvideo.StatusREADY)).Count(ctx)
+		ready, err := a.Store.Client.Video.Query().Where(onDemo, entvideo.StatusEQ(entvideo.StatusREADY)).Count(ctx)
 		if err != nil && ctx.Err() == nil {
 			return fmt.Errorf("count ready videos: %w", err)
 		}
-		pending, err := a.store.Client.Video.Query().
+		pending, err := a.Store.Client.Video.Query().
 			Where(onDemo, entvideo.StatusIn(entvideo.StatusQUEUED, entvideo.StatusPROCESSING)).Count(ctx)
 		if err != nil && ctx.Err() == nil {
 			return fmt.Errorf("count pending videos: %w", err)
@@ -125,28 +125,28 @@ func seedDemoFlag(fs *flag.FlagSet, env Env, on *bool) {
 
 // seedOnStart loads or completes the demo catalog of a fresh install in the background
 // of serve. Stopping the server interrupts it; the next start finishes it.
-func seedOnStart(ctx context.Context, a *app) {
-	only, err := demo.OnlyDemo(ctx, a.store.Client)
+func seedOnStart(ctx context.Context, a *app.Services) {
+	only, err := demo.OnlyDemo(ctx, a.Store.Client)
 	if err != nil || !only {
 		if err != nil && ctx.Err() == nil {
-			a.log.Warn("demo catalog", slog.Any("err", err))
+			a.Log.Warn("demo catalog", slog.Any("err", err))
 		}
 		return
 	}
 	start := time.Now()
-	sum, err := demo.Seed(ctx, a.demoDeps(), demo.Options{FFmpeg: a.cfg.FFmpeg})
+	sum, err := demo.Seed(ctx, demoDeps(a), demo.Options{FFmpeg: a.Config.FFmpeg})
 	switch {
 	case ctx.Err() != nil:
-		a.log.Info("demo catalog interrupted; the next start finishes it")
+		a.Log.Info("demo catalog interrupted; the next start finishes it")
 	case err != nil:
-		a.log.Warn("demo catalog", slog.Any("err", err))
+		a.Log.Warn("demo catalog", slog.Any("err", err))
 	case sum.Titles > 0 || sum.Queued > 0:
-		a.log.Info("demo catalog loaded; its videos are transcoding",
+		a.Log.Info("demo catalog loaded; its videos are transcoding",
 			slog.Int("titles", sum.Titles), slog.Int("videos_queued", sum.Queued),
 			slog.Duration("took", time.Since(start)))
 	}
 }
 
-func (a *app) demoDeps() demo.Deps {
-	return demo.Deps{Store: a.store, Videos: a.videos, Broker: a.broker, Log: a.log}
+func demoDeps(a *app.Services) demo.Deps {
+	return demo.Deps{Store: a.Store, Videos: a.Videos, Catalog: a.Catalog, Log: a.Log}
 }

@@ -10,9 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
-	"github.com/marquee-org/marquee/internal/search"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/server"
 )
 
@@ -28,49 +27,31 @@ func serve(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	a, err := openApp(ctx, c, log, c.Workers)
+	a, err := app.Open(ctx, c, log, c.Workers)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-
-	// Each replica keeps its own search index; it follows the catalog through the broker.
-	index, err := search.Open(filepath.Join(c.DataDir, "search"))
-	if err != nil {
+	// Ordered shutdown, whichever step below fails: HTTP is down first (websockets first),
+	// then workers, whose cancelled contexts kill ffmpeg, then background loops; the search
+	// index and the store close last.
+	defer a.Close()
+	if err := a.OpenSearch(filepath.Join(c.DataDir, "search")); err != nil {
 		return err
 	}
-	defer index.Close() // before the store closes
-
-	bg, stopBG := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { index.Follow(bg, a.broker, a.store.Client, log) })
-	wg.Go(func() { a.auth.Run(bg) })
-	wg.Go(func() { a.playback.Run(bg) })
-	if err := a.queue.Start(bg); err != nil {
-		stopBG()
+	a.Go(a.Auth.Run)
+	a.Go(a.Playback.Run)
+	if err := a.Start(); err != nil {
 		return err
 	}
 	// First start: the demo catalog loads in the background, so the server is up at once.
 	// A server without workers (tests, scale-out) leaves it to marquee seed --demo.
 	if seedDemo && c.Workers > 0 {
-		wg.Go(func() { seedOnStart(bg, a) })
+		a.Go(func(ctx context.Context) { seedOnStart(ctx, a) })
 	}
-
-	srv := server.New(server.Deps{
-		Config: c, Log: log, Store: a.store, Auth: a.auth, Billing: a.billing, Videos: a.videos,
-		Playback: a.playback, Media: a.media, Signer: a.signer, Search: index, Broker: a.broker,
-		Metrics: a.metrics,
-	})
-	err = srv.Serve(ctx, func(addr string) {
+	return server.New(a).Serve(ctx, func(addr string) {
 		log.Info("marquee is serving", slog.String("url", "http://"+addr),
-			slog.String("dialect", a.store.Dialect), slog.Int("workers", c.Workers))
+			slog.String("dialect", a.Store.Dialect), slog.Int("workers", c.Workers))
 	})
-	// Ordered shutdown: HTTP is down (websockets first); now workers, whose cancelled
-	// contexts kill ffmpeg; then background loops; the store closes last (deferred).
-	a.stopQueue()
-	stopBG()
-	wg.Wait()
-	return err
 }
 
 // ensureSecret returns the media-signing key stored in the data dir, generating it on

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
@@ -41,7 +42,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		name, _, _ = strings.Cut(strings.TrimSpace(email), "@")
 	}
 	log := c.Logger(env.Stderr)
-	st, err := openStore(ctx, c, log)
+	st, err := app.OpenStore(ctx, c, log)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"log/slog"
 
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/server"
 )
 
@@ -24,24 +25,23 @@ func worker(ctx context.Context, env Env, args []string) error {
 		return errors.New("--workers: a worker needs at least 1")
 	}
 	log := c.Logger(env.Stderr)
-	a, err := openApp(ctx, c, log, c.Workers)
+	a, err := app.Open(ctx, c, log, c.Workers)
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer a.Close()
 	if metricsAddr != "" {
-		addr, err := server.ServeMetrics(ctx, metricsAddr, a.metrics, log)
+		addr, err := server.ServeMetrics(ctx, metricsAddr, a.Metrics, log)
 		if err != nil {
 			return err
 		}
 		log.Info("serving metrics", slog.String("url", "http://"+addr+"/metrics"))
 	}
-	if err := a.queue.Start(context.WithoutCancel(ctx)); err != nil {
+	if err := a.Start(); err != nil {
 		return err
 	}
-	log.Info("marquee worker is running", slog.Int("workers", c.Workers), slog.String("dialect", a.store.Dialect))
+	log.Info("marquee worker is running", slog.Int("workers", c.Workers), slog.String("dialect", a.Store.Dialect))
 	<-ctx.Done()
 	log.Info("stopping workers")
-	a.stopQueue()
 	return nil
 }

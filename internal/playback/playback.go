@@ -55,13 +55,14 @@ type Options struct {
 
 // Service runs playback.
 type Service struct {
-	st     *store.Store
-	broker pubsub.Broker
-	signer *media.Signer
-	log    *slog.Logger
-	o      Options
-	active *activeSet
-	m      *metrics
+	st      *store.Store
+	catalog *catalog.Service // suggests what to watch next
+	broker  pubsub.Broker
+	signer  *media.Signer
+	log     *slog.Logger
+	o       Options
+	active  *activeSet
+	m       *metrics
 
 	mu      sync.Mutex
 	beats   map[int]time.Time            // heartbeats not yet written, coalesced per interval
@@ -76,7 +77,7 @@ type streamCount struct {
 }
 
 // NewService wires a Service.
-func NewService(st *store.Store, broker pubsub.Broker, signer *media.Signer, log *slog.Logger, o Options) *Service {
+func NewService(st *store.Store, cat *catalog.Service, broker pubsub.Broker, signer *media.Signer, log *slog.Logger, o Options) *Service {
 	if o.HeartbeatInterval <= 0 {
 		o.HeartbeatInterval = 10 * time.Second
 	}
@@ -90,7 +91,7 @@ func NewService(st *store.Store, broker pubsub.Broker, signer *media.Signer, log
 		o.Now = time.Now
 	}
 	s := &Service{
-		st: st, broker: broker, signer: signer, log: log, o: o,
+		st: st, catalog: cat, broker: broker, signer: signer, log: log, o: o,
 		beats: map[int]time.Time{}, subs: map[int]int{},
 		streams: map[int]map[*stream]struct{}{}, counts: map[int]streamCount{},
 	}

@@ -41,7 +41,7 @@ func seed(t *testing.T, s *store.Store, fs ...fixture) []int {
 		if f.year != 0 {
 			in.Year = &f.year
 		}
-		tt, err := catalog.CreateTitle(ctx, s, pubsub.NewLocal(), in)
+		tt, err := catalog.NewService(s, pubsub.NewLocal()).CreateTitle(ctx, in)
 		require.NoError(t, err)
 		for pos, name := range f.people {
 			p, err := s.Client.Person.Create().SetName(name).Save(ctx)

@@ -20,8 +20,10 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/jobs"
 	"github.com/marquee-org/marquee/internal/media"
@@ -80,7 +82,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	m, err := media.Open(context.Background(), c.MediaURL, scratch)
 	require.NoError(t, err)
 	local, _ := m.(*media.Local)
-	reg := server.NewRegistry()
+	reg := app.NewRegistry()
 	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond, Metrics: reg}, log)
 	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes)
 	river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{
@@ -89,7 +91,8 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	require.NoError(t, q.Open())
 	signer, err := media.NewSigner([]byte("test-secret-test-secret-test-secret!"))
 	require.NoError(t, err)
-	pb := playback.NewService(s, broker, signer, log, playback.Options{HeartbeatInterval: time.Second, Metrics: reg}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
+	cat := catalog.NewService(s, broker)
+	pb := playback.NewService(s, cat, broker, signer, log, playback.Options{HeartbeatInterval: time.Second, Metrics: reg}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
 	runCtx, stopRun := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); pb.Run(runCtx) }()
@@ -101,9 +104,11 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	followed := make(chan struct{})
 	go func() { defer close(followed); index.Follow(followCtx, broker, s.Client, log) }()
 	t.Cleanup(func() { stopFollow(); <-followed; _ = index.Close() })
-	srv := server.New(server.Deps{
-		Config: c, Log: log, Store: s, Auth: svc, Billing: bill, Videos: videos,
-		Playback: pb, Media: m, Signer: signer, Search: index, Broker: broker, Metrics: reg,
+	// The services app.Open would build, with settings fit for tests (fast password
+	// hashing, a small ladder, short polls and heartbeats).
+	srv := server.New(&app.Services{
+		Config: c, Log: log, Store: s, Broker: broker, Media: m, Queue: q, Auth: svc, Billing: bill,
+		Catalog: cat, Videos: videos, Signer: signer, Playback: pb, Index: index, Metrics: reg,
 	})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -44,15 +43,6 @@ func (m *metrics) route(name string, next http.Handler) http.Handler {
 			m.duration.WithLabelValues(name).Observe(took.Seconds())
 		}
 	})
-}
-
-// NewRegistry returns a registry with the Go runtime and process collectors, for one
-// process's services to register their metrics on. It is never the global default
-// registry, so tests and several servers in one process do not collide.
-func NewRegistry() *prometheus.Registry {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return reg
 }
 
 // ServeMetrics serves GET /metrics and /healthz alone on addr until ctx ends: the

@@ -12,43 +12,18 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/marquee-org/marquee/graph"
-	"github.com/marquee-org/marquee/internal/auth"
-	"github.com/marquee-org/marquee/internal/billing"
-	"github.com/marquee-org/marquee/internal/config"
+	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/media"
-	"github.com/marquee-org/marquee/internal/playback"
-	"github.com/marquee-org/marquee/internal/pubsub"
-	"github.com/marquee-org/marquee/internal/search"
-	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/spa"
 )
 
-// Deps are what the server serves.
-type Deps struct {
-	Config   config.Config
-	Log      *slog.Logger
-	Store    *store.Store
-	Auth     *auth.Service
-	Billing  *billing.Service
-	Videos   *video.Service
-	Playback *playback.Service
-	Media    media.Store
-	Signer   *media.Signer
-	Search   *search.Index
-	Broker   pubsub.Broker
-	// Metrics is the registry /metrics serves, where the process's services registered
-	// theirs; nil gives the server one of its own (see NewRegistry).
-	Metrics *prometheus.Registry
-}
-
 // Server is the HTTP front of a marquee process.
 type Server struct {
-	deps    Deps
+	svc     *app.Services
 	handler http.Handler
 	// closing ends every websocket when shutdown starts: hijacked connections are not
 	// tracked by http.Server.Shutdown and would otherwise hold it until its deadline.
@@ -56,20 +31,16 @@ type Server struct {
 	stopSockets context.CancelFunc
 }
 
-// New builds the handler tree.
-func New(d Deps) *Server {
+// New builds the handler tree over d, which must have playback (a signing secret) and a
+// search index; /metrics serves d.Metrics, where the process's services registered theirs.
+func New(d *app.Services) *Server {
 	closing, stop := context.WithCancel(context.Background())
-	s := &Server{deps: d, closing: closing, stopSockets: stop}
+	s := &Server{svc: d, closing: closing, stopSockets: stop}
 
 	reg := d.Metrics
-	if reg == nil {
-		reg = NewRegistry()
-	}
 	m := newMetrics(reg)
 
-	gql := graph.NewHandler(&graph.Resolver{
-		Client: d.Store.Client, Store: d.Store, Auth: d.Auth, Billing: d.Billing, Videos: d.Videos, Index: d.Search, Signer: d.Signer, Broker: d.Broker, Playback: d.Playback, Log: d.Log,
-	}, graph.HandlerOptions{
+	gql := graph.NewHandler(&graph.Resolver{Services: d}, graph.HandlerOptions{
 		Websocket:       newGorillaWS(d.Config.PublicURL, d.Config.AllowedOrigins),
 		ComplexityLimit: d.Config.ComplexityLimit,
 		Timeout:         d.Config.RequestTimeout,
@@ -107,14 +78,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.deps.Store.Ping(ctx); err != nil {
-		s.deps.Log.WarnContext(r.Context(), "readiness: database unreachable", slog.Any("err", err))
+	if err := s.svc.Store.Ping(ctx); err != nil {
+		s.svc.Log.WarnContext(r.Context(), "readiness: database unreachable", slog.Any("err", err))
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("database unreachable\n"))
 		return
 	}
-	if err := media.Writable(s.deps.Media); err != nil {
-		s.deps.Log.WarnContext(r.Context(), "readiness: media storage refuses writes (disk full?)", slog.Any("err", err))
+	if err := media.Writable(s.svc.Media); err != nil {
+		s.svc.Log.WarnContext(r.Context(), "readiness: media storage refuses writes (disk full?)", slog.Any("err", err))
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("media storage refuses writes (disk full?)\n"))
 		return
@@ -126,9 +97,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 // websockets first (they outlive Shutdown), then in-flight requests within the deadline.
 // ready, when not nil, receives the bound address once listening.
 func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
-	ln, err := net.Listen("tcp", s.deps.Config.Addr)
+	ln, err := net.Listen("tcp", s.svc.Config.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", s.deps.Config.Addr, err)
+		return fmt.Errorf("listen on %s: %w", s.svc.Config.Addr, err)
 	}
 	hs := &http.Server{
 		Handler:           s.handler,
@@ -137,7 +108,7 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 		// bodies outside uploads are bounded by size instead.
 		IdleTimeout:    120 * time.Second,
 		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       slog.NewLogLogger(s.deps.Log.Handler(), slog.LevelWarn),
+		ErrorLog:       slog.NewLogLogger(s.svc.Log.Handler(), slog.LevelWarn),
 	}
 	hs.RegisterOnShutdown(s.stopSockets)
 	if ready != nil {
@@ -150,8 +121,8 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	case <-ctx.Done():
 	}
-	s.deps.Log.Info("shutting down HTTP server")
-	sctx, cancel := context.WithTimeout(context.Background(), s.deps.Config.ShutdownTimeout)
+	s.svc.Log.Info("shutting down HTTP server")
+	sctx, cancel := context.WithTimeout(context.Background(), s.svc.Config.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"os"
@@ -17,8 +16,6 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/catalog"
-	"github.com/marquee-org/marquee/internal/pubsub"
-	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
 )
@@ -40,8 +37,9 @@ func (s Summary) String() string {
 type Deps struct {
 	Store  *store.Store
 	Videos *video.Service
-	Broker pubsub.Broker // told which titles were created, for the search index
-	Log    *slog.Logger
+	// Catalog creates the titles (and tells the search indexes).
+	Catalog *catalog.Service
+	Log     *slog.Logger
 }
 
 // Seed loads the demo catalog into st and is idempotent. First every title missing by
@@ -60,7 +58,7 @@ func Seed(ctx context.Context, d Deps, o Options) (Summary, error) {
 	ids := make([]int, len(titles))
 	var created []int
 	for i, t := range titles {
-		id, isNew, err := ensureTitle(ctx, st, t)
+		id, isNew, err := ensureTitle(ctx, st, d.Catalog, t)
 		if err != nil {
 			return sum, err
 		}
@@ -70,10 +68,6 @@ func Seed(ctx context.Context, d Deps, o Options) (Summary, error) {
 		}
 	}
 	sum.Titles, sum.TitlesPresent = len(created), len(titles)-len(created)
-	// Searchable at once; a lost event is repaired by the index's periodic sync.
-	if err := search.Notify(ctx, d.Broker, created...); err != nil {
-		log.WarnContext(ctx, "demo catalog", slog.Any("err", err))
-	}
 
 	// Made on first use: a complete catalog needs no ffmpeg at all.
 	var gen *generator
@@ -167,7 +161,7 @@ func videoTargets(ctx context.Context, client *ent.Client, id int, t Title) ([]t
 
 // ensureTitle returns the id of the title with t's slug, creating it (and everything it
 // holds) in one transaction when it is missing, and whether it did.
-func ensureTitle(ctx context.Context, st *store.Store, t Title) (int, bool, error) {
+func ensureTitle(ctx context.Context, st *store.Store, cat *catalog.Service, t Title) (int, bool, error) {
 	id, err := st.Client.Title.Query().Where(title.Slug(t.Slug)).OnlyID(ctx)
 	if err == nil || !ent.IsNotFound(err) {
 		return id, false, wrap(err, "find title "+t.Slug)
@@ -176,17 +170,15 @@ func ensureTitle(ctx context.Context, st *store.Store, t Title) (int, bool, erro
 	if err != nil {
 		return 0, false, err
 	}
-	err = st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
-		created, err := catalog.AddTitle(ctx, client, in)
-		if err != nil {
-			return err
-		}
-		id = created.ID
+	created, err := cat.CreateTitle(ctx, in, func(ctx context.Context, client *ent.Client, id int) error {
 		if err := addCredits(ctx, client, id, t); err != nil {
 			return err
 		}
 		return addSeasons(ctx, client, id, t.Seasons)
 	})
+	if err == nil {
+		id = created.ID
+	}
 	if ent.IsConstraintError(err) {
 		// Another seeder (a second replica starting at the same time) created it first.
 		id, err = st.Client.Title.Query().Where(title.Slug(t.Slug)).OnlyID(ctx)
