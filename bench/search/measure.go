@@ -16,10 +16,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/marquee-org/marquee/bench/internal/proc"
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/graph"
@@ -44,12 +44,12 @@ func measure(ctx context.Context, ix *search.Index, db *sql.DB, k queryKind, pgB
 	rw := row{kind: k.name}
 	for i, q := range append(slices.Clone(k.texts[:warmup]), k.texts...) {
 		for _, facets := range []bool{false, true} {
-			t, c := time.Now(), cpuTime()
+			t, c := time.Now(), proc.SelfCPU()
 			res, err := ix.Search(ctx, search.Query{Text: q, Country: "US", Facets: facets})
 			if err != nil {
 				return rw, fmt.Errorf("bleve %q: %w", q, err)
 			}
-			switch d, dc := time.Since(t), cpuTime()-c; {
+			switch d, dc := time.Since(t), proc.SelfCPU()-c; {
 			case i < warmup:
 			case facets:
 				rw.facets, rw.facetsCPU = append(rw.facets, d), append(rw.facetsCPU, dc)
@@ -134,13 +134,13 @@ func indexing(ctx context.Context, client *ent.Client, dir string, subset int, s
 		return err
 	}
 	defer batchIx.Close()
-	t0, c0 := time.Now(), cpuTime()
+	t0, c0 := time.Now(), proc.SelfCPU()
 	for chunk := range slices.Chunk(titles, 1000) {
 		if err := batchIx.Put(chunk...); err != nil {
 			return err
 		}
 	}
-	batch, batchCPU := time.Since(t0)/time.Duration(len(titles)), (cpuTime()-c0)/time.Duration(len(titles))
+	batch, batchCPU := time.Since(t0)/time.Duration(len(titles)), (proc.SelfCPU()-c0)/time.Duration(len(titles))
 
 	singleIx, err := search.Open(filepath.Join(dir, "single"))
 	if err != nil {
@@ -148,7 +148,7 @@ func indexing(ctx context.Context, client *ent.Client, dir string, subset int, s
 	}
 	defer singleIx.Close()
 	n := 0
-	t0, c0 = time.Now(), cpuTime()
+	t0, c0 = time.Now(), proc.SelfCPU()
 	for _, t := range titles {
 		if time.Since(t0) > single {
 			break
@@ -158,7 +158,7 @@ func indexing(ctx context.Context, client *ent.Client, dir string, subset int, s
 		}
 		n++
 	}
-	one, oneCPU := time.Since(t0)/time.Duration(n), (cpuTime()-c0)/time.Duration(n)
+	one, oneCPU := time.Since(t0)/time.Duration(n), (proc.SelfCPU()-c0)/time.Duration(n)
 
 	fmt.Printf("\nindexing the first %d titles into a fresh index; load average %s\n", len(titles), loadavg())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -169,15 +169,6 @@ func indexing(ctx context.Context, client *ent.Client, dir string, subset int, s
 	ratio := float64(one) / float64(batch)
 	fmt.Printf("goal: batch ≥ %d× faster than one by one: %.0f× %s\n", minBatchRatio, ratio, verdict(ratio >= minBatchRatio))
 	return nil
-}
-
-// cpuTime is the CPU time this process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // loadavg is the machine's 1-minute load average: on a shared machine latencies grow
