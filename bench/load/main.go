@@ -323,7 +323,7 @@ func prepare(ctx context.Context, dir string, c config) (*prepared, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := writeVideo(files, video.OutputKey(v.ID), c.segments, c.segSize); err != nil {
+		if err := writeVideo(ctx, files, video.OutputKey(v.ID), c.segments, c.segSize); err != nil {
 			return nil, err
 		}
 		titleIDs = append(titleIDs, t.ID)
@@ -383,9 +383,9 @@ func prepare(ctx context.Context, dir string, c config) (*prepared, error) {
 }
 
 // writeVideo writes a master playlist, one 720p rung's playlist, init segment and segments.
-func writeVideo(files media.Store, key string, n, size int) error {
+func writeVideo(ctx context.Context, files media.Store, key string, n, size int) error {
 	put := func(name string, b []byte) error {
-		_, err := files.Put(key+"/"+name, bytes.NewReader(b), int64(len(b)))
+		_, err := files.Put(ctx, key+"/"+name, bytes.NewReader(b), int64(len(b)))
 		return err
 	}
 	var pl strings.Builder

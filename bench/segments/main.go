@@ -122,7 +122,7 @@ func run(c config) error {
 	}
 	const videoID = 1
 	videoKey := "videos/" + strconv.Itoa(videoID)
-	segments, err := writeVideo(store, videoKey, c.files, c.size)
+	segments, err := writeVideo(context.Background(), store, videoKey, c.files, c.size)
 	if err != nil {
 		return err
 	}
@@ -270,10 +270,10 @@ func (alwaysActive) Active(int) bool { return true }
 
 // writeVideo writes one 720p rung of random "segments" and its playlists, and returns the segments'
 // paths relative to the video directory.
-func writeVideo(store media.Store, key string, files, size int) ([]string, error) {
+func writeVideo(ctx context.Context, store media.Store, key string, files, size int) ([]string, error) {
 	rng := mrand.New(mrand.NewChaCha8([32]byte{'m', 'a', 'r', 'q', 'u', 'e', 'e'}))
 	put := func(name string, b []byte) error {
-		_, err := store.Put(key+"/"+name, bytes.NewReader(b), int64(len(b)))
+		_, err := store.Put(ctx, key+"/"+name, bytes.NewReader(b), int64(len(b)))
 		return err
 	}
 	var playlist strings.Builder

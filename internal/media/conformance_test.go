@@ -109,16 +109,17 @@ func requireScratchEmpty(t testing.TB, ts testStore) {
 func TestStorePutReadBack(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, ts testStore) {
-		n, err := ts.Put("sources/1/clip.mp4", strings.NewReader("0123456789"), 10)
+		ctx := context.Background()
+		n, err := ts.Put(ctx, "sources/1/clip.mp4", strings.NewReader("0123456789"), 10)
 		require.NoError(t, err)
 		require.EqualValues(t, 10, n, "exactly at the limit is fine")
 		require.Equal(t, "0123456789", readKey(t, ts, "sources/1/clip.mp4"))
 
-		_, err = ts.Put("sources/1/clip.mp4", strings.NewReader("replaced"), 10)
+		_, err = ts.Put(ctx, "sources/1/clip.mp4", strings.NewReader("replaced"), 10)
 		require.NoError(t, err)
 		require.Equal(t, "replaced", readKey(t, ts, "sources/1/clip.mp4"), "overwrite")
 
-		n, err = ts.Put("sources/2/empty.mp4", strings.NewReader(""), 10)
+		n, err = ts.Put(ctx, "sources/2/empty.mp4", strings.NewReader(""), 10)
 		require.NoError(t, err)
 		require.Zero(t, n)
 		require.Empty(t, readKey(t, ts, "sources/2/empty.mp4"))
@@ -157,19 +158,20 @@ func TestStorePutReadBack(t *testing.T) {
 func TestStorePutNeverLeavesHalfAnObject(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, ts testStore) {
-		_, err := ts.Put("sources/2/big.mp4", strings.NewReader("01234567890"), 10)
+		ctx := context.Background()
+		_, err := ts.Put(ctx, "sources/2/big.mp4", strings.NewReader("01234567890"), 10)
 		require.ErrorIs(t, err, ErrTooLarge)
 		requireMissing(t, ts, "sources/2/big.mp4")
 
 		broken := io.MultiReader(strings.NewReader("half of it"), iotest.ErrReader(errors.New("client went away")))
-		_, err = ts.Put("sources/3/cut.mp4", broken, 1<<20)
+		_, err = ts.Put(ctx, "sources/3/cut.mp4", broken, 1<<20)
 		require.ErrorContains(t, err, "client went away")
 		requireMissing(t, ts, "sources/3/cut.mp4")
 
 		// A failed replacement keeps the old content whole.
-		_, err = ts.Put("sources/4/keep.mp4", strings.NewReader("old"), 10)
+		_, err = ts.Put(ctx, "sources/4/keep.mp4", strings.NewReader("old"), 10)
 		require.NoError(t, err)
-		_, err = ts.Put("sources/4/keep.mp4", strings.NewReader("much too long"), 10)
+		_, err = ts.Put(ctx, "sources/4/keep.mp4", strings.NewReader("much too long"), 10)
 		require.ErrorIs(t, err, ErrTooLarge)
 		require.Equal(t, "old", readKey(t, ts, "sources/4/keep.mp4"))
 		requireScratchEmpty(t, ts)
@@ -185,17 +187,17 @@ func TestStoreRefusesKeysOutsideIt(t *testing.T) {
 			"", "/etc/passwd", "../secret.m4s", "videos/../../secret.m4s", "videos/./x", "videos//x",
 			".tmp/x", "videos/.hidden", `videos\..\x`, "videos/%2e%2e/x", "videos/x/", "a/../b", "/",
 		} {
-			_, err := ts.Put(bad, strings.NewReader(secretMarker), 100)
+			_, err := ts.Put(ctx, bad, strings.NewReader(secretMarker), 100)
 			require.ErrorIs(t, err, ErrInvalidKey, bad)
 			_, err = ts.Open(ctx, bad)
 			require.ErrorIs(t, err, ErrInvalidKey, bad)
 			require.ErrorIs(t, err, fs.ErrNotExist, bad, "the handler answers 404")
 			_, err = ts.Fetch(ctx, bad, t.TempDir())
 			require.ErrorIs(t, err, ErrInvalidKey, bad)
-			require.ErrorIs(t, ts.Remove(bad), ErrInvalidKey, bad)
+			require.ErrorIs(t, ts.Remove(ctx, bad), ErrInvalidKey, bad)
 			dir, err := ts.TempDir("bad-")
 			require.NoError(t, err)
-			require.ErrorIs(t, ts.Publish(dir, bad), ErrInvalidKey, bad)
+			require.ErrorIs(t, ts.Publish(ctx, dir, bad), ErrInvalidKey, bad)
 			require.NoError(t, ts.CleanTemp("bad-"))
 		}
 		_, err := ts.TempDir("../x-")
@@ -208,6 +210,7 @@ func TestStoreRefusesKeysOutsideIt(t *testing.T) {
 func TestStorePublishReplaces(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, ts testStore) {
+		ctx := context.Background()
 		publish := func(files map[string]string) {
 			dir, err := ts.TempDir("transcode-7-")
 			require.NoError(t, err)
@@ -216,7 +219,7 @@ func TestStorePublishReplaces(t *testing.T) {
 				require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o750))
 				require.NoError(t, os.WriteFile(p, []byte(content), 0o640))
 			}
-			require.NoError(t, ts.Publish(dir, "videos/7"))
+			require.NoError(t, ts.Publish(ctx, dir, "videos/7"))
 			_, err = os.Stat(dir)
 			require.ErrorIs(t, err, fs.ErrNotExist, "the scratch directory is gone")
 		}
@@ -230,8 +233,57 @@ func TestStorePublishReplaces(t *testing.T) {
 		requireMissing(t, ts, "videos/7/360p")
 		requireMissing(t, ts, "videos/7")
 
-		require.Error(t, ts.Publish(t.TempDir(), "videos/9"), "only scratch directories are published")
+		require.Error(t, ts.Publish(ctx, t.TempDir(), "videos/9"), "only scratch directories are published")
 		requireMissing(t, ts, "videos/9/master.m3u8")
+		requireScratchEmpty(t, ts)
+	})
+}
+
+// cancelOnRead cancels its context on the first read, as a client that goes away mid-upload.
+type cancelOnRead struct {
+	r      io.Reader
+	cancel context.CancelFunc
+}
+
+func (c cancelOnRead) Read(p []byte) (int, error) {
+	c.cancel()
+	return c.r.Read(p)
+}
+
+func TestStoreStopsWhenTheContextEnds(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, ts testStore) {
+		live := context.Background()
+		done, cancel := context.WithCancel(live)
+		cancel()
+
+		_, err := ts.Put(done, "sources/5/clip.mp4", strings.NewReader("never stored"), 100)
+		require.ErrorIs(t, err, context.Canceled)
+		requireMissing(t, ts, "sources/5/clip.mp4")
+
+		midway, cancelMidway := context.WithCancel(live)
+		body := cancelOnRead{r: strings.NewReader(strings.Repeat("x", 64<<10)), cancel: cancelMidway}
+		_, err = ts.Put(midway, "sources/6/clip.mp4", iotest.OneByteReader(body), 1<<20)
+		require.ErrorIs(t, err, context.Canceled, "the copy stops")
+		requireMissing(t, ts, "sources/6/clip.mp4")
+
+		_, err = ts.Put(live, "videos/5/master.m3u8", strings.NewReader("kept"), 100)
+		require.NoError(t, err)
+		dir, err := ts.TempDir("transcode-5-")
+		require.NoError(t, err)
+		for name, content := range map[string]string{"master.m3u8": "replacement", "720p/seg_00001.m4s": "a"} {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o750))
+			require.NoError(t, os.WriteFile(p, []byte(content), 0o640))
+		}
+		require.ErrorIs(t, ts.Publish(done, dir, "videos/5"), context.Canceled)
+		require.Equal(t, "kept", readKey(t, ts, "videos/5/master.m3u8"), "what was published stays")
+		requireMissing(t, ts, "videos/5/720p/seg_00001.m4s")
+
+		require.ErrorIs(t, ts.Remove(done, "videos/5"), context.Canceled)
+		require.Equal(t, "kept", readKey(t, ts, "videos/5/master.m3u8"))
+
+		require.NoError(t, ts.CleanTemp("transcode-5-"))
 		requireScratchEmpty(t, ts)
 	})
 }
@@ -255,7 +307,7 @@ func TestStoreFetchGivesALocalFile(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, ts testStore) {
 		ctx := context.Background()
-		_, err := ts.Put("sources/ab/source.mp4", strings.NewReader("moving pictures"), 100)
+		_, err := ts.Put(ctx, "sources/ab/source.mp4", strings.NewReader("moving pictures"), 100)
 		require.NoError(t, err)
 		dir, err := ts.TempDir("transcode-1-")
 		require.NoError(t, err)
@@ -275,18 +327,19 @@ func TestStoreFetchGivesALocalFile(t *testing.T) {
 func TestStoreRemove(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, ts testStore) {
+		ctx := context.Background()
 		for _, key := range []string{"videos/1/master.m3u8", "videos/1/720p/seg_00001.m4s", "videos/10/master.m3u8", "videos/1.jpg"} {
-			_, err := ts.Put(key, strings.NewReader(key), 100)
+			_, err := ts.Put(ctx, key, strings.NewReader(key), 100)
 			require.NoError(t, err)
 		}
-		require.NoError(t, ts.Remove("videos/1"))
+		require.NoError(t, ts.Remove(ctx, "videos/1"))
 		requireMissing(t, ts, "videos/1/master.m3u8")
 		requireMissing(t, ts, "videos/1/720p/seg_00001.m4s")
 		require.Equal(t, "videos/10/master.m3u8", readKey(t, ts, "videos/10/master.m3u8"), "a key sharing the name's start stays")
 		require.Equal(t, "videos/1.jpg", readKey(t, ts, "videos/1.jpg"))
-		require.NoError(t, ts.Remove("videos/1.jpg"), "a single object")
+		require.NoError(t, ts.Remove(ctx, "videos/1.jpg"), "a single object")
 		requireMissing(t, ts, "videos/1.jpg")
-		require.NoError(t, ts.Remove("videos/404"), "removing nothing is fine")
+		require.NoError(t, ts.Remove(ctx, "videos/404"), "removing nothing is fine")
 	})
 }
 
@@ -296,7 +349,7 @@ func TestS3LargePutGoesInParts(t *testing.T) {
 	s := ts.Store.(*S3)
 	s.partSize = 5 << 20 // S3's smallest part
 	content := bytes.Repeat([]byte("0123456789abcdef"), (12<<20)/16+3)
-	n, err := s.Put("sources/big/source.mp4", bytes.NewReader(content), int64(len(content)))
+	n, err := s.Put(context.Background(), "sources/big/source.mp4", bytes.NewReader(content), int64(len(content)))
 	require.NoError(t, err)
 	require.EqualValues(t, len(content), n)
 	require.Equal(t, string(content), readKey(t, s, "sources/big/source.mp4"))
@@ -336,9 +389,10 @@ func TestOpenS3RefusesBadURLs(t *testing.T) {
 
 func TestS3RedirectsSegmentsAfterTheTokenCheck(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	srv := mediatest.Start(t)
 	_, mediaURL := srv.Bucket(t, "media")
-	st, err := Open(context.Background(), mediaURL+"&redirect=1m", t.TempDir())
+	st, err := Open(ctx, mediaURL+"&redirect=1m", t.TempDir())
 	require.NoError(t, err)
 	for key, content := range map[string]string{
 		"videos/9/master.m3u8":        master42Head + variantLines(t, "720p") + variantLines(t, "1080p"),
@@ -346,7 +400,7 @@ func TestS3RedirectsSegmentsAfterTheTokenCheck(t *testing.T) {
 		"videos/9/720p/seg_00001.m4s": "segment of nine",
 		"videos/9/1080p/init.mp4":     "init of nine",
 	} {
-		_, err := st.Put(key, strings.NewReader(content), 1<<20)
+		_, err := st.Put(ctx, key, strings.NewReader(content), 1<<20)
 		require.NoError(t, err)
 	}
 	signer := testSigner(t)

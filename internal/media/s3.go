@@ -164,18 +164,21 @@ func (s *S3) name(key string) (string, error) {
 
 // Put implements Store. The content is spooled to local scratch first: that enforces the limit
 // before anything is sent and gives the upload a known length and a body it can retry.
-func (s *S3) Put(key string, r io.Reader, limit int64) (int64, error) {
+func (s *S3) Put(ctx context.Context, key string, r io.Reader, limit int64) (int64, error) {
 	name, err := s.name(key)
 	if err != nil {
 		return 0, err
 	}
-	tmp, n, err := s.spool(r, limit)
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("media: put %s: %w", key, err)
+	}
+	tmp, n, err := s.spool(ctx, r, limit)
 	if err != nil {
 		return n, err
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	return n, s.upload(context.Background(), name, tmp, n)
+	return n, s.upload(ctx, name, tmp, n)
 }
 
 // upload sends size bytes of f as one object, in parts when it is large. A multipart upload
@@ -238,14 +241,18 @@ func objectHeaders(name string) (ctype, cache *string) {
 // Publish implements Store: it uploads every file of tmpDir under key, then deletes whatever
 // else was under key (the output of an earlier attempt), then the scratch directory. Readers
 // learn of the key from the database only after Publish returns, so the ladder is never seen
-// half uploaded.
-func (s *S3) Publish(tmpDir, key string) error {
+// half uploaded. A context that ends part way leaves some files uploaded; the retry that
+// publishes again replaces them.
+func (s *S3) Publish(ctx context.Context, tmpDir, key string) error {
 	if err := s.check(tmpDir); err != nil {
 		return err
 	}
 	base, err := s.name(key)
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("media: publish %s: %w", key, err)
 	}
 	base += "/"
 	var rels []string
@@ -260,7 +267,6 @@ func (s *S3) Publish(tmpDir, key string) error {
 	if err != nil {
 		return fmt.Errorf("media: publish %s: %w", key, err)
 	}
-	ctx := context.Background()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(publishers)
 	for _, rel := range rels {
@@ -374,12 +380,11 @@ func (s *S3) Fetch(ctx context.Context, key, dir string) (string, error) {
 }
 
 // Remove implements Store.
-func (s *S3) Remove(key string) error {
+func (s *S3) Remove(ctx context.Context, key string) error {
 	name, err := s.name(key)
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
 	if _, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.bucket, Key: &name}); err != nil {
 		return fmt.Errorf("media: remove %s: %w", name, err)
 	}

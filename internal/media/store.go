@@ -30,15 +30,20 @@ var ErrInvalidKey = errors.New("media: invalid key")
 // "videos/42/720p/index.m3u8". Work that produces files (a transcode) happens in local scratch
 // directories, which Publish then makes visible under a key in one step as far as readers of
 // the database are concerned: nothing refers to a key before its Publish returns.
+//
+// Every method that may reach an object store takes the caller's context, so that a request
+// that goes away or a job that runs out of time stops its uploads and deletions too. TempDir
+// and CleanTemp do not: scratch is a local directory on every store.
 type Store interface {
 	// Put writes r to key, at most limit bytes. A reader never sees half an object: the
-	// content is complete and within the limit before it becomes visible.
-	Put(key string, r io.Reader, limit int64) (int64, error)
+	// content is complete and within the limit before it becomes visible, and a Put that
+	// fails, ctx's end included, leaves nothing new under key.
+	Put(ctx context.Context, key string, r io.Reader, limit int64) (int64, error)
 	// TempDir makes a fresh local scratch directory for work that Publish later moves into place.
 	TempDir(prefix string) (string, error)
 	// Publish moves a finished scratch directory to key, replacing what was there, and
-	// removes the scratch directory.
-	Publish(tmpDir, key string) error
+	// removes the scratch directory. A context already done publishes nothing.
+	Publish(ctx context.Context, tmpDir, key string) error
 	// Open opens the object at key for reading. A missing key, a folder or an invalid key is
 	// an error matching fs.ErrNotExist.
 	Open(ctx context.Context, key string) (Object, error)
@@ -47,7 +52,7 @@ type Store interface {
 	// should be a TempDir of this store so that CleanTemp removes it.
 	Fetch(ctx context.Context, key, dir string) (string, error)
 	// Remove deletes key and everything under it.
-	Remove(key string) error
+	Remove(ctx context.Context, key string) error
 	// CleanTemp removes scratch directories whose name starts with prefix: leftovers of
 	// work that was killed.
 	CleanTemp(prefix string) error
@@ -179,13 +184,14 @@ func (s scratchArea) check(tmpDir string) error {
 }
 
 // spool copies at most limit bytes of r into a new file of the area, which the caller
-// removes; on error nothing is left behind.
-func (s scratchArea) spool(r io.Reader, limit int64) (*os.File, int64, error) {
+// removes; on error nothing is left behind. The copy stops when ctx ends: an upload from a
+// client that went away is not worth finishing.
+func (s scratchArea) spool(ctx context.Context, r io.Reader, limit int64) (*os.File, int64, error) {
 	tmp, err := os.CreateTemp(string(s), "put-*")
 	if err != nil {
 		return nil, 0, fmt.Errorf("media: %w", err)
 	}
-	n, err := io.Copy(tmp, io.LimitReader(r, limit+1))
+	n, err := io.Copy(tmp, io.LimitReader(ctxReader{ctx: ctx, r: r}, limit+1))
 	if err == nil && n > limit {
 		err = ErrTooLarge
 	}
@@ -198,6 +204,19 @@ func (s scratchArea) spool(r io.Reader, limit int64) (*os.File, int64, error) {
 		return nil, n, err
 	}
 	return tmp, n, nil
+}
+
+// ctxReader reads r until ctx ends; one check per read costs nothing next to the copy it guards.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // Local is a Store on the local filesystem (or a shared mount).
@@ -231,22 +250,29 @@ func (l *Local) Path(key string) (string, error) {
 	return filepath.Join(l.root, filepath.FromSlash(key)), nil
 }
 
-// Put implements Store, through a temporary file renamed into place.
-func (l *Local) Put(key string, r io.Reader, limit int64) (int64, error) {
+// Put implements Store, through a temporary file renamed into place. ctx is checked before
+// the copy, during it and before the rename; the rename itself is one step.
+func (l *Local) Put(ctx context.Context, key string, r io.Reader, limit int64) (int64, error) {
 	dst, err := l.Path(key)
 	if err != nil {
 		return 0, err
 	}
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("media: put %s: %w", key, err)
+	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return 0, fmt.Errorf("media: %w", err)
 	}
-	tmp, n, err := l.spool(r, limit)
+	tmp, n, err := l.spool(ctx, r, limit)
 	if err != nil {
 		return n, err
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Close(); err != nil {
 		return n, fmt.Errorf("media: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return n, fmt.Errorf("media: put %s: %w", key, err)
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return n, fmt.Errorf("media: %w", err)
@@ -256,14 +282,18 @@ func (l *Local) Put(key string, r io.Reader, limit int64) (int64, error) {
 
 // Publish implements Store. The rename is atomic on one filesystem; replacing an
 // existing key removes it first, which only happens when a retried job republishes
-// output that was never marked ready.
-func (l *Local) Publish(tmpDir, key string) error {
+// output that was never marked ready. ctx is checked once, before anything under key
+// changes: after that the removal and the rename are quick and best finished together.
+func (l *Local) Publish(ctx context.Context, tmpDir, key string) error {
 	if err := l.check(tmpDir); err != nil {
 		return err
 	}
 	dst, err := l.Path(key)
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("media: publish %s: %w", key, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return fmt.Errorf("media: %w", err)
@@ -316,11 +346,14 @@ func (l *Local) Fetch(_ context.Context, key, _ string) (string, error) {
 	return p, nil
 }
 
-// Remove implements Store.
-func (l *Local) Remove(key string) error {
+// Remove implements Store. ctx is checked before the removal starts.
+func (l *Local) Remove(ctx context.Context, key string) error {
 	p, err := l.Path(key)
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("media: remove %s: %w", key, err)
 	}
 	return os.RemoveAll(p)
 }

@@ -100,14 +100,14 @@ func (s *Service) Intake(ctx context.Context, titleID int, episodeID *int, filen
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	key := "sources/" + hex.EncodeToString(b[:]) + "/source" + ext
-	n, err := s.media.Put(key, br, s.maxSource)
+	n, err := s.media.Put(ctx, key, br, s.maxSource)
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
 		return nil, apperr.Input("file", "The file is larger than the %d MiB limit.", s.maxSource>>20)
 	case err != nil:
 		return nil, fmt.Errorf("store source: %w", err)
 	case n == 0:
-		_ = s.media.Remove(path.Dir(key))
+		_ = s.media.Remove(context.WithoutCancel(ctx), path.Dir(key))
 		return nil, apperr.Input("file", "The file is empty.")
 	}
 
@@ -124,7 +124,9 @@ func (s *Service) Intake(ctx context.Context, titleID int, episodeID *int, filen
 		return s.queue.InsertTx(ctx, tx, TranscodeArgs{VideoID: id}, &river.InsertOpts{MaxAttempts: MaxAttempts})
 	})
 	if err != nil {
-		_ = s.media.Remove(path.Dir(key))
+		// The request may have ended, which is often why this failed: the source is removed
+		// all the same, since no row will ever refer to it.
+		_ = s.media.Remove(context.WithoutCancel(ctx), path.Dir(key))
 		return nil, err
 	}
 	v, err := s.st.Client.Video.Get(ctx, id)
