@@ -693,6 +693,11 @@ var (
 				Columns: []*schema.Column{WatchProgressesColumns[8], WatchProgressesColumns[5], WatchProgressesColumns[6]},
 			},
 			{
+				Name:    "watchprogress_user_id_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{WatchProgressesColumns[8], WatchProgressesColumns[6]},
+			},
+			{
 				Name:    "watchprogress_title_id",
 				Unique:  false,
 				Columns: []*schema.Column{WatchProgressesColumns[7]},

@@ -84,8 +84,10 @@ func (WatchProgress) Edges() []ent.Edge {
 func (WatchProgress) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("user_id", "video_id").Unique(),
-		// Continue Watching: a viewer's latest unfinished titles.
+		// A viewer's finished (or unfinished) titles, latest first: up next.
 		index.Fields("user_id", "completed", "updated_at"),
+		// Continue Watching reads a viewer's latest progress, whatever its state.
+		index.Fields("user_id", "updated_at"),
 		index.Fields("title_id"),
 	}
 }

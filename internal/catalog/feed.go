@@ -9,11 +9,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/marquee-org/marquee/ent"
-	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
-	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/watchprogress"
 )
 
@@ -74,10 +72,16 @@ type FeedOptions struct {
 const rowCap = 100
 
 // Feed builds the viewer's home rows. Every row's titles are computed here, with a fixed
-// number of queries whatever the number of rows and titles, and registered with the
-// loader so the titles and their per-viewer fields load in one batch each.
+// number of queries (each bounded by the viewer's own history) whatever the size of the
+// catalog: the lists every viewer shares come from the shelf. The titles are registered
+// with the loader so that they and their per-viewer fields load in one batch each.
 func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, error) {
 	client := s.st.Client
+	sh, err := s.shelf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	here := sh.in(v.Country)
 	o.PerRow = min(max(o.PerRow, 1), rowCap)
 	if o.GenreRows <= 0 {
 		o.GenreRows = 6
@@ -114,7 +118,7 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 
 	var watched []int
 	if !v.Anonymous() {
-		cw, all, err := continueWatching(ctx, client, v)
+		cw, all, err := continueWatching(ctx, client, sh, v)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +126,7 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 		if len(cw) > 0 {
 			add(ContinueWatching, cw)
 		}
-		ml, err := myList(ctx, client, v)
+		ml, err := myList(ctx, client, sh, v)
 		if err != nil {
 			return nil, err
 		}
@@ -130,26 +134,19 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 			add(MyList, ml)
 		}
 	}
-	trend, err := trending(ctx, client, v, rowCap)
-	if err != nil {
-		return nil, err
-	}
+	trend := here.trend[:min(rowCap, len(here.trend))]
 	add(Trending, fresh(trend))
-	news, err := newReleases(ctx, client, v, rowCap)
-	if err != nil {
-		return nil, err
-	}
-	add(NewReleases, fresh(news))
+	add(NewReleases, fresh(here.newest))
 
 	if !v.Anonymous() {
-		recs, err := recommended(ctx, client, v, watched, trend)
+		recs, err := recommended(ctx, client, sh, v, watched, trend)
 		if err != nil {
 			return nil, err
 		}
 		if ids := fresh(recs); len(ids) > 0 {
 			add(Recommended, ids)
 		}
-		source, because, err := becauseYouWatched(ctx, client, v)
+		source, because, err := becauseYouWatched(ctx, client, sh, v)
 		if err != nil {
 			return nil, err
 		}
@@ -159,17 +156,14 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 		}
 	}
 
-	genres, err := favouriteGenres(ctx, client, v, o.GenreRows)
-	if err != nil {
-		return nil, err
-	}
-	byGenre, err := genreTitles(ctx, client, v, genres, o.PerRow)
+	genres, err := favouriteGenres(ctx, client, sh, v, watched, o.GenreRows)
 	if err != nil {
 		return nil, err
 	}
 	for _, g := range genres {
-		if ids := fresh(byGenre[g.ID]); len(ids) > 0 {
-			rows = append(rows, &Row{Kind: Genre, Slug: g.Slug, Name: g.Name, GenreID: g.ID, ids: ids})
+		ids := here.genre(g, v.Country)
+		if ids := fresh(ids[:min(rowCap, len(ids))]); len(ids) > 0 {
+			rows = append(rows, &Row{Kind: Genre, Slug: g.slug, Name: g.name, GenreID: g.id, ids: ids})
 		}
 	}
 	// Rows of computed ids (Continue Watching, My List) may be longer than a page.
@@ -202,13 +196,15 @@ func TitleIDs(rows []*Row) []int {
 	return ids
 }
 
-// continueWatching returns the titles the viewer started and did not finish, latest
-// first, and every title they have any progress in (to leave out of suggestions).
-func continueWatching(ctx context.Context, client *ent.Client, v Viewer) (started, all []int, err error) {
-	ps, err := client.WatchProgress.Query().
-		Where(watchprogress.UserID(v.UserID), watchprogress.HasTitleWith(Available(v))).
+// continueWatching returns the titles the viewer started and did not finish and may
+// still watch here, latest first, and every title they have any progress in (to leave out
+// of suggestions, and for their taste in genres): the viewer's 500 latest progress rows at
+// most, whatever their history holds.
+func continueWatching(ctx context.Context, client *ent.Client, sh *shelf, v Viewer) (started, all []int, err error) {
+	ps, err := client.WatchProgress.Query().Where(watchprogress.UserID(v.UserID)).
 		Order(watchprogress.ByUpdatedAt(sql.OrderDesc()), watchprogress.ByID(sql.OrderDesc())).
-		Limit(500).All(ctx)
+		Limit(500).Select(watchprogress.FieldTitleID, watchprogress.FieldCompleted, watchprogress.FieldPositionSeconds).
+		All(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("continue watching: %w", err)
 	}
@@ -220,6 +216,9 @@ func continueWatching(ctx context.Context, client *ent.Client, v Viewer) (starte
 		}
 		seen[p.TitleID] = true
 		all = append(all, p.TitleID)
+		if t := sh.titles[p.TitleID]; t == nil || !t.availableIn(v.Country) {
+			continue
+		}
 		if !p.Completed && p.PositionSeconds > 0 {
 			started = append(started, p.TitleID)
 		}
@@ -227,54 +226,36 @@ func continueWatching(ctx context.Context, client *ent.Client, v Viewer) (starte
 	return started, all, nil
 }
 
-func myList(ctx context.Context, client *ent.Client, v Viewer) ([]int, error) {
-	ids, err := client.MyListItem.Query().
-		Where(mylistitem.UserID(v.UserID), mylistitem.HasTitleWith(Available(v))).
+func myList(ctx context.Context, client *ent.Client, sh *shelf, v Viewer) ([]int, error) {
+	ids, err := client.MyListItem.Query().Where(mylistitem.UserID(v.UserID)).
 		Order(mylistitem.ByCreatedAt(sql.OrderDesc()), mylistitem.ByID(sql.OrderDesc())).
 		Limit(rowCap).Select(mylistitem.FieldTitleID).Ints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("my list: %w", err)
 	}
-	return ids, nil
-}
-
-func trending(ctx context.Context, client *ent.Client, v Viewer, n int) ([]int, error) {
-	ids, err := client.Title.Query().Where(Available(v)).
-		Order(title.ByTrendingScore(sql.OrderDesc()), title.ByViewCount(sql.OrderDesc()), title.ByID()).
-		Limit(n).IDs(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("trending: %w", err)
-	}
-	return ids, nil
-}
-
-func newReleases(ctx context.Context, client *ent.Client, v Viewer, n int) ([]int, error) {
-	ids, err := client.Title.Query().Where(Available(v)).
-		Order(title.ByReleaseDate(sql.OrderDesc(), sql.OrderNullsLast()), title.ByYear(sql.OrderDesc(), sql.OrderNullsLast()),
-			title.ByCreatedAt(sql.OrderDesc()), title.ByID(sql.OrderDesc())).
-		Limit(n).IDs(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("new releases: %w", err)
-	}
-	return ids, nil
+	return sh.available(ids, v.Country), nil
 }
 
 // recommended reads the precomputed suggestions; until there are any, it falls back to
 // popular titles the viewer has not watched.
-func recommended(ctx context.Context, client *ent.Client, v Viewer, watched, popular []int) ([]int, error) {
+func recommended(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, watched, popular []int) ([]int, error) {
 	ids, err := client.Recommendation.Query().
-		Where(recommendation.UserID(v.UserID), recommendation.KindEQ(recommendation.KindRECOMMENDED),
-			recommendation.TitleIDNotIn(watched...)).
-		Order(recommendation.ByRank()).Limit(rowCap).Select(recommendation.FieldTitleID).Ints(ctx)
+		Where(recommendation.UserID(v.UserID), recommendation.KindEQ(recommendation.KindRECOMMENDED)).
+		Order(recommendation.ByRank()).Limit(rowCap + len(watched)).Select(recommendation.FieldTitleID).Ints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("recommended: %w", err)
 	}
+	seen := make(map[int]bool, len(watched))
+	for _, id := range watched {
+		seen[id] = true
+	}
+	ids = slices.DeleteFunc(ids, func(id int) bool { return seen[id] })
 	if len(ids) > 0 {
-		return filterAvailable(ctx, client, v, ids)
+		return sh.available(ids[:min(rowCap, len(ids))], v.Country), nil
 	}
 	out := make([]int, 0, len(popular))
 	for _, id := range popular {
-		if !slices.Contains(watched, id) {
+		if !seen[id] {
 			out = append(out, id)
 		}
 	}
@@ -282,7 +263,7 @@ func recommended(ctx context.Context, client *ent.Client, v Viewer, watched, pop
 }
 
 // becauseYouWatched picks the most recently computed source title and its suggestions.
-func becauseYouWatched(ctx context.Context, client *ent.Client, v Viewer) (int, []int, error) {
+func becauseYouWatched(ctx context.Context, client *ent.Client, sh *shelf, v Viewer) (int, []int, error) {
 	recs, err := client.Recommendation.Query().
 		Where(recommendation.UserID(v.UserID), recommendation.KindEQ(recommendation.KindBECAUSE_YOU_WATCHED),
 			recommendation.SourceTitleIDNotNil()).
@@ -298,130 +279,79 @@ func becauseYouWatched(ctx context.Context, client *ent.Client, v Viewer) (int, 
 			ids = append(ids, r.TitleID)
 		}
 	}
-	ids, err = filterAvailable(ctx, client, v, ids)
-	return source, ids, err
+	return source, sh.available(ids, v.Country), nil
 }
 
-// filterAvailable keeps the ids the viewer may watch, in their order.
-func filterAvailable(ctx context.Context, client *ent.Client, v Viewer, ids []int) ([]int, error) {
-	ok, err := client.Title.Query().Where(title.IDIn(ids...), Available(v)).IDs(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("availability: %w", err)
-	}
-	return slices.DeleteFunc(ids, func(id int) bool { return !slices.Contains(ok, id) }), nil
-}
+// likedCap bounds each kind of history favouriteGenres reads.
+const likedCap = 200
 
-// favouriteGenres ranks the genres of what the viewer watched, rated well or listed,
-// then fills up with the catalog's largest genres.
-func favouriteGenres(ctx context.Context, client *ent.Client, v Viewer, n int) ([]*ent.Genre, error) {
-	count := map[int]int{}
-	var order []*ent.Genre
+// favouriteGenres ranks the genres of what the viewer watched (watched: their latest
+// titles with progress), rated well or listed, then fills up with the catalog's largest
+// genres.
+func favouriteGenres(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, watched []int, n int) ([]*shelfGenre, error) {
+	count := map[*shelfGenre]int{}
+	var order []*shelfGenre
 	if !v.Anonymous() {
-		liked, err := client.Title.Query().Where(title.Or(
-			title.HasWatchProgressWith(watchprogress.UserID(v.UserID)),
-			title.HasRatingsWith(rating.UserID(v.UserID), rating.StarsGTE(4)),
-			title.HasListedByWith(mylistitem.UserID(v.UserID)),
-		)).Limit(200).WithGenres().All(ctx)
+		rated, err := client.Rating.Query().Where(rating.UserID(v.UserID), rating.StarsGTE(4)).
+			Order(rating.ByTitleID()).Limit(likedCap).Select(rating.FieldTitleID).Ints(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("favourite genres: %w", err)
 		}
-		for _, t := range liked {
-			for _, g := range t.Edges.Genres {
-				if count[g.ID] == 0 {
-					order = append(order, g)
+		listed, err := client.MyListItem.Query().Where(mylistitem.UserID(v.UserID)).
+			Order(mylistitem.ByCreatedAt(sql.OrderDesc())).Limit(likedCap).Select(mylistitem.FieldTitleID).Ints(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("favourite genres: %w", err)
+		}
+		liked := map[int]bool{}
+		for _, ids := range [][]int{watched[:min(likedCap, len(watched))], rated, listed} {
+			for _, id := range ids {
+				t := sh.titles[id]
+				if t == nil || liked[id] {
+					continue
 				}
-				count[g.ID]++
+				liked[id] = true
+				for _, g := range t.genres {
+					if count[g] == 0 {
+						order = append(order, g)
+					}
+					count[g]++
+				}
 			}
 		}
-		slices.SortStableFunc(order, func(a, b *ent.Genre) int { return count[b.ID] - count[a.ID] })
+		slices.SortStableFunc(order, func(a, b *shelfGenre) int { return count[b] - count[a] })
 	}
 	if len(order) < n {
-		top, err := client.Genre.Query().Where(genre.HasTitles()).
-			Order(genre.ByTitlesCount(sql.OrderDesc()), genre.ByName()).Limit(n + len(order)).All(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("top genres: %w", err)
-		}
-		for _, g := range top {
-			if count[g.ID] == 0 && len(order) < n {
+		for _, g := range sh.largest(n + len(order)) {
+			if count[g] == 0 && len(order) < n {
 				order = append(order, g)
-				count[g.ID] = -1
+				count[g] = -1
 			}
 		}
 	}
 	return order[:min(n, len(order))], nil
 }
 
-// genreTitles fills each genre's row from the most popular titles in any of them: one
-// query for all rows. A genre left short (its titles all rank low) gets a second pass.
-func genreTitles(ctx context.Context, client *ent.Client, v Viewer, genres []*ent.Genre, perRow int) (map[int][]int, error) {
-	out := map[int][]int{}
-	if len(genres) == 0 {
-		return out, nil
-	}
-	ids := make([]int, len(genres))
-	for i, g := range genres {
-		ids[i] = g.ID
-	}
-	fill := func(want []int, limit int) error {
-		ts, err := client.Title.Query().
-			Where(Available(v), title.HasGenresWith(genre.IDIn(want...))).
-			Order(title.ByTrendingScore(sql.OrderDesc()), title.ByViewCount(sql.OrderDesc()), title.ByID()).
-			Limit(limit).
-			WithGenres(func(q *ent.GenreQuery) { q.Where(genre.IDIn(want...)) }).
-			All(ctx)
-		if err != nil {
-			return fmt.Errorf("genre rows: %w", err)
-		}
-		for _, t := range ts {
-			for _, g := range t.Edges.Genres {
-				if len(out[g.ID]) < rowCap && !slices.Contains(out[g.ID], t.ID) {
-					out[g.ID] = append(out[g.ID], t.ID)
-				}
-			}
-		}
-		return nil
-	}
-	// Twice a row's worth per genre leaves room for the rows above taking some titles.
-	if err := fill(ids, len(ids)*perRow*3); err != nil {
-		return nil, err
-	}
-	var short []int
-	for _, id := range ids {
-		if len(out[id]) < 2*perRow {
-			short = append(short, id)
-		}
-	}
-	if len(short) > 0 && len(short) < len(ids) {
-		if err := fill(short, len(short)*perRow*6); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // Categories lists every category the viewer can open: the fixed rows (personal ones
 // only when signed in), then every genre with titles, by name.
 func (s *Service) Categories(ctx context.Context, v Viewer) ([]*Row, error) {
-	client := s.st.Client
+	sh, err := s.shelf(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []*Row
 	for _, f := range fixedRows {
 		if !f.kind.personal() || !v.Anonymous() {
 			out = append(out, &Row{Kind: f.kind, Slug: f.slug, Name: f.name})
 		}
 	}
-	gs, err := client.Genre.Query().Where(genre.HasTitles()).Order(genre.ByName()).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("genres: %w", err)
-	}
-	for _, g := range gs {
-		out = append(out, &Row{Kind: Genre, Slug: g.Slug, Name: g.Name, GenreID: g.ID})
+	for _, g := range sh.genres {
+		out = append(out, &Row{Kind: Genre, Slug: g.slug, Name: g.name, GenreID: g.id})
 	}
 	return out, nil
 }
 
 // Category finds a category by slug; nil when there is none.
 func (s *Service) Category(ctx context.Context, v Viewer, slug string) (*Row, error) {
-	client := s.st.Client
 	slug = strings.ToLower(strings.TrimSpace(slug))
 	for _, f := range fixedRows {
 		if f.slug == slug {
@@ -431,65 +361,64 @@ func (s *Service) Category(ctx context.Context, v Viewer, slug string) (*Row, er
 			return &Row{Kind: f.kind, Slug: f.slug, Name: f.name}, nil
 		}
 	}
-	g, err := client.Genre.Query().Where(genre.Slug(slug)).Only(ctx)
-	if ent.IsNotFound(err) {
+	sh, err := s.shelf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := sh.bySlug[slug]
+	if g == nil {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("find genre: %w", err)
-	}
-	return &Row{Kind: Genre, Slug: g.Slug, Name: g.Name, GenreID: g.ID}, nil
+	return &Row{Kind: Genre, Slug: g.slug, Name: g.name, GenreID: g.id}, nil
 }
 
 // Page returns titles [offset, offset+limit) of the row in order, and how many it has.
 func (s *Service) Page(ctx context.Context, v Viewer, r *Row, offset, limit int) ([]int, int, error) {
-	client := s.st.Client
+	sh, err := s.shelf(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	if r.ids == nil {
-		if err := r.compute(ctx, client, v); err != nil {
+		if err := r.compute(ctx, s.st.Client, sh, v); err != nil {
 			return nil, 0, err
 		}
 	}
-	if r.ids == nil { // a genre, paged in the database
-		q := client.Title.Query().Where(Available(v), title.HasGenresWith(genre.ID(r.GenreID)))
-		total, err := q.Clone().Count(ctx)
-		if err != nil {
-			return nil, 0, fmt.Errorf("count genre: %w", err)
+	ids := r.ids
+	if ids == nil { // a genre, paged from the shelf
+		g := sh.byID[r.GenreID]
+		if g == nil {
+			return nil, 0, nil
 		}
-		ids, err := q.Order(title.ByTrendingScore(sql.OrderDesc()), title.ByViewCount(sql.OrderDesc()), title.ByID()).
-			Offset(offset).Limit(limit).IDs(ctx)
-		if err != nil {
-			return nil, 0, fmt.Errorf("genre page: %w", err)
-		}
-		return ids, total, nil
+		ids = sh.in(v.Country).genre(g, v.Country)
 	}
-	if offset >= len(r.ids) {
-		return nil, len(r.ids), nil
+	if offset >= len(ids) {
+		return nil, len(ids), nil
 	}
-	return r.ids[offset:min(len(r.ids), offset+limit)], len(r.ids), nil
+	return ids[offset:min(len(ids), offset+limit)], len(ids), nil
 }
 
 // compute fills a fixed row opened as a category.
-func (r *Row) compute(ctx context.Context, client *ent.Client, v Viewer) error {
+func (r *Row) compute(ctx context.Context, client *ent.Client, sh *shelf, v Viewer) error {
 	var err error
+	here := sh.in(v.Country)
+	trend := here.trend[:min(rowCap, len(here.trend))]
 	switch r.Kind {
 	case ContinueWatching:
-		r.ids, _, err = continueWatching(ctx, client, v)
+		r.ids, _, err = continueWatching(ctx, client, sh, v)
 	case MyList:
-		r.ids, err = myList(ctx, client, v)
+		r.ids, err = myList(ctx, client, sh, v)
 	case Trending:
-		r.ids, err = trending(ctx, client, v, rowCap)
+		r.ids = trend
 	case NewReleases:
-		r.ids, err = newReleases(ctx, client, v, rowCap)
+		r.ids = here.newest
 	case Recommended:
-		var watched, popular []int
-		if _, watched, err = continueWatching(ctx, client, v); err == nil {
-			if popular, err = trending(ctx, client, v, rowCap); err == nil {
-				r.ids, err = recommended(ctx, client, v, watched, popular)
-			}
+		var watched []int
+		if _, watched, err = continueWatching(ctx, client, sh, v); err == nil {
+			r.ids, err = recommended(ctx, client, sh, v, watched, trend)
 		}
 	case BecauseYouWatched:
 		var source int
-		if source, r.ids, err = becauseYouWatched(ctx, client, v); err == nil && source != 0 {
+		if source, r.ids, err = becauseYouWatched(ctx, client, sh, v); err == nil && source != 0 {
 			r.BasedOn = &source
 		}
 	}

@@ -210,6 +210,11 @@ func TestMyListAndRatings(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 3.0, *catalog.AverageRating(tt))
 		require.Equal(t, 2, tt.RatingCount)
+		before := s.Client.Title.GetX(ctx, sh.ids["Bravo"]).UpdatedAt
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Bravo"], 3)
+		require.NoError(t, err)
+		require.True(t, before.Equal(s.Client.Title.GetX(ctx, sh.ids["Bravo"]).UpdatedAt),
+			"a rating is activity, not an edit: the title's listing stays as it was")
 
 		for _, stars := range []int{0, 6, -1} {
 			_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, id, stars)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
 	"github.com/riverqueue/river"
 
 	"github.com/marquee-org/marquee/ent"
@@ -94,9 +95,8 @@ func (s *Service) Rate(ctx context.Context, v Viewer, titleID, stars int) (*ent.
 			if err := client.Rating.Create().SetUserID(userID).SetTitleID(titleID).SetStars(stars).Exec(ctx); err != nil {
 				return fmt.Errorf("rate: %w", err)
 			}
-			err = client.Title.UpdateOneID(titleID).AddRatingCount(1).AddRatingSum(stars).Exec(ctx)
-			if err != nil {
-				return fmt.Errorf("rating totals: %w", err)
+			if err := AddCounts(ctx, client, st.Dialect, titleID, Counts{Ratings: 1, RatingSum: stars}); err != nil {
+				return err
 			}
 		case err != nil:
 			return fmt.Errorf("find rating: %w", err)
@@ -104,8 +104,8 @@ func (s *Service) Rate(ctx context.Context, v Viewer, titleID, stars int) (*ent.
 			if err := client.Rating.UpdateOne(prev).SetStars(stars).Exec(ctx); err != nil {
 				return fmt.Errorf("rate: %w", err)
 			}
-			if err := client.Title.UpdateOneID(titleID).AddRatingSum(stars - prev.Stars).Exec(ctx); err != nil {
-				return fmt.Errorf("rating totals: %w", err)
+			if err := AddCounts(ctx, client, st.Dialect, titleID, Counts{RatingSum: stars - prev.Stars}); err != nil {
+				return err
 			}
 		default:
 			return nil
@@ -160,6 +160,7 @@ func (s *Service) RefreshTrending(ctx context.Context, now time.Time) error {
 			scores[r.TitleID] += float64(r.Count) * decay
 		}
 	}
+	defer s.changed()
 	return st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
 		if err := client.Title.Update().Where(title.TrendingScoreNEQ(0)).SetTrendingScore(0).Exec(ctx); err != nil {
 			return fmt.Errorf("reset trending: %w", err)
@@ -191,4 +192,31 @@ func NewTrendingWorker(s *Service) *TrendingWorker { return &TrendingWorker{cata
 // Work implements river.Worker.
 func (w *TrendingWorker) Work(ctx context.Context, _ *river.Job[TrendingArgs]) error {
 	return w.catalog.RefreshTrending(ctx, time.Now())
+}
+
+// Counts are additions to a title's activity counters.
+type Counts struct {
+	Views, Ratings, RatingSum int
+}
+
+// AddCounts adds c to a title's activity counters through client (a transaction's, as a
+// rule) without marking the title edited: counters change with every play and rating, and
+// updated_at is what tells every replica's search index and shelf that a title's listing
+// changed, which a play does not.
+func AddCounts(ctx context.Context, client *ent.Client, dialectName string, titleID int, c Counts) error {
+	u := entsql.Dialect(dialectName).Update(title.Table).Where(entsql.EQ(title.FieldID, titleID))
+	if c.Views != 0 {
+		u.Add(title.FieldViewCount, c.Views)
+	}
+	if c.Ratings != 0 {
+		u.Add(title.FieldRatingCount, c.Ratings)
+	}
+	if c.RatingSum != 0 {
+		u.Add(title.FieldRatingSum, c.RatingSum)
+	}
+	query, args := u.Query()
+	if _, err := client.ExecContext(ctx, query, args...); err != nil {
+		return fmt.Errorf("title counters: %w", err)
+	}
+	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/marquee-org/marquee/ent"
-	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/title"
@@ -25,15 +24,15 @@ import (
 // titles it hands out (see Title) answer their per-viewer fields through it without
 // one of their own.
 type Loader struct {
-	client *ent.Client
-	viewer Viewer
-	ctx    context.Context
-	art    ArtSigner
+	catalog *Service
+	client  *ent.Client
+	viewer  Viewer
+	ctx     context.Context
+	art     ArtSigner
 
 	mu       sync.RWMutex
 	known    []int
 	titles   batch[*ent.Title]
-	genres   batch[[]string]
 	progress batch[*ent.WatchProgress]
 	ratings  batch[int]
 	listed   batch[bool]
@@ -41,7 +40,7 @@ type Loader struct {
 
 // NewLoader returns an empty loader for one request of v, whose lookups run under ctx.
 func (s *Service) NewLoader(ctx context.Context, v Viewer) *Loader {
-	return &Loader{client: s.st.Client, viewer: v, ctx: ctx}
+	return &Loader{catalog: s, client: s.st.Client, viewer: v, ctx: ctx}
 }
 
 // ArtSigner turns an artwork key into a URL the client may fetch.
@@ -168,27 +167,20 @@ func (l *Loader) View(t *ent.Title) *Title {
 	return &Title{Title: t, l: l}
 }
 
-// Genres returns a title's genre names, alphabetical.
+// Genres returns a title's genre names, alphabetical, from the shelf.
 func (l *Loader) Genres(ctx context.Context, id int) ([]string, error) {
-	names, err := get(ctx, l, &l.genres, id, func(ctx context.Context, ids []int) (map[int][]string, error) {
-		gs, err := l.client.Genre.Query().Where(genre.HasTitlesWith(title.IDIn(ids...))).
-			WithTitles(func(q *ent.TitleQuery) { q.Where(title.IDIn(ids...)).Select(title.FieldID) }).
-			Order(genre.ByName()).All(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("load genres: %w", err)
-		}
-		m := map[int][]string{}
-		for _, g := range gs {
-			for _, t := range g.Edges.Titles {
-				m[t.ID] = append(m[t.ID], g.Name)
-			}
-		}
-		return m, nil
-	})
-	if names == nil && err == nil {
-		names = []string{}
+	sh, err := l.catalog.shelf(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return names, err
+	names := []string{}
+	if t := sh.titles[id]; t != nil {
+		for _, g := range t.genres {
+			names = append(names, g.name)
+		}
+		slices.Sort(names)
+	}
+	return names, nil
 }
 
 // Progress returns the viewer's latest progress in a title (for a series, its latest

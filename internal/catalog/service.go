@@ -1,7 +1,18 @@
 package catalog
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/pubsub"
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
@@ -10,12 +21,123 @@ import (
 // store it reads and writes and the broker it announces changes on, so that a change's
 // side effects (search indexing on every replica) live with the change, whoever asks for
 // it: the API, the CLI or a job. Methods that act for someone take the Viewer first.
+//
+// Lists are read from a shelf (see shelf), this replica's in-memory picture of the
+// catalog. A change made through the Service is on the shelf for the next read; changes
+// made elsewhere (another replica, another process on the same SQLite file, a job) reach
+// it through Follow within seconds.
 type Service struct {
 	st     *store.Store
 	broker pubsub.Broker
+	poll   time.Duration
+
+	// changes counts the catalog changes heard of; the shelf was built at built.
+	changes atomic.Int64
+	mu      sync.Mutex // held while building a shelf
+	current atomic.Pointer[shelf]
+	built   atomic.Int64
 }
 
 // NewService returns the catalog over st, announcing changes on broker.
 func NewService(st *store.Store, broker pubsub.Broker) *Service {
-	return &Service{st: st, broker: broker}
+	return &Service{st: st, broker: broker, poll: 2 * time.Second}
+}
+
+// changed marks the shelf out of date: the next read builds a new one first. Called after
+// the Service's own writes commit, so that whoever made a change sees it at once.
+func (s *Service) changed() { s.changes.Add(1) }
+
+// shelf returns the current shelf, first building one when there is none or the catalog
+// changed since (one build at a time; readers arriving meanwhile wait for it).
+func (s *Service) shelf(ctx context.Context) (*shelf, error) {
+	if sh := s.current.Load(); sh != nil && s.built.Load() == s.changes.Load() {
+		return sh, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	want := s.changes.Load()
+	if sh := s.current.Load(); sh != nil && s.built.Load() == want {
+		return sh, nil
+	}
+	sh, err := loadShelf(ctx, s.st)
+	if err != nil {
+		return nil, err
+	}
+	s.current.Store(sh)
+	s.built.Store(want)
+	return sh, nil
+}
+
+// rebuild builds a new shelf in the background of reads: they keep the current one until
+// the new one is ready. For changes made elsewhere, which no reader here waits for.
+func (s *Service) rebuild(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	want := s.changes.Load()
+	sh, err := loadShelf(ctx, s.st)
+	if err != nil {
+		return err
+	}
+	s.current.Store(sh)
+	// Changes heard of during the build may not be on it: leave those for the next read.
+	s.built.Store(want)
+	return nil
+}
+
+// Follow keeps the shelf in step with changes made outside this Service until ctx ends:
+// titles changed on other replicas (the broker's TopicTitlesChanged, which search.Notify
+// sends), and anything the broker could not tell, such as another process writing to the
+// same SQLite file or a job updating trending scores, which a poll of the catalog's
+// fingerprint every few seconds catches.
+func (s *Service) Follow(ctx context.Context, log *slog.Logger) {
+	events := s.broker.Subscribe(ctx, search.TopicTitlesChanged)
+	missed := s.broker.Subscribe(ctx, pubsub.TopicMissed)
+	tick := time.NewTicker(s.poll)
+	defer tick.Stop()
+	seen, _ := s.fingerprint(ctx)
+	refresh := func() {
+		if err := s.rebuild(ctx); err != nil && ctx.Err() == nil {
+			log.Error("catalog shelf", slog.Any("err", err))
+			s.changed() // the next read tries again
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-events:
+			refresh()
+		case <-missed:
+			refresh()
+		case <-tick.C:
+			f, err := s.fingerprint(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Warn("catalog fingerprint", slog.Any("err", err))
+				}
+				continue
+			}
+			if f != seen {
+				seen = f
+				refresh()
+			}
+		}
+	}
+}
+
+// fingerprint changes whenever a title is added, removed or edited (updated_at), which
+// covers trending scores and view counts; two indexed lookups.
+func (s *Service) fingerprint(ctx context.Context) (string, error) {
+	n, err := s.st.Client.Title.Query().Count(ctx)
+	if err != nil {
+		return "", fmt.Errorf("count titles: %w", err)
+	}
+	latest, err := s.st.Client.Title.Query().Order(ent.Desc(title.FieldUpdatedAt)).Select(title.FieldUpdatedAt).First(ctx)
+	if ent.IsNotFound(err) {
+		return "0", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("latest title update: %w", err)
+	}
+	return strconv.Itoa(n) + ":" + strconv.FormatInt(latest.UpdatedAt.UnixNano(), 10), nil
 }

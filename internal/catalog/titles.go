@@ -124,6 +124,7 @@ func (s *Service) CreateTitle(ctx context.Context, in NewTitle, also ...Also) (*
 	if err != nil {
 		return nil, err
 	}
+	s.changed()
 	_ = search.Notify(ctx, s.broker, id)
 	// Entities read inside the transaction are bound to it; hand out one bound to the store.
 	return st.Client.Title.Get(ctx, id)
@@ -134,6 +135,7 @@ func (s *Service) DeleteTitle(ctx context.Context, id int) error {
 	if err := s.st.Client.Title.DeleteOneID(id).Exec(ctx); err != nil {
 		return fmt.Errorf("delete title: %w", err)
 	}
+	s.changed()
 	_ = search.Notify(ctx, s.broker, id)
 	return nil
 }

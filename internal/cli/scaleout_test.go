@@ -173,6 +173,13 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 		return r["errors"] == nil && data(t, r, "search")["totalCount"] == float64(1)
 	}, 10*time.Second, 20*time.Millisecond, "B's index follows the catalog")
 	t.Logf("searchable on B %s after creation on A", time.Since(start).Round(time.Millisecond))
+	require.Eventually(t, func() bool {
+		r := b.gql(admin, `{ category(slug: "drama") { titles { totalCount } } }`, nil)
+		if r["errors"] != nil || r["data"].(map[string]any)["category"] == nil {
+			return false
+		}
+		return data(t, r, "category")["titles"].(map[string]any)["totalCount"] == float64(1)
+	}, 10*time.Second, 20*time.Millisecond, "B's catalog rows follow it too")
 
 	// Upload through A, transcoded by the worker, ready as seen from B.
 	up := a.upload(admin, titleID, clip)

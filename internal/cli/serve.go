@@ -38,6 +38,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err := a.OpenSearch(filepath.Join(c.DataDir, "search")); err != nil {
 		return err
 	}
+	a.Go(func(ctx context.Context) { a.Catalog.Follow(ctx, log) })
 	a.Go(a.Auth.Run)
 	a.Go(a.Playback.Run)
 	if err := a.Start(); err != nil {

@@ -185,7 +185,7 @@ func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episod
 			SetKind(viewevent.KindPLAY).SetWeight(catalog.WeightPlay).SetCreatedAt(now).Exec(ctx); err != nil {
 			return fmt.Errorf("log play: %w", err)
 		}
-		return tx.Title.UpdateOneID(t.ID).AddViewCount(1).Exec(ctx)
+		return catalog.AddCounts(ctx, tx, s.st.Dialect, t.ID, catalog.Counts{Views: 1})
 	})
 	if err != nil {
 		return nil, err

@@ -103,7 +103,9 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	followCtx, stopFollow := context.WithCancel(context.Background())
 	followed := make(chan struct{})
 	go func() { defer close(followed); index.Follow(followCtx, broker, s.Client, log) }()
-	t.Cleanup(func() { stopFollow(); <-followed; _ = index.Close() })
+	shelved := make(chan struct{})
+	go func() { defer close(shelved); cat.Follow(followCtx, log) }()
+	t.Cleanup(func() { stopFollow(); <-followed; <-shelved; _ = index.Close() })
 	// The services app.Open would build, with settings fit for tests (fast password
 	// hashing, a small ladder, short polls and heartbeats).
 	srv := server.New(&app.Services{

@@ -1,0 +1,260 @@
+package catalog
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/internal/store"
+)
+
+// shelf is this replica's picture of what the catalog lists: for every title the facts
+// that decide where it shows (countries, genres) and the two orders every
+// list uses (trending, newest), and every genre's members. Catalog reads walk it instead of
+// asking the database to filter and sort the whole catalog, so a row costs the titles it
+// shows, not the titles there are. What a country may see is worked out on first use, once
+// per country per shelf, and kept with the shelf (see shelf.in).
+//
+// A shelf never changes once built; a change to the catalog makes the Service build a new
+// one (see Service.shelf).
+type shelf struct {
+	titles map[int]*shelved
+	// trend is every title by trending score, then views, then id; newest by release date,
+	// then year, then creation (latest first).
+	trend, newest []*shelved
+	// genres are the genres with titles, by name.
+	genres []*shelfGenre
+	bySlug map[string]*shelfGenre
+	byID   map[int]*shelfGenre
+
+	mu        sync.Mutex
+	countries map[string]*countryView
+}
+
+// shelved is one title on the shelf.
+type shelved struct {
+	id      int
+	regions []string // empty: everywhere
+	genres  []*shelfGenre
+	rank    int // position in trend order
+
+	trending, views float64
+	release         *time.Time
+	year            *int
+	created         time.Time
+}
+
+// shelfGenre is a genre and its titles in trend order.
+type shelfGenre struct {
+	id         int
+	slug, name string
+	titles     []*shelved
+}
+
+// countryView is what a viewer in one country may see: every list filtered once.
+type countryView struct {
+	trend  []int
+	newest []int // the first rowCap only: New Releases is one row
+	mu     sync.Mutex
+	genres map[int][]int // genre id → its titles available here, in trend order
+}
+
+// availableIn reports whether t may be watched from country (see AvailableIn).
+func (t *shelved) availableIn(country string) bool {
+	return len(t.regions) == 0 || (country != "" && slices.Contains(t.regions, country))
+}
+
+// in returns the view of the shelf from country, building it on first use.
+func (s *shelf) in(country string) *countryView {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v := s.countries[country]; v != nil {
+		return v
+	}
+	v := &countryView{genres: map[int][]int{}}
+	for _, t := range s.trend {
+		if t.availableIn(country) {
+			v.trend = append(v.trend, t.id)
+		}
+	}
+	for _, t := range s.newest {
+		if len(v.newest) == rowCap {
+			break
+		}
+		if t.availableIn(country) {
+			v.newest = append(v.newest, t.id)
+		}
+	}
+	s.countries[country] = v
+	return v
+}
+
+// genre returns g's titles available in the view's country, in trend order.
+func (v *countryView) genre(g *shelfGenre, country string) []int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if ids, ok := v.genres[g.id]; ok {
+		return ids
+	}
+	ids := []int{}
+	for _, t := range g.titles {
+		if t.availableIn(country) {
+			ids = append(ids, t.id)
+		}
+	}
+	v.genres[g.id] = ids
+	return ids
+}
+
+// available keeps the ids that exist and may be watched from country, in their order.
+func (s *shelf) available(ids []int, country string) []int {
+	out := make([]int, 0, len(ids))
+	for _, id := range ids {
+		if t := s.titles[id]; t != nil && t.availableIn(country) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// loadShelf reads the catalog's listing facts: three queries whose cost is the catalog's
+// size, run when the catalog changed, never on a viewer's request path otherwise.
+func loadShelf(ctx context.Context, st *store.Store) (*shelf, error) {
+	client := st.Client
+	ts, err := client.Title.Query().Select(title.FieldRegions, title.FieldTrendingScore, title.FieldViewCount,
+		title.FieldReleaseDate, title.FieldYear, title.FieldCreatedAt).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load titles: %w", err)
+	}
+	s := &shelf{titles: make(map[int]*shelved, len(ts)), bySlug: map[string]*shelfGenre{},
+		byID: map[int]*shelfGenre{}, countries: map[string]*countryView{}}
+	for _, t := range ts {
+		s.titles[t.ID] = &shelved{id: t.ID, regions: t.Regions, trending: t.TrendingScore, views: float64(t.ViewCount),
+			release: t.ReleaseDate, year: t.Year, created: t.CreatedAt}
+	}
+	gs, err := client.Genre.Query().Select(genre.FieldSlug, genre.FieldName).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load genres: %w", err)
+	}
+	for _, g := range gs {
+		sg := &shelfGenre{id: g.ID, slug: g.Slug, name: g.Name}
+		s.byID[g.ID] = sg
+	}
+	// The title ↔ genre pairs, straight from the join table.
+	rows, err := st.DB.QueryContext(ctx, "SELECT "+title.GenresPrimaryKey[0]+", "+title.GenresPrimaryKey[1]+" FROM "+title.GenresTable)
+	if err != nil {
+		return nil, fmt.Errorf("load genre members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tid, gid int
+		if err := rows.Scan(&tid, &gid); err != nil {
+			return nil, fmt.Errorf("load genre members: %w", err)
+		}
+		if t, g := s.titles[tid], s.byID[gid]; t != nil && g != nil {
+			t.genres = append(t.genres, g)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load genre members: %w", err)
+	}
+	s.sort()
+	return s, nil
+}
+
+// sort lays out the orders and the genres' member lists.
+func (s *shelf) sort() {
+	s.trend = make([]*shelved, 0, len(s.titles))
+	for _, t := range s.titles {
+		s.trend = append(s.trend, t)
+	}
+	slices.SortFunc(s.trend, func(a, b *shelved) int {
+		return cmp.Or(cmp.Compare(b.trending, a.trending), cmp.Compare(b.views, a.views), cmp.Compare(a.id, b.id))
+	})
+	for i, t := range s.trend {
+		t.rank = i
+	}
+	s.newest = slices.Clone(s.trend)
+	slices.SortFunc(s.newest, newer)
+	for _, g := range s.byID {
+		g.titles = g.titles[:0]
+	}
+	for _, t := range s.trend {
+		for _, g := range t.genres {
+			g.titles = append(g.titles, t)
+		}
+	}
+	for _, g := range s.byID {
+		if len(g.titles) > 0 {
+			s.genres = append(s.genres, g)
+			s.bySlug[g.slug] = g
+		}
+	}
+	slices.SortFunc(s.genres, func(a, b *shelfGenre) int { return cmp.Or(cmp.Compare(a.name, b.name), cmp.Compare(a.id, b.id)) })
+}
+
+// mates returns an iterator over the titles sharing a genre with id, most popular first,
+// each once: a merge of its genres' lists that reads only as far as it is asked to.
+func (s *shelf) mates(id int) func() (*shelved, bool) {
+	t := s.titles[id]
+	if t == nil {
+		return func() (*shelved, bool) { return nil, false }
+	}
+	pos := make([]int, len(t.genres))
+	seen := map[int]bool{id: true}
+	return func() (*shelved, bool) {
+		for {
+			best := -1
+			for i, g := range t.genres {
+				if pos[i] < len(g.titles) && (best < 0 || g.titles[pos[i]].rank < t.genres[best].titles[pos[best]].rank) {
+					best = i
+				}
+			}
+			if best < 0 {
+				return nil, false
+			}
+			m := t.genres[best].titles[pos[best]]
+			pos[best]++
+			if !seen[m.id] {
+				seen[m.id] = true
+				return m, true
+			}
+		}
+	}
+}
+
+// largest returns up to n genres with the most titles, then by name.
+func (s *shelf) largest(n int) []*shelfGenre {
+	gs := slices.Clone(s.genres)
+	slices.SortStableFunc(gs, func(a, b *shelfGenre) int { return cmp.Compare(len(b.titles), len(a.titles)) })
+	return gs[:min(n, len(gs))]
+}
+
+// newer orders New Releases: release date, then year, then creation, latest first, the
+// unknown last; the newest id breaks ties.
+func newer(a, b *shelved) int {
+	if c := cmpNullsLast(a.release, b.release, func(x, y time.Time) int { return y.Compare(x) }); c != 0 {
+		return c
+	}
+	if c := cmpNullsLast(a.year, b.year, func(x, y int) int { return cmp.Compare(y, x) }); c != 0 {
+		return c
+	}
+	return cmp.Or(b.created.Compare(a.created), cmp.Compare(b.id, a.id))
+}
+
+func cmpNullsLast[T any](a, b *T, f func(x, y T) int) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return f(*a, *b)
+}
