@@ -219,7 +219,7 @@ func TestNoSecondRouteToMedia(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		const marker = "MEDIA-FILE-CONTENT"
 		for _, key := range []string{"videos/1/master.m3u8", "videos/1/720p/index.m3u8", "videos/1/720p/seg_00001.m4s", "videos/1/poster.jpg", "sources/1/upload.mp4"} {
-			_, err := e.media.Put(key, strings.NewReader(marker+" "+key), 1<<20)
+			_, err := e.media.Put(context.Background(), key, strings.NewReader(marker+" "+key), 1<<20)
 			require.NoError(t, err)
 		}
 		for _, p := range []string{
