@@ -205,7 +205,8 @@ func run(c config) (bool, error) {
 			}
 		}
 	}()
-	cpu0, self0 := proc.CPUSeconds(pid), selfCPU()
+	// This process's CPU time is the clients' share of the machine.
+	cpu0, self0 := proc.CPUSeconds(pid), proc.SelfCPU()
 	start := time.Now()
 	observing.Store(true)
 	var wg sync.WaitGroup
@@ -232,7 +233,7 @@ func run(c config) (bool, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	observing.Store(false)
-	cpu1, self1 := proc.CPUSeconds(pid), selfCPU()
+	cpu1, self1 := proc.CPUSeconds(pid), proc.SelfCPU()
 	<-sampled
 
 	lost, acked, err := checkProgress(ctx, dir, p.subs)

@@ -41,6 +41,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/marquee-org/marquee/bench/internal/proc"
 	"github.com/marquee-org/marquee/internal/media"
 )
 
@@ -166,7 +167,8 @@ func run(c config) error {
 			return err
 		}
 		defer stop()
-		targets = append(targets, target{g.id, g.name, base, prefixed(g.prefix), selfCPU})
+		// The Go servers run in this process, and only the one under load is busy.
+		targets = append(targets, target{g.id, g.name, base, prefixed(g.prefix), proc.SelfCPU})
 	}
 	cBase, nginxPID, stopC, err := startNginx(ctx, nginx, tmp, videoPath)
 	if err != nil {

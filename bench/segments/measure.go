@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -143,15 +142,6 @@ func parseBytes(s string) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("unknown size %q", s)
-}
-
-// selfCPU is this process's CPU time: the Go servers run in it, and only the one under load is busy.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // treeCPU is the CPU time of pid and its children (nginx's master and workers), from /proc; 0 where

@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/marquee-org/marquee/bench/internal/proc"
 	"github.com/marquee-org/marquee/internal/media"
 )
 
@@ -162,7 +163,7 @@ func withoutReadFrom(next http.Handler) http.Handler {
 }
 
 func startNginx(ctx context.Context, nginx, tmp, root string) (base string, pid int, stop func(), err error) {
-	port, err := freePort()
+	addr, err := proc.FreeAddr()
 	if err != nil {
 		return "", 0, nil, err
 	}
@@ -195,11 +196,11 @@ http {
 	}
 	default_type application/octet-stream;
 	server {
-		listen 127.0.0.1:%[3]d;
+		listen %[3]s;
 		root %[4]s;
 	}
 }
-`, user, tmp, port, root)
+`, user, tmp, addr, root)
 	confPath := filepath.Join(tmp, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		return "", 0, nil, err
@@ -217,7 +218,7 @@ http {
 		_ = cmd.Process.Signal(syscall.SIGQUIT)
 		_ = cmd.Wait()
 	}
-	base = fmt.Sprintf("http://127.0.0.1:%d", port)
+	base = "http://" + addr
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		if resp, err := http.Get(base + "/"); err == nil {
 			resp.Body.Close()
@@ -230,15 +231,6 @@ http {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // check makes sure a target serves the right bytes before it is timed: a route answering 404 fast
