@@ -94,8 +94,19 @@ func (s *Service) Follow(ctx context.Context, log *slog.Logger) {
 	missed := s.broker.Subscribe(ctx, pubsub.TopicMissed)
 	tick := time.NewTicker(s.poll)
 	defer tick.Stop()
-	seen, _ := s.fingerprint(ctx)
+	// refresh builds a new shelf unless the current one already shows the catalog as it is:
+	// this replica's own changes come back as events after a read has rebuilt it.
 	refresh := func() {
+		f, err := fingerprint(ctx, s.st.Client)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Warn("catalog fingerprint", slog.Any("err", err))
+			}
+			return
+		}
+		if sh := s.current.Load(); sh != nil && sh.fingerprint == f {
+			return
+		}
 		if err := s.rebuild(ctx); err != nil && ctx.Err() == nil {
 			log.Error("catalog shelf", slog.Any("err", err))
 			s.changed() // the next read tries again
@@ -110,29 +121,20 @@ func (s *Service) Follow(ctx context.Context, log *slog.Logger) {
 		case <-missed:
 			refresh()
 		case <-tick.C:
-			f, err := s.fingerprint(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Warn("catalog fingerprint", slog.Any("err", err))
-				}
-				continue
-			}
-			if f != seen {
-				seen = f
-				refresh()
-			}
+			refresh()
 		}
 	}
 }
 
-// fingerprint changes whenever a title is added, removed or edited (updated_at), which
-// covers trending scores and view counts; two indexed lookups.
-func (s *Service) fingerprint(ctx context.Context) (string, error) {
-	n, err := s.st.Client.Title.Query().Count(ctx)
+// fingerprint changes whenever a title is added, removed or edited (its updated_at moves,
+// as the trending refresh moves it; plays and ratings do not, see AddCounts): a count and
+// one indexed lookup, on the poll's path and a shelf build's, never on a viewer's.
+func fingerprint(ctx context.Context, client *ent.Client) (string, error) {
+	n, err := client.Title.Query().Count(ctx)
 	if err != nil {
 		return "", fmt.Errorf("count titles: %w", err)
 	}
-	latest, err := s.st.Client.Title.Query().Order(ent.Desc(title.FieldUpdatedAt)).Select(title.FieldUpdatedAt).First(ctx)
+	latest, err := client.Title.Query().Order(ent.Desc(title.FieldUpdatedAt)).Select(title.FieldUpdatedAt).First(ctx)
 	if ent.IsNotFound(err) {
 		return "0", nil
 	}

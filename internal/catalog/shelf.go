@@ -23,7 +23,9 @@ import (
 // A shelf never changes once built; a change to the catalog makes the Service build a new
 // one (see Service.shelf).
 type shelf struct {
-	titles map[int]*shelved
+	// fingerprint is the catalog's (see Service.fingerprint) when the build began.
+	fingerprint string
+	titles      map[int]*shelved
 	// trend is every title by trending score, then views, then id; newest by release date,
 	// then year, then creation (latest first).
 	trend, newest []*shelved
@@ -126,12 +128,17 @@ func (s *shelf) available(ids []int, country string) []int {
 // size, run when the catalog changed, never on a viewer's request path otherwise.
 func loadShelf(ctx context.Context, st *store.Store) (*shelf, error) {
 	client := st.Client
+	// Taken first: a change that lands during the build shows as a different fingerprint.
+	fp, err := fingerprint(ctx, client)
+	if err != nil {
+		return nil, err
+	}
 	ts, err := client.Title.Query().Select(title.FieldRegions, title.FieldTrendingScore, title.FieldViewCount,
 		title.FieldReleaseDate, title.FieldYear, title.FieldCreatedAt).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load titles: %w", err)
 	}
-	s := &shelf{titles: make(map[int]*shelved, len(ts)), bySlug: map[string]*shelfGenre{},
+	s := &shelf{fingerprint: fp, titles: make(map[int]*shelved, len(ts)), bySlug: map[string]*shelfGenre{},
 		byID: map[int]*shelfGenre{}, countries: map[string]*countryView{}}
 	for _, t := range ts {
 		s.titles[t.ID] = &shelved{id: t.ID, regions: t.Regions, trending: t.TrendingScore, views: float64(t.ViewCount),
