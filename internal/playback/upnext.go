@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/season"
@@ -12,6 +14,9 @@ import (
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
 )
+
+// upNextHistory bounds how many finished titles up next reads to leave out.
+const upNextHistory = 1000
 
 // UpNext suggests what to watch after sess: the next episode of a series first, then
 // titles like this one (precomputed recommendations, else shared genres, most popular
@@ -32,8 +37,11 @@ func (s *Service) UpNext(ctx context.Context, v *auth.Viewer, sess *ent.Playback
 			items = append(items, &UpNextItem{Title: t, Episode: next, Reason: "Next episode"})
 		}
 	}
+	// What the viewer finished lately is left out; a long history is read no further back
+	// than upNextHistory titles.
 	watched, err := client.WatchProgress.Query().
 		Where(watchprogress.UserID(v.User.ID), watchprogress.Completed(true)).
+		Order(watchprogress.ByUpdatedAt(sql.OrderDesc())).Limit(upNextHistory).
 		Select(watchprogress.FieldTitleID).Ints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("find watched: %w", err)
