@@ -31,6 +31,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -118,7 +119,7 @@ func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL, profile
 	loading := time.Now()
 	svc := app.OverStore(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	cat := svc.Catalog
-	viewer, err := fill(ctx, cat, st, titles, genres)
+	viewer, first, err := fill(ctx, cat, st, titles, genres)
 	if err != nil {
 		return err
 	}
@@ -182,7 +183,42 @@ func run(titles, genres, conc int, dur time.Duration, rounds int, dbURL, profile
 	alloc := med["a"].alloc / med["b"].alloc
 	fmt.Printf("\n(a)/(b) throughput %.2f (target ≥ %.2f)   p99 %.2f (target ≤ %.2f)   CPU/req %.2f   allocated/req %.2f\n", thr, minThroughput, p99, maxP99, cpu, alloc)
 	fmt.Printf("machine: %d CPUs, %s, %d titles, %d clients, %s × %d rounds\n", runtime.NumCPU(), st.Dialect, titles, conc, dur, rounds)
-	return nil
+	return otherReads(targets[0].h, first, dur)
+}
+
+// otherReads times the catalog's other pages through GraphQL, one request at a time: a genre's
+// first page and a page far into it (both with totalCount), and a title's similar titles
+// (this catalog has no videos, so similar checks every batch of candidates it may and finds
+// none playable: its slowest case).
+func otherReads(h http.Handler, titleID int, d time.Duration) error {
+	base, stop, err := listen(h)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	reads := []struct{ name, query string }{
+		{"category, first page", `{ category(slug: "genre-3") { titles(first: 20) { totalCount edges { node { id name year genres availableInMyRegion } } } } }`},
+		{"category, after 1 000", `{ category(slug: "genre-3") { titles(first: 20, after: "` + cursorAt(1000) + `") { totalCount edges { node { id name } } } } }`},
+		{"similar", fmt.Sprintf(`{ title(id: %d) { similar(first: 12) { id name } } }`, titleID)},
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nread (GraphQL, 1 client)\treq/s\tp50\tp95\tCPU/req\n")
+	for _, r := range reads {
+		body, _ := json.Marshal(map[string]string{"query": r.query})
+		s, err := load(base, body, 1, d/2)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\n", r.name, s.rps, s.p50.Round(10*time.Microsecond), s.p95.Round(10*time.Microsecond), s.cpu.Round(10*time.Microsecond))
+	}
+	return tw.Flush()
+}
+
+// cursorAt is the cursor of a catalog list's position n, as the API hands them out.
+func cursorAt(n int) string {
+	var b bytes.Buffer
+	ent.Cursor{ID: n}.MarshalGQL(&b)
+	return strings.Trim(b.String(), `"`)
 }
 
 // direct is the baseline: the same domain calls and loader lookups the resolvers make,
@@ -272,10 +308,11 @@ func direct(cat *catalog.Service) http.Handler {
 
 // fill creates the catalog in bulk, every third title limited to a few countries (the
 // viewer's among them half the time), and one viewer with activity on 25 titles of each kind.
-func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres int) (*ent.User, error) {
+// It returns the viewer and the first title.
+func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres int) (*ent.User, int, error) {
 	u, err := st.Client.User.Create().SetEmail("bench@example.com").SetPasswordHash("x").SetCountry("US").Save(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	names := make([]string, genres)
 	for g := range genres {
@@ -283,7 +320,7 @@ func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres 
 	}
 	gids, err := catalog.EnsureGenres(ctx, st.Client, names)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	regions := [][]string{{"US", "CA"}, {"FR"}, {"DE", "AT", "CH"}, {"US"}, {"JP"}, {"BR", "PT"}}
 	ids := make([]int, 0, n)
@@ -300,7 +337,7 @@ func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres 
 		}
 		ts, err := st.Client.Title.CreateBulk(batch...).Save(ctx)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, t := range ts {
 			ids = append(ids, t.ID)
@@ -324,13 +361,13 @@ func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres 
 				SetUserID(u.ID).SetSourceTitleID(ids[0]).SetTitleID(ids[n/3+i]).SetRank(i).SetScore(1).Exec(ctx)
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if st.Dialect == dialect.Postgres {
 		_, err = st.DB.ExecContext(ctx, "ANALYZE")
 	}
-	return u, err
+	return u, ids[0], err
 }
 
 // ownSchema creates an empty schema in the database at base and returns a URL that selects
@@ -373,8 +410,8 @@ func listen(h http.Handler) (string, func(), error) {
 }
 
 type stats struct {
-	rps      float64
-	p50, p99 time.Duration
+	rps           float64
+	p50, p95, p99 time.Duration
 	// cpu is the process's CPU time per request, client included. It moves less than
 	// req/s when other work takes the machine's cores.
 	cpu time.Duration
@@ -435,7 +472,7 @@ func load(base string, body []byte, conc int, d time.Duration) (stats, error) {
 	}
 	slices.Sort(lats)
 	pct := func(p float64) time.Duration { return lats[min(len(lats)-1, int(p*float64(len(lats))))] }
-	return stats{rps: float64(len(lats)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99),
+	return stats{rps: float64(len(lats)) / elapsed.Seconds(), p50: pct(0.50), p95: pct(0.95), p99: pct(0.99),
 		cpu: cpu / time.Duration(len(lats)), dbCPU: db / time.Duration(len(lats)), alloc: float64(mem.TotalAlloc-alloc0) / float64(len(lats))}, nil
 }
 
