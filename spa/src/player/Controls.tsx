@@ -1,0 +1,141 @@
+import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { formatClock } from '../lib/format';
+import { qualityOptions, rungLabel, type Rung } from './quality';
+import type { Beats } from './session';
+import { SEEK_STEP_SECONDS } from './useShortcuts';
+import { cueAt, type ThumbCue } from './vtt';
+
+export interface ControlsProps {
+  playing: boolean;
+  /** The playhead and the video's length, in seconds (0 while unknown). */
+  time: number;
+  duration: number;
+  volume: number;
+  muted: boolean;
+  fullscreen: boolean;
+  /** Seek thumbnails; empty until they have loaded or where the video has none. */
+  cues: readonly ThumbCue[];
+  /** The renditions, the one showing (-1 before the first) and the one chosen (-1 automatic). */
+  levels: readonly Rung[];
+  level: number;
+  choice: number;
+  /** The heartbeats so far; undefined until the first. */
+  beat: Beats | undefined;
+  onToggle(): void;
+  onSeek(seconds: number): void;
+  onToggleMute(): void;
+  onVolume(volume: number): void;
+  onQuality(level: number): void;
+  onToggleFullscreen(): void;
+}
+
+/** The control bar: seek with thumbnail previews, play, skip, sound, time, stream status, quality and full screen. */
+export function Controls(p: ControlsProps) {
+  const seekRef = useRef<HTMLDivElement>(null);
+  const [hover, setHover] = useState<{ x: number; t: number } | null>(null);
+  const { time, duration, levels, level, choice, beat } = p;
+
+  const seekPointer = (e: ReactPointerEvent) => {
+    const el = seekRef.current;
+    if (!el || duration <= 0) return;
+    const r = el.getBoundingClientRect();
+    const x = Math.min(Math.max(0, e.clientX - r.left), r.width);
+    setHover({ x, t: (x / r.width) * duration });
+  };
+  const preview = hover ? cueAt(p.cues, hover.t) : null;
+  const options = qualityOptions(levels, level);
+  const playingRung = levels[level];
+
+  return (
+    <div className="player-controls">
+      <div className="seek" ref={seekRef} onPointerMove={seekPointer} onPointerLeave={() => setHover(null)}>
+        {hover && (
+          <div className="seek-preview" style={{ left: hover.x }} aria-hidden="true">
+            {preview && (
+              <div
+                className="seek-thumb"
+                style={{
+                  width: preview.w,
+                  height: preview.h,
+                  backgroundImage: `url("${preview.url}")`,
+                  backgroundPosition: `-${preview.x}px -${preview.y}px`,
+                }}
+              />
+            )}
+            <span>{formatClock(hover.t)}</span>
+          </div>
+        )}
+        <input
+          type="range"
+          aria-label="Seek"
+          min={0}
+          max={duration || 0}
+          step="any"
+          value={Math.min(time, duration || 0)}
+          aria-valuetext={`${formatClock(time)} of ${formatClock(duration)}`}
+          onChange={(e) => p.onSeek(Number(e.target.value))}
+          style={{ ['--fill' as string]: `${duration > 0 ? (time / duration) * 100 : 0}%` }}
+        />
+      </div>
+      <div className="controls-row">
+        <button type="button" className="icon" onClick={p.onToggle} aria-label={p.playing ? 'Pause' : 'Play'}>
+          {p.playing ? '❚❚' : '▶'}
+        </button>
+        <button type="button" className="icon" onClick={() => p.onSeek(time - SEEK_STEP_SECONDS)} aria-label="Back 10 seconds">
+          ↺
+        </button>
+        <button type="button" className="icon" onClick={() => p.onSeek(time + SEEK_STEP_SECONDS)} aria-label="Forward 10 seconds">
+          ↻
+        </button>
+        <button type="button" className="icon" onClick={p.onToggleMute} aria-label={p.muted ? 'Unmute' : 'Mute'}>
+          <SpeakerIcon off={p.muted || p.volume === 0} />
+        </button>
+        <input
+          type="range"
+          className="volume"
+          aria-label="Volume"
+          min={0}
+          max={1}
+          step={0.05}
+          value={p.muted ? 0 : p.volume}
+          onChange={(e) => p.onVolume(Number(e.target.value))}
+        />
+        <span className="time">
+          {formatClock(time)} / {formatClock(duration)}
+        </span>
+        <span className="spacer" />
+        <p className="heartbeat" role="status" data-beats={beat?.count ?? 0} data-status={beat?.status ?? ''}>
+          {beat ? `Live · ${beat.activeStreams} of ${beat.maxStreams} streams` : 'Connecting…'}
+        </p>
+        {levels.length > 0 && (
+          <select aria-label="Quality" value={choice} onChange={(e) => p.onQuality(Number(e.target.value))}>
+            {options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
+        {playingRung && choice !== -1 && level !== choice && <span className="muted">switching…</span>}
+        <button
+          type="button"
+          className="icon"
+          onClick={p.onToggleFullscreen}
+          aria-label={p.fullscreen ? 'Exit full screen' : 'Full screen'}
+        >
+          {p.fullscreen ? '⤡' : '⤢'}
+        </button>
+      </div>
+      {playingRung && <span className="visually-hidden">Playing at {rungLabel(playingRung)}</span>}
+    </div>
+  );
+}
+
+function SpeakerIcon({ off }: { off: boolean }) {
+  return (
+    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
+      <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor" />
+      {off ? <path d="M17 9l5 6M22 9l-5 6" /> : <path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />}
+    </svg>
+  );
+}
