@@ -1,0 +1,128 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Controls, type ControlsProps } from './Controls';
+import { fire, render } from './testing';
+
+const levels = [
+  { width: 426, height: 240, bitrate: 556_000 },
+  { width: 1280, height: 720, bitrate: 3_000_000 },
+  { width: 640, height: 360, bitrate: 922_000 },
+];
+
+function props(over: Partial<ControlsProps> = {}): ControlsProps {
+  return {
+    playing: false,
+    time: 30,
+    duration: 120,
+    volume: 1,
+    muted: false,
+    fullscreen: false,
+    cues: [],
+    levels,
+    level: -1,
+    choice: -1,
+    beat: undefined,
+    onToggle: vi.fn(),
+    onSeek: vi.fn(),
+    onToggleMute: vi.fn(),
+    onVolume: vi.fn(),
+    onQuality: vi.fn(),
+    onToggleFullscreen: vi.fn(),
+    ...over,
+  };
+}
+
+const button = (root: Element, name: string) => {
+  const b = root.querySelector<HTMLButtonElement>(`button[aria-label="${name}"]`);
+  if (!b) throw new Error(`no button labelled ${name}`);
+  return b;
+};
+
+describe('Controls', () => {
+  let view: ReturnType<typeof render> | undefined;
+  afterEach(() => {
+    view?.unmount();
+    view = undefined;
+  });
+
+  it('offers Play while paused and Pause while playing, and toggles on click', () => {
+    const p = props();
+    view = render(<Controls {...p} />);
+    expect(view.container.querySelector('button[aria-label="Pause"]')).toBeNull();
+    fire(button(view.container, 'Play'), new MouseEvent('click', { bubbles: true }));
+    expect(p.onToggle).toHaveBeenCalledTimes(1);
+
+    view.rerender(<Controls {...p} playing />);
+    expect(view.container.querySelector('button[aria-label="Play"]')).toBeNull();
+    expect(button(view.container, 'Pause').textContent).toBe('❚❚');
+  });
+
+  it('lists Auto and the rungs given, best first, with the chosen one selected', () => {
+    view = render(<Controls {...props({ level: 2, choice: 1 })} />);
+    const select = view.container.querySelector<HTMLSelectElement>('select[aria-label="Quality"]')!;
+    const options = [...select.options].map((o) => [o.value, o.textContent]);
+    expect(options).toEqual([
+      ['-1', 'Auto (360p)'],
+      ['1', '720p'],
+      ['2', '360p'],
+      ['0', '240p'],
+    ]);
+    expect(select.value).toBe('1');
+    // The chosen rung is not the one showing yet.
+    expect(view.container.textContent).toContain('switching…');
+    expect(view.container.querySelector('.visually-hidden')?.textContent).toBe('Playing at 360p');
+  });
+
+  it('calls back with the level index the viewer picks', () => {
+    const p = props();
+    view = render(<Controls {...p} />);
+    const select = view.container.querySelector<HTMLSelectElement>('select[aria-label="Quality"]')!;
+    select.value = '0';
+    fire(select, new Event('change', { bubbles: true }));
+    expect(p.onQuality).toHaveBeenCalledWith(0);
+    select.value = '-1';
+    fire(select, new Event('change', { bubbles: true }));
+    expect(p.onQuality).toHaveBeenLastCalledWith(-1);
+  });
+
+  it('shows no quality menu before the renditions are known', () => {
+    view = render(<Controls {...props({ levels: [] })} />);
+    expect(view.container.querySelector('select')).toBeNull();
+    expect(view.container.querySelector('.visually-hidden')).toBeNull();
+  });
+
+  it('skips ten seconds either way from the playhead', () => {
+    const p = props({ time: 30 });
+    view = render(<Controls {...p} />);
+    fire(button(view.container, 'Back 10 seconds'), new MouseEvent('click', { bubbles: true }));
+    fire(button(view.container, 'Forward 10 seconds'), new MouseEvent('click', { bubbles: true }));
+    expect(p.onSeek).toHaveBeenNthCalledWith(1, 20);
+    expect(p.onSeek).toHaveBeenNthCalledWith(2, 40);
+  });
+
+  it('names the sound and full-screen buttons for what they will do', () => {
+    const p = props();
+    view = render(<Controls {...p} />);
+    fire(button(view.container, 'Mute'), new MouseEvent('click', { bubbles: true }));
+    fire(button(view.container, 'Full screen'), new MouseEvent('click', { bubbles: true }));
+    expect(p.onToggleMute).toHaveBeenCalledTimes(1);
+    expect(p.onToggleFullscreen).toHaveBeenCalledTimes(1);
+    view.rerender(<Controls {...p} muted fullscreen />);
+    button(view.container, 'Unmute');
+    button(view.container, 'Exit full screen');
+    expect(view.container.querySelector<HTMLInputElement>('input[aria-label="Volume"]')!.value).toBe('0');
+  });
+
+  it('shows the time and the stream count the heartbeats report', () => {
+    view = render(<Controls {...props({ time: 83, duration: 3723 })} />);
+    expect(view.container.querySelector('.time')?.textContent).toBe('1:23 / 1:02:03');
+    const status = view.container.querySelector('[data-beats]')!;
+    expect(status.textContent).toBe('Connecting…');
+    expect(status.getAttribute('data-beats')).toBe('0');
+
+    view.rerender(<Controls {...props({ beat: { count: 3, status: 'ACTIVE', activeStreams: 1, maxStreams: 2 } })} />);
+    expect(status.textContent).toBe('Live · 1 of 2 streams');
+    expect(status.getAttribute('data-beats')).toBe('3');
+    expect(status.getAttribute('data-status')).toBe('ACTIVE');
+  });
+});
