@@ -3,12 +3,7 @@ package catalog
 import (
 	"slices"
 
-	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqljson"
-
 	"github.com/marquee-org/marquee/ent"
-	"github.com/marquee-org/marquee/ent/predicate"
-	"github.com/marquee-org/marquee/ent/title"
 )
 
 // Viewer is who a catalog query is for: a signed-in user, or an anonymous visitor
@@ -23,18 +18,9 @@ func (v Viewer) Anonymous() bool { return v.UserID == 0 }
 
 // AvailableIn reports whether t may be watched from country. Titles without regions are
 // available everywhere; a visitor of unknown country sees only those.
-func AvailableIn(t *ent.Title, country string) bool {
-	return len(t.Regions) == 0 || (country != "" && slices.Contains(t.Regions, country))
-}
+func AvailableIn(t *ent.Title, country string) bool { return allows(t.Regions, country) }
 
-// Available restricts a title query to what the viewer may watch from their country.
-func Available(v Viewer) predicate.Title {
-	return func(s *sql.Selector) {
-		everywhere := sql.Or(sql.IsNull(s.C(title.FieldRegions)), sqljson.LenEQ(s.C(title.FieldRegions), 0))
-		if v.Country == "" {
-			s.Where(everywhere)
-			return
-		}
-		s.Where(sql.Or(everywhere, sqljson.ValueContains(s.C(title.FieldRegions), v.Country)))
-	}
+// allows reports whether a title limited to regions may be watched from country.
+func allows(regions []string, country string) bool {
+	return len(regions) == 0 || (country != "" && slices.Contains(regions, country))
 }

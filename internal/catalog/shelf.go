@@ -67,9 +67,7 @@ type countryView struct {
 }
 
 // availableIn reports whether t may be watched from country (see AvailableIn).
-func (t *shelved) availableIn(country string) bool {
-	return len(t.regions) == 0 || (country != "" && slices.Contains(t.regions, country))
-}
+func (t *shelved) availableIn(country string) bool { return allows(t.regions, country) }
 
 // in returns the view of the shelf from country, building it on first use.
 func (s *shelf) in(country string) *countryView {
