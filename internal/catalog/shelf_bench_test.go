@@ -28,7 +28,7 @@ func BenchmarkShelfBuild(b *testing.B) {
 		var batch []*ent.TitleCreate
 		for i := start; i < start+1000; i++ {
 			c := st.Client.Title.Create().SetKind(title.KindMOVIE).SetName(fmt.Sprintf("T%d", i)).
-				SetYear(1950 + i%77).SetTrendingScore(float64(i % 997)).AddGenreIDs(gids[i%len(gids)], gids[(i/7)%len(gids)])
+				SetYear(1950+i%77).SetTrendingScore(float64(i%997)).AddGenreIDs(gids[i%len(gids)], gids[(i/7)%len(gids)])
 			if i%3 == 0 {
 				c.SetRegions([]string{"US", "FR"})
 			}
