@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -13,24 +14,40 @@ import (
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/catalog/demo"
+	"github.com/marquee-org/marquee/internal/catalog/synthetic"
+	"github.com/marquee-org/marquee/internal/config"
 )
 
-const seedUsage = "usage: marquee seed --demo [--wait] [--clip-seconds N] [--clip-size WxH]"
+const seedUsage = "usage: marquee seed --demo [--wait] [--clip-seconds N] [--clip-size WxH]\n" +
+	"       marquee seed --synthetic --titles N --viewers M [--seed S]"
 
-// seedCmd loads the demo catalog. The transcodes it queues run in any serve or worker
-// process; --wait runs them here and returns once every demo video is ready.
+// seedCmd loads the demo catalog, or generates a synthetic one (--synthetic). The
+// transcodes the demo queues run in any serve or worker process; --wait runs them here
+// and returns once every demo video is ready.
 func seedCmd(ctx context.Context, env Env, args []string) error {
-	var isDemo, wait bool
+	var isDemo, wait, isSynthetic bool
 	var seconds int
 	var size string
+	var so synthetic.Options
 	c, err := parse("seed", args, env, func(fs *flag.FlagSet) {
-		fs.BoolVar(&isDemo, "demo", false, "load the demo catalog (the only catalog seed knows; required)")
+		fs.BoolVar(&isDemo, "demo", false, "load the demo catalog (idempotent)")
+		fs.BoolVar(&isSynthetic, "synthetic", false, "generate a catalog and its viewers at scale into a database that holds no synthetic data yet (--titles, --viewers, --seed)")
+		fs.IntVar(&so.Titles, "titles", 0, "with --synthetic: titles to generate")
+		fs.IntVar(&so.Viewers, "viewers", 0, "with --synthetic: viewers to generate, each with a history of plays, ratings and My List")
+		fs.Uint64Var(&so.Seed, "seed", 1, "with --synthetic: the seed; one seed and one size give one catalog")
 		fs.BoolVar(&wait, "wait", false, "transcode here and wait until every demo video is ready; exit non-zero if any fails")
 		fs.IntVar(&seconds, "clip-seconds", 12, "length of each generated demo clip, 1 to 600 seconds")
 		fs.StringVar(&size, "clip-size", "640x360", "size of each generated demo clip, WxH (even numbers, 32 to 1920)")
 	})
 	if err != nil {
 		return err
+	}
+	if isDemo && isSynthetic {
+		fmt.Fprintln(env.Stderr, "marquee seed: --demo and --synthetic exclude each other")
+		return errUsage
+	}
+	if isSynthetic {
+		return seedSynthetic(ctx, env, c, so)
 	}
 	if !isDemo {
 		fmt.Fprintln(env.Stderr, seedUsage)
@@ -71,6 +88,58 @@ func seedCmd(ctx context.Context, env Env, args []string) error {
 		return nil
 	}
 	return waitForDemo(ctx, a, env, sum.Queued+sum.VideosPresent)
+}
+
+// seedSynthetic generates a synthetic catalog, showing each phase's progress on stderr.
+// It announces nothing: a running server's search index and catalog see the new title
+// count at their next poll (every two seconds) and take the titles in then, on SQLite as
+// on PostgreSQL, where an announcement as well would only have each replica index every
+// title twice.
+func seedSynthetic(ctx context.Context, env Env, c config.Config, o synthetic.Options) error {
+	if o.Titles < 1 || o.Titles > synthetic.MaxTitles {
+		fmt.Fprintf(env.Stderr, "marquee seed: --titles: must be from 1 to %d\n", synthetic.MaxTitles)
+		return errUsage
+	}
+	if o.Viewers < 1 || o.Viewers > synthetic.MaxViewers {
+		fmt.Fprintf(env.Stderr, "marquee seed: --viewers: must be from 1 to %d\n", synthetic.MaxViewers)
+		return errUsage
+	}
+	st, err := app.OpenStore(ctx, c, c.Logger(env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var done func()
+	o.Progress, done = progressLine(env.Stderr)
+	sum, err := synthetic.Generate(ctx, st, o)
+	done()
+	if errors.Is(err, synthetic.ErrAlreadySeeded) {
+		fmt.Fprintf(env.Stderr, "marquee seed: %v\n", err)
+		return errUsage
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, sum)
+	return nil
+}
+
+// progressLine shows "phase: done/total" on one line per phase, rewritten in place.
+func progressLine(w io.Writer) (show func(phase string, done, total int), end func()) {
+	last := ""
+	show = func(phase string, done, total int) {
+		if last != "" && phase != last {
+			fmt.Fprintln(w)
+		}
+		last = phase
+		fmt.Fprintf(w, "\r%s: %d/%d", phase, done, total)
+	}
+	end = func() {
+		if last != "" {
+			fmt.Fprintln(w)
+		}
+	}
+	return show, end
 }
 
 func clipSide(n int) bool { return n >= 32 && n <= 1920 && n%2 == 0 }

@@ -216,9 +216,9 @@ func rateWeight(stars int) float64 { return float64(stars) * 0.7 }
 
 // tally is the first pass: the titles' counters and the number of rows to come.
 type tally struct {
-	now                                  time.Time
-	views, ratings, ratingSum            []int
-	trending                             []float64
+	now                                       time.Time
+	views, ratings, ratingSum                 []int
+	trending                                  []float64
 	events, progresses, ratingRows, listItems int
 }
 

@@ -148,6 +148,7 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Summary, error) 
 		}
 	}
 	if o.Broker != nil {
+		// A lost announcement costs nothing: the indexes' poll sees the new title count.
 		_ = search.Notify(ctx, o.Broker, w.titleIDs...)
 	}
 
@@ -417,8 +418,8 @@ func (w *writer) activity(ctx context.Context, c *tally) error {
 // rows is the second pass: each viewer's activity as rows, through the ids written
 // before it.
 type rows struct {
-	ctx                             context.Context
-	w                               *writer
+	ctx                                    context.Context
+	w                                      *writer
 	progresses, events, ratings, listItems *bulk
 }
 
