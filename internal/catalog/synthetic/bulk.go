@@ -203,4 +203,3 @@ func insertReturning(ctx context.Context, tx *sql.Tx, q string, args []any) ([]i
 	}
 	return ids, rows.Err()
 }
-
