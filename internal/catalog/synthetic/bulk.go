@@ -31,9 +31,10 @@ const (
 )
 
 // bulk writes rows of one table as multi-row INSERTs, statementsPerTx statements per
-// transaction. With returning, it keeps the new ids in the order the rows were added:
-// INSERT … RETURNING lists them in the order of its VALUES on both databases, which
-// ent's own bulk creation relies on too.
+// transaction, or on PostgreSQL as one COPY per transaction when no ids are needed. With
+// returning, it keeps the new ids in the order the rows were added: INSERT … RETURNING
+// lists them in the order of its VALUES on both databases, which ent's own bulk creation
+// relies on too.
 type bulk struct {
 	st        *store.Store
 	table     string

@@ -4,8 +4,9 @@
 // entries shaped like MovieLens (Zipf popularity, heavy-tailed activity per viewer).
 //
 // Everything is drawn from one seed: the same seed and sizes give the same catalog and the
-// same viewers, only dated relative to the moment of the run. Rows are written in bulk,
-// as multi-row INSERTs of up to a thousand rows, ten to a transaction.
+// same viewers, only dated relative to the moment of the run. Rows are written in bulk:
+// multi-row INSERTs of up to a thousand rows, fifty to a transaction, or on PostgreSQL
+// COPY for the tables whose ids nothing refers to.
 package synthetic
 
 import (
@@ -86,10 +87,12 @@ func (s Summary) String() string {
 }
 
 // Generate writes a synthetic catalog of o.Titles titles and o.Viewers viewers into st.
-// It refuses (ErrAlreadySeeded) a database that already holds synthetic viewers. The
-// catalog and every viewer's history are generated in memory first, so that each title
-// is written once with its final counters (views, ratings, trending); the history is
-// then generated again, viewer by viewer, and written as it comes.
+// It refuses (ErrAlreadySeeded) a database that already holds synthetic viewers, and an
+// interrupted run leaves what it wrote, which a later run refuses too: generate into a
+// fresh database. The catalog is generated in memory and every viewer's history played
+// out once, only counted, so that each title is written once with its final counters
+// (views, ratings, trending); the histories are then played out again, viewer by viewer,
+// and written as they come.
 func Generate(ctx context.Context, st *store.Store, o Options) (Summary, error) {
 	start := time.Now()
 	var sum Summary
