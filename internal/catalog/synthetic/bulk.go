@@ -188,6 +188,15 @@ func (b *bulk) copyIn(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// flushInto writes what is queued and hands over every id written.
+func (b *bulk) flushInto(ctx context.Context, ids *[]int) error {
+	if err := b.flush(ctx); err != nil {
+		return err
+	}
+	*ids = b.ids
+	return nil
+}
+
 func insertReturning(ctx context.Context, tx *sql.Tx, q string, args []any) ([]int, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {

@@ -202,11 +202,7 @@ func (w *writer) viewers(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := b.flush(ctx); err != nil {
-		return err
-	}
-	w.userIDs = b.ids
-	return nil
+	return b.flushInto(ctx, &w.userIDs)
 }
 
 // memberships gives every viewer an active plan the way an operator grants one (marquee
@@ -279,11 +275,7 @@ func (w *writer) titles(ctx context.Context, c *tally) error {
 			return err
 		}
 	}
-	if err := b.flush(ctx); err != nil {
-		return err
-	}
-	w.titleIDs = b.ids
-	return nil
+	return b.flushInto(ctx, &w.titleIDs)
 }
 
 func (w *writer) titleGenres(ctx context.Context) error {
@@ -313,11 +305,7 @@ func (w *writer) seasons(ctx context.Context) error {
 			}
 		}
 	}
-	if err := b.flush(ctx); err != nil {
-		return err
-	}
-	w.seasonIDs = b.ids
-	return nil
+	return b.flushInto(ctx, &w.seasonIDs)
 }
 
 func (w *writer) episodes(ctx context.Context) error {
@@ -339,11 +327,7 @@ func (w *writer) episodes(ctx context.Context) error {
 			seasonAt++
 		}
 	}
-	if err := b.flush(ctx); err != nil {
-		return err
-	}
-	w.episodeIDs = b.ids
-	return nil
+	return b.flushInto(ctx, &w.episodeIDs)
 }
 
 // videos gives every movie and episode one READY video, so that the catalog reads as
@@ -371,11 +355,7 @@ func (w *writer) videos(ctx context.Context) error {
 			}
 		}
 	}
-	if err := b.flush(ctx); err != nil {
-		return err
-	}
-	w.videoIDs = b.ids
-	return nil
+	return b.flushInto(ctx, &w.videoIDs)
 }
 
 // activity generates each viewer's history again, as the tally saw it, and writes it.
