@@ -35,7 +35,7 @@ func commands() []command {
 		{"migrate", "apply schema migrations and exit", migrateCmd},
 		{"ingest", "queue a transcode of a local file: ingest --file PATH (--title-id ID | --name NAME) [--wait]", ingest},
 		{"user", "manage accounts: user create --email E --password P [--admin] [--plan P] [--country CC]", userCmd},
-		{"seed", "load the demo catalog: seed --demo [--wait] (idempotent)", seedCmd},
+		{"seed", "load the demo catalog: seed --demo [--wait] (idempotent); or a catalog at scale: seed --synthetic --titles N --viewers M", seedCmd},
 		{"recommend", "offline recommender: recommend eval --ratings F --items F | recommend gen --out DIR", recommendCmd},
 	}
 }
