@@ -40,10 +40,16 @@ func WaitReady(base string) error {
 }
 
 // RSS is the resident set size of pid in bytes (VmRSS).
-func RSS(pid int) int64 {
+func RSS(pid int) int64 { return statusBytes(pid, "VmRSS:") }
+
+// PeakRSS is the most pid has held resident so far, in bytes (VmHWM).
+func PeakRSS(pid int) int64 { return statusBytes(pid, "VmHWM:") }
+
+// statusBytes reads a size in kB from pid's /proc status.
+func statusBytes(pid int, key string) int64 {
 	b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
 	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(line, key); ok {
 			f := strings.Fields(rest)
 			if len(f) == 0 {
 				return 0
