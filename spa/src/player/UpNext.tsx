@@ -17,6 +17,12 @@ export function UpNextOverlay({ items, onPlay, onClose }: { items: UpNextItem[];
   const [left, setLeft] = useState(COUNTDOWN_SECONDS);
   const [paused, setPaused] = useState(false);
   const playNow = useRef<HTMLButtonElement>(null);
+  // The countdown calls the latest onPlay without restarting when the page renders again
+  // (a heartbeat, a pointer move) and hands it a new function.
+  const play = useRef(onPlay);
+  useEffect(() => {
+    play.current = onPlay;
+  });
 
   useEffect(() => playNow.current?.focus(), []);
   useEffect(() => {
@@ -27,11 +33,11 @@ export function UpNextOverlay({ items, onPlay, onClose }: { items: UpNextItem[];
       setLeft(n);
       if (n === 0) {
         clearInterval(t);
-        onPlay(first);
+        play.current(first);
       }
     }, 250);
     return () => clearInterval(t);
-  }, [first, paused, onPlay]);
+  }, [first, paused]);
 
   return (
     <div className="player-overlay">
