@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -63,9 +64,11 @@ func (r *recorder) take() []stmt {
 // prefers an index wherever one serves.
 const planTitles = 20_000
 
-// bigShelf fills st with planTitles titles in 24 genres (every third limited to a few
-// countries) and a viewer with history, in bulk.
-func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle int) {
+// bigShelf fills st, in bulk, with planTitles titles in 24 genres and one genre holding
+// every title ("everything"), every third title limited to a few countries and one offered in
+// 250, and a viewer in France with 2 000 titles in progress. It returns the viewer, a title
+// and how many titles France may see.
+func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle, inFrance int) {
 	t.Helper()
 	ctx := context.Background()
 	client := st.Client
@@ -75,6 +78,17 @@ func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle i
 		require.NoError(t, err)
 		genres = append(genres, gg.ID)
 	}
+	everything, err := client.Genre.Create().SetName("Everything").SetSlug("everything").Save(ctx)
+	require.NoError(t, err)
+	var manyCountries []string
+	for a := 'A'; len(manyCountries) < 249; a++ {
+		for b := 'A'; b <= 'Z' && len(manyCountries) < 249; b++ {
+			if c := string([]rune{a, b}); c != "FR" {
+				manyCountries = append(manyCountries, c)
+			}
+		}
+	}
+	manyCountries = append(manyCountries, "FR")
 	countries := []string{"US", "FR", "DE", "JP", "BR", "IN"}
 	plans := []plancode.Code{plancode.Basic, plancode.Standard, plancode.Premium}
 	var ids []int
@@ -83,10 +97,18 @@ func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle i
 		for i := start; i < start+500; i++ {
 			c := client.Title.Create().SetKind(title.KindMOVIE).SetName(fmt.Sprintf("Title %d", i)).
 				SetYear(1950+i%77).SetTrendingScore(float64((i*7919)%1000)).SetViewCount(i%97).
-				AddGenreIDs(genres[(i*i)%len(genres)], genres[i%len(genres)])
-			if i%3 == 0 {
-				c.SetRegions([]string{countries[i%len(countries)], countries[(i/3)%len(countries)]})
+				AddGenreIDs(genres[(i*i)%len(genres)], genres[i%len(genres)], everything.ID)
+			regions := []string{}
+			switch {
+			case i == 1:
+				regions = manyCountries
+			case i%3 == 0:
+				regions = []string{countries[i%len(countries)], countries[(i/3)%len(countries)]}
 			}
+			if len(regions) == 0 || slices.Contains(regions, "FR") {
+				inFrance++
+			}
+			c.SetRegions(regions)
 			if i%4 == 0 {
 				c.SetMinPlan(plans[i%len(plans)])
 			}
@@ -128,11 +150,15 @@ func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle i
 	}
 	u, err := client.User.Create().SetEmail("plans@example.com").SetPasswordHash("x").SetCountry("FR").Save(ctx)
 	require.NoError(t, err)
-	for i := range 300 {
+	var mine []*ent.WatchProgressCreate
+	for i := range 2000 {
 		id := ids[(i*131)%len(ids)]
-		require.NoError(t, client.WatchProgress.Create().SetUserID(u.ID).SetTitleID(id).SetVideoID(id).
-			SetPositionSeconds(30).SetDurationSeconds(100).SetCompleted(i%3 == 0).Exec(ctx))
-		if i < 100 {
+		mine = append(mine, client.WatchProgress.Create().SetUserID(u.ID).SetTitleID(id).SetVideoID(id).
+			SetPositionSeconds(30).SetDurationSeconds(100).SetCompleted(i%3 == 0))
+	}
+	require.NoError(t, client.WatchProgress.CreateBulk(mine...).Exec(ctx))
+	for i := range 100 {
+		{
 			require.NoError(t, client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[(i*17)%len(ids)]).Exec(ctx))
 			require.NoError(t, client.Rating.Create().SetUserID(u.ID).SetTitleID(ids[(i*29)%len(ids)]).SetStars(1+i%5).Exec(ctx))
 			require.NoError(t, client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
@@ -144,7 +170,7 @@ func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle i
 	// Fresh statistics, as a running database has them.
 	_, err = st.DB.ExecContext(ctx, "ANALYZE")
 	require.NoError(t, err)
-	return catalog.Viewer{UserID: u.ID, Country: "FR"}, ids[0]
+	return catalog.Viewer{UserID: u.ID, Country: "FR"}, ids[0], inFrance
 }
 
 // fullScan matches a plan line that reads a whole table the catalog's reads must reach
@@ -164,7 +190,7 @@ func TestCatalogReadsUseIndexes(t *testing.T) {
 		ctx := context.Background()
 		rec := &recorder{Driver: entsql.OpenDB(s.Dialect, s.DB)}
 		st := &store.Store{Client: ent.NewClient(ent.Driver(rec)), DB: s.DB, Dialect: s.Dialect}
-		v, some := bigShelf(t, st)
+		v, some, inFrance := bigShelf(t, st)
 		cat := catalog.NewService(st, pubsub.NewLocal())
 		_, err := cat.Categories(ctx, v) // builds the shelf
 		require.NoError(t, err)
@@ -204,6 +230,20 @@ func TestCatalogReadsUseIndexes(t *testing.T) {
 			_, err = cat.Similar(ctx, who, some, nil, 12)
 			require.NoError(t, err)
 		}
+		// Bounded whatever the shapes: a genre holding every title, paged far in, counts
+		// what the viewer's country may see; a long history is read only so far back.
+		all, err := cat.Category(ctx, v, "everything")
+		require.NoError(t, err)
+		page, total, err := cat.Page(ctx, v, all, inFrance-5, 20)
+		require.NoError(t, err)
+		require.Equal(t, inFrance, total)
+		require.Len(t, page, 5)
+		cw, err := cat.Category(ctx, v, "continue-watching")
+		require.NoError(t, err)
+		_, total, err = cat.Page(ctx, v, cw, 0, 20)
+		require.NoError(t, err)
+		require.Positive(t, total)
+		require.LessOrEqual(t, total, 500, "Continue Watching reads the latest 500 progress rows of 2 000, no more")
 		stmts := rec.take()
 		require.NotEmpty(t, stmts)
 		// The check itself sees a full scan where there is one.
