@@ -2,15 +2,11 @@ package catalog
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/marquee-org/marquee/ent"
-	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
@@ -50,22 +46,21 @@ func (s *Service) changed() { s.changes.Add(1) }
 // shelf returns the current shelf, first building one when there is none or the catalog
 // changed since (one build at a time; readers arriving meanwhile wait for it).
 func (s *Service) shelf(ctx context.Context) (*shelf, error) {
-	if sh := s.current.Load(); sh != nil && s.built.Load() == s.changes.Load() {
+	fresh := func() *shelf {
+		if sh := s.current.Load(); sh != nil && s.built.Load() == s.changes.Load() {
+			return sh
+		}
+		return nil
+	}
+	if sh := fresh(); sh != nil {
 		return sh, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	want := s.changes.Load()
-	if sh := s.current.Load(); sh != nil && s.built.Load() == want {
+	if sh := fresh(); sh != nil {
 		return sh, nil
 	}
-	sh, err := loadShelf(ctx, s.st)
-	if err != nil {
-		return nil, err
-	}
-	s.current.Store(sh)
-	s.built.Store(want)
-	return sh, nil
+	return s.build(ctx)
 }
 
 // rebuild builds a new shelf in the background of reads: they keep the current one until
@@ -73,15 +68,21 @@ func (s *Service) shelf(ctx context.Context) (*shelf, error) {
 func (s *Service) rebuild(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	_, err := s.build(ctx)
+	return err
+}
+
+// build loads a shelf and makes it current; s.mu is held. Changes heard of during the
+// build may not be on it: they stay counted, for the next read to build again.
+func (s *Service) build(ctx context.Context) (*shelf, error) {
 	want := s.changes.Load()
 	sh, err := loadShelf(ctx, s.st)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.current.Store(sh)
-	// Changes heard of during the build may not be on it: leave those for the next read.
 	s.built.Store(want)
-	return nil
+	return sh, nil
 }
 
 // Follow keeps the shelf in step with changes made outside this Service until ctx ends:
@@ -97,7 +98,7 @@ func (s *Service) Follow(ctx context.Context, log *slog.Logger) {
 	// refresh builds a new shelf unless the current one already shows the catalog as it is:
 	// this replica's own changes come back as events after a read has rebuilt it.
 	refresh := func() {
-		f, err := fingerprint(ctx, s.st.Client)
+		f, err := search.Fingerprint(ctx, s.st.Client)
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Warn("catalog fingerprint", slog.Any("err", err))
@@ -124,22 +125,4 @@ func (s *Service) Follow(ctx context.Context, log *slog.Logger) {
 			refresh()
 		}
 	}
-}
-
-// fingerprint changes whenever a title is added, removed or edited (its updated_at moves,
-// as the trending refresh moves it; plays and ratings do not, see AddCounts): a count and
-// one indexed lookup, on the poll's path and a shelf build's, never on a viewer's.
-func fingerprint(ctx context.Context, client *ent.Client) (string, error) {
-	n, err := client.Title.Query().Count(ctx)
-	if err != nil {
-		return "", fmt.Errorf("count titles: %w", err)
-	}
-	latest, err := client.Title.Query().Order(ent.Desc(title.FieldUpdatedAt)).Select(title.FieldUpdatedAt).First(ctx)
-	if ent.IsNotFound(err) {
-		return "0", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("latest title update: %w", err)
-	}
-	return strconv.Itoa(n) + ":" + strconv.FormatInt(latest.UpdatedAt.UnixNano(), 10), nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
@@ -23,7 +24,7 @@ import (
 // A shelf never changes once built; a change to the catalog makes the Service build a new
 // one (see Service.shelf).
 type shelf struct {
-	// fingerprint is the catalog's (see Service.fingerprint) when the build began.
+	// fingerprint is the catalog's (search.Fingerprint) when the build began.
 	fingerprint string
 	titles      map[int]*shelved
 	// trend is every title by trending score, then views, then id; newest by release date,
@@ -127,7 +128,7 @@ func (s *shelf) available(ids []int, country string) []int {
 func loadShelf(ctx context.Context, st *store.Store) (*shelf, error) {
 	client := st.Client
 	// Taken first: a change that lands during the build shows as a different fingerprint.
-	fp, err := fingerprint(ctx, client)
+	fp, err := search.Fingerprint(ctx, client)
 	if err != nil {
 		return nil, err
 	}

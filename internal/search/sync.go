@@ -150,6 +150,14 @@ func parseFingerprint(s string) (fingerprint, bool) {
 	return fingerprint{count: n, updated: time.Unix(0, ns)}, true
 }
 
+// Fingerprint sums up the catalog in a string that changes whenever a title is added,
+// removed or edited through ent (see fingerprint): a count and one indexed lookup, for
+// followers of the catalog that poll for changes no event reported.
+func Fingerprint(ctx context.Context, client *ent.Client) (string, error) {
+	f, err := catalogFingerprint(ctx, client)
+	return f.String(), err
+}
+
 func catalogFingerprint(ctx context.Context, client *ent.Client) (fingerprint, error) {
 	n, err := client.Title.Query().Count(ctx)
 	if err != nil {
