@@ -3,12 +3,13 @@ package graph
 import (
 	"context"
 	"io"
+	"math"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// This file holds what generated.go calls in place of three of gqlgen's runtime functions
+// This file holds what generated.go calls in place of four of gqlgen's runtime functions
 // (graph/generate rewrites the calls). Each keeps gqlgen's behaviour and skips work that most
 // responses do not need; BENCHMARKS.md (feed) has what that saves.
 
@@ -134,4 +135,67 @@ func written(before []graphql.CollectedField, alias string) bool {
 		}
 	}
 	return false
+}
+
+// resolvePlain stands in for graphql.ResolveField on the plain fields of the schema (listed by
+// graph/generate): leaves (a built-in scalar, an enum, or a list of them) read from the
+// object by a struct field or a method that takes no context, with no directive. A home feed
+// is mostly such fields, some 2 500 of them, and gqlgen gives each what only a failing or
+// waiting field needs: a field context on the heap, a context holding it, the field
+// middleware, a recover. Here a plain field whose value came back whole is marshalled at
+// once. A field whose read failed, panicked, or gave nothing or a float JSON cannot hold
+// goes through gqlgen's own path with the value already read, so its error, path and
+// null handling stay exactly gqlgen's, and the field middleware (markInternal) still sees
+// every error. No field middleware of ours acts on a field that succeeds.
+func resolvePlain[T any](
+	ctx context.Context,
+	oc *graphql.OperationContext,
+	field graphql.CollectedField,
+	initializeFieldContext func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error),
+	fieldResolver func(ctx context.Context) (any, error),
+	middlewareChain func(ctx context.Context, next graphql.Resolver) graphql.Resolver,
+	marshal func(ctx context.Context, sel ast.SelectionSet, v T) graphql.Marshaler,
+	recoverFromPanic bool,
+	nonNull bool,
+) graphql.Marshaler {
+	if middlewareChain == nil {
+		res, panicked, err := readPlain(ctx, fieldResolver)
+		if panicked == nil && err == nil && res != nil && finite(res) {
+			if v, ok := res.(T); ok {
+				return marshal(ctx, field.Selections, v)
+			}
+		}
+		fieldResolver = func(context.Context) (any, error) {
+			if panicked != nil {
+				panic(panicked)
+			}
+			return res, err
+		}
+	}
+	return graphql.ResolveField(ctx, oc, field, initializeFieldContext, fieldResolver, middlewareChain,
+		marshal, recoverFromPanic, nonNull)
+}
+
+// readPlain calls a plain field's reader, returning what it panicked with instead of
+// unwinding, so that gqlgen's path can raise it again where it recovers.
+func readPlain(ctx context.Context, read func(ctx context.Context) (any, error)) (res, panicked any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked = r
+		}
+	}()
+	res, err = read(ctx)
+	return res, nil, err
+}
+
+// finite reports whether a value is not a float that JSON cannot hold (NaN or an infinity),
+// which gqlgen reports as an error of the field.
+func finite(v any) bool {
+	switch f := v.(type) {
+	case float64:
+		return !math.IsNaN(f) && !math.IsInf(f, 0)
+	case *float64:
+		return f == nil || (!math.IsNaN(*f) && !math.IsInf(*f, 0))
+	}
+	return true
 }

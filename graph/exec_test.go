@@ -3,7 +3,9 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -157,5 +159,94 @@ func TestFieldSetWritesWhatGqlgenWrites(t *testing.T) {
 		theirs.MarshalGQL(&want)
 		ours.MarshalGQL(&got)
 		require.Equal(t, want.String(), got.String())
+	}
+}
+
+// TestResolvePlainAnswersAsGqlgenDoes resolves the same plain fields through gqlgen's
+// ResolveField and through resolvePlain: the JSON and the errors (message and path) must be
+// the same, for values, nulls, errors, panics and floats JSON cannot hold. Only a field
+// that failed may reach the field middleware.
+func TestResolvePlainAnswersAsGqlgenDoes(t *testing.T) {
+	nan, one := math.NaN(), 1.5
+	cases := []struct {
+		name     string
+		read     func() (any, error)
+		nonNull  bool
+		failures bool // the field middleware sees this field
+	}{
+		{"a string", func() (any, error) { return "Arrival", nil }, true, false},
+		{"a list", func() (any, error) { return []string{"Drama", "Sci-Fi"}, nil }, true, false},
+		{"a nil pointer", func() (any, error) { return (*float64)(nil), nil }, false, false},
+		{"a float", func() (any, error) { return &one, nil }, false, false},
+		{"NaN", func() (any, error) { return &nan, nil }, false, true},
+		{"an error", func() (any, error) { return nil, errors.New("database is gone") }, true, true},
+		{"a nullable field's error", func() (any, error) { return nil, errors.New("database is gone") }, false, true},
+		{"a panic", func() (any, error) { panic("broken getter") }, true, true},
+	}
+	type resolver func(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField,
+		init func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error),
+		read func(context.Context) (any, error),
+		marshal func(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler,
+		nonNull bool) graphql.Marshaler
+	gqlgen := func(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField,
+		init func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error),
+		read func(context.Context) (any, error), marshal func(context.Context, ast.SelectionSet, any) graphql.Marshaler,
+		nonNull bool) graphql.Marshaler {
+		return graphql.ResolveField(ctx, oc, field, init, read, nil, marshal, true, nonNull)
+	}
+	ours := func(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField,
+		init func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error),
+		read func(context.Context) (any, error), marshal func(context.Context, ast.SelectionSet, any) graphql.Marshaler,
+		nonNull bool) graphql.Marshaler {
+		return resolvePlain(ctx, oc, field, init, read, nil, marshal, true, nonNull)
+	}
+	run := func(resolve resolver, read func() (any, error), nonNull bool) (string, gqlerror.List, int) {
+		middleware := 0
+		oc := &graphql.OperationContext{RecoverFunc: graphql.DefaultRecover,
+			ResolverMiddleware: func(ctx context.Context, next graphql.Resolver) (any, error) {
+				middleware++
+				return markInternal(ctx, next)
+			}}
+		ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+		ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "node"}}})
+		field := graphql.CollectedField{Field: &ast.Field{Alias: "value", Name: "value"}}
+		init := func(_ context.Context, f graphql.CollectedField) (*graphql.FieldContext, error) {
+			return graphql.NewScalarFieldContext("Title", f, true, false, "String")
+		}
+		marshal := func(ctx context.Context, _ ast.SelectionSet, v any) graphql.Marshaler {
+			switch v := v.(type) {
+			case string:
+				return graphql.MarshalString(v)
+			case []string:
+				out := graphql.Array{}
+				for _, s := range v {
+					out = append(out, graphql.MarshalString(s))
+				}
+				return out
+			case *float64:
+				if v == nil {
+					return graphql.Null
+				}
+				return graphql.WrapContextMarshaler(ctx, graphql.MarshalFloatContext(*v))
+			}
+			return graphql.Null
+		}
+		out := resolve(ctx, oc, field, init, func(context.Context) (any, error) { return read() }, marshal, nonNull)
+		var b bytes.Buffer
+		out.MarshalGQL(&b)
+		return b.String(), graphql.GetErrors(ctx), middleware
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			wantJSON, wantErrs, _ := run(gqlgen, c.read, c.nonNull)
+			gotJSON, gotErrs, middleware := run(ours, c.read, c.nonNull)
+			require.Equal(t, wantJSON, gotJSON)
+			require.Equal(t, len(wantErrs), len(gotErrs))
+			for i := range wantErrs {
+				require.Equal(t, wantErrs[i].Message, gotErrs[i].Message)
+				require.Equal(t, wantErrs[i].Path, gotErrs[i].Path)
+			}
+			require.Equal(t, c.failures, middleware > 0)
+		})
 	}
 }

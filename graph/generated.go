@@ -4033,7 +4033,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AuthPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4088,7 +4088,7 @@ func (ec *executionContext) fieldContext_AuthPayload_user(_ context.Context, fie
 }
 
 func (ec *executionContext) _Category_slug(ctx context.Context, field graphql.CollectedField, obj *catalog.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4297,7 +4297,7 @@ func (ec *executionContext) fieldContext_CategoryConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _CategoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CategoryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4375,7 +4375,7 @@ func (ec *executionContext) fieldContext_CategoryEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _Credit_id(ctx context.Context, field graphql.CollectedField, obj *ent.Credit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4398,7 +4398,7 @@ func (ec *executionContext) fieldContext_Credit_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Credit_titleID(ctx context.Context, field graphql.CollectedField, obj *ent.Credit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4421,7 +4421,7 @@ func (ec *executionContext) fieldContext_Credit_titleID(_ context.Context, field
 }
 
 func (ec *executionContext) _Credit_personID(ctx context.Context, field graphql.CollectedField, obj *ent.Credit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4444,7 +4444,7 @@ func (ec *executionContext) fieldContext_Credit_personID(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Credit_role(ctx context.Context, field graphql.CollectedField, obj *ent.Credit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4467,7 +4467,7 @@ func (ec *executionContext) fieldContext_Credit_role(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Credit_character(ctx context.Context, field graphql.CollectedField, obj *ent.Credit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4490,7 +4490,7 @@ func (ec *executionContext) fieldContext_Credit_character(_ context.Context, fie
 }
 
 func (ec *executionContext) _Credit_position(ctx context.Context, field graphql.CollectedField, obj *ent.Credit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4577,7 +4577,7 @@ func (ec *executionContext) fieldContext_Credit_person(_ context.Context, field 
 }
 
 func (ec *executionContext) _Episode_id(ctx context.Context, field graphql.CollectedField, obj *ent.Episode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4600,7 +4600,7 @@ func (ec *executionContext) fieldContext_Episode_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Episode_seasonID(ctx context.Context, field graphql.CollectedField, obj *ent.Episode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4623,7 +4623,7 @@ func (ec *executionContext) fieldContext_Episode_seasonID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Episode_number(ctx context.Context, field graphql.CollectedField, obj *ent.Episode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4646,7 +4646,7 @@ func (ec *executionContext) fieldContext_Episode_number(_ context.Context, field
 }
 
 func (ec *executionContext) _Episode_name(ctx context.Context, field graphql.CollectedField, obj *ent.Episode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4669,7 +4669,7 @@ func (ec *executionContext) fieldContext_Episode_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Episode_synopsis(ctx context.Context, field graphql.CollectedField, obj *ent.Episode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4692,7 +4692,7 @@ func (ec *executionContext) fieldContext_Episode_synopsis(_ context.Context, fie
 }
 
 func (ec *executionContext) _Episode_runtimeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Episode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4779,7 +4779,7 @@ func (ec *executionContext) fieldContext_Feed_rows(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Genre_id(ctx context.Context, field graphql.CollectedField, obj *ent.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4802,7 +4802,7 @@ func (ec *executionContext) fieldContext_Genre_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Genre_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4825,7 +4825,7 @@ func (ec *executionContext) fieldContext_Genre_slug(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Genre_name(ctx context.Context, field graphql.CollectedField, obj *ent.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4848,7 +4848,7 @@ func (ec *executionContext) fieldContext_Genre_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _GenreFacet_slug(ctx context.Context, field graphql.CollectedField, obj *model.GenreFacet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4871,7 +4871,7 @@ func (ec *executionContext) fieldContext_GenreFacet_slug(_ context.Context, fiel
 }
 
 func (ec *executionContext) _GenreFacet_name(ctx context.Context, field graphql.CollectedField, obj *model.GenreFacet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4894,7 +4894,7 @@ func (ec *executionContext) fieldContext_GenreFacet_name(_ context.Context, fiel
 }
 
 func (ec *executionContext) _GenreFacet_count(ctx context.Context, field graphql.CollectedField, obj *model.GenreFacet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4917,7 +4917,7 @@ func (ec *executionContext) fieldContext_GenreFacet_count(_ context.Context, fie
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4986,7 +4986,7 @@ func (ec *executionContext) fieldContext_Membership_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Membership_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5009,7 +5009,7 @@ func (ec *executionContext) fieldContext_Membership_userID(_ context.Context, fi
 }
 
 func (ec *executionContext) _Membership_planID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5032,7 +5032,7 @@ func (ec *executionContext) fieldContext_Membership_planID(_ context.Context, fi
 }
 
 func (ec *executionContext) _Membership_status(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5101,7 +5101,7 @@ func (ec *executionContext) fieldContext_Membership_currentPeriodEnd(_ context.C
 }
 
 func (ec *executionContext) _Membership_pendingPlan(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5170,7 +5170,7 @@ func (ec *executionContext) fieldContext_Membership_graceUntil(_ context.Context
 }
 
 func (ec *executionContext) _Membership_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5193,7 +5193,7 @@ func (ec *executionContext) fieldContext_Membership_cardBrand(_ context.Context,
 }
 
 func (ec *executionContext) _Membership_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5248,7 +5248,7 @@ func (ec *executionContext) fieldContext_Membership_plan(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Membership_paymentMethod(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5810,7 +5810,7 @@ func (ec *executionContext) fieldContext_Mutation_rateTitle(ctx context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5833,7 +5833,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5902,7 +5902,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Payment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5971,7 +5971,7 @@ func (ec *executionContext) fieldContext_Payment_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Payment_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5994,7 +5994,7 @@ func (ec *executionContext) fieldContext_Payment_userID(_ context.Context, field
 }
 
 func (ec *executionContext) _Payment_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6017,7 +6017,7 @@ func (ec *executionContext) fieldContext_Payment_plan(_ context.Context, field g
 }
 
 func (ec *executionContext) _Payment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6040,7 +6040,7 @@ func (ec *executionContext) fieldContext_Payment_amountCents(_ context.Context, 
 }
 
 func (ec *executionContext) _Payment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6063,7 +6063,7 @@ func (ec *executionContext) fieldContext_Payment_currency(_ context.Context, fie
 }
 
 func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6086,7 +6086,7 @@ func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field
 }
 
 func (ec *executionContext) _Payment_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6109,7 +6109,7 @@ func (ec *executionContext) fieldContext_Payment_reason(_ context.Context, field
 }
 
 func (ec *executionContext) _Payment_provider(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6132,7 +6132,7 @@ func (ec *executionContext) fieldContext_Payment_provider(_ context.Context, fie
 }
 
 func (ec *executionContext) _Payment_providerRef(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6155,7 +6155,7 @@ func (ec *executionContext) fieldContext_Payment_providerRef(_ context.Context, 
 }
 
 func (ec *executionContext) _Payment_method(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6178,7 +6178,7 @@ func (ec *executionContext) fieldContext_Payment_method(_ context.Context, field
 }
 
 func (ec *executionContext) _Payment_brand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6201,7 +6201,7 @@ func (ec *executionContext) fieldContext_Payment_brand(_ context.Context, field 
 }
 
 func (ec *executionContext) _Payment_last4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6224,7 +6224,7 @@ func (ec *executionContext) fieldContext_Payment_last4(_ context.Context, field 
 }
 
 func (ec *executionContext) _Payment_expMonth(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6247,7 +6247,7 @@ func (ec *executionContext) fieldContext_Payment_expMonth(_ context.Context, fie
 }
 
 func (ec *executionContext) _Payment_expYear(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6270,7 +6270,7 @@ func (ec *executionContext) fieldContext_Payment_expYear(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Payment_paypalEmail(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6293,7 +6293,7 @@ func (ec *executionContext) fieldContext_Payment_paypalEmail(_ context.Context, 
 }
 
 func (ec *executionContext) _Payment_failureCode(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6316,7 +6316,7 @@ func (ec *executionContext) fieldContext_Payment_failureCode(_ context.Context, 
 }
 
 func (ec *executionContext) _Payment_failureMessage(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6403,7 +6403,7 @@ func (ec *executionContext) fieldContext_PaymentConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _PaymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PaymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6481,7 +6481,7 @@ func (ec *executionContext) fieldContext_PaymentEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6504,7 +6504,7 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6527,7 +6527,7 @@ func (ec *executionContext) fieldContext_Person_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Plan_id(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6550,7 +6550,7 @@ func (ec *executionContext) fieldContext_Plan_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Plan_code(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6573,7 +6573,7 @@ func (ec *executionContext) fieldContext_Plan_code(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Plan_name(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6596,7 +6596,7 @@ func (ec *executionContext) fieldContext_Plan_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Plan_priceCents(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6619,7 +6619,7 @@ func (ec *executionContext) fieldContext_Plan_priceCents(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Plan_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6642,7 +6642,7 @@ func (ec *executionContext) fieldContext_Plan_currency(_ context.Context, field 
 }
 
 func (ec *executionContext) _Plan_maxStreams(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6665,7 +6665,7 @@ func (ec *executionContext) fieldContext_Plan_maxStreams(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Plan_maxHeight(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6688,7 +6688,7 @@ func (ec *executionContext) fieldContext_Plan_maxHeight(_ context.Context, field
 }
 
 func (ec *executionContext) _PlaybackHeartbeat_sessionId(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6711,7 +6711,7 @@ func (ec *executionContext) fieldContext_PlaybackHeartbeat_sessionId(_ context.C
 }
 
 func (ec *executionContext) _PlaybackHeartbeat_status(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6734,7 +6734,7 @@ func (ec *executionContext) fieldContext_PlaybackHeartbeat_status(_ context.Cont
 }
 
 func (ec *executionContext) _PlaybackHeartbeat_activeStreams(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6757,7 +6757,7 @@ func (ec *executionContext) fieldContext_PlaybackHeartbeat_activeStreams(_ conte
 }
 
 func (ec *executionContext) _PlaybackHeartbeat_maxStreams(ctx context.Context, field graphql.CollectedField, obj *playback.Beat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6803,7 +6803,7 @@ func (ec *executionContext) fieldContext_PlaybackHeartbeat_at(_ context.Context,
 }
 
 func (ec *executionContext) _PlaybackSession_id(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6826,7 +6826,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_id(_ context.Context, f
 }
 
 func (ec *executionContext) _PlaybackSession_manifestUrl(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6872,7 +6872,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_expiresAt(_ context.Con
 }
 
 func (ec *executionContext) _PlaybackSession_maxHeight(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6895,7 +6895,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_maxHeight(_ context.Con
 }
 
 func (ec *executionContext) _PlaybackSession_resumePositionSeconds(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6918,7 +6918,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_resumePositionSeconds(_
 }
 
 func (ec *executionContext) _PlaybackSession_heartbeatIntervalSeconds(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7441,7 +7441,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Rendition_id(ctx context.Context, field graphql.CollectedField, obj *ent.Rendition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7464,7 +7464,7 @@ func (ec *executionContext) fieldContext_Rendition_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Rendition_videoID(ctx context.Context, field graphql.CollectedField, obj *ent.Rendition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7487,7 +7487,7 @@ func (ec *executionContext) fieldContext_Rendition_videoID(_ context.Context, fi
 }
 
 func (ec *executionContext) _Rendition_width(ctx context.Context, field graphql.CollectedField, obj *ent.Rendition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7510,7 +7510,7 @@ func (ec *executionContext) fieldContext_Rendition_width(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Rendition_height(ctx context.Context, field graphql.CollectedField, obj *ent.Rendition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7533,7 +7533,7 @@ func (ec *executionContext) fieldContext_Rendition_height(_ context.Context, fie
 }
 
 func (ec *executionContext) _Rendition_bandwidth(ctx context.Context, field graphql.CollectedField, obj *ent.Rendition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7556,7 +7556,7 @@ func (ec *executionContext) fieldContext_Rendition_bandwidth(_ context.Context, 
 }
 
 func (ec *executionContext) _Rendition_averageBandwidth(ctx context.Context, field graphql.CollectedField, obj *ent.Rendition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7579,7 +7579,7 @@ func (ec *executionContext) fieldContext_Rendition_averageBandwidth(_ context.Co
 }
 
 func (ec *executionContext) _Rendition_codecs(ctx context.Context, field graphql.CollectedField, obj *ent.Rendition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7602,7 +7602,7 @@ func (ec *executionContext) fieldContext_Rendition_codecs(_ context.Context, fie
 }
 
 func (ec *executionContext) _Rendition_frameRate(ctx context.Context, field graphql.CollectedField, obj *ent.Rendition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7689,7 +7689,7 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7744,7 +7744,7 @@ func (ec *executionContext) fieldContext_SearchConnection_genreFacets(_ context.
 }
 
 func (ec *executionContext) _Season_id(ctx context.Context, field graphql.CollectedField, obj *ent.Season) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7767,7 +7767,7 @@ func (ec *executionContext) fieldContext_Season_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Season_titleID(ctx context.Context, field graphql.CollectedField, obj *ent.Season) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7790,7 +7790,7 @@ func (ec *executionContext) fieldContext_Season_titleID(_ context.Context, field
 }
 
 func (ec *executionContext) _Season_number(ctx context.Context, field graphql.CollectedField, obj *ent.Season) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7813,7 +7813,7 @@ func (ec *executionContext) fieldContext_Season_number(_ context.Context, field 
 }
 
 func (ec *executionContext) _Season_name(ctx context.Context, field graphql.CollectedField, obj *ent.Season) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8052,7 +8052,7 @@ func (ec *executionContext) fieldContext_Subscription_playbackHeartbeat(ctx cont
 }
 
 func (ec *executionContext) _Title_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8121,7 +8121,7 @@ func (ec *executionContext) fieldContext_Title_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Title_kind(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8144,7 +8144,7 @@ func (ec *executionContext) fieldContext_Title_kind(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Title_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8167,7 +8167,7 @@ func (ec *executionContext) fieldContext_Title_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Title_slug(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8190,7 +8190,7 @@ func (ec *executionContext) fieldContext_Title_slug(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Title_synopsis(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8213,7 +8213,7 @@ func (ec *executionContext) fieldContext_Title_synopsis(_ context.Context, field
 }
 
 func (ec *executionContext) _Title_year(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8259,7 +8259,7 @@ func (ec *executionContext) fieldContext_Title_releaseDate(_ context.Context, fi
 }
 
 func (ec *executionContext) _Title_maturityRating(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8282,7 +8282,7 @@ func (ec *executionContext) fieldContext_Title_maturityRating(_ context.Context,
 }
 
 func (ec *executionContext) _Title_runtimeMinutes(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8305,7 +8305,7 @@ func (ec *executionContext) fieldContext_Title_runtimeMinutes(_ context.Context,
 }
 
 func (ec *executionContext) _Title_regions(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8328,7 +8328,7 @@ func (ec *executionContext) fieldContext_Title_regions(_ context.Context, field 
 }
 
 func (ec *executionContext) _Title_minPlan(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8351,7 +8351,7 @@ func (ec *executionContext) fieldContext_Title_minPlan(_ context.Context, field 
 }
 
 func (ec *executionContext) _Title_genres(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8374,7 +8374,7 @@ func (ec *executionContext) fieldContext_Title_genres(_ context.Context, field g
 }
 
 func (ec *executionContext) _Title_averageRating(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8397,7 +8397,7 @@ func (ec *executionContext) fieldContext_Title_averageRating(_ context.Context, 
 }
 
 func (ec *executionContext) _Title_ratingCount(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8420,7 +8420,7 @@ func (ec *executionContext) fieldContext_Title_ratingCount(_ context.Context, fi
 }
 
 func (ec *executionContext) _Title_myRating(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8443,7 +8443,7 @@ func (ec *executionContext) fieldContext_Title_myRating(_ context.Context, field
 }
 
 func (ec *executionContext) _Title_posterUrl(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8466,7 +8466,7 @@ func (ec *executionContext) fieldContext_Title_posterUrl(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Title_availableInMyRegion(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8489,7 +8489,7 @@ func (ec *executionContext) fieldContext_Title_availableInMyRegion(_ context.Con
 }
 
 func (ec *executionContext) _Title_inMyList(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8716,7 +8716,7 @@ func (ec *executionContext) fieldContext_TitleConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _TitleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TitleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8794,7 +8794,7 @@ func (ec *executionContext) fieldContext_TitleEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _TranscodeProgress_videoId(ctx context.Context, field graphql.CollectedField, obj *model.TranscodeProgress) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8817,7 +8817,7 @@ func (ec *executionContext) fieldContext_TranscodeProgress_videoId(_ context.Con
 }
 
 func (ec *executionContext) _TranscodeProgress_status(ctx context.Context, field graphql.CollectedField, obj *model.TranscodeProgress) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8840,7 +8840,7 @@ func (ec *executionContext) fieldContext_TranscodeProgress_status(_ context.Cont
 }
 
 func (ec *executionContext) _TranscodeProgress_percent(ctx context.Context, field graphql.CollectedField, obj *model.TranscodeProgress) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8863,7 +8863,7 @@ func (ec *executionContext) fieldContext_TranscodeProgress_percent(_ context.Con
 }
 
 func (ec *executionContext) _TranscodeProgress_failureReason(ctx context.Context, field graphql.CollectedField, obj *model.TranscodeProgress) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8950,7 +8950,7 @@ func (ec *executionContext) fieldContext_UpNext_episode(_ context.Context, field
 }
 
 func (ec *executionContext) _UpNext_reason(ctx context.Context, field graphql.CollectedField, obj *playback.UpNextItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8973,7 +8973,7 @@ func (ec *executionContext) fieldContext_UpNext_reason(_ context.Context, field 
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9042,7 +9042,7 @@ func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9065,7 +9065,7 @@ func (ec *executionContext) fieldContext_User_email(_ context.Context, field gra
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9088,7 +9088,7 @@ func (ec *executionContext) fieldContext_User_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_country(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9111,7 +9111,7 @@ func (ec *executionContext) fieldContext_User_country(_ context.Context, field g
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9210,7 +9210,7 @@ func (ec *executionContext) fieldContext_User_payments(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Video_id(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9279,7 +9279,7 @@ func (ec *executionContext) fieldContext_Video_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Video_titleID(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9302,7 +9302,7 @@ func (ec *executionContext) fieldContext_Video_titleID(_ context.Context, field 
 }
 
 func (ec *executionContext) _Video_episodeID(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9325,7 +9325,7 @@ func (ec *executionContext) fieldContext_Video_episodeID(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Video_status(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9394,7 +9394,7 @@ func (ec *executionContext) fieldContext_Video_progressPercent(_ context.Context
 }
 
 func (ec *executionContext) _Video_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9504,7 +9504,7 @@ func (ec *executionContext) fieldContext_Video_renditions(_ context.Context, fie
 }
 
 func (ec *executionContext) _WatchPosition_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9527,7 +9527,7 @@ func (ec *executionContext) fieldContext_WatchPosition_positionSeconds(_ context
 }
 
 func (ec *executionContext) _WatchPosition_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9550,7 +9550,7 @@ func (ec *executionContext) fieldContext_WatchPosition_durationSeconds(_ context
 }
 
 func (ec *executionContext) _WatchPosition_fraction(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9573,7 +9573,7 @@ func (ec *executionContext) fieldContext_WatchPosition_fraction(_ context.Contex
 }
 
 func (ec *executionContext) _WatchPosition_completed(ctx context.Context, field graphql.CollectedField, obj *catalog.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9651,7 +9651,7 @@ func (ec *executionContext) fieldContext_WatchPosition_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9674,7 +9674,7 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9697,7 +9697,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9720,7 +9720,7 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9787,7 +9787,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9810,7 +9810,7 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9833,7 +9833,7 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9856,7 +9856,7 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9879,7 +9879,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9902,7 +9902,7 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10001,7 +10001,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10024,7 +10024,7 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10047,7 +10047,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10070,7 +10070,7 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10125,7 +10125,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10148,7 +10148,7 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10171,7 +10171,7 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10194,7 +10194,7 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10377,7 +10377,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10400,7 +10400,7 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10423,7 +10423,7 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10446,7 +10446,7 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10697,7 +10697,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolvePlain(
 		ctx,
 		ec.OperationContext,
 		field,

@@ -62,6 +62,7 @@ func (s *Service) AddToMyList(ctx context.Context, v Viewer, titleID int) (*ent.
 	if err != nil {
 		return nil, err
 	}
+	s.forgetRow(titleID)
 	return st.Client.Title.Get(ctx, titleID)
 }
 
@@ -116,6 +117,7 @@ func (s *Service) Rate(ctx context.Context, v Viewer, titleID, stars int) (*ent.
 	if err != nil {
 		return nil, err
 	}
+	s.forgetRow(titleID)
 	return st.Client.Title.Get(ctx, titleID)
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/rating"
-	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/watchprogress"
 )
 
@@ -137,17 +136,7 @@ func (l *Loader) Titles(ctx context.Context, ids []int) ([]*Title, error) {
 	l.See(ids...)
 	out := make([]*Title, 0, len(ids))
 	for _, id := range ids {
-		t, err := get(ctx, l, &l.titles, id, func(ctx context.Context, ids []int) (map[int]*ent.Title, error) {
-			ts, err := l.client.Title.Query().Where(title.IDIn(ids...)).All(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("load titles: %w", err)
-			}
-			m := make(map[int]*ent.Title, len(ts))
-			for _, t := range ts {
-				m[t.ID] = t
-			}
-			return m, nil
-		})
+		t, err := get(ctx, l, &l.titles, id, l.catalog.titleRows)
 		if err != nil {
 			return nil, err
 		}

@@ -37,6 +37,7 @@ type shelf struct {
 
 	mu        sync.Mutex
 	countries map[string]*countryView
+	rows      rowCache
 }
 
 // shelved is one title on the shelf.
