@@ -120,7 +120,7 @@ func TestFeedStatementCount(t *testing.T) {
 			u := library(t, s, genres, perGenre, personal)
 			c := countingClient(t, s, u)
 			var raw map[string]any
-			c.c.MustPost(feedQuery, &raw) // warm: nothing is cached across requests anyway
+			c.c.MustPost(feedQuery, &raw) // warm: the shelf is built and the title rows kept, as for every later visit
 			c.statements.Store(0)
 			c.c.MustPost(feedQuery, &raw)
 			n := c.statements.Load()

@@ -98,7 +98,7 @@ func (s *Services) open(ctx context.Context, workers int) error {
 	}
 	s.Queue = jobs.New(st, jobs.Options{Workers: workers, RescueAfter: c.Rescue(), Metrics: s.Metrics}, s.Log)
 	s.Catalog = catalog.NewService(st, s.Broker)
-	s.Videos = video.NewService(st, s.Media, s.Broker, s.Queue, s.Log, c.MaxUploadBytes)
+	s.Videos = video.NewService(st, s.Media, s.Broker, s.Queue, s.Log, c.MaxUploadBytes, s.Catalog)
 	s.Billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), s.Broker, s.Log, billing.Options{ProviderTimeout: c.PaymentTimeout})
 	workersOf := s.Queue.Workers()
 	river.AddWorker(workersOf, video.NewWorker(s.Videos, TranscodeOptions(c)))

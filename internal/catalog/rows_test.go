@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
@@ -42,5 +43,41 @@ func TestKeptRowsFollowChanges(t *testing.T) {
 		// Renamed straight in the database, as another process would.
 		require.NoError(t, s.Client.Title.UpdateOneID(id).SetName("Alpha Prime").Exec(ctx))
 		require.Eventually(t, func() bool { return read().Name == "Alpha Prime" }, 15*time.Second, 50*time.Millisecond)
+	})
+}
+
+// TestSimilarSuggestsWhatCanBePlayed: similar titles come from the shelf, which knows which
+// titles have a ready video; a video made ready here shows at once, one made ready by
+// another process within seconds.
+func TestSimilarSuggestsWhatCanBePlayed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		sh := stock(t, s)
+		go sh.cat.Follow(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		viewer := catalog.Viewer{UserID: sh.user, Country: "US"}
+		similar := func() []string {
+			got, err := sh.cat.Similar(ctx, viewer, sh.ids["Alpha"], nil, 5)
+			require.NoError(t, err)
+			var names []string
+			for _, g := range got {
+				names = append(names, g.Title.Name)
+			}
+			return names
+		}
+		ready := func(name string) {
+			s.Client.Video.Create().SetTitleID(sh.ids[name]).SetStatus(video.StatusREADY).ExecX(ctx)
+		}
+		require.Empty(t, similar(), "nothing can be played yet")
+
+		ready("Bravo")
+		sh.cat.VideoReady(ctx, sh.ids["Bravo"])
+		require.Equal(t, []string{"Bravo"}, similar(), "made ready here: at once")
+
+		ready("Gulf") // shares Drama, but only in France
+		ready("Echo") // as another process would: nobody tells this Service
+		require.Eventually(t, func() bool { return len(similar()) == 2 }, 15*time.Second, 50*time.Millisecond)
+		require.ElementsMatch(t, []string{"Bravo", "Echo"}, similar())
 	})
 }

@@ -89,7 +89,7 @@ func (s *Service) build(ctx context.Context) (*shelf, error) {
 // titles changed on other replicas (the broker's TopicTitlesChanged, which search.Notify
 // sends), and anything the broker could not tell, such as another process writing to the
 // same SQLite file or a job updating trending scores, which a poll of the catalog's
-// fingerprint every few seconds catches.
+// fingerprint (with which videos are ready) every few seconds catches.
 func (s *Service) Follow(ctx context.Context, log *slog.Logger) {
 	events := s.broker.Subscribe(ctx, search.TopicTitlesChanged)
 	missed := s.broker.Subscribe(ctx, pubsub.TopicMissed)
@@ -98,7 +98,7 @@ func (s *Service) Follow(ctx context.Context, log *slog.Logger) {
 	// refresh builds a new shelf unless the current one already shows the catalog as it is:
 	// this replica's own changes come back as events after a read has rebuilt it.
 	refresh := func() {
-		f, err := search.Fingerprint(ctx, s.st.Client)
+		f, err := shelfFingerprint(ctx, s.st.Client)
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Warn("catalog fingerprint", slog.Any("err", err))

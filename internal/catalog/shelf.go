@@ -8,8 +8,12 @@ import (
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/title"
+	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 )
@@ -24,7 +28,7 @@ import (
 // A shelf never changes once built; a change to the catalog makes the Service build a new
 // one (see Service.shelf).
 type shelf struct {
-	// fingerprint is the catalog's (search.Fingerprint) when the build began.
+	// fingerprint is the catalog's (see shelfFingerprint) when the build began.
 	fingerprint string
 	titles      map[int]*shelved
 	// trend is every title by trending score, then views, then id; newest by release date,
@@ -45,7 +49,8 @@ type shelved struct {
 	id      int
 	regions []string // empty: everywhere
 	genres  []*shelfGenre
-	rank    int // position in trend order
+	rank    int  // position in trend order
+	ready   bool // has a ready video: it can be played
 
 	trending, views float64
 	release         *time.Time
@@ -129,7 +134,7 @@ func (s *shelf) available(ids []int, country string) []int {
 func loadShelf(ctx context.Context, st *store.Store) (*shelf, error) {
 	client := st.Client
 	// Taken first: a change that lands during the build shows as a different fingerprint.
-	fp, err := search.Fingerprint(ctx, client)
+	fp, err := shelfFingerprint(ctx, client)
 	if err != nil {
 		return nil, err
 	}
@@ -143,6 +148,16 @@ func loadShelf(ctx context.Context, st *store.Store) (*shelf, error) {
 	for _, t := range ts {
 		s.titles[t.ID] = &shelved{id: t.ID, regions: t.Regions, trending: t.TrendingScore, views: float64(t.ViewCount),
 			release: t.ReleaseDate, year: t.Year, created: t.CreatedAt}
+	}
+	ready, err := client.Video.Query().Where(entvideo.StatusEQ(entvideo.StatusREADY)).
+		Unique(true).Select(entvideo.FieldTitleID).Ints(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load ready videos: %w", err)
+	}
+	for _, id := range ready {
+		if t := s.titles[id]; t != nil {
+			t.ready = true
+		}
 	}
 	gs, err := client.Genre.Query().Select(genre.FieldSlug, genre.FieldName).All(ctx)
 	if err != nil {
@@ -172,6 +187,29 @@ func loadShelf(ctx context.Context, st *store.Store) (*shelf, error) {
 	}
 	s.sort()
 	return s, nil
+}
+
+// shelfFingerprint sums up what a shelf shows in a string that changes whenever it would:
+// the catalog's listing (search.Fingerprint) and which videos are ready (a video turns
+// ready without its title being edited). Ready videos are counted and their latest id
+// taken through the index on status.
+func shelfFingerprint(ctx context.Context, client *ent.Client) (string, error) {
+	fp, err := search.Fingerprint(ctx, client)
+	if err != nil {
+		return "", err
+	}
+	ready := client.Video.Query().Where(entvideo.StatusEQ(entvideo.StatusREADY))
+	n, err := ready.Clone().Count(ctx)
+	if err != nil {
+		return "", fmt.Errorf("count ready videos: %w", err)
+	}
+	latest := 0
+	if n > 0 {
+		if latest, err = ready.Clone().Order(entvideo.ByID(sql.OrderDesc())).FirstID(ctx); err != nil {
+			return "", fmt.Errorf("latest ready video: %w", err)
+		}
+	}
+	return fmt.Sprintf("%s ready %d/%d", fp, n, latest), nil
 }
 
 // sort lays out the orders and the genres' member lists.

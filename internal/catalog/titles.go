@@ -130,6 +130,14 @@ func (s *Service) CreateTitle(ctx context.Context, in NewTitle, also ...Also) (*
 	return st.Client.Title.Get(ctx, id)
 }
 
+// VideoReady tells the catalog that one of a title's videos became ready to play (its
+// poster and runtime may have come with it): this replica's lists show it from the next
+// read, and the other replicas and search indexes hear of it.
+func (s *Service) VideoReady(ctx context.Context, titleID int) {
+	s.changed()
+	_ = search.Notify(ctx, s.broker, titleID)
+}
+
 // DeleteTitle removes a title (with what depends on it) and tells the search indexes.
 func (s *Service) DeleteTitle(ctx context.Context, id int) error {
 	if err := s.st.Client.Title.DeleteOneID(id).Exec(ctx); err != nil {

@@ -84,14 +84,14 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	local, _ := m.(*media.Local)
 	reg := app.NewRegistry()
 	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond, Metrics: reg}, log)
-	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes)
+	cat := catalog.NewService(s, broker)
+	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes, cat)
 	river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{
 		Heights: []int{90, 144, 180}, Timeout: 2 * time.Minute, Preset: "ultrafast",
 	}))
 	require.NoError(t, q.Open())
 	signer, err := media.NewSigner([]byte("test-secret-test-secret-test-secret!"))
 	require.NoError(t, err)
-	cat := catalog.NewService(s, broker)
 	pb := playback.NewService(s, cat, broker, signer, log, playback.Options{HeartbeatInterval: time.Second, Metrics: reg}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
 	runCtx, stopRun := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -57,11 +57,20 @@ type Service struct {
 	queue     *jobs.Queue
 	log       *slog.Logger
 	maxSource int64
+	listings  Listings
 }
 
-// NewService wires a Service. maxSource bounds an uploaded or ingested source in bytes.
-func NewService(st *store.Store, m media.Store, b pubsub.Broker, q *jobs.Queue, log *slog.Logger, maxSource int64) *Service {
-	return &Service{st: st, media: m, broker: b, queue: q, log: log, maxSource: maxSource}
+// Listings is what lists titles (the catalog), told when a title gains a playable video.
+type Listings interface {
+	VideoReady(ctx context.Context, titleID int)
+}
+
+// NewService wires a Service. maxSource bounds an uploaded or ingested source in bytes;
+// listings (may be nil) hears of every video that becomes ready.
+func NewService(st *store.Store, m media.Store, b pubsub.Broker, q *jobs.Queue, log *slog.Logger, maxSource int64,
+	listings Listings,
+) *Service {
+	return &Service{st: st, media: m, broker: b, queue: q, log: log, maxSource: maxSource, listings: listings}
 }
 
 // sourceExts are kept on stored sources for operators' convenience; the content is what

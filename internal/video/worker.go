@@ -192,6 +192,10 @@ func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.R
 		return err
 	}
 	if won {
+		// Listed before READY is announced, so that whoever waits for it finds the title playable.
+		if s.listings != nil {
+			s.listings.VideoReady(ctx, v.TitleID)
+		}
 		s.publish(ctx, Progress{VideoID: v.ID, Status: entvideo.StatusREADY, Percent: 100})
 	}
 	return nil

@@ -155,10 +155,11 @@ func TestSeedIsIdempotent(t *testing.T) {
 		require.NoError(t, err)
 		q := jobs.New(s, jobs.Options{}, log) // insert only: nothing is transcoded here
 		broker := pubsub.NewLocal()
-		videos := video.NewService(s, m, broker, q, log, 1<<30)
+		cat := catalog.NewService(s, broker)
+		videos := video.NewService(s, m, broker, q, log, 1<<30, cat)
 		river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{}))
 		require.NoError(t, q.Open())
-		d := Deps{Store: s, Videos: videos, Catalog: catalog.NewService(s, broker), Log: log}
+		d := Deps{Store: s, Videos: videos, Catalog: cat, Log: log}
 		titles, err := Catalog()
 		require.NoError(t, err)
 		episodes := 0
