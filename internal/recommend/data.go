@@ -63,8 +63,7 @@ func NewData(items []Item, log []Interaction) *Data {
 		d.itemIndex[it.ID] = i
 	}
 	userIndex := map[int]int{}
-	type key struct{ u, i int }
-	pos := map[key]int{}
+	pos := map[[2]int]int{}
 	for _, in := range log {
 		ii, ok := d.itemIndex[in.Item]
 		if !ok {
@@ -80,20 +79,56 @@ func NewData(items []Item, log []Interaction) *Data {
 			d.Hist = append(d.Hist, nil)
 		}
 		d.Now = max(d.Now, in.Time)
-		k := key{u, ii}
-		if p, ok := pos[k]; ok {
-			e := &d.Hist[u][p]
-			e.Weight = max(e.Weight, float32(in.Weight))
-			e.Time = max(e.Time, in.Time)
-			continue
-		}
-		pos[k] = len(d.Hist[u])
-		d.Hist[u] = append(d.Hist[u], Event{Item: int32(ii), Weight: float32(in.Weight), Time: in.Time})
+		merge(d.Hist, pos, u, Event{Item: int32(ii), Weight: float32(in.Weight), Time: in.Time})
 	}
 	for _, h := range d.Hist {
 		sortByTime(h)
 	}
 	return d
+}
+
+// Histories turns the log of some users into their histories against this log's items,
+// by user id, as NewData would: one event per item, its strongest weight and latest
+// time, ordered by time. Interactions with items this log does not know are left out.
+func (d *Data) Histories(log []Interaction) map[int][]Event {
+	var users []int
+	index := map[int]int{}
+	var hist [][]Event
+	pos := map[[2]int]int{}
+	for _, in := range log {
+		ii, ok := d.itemIndex[in.Item]
+		if !ok {
+			continue
+		}
+		u, ok := index[in.User]
+		if !ok {
+			u = len(users)
+			index[in.User] = u
+			users = append(users, in.User)
+			hist = append(hist, nil)
+		}
+		merge(hist, pos, u, Event{Item: int32(ii), Weight: float32(in.Weight), Time: in.Time})
+	}
+	out := make(map[int][]Event, len(users))
+	for u, id := range users {
+		sortByTime(hist[u])
+		out[id] = hist[u]
+	}
+	return out
+}
+
+// merge adds e to user u's history, or, when u already has an event for its item (pos:
+// user and item → its place), keeps the stronger weight and the later time there.
+func merge(hist [][]Event, pos map[[2]int]int, u int, e Event) {
+	k := [2]int{u, int(e.Item)}
+	if p, ok := pos[k]; ok {
+		x := &hist[u][p]
+		x.Weight = max(x.Weight, e.Weight)
+		x.Time = max(x.Time, e.Time)
+		return
+	}
+	pos[k] = len(hist[u])
+	hist[u] = append(hist[u], e)
 }
 
 // ItemIndex returns the dense index of an external item id.

@@ -4,27 +4,38 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"iter"
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/membership"
+	"github.com/marquee-org/marquee/ent/mylistitem"
+	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
+	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/viewevent"
+	"github.com/marquee-org/marquee/ent/watchprogress"
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
-// ServeOptions size what Refresh writes; zero values take the defaults.
+// ServeOptions size what Refresh writes and how often it refits; zero values take the
+// defaults.
 type ServeOptions struct {
 	Recommended int // per viewer; default 40
 	Sources     int // titles a viewer gets a Because You Watched row for; default 3
 	Because     int // suggestions per such title; default 12
 	Similar     int // per title; default 12
+	// RefitEvery is how long a fitted model serves before a refresh fits a new one on the
+	// whole log; refreshes in between re-rank only the viewers with new activity. Default
+	// 6 hours.
+	RefitEvery time.Duration
 }
 
 // Service precomputes the Recommendation table from the activity in the database.
@@ -32,9 +43,23 @@ type Service struct {
 	st   *store.Store
 	log  *slog.Logger
 	opts ServeOptions
-	// mu keeps two refreshes in one process from fitting at once; across replicas
-	// the periodic job runs on one leader.
+	// mu keeps two refreshes in one process from running at once, and guards what
+	// follows; across replicas the periodic job runs on one leader.
 	mu sync.Mutex
+	// fit is the model the last full refresh fitted, kept for the refreshes after it.
+	fit *fitted
+	// since is when the last refresh (full or not) read the activity log; last holds it
+	// too, in Unix nanoseconds, for Due, which does not wait for a refresh under way.
+	since time.Time
+	last  atomic.Int64
+}
+
+// fitted is a model with the log and catalog it was fitted on.
+type fitted struct {
+	h      *Hybrid
+	d      *Data
+	titles map[int]*ent.Title
+	at     time.Time
 }
 
 // NewService returns the service; Refresh does the work.
@@ -43,6 +68,9 @@ func NewService(st *store.Store, log *slog.Logger, o ServeOptions) *Service {
 	o.Sources = cmpOr(o.Sources, 3)
 	o.Because = cmpOr(o.Because, 12)
 	o.Similar = cmpOr(o.Similar, 12)
+	if o.RefitEvery <= 0 {
+		o.RefitEvery = 6 * time.Hour
+	}
 	return &Service{st: st, log: log, opts: o}
 }
 
@@ -59,8 +87,19 @@ type viewer struct {
 	planRank int // −1 without a membership
 }
 
-// Refresh rebuilds the interaction log, fits the hybrid and replaces every
-// Recommendation row in one transaction, so readers see the old set or the new one:
+// recRow is one Recommendation row to write.
+type recRow struct {
+	kind         recommendation.Kind
+	user, source *int
+	title, rank  int
+	score        float64
+	reason       string
+	createdAt    time.Time
+}
+
+// Refresh brings the Recommendation table up to date. Readers see the old rows or the new
+// ones, never a mix, and viewers with no history get no rows (the feed's popular fallback
+// is what they would get anyway):
 //   - RECOMMENDED per viewer with history, best first, watched titles left out, titles
 //     not offered in the viewer's country left out, and titles above the viewer's plan
 //     moved after the rest (they stay as reasons to upgrade);
@@ -69,20 +108,45 @@ type viewer struct {
 //   - SIMILAR per title with source_title_id the title, for any viewer (readers apply
 //     the viewer's region).
 //
-// Viewers with no history get no rows: the feed's popular fallback is what they
-// would get anyway.
+// The first refresh in a process, and any after RefitEvery, fits the hybrid on the whole
+// log and rewrites every row (Refit). Those in between keep that model and re-rank only
+// the viewers with activity since the last refresh, rewriting their rows alone: new
+// activity moves a viewer's own suggestions at once, while what the model learned from
+// everyone (and titles added since) waits for the next fit.
 func (s *Service) Refresh(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.fit == nil || time.Since(s.fit.at) >= s.opts.RefitEvery {
+		return s.refit(ctx)
+	}
+	return s.update(ctx)
+}
+
+// Refit fits the hybrid on the whole log and rewrites every Recommendation row in one
+// transaction, whatever the model's age.
+func (s *Service) Refit(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refit(ctx)
+}
+
+func (s *Service) refit(ctx context.Context) error {
 	start := time.Now()
-	titles, d, err := load(ctx, s.st.Client)
+	titles, items, err := loadCatalog(ctx, s.st.Client)
 	if err != nil {
 		return err
 	}
 	if len(titles) == 0 {
 		return nil
 	}
-	viewers, err := loadViewers(ctx, s.st.Client)
+	log, err := loadLog(ctx, s.st.Client, nil)
+	if err != nil {
+		return err
+	}
+	// Activity on deleted titles cannot be served.
+	log = slices.DeleteFunc(log, func(in Interaction) bool { return titles[in.Item] == nil })
+	d := NewData(items, log)
+	viewers, err := loadViewers(ctx, s.st.Client, nil)
 	if err != nil {
 		return err
 	}
@@ -90,68 +154,13 @@ func (s *Service) Refresh(ctx context.Context) error {
 	if err := h.Fit(ctx, d); err != nil {
 		return fmt.Errorf("fit recommender: %w", err)
 	}
+	f := &fitted{h: h, d: d, titles: titles, at: start}
 
-	type row struct {
-		kind         recommendation.Kind
-		user, source *int
-		title, rank  int
-		score        float64
-		reason       string
-		createdAt    time.Time
-	}
-	var rows []row
-	add := func(kind recommendation.Kind, user, source *int, titleIdx, rank int, score float64, reason string) {
-		rows = append(rows, row{kind, user, source, d.Items[titleIdx].ID, rank, score, reason, start})
-	}
+	var rows []recRow
 	scores := make([]float64, len(d.Items))
 	for u, hist := range d.Hist {
-		if len(hist) == 0 {
-			continue
-		}
 		uid := d.UserIDs[u]
-		v := viewers[uid]
-		allowed := func(i int) bool {
-			t := titles[d.Items[i].ID]
-			return t != nil && catalog.AvailableIn(t, v.country)
-		}
-		rec := Recommend(h, hist, 4*s.opts.Recommended, scores)
-		rec = slices.DeleteFunc(rec, func(i int) bool { return !allowed(i) })
-		// Titles the viewer's plan does not cover go last, keeping their order.
-		slices.SortStableFunc(rec, func(a, b int) int {
-			return boolInt(above(titles[d.Items[a].ID], v.planRank)) - boolInt(above(titles[d.Items[b].ID], v.planRank))
-		})
-		for rank, i := range rec[:min(len(rec), s.opts.Recommended)] {
-			add(recommendation.KindRECOMMENDED, &uid, nil, i, rank+1, scores[i], s.reason(h, d, hist, i))
-		}
-		// Because You Watched: the latest distinct titles, newest first; created_at
-		// steps back a second per source so readers can take the newest.
-		seen := map[int]bool{}
-		for _, e := range hist {
-			seen[int(e.Item)] = true
-		}
-		n := 0
-		for k := len(hist) - 1; k >= 0 && n < s.opts.Sources; k-- {
-			src := int(hist[k].Item)
-			if hist[k].Weight < WeightRatedHigh {
-				continue // started or listed is not watched yet
-			}
-			srcID := d.Items[src].ID
-			var picks []int
-			for _, i := range h.Similar(src, 4*s.opts.Because) {
-				if !seen[i] && allowed(i) && len(picks) < s.opts.Because {
-					picks = append(picks, i)
-				}
-			}
-			if len(picks) == 0 {
-				continue
-			}
-			reason := "Because you watched " + d.Items[src].Title
-			for rank, i := range picks {
-				add(recommendation.KindBECAUSE_YOU_WATCHED, &uid, &srcID, i, rank+1, 0, reason)
-				rows[len(rows)-1].createdAt = start.Add(-time.Duration(n) * time.Second)
-			}
-			n++
-		}
+		rows = s.rankViewer(f, uid, viewers[uid], hist, start, scores, rows)
 	}
 	for i := range d.Items {
 		id := d.Items[i].ID
@@ -159,33 +168,146 @@ func (s *Service) Refresh(ctx context.Context) error {
 			continue
 		}
 		for rank, j := range h.Similar(i, s.opts.Similar) {
-			add(recommendation.KindSIMILAR, nil, &id, j, rank+1, 0, "More like "+d.Items[i].Title)
+			rows = append(rows, recRow{kind: recommendation.KindSIMILAR, source: &id, title: d.Items[j].ID,
+				rank: rank + 1, reason: "More like " + d.Items[i].Title, createdAt: start})
 		}
 	}
-
 	err = s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
 		if _, err := client.Recommendation.Delete().Exec(ctx); err != nil {
 			return fmt.Errorf("clear recommendations: %w", err)
 		}
-		// Bulk inserts in slices small enough for SQLite's variable limit.
-		for chunk := range slices.Chunk(rows, 200) {
-			builders := make([]*ent.RecommendationCreate, len(chunk))
-			for k, r := range chunk {
-				builders[k] = client.Recommendation.Create().SetKind(r.kind).SetTitleID(r.title).
-					SetRank(r.rank).SetScore(r.score).SetModel("hybrid").SetReason(r.reason).
-					SetCreatedAt(r.createdAt).SetNillableUserID(r.user).SetNillableSourceTitleID(r.source)
-			}
-			if err := client.Recommendation.CreateBulk(builders...).Exec(ctx); err != nil {
-				return fmt.Errorf("write recommendations: %w", err)
-			}
-		}
-		return nil
+		return writeRows(ctx, client, rows)
 	})
 	if err != nil {
 		return err
 	}
-	s.log.Info("recommendations refreshed", slog.Int("titles", len(titles)), slog.Int("viewers", len(d.UserIDs)),
+	s.fit = f
+	s.read(start)
+	s.log.Info("recommendations refitted", slog.Int("titles", len(titles)), slog.Int("viewers", len(d.UserIDs)),
 		slog.Int("rows", len(rows)), slog.Duration("took", time.Since(start)))
+	return nil
+}
+
+// update re-ranks, with the kept model, the viewers with activity since the last refresh
+// and replaces their RECOMMENDED and BECAUSE_YOU_WATCHED rows.
+func (s *Service) update(ctx context.Context) error {
+	start := time.Now()
+	users, err := activeSince(ctx, s.st.Client, s.since)
+	if err != nil {
+		return err
+	}
+	if len(users) == 0 {
+		s.read(start)
+		return nil
+	}
+	f := s.fit
+	log, err := loadLog(ctx, s.st.Client, users)
+	if err != nil {
+		return err
+	}
+	hists := f.d.Histories(log)
+	viewers, err := loadViewers(ctx, s.st.Client, users)
+	if err != nil {
+		return err
+	}
+	// Viewers whose activity is all on titles the model does not know yet keep their rows.
+	users = slices.DeleteFunc(users, func(uid int) bool { return len(hists[uid]) == 0 })
+	var rows []recRow
+	scores := make([]float64, len(f.d.Items))
+	for _, uid := range users {
+		rows = s.rankViewer(f, uid, viewers[uid], hists[uid], start, scores, rows)
+	}
+	err = s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		for chunk := range slices.Chunk(users, userBatch) {
+			_, err := client.Recommendation.Delete().Where(recommendation.UserIDIn(chunk...),
+				recommendation.KindIn(recommendation.KindRECOMMENDED, recommendation.KindBECAUSE_YOU_WATCHED)).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("clear recommendations: %w", err)
+			}
+		}
+		return writeRows(ctx, client, rows)
+	})
+	if err != nil {
+		return err
+	}
+	s.read(start)
+	s.log.Info("recommendations updated", slog.Int("viewers", len(users)), slog.Int("rows", len(rows)),
+		slog.Duration("took", time.Since(start)))
+	return nil
+}
+
+// read records that a refresh read the activity log at t.
+func (s *Service) read(t time.Time) {
+	s.since = t
+	s.last.Store(t.UnixNano())
+}
+
+// rankViewer appends a viewer's RECOMMENDED and BECAUSE_YOU_WATCHED rows to rows, from
+// their history; scores is scratch of one float per item.
+func (s *Service) rankViewer(f *fitted, uid int, v viewer, hist []Event, start time.Time, scores []float64, rows []recRow) []recRow {
+	if len(hist) == 0 {
+		return rows
+	}
+	h, d, titles := f.h, f.d, f.titles
+	allowed := func(i int) bool {
+		t := titles[d.Items[i].ID]
+		return t != nil && catalog.AvailableIn(t, v.country)
+	}
+	rec := Recommend(h, hist, 4*s.opts.Recommended, scores)
+	rec = slices.DeleteFunc(rec, func(i int) bool { return !allowed(i) })
+	// Titles the viewer's plan does not cover go last, keeping their order.
+	slices.SortStableFunc(rec, func(a, b int) int {
+		return boolInt(above(titles[d.Items[a].ID], v.planRank)) - boolInt(above(titles[d.Items[b].ID], v.planRank))
+	})
+	for rank, i := range rec[:min(len(rec), s.opts.Recommended)] {
+		rows = append(rows, recRow{kind: recommendation.KindRECOMMENDED, user: &uid, title: d.Items[i].ID,
+			rank: rank + 1, score: scores[i], reason: s.reason(h, d, hist, i), createdAt: start})
+	}
+	// Because You Watched: the latest distinct titles, newest first; created_at steps back a
+	// second per source so readers can take the newest.
+	seen := map[int]bool{}
+	for _, e := range hist {
+		seen[int(e.Item)] = true
+	}
+	n := 0
+	for k := len(hist) - 1; k >= 0 && n < s.opts.Sources; k-- {
+		src := int(hist[k].Item)
+		if hist[k].Weight < WeightRatedHigh {
+			continue // started or listed is not watched yet
+		}
+		srcID := d.Items[src].ID
+		var picks []int
+		for _, i := range h.Similar(src, 4*s.opts.Because) {
+			if !seen[i] && allowed(i) && len(picks) < s.opts.Because {
+				picks = append(picks, i)
+			}
+		}
+		if len(picks) == 0 {
+			continue
+		}
+		reason := "Because you watched " + d.Items[src].Title
+		for rank, i := range picks {
+			rows = append(rows, recRow{kind: recommendation.KindBECAUSE_YOU_WATCHED, user: &uid, source: &srcID,
+				title: d.Items[i].ID, rank: rank + 1, reason: reason, createdAt: start.Add(-time.Duration(n) * time.Second)})
+		}
+		n++
+	}
+	return rows
+}
+
+// writeRows inserts rows in bulk, in slices small enough for SQLite's variable limit.
+func writeRows(ctx context.Context, client *ent.Client, rows []recRow) error {
+	for chunk := range slices.Chunk(rows, 200) {
+		builders := make([]*ent.RecommendationCreate, len(chunk))
+		for k, r := range chunk {
+			builders[k] = client.Recommendation.Create().SetKind(r.kind).SetTitleID(r.title).
+				SetRank(r.rank).SetScore(r.score).SetModel("hybrid").SetReason(r.reason).
+				SetCreatedAt(r.createdAt).SetNillableUserID(r.user).SetNillableSourceTitleID(r.source)
+		}
+		if err := client.Recommendation.CreateBulk(builders...).Exec(ctx); err != nil {
+			return fmt.Errorf("write recommendations: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -211,11 +333,8 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// load reads the catalog and turns all activity into one interaction log: completed
-// and started progress, ratings (4★ and up count as rated high, lower as a start:
-// the viewer watched but did not like it), My List adds, and the ViewEvent log with
-// the weights it was written with.
-func load(ctx context.Context, client *ent.Client) (map[int]*ent.Title, *Data, error) {
+// loadCatalog reads the titles, by id, and what the content model reads of them.
+func loadCatalog(ctx context.Context, client *ent.Client) (map[int]*ent.Title, []Item, error) {
 	ts, err := client.Title.Query().WithGenres().WithCredits(func(q *ent.CreditQuery) { q.WithPerson() }).All(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load titles: %w", err)
@@ -238,66 +357,124 @@ func load(ctx context.Context, client *ent.Client) (map[int]*ent.Title, *Data, e
 		}
 		items = append(items, it)
 	}
-	var log []Interaction
-	progress, err := client.WatchProgress.Query().All(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load progress: %w", err)
-	}
-	for _, p := range progress {
-		w := WeightStarted
-		if p.Completed {
-			w = WeightCompleted
-		}
-		log = append(log, Interaction{User: p.UserID, Item: p.TitleID, Weight: w, Time: p.UpdatedAt.Unix()})
-	}
-	ratings, err := client.Rating.Query().All(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load ratings: %w", err)
-	}
-	for _, r := range ratings {
-		w := WeightStarted
-		if r.Stars >= 4 {
-			w = WeightRatedHigh
-		}
-		log = append(log, Interaction{User: r.UserID, Item: r.TitleID, Weight: w, Time: r.UpdatedAt.Unix()})
-	}
-	listed, err := client.MyListItem.Query().All(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load my list: %w", err)
-	}
-	for _, l := range listed {
-		log = append(log, Interaction{User: l.UserID, Item: l.TitleID, Weight: WeightListed, Time: l.CreatedAt.Unix()})
-	}
-	events, err := client.ViewEvent.Query().Where(viewevent.UserIDNotNil()).All(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load view events: %w", err)
-	}
-	for _, e := range events {
-		log = append(log, Interaction{User: *e.UserID, Item: e.TitleID, Weight: e.Weight, Time: e.CreatedAt.Unix()})
-	}
-	// Activity on deleted titles cannot be served.
-	log = slices.DeleteFunc(log, func(in Interaction) bool { return titles[in.Item] == nil })
-	return titles, NewData(items, log), nil
+	return titles, items, nil
 }
 
-func loadViewers(ctx context.Context, client *ent.Client) (map[int]viewer, error) {
-	users, err := client.User.Query().All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load viewers: %w", err)
+// userBatch bounds the user ids one statement names.
+const userBatch = 500
+
+// loadLog turns the activity of users (nil: everyone) into one interaction log: completed
+// and started progress, ratings (4★ and up count as rated high, lower as a start: the
+// viewer watched but did not like it), My List adds, and the ViewEvent log with the
+// weights it was written with.
+func loadLog(ctx context.Context, client *ent.Client, users []int) ([]Interaction, error) {
+	var log []Interaction
+	for batch := range userBatches(users) {
+		pq := client.WatchProgress.Query()
+		rq := client.Rating.Query()
+		lq := client.MyListItem.Query()
+		eq := client.ViewEvent.Query().Where(viewevent.UserIDNotNil())
+		if batch != nil {
+			pq.Where(watchprogress.UserIDIn(batch...))
+			rq.Where(rating.UserIDIn(batch...))
+			lq.Where(mylistitem.UserIDIn(batch...))
+			eq.Where(viewevent.UserIDIn(batch...))
+		}
+		progress, err := pq.All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load progress: %w", err)
+		}
+		for _, p := range progress {
+			w := WeightStarted
+			if p.Completed {
+				w = WeightCompleted
+			}
+			log = append(log, Interaction{User: p.UserID, Item: p.TitleID, Weight: w, Time: p.UpdatedAt.Unix()})
+		}
+		ratings, err := rq.All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load ratings: %w", err)
+		}
+		for _, r := range ratings {
+			w := WeightStarted
+			if r.Stars >= 4 {
+				w = WeightRatedHigh
+			}
+			log = append(log, Interaction{User: r.UserID, Item: r.TitleID, Weight: w, Time: r.UpdatedAt.Unix()})
+		}
+		listed, err := lq.All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load my list: %w", err)
+		}
+		for _, l := range listed {
+			log = append(log, Interaction{User: l.UserID, Item: l.TitleID, Weight: WeightListed, Time: l.CreatedAt.Unix()})
+		}
+		events, err := eq.All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load view events: %w", err)
+		}
+		for _, e := range events {
+			log = append(log, Interaction{User: *e.UserID, Item: e.TitleID, Weight: e.Weight, Time: e.CreatedAt.Unix()})
+		}
 	}
-	out := make(map[int]viewer, len(users))
-	for _, u := range users {
-		out[u.ID] = viewer{country: u.Country, planRank: -1}
+	return log, nil
+}
+
+// userBatches yields users in batches of userBatch, or one nil batch for everyone.
+func userBatches(users []int) iter.Seq[[]int] {
+	if users == nil {
+		return func(yield func([]int) bool) { yield(nil) }
 	}
-	ms, err := client.Membership.Query().
-		Where(membership.StatusIn(membership.StatusACTIVE, membership.StatusPAST_DUE)).WithPlan().All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load memberships: %w", err)
+	return slices.Chunk(users, userBatch)
+}
+
+// activeSince lists the users with activity logged after t, in id order.
+func activeSince(ctx context.Context, client *ent.Client, t time.Time) ([]int, error) {
+	var all []int
+	for what, q := range map[string]interface {
+		Ints(context.Context) ([]int, error)
+	}{
+		"progress":    client.WatchProgress.Query().Where(watchprogress.UpdatedAtGT(t)).Unique(true).Select(watchprogress.FieldUserID),
+		"ratings":     client.Rating.Query().Where(rating.UpdatedAtGT(t)).Unique(true).Select(rating.FieldUserID),
+		"my list":     client.MyListItem.Query().Where(mylistitem.CreatedAtGT(t)).Unique(true).Select(mylistitem.FieldUserID),
+		"view events": client.ViewEvent.Query().Where(viewevent.CreatedAtGT(t), viewevent.UserIDNotNil()).Unique(true).Select(viewevent.FieldUserID),
+	} {
+		ids, err := q.Ints(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("active viewers (%s): %w", what, err)
+		}
+		all = append(all, ids...)
 	}
-	for _, m := range ms {
-		if v, ok := out[m.UserID]; ok && m.Edges.Plan != nil {
-			v.planRank = m.Edges.Plan.Code.Rank()
-			out[m.UserID] = v
+	slices.Sort(all)
+	return slices.Compact(all), nil
+}
+
+func loadViewers(ctx context.Context, client *ent.Client, users []int) (map[int]viewer, error) {
+	out := map[int]viewer{}
+	for batch := range userBatches(users) {
+		uq := client.User.Query()
+		mq := client.Membership.Query().
+			Where(membership.StatusIn(membership.StatusACTIVE, membership.StatusPAST_DUE)).WithPlan()
+		if batch != nil {
+			uq.Where(user.IDIn(batch...))
+			mq.Where(membership.UserIDIn(batch...))
+		}
+		us, err := uq.All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load viewers: %w", err)
+		}
+		for _, u := range us {
+			out[u.ID] = viewer{country: u.Country, planRank: -1}
+		}
+		ms, err := mq.All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load memberships: %w", err)
+		}
+		for _, m := range ms {
+			if v, ok := out[m.UserID]; ok && m.Edges.Plan != nil {
+				v.planRank = m.Edges.Plan.Code.Rank()
+				out[m.UserID] = v
+			}
 		}
 	}
 	return out, nil
@@ -346,10 +523,14 @@ func (s *Service) Due(ctx context.Context, now time.Time) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("last refresh: %w", err)
 	}
-	if now.Sub(last.CreatedAt) >= RefreshEvery {
+	at := last.CreatedAt
+	if n := s.last.Load(); n > at.UnixNano() {
+		at = time.Unix(0, n) // a refresh here found nothing to rewrite since
+	}
+	if now.Sub(at) >= RefreshEvery {
 		return true, nil
 	}
-	n, err := s.st.Client.ViewEvent.Query().Where(viewevent.CreatedAtGT(last.CreatedAt)).Count(ctx)
+	n, err := s.st.Client.ViewEvent.Query().Where(viewevent.CreatedAtGT(at)).Count(ctx)
 	if err != nil {
 		return false, fmt.Errorf("count new activity: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/predicate"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
@@ -72,8 +73,8 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		svc := NewService(s, slog.New(slog.DiscardHandler), ServeOptions{})
 		require.NoError(t, svc.Refresh(ctx))
 		count := c.Recommendation.Query().CountX(ctx)
-		require.NoError(t, svc.Refresh(ctx))
-		require.Equal(t, count, c.Recommendation.Query().CountX(ctx), "a refresh replaces the rows")
+		require.NoError(t, svc.Refit(ctx))
+		require.Equal(t, count, c.Recommendation.Query().CountX(ctx), "a refit replaces the rows")
 
 		recs := c.Recommendation.Query().Where(recommendation.UserID(me), recommendation.KindEQ(recommendation.KindRECOMMENDED)).
 			Order(recommendation.ByRank()).AllX(ctx)
@@ -110,5 +111,63 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		require.NotEmpty(t, similar, "a title nobody watched still gets neighbours by content")
 		require.Equal(t, space2, similar[0].TitleID, "the closest description")
 		require.Nil(t, similar[0].UserID)
+	})
+}
+
+// TestRefreshBetweenFitsReranksActiveViewers: a refresh between two fits keeps the model and
+// rewrites only the rows of viewers with new activity; once the model is old, a refresh
+// fits again and rewrites everything.
+func TestRefreshBetweenFitsReranksActiveViewers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := s.Client
+		drama := c.Genre.Create().SetSlug("drama").SetName("Drama").SaveX(ctx)
+		var ids []int
+		for i := range 8 {
+			ids = append(ids, c.Title.Create().SetKind(title.KindMOVIE).SetName(fmt.Sprintf("Drama %d", i)).
+				SetSynopsis("A family story").AddGenres(drama).SaveX(ctx).ID)
+		}
+		var viewers []int
+		at := time.Now().Add(-time.Hour)
+		for v := range 4 {
+			u := c.User.Create().SetEmail(fmt.Sprintf("v%d@example.com", v)).SetPasswordHash("x").SetCountry("US").SaveX(ctx).ID
+			viewers = append(viewers, u)
+			for k := range 3 {
+				c.ViewEvent.Create().SetUserID(u).SetTitleID(ids[(v+k)%len(ids)]).SetKind(viewevent.KindCOMPLETE).
+					SetWeight(WeightCompleted).SetCreatedAt(at.Add(time.Duration(k) * time.Minute)).ExecX(ctx)
+			}
+		}
+		rowIDs := func(where ...predicate.Recommendation) []int {
+			return c.Recommendation.Query().Where(where...).Order(recommendation.ByID()).IDsX(ctx)
+		}
+		svc := NewService(s, slog.New(slog.DiscardHandler), ServeOptions{RefitEvery: time.Hour})
+		require.NoError(t, svc.Refresh(ctx))
+		me, other := viewers[0], viewers[1]
+		mine, others, similar := rowIDs(recommendation.UserID(me)), rowIDs(recommendation.UserID(other)),
+			rowIDs(recommendation.KindEQ(recommendation.KindSIMILAR))
+		require.NotEmpty(t, mine)
+		require.NotEmpty(t, others)
+		require.NotEmpty(t, similar)
+		suggested := c.Recommendation.Query().Where(recommendation.UserID(me),
+			recommendation.KindEQ(recommendation.KindRECOMMENDED)).Order(recommendation.ByRank()).FirstX(ctx).TitleID
+
+		// The viewer finishes their top suggestion.
+		c.WatchProgress.Create().SetUserID(me).SetTitleID(suggested).SetVideoID(0).SetCompleted(true).ExecX(ctx)
+		require.NoError(t, svc.Refresh(ctx))
+		require.Equal(t, others, rowIDs(recommendation.UserID(other)), "no new activity: rows untouched")
+		require.Equal(t, similar, rowIDs(recommendation.KindEQ(recommendation.KindSIMILAR)), "same model: same neighbours")
+		require.NotEqual(t, mine, rowIDs(recommendation.UserID(me)), "new activity: rows rewritten")
+		require.NotContains(t, c.Recommendation.Query().Where(recommendation.UserID(me),
+			recommendation.KindEQ(recommendation.KindRECOMMENDED)).Select(recommendation.FieldTitleID).IntsX(ctx),
+			suggested, "what they just watched is no longer suggested")
+
+		require.NoError(t, svc.Refresh(ctx))
+		require.Equal(t, others, rowIDs(recommendation.UserID(other)), "nothing new since: nothing rewritten")
+
+		svc.opts.RefitEvery = time.Nanosecond // the model is now old
+		require.NoError(t, svc.Refresh(ctx))
+		require.NotEqual(t, others, rowIDs(recommendation.UserID(other)), "a refit rewrites every row")
+		require.NotEqual(t, similar, rowIDs(recommendation.KindEQ(recommendation.KindSIMILAR)))
 	})
 }
