@@ -249,12 +249,12 @@ func (r *queryResolver) Plans(ctx context.Context) ([]*ent.Plan, error) {
 
 // Feed is the resolver for the feed field.
 func (r *queryResolver) Feed(ctx context.Context) (*model.Feed, error) {
-	v := viewerOf(ctx)
-	rows, err := r.Catalog.Feed(ctx, v, catalog.FeedOptions{PerRow: defaultPage})
+	v, l := viewerOf(ctx), r.loaderOf(ctx)
+	rows, err := r.Catalog.Feed(ctx, v, catalog.FeedOptions{PerRow: defaultPage, Loader: l})
 	if err != nil {
 		return nil, err
 	}
-	r.loaderOf(ctx).See(catalog.TitleIDs(rows)...)
+	l.See(catalog.TitleIDs(rows)...)
 	return &model.Feed{Rows: rows}, nil
 }
 

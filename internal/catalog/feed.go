@@ -66,6 +66,10 @@ type FeedOptions struct {
 	PerRow int
 	// GenreRows is how many genre rows follow the fixed ones.
 	GenreRows int
+	// Loader, when set, is given the parts of the viewer's history that the feed read
+	// whole (progress, My List, for a viewer with fewer than a few hundred of each), so
+	// that their per-title fields need no query of their own.
+	Loader *Loader
 }
 
 // rowCap is the most titles a computed row keeps; more pages come from category(slug).
@@ -116,9 +120,9 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 		return out
 	}
 
-	var watched []int
+	var watched, listed []int
 	if !v.Anonymous() {
-		cw, all, err := continueWatching(ctx, client, sh, v)
+		cw, all, err := continueWatching(ctx, client, sh, v, o.Loader)
 		if err != nil {
 			return nil, err
 		}
@@ -126,11 +130,11 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 		if len(cw) > 0 {
 			add(ContinueWatching, cw)
 		}
-		ml, err := myList(ctx, client, sh, v)
+		listed, err = myList(ctx, client, v, o.Loader)
 		if err != nil {
 			return nil, err
 		}
-		if len(ml) > 0 {
+		if ml := sh.available(listed, v.Country); len(ml) > 0 {
 			add(MyList, ml)
 		}
 	}
@@ -156,7 +160,7 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 		}
 	}
 
-	genres, err := favouriteGenres(ctx, client, sh, v, watched, o.GenreRows)
+	genres, err := favouriteGenres(ctx, client, sh, v, watched, listed, o.GenreRows)
 	if err != nil {
 		return nil, err
 	}
@@ -196,25 +200,27 @@ func TitleIDs(rows []*Row) []int {
 	return ids
 }
 
+// progressCap bounds the progress rows the feed reads.
+const progressCap = 500
+
 // continueWatching returns the titles the viewer started and did not finish and may
 // still watch here, latest first, and every title they have any progress in (to leave out
 // of suggestions, and for their taste in genres): the viewer's 500 latest progress rows at
-// most, whatever their history holds.
-func continueWatching(ctx context.Context, client *ent.Client, sh *shelf, v Viewer) (started, all []int, err error) {
+// most, whatever their history holds. When that is all of them, l learns them.
+func continueWatching(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, l *Loader) (started, all []int, err error) {
 	ps, err := client.WatchProgress.Query().Where(watchprogress.UserID(v.UserID)).
 		Order(watchprogress.ByUpdatedAt(sql.OrderDesc()), watchprogress.ByID(sql.OrderDesc())).
-		Limit(500).Select(watchprogress.FieldTitleID, watchprogress.FieldCompleted, watchprogress.FieldPositionSeconds).
-		All(ctx)
+		Limit(progressCap).All(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("continue watching: %w", err)
 	}
 	// A series is in progress while its latest episode is unfinished.
-	seen := map[int]bool{}
+	latest := map[int]*ent.WatchProgress{}
 	for _, p := range ps {
-		if seen[p.TitleID] {
+		if latest[p.TitleID] != nil {
 			continue
 		}
-		seen[p.TitleID] = true
+		latest[p.TitleID] = p
 		all = append(all, p.TitleID)
 		if t := sh.titles[p.TitleID]; t == nil || !t.availableIn(v.Country) {
 			continue
@@ -223,17 +229,29 @@ func continueWatching(ctx context.Context, client *ent.Client, sh *shelf, v View
 			started = append(started, p.TitleID)
 		}
 	}
+	if l != nil && len(ps) < progressCap {
+		whole(l, &l.progress, latest)
+	}
 	return started, all, nil
 }
 
-func myList(ctx context.Context, client *ent.Client, sh *shelf, v Viewer) ([]int, error) {
+// myList returns the viewer's latest likedCap saved titles, latest first; when that is all
+// of them, l learns them.
+func myList(ctx context.Context, client *ent.Client, v Viewer, l *Loader) ([]int, error) {
 	ids, err := client.MyListItem.Query().Where(mylistitem.UserID(v.UserID)).
 		Order(mylistitem.ByCreatedAt(sql.OrderDesc()), mylistitem.ByID(sql.OrderDesc())).
-		Limit(rowCap).Select(mylistitem.FieldTitleID).Ints(ctx)
+		Limit(likedCap).Select(mylistitem.FieldTitleID).Ints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("my list: %w", err)
 	}
-	return sh.available(ids, v.Country), nil
+	if l != nil && len(ids) < likedCap {
+		in := make(map[int]bool, len(ids))
+		for _, id := range ids {
+			in[id] = true
+		}
+		whole(l, &l.listed, in)
+	}
+	return ids, nil
 }
 
 // recommended reads the precomputed suggestions; until there are any, it falls back to
@@ -286,19 +304,14 @@ func becauseYouWatched(ctx context.Context, client *ent.Client, sh *shelf, v Vie
 const likedCap = 200
 
 // favouriteGenres ranks the genres of what the viewer watched (watched: their latest
-// titles with progress), rated well or listed, then fills up with the catalog's largest
-// genres.
-func favouriteGenres(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, watched []int, n int) ([]*shelfGenre, error) {
+// titles with progress), rated well or listed (listed: their latest saved titles), then
+// fills up with the catalog's largest genres.
+func favouriteGenres(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, watched, listed []int, n int) ([]*shelfGenre, error) {
 	count := map[*shelfGenre]int{}
 	var order []*shelfGenre
 	if !v.Anonymous() {
 		rated, err := client.Rating.Query().Where(rating.UserID(v.UserID), rating.StarsGTE(4)).
 			Order(rating.ByTitleID()).Limit(likedCap).Select(rating.FieldTitleID).Ints(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("favourite genres: %w", err)
-		}
-		listed, err := client.MyListItem.Query().Where(mylistitem.UserID(v.UserID)).
-			Order(mylistitem.ByCreatedAt(sql.OrderDesc())).Limit(likedCap).Select(mylistitem.FieldTitleID).Ints(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("favourite genres: %w", err)
 		}
@@ -404,16 +417,20 @@ func (r *Row) compute(ctx context.Context, client *ent.Client, sh *shelf, v View
 	trend := here.trend[:min(rowCap, len(here.trend))]
 	switch r.Kind {
 	case ContinueWatching:
-		r.ids, _, err = continueWatching(ctx, client, sh, v)
+		r.ids, _, err = continueWatching(ctx, client, sh, v, nil)
 	case MyList:
-		r.ids, err = myList(ctx, client, sh, v)
+		var ids []int
+		if ids, err = myList(ctx, client, v, nil); err == nil {
+			ids = sh.available(ids, v.Country)
+			r.ids = ids[:min(rowCap, len(ids))]
+		}
 	case Trending:
 		r.ids = trend
 	case NewReleases:
 		r.ids = here.newest
 	case Recommended:
 		var watched []int
-		if _, watched, err = continueWatching(ctx, client, sh, v); err == nil {
+		if _, watched, err = continueWatching(ctx, client, sh, v, nil); err == nil {
 			r.ids, err = recommended(ctx, client, sh, v, watched, trend)
 		}
 	case BecauseYouWatched:

@@ -85,10 +85,29 @@ func (l *Loader) See(ids ...int) {
 	}
 }
 
-// batch is one field's cache: which titles were loaded and their values.
+// batch is one field's cache: which titles were loaded and their values. A whole batch
+// holds every value the viewer has (see whole): a title missing from it has none.
 type batch[V any] struct {
 	loaded map[int]bool
 	vals   map[int]V
+	whole  bool
+}
+
+// whole gives b every value the viewer has, read elsewhere in this request, so that its
+// lookups need no query of their own.
+func whole[V any](l *Loader, b *batch[V], vals map[int]V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b.loaded, b.vals, b.whole = map[int]bool{}, vals, true
+}
+
+// forget drops what b knows of id; a whole batch becomes an empty one.
+func (b *batch[V]) forget(id int) {
+	if b.whole {
+		b.loaded, b.vals, b.whole = nil, nil, false
+		return
+	}
+	delete(b.loaded, id)
 }
 
 // get answers id from b, first loading every registered title not loaded yet (and id).
@@ -97,7 +116,7 @@ func get[V any](ctx context.Context, l *Loader, b *batch[V], id int, fetch func(
 	// Most lookups find their value loaded: a shared lock keeps the many resolvers of
 	// one response from queueing behind each other.
 	l.mu.RLock()
-	if b.loaded[id] {
+	if b.whole || b.loaded[id] {
 		v := b.vals[id]
 		l.mu.RUnlock()
 		return v, nil
@@ -108,7 +127,7 @@ func get[V any](ctx context.Context, l *Loader, b *batch[V], id int, fetch func(
 	if b.loaded == nil {
 		b.loaded, b.vals = map[int]bool{}, map[int]V{}
 	}
-	if !b.loaded[id] {
+	if !b.whole && !b.loaded[id] {
 		if !slices.Contains(l.known, id) {
 			l.known = append(l.known, id)
 		}
@@ -263,8 +282,8 @@ func (l *Loader) titleIn(column string, ids []int) func(*sql.Selector) {
 func (l *Loader) Forget(id int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.titles.loaded, id)
-	delete(l.ratings.loaded, id)
-	delete(l.listed.loaded, id)
-	delete(l.progress.loaded, id)
+	l.titles.forget(id)
+	l.ratings.forget(id)
+	l.listed.forget(id)
+	l.progress.forget(id)
 }

@@ -81,3 +81,45 @@ func TestSimilarSuggestsWhatCanBePlayed(t *testing.T) {
 		require.ElementsMatch(t, []string{"Bravo", "Echo"}, similar())
 	})
 }
+
+// TestFeedTeachesTheLoader: the feed hands the loader the viewer's whole progress and My
+// List; what they answer matches the database, and a change forgotten after a mutation is
+// read again.
+func TestFeedTeachesTheLoader(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sh := stock(t, s)
+		v := catalog.Viewer{UserID: sh.user, Country: "US"}
+		s.Client.WatchProgress.Create().SetUserID(sh.user).SetTitleID(sh.ids["Alpha"]).SetVideoID(0).
+			SetPositionSeconds(30).SetDurationSeconds(120).ExecX(ctx)
+		_, err := sh.cat.AddToMyList(ctx, v, sh.ids["Bravo"])
+		require.NoError(t, err)
+
+		l := sh.cat.NewLoader(ctx, v)
+		_, err = sh.cat.Feed(ctx, v, catalog.FeedOptions{PerRow: 20, Loader: l})
+		require.NoError(t, err)
+		p, err := l.Progress(ctx, sh.ids["Alpha"])
+		require.NoError(t, err)
+		require.NotNil(t, p)
+		require.Equal(t, 30.0, p.PositionSeconds)
+		for name, want := range map[string]bool{"Bravo": true, "Charlie": false} {
+			in, err := l.InMyList(ctx, sh.ids[name])
+			require.NoError(t, err)
+			require.Equal(t, want, in, name)
+			p, err := l.Progress(ctx, sh.ids[name])
+			require.NoError(t, err)
+			require.Nil(t, p, name)
+		}
+
+		_, err = sh.cat.AddToMyList(ctx, v, sh.ids["Charlie"])
+		require.NoError(t, err)
+		l.Forget(sh.ids["Charlie"])
+		in, err := l.InMyList(ctx, sh.ids["Charlie"])
+		require.NoError(t, err)
+		require.True(t, in, "read again after the mutation")
+		in, err = l.InMyList(ctx, sh.ids["Bravo"])
+		require.NoError(t, err)
+		require.True(t, in)
+	})
+}
