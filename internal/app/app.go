@@ -106,7 +106,7 @@ func (s *Services) open(ctx context.Context, workers int) error {
 	s.Queue.AddPeriodic(c.RenewEvery, billing.RenewArgs{})
 	river.AddWorker(workersOf, catalog.NewTrendingWorker(s.Catalog))
 	s.Queue.AddPeriodic(10*time.Minute, catalog.TrendingArgs{})
-	river.AddWorker(workersOf, recommend.NewWorker(recommend.NewService(st, s.Log, recommend.ServeOptions{})))
+	river.AddWorker(workersOf, recommend.NewWorker(recommend.NewService(st, s.Log, recommend.ServeOptions{RefitEvery: c.RecommendRefit})))
 	s.Queue.AddPeriodic(recommend.CheckEvery, recommend.RefreshArgs{})
 	if err := s.Queue.Open(); err != nil {
 		return err

@@ -56,6 +56,10 @@ type Config struct {
 	PaymentTimeout  time.Duration
 	RenewEvery      time.Duration
 
+	// RecommendRefit is how long a fitted recommender serves before it is fitted again on
+	// the whole log; refreshes in between re-rank only viewers with new activity.
+	RecommendRefit time.Duration
+
 	// Database pool settings (PostgreSQL).
 	DBMaxOpenConns    int
 	DBMaxIdleConns    int
@@ -84,6 +88,7 @@ func Default() Config {
 		ShutdownTimeout:    15 * time.Second,
 		PaymentProvider:    "sandbox",
 		RenewEvery:         5 * time.Minute,
+		RecommendRefit:     6 * time.Hour,
 		DBMaxOpenConns:     20,
 		DBMaxIdleConns:     10,
 		DBConnMaxLifetime:  30 * time.Minute,
@@ -126,6 +131,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.DurationVar(&c.SandboxLatency, "sandbox-latency", envDuration(getenv, "MARQUEE_SANDBOX_LATENCY", 0), "simulated delay of each sandbox provider call (MARQUEE_SANDBOX_LATENCY)")
 	fs.DurationVar(&c.PaymentTimeout, "payment-timeout", envDuration(getenv, "MARQUEE_PAYMENT_TIMEOUT", c.PaymentTimeout), "longest one payment provider call may take; a payment left pending twice this long is retried under its key (MARQUEE_PAYMENT_TIMEOUT)")
 	fs.DurationVar(&c.RenewEvery, "renew-every", envDuration(getenv, "MARQUEE_RENEW_EVERY", c.RenewEvery), "how often due memberships are renewed or expired (MARQUEE_RENEW_EVERY)")
+	fs.DurationVar(&c.RecommendRefit, "recommend-refit", envDuration(getenv, "MARQUEE_RECOMMEND_REFIT", c.RecommendRefit), "fit the recommender on the whole activity log this often, at least 1m; refreshes in between re-rank only viewers with new activity (MARQUEE_RECOMMEND_REFIT)")
 	fs.StringVar(&b.level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("MARQUEE_LOG_FORMAT", c.LogFormat), "text or json (MARQUEE_LOG_FORMAT)")
 	return b
@@ -234,6 +240,9 @@ func (c Config) Validate() error {
 	}
 	if c.PaymentTimeout < time.Second || c.PaymentTimeout > 5*time.Minute {
 		return errors.New("--payment-timeout: must be from 1s to 5m")
+	}
+	if c.RecommendRefit < time.Minute {
+		return errors.New("--recommend-refit: must be at least 1m")
 	}
 	if c.RenewEvery < time.Second {
 		return errors.New("--renew-every: must be at least 1s")
