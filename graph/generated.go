@@ -140,6 +140,8 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddToMyList      func(childComplexity int, titleID int) int
 		CancelMembership func(childComplexity int) int
+		CreateEpisode    func(childComplexity int, input model.CreateEpisodeInput) int
+		CreateSeason     func(childComplexity int, input model.CreateSeasonInput) int
 		CreateTitle      func(childComplexity int, input model.CreateTitleInput) int
 		EndPlayback      func(childComplexity int, sessionID int) int
 		Login            func(childComplexity int, input model.LoginInput) int
@@ -150,6 +152,9 @@ type ComplexityRoot struct {
 		Signup           func(childComplexity int, input model.SignupInput) int
 		StartPlayback    func(childComplexity int, input model.StartPlaybackInput) int
 		Subscribe        func(childComplexity int, input model.SubscribeInput) int
+		UpdateEpisode    func(childComplexity int, id int, input model.UpdateEpisodeInput) int
+		UpdateSeason     func(childComplexity int, id int, input model.UpdateSeasonInput) int
+		UpdateTitle      func(childComplexity int, id int, input model.UpdateTitleInput) int
 		UploadVideo      func(childComplexity int, titleID int, episodeID *int, file graphql.Upload) int
 	}
 
@@ -280,6 +285,7 @@ type ComplexityRoot struct {
 		AvailableInMyRegion func(childComplexity int) int
 		AverageRating       func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
+		Credits             func(childComplexity int) int
 		Genres              func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		InMyList            func(childComplexity int) int
@@ -383,6 +389,11 @@ type MutationResolver interface {
 	Logout(ctx context.Context) (bool, error)
 	CreateTitle(ctx context.Context, input model.CreateTitleInput) (*catalog.Title, error)
 	UploadVideo(ctx context.Context, titleID int, episodeID *int, file graphql.Upload) (*ent.Video, error)
+	UpdateTitle(ctx context.Context, id int, input model.UpdateTitleInput) (*catalog.Title, error)
+	CreateSeason(ctx context.Context, input model.CreateSeasonInput) (*ent.Season, error)
+	UpdateSeason(ctx context.Context, id int, input model.UpdateSeasonInput) (*ent.Season, error)
+	CreateEpisode(ctx context.Context, input model.CreateEpisodeInput) (*ent.Episode, error)
+	UpdateEpisode(ctx context.Context, id int, input model.UpdateEpisodeInput) (*ent.Episode, error)
 	StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error)
 	ReportProgress(ctx context.Context, input model.ReportProgressInput) (bool, error)
 	EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error)
@@ -415,6 +426,8 @@ type SubscriptionResolver interface {
 	PlaybackHeartbeat(ctx context.Context, sessionID int) (<-chan *playback.Beat, error)
 }
 type TitleResolver interface {
+	Credits(ctx context.Context, obj *catalog.Title) ([]*ent.Credit, error)
+
 	Seasons(ctx context.Context, obj *catalog.Title) ([]*ent.Season, error)
 	Video(ctx context.Context, obj *catalog.Title) (*ent.Video, error)
 	Similar(ctx context.Context, obj *catalog.Title, first *int) ([]*catalog.Title, error)
@@ -776,6 +789,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelMembership(childComplexity), true
+	case "Mutation.createEpisode":
+		if e.ComplexityRoot.Mutation.CreateEpisode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEpisode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEpisode(childComplexity, args["input"].(model.CreateEpisodeInput)), true
+	case "Mutation.createSeason":
+		if e.ComplexityRoot.Mutation.CreateSeason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSeason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSeason(childComplexity, args["input"].(model.CreateSeasonInput)), true
 	case "Mutation.createTitle":
 		if e.ComplexityRoot.Mutation.CreateTitle == nil {
 			break
@@ -881,6 +916,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Subscribe(childComplexity, args["input"].(model.SubscribeInput)), true
+	case "Mutation.updateEpisode":
+		if e.ComplexityRoot.Mutation.UpdateEpisode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEpisode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEpisode(childComplexity, args["id"].(int), args["input"].(model.UpdateEpisodeInput)), true
+	case "Mutation.updateSeason":
+		if e.ComplexityRoot.Mutation.UpdateSeason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSeason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSeason(childComplexity, args["id"].(int), args["input"].(model.UpdateSeasonInput)), true
+	case "Mutation.updateTitle":
+		if e.ComplexityRoot.Mutation.UpdateTitle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTitle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTitle(childComplexity, args["id"].(int), args["input"].(model.UpdateTitleInput)), true
 	case "Mutation.uploadVideo":
 		if e.ComplexityRoot.Mutation.UploadVideo == nil {
 			break
@@ -1452,6 +1520,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Title.CreatedAt(childComplexity), true
+	case "Title.credits":
+		if e.ComplexityRoot.Title.Credits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.Credits(childComplexity), true
 	case "Title.genres":
 		if e.ComplexityRoot.Title.Genres == nil {
 			break
@@ -1840,7 +1914,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
+			graphql.NewInputUnmarshaler("CreateEpisodeInput", ec.unmarshalInputCreateEpisodeInput),
+			graphql.NewInputUnmarshaler("CreateSeasonInput", ec.unmarshalInputCreateSeasonInput),
 			graphql.NewInputUnmarshaler("CreateTitleInput", ec.unmarshalInputCreateTitleInput),
+			graphql.NewInputUnmarshaler("CreditInput", ec.unmarshalInputCreditInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("PayPalInput", ec.unmarshalInputPayPalInput),
@@ -1853,6 +1930,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SubscribeInput", ec.unmarshalInputSubscribeInput),
 			graphql.NewInputUnmarshaler("TitleOrder", ec.unmarshalInputTitleOrder),
 			graphql.NewInputUnmarshaler("TitleWhereInput", ec.unmarshalInputTitleWhereInput),
+			graphql.NewInputUnmarshaler("UpdateEpisodeInput", ec.unmarshalInputUpdateEpisodeInput),
+			graphql.NewInputUnmarshaler("UpdateSeasonInput", ec.unmarshalInputUpdateSeasonInput),
+			graphql.NewInputUnmarshaler("UpdateTitleInput", ec.unmarshalInputUpdateTitleInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("VideoOrder", ec.unmarshalInputVideoOrder),
 		)
@@ -1998,6 +2078,73 @@ extend type Mutation {
   only; sent as a GraphQL multipart request.
   """
   uploadVideo(titleId: ID!, episodeId: ID, file: Upload!): Video!
+  """
+  Changes a title: every field given replaces the title's, every field left out stays.
+  Administrators only.
+  """
+  updateTitle(id: ID!, input: UpdateTitleInput!): Title!
+  "Adds a season to a series; its number is unique in the series (0 holds specials). Administrators only."
+  createSeason(input: CreateSeasonInput!): Season!
+  "Renumbers or renames a season. Administrators only."
+  updateSeason(id: ID!, input: UpdateSeasonInput!): Season!
+  "Adds an episode to a season; its number is unique in the season. Administrators only."
+  createEpisode(input: CreateEpisodeInput!): Episode!
+  "Changes an episode: every field given replaces the episode's. Administrators only."
+  updateEpisode(id: ID!, input: UpdateEpisodeInput!): Episode!
+}
+
+"A change to a title: fields left out stay as they are."
+input UpdateTitleInput {
+  kind: TitleKind
+  name: String
+  synopsis: String
+  year: Int
+  "Genre names, replacing the title's; unknown genres are created. An empty list leaves none."
+  genres: [String!]
+  maturityRating: String
+  minPlan: PlanCode
+  "ISO country codes where it may be watched, replacing the title's; an empty list means everywhere."
+  regions: [String!]
+  runtimeMinutes: Int
+  "Optional fields to empty: year, maturityRating, minPlan, runtimeMinutes."
+  clear: [String!]
+  "The people credited, in billing order, replacing the title's credits."
+  credits: [CreditInput!]
+}
+
+"One person credited on a title."
+input CreditInput {
+  "The person's name; people are shared across titles by name."
+  name: String!
+  role: CreditRole!
+  "The character played, for CAST."
+  character: String
+}
+
+input CreateSeasonInput {
+  titleId: ID!
+  number: Int!
+  name: String
+}
+
+input UpdateSeasonInput {
+  number: Int
+  name: String
+}
+
+input CreateEpisodeInput {
+  seasonId: ID!
+  number: Int!
+  name: String!
+  synopsis: String
+  runtimeMinutes: Int
+}
+
+input UpdateEpisodeInput {
+  number: Int
+  name: String
+  synopsis: String
+  runtimeMinutes: Int
 }
 
 type Subscription {
@@ -2031,6 +2178,8 @@ type TranscodeProgress {
 }
 
 extend type Title {
+  "The people credited, in billing order (position)."
+  credits: [Credit!]!
   "Genre names, alphabetical."
   genres: [String!]!
 }
@@ -2962,6 +3111,28 @@ func (ec *executionContext) childFields_CategoryEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CategoryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Credit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Credit_id(ctx, field)
+	case "titleID":
+		return ec.fieldContext_Credit_titleID(ctx, field)
+	case "personID":
+		return ec.fieldContext_Credit_personID(ctx, field)
+	case "role":
+		return ec.fieldContext_Credit_role(ctx, field)
+	case "character":
+		return ec.fieldContext_Credit_character(ctx, field)
+	case "position":
+		return ec.fieldContext_Credit_position(ctx, field)
+	case "title":
+		return ec.fieldContext_Credit_title(ctx, field)
+	case "person":
+		return ec.fieldContext_Credit_person(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Credit", field.Name)
+}
+
 func (ec *executionContext) childFields_Episode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3278,6 +3449,8 @@ func (ec *executionContext) childFields_Title(ctx context.Context, field graphql
 		return ec.fieldContext_Title_regions(ctx, field)
 	case "minPlan":
 		return ec.fieldContext_Title_minPlan(ctx, field)
+	case "credits":
+		return ec.fieldContext_Title_credits(ctx, field)
 	case "genres":
 		return ec.fieldContext_Title_genres(ctx, field)
 	case "averageRating":
@@ -3576,6 +3749,34 @@ func (ec *executionContext) field_Mutation_addToMyList_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createEpisode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateEpisodeInput, error) {
+			return ec.unmarshalNCreateEpisodeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateEpisodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSeason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSeasonInput, error) {
+			return ec.unmarshalNCreateSeasonInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateSeasonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3707,6 +3908,72 @@ func (ec *executionContext) field_Mutation_subscribe_args(ctx context.Context, r
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEpisode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateEpisodeInput, error) {
+			return ec.unmarshalNUpdateEpisodeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateEpisodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSeason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSeasonInput, error) {
+			return ec.unmarshalNUpdateSeasonInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateSeasonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateTitleInput, error) {
+			return ec.unmarshalNUpdateTitleInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateTitleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -5463,6 +5730,226 @@ func (ec *executionContext) fieldContext_Mutation_uploadVideo(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_uploadVideo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTitle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTitle(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateTitleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTitle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSeason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSeason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSeason(ctx, fc.Args["input"].(model.CreateSeasonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Season) graphql.Marshaler {
+			return ec.marshalNSeason2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSeason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSeason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Season(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSeason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSeason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSeason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSeason(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateSeasonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Season) graphql.Marshaler {
+			return ec.marshalNSeason2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSeason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSeason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Season(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSeason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createEpisode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createEpisode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateEpisode(ctx, fc.Args["input"].(model.CreateEpisodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Episode) graphql.Marshaler {
+			return ec.marshalNEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐEpisode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createEpisode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Episode(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createEpisode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEpisode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEpisode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEpisode(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateEpisodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Episode) graphql.Marshaler {
+			return ec.marshalNEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐEpisode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEpisode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Episode(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEpisode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8350,6 +8837,38 @@ func (ec *executionContext) fieldContext_Title_minPlan(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Title", field, false, false, "PlanCode")
 }
 
+func (ec *executionContext) _Title_credits(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_credits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().Credits(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Credit) graphql.Marshaler {
+			return ec.marshalNCredit2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐCreditᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Title_credits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Title",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Credit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Title_genres(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return resolvePlain(
 		ctx,
@@ -10793,6 +11312,132 @@ func UnmarshalCardInput(ctx context.Context, raw any) (model.CardInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateEpisodeInput(ctx context.Context, obj any) (model.CreateEpisodeInput, error) {
+	var it model.CreateEpisodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"seasonId", "number", "name", "synopsis", "runtimeMinutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "seasonId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seasonId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeasonID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "synopsis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("synopsis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Synopsis = data
+		case "runtimeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runtimeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuntimeMinutes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateEpisodeInput unmarshals raw into the CreateEpisodeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateEpisodeInput(ctx context.Context, raw any) (model.CreateEpisodeInput, error) {
+	var out model.CreateEpisodeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateEpisodeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSeasonInput(ctx context.Context, obj any) (model.CreateSeasonInput, error) {
+	var it model.CreateSeasonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"titleId", "number", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "titleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSeasonInput unmarshals raw into the CreateSeasonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSeasonInput(ctx context.Context, raw any) (model.CreateSeasonInput, error) {
+	var out model.CreateSeasonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSeasonInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateTitleInput(ctx context.Context, obj any) (model.CreateTitleInput, error) {
 	var it model.CreateTitleInput
 	if obj == nil {
@@ -10888,6 +11533,62 @@ func (ec *executionContext) unmarshalInputCreateTitleInput(ctx context.Context, 
 func UnmarshalCreateTitleInput(ctx context.Context, raw any) (model.CreateTitleInput, error) {
 	var out model.CreateTitleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTitleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreditInput(ctx context.Context, obj any) (model.CreditInput, error) {
+	var it model.CreditInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "role", "character"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNCreditRole2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋcreditᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "character":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("character"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Character = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreditInput unmarshals raw into the CreditInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreditInput(ctx context.Context, raw any) (model.CreditInput, error) {
+	var out model.CreditInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreditInput", raw, &out)
 	return out, err
 }
 
@@ -12296,6 +12997,230 @@ func UnmarshalTitleWhereInput(ctx context.Context, raw any) (ent.TitleWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateEpisodeInput(ctx context.Context, obj any) (model.UpdateEpisodeInput, error) {
+	var it model.UpdateEpisodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "name", "synopsis", "runtimeMinutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "synopsis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("synopsis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Synopsis = data
+		case "runtimeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runtimeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuntimeMinutes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateEpisodeInput unmarshals raw into the UpdateEpisodeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateEpisodeInput(ctx context.Context, raw any) (model.UpdateEpisodeInput, error) {
+	var out model.UpdateEpisodeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEpisodeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSeasonInput(ctx context.Context, obj any) (model.UpdateSeasonInput, error) {
+	var it model.UpdateSeasonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSeasonInput unmarshals raw into the UpdateSeasonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSeasonInput(ctx context.Context, raw any) (model.UpdateSeasonInput, error) {
+	var out model.UpdateSeasonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSeasonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateTitleInput(ctx context.Context, obj any) (model.UpdateTitleInput, error) {
+	var it model.UpdateTitleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "name", "synopsis", "year", "genres", "maturityRating", "minPlan", "regions", "runtimeMinutes", "clear", "credits"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOTitleKind2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋtitleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "synopsis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("synopsis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Synopsis = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "genres":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("genres"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Genres = data
+		case "maturityRating":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maturityRating"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaturityRating = data
+		case "minPlan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minPlan"))
+			data, err := ec.unmarshalOPlanCode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋplancodeᚐCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinPlan = data
+		case "regions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regions = data
+		case "runtimeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runtimeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuntimeMinutes = data
+		case "clear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clear"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Clear = data
+		case "credits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("credits"))
+			data, err := ec.unmarshalOCreditInput2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreditInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Credits = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTitleInput unmarshals raw into the UpdateTitleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTitleInput(ctx context.Context, raw any) (model.UpdateTitleInput, error) {
+	var out model.UpdateTitleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTitleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any) (ent.UserOrder, error) {
 	var it ent.UserOrder
 	if obj == nil {
@@ -13068,6 +13993,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "uploadVideo":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_uploadVideo(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTitle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTitle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createSeason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSeason(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSeason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSeason(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createEpisode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createEpisode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEpisode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEpisode(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -14037,6 +14997,12 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "credits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_credits(ctx, field, obj)
+				})
 		case "genres":
 			out.Values[i] = ec._Title_genres(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14961,9 +15927,48 @@ func (ec *executionContext) marshalNCategoryKind2githubᚗcomᚋmarqueeᚑorgᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNCreateEpisodeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateEpisodeInput(ctx context.Context, v any) (model.CreateEpisodeInput, error) {
+	res, err := ec.unmarshalInputCreateEpisodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSeasonInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateSeasonInput(ctx context.Context, v any) (model.CreateSeasonInput, error) {
+	res, err := ec.unmarshalInputCreateSeasonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateTitleInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateTitleInput(ctx context.Context, v any) (model.CreateTitleInput, error) {
 	res, err := ec.unmarshalInputCreateTitleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCredit2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐCreditᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Credit) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCredit2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐCredit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCredit2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐCredit(ctx context.Context, sel ast.SelectionSet, v *ent.Credit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Credit!")
+		return graphql.Null
+	}
+	return ec._Credit(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreditInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreditInput(ctx context.Context, v any) (*model.CreditInput, error) {
+	res, err := ec.unmarshalInputCreditInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreditRole2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋcreditᚐRole(ctx context.Context, v any) (credit.Role, error) {
@@ -15533,6 +16538,21 @@ func (ec *executionContext) marshalNUpNext2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmar
 	return ec._UpNext(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateEpisodeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateEpisodeInput(ctx context.Context, v any) (model.UpdateEpisodeInput, error) {
+	res, err := ec.unmarshalInputUpdateEpisodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSeasonInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateSeasonInput(ctx context.Context, v any) (model.UpdateSeasonInput, error) {
+	res, err := ec.unmarshalInputUpdateSeasonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTitleInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateTitleInput(ctx context.Context, v any) (model.UpdateTitleInput, error) {
+	res, err := ec.unmarshalInputUpdateTitleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
 	res, err := graphql.UnmarshalUpload(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15796,6 +16816,23 @@ func (ec *executionContext) marshalOCategory2ᚖgithubᚗcomᚋmarqueeᚑorgᚋm
 		return graphql.Null
 	}
 	return ec._Category(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCreditInput2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreditInputᚄ(ctx context.Context, v any) ([]*model.CreditInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CreditInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCreditInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreditInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {

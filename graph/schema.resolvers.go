@@ -125,6 +125,58 @@ func (r *mutationResolver) UploadVideo(ctx context.Context, titleID int, episode
 	return r.Videos.Intake(ctx, titleID, episodeID, file.Filename, file.File)
 }
 
+// UpdateTitle is the resolver for the updateTitle field.
+func (r *mutationResolver) UpdateTitle(ctx context.Context, id int, input model.UpdateTitleInput) (*catalog.Title, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	e := catalog.TitleEdit{Kind: input.Kind, Name: input.Name, Synopsis: input.Synopsis, Year: input.Year,
+		Genres: input.Genres, MaturityRating: input.MaturityRating, MinPlan: input.MinPlan, Regions: input.Regions,
+		RuntimeMinutes: input.RuntimeMinutes, Clear: input.Clear}
+	if input.Credits != nil {
+		e.Credits = make([]catalog.Credit, len(input.Credits))
+		for i, c := range input.Credits {
+			e.Credits[i] = catalog.Credit{Name: c.Name, Role: c.Role, Character: deref(c.Character)}
+		}
+	}
+	r.loaderOf(ctx).Forget(id)
+	return r.view(ctx)(r.Catalog.UpdateTitle(ctx, id, e))
+}
+
+// CreateSeason is the resolver for the createSeason field.
+func (r *mutationResolver) CreateSeason(ctx context.Context, input model.CreateSeasonInput) (*ent.Season, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Catalog.CreateSeason(ctx, input.TitleID, catalog.SeasonEdit{Number: &input.Number, Name: input.Name})
+}
+
+// UpdateSeason is the resolver for the updateSeason field.
+func (r *mutationResolver) UpdateSeason(ctx context.Context, id int, input model.UpdateSeasonInput) (*ent.Season, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Catalog.UpdateSeason(ctx, id, catalog.SeasonEdit{Number: input.Number, Name: input.Name})
+}
+
+// CreateEpisode is the resolver for the createEpisode field.
+func (r *mutationResolver) CreateEpisode(ctx context.Context, input model.CreateEpisodeInput) (*ent.Episode, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Catalog.CreateEpisode(ctx, input.SeasonID, catalog.EpisodeEdit{Number: &input.Number, Name: &input.Name,
+		Synopsis: input.Synopsis, RuntimeMinutes: input.RuntimeMinutes})
+}
+
+// UpdateEpisode is the resolver for the updateEpisode field.
+func (r *mutationResolver) UpdateEpisode(ctx context.Context, id int, input model.UpdateEpisodeInput) (*ent.Episode, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Catalog.UpdateEpisode(ctx, id, catalog.EpisodeEdit{Number: input.Number, Name: input.Name,
+		Synopsis: input.Synopsis, RuntimeMinutes: input.RuntimeMinutes})
+}
+
 // StartPlayback is the resolver for the startPlayback field.
 func (r *mutationResolver) StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error) {
 	v, err := auth.Require(ctx)
@@ -358,6 +410,11 @@ func (r *subscriptionResolver) PlaybackHeartbeat(ctx context.Context, sessionID 
 		return nil, err
 	}
 	return r.Playback.Heartbeats(ctx, v, sessionID)
+}
+
+// Credits is the resolver for the credits field.
+func (r *titleResolver) Credits(ctx context.Context, obj *catalog.Title) ([]*ent.Credit, error) {
+	return r.Catalog.Credits(ctx, obj.ID)
 }
 
 // Seasons is the resolver for the seasons field.

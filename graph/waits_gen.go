@@ -39,7 +39,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "Title":
 		switch field {
-		case "seasons", "similar", "video":
+		case "credits", "seasons", "similar", "video":
 			return true
 		}
 	case "UpNext":

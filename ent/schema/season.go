@@ -16,7 +16,8 @@ type Season struct{ ent.Schema }
 func (Season) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("title_id"),
-		field.Int("number").Positive(),
+		// 0 holds a series' specials.
+		field.Int("number").NonNegative(),
 		field.String("name").Default(""),
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/video"
@@ -44,6 +45,20 @@ type CategoryEdge struct {
 	Node   *catalog.Row       `json:"node"`
 }
 
+type CreateEpisodeInput struct {
+	SeasonID       int     `json:"seasonId"`
+	Number         int     `json:"number"`
+	Name           string  `json:"name"`
+	Synopsis       *string `json:"synopsis,omitempty"`
+	RuntimeMinutes *int    `json:"runtimeMinutes,omitempty"`
+}
+
+type CreateSeasonInput struct {
+	TitleID int     `json:"titleId"`
+	Number  int     `json:"number"`
+	Name    *string `json:"name,omitempty"`
+}
+
 type CreateTitleInput struct {
 	Kind     title.Kind `json:"kind"`
 	Name     string     `json:"name"`
@@ -58,6 +73,15 @@ type CreateTitleInput struct {
 	// ISO country codes where it may be watched; empty means everywhere.
 	Regions        []string `json:"regions,omitempty"`
 	RuntimeMinutes *int     `json:"runtimeMinutes,omitempty"`
+}
+
+// One person credited on a title.
+type CreditInput struct {
+	// The person's name; people are shared across titles by name.
+	Name string      `json:"name"`
+	Role credit.Role `json:"role"`
+	// The character played, for CAST.
+	Character *string `json:"character,omitempty"`
 }
 
 type Feed struct {
@@ -145,6 +169,37 @@ type TranscodeProgress struct {
 	Percent int `json:"percent"`
 	// Why the video failed, when status is FAILED.
 	FailureReason *string `json:"failureReason,omitempty"`
+}
+
+type UpdateEpisodeInput struct {
+	Number         *int    `json:"number,omitempty"`
+	Name           *string `json:"name,omitempty"`
+	Synopsis       *string `json:"synopsis,omitempty"`
+	RuntimeMinutes *int    `json:"runtimeMinutes,omitempty"`
+}
+
+type UpdateSeasonInput struct {
+	Number *int    `json:"number,omitempty"`
+	Name   *string `json:"name,omitempty"`
+}
+
+// A change to a title: fields left out stay as they are.
+type UpdateTitleInput struct {
+	Kind     *title.Kind `json:"kind,omitempty"`
+	Name     *string     `json:"name,omitempty"`
+	Synopsis *string     `json:"synopsis,omitempty"`
+	Year     *int        `json:"year,omitempty"`
+	// Genre names, replacing the title's; unknown genres are created. An empty list leaves none.
+	Genres         []string       `json:"genres,omitempty"`
+	MaturityRating *string        `json:"maturityRating,omitempty"`
+	MinPlan        *plancode.Code `json:"minPlan,omitempty"`
+	// ISO country codes where it may be watched, replacing the title's; an empty list means everywhere.
+	Regions        []string `json:"regions,omitempty"`
+	RuntimeMinutes *int     `json:"runtimeMinutes,omitempty"`
+	// Optional fields to empty: year, maturityRating, minPlan, runtimeMinutes.
+	Clear []string `json:"clear,omitempty"`
+	// The people credited, in billing order, replacing the title's credits.
+	Credits []*CreditInput `json:"credits,omitempty"`
 }
 
 type CategoryKind string

@@ -9,7 +9,6 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
-	"github.com/marquee-org/marquee/ent/person"
 	"github.com/marquee-org/marquee/ent/predicate"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/season"
@@ -216,36 +215,20 @@ func (t Title) newTitle() (catalog.NewTitle, error) {
 // addCredits credits t's people on title id in billing order: creators and directors,
 // writers, then the cast. People are shared across titles by name.
 func addCredits(ctx context.Context, client *ent.Client, id int, t Title) error {
-	type entry struct {
-		name, character string
-		role            credit.Role
-	}
-	var entries []entry
+	var credits []catalog.Credit
 	for _, n := range t.Creators {
-		entries = append(entries, entry{name: n, role: credit.RoleCREATOR})
+		credits = append(credits, catalog.Credit{Name: n, Role: credit.RoleCREATOR})
 	}
 	for _, n := range t.Directors {
-		entries = append(entries, entry{name: n, role: credit.RoleDIRECTOR})
+		credits = append(credits, catalog.Credit{Name: n, Role: credit.RoleDIRECTOR})
 	}
 	for _, n := range t.Writers {
-		entries = append(entries, entry{name: n, role: credit.RoleWRITER})
+		credits = append(credits, catalog.Credit{Name: n, Role: credit.RoleWRITER})
 	}
 	for _, r := range t.Cast {
-		entries = append(entries, entry{name: r.Name, character: r.As, role: credit.RoleCAST})
+		credits = append(credits, catalog.Credit{Name: r.Name, Character: r.As, Role: credit.RoleCAST})
 	}
-	for pos, e := range entries {
-		pid, err := client.Person.Create().SetName(e.name).
-			OnConflictColumns(person.FieldName).Ignore().ID(ctx)
-		if err != nil {
-			return fmt.Errorf("person %q: %w", e.name, err)
-		}
-		err = client.Credit.Create().SetTitleID(id).SetPersonID(pid).SetRole(e.role).
-			SetCharacter(e.character).SetPosition(pos).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("credit %q: %w", e.name, err)
-		}
-	}
-	return nil
+	return catalog.SetCredits(ctx, client, id, credits)
 }
 
 func addSeasons(ctx context.Context, client *ent.Client, id int, seasons []Season) error {

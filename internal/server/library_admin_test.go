@@ -1,0 +1,117 @@
+package server_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/marquee-org/marquee/ent/schema/plancode"
+)
+
+// TestAdministratorsEditTheLibrary: an administrator edits a title (fields, genres,
+// credits, clearing a year), builds a series' seasons and episodes, and every clash or bad
+// value is a typed error naming its field that changes nothing; viewers are refused.
+func TestAdministratorsEditTheLibrary(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		admin := bearer(e.admin())
+		viewer := bearer(e.viewer("fan@example.com", "US", plancode.Premium))
+		gql := func(h opt, q string, vars map[string]any) *gqlResponse {
+			t.Helper()
+			return e.gql(nil, q, vars, h)
+		}
+		ok := func(r *gqlResponse) map[string]any {
+			t.Helper()
+			require.Empty(t, r.Errors, r.Raw)
+			return r.Data
+		}
+		refused := func(r *gqlResponse, code, field string) {
+			t.Helper()
+			require.Equal(t, code, r.code(), r.Raw)
+			if field != "" {
+				require.Equal(t, field, r.Errors[0].Extensions["field"], r.Raw)
+			}
+		}
+		id := ok(gql(admin, `mutation { createTitle(input: {kind: SERIES, name: "Harbour Lights", year: 2019,
+			genres: ["Drama"]}) { id } }`, nil))["createTitle"].(map[string]any)["id"]
+
+		const update = `mutation($id: ID!, $in: UpdateTitleInput!) { updateTitle(id: $id, input: $in) {
+			name year synopsis genres credits { role character position person { name } } } }`
+		refused(gql(viewer, update, map[string]any{"id": id, "in": map[string]any{"name": "Mine"}}), "FORBIDDEN", "")
+		got := ok(gql(admin, update, map[string]any{"id": id, "in": map[string]any{
+			"name": "Harbour Lights: Winter", "synopsis": "A lighthouse keeper's last season.",
+			"genres": []string{"Drama", "Mystery"}, "clear": []string{"year"},
+			"credits": []map[string]any{
+				{"name": "Ana Ferreira", "role": "CREATOR"},
+				{"name": "Tom Okafor", "role": "CAST", "character": "The keeper"},
+			},
+		}}))["updateTitle"].(map[string]any)
+		require.Equal(t, "Harbour Lights: Winter", got["name"])
+		require.Nil(t, got["year"])
+		require.Equal(t, []any{"Drama", "Mystery"}, got["genres"])
+		require.Equal(t, []any{
+			map[string]any{"role": "CREATOR", "character": "", "position": float64(0), "person": map[string]any{"name": "Ana Ferreira"}},
+			map[string]any{"role": "CAST", "character": "The keeper", "position": float64(1), "person": map[string]any{"name": "Tom Okafor"}},
+		}, got["credits"])
+
+		for _, c := range []struct {
+			in          map[string]any
+			code, field string
+		}{
+			{map[string]any{"year": 1700}, "BAD_USER_INPUT", "year"},
+			{map[string]any{"name": "  "}, "BAD_USER_INPUT", "name"},
+			{map[string]any{"regions": []string{"Atlantis"}}, "BAD_USER_INPUT", "regions"},
+			{map[string]any{"clear": []string{"name"}}, "BAD_USER_INPUT", "clear"},
+			{map[string]any{"credits": []map[string]any{{"name": "Ana Ferreira", "role": "DIRECTOR", "character": "Herself"}}}, "BAD_USER_INPUT", "credits"},
+		} {
+			refused(gql(admin, update, map[string]any{"id": id, "in": c.in}), c.code, c.field)
+		}
+		refused(gql(admin, update, map[string]any{"id": "999999", "in": map[string]any{"name": "Ghost"}}), "NOT_FOUND", "")
+		got = ok(gql(admin, `query($id: ID!) { title(id: $id) { name credits { person { name } } } }`,
+			map[string]any{"id": id}))["title"].(map[string]any)
+		require.Equal(t, "Harbour Lights: Winter", got["name"], "a refused edit changes nothing")
+		require.Len(t, got["credits"], 2)
+
+		// Seasons: unique numbers per series, 0 for specials, none on a movie.
+		movie := ok(gql(admin, `mutation { createTitle(input: {kind: MOVIE, name: "Short Film"}) { id } }`, nil))["createTitle"].(map[string]any)["id"]
+		const season = `mutation($in: CreateSeasonInput!) { createSeason(input: $in) { id number name } }`
+		refused(gql(viewer, season, map[string]any{"in": map[string]any{"titleId": id, "number": 1}}), "FORBIDDEN", "")
+		refused(gql(admin, season, map[string]any{"in": map[string]any{"titleId": movie, "number": 1}}), "BAD_USER_INPUT", "titleId")
+		s1 := ok(gql(admin, season, map[string]any{"in": map[string]any{"titleId": id, "number": 1, "name": "Autumn"}}))["createSeason"].(map[string]any)["id"]
+		refused(gql(admin, season, map[string]any{"in": map[string]any{"titleId": id, "number": 1}}), "BAD_USER_INPUT", "number")
+		refused(gql(admin, season, map[string]any{"in": map[string]any{"titleId": id, "number": -1}}), "BAD_USER_INPUT", "number")
+		specials := ok(gql(admin, season, map[string]any{"in": map[string]any{"titleId": id, "number": 0, "name": "Specials"}}))["createSeason"].(map[string]any)["id"]
+		refused(gql(admin, `mutation($id: ID!) { updateSeason(id: $id, input: {number: 1}) { id } }`,
+			map[string]any{"id": specials}), "BAD_USER_INPUT", "number")
+		ok(gql(admin, `mutation($id: ID!) { updateSeason(id: $id, input: {name: "Autumn Tides"}) { id } }`, map[string]any{"id": s1}))
+
+		// Episodes: unique numbers per season.
+		const episode = `mutation($in: CreateEpisodeInput!) { createEpisode(input: $in) { id number name runtimeMinutes } }`
+		e1 := ok(gql(admin, episode, map[string]any{"in": map[string]any{"seasonId": s1, "number": 1, "name": "The Lamp", "runtimeMinutes": 48}}))["createEpisode"].(map[string]any)["id"]
+		ok(gql(admin, episode, map[string]any{"in": map[string]any{"seasonId": s1, "number": 2, "name": "Fog"}}))
+		refused(gql(admin, episode, map[string]any{"in": map[string]any{"seasonId": s1, "number": 2, "name": "Fog again"}}), "BAD_USER_INPUT", "number")
+		refused(gql(admin, episode, map[string]any{"in": map[string]any{"seasonId": "999999", "number": 3, "name": "Lost"}}), "NOT_FOUND", "seasonId")
+		refused(gql(admin, episode, map[string]any{"in": map[string]any{"seasonId": s1, "number": 3, "name": "Long", "runtimeMinutes": 5000}}), "BAD_USER_INPUT", "runtimeMinutes")
+		refused(gql(admin, `mutation($id: ID!) { updateEpisode(id: $id, input: {number: 2}) { id } }`,
+			map[string]any{"id": e1}), "BAD_USER_INPUT", "number")
+		ok(gql(admin, `mutation($id: ID!) { updateEpisode(id: $id, input: {name: "The Lamp Room"}) { id } }`, map[string]any{"id": e1}))
+
+		got = ok(gql(viewer, `query($id: ID!) { title(id: $id) { seasons { number name episodes { number name runtimeMinutes } } } }`,
+			map[string]any{"id": id}))["title"].(map[string]any)
+		require.Equal(t, []any{
+			map[string]any{"number": float64(0), "name": "Specials", "episodes": []any{}},
+			map[string]any{"number": float64(1), "name": "Autumn Tides", "episodes": []any{
+				map[string]any{"number": float64(1), "name": "The Lamp Room", "runtimeMinutes": float64(48)},
+				map[string]any{"number": float64(2), "name": "Fog", "runtimeMinutes": nil},
+			}},
+		}, got["seasons"])
+
+		// The new name is what search finds, on this replica at once or within its poll.
+		require.Eventually(t, func() bool {
+			r := gql(viewer, `{ search(query: "Winter") { edges { node { id } } } }`, nil)
+			edges, _ := r.Data["search"].(map[string]any)["edges"].([]any)
+			return len(edges) == 1
+		}, 10*time.Second, 50*time.Millisecond)
+	})
+}
