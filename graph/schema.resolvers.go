@@ -177,6 +177,39 @@ func (r *mutationResolver) UpdateEpisode(ctx context.Context, id int, input mode
 		Synopsis: input.Synopsis, RuntimeMinutes: input.RuntimeMinutes})
 }
 
+// DeleteTitle is the resolver for the deleteTitle field.
+func (r *mutationResolver) DeleteTitle(ctx context.Context, id int) (bool, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return false, err
+	}
+	if err := r.Catalog.DeleteTitle(ctx, id); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// DeleteSeason is the resolver for the deleteSeason field.
+func (r *mutationResolver) DeleteSeason(ctx context.Context, id int) (bool, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return false, err
+	}
+	if err := r.Catalog.DeleteSeason(ctx, id); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// DeleteEpisode is the resolver for the deleteEpisode field.
+func (r *mutationResolver) DeleteEpisode(ctx context.Context, id int) (bool, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return false, err
+	}
+	if err := r.Catalog.DeleteEpisode(ctx, id); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // StartPlayback is the resolver for the startPlayback field.
 func (r *mutationResolver) StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error) {
 	v, err := auth.Require(ctx)

@@ -119,7 +119,9 @@ func (s *Services) open(ctx context.Context, workers int) error {
 			return err
 		}
 		s.Playback = playback.NewService(st, s.Catalog, s.Broker, s.Signer, s.Log, playback.Options{Metrics: s.Metrics})
+		s.Catalog.OnRemove(s.Playback.Removed) // streams end before their media goes
 	}
+	s.Catalog.OnRemove(s.Videos.Removed)
 	return nil
 }
 

@@ -32,6 +32,9 @@ type Service struct {
 	mu      sync.Mutex // held while building a shelf
 	current atomic.Pointer[shelf]
 	built   atomic.Int64
+
+	// onRemove run after each deletion commits (see OnRemove).
+	onRemove []func(ctx context.Context, r Removed)
 }
 
 // NewService returns the catalog over st, announcing changes on broker.

@@ -138,16 +138,6 @@ func (s *Service) VideoReady(ctx context.Context, titleID int) {
 	_ = search.Notify(ctx, s.broker, titleID)
 }
 
-// DeleteTitle removes a title (with what depends on it) and tells the search indexes.
-func (s *Service) DeleteTitle(ctx context.Context, id int) error {
-	if err := s.st.Client.Title.DeleteOneID(id).Exec(ctx); err != nil {
-		return fmt.Errorf("delete title: %w", err)
-	}
-	s.changed()
-	_ = search.Notify(ctx, s.broker, id)
-	return nil
-}
-
 // addTitle validates and creates a title with its genres through client.
 func addTitle(ctx context.Context, client *ent.Client, in NewTitle) (*ent.Title, error) {
 	if err := in.validate(time.Now()); err != nil {

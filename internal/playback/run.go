@@ -16,6 +16,7 @@ import (
 	"github.com/marquee-org/marquee/ent/session"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/pubsub"
 )
 
@@ -277,4 +278,16 @@ func (s *Service) liveStreams(ctx context.Context, userID int) (int, error) {
 	s.counts[userID] = streamCount{n: n, at: now}
 	s.mu.Unlock()
 	return n, nil
+}
+
+// Removed revokes the streams of videos a catalog deletion took away (catalog.OnRemove):
+// their heartbeats end REVOKED and their media is refused from then on.
+func (s *Service) Removed(ctx context.Context, r catalog.Removed) {
+	ids := make([]int, len(r.Videos))
+	for i, v := range r.Videos {
+		ids[i] = v.ID
+	}
+	if len(ids) > 0 {
+		s.revokeWhere(ctx, playbacksession.VideoIDIn(ids...), slog.Int("title_id", r.TitleID))
+	}
 }

@@ -93,6 +93,8 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	signer, err := media.NewSigner([]byte("test-secret-test-secret-test-secret!"))
 	require.NoError(t, err)
 	pb := playback.NewService(s, cat, broker, signer, log, playback.Options{HeartbeatInterval: time.Second, Metrics: reg}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
+	cat.OnRemove(pb.Removed)
+	cat.OnRemove(videos.Removed)
 	runCtx, stopRun := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); pb.Run(runCtx) }()

@@ -1,12 +1,16 @@
 package server_test
 
 import (
+	"context"
+	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/marquee-org/marquee/ent/schema/plancode"
+	entvideo "github.com/marquee-org/marquee/ent/video"
 )
 
 // TestAdministratorsEditTheLibrary: an administrator edits a title (fields, genres,
@@ -113,5 +117,83 @@ func TestAdministratorsEditTheLibrary(t *testing.T) {
 			edges, _ := r.Data["search"].(map[string]any)["edges"].([]any)
 			return len(edges) == 1
 		}, 10*time.Second, 50*time.Millisecond)
+	})
+}
+
+// TestDeletingATitleTakesEverythingOfIt: deleting a title while a viewer watches it revokes
+// the stream (its manifest is refused), removes its media, and drops it from the viewer's
+// My List, ratings and search, leaving their membership alone; deleting an episode takes
+// its video and progress with it.
+func TestDeletingATitleTakesEverythingOfIt(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.startWorkers()
+		admin := e.admin()
+		tok := e.viewer("watcher@example.com", "US", plancode.Premium)
+		id := e.readyTitle(admin, `kind: MOVIE, name: "Vanishing Point", genres: ["Drama"]`)
+		tid, err := strconv.Atoi(id)
+		require.NoError(t, err)
+		vid := e.store.Client.Video.Query().Where(entvideo.TitleID(tid)).OnlyX(ctx)
+		out, err := e.media.Path(vid.OutputDir)
+		require.NoError(t, err)
+		require.DirExists(t, out)
+
+		r := e.start(tok, id)
+		require.Empty(t, r.Errors, r.Raw)
+		manifest := r.Data["startPlayback"].(map[string]any)["manifestUrl"].(string)
+		get := func() int {
+			res, err := http.Get(e.http.URL + manifest)
+			require.NoError(t, err)
+			res.Body.Close()
+			return res.StatusCode
+		}
+		require.Equal(t, http.StatusOK, get())
+		for _, m := range []string{`mutation($id: ID!) { addToMyList(titleId: $id) { id } }`,
+			`mutation($id: ID!) { rateTitle(titleId: $id, stars: 5) { id } }`} {
+			r = e.gql(nil, m, map[string]any{"id": id}, bearer(tok))
+			require.Empty(t, r.Errors, r.Raw)
+		}
+
+		r = e.gql(nil, `mutation($id: ID!) { deleteTitle(id: $id) }`, map[string]any{"id": id}, bearer(tok))
+		require.Equal(t, "FORBIDDEN", r.code(), r.Raw)
+		r = e.gql(nil, `mutation($id: ID!) { deleteTitle(id: $id) }`, map[string]any{"id": id}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		require.Equal(t, true, r.Data["deleteTitle"])
+
+		require.Equal(t, http.StatusForbidden, get(), "the stream is revoked")
+		require.NoDirExists(t, out, "its media is gone")
+		require.Zero(t, e.store.Client.Video.Query().CountX(ctx))
+		r = e.gql(nil, `query($id: ID!) { title(id: $id) { id } }`, map[string]any{"id": id}, bearer(tok))
+		require.Nil(t, r.Data["title"], r.Raw)
+		require.Zero(t, e.store.Client.MyListItem.Query().CountX(ctx))
+		require.Zero(t, e.store.Client.Rating.Query().CountX(ctx))
+		require.Equal(t, 1, e.store.Client.Membership.Query().CountX(ctx), "memberships are untouched")
+		require.Eventually(t, func() bool {
+			r := e.gql(nil, `{ search(query: "Vanishing") { totalCount } }`, nil, bearer(tok))
+			return r.Data["search"] != nil && r.Data["search"].(map[string]any)["totalCount"] == float64(0)
+		}, 10*time.Second, 50*time.Millisecond)
+		r = e.gql(nil, `mutation($id: ID!) { deleteTitle(id: $id) }`, map[string]any{"id": id}, bearer(admin))
+		require.Equal(t, "NOT_FOUND", r.code(), r.Raw)
+
+		// An episode goes with its progress; the season stays until it is deleted too.
+		series := e.gql(nil, `mutation { createTitle(input: {kind: SERIES, name: "Tides"}) { id } }`, nil, bearer(admin)).
+			Data["createTitle"].(map[string]any)["id"]
+		s1 := e.gql(nil, `mutation($t: ID!) { createSeason(input: {titleId: $t, number: 1}) { id } }`,
+			map[string]any{"t": series}, bearer(admin)).Data["createSeason"].(map[string]any)["id"]
+		ep := e.gql(nil, `mutation($s: ID!) { createEpisode(input: {seasonId: $s, number: 1, name: "Ebb"}) { id } }`,
+			map[string]any{"s": s1}, bearer(admin)).Data["createEpisode"].(map[string]any)["id"]
+		r = e.gql(nil, `mutation($id: ID!) { deleteEpisode(id: $id) }`, map[string]any{"id": ep}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		seasons := func() []any {
+			r := e.gql(nil, `query($id: ID!) { title(id: $id) { seasons { number episodes { number } } } }`,
+				map[string]any{"id": series}, bearer(tok))
+			require.Empty(t, r.Errors, r.Raw)
+			return r.Data["title"].(map[string]any)["seasons"].([]any)
+		}
+		require.Equal(t, []any{map[string]any{"number": float64(1), "episodes": []any{}}}, seasons())
+		r = e.gql(nil, `mutation($id: ID!) { deleteSeason(id: $id) }`, map[string]any{"id": s1}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		require.Empty(t, seasons())
 	})
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/jobs"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -252,4 +253,20 @@ func (s *Service) Watch(ctx context.Context, videoID int) (<-chan Progress, erro
 		}
 	}()
 	return out, nil
+}
+
+// Removed deletes the stored source and outputs (renditions, poster, thumbnails) of videos a
+// catalog deletion took away (catalog.OnRemove). The rows are gone already; a file that
+// cannot be removed is logged, and costs nothing but space.
+func (s *Service) Removed(ctx context.Context, r catalog.Removed) {
+	for _, v := range r.Videos {
+		for _, key := range []string{v.SourcePath, OutputKey(v.ID)} {
+			if key == "" {
+				continue
+			}
+			if err := s.media.Remove(ctx, key); err != nil {
+				s.log.WarnContext(ctx, "remove media of a deleted video", slog.Int("video_id", v.ID), slog.Any("err", err))
+			}
+		}
+	}
 }
