@@ -24,6 +24,7 @@ import (
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/rendition"
+	"github.com/marquee-org/marquee/ent/schema/artset"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/session"
@@ -11829,6 +11830,7 @@ type TitleMutation struct {
 	appendregions         []string
 	min_plan              *plancode.Code
 	poster_path           *string
+	artwork               *artset.Sets
 	view_count            *int
 	addview_count         *int
 	rating_count          *int
@@ -12569,6 +12571,55 @@ func (m *TitleMutation) ResetPosterPath() {
 	m.poster_path = nil
 }
 
+// SetArtwork sets the "artwork" field.
+func (m *TitleMutation) SetArtwork(a artset.Sets) {
+	m.artwork = &a
+}
+
+// Artwork returns the value of the "artwork" field in the mutation.
+func (m *TitleMutation) Artwork() (r artset.Sets, exists bool) {
+	v := m.artwork
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArtwork returns the old "artwork" field's value of the Title entity.
+// If the Title object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleMutation) OldArtwork(ctx context.Context) (v artset.Sets, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArtwork is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArtwork requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArtwork: %w", err)
+	}
+	return oldValue.Artwork, nil
+}
+
+// ClearArtwork clears the value of the "artwork" field.
+func (m *TitleMutation) ClearArtwork() {
+	m.artwork = nil
+	m.clearedFields[title.FieldArtwork] = struct{}{}
+}
+
+// ArtworkCleared returns if the "artwork" field was cleared in this mutation.
+func (m *TitleMutation) ArtworkCleared() bool {
+	_, ok := m.clearedFields[title.FieldArtwork]
+	return ok
+}
+
+// ResetArtwork resets all changes to the "artwork" field.
+func (m *TitleMutation) ResetArtwork() {
+	m.artwork = nil
+	delete(m.clearedFields, title.FieldArtwork)
+}
+
 // SetViewCount sets the "view_count" field.
 func (m *TitleMutation) SetViewCount(i int) {
 	m.view_count = &i
@@ -13259,7 +13310,7 @@ func (m *TitleMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TitleMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, title.FieldCreatedAt)
 	}
@@ -13298,6 +13349,9 @@ func (m *TitleMutation) Fields() []string {
 	}
 	if m.poster_path != nil {
 		fields = append(fields, title.FieldPosterPath)
+	}
+	if m.artwork != nil {
+		fields = append(fields, title.FieldArtwork)
 	}
 	if m.view_count != nil {
 		fields = append(fields, title.FieldViewCount)
@@ -13345,6 +13399,8 @@ func (m *TitleMutation) Field(name string) (ent.Value, bool) {
 		return m.MinPlan()
 	case title.FieldPosterPath:
 		return m.PosterPath()
+	case title.FieldArtwork:
+		return m.Artwork()
 	case title.FieldViewCount:
 		return m.ViewCount()
 	case title.FieldRatingCount:
@@ -13388,6 +13444,8 @@ func (m *TitleMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldMinPlan(ctx)
 	case title.FieldPosterPath:
 		return m.OldPosterPath(ctx)
+	case title.FieldArtwork:
+		return m.OldArtwork(ctx)
 	case title.FieldViewCount:
 		return m.OldViewCount(ctx)
 	case title.FieldRatingCount:
@@ -13495,6 +13553,13 @@ func (m *TitleMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPosterPath(v)
+		return nil
+	case title.FieldArtwork:
+		v, ok := value.(artset.Sets)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArtwork(v)
 		return nil
 	case title.FieldViewCount:
 		v, ok := value.(int)
@@ -13647,6 +13712,9 @@ func (m *TitleMutation) ClearedFields() []string {
 	if m.FieldCleared(title.FieldMinPlan) {
 		fields = append(fields, title.FieldMinPlan)
 	}
+	if m.FieldCleared(title.FieldArtwork) {
+		fields = append(fields, title.FieldArtwork)
+	}
 	return fields
 }
 
@@ -13678,6 +13746,9 @@ func (m *TitleMutation) ClearField(name string) error {
 		return nil
 	case title.FieldMinPlan:
 		m.ClearMinPlan()
+		return nil
+	case title.FieldArtwork:
+		m.ClearArtwork()
 		return nil
 	}
 	return fmt.Errorf("unknown Title nullable field %s", name)
@@ -13725,6 +13796,9 @@ func (m *TitleMutation) ResetField(name string) error {
 		return nil
 	case title.FieldPosterPath:
 		m.ResetPosterPath()
+		return nil
+	case title.FieldArtwork:
+		m.ResetArtwork()
 		return nil
 	case title.FieldViewCount:
 		m.ResetViewCount()

@@ -334,19 +334,19 @@ func init() {
 	// title.DefaultPosterPath holds the default value on creation for the poster_path field.
 	title.DefaultPosterPath = titleDescPosterPath.Default.(string)
 	// titleDescViewCount is the schema descriptor for view_count field.
-	titleDescViewCount := titleFields[11].Descriptor()
+	titleDescViewCount := titleFields[12].Descriptor()
 	// title.DefaultViewCount holds the default value on creation for the view_count field.
 	title.DefaultViewCount = titleDescViewCount.Default.(int)
 	// titleDescRatingCount is the schema descriptor for rating_count field.
-	titleDescRatingCount := titleFields[12].Descriptor()
+	titleDescRatingCount := titleFields[13].Descriptor()
 	// title.DefaultRatingCount holds the default value on creation for the rating_count field.
 	title.DefaultRatingCount = titleDescRatingCount.Default.(int)
 	// titleDescRatingSum is the schema descriptor for rating_sum field.
-	titleDescRatingSum := titleFields[13].Descriptor()
+	titleDescRatingSum := titleFields[14].Descriptor()
 	// title.DefaultRatingSum holds the default value on creation for the rating_sum field.
 	title.DefaultRatingSum = titleDescRatingSum.Default.(int)
 	// titleDescTrendingScore is the schema descriptor for trending_score field.
-	titleDescTrendingScore := titleFields[14].Descriptor()
+	titleDescTrendingScore := titleFields[15].Descriptor()
 	// title.DefaultTrendingScore holds the default value on creation for the trending_score field.
 	title.DefaultTrendingScore = titleDescTrendingScore.Default.(float64)
 	userMixin := schema.User{}.Mixin()

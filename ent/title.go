@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/marquee-org/marquee/ent/schema/artset"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 )
@@ -45,6 +46,8 @@ type Title struct {
 	MinPlan *plancode.Code `json:"min_plan,omitempty"`
 	// PosterPath holds the value of the "poster_path" field.
 	PosterPath string `json:"poster_path,omitempty"`
+	// Artwork holds the value of the "artwork" field.
+	Artwork artset.Sets `json:"artwork,omitempty"`
 	// ViewCount holds the value of the "view_count" field.
 	ViewCount int `json:"view_count,omitempty"`
 	// RatingCount holds the value of the "rating_count" field.
@@ -168,7 +171,7 @@ func (*Title) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case title.FieldRegions:
+		case title.FieldRegions, title.FieldArtwork:
 			values[i] = new([]byte)
 		case title.FieldTrendingScore:
 			values[i] = new(sql.NullFloat64)
@@ -283,6 +286,14 @@ func (_m *Title) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field poster_path", values[i])
 			} else if value.Valid {
 				_m.PosterPath = value.String
+			}
+		case title.FieldArtwork:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field artwork", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Artwork); err != nil {
+					return fmt.Errorf("unmarshal field artwork: %w", err)
+				}
 			}
 		case title.FieldViewCount:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -432,6 +443,9 @@ func (_m *Title) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("poster_path=")
 	builder.WriteString(_m.PosterPath)
+	builder.WriteString(", ")
+	builder.WriteString("artwork=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Artwork))
 	builder.WriteString(", ")
 	builder.WriteString("view_count=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ViewCount))

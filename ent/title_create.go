@@ -15,6 +15,7 @@ import (
 	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/rating"
+	"github.com/marquee-org/marquee/ent/schema/artset"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/title"
@@ -186,6 +187,12 @@ func (_c *TitleCreate) SetNillablePosterPath(v *string) *TitleCreate {
 	if v != nil {
 		_c.SetPosterPath(*v)
 	}
+	return _c
+}
+
+// SetArtwork sets the "artwork" field.
+func (_c *TitleCreate) SetArtwork(v artset.Sets) *TitleCreate {
+	_c.mutation.SetArtwork(v)
 	return _c
 }
 
@@ -566,6 +573,10 @@ func (_c *TitleCreate) createSpec() (*Title, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PosterPath(); ok {
 		_spec.SetField(title.FieldPosterPath, field.TypeString, value)
 		_node.PosterPath = value
+	}
+	if value, ok := _c.mutation.Artwork(); ok {
+		_spec.SetField(title.FieldArtwork, field.TypeJSON, value)
+		_node.Artwork = value
 	}
 	if value, ok := _c.mutation.ViewCount(); ok {
 		_spec.SetField(title.FieldViewCount, field.TypeInt, value)
@@ -955,6 +966,24 @@ func (u *TitleUpsert) UpdatePosterPath() *TitleUpsert {
 	return u
 }
 
+// SetArtwork sets the "artwork" field.
+func (u *TitleUpsert) SetArtwork(v artset.Sets) *TitleUpsert {
+	u.Set(title.FieldArtwork, v)
+	return u
+}
+
+// UpdateArtwork sets the "artwork" field to the value that was provided on create.
+func (u *TitleUpsert) UpdateArtwork() *TitleUpsert {
+	u.SetExcluded(title.FieldArtwork)
+	return u
+}
+
+// ClearArtwork clears the value of the "artwork" field.
+func (u *TitleUpsert) ClearArtwork() *TitleUpsert {
+	u.SetNull(title.FieldArtwork)
+	return u
+}
+
 // SetViewCount sets the "view_count" field.
 func (u *TitleUpsert) SetViewCount(v int) *TitleUpsert {
 	u.Set(title.FieldViewCount, v)
@@ -1293,6 +1322,27 @@ func (u *TitleUpsertOne) SetPosterPath(v string) *TitleUpsertOne {
 func (u *TitleUpsertOne) UpdatePosterPath() *TitleUpsertOne {
 	return u.Update(func(s *TitleUpsert) {
 		s.UpdatePosterPath()
+	})
+}
+
+// SetArtwork sets the "artwork" field.
+func (u *TitleUpsertOne) SetArtwork(v artset.Sets) *TitleUpsertOne {
+	return u.Update(func(s *TitleUpsert) {
+		s.SetArtwork(v)
+	})
+}
+
+// UpdateArtwork sets the "artwork" field to the value that was provided on create.
+func (u *TitleUpsertOne) UpdateArtwork() *TitleUpsertOne {
+	return u.Update(func(s *TitleUpsert) {
+		s.UpdateArtwork()
+	})
+}
+
+// ClearArtwork clears the value of the "artwork" field.
+func (u *TitleUpsertOne) ClearArtwork() *TitleUpsertOne {
+	return u.Update(func(s *TitleUpsert) {
+		s.ClearArtwork()
 	})
 }
 
@@ -1812,6 +1862,27 @@ func (u *TitleUpsertBulk) SetPosterPath(v string) *TitleUpsertBulk {
 func (u *TitleUpsertBulk) UpdatePosterPath() *TitleUpsertBulk {
 	return u.Update(func(s *TitleUpsert) {
 		s.UpdatePosterPath()
+	})
+}
+
+// SetArtwork sets the "artwork" field.
+func (u *TitleUpsertBulk) SetArtwork(v artset.Sets) *TitleUpsertBulk {
+	return u.Update(func(s *TitleUpsert) {
+		s.SetArtwork(v)
+	})
+}
+
+// UpdateArtwork sets the "artwork" field to the value that was provided on create.
+func (u *TitleUpsertBulk) UpdateArtwork() *TitleUpsertBulk {
+	return u.Update(func(s *TitleUpsert) {
+		s.UpdateArtwork()
+	})
+}
+
+// ClearArtwork clears the value of the "artwork" field.
+func (u *TitleUpsertBulk) ClearArtwork() *TitleUpsertBulk {
+	return u.Update(func(s *TitleUpsert) {
+		s.ClearArtwork()
 	})
 }
 

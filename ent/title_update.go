@@ -17,6 +17,7 @@ import (
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/predicate"
 	"github.com/marquee-org/marquee/ent/rating"
+	"github.com/marquee-org/marquee/ent/schema/artset"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/title"
@@ -243,6 +244,18 @@ func (_u *TitleUpdate) SetNillablePosterPath(v *string) *TitleUpdate {
 	if v != nil {
 		_u.SetPosterPath(*v)
 	}
+	return _u
+}
+
+// SetArtwork sets the "artwork" field.
+func (_u *TitleUpdate) SetArtwork(v artset.Sets) *TitleUpdate {
+	_u.mutation.SetArtwork(v)
+	return _u
+}
+
+// ClearArtwork clears the value of the "artwork" field.
+func (_u *TitleUpdate) ClearArtwork() *TitleUpdate {
+	_u.mutation.ClearArtwork()
 	return _u
 }
 
@@ -755,6 +768,12 @@ func (_u *TitleUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.PosterPath(); ok {
 		_spec.SetField(title.FieldPosterPath, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Artwork(); ok {
+		_spec.SetField(title.FieldArtwork, field.TypeJSON, value)
+	}
+	if _u.mutation.ArtworkCleared() {
+		_spec.ClearField(title.FieldArtwork, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.ViewCount(); ok {
 		_spec.SetField(title.FieldViewCount, field.TypeInt, value)
@@ -1368,6 +1387,18 @@ func (_u *TitleUpdateOne) SetNillablePosterPath(v *string) *TitleUpdateOne {
 	return _u
 }
 
+// SetArtwork sets the "artwork" field.
+func (_u *TitleUpdateOne) SetArtwork(v artset.Sets) *TitleUpdateOne {
+	_u.mutation.SetArtwork(v)
+	return _u
+}
+
+// ClearArtwork clears the value of the "artwork" field.
+func (_u *TitleUpdateOne) ClearArtwork() *TitleUpdateOne {
+	_u.mutation.ClearArtwork()
+	return _u
+}
+
 // SetViewCount sets the "view_count" field.
 func (_u *TitleUpdateOne) SetViewCount(v int) *TitleUpdateOne {
 	_u.mutation.ResetViewCount()
@@ -1907,6 +1938,12 @@ func (_u *TitleUpdateOne) sqlSave(ctx context.Context) (_node *Title, err error)
 	}
 	if value, ok := _u.mutation.PosterPath(); ok {
 		_spec.SetField(title.FieldPosterPath, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Artwork(); ok {
+		_spec.SetField(title.FieldArtwork, field.TypeJSON, value)
+	}
+	if _u.mutation.ArtworkCleared() {
+		_spec.ClearField(title.FieldArtwork, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.ViewCount(); ok {
 		_spec.SetField(title.FieldViewCount, field.TypeInt, value)

@@ -25,6 +25,7 @@ import (
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/graph/model"
+	"github.com/marquee-org/marquee/internal/artwork"
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/playback"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -158,6 +159,7 @@ type ComplexityRoot struct {
 		UpdateEpisode    func(childComplexity int, id int, input model.UpdateEpisodeInput) int
 		UpdateSeason     func(childComplexity int, id int, input model.UpdateSeasonInput) int
 		UpdateTitle      func(childComplexity int, id int, input model.UpdateTitleInput) int
+		UploadArtwork    func(childComplexity int, titleID int, kind artwork.Kind, file graphql.Upload) int
 		UploadVideo      func(childComplexity int, titleID int, episodeID *int, file graphql.Upload) int
 	}
 
@@ -287,12 +289,14 @@ type ComplexityRoot struct {
 	Title struct {
 		AvailableInMyRegion func(childComplexity int) int
 		AverageRating       func(childComplexity int) int
+		BackdropURL         func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
 		Credits             func(childComplexity int) int
 		Genres              func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		InMyList            func(childComplexity int) int
 		Kind                func(childComplexity int) int
+		LogoURL             func(childComplexity int) int
 		MaturityRating      func(childComplexity int) int
 		MinPlan             func(childComplexity int) int
 		MyRating            func(childComplexity int) int
@@ -400,6 +404,7 @@ type MutationResolver interface {
 	DeleteTitle(ctx context.Context, id int) (bool, error)
 	DeleteSeason(ctx context.Context, id int) (bool, error)
 	DeleteEpisode(ctx context.Context, id int) (bool, error)
+	UploadArtwork(ctx context.Context, titleID int, kind artwork.Kind, file graphql.Upload) (*catalog.Title, error)
 	StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error)
 	ReportProgress(ctx context.Context, input model.ReportProgressInput) (bool, error)
 	EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error)
@@ -988,6 +993,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTitle(childComplexity, args["id"].(int), args["input"].(model.UpdateTitleInput)), true
+	case "Mutation.uploadArtwork":
+		if e.ComplexityRoot.Mutation.UploadArtwork == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadArtwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadArtwork(childComplexity, args["titleId"].(int), args["kind"].(artwork.Kind), args["file"].(graphql.Upload)), true
 	case "Mutation.uploadVideo":
 		if e.ComplexityRoot.Mutation.UploadVideo == nil {
 			break
@@ -1553,6 +1569,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Title.AverageRating(childComplexity), true
+	case "Title.backdropUrl":
+		if e.ComplexityRoot.Title.BackdropURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.BackdropURL(childComplexity), true
 	case "Title.createdAt":
 		if e.ComplexityRoot.Title.CreatedAt == nil {
 			break
@@ -1589,6 +1611,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Title.Kind(childComplexity), true
+	case "Title.logoUrl":
+		if e.ComplexityRoot.Title.LogoURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.LogoURL(childComplexity), true
 	case "Title.maturityRating":
 		if e.ComplexityRoot.Title.MaturityRating == nil {
 			break
@@ -2140,6 +2168,19 @@ extend type Mutation {
   deleteSeason(id: ID!): Boolean!
   "Deletes an episode with its videos (and their media) and the viewers' progress in it; its streams are revoked. Administrators only."
   deleteEpisode(id: ID!): Boolean!
+  """
+  Uploads a title's poster, backdrop or logo: a JPEG, PNG or WebP image (at most 20 MiB and
+  40 megapixels), stored as JPEG renditions of a few widths and served with immutable
+  caching; it replaces the artwork of its kind. Administrators only; a GraphQL multipart
+  request.
+  """
+  uploadArtwork(titleId: ID!, kind: ArtworkKind!, file: Upload!): Title!
+}
+
+enum ArtworkKind {
+  POSTER
+  BACKDROP
+  LOGO
 }
 
 "A change to a title: fields left out stay as they are."
@@ -2458,8 +2499,12 @@ extend type Title {
   ratingCount: Int!
   "The viewer's own stars; null when not rated or anonymous."
   myRating: Int
-  "Poster image; null until the first video is transcoded."
+  "The uploaded poster (342 pixels wide), else a frame of the first video; null before either."
   posterUrl: String
+  "The uploaded backdrop (1280 pixels wide), a signed URL that never changes; null without one."
+  backdropUrl: String
+  "The uploaded logo (500 pixels wide); null without one."
+  logoUrl: String
   "Whether the viewer's country may watch it."
   availableInMyRegion: Boolean!
   inMyList: Boolean!
@@ -3510,6 +3555,10 @@ func (ec *executionContext) childFields_Title(ctx context.Context, field graphql
 		return ec.fieldContext_Title_myRating(ctx, field)
 	case "posterUrl":
 		return ec.fieldContext_Title_posterUrl(ctx, field)
+	case "backdropUrl":
+		return ec.fieldContext_Title_backdropUrl(ctx, field)
+	case "logoUrl":
+		return ec.fieldContext_Title_logoUrl(ctx, field)
 	case "availableInMyRegion":
 		return ec.fieldContext_Title_availableInMyRegion(ctx, field)
 	case "inMyList":
@@ -4065,6 +4114,36 @@ func (ec *executionContext) field_Mutation_updateTitle_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadArtwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "titleId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["titleId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (artwork.Kind, error) {
+			return ec.unmarshalNArtworkKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋartworkᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg2
 	return args, nil
 }
 
@@ -6173,6 +6252,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteEpisode(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteEpisode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_uploadArtwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadArtwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadArtwork(ctx, fc.Args["titleId"].(int), fc.Args["kind"].(artwork.Kind), fc.Args["file"].(graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋcatalogᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadArtwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadArtwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9204,6 +9327,52 @@ func (ec *executionContext) _Title_posterUrl(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Title_posterUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, false, "String")
+}
+
+func (ec *executionContext) _Title_backdropUrl(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_backdropUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BackdropURL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_backdropUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, false, "String")
+}
+
+func (ec *executionContext) _Title_logoUrl(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_logoUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogoURL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_logoUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Title", field, true, false, "String")
 }
 
@@ -14276,6 +14445,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "uploadArtwork":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadArtwork(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startPlayback":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startPlayback(ctx, field)
@@ -15272,6 +15448,16 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "backdropUrl":
+			out.Values[i] = ec._Title_backdropUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "logoUrl":
+			out.Values[i] = ec._Title_logoUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "availableInMyRegion":
 			out.Values[i] = ec._Title_availableInMyRegion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16082,6 +16268,21 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) unmarshalNArtworkKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋartworkᚐKind(ctx context.Context, v any) (artwork.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := artwork.Kind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArtworkKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋartworkᚐKind(ctx context.Context, sel ast.SelectionSet, v artwork.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ArtworkKind!")
+	}
+	return res
+}
 
 func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
 	if v == nil {

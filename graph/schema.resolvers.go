@@ -14,6 +14,7 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/artwork"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/catalog"
@@ -208,6 +209,15 @@ func (r *mutationResolver) DeleteEpisode(ctx context.Context, id int) (bool, err
 		return false, err
 	}
 	return true, nil
+}
+
+// UploadArtwork is the resolver for the uploadArtwork field.
+func (r *mutationResolver) UploadArtwork(ctx context.Context, titleID int, kind artwork.Kind, file graphql.Upload) (*catalog.Title, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	r.loaderOf(ctx).Forget(titleID)
+	return r.view(ctx)(r.Artwork.Upload(ctx, titleID, kind, file.File))
 }
 
 // StartPlayback is the resolver for the startPlayback field.

@@ -503,6 +503,7 @@ var (
 		{Name: "regions", Type: field.TypeJSON, Nullable: true},
 		{Name: "min_plan", Type: field.TypeEnum, Nullable: true, Enums: []string{"BASIC", "STANDARD", "PREMIUM"}},
 		{Name: "poster_path", Type: field.TypeString, Default: ""},
+		{Name: "artwork", Type: field.TypeJSON, Nullable: true},
 		{Name: "view_count", Type: field.TypeInt, Default: 0},
 		{Name: "rating_count", Type: field.TypeInt, Default: 0},
 		{Name: "rating_sum", Type: field.TypeInt, Default: 0},
@@ -527,7 +528,7 @@ var (
 			{
 				Name:    "title_trending_score",
 				Unique:  false,
-				Columns: []*schema.Column{TitlesColumns[17]},
+				Columns: []*schema.Column{TitlesColumns[18]},
 			},
 			{
 				Name:    "title_updated_at",

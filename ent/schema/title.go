@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/marquee-org/marquee/ent/schema/artset"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 )
 
@@ -34,6 +35,8 @@ func (Title) Fields() []ent.Field {
 		field.Enum("min_plan").GoType(plancode.Code("")).Optional().Nillable().
 			Annotations(entgql.Type("PlanCode")),
 		field.String("poster_path").Default("").Annotations(entgql.Skip()),
+		// Uploaded artwork by kind; preferred to the poster taken from a video.
+		field.JSON("artwork", artset.Sets{}).Optional().Annotations(entgql.Skip()),
 		// Popularity counters, updated by activity; the recommender recomputes trending.
 		field.Int("view_count").Default(0).Annotations(entgql.Skip()),
 		field.Int("rating_count").Default(0).Annotations(entgql.Skip()),

@@ -45,6 +45,8 @@ const (
 	FieldMinPlan = "min_plan"
 	// FieldPosterPath holds the string denoting the poster_path field in the database.
 	FieldPosterPath = "poster_path"
+	// FieldArtwork holds the string denoting the artwork field in the database.
+	FieldArtwork = "artwork"
 	// FieldViewCount holds the string denoting the view_count field in the database.
 	FieldViewCount = "view_count"
 	// FieldRatingCount holds the string denoting the rating_count field in the database.
@@ -143,6 +145,7 @@ var Columns = []string{
 	FieldRegions,
 	FieldMinPlan,
 	FieldPosterPath,
+	FieldArtwork,
 	FieldViewCount,
 	FieldRatingCount,
 	FieldRatingSum,

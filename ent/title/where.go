@@ -761,6 +761,16 @@ func PosterPathContainsFold(v string) predicate.Title {
 	return predicate.Title(sql.FieldContainsFold(FieldPosterPath, v))
 }
 
+// ArtworkIsNil applies the IsNil predicate on the "artwork" field.
+func ArtworkIsNil() predicate.Title {
+	return predicate.Title(sql.FieldIsNull(FieldArtwork))
+}
+
+// ArtworkNotNil applies the NotNil predicate on the "artwork" field.
+func ArtworkNotNil() predicate.Title {
+	return predicate.Title(sql.FieldNotNull(FieldArtwork))
+}
+
 // ViewCountEQ applies the EQ predicate on the "view_count" field.
 func ViewCountEQ(v int) predicate.Title {
 	return predicate.Title(sql.FieldEQ(FieldViewCount, v))

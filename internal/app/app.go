@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 
+	"github.com/marquee-org/marquee/internal/artwork"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/catalog"
@@ -43,6 +44,7 @@ type Services struct {
 	Billing *billing.Service
 	Catalog *catalog.Service
 	Videos  *video.Service
+	Artwork *artwork.Service
 	// Signer and Playback exist when the configuration has a signing secret.
 	Signer   *media.Signer
 	Playback *playback.Service
@@ -99,6 +101,7 @@ func (s *Services) open(ctx context.Context, workers int) error {
 	s.Queue = jobs.New(st, jobs.Options{Workers: workers, RescueAfter: c.Rescue(), Metrics: s.Metrics}, s.Log)
 	s.Catalog = catalog.NewService(st, s.Broker)
 	s.Videos = video.NewService(st, s.Media, s.Broker, s.Queue, s.Log, c.MaxUploadBytes, s.Catalog)
+	s.Artwork = artwork.NewService(s.Media, s.Catalog, s.Log)
 	s.Billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), s.Broker, s.Log, billing.Options{ProviderTimeout: c.PaymentTimeout})
 	workersOf := s.Queue.Workers()
 	river.AddWorker(workersOf, video.NewWorker(s.Videos, TranscodeOptions(c)))
@@ -122,6 +125,7 @@ func (s *Services) open(ctx context.Context, workers int) error {
 		s.Catalog.OnRemove(s.Playback.Removed) // streams end before their media goes
 	}
 	s.Catalog.OnRemove(s.Videos.Removed)
+	s.Catalog.OnRemove(s.Artwork.Removed)
 	return nil
 }
 

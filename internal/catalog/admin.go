@@ -12,6 +12,7 @@ import (
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/person"
+	"github.com/marquee-org/marquee/ent/schema/artset"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/title"
@@ -413,4 +414,33 @@ func (s *Service) Credits(ctx context.Context, titleID int) ([]*ent.Credit, erro
 		return nil, fmt.Errorf("credits: %w", err)
 	}
 	return cs, nil
+}
+
+// SetArtwork records uploaded artwork of a kind for a title, and returns what it replaces
+// (zero when nothing), whose files the caller removes.
+func (s *Service) SetArtwork(ctx context.Context, titleID int, kind string, set artset.Set) (artset.Set, error) {
+	var old artset.Set
+	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		t, err := findTitle(ctx, client, titleID)
+		if err != nil {
+			return err
+		}
+		sets := artset.Sets{}
+		for k, v := range t.Artwork {
+			sets[k] = v
+		}
+		old = sets[kind]
+		sets[kind] = set
+		return client.Title.UpdateOneID(titleID).SetArtwork(sets).Exec(ctx)
+	})
+	if err != nil {
+		return artset.Set{}, err
+	}
+	s.edited(ctx, titleID)
+	return old, nil
+}
+
+// Title returns the title with id, or NOT_FOUND.
+func (s *Service) Title(ctx context.Context, id int) (*ent.Title, error) {
+	return findTitle(ctx, s.st.Client, id)
 }

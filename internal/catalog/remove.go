@@ -25,7 +25,9 @@ import (
 // about it once the deletion committed: the videos, whose media and open streams must go.
 type Removed struct {
 	TitleID int
-	Videos  []*ent.Video
+	// Title is set when the title itself is gone (not only some of its episodes).
+	Title  bool
+	Videos []*ent.Video
 }
 
 // OnRemove makes f run after every deletion commits (the playback service revokes the
@@ -84,7 +86,7 @@ func (s *Service) DeleteTitle(ctx context.Context, id int) error {
 	}
 	s.changed()
 	_ = search.Notify(ctx, s.broker, id)
-	s.removedNow(ctx, Removed{TitleID: id, Videos: gone})
+	s.removedNow(ctx, Removed{TitleID: id, Title: true, Videos: gone})
 	return nil
 }
 

@@ -47,13 +47,28 @@ func (t *Title) AvailableInMyRegion() bool {
 	return AvailableIn(t.Title, t.l.viewer.Country)
 }
 
-// PosterURL is the signed poster URL, or nil before a poster exists (or without a
+// PosterURL is the signed poster URL: the uploaded poster (its 342-pixel rendition) when
+// there is one, else the frame taken from the first video, else nil (also without a
 // signer).
 func (t *Title) PosterURL() *string {
-	if t.PosterPath == "" || t.l.art == nil {
+	key := t.Artwork["POSTER"].Key(342)
+	if key == "" {
+		key = t.PosterPath
+	}
+	return t.artURL(key)
+}
+
+// BackdropURL is the signed URL of the uploaded backdrop's 1280-pixel rendition, or nil.
+func (t *Title) BackdropURL() *string { return t.artURL(t.Artwork["BACKDROP"].Key(1280)) }
+
+// LogoURL is the signed URL of the uploaded logo's 500-pixel rendition, or nil.
+func (t *Title) LogoURL() *string { return t.artURL(t.Artwork["LOGO"].Key(500)) }
+
+func (t *Title) artURL(key string) *string {
+	if key == "" || t.l.art == nil {
 		return nil
 	}
-	u := t.l.art.ArtURL(t.PosterPath)
+	u := t.l.art.ArtURL(key)
 	return &u
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/marquee-org/marquee/internal/app"
+	"github.com/marquee-org/marquee/internal/artwork"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/catalog"
@@ -93,8 +94,10 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	signer, err := media.NewSigner([]byte("test-secret-test-secret-test-secret!"))
 	require.NoError(t, err)
 	pb := playback.NewService(s, cat, broker, signer, log, playback.Options{HeartbeatInterval: time.Second, Metrics: reg}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
+	art := artwork.NewService(m, cat, log)
 	cat.OnRemove(pb.Removed)
 	cat.OnRemove(videos.Removed)
+	cat.OnRemove(art.Removed)
 	runCtx, stopRun := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); pb.Run(runCtx) }()
@@ -112,7 +115,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	// hashing, a small ladder, short polls and heartbeats).
 	srv := server.New(&app.Services{
 		Config: c, Log: log, Store: s, Broker: broker, Media: m, Queue: q, Auth: svc, Billing: bill,
-		Catalog: cat, Videos: videos, Signer: signer, Playback: pb, Index: index, Metrics: reg,
+		Catalog: cat, Videos: videos, Artwork: art, Signer: signer, Playback: pb, Index: index, Metrics: reg,
 	})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {

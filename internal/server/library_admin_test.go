@@ -1,9 +1,15 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	pngpkg "image/png"
+	"io"
 	"net/http"
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -195,5 +201,84 @@ func TestDeletingATitleTakesEverythingOfIt(t *testing.T) {
 		r = e.gql(nil, `mutation($id: ID!) { deleteSeason(id: $id) }`, map[string]any{"id": s1}, bearer(admin))
 		require.Empty(t, r.Errors, r.Raw)
 		require.Empty(t, seasons())
+	})
+}
+
+// TestArtworkUploads: an administrator uploads a poster and a backdrop; posterUrl prefers
+// the upload and both are served as JPEG with immutable caching; a replacement removes the
+// files it replaces; images that are not images, or too large, are refused with nothing
+// stored; deleting the title removes its artwork.
+func TestArtworkUploads(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		admin := e.admin()
+		viewer := e.viewer("art@example.com", "US", plancode.Premium)
+		id := e.gql(nil, `mutation { createTitle(input: {kind: MOVIE, name: "Framed"}) { id } }`, nil, bearer(admin)).
+			Data["createTitle"].(map[string]any)["id"].(string)
+		const upload = `mutation($t: ID!, $k: ArtworkKind!, $f: Upload!) { uploadArtwork(titleId: $t, kind: $k, file: $f) {
+			posterUrl backdropUrl logoUrl } }`
+		png := func(w, h int) io.Reader {
+			var b bytes.Buffer
+			require.NoError(t, pngpkg.Encode(&b, image.NewRGBA(image.Rect(0, 0, w, h))))
+			return &b
+		}
+		send := func(kind string, name string, body io.Reader, who string) *gqlResponse {
+			return e.uploadFile(upload, map[string]any{"t": id, "k": kind}, name, body, bearer(who))
+		}
+		fetch := func(path string) *http.Response {
+			res, err := http.Get(e.http.URL + path)
+			require.NoError(t, err)
+			res.Body.Close()
+			return res
+		}
+		artDir, err := e.media.Path("art/" + id)
+		require.NoError(t, err)
+
+		r := send("POSTER", "poster.png", png(600, 900), viewer)
+		require.Equal(t, "FORBIDDEN", r.code(), r.Raw)
+		r = send("POSTER", "poster.png", png(600, 900), admin)
+		require.Empty(t, r.Errors, r.Raw)
+		got := r.Data["uploadArtwork"].(map[string]any)
+		poster := got["posterUrl"].(string)
+		require.Contains(t, poster, "/art/")
+		require.Contains(t, poster, "/342.jpg")
+		require.Nil(t, got["backdropUrl"])
+		res := fetch(poster)
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Equal(t, "image/jpeg", res.Header.Get("Content-Type"))
+		require.Contains(t, res.Header.Get("Cache-Control"), "immutable")
+
+		r = send("BACKDROP", "wide.png", png(1600, 900), admin)
+		require.Empty(t, r.Errors, r.Raw)
+		backdrop := r.Data["uploadArtwork"].(map[string]any)["backdropUrl"].(string)
+		require.Contains(t, backdrop, "/1280.jpg")
+		require.Equal(t, http.StatusOK, fetch(backdrop).StatusCode)
+
+		// A new poster replaces the old one's files.
+		r = send("POSTER", "again.png", png(400, 600), admin)
+		require.Empty(t, r.Errors, r.Raw)
+		require.NotEqual(t, poster, r.Data["uploadArtwork"].(map[string]any)["posterUrl"])
+		require.Equal(t, http.StatusNotFound, fetch(poster).StatusCode)
+		entries, err := os.ReadDir(artDir)
+		require.NoError(t, err)
+		require.Len(t, entries, 2, "one poster and one backdrop")
+
+		for name, body := range map[string]io.Reader{
+			"logo.svg":   strings.NewReader(`<svg xmlns="http://www.w3.org/2000/svg"/>`),
+			"fake.jpg":   strings.NewReader("<!doctype html><p>not an image</p>"),
+			"huge.png":   png(12001, 10),
+			"empty.webp": strings.NewReader(""),
+		} {
+			r = send("LOGO", name, body, admin)
+			require.Equal(t, "BAD_USER_INPUT", r.code(), "%s: %s", name, r.Raw)
+			require.Equal(t, "file", r.Errors[0].Extensions["field"], name)
+		}
+		entries, err = os.ReadDir(artDir)
+		require.NoError(t, err)
+		require.Len(t, entries, 2, "refused images store nothing")
+
+		r = e.gql(nil, `mutation($id: ID!) { deleteTitle(id: $id) }`, map[string]any{"id": id}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		require.NoDirExists(t, artDir)
 	})
 }

@@ -24,12 +24,20 @@ const createMovie = `mutation { createTitle(input: {kind: MOVIE, name: "Tide Poo
 // upload sends a GraphQL multipart request for uploadVideo with content as the file.
 func (e *env) upload(titleID string, filename string, content io.Reader, opts ...opt) *gqlResponse {
 	e.t.Helper()
+	return e.uploadFile(`mutation($t: ID!, $f: Upload!) { uploadVideo(titleId: $t, file: $f) { id status title { id } } }`,
+		map[string]any{"t": titleID}, filename, content, opts...)
+}
+
+// uploadFile sends a GraphQL multipart request whose variable f is the file.
+func (e *env) uploadFile(query string, vars map[string]any, filename string, content io.Reader, opts ...opt) *gqlResponse {
+	e.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{
-		"query":     `mutation($t: ID!, $f: Upload!) { uploadVideo(titleId: $t, file: $f) { id status title { id } } }`,
-		"variables": map[string]any{"t": titleID, "f": nil},
-	})
+	vs := map[string]any{"f": nil}
+	for k, v := range vars {
+		vs[k] = v
+	}
+	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vs})
 	require.NoError(e.t, w.WriteField("operations", string(ops)))
 	require.NoError(e.t, w.WriteField("map", `{"0": ["variables.f"]}`))
 	part, err := w.CreateFormFile("0", filename)
