@@ -200,7 +200,10 @@ func (s *Service) update(ctx context.Context) error {
 		s.read(start)
 		return nil
 	}
-	f := s.fit
+	f, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
 	log, err := loadLog(ctx, s.st.Client, users)
 	if err != nil {
 		return err
@@ -210,8 +213,12 @@ func (s *Service) update(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Viewers whose activity is all on titles the model does not know yet keep their rows.
-	users = slices.DeleteFunc(users, func(uid int) bool { return len(hists[uid]) == 0 })
+	// Viewers whose activity is all on titles the model does not know yet keep their rows;
+	// accounts deleted meanwhile get none.
+	users = slices.DeleteFunc(users, func(uid int) bool {
+		_, ok := viewers[uid]
+		return !ok || len(hists[uid]) == 0
+	})
 	var rows []recRow
 	scores := make([]float64, len(f.d.Items))
 	for _, uid := range users {
@@ -234,6 +241,23 @@ func (s *Service) update(ctx context.Context) error {
 	s.log.Info("recommendations updated", slog.Int("viewers", len(users)), slog.Int("rows", len(rows)),
 		slog.Duration("took", time.Since(start)))
 	return nil
+}
+
+// current returns the kept model with only the titles that still exist: a title deleted
+// since the fit is suggested to nobody.
+func (s *Service) current(ctx context.Context) (*fitted, error) {
+	ids, err := s.st.Client.Title.Query().IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load titles: %w", err)
+	}
+	f := *s.fit
+	f.titles = make(map[int]*ent.Title, len(ids))
+	for _, id := range ids {
+		if t := s.fit.titles[id]; t != nil {
+			f.titles[id] = t
+		}
+	}
+	return &f, nil
 }
 
 // read records that a refresh read the activity log at t.
