@@ -18,6 +18,7 @@ import (
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/libraryfile"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -49,6 +50,8 @@ type Client struct {
 	Episode *EpisodeClient
 	// Genre is the client for interacting with the Genre builders.
 	Genre *GenreClient
+	// LibraryFile is the client for interacting with the LibraryFile builders.
+	LibraryFile *LibraryFileClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// MyListItem is the client for interacting with the MyListItem builders.
@@ -95,6 +98,7 @@ func (c *Client) init() {
 	c.Credit = NewCreditClient(c.config)
 	c.Episode = NewEpisodeClient(c.config)
 	c.Genre = NewGenreClient(c.config)
+	c.LibraryFile = NewLibraryFileClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.MyListItem = NewMyListItemClient(c.config)
 	c.Payment = NewPaymentClient(c.config)
@@ -206,6 +210,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Credit:          NewCreditClient(cfg),
 		Episode:         NewEpisodeClient(cfg),
 		Genre:           NewGenreClient(cfg),
+		LibraryFile:     NewLibraryFileClient(cfg),
 		Membership:      NewMembershipClient(cfg),
 		MyListItem:      NewMyListItemClient(cfg),
 		Payment:         NewPaymentClient(cfg),
@@ -244,6 +249,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Credit:          NewCreditClient(cfg),
 		Episode:         NewEpisodeClient(cfg),
 		Genre:           NewGenreClient(cfg),
+		LibraryFile:     NewLibraryFileClient(cfg),
 		Membership:      NewMembershipClient(cfg),
 		MyListItem:      NewMyListItemClient(cfg),
 		Payment:         NewPaymentClient(cfg),
@@ -289,9 +295,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Credit, c.Episode, c.Genre, c.Membership, c.MyListItem, c.Payment, c.Person,
-		c.Plan, c.PlaybackSession, c.Rating, c.Recommendation, c.Rendition, c.Season,
-		c.Session, c.Title, c.User, c.Video, c.ViewEvent, c.WatchProgress,
+		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.Membership, c.MyListItem,
+		c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating, c.Recommendation,
+		c.Rendition, c.Season, c.Session, c.Title, c.User, c.Video, c.ViewEvent,
+		c.WatchProgress,
 	} {
 		n.Use(hooks...)
 	}
@@ -301,9 +308,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Credit, c.Episode, c.Genre, c.Membership, c.MyListItem, c.Payment, c.Person,
-		c.Plan, c.PlaybackSession, c.Rating, c.Recommendation, c.Rendition, c.Season,
-		c.Session, c.Title, c.User, c.Video, c.ViewEvent, c.WatchProgress,
+		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.Membership, c.MyListItem,
+		c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating, c.Recommendation,
+		c.Rendition, c.Season, c.Session, c.Title, c.User, c.Video, c.ViewEvent,
+		c.WatchProgress,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -318,6 +326,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Episode.mutate(ctx, m)
 	case *GenreMutation:
 		return c.Genre.mutate(ctx, m)
+	case *LibraryFileMutation:
+		return c.LibraryFile.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
 	case *MyListItemMutation:
@@ -831,6 +841,139 @@ func (c *GenreClient) mutate(ctx context.Context, m *GenreMutation) (Value, erro
 		return (&GenreDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Genre mutation op: %q", m.Op())
+	}
+}
+
+// LibraryFileClient is a client for the LibraryFile schema.
+type LibraryFileClient struct {
+	config
+}
+
+// NewLibraryFileClient returns a client for the LibraryFile from the given config.
+func NewLibraryFileClient(c config) *LibraryFileClient {
+	return &LibraryFileClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `libraryfile.Hooks(f(g(h())))`.
+func (c *LibraryFileClient) Use(hooks ...Hook) {
+	c.hooks.LibraryFile = append(c.hooks.LibraryFile, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `libraryfile.Intercept(f(g(h())))`.
+func (c *LibraryFileClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LibraryFile = append(c.inters.LibraryFile, interceptors...)
+}
+
+// Create returns a builder for creating a LibraryFile entity.
+func (c *LibraryFileClient) Create() *LibraryFileCreate {
+	mutation := newLibraryFileMutation(c.config, OpCreate)
+	return &LibraryFileCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LibraryFile entities.
+func (c *LibraryFileClient) CreateBulk(builders ...*LibraryFileCreate) *LibraryFileCreateBulk {
+	return &LibraryFileCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LibraryFileClient) MapCreateBulk(slice any, setFunc func(*LibraryFileCreate, int)) *LibraryFileCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LibraryFileCreateBulk{err: fmt.Errorf("calling to LibraryFileClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LibraryFileCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LibraryFileCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LibraryFile.
+func (c *LibraryFileClient) Update() *LibraryFileUpdate {
+	mutation := newLibraryFileMutation(c.config, OpUpdate)
+	return &LibraryFileUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LibraryFileClient) UpdateOne(_m *LibraryFile) *LibraryFileUpdateOne {
+	mutation := newLibraryFileMutation(c.config, OpUpdateOne, withLibraryFile(_m))
+	return &LibraryFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LibraryFileClient) UpdateOneID(id int) *LibraryFileUpdateOne {
+	mutation := newLibraryFileMutation(c.config, OpUpdateOne, withLibraryFileID(id))
+	return &LibraryFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LibraryFile.
+func (c *LibraryFileClient) Delete() *LibraryFileDelete {
+	mutation := newLibraryFileMutation(c.config, OpDelete)
+	return &LibraryFileDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LibraryFileClient) DeleteOne(_m *LibraryFile) *LibraryFileDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LibraryFileClient) DeleteOneID(id int) *LibraryFileDeleteOne {
+	builder := c.Delete().Where(libraryfile.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LibraryFileDeleteOne{builder}
+}
+
+// Query returns a query builder for LibraryFile.
+func (c *LibraryFileClient) Query() *LibraryFileQuery {
+	return &LibraryFileQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLibraryFile},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LibraryFile entity by its id.
+func (c *LibraryFileClient) Get(ctx context.Context, id int) (*LibraryFile, error) {
+	return c.Query().Where(libraryfile.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LibraryFileClient) GetX(ctx context.Context, id int) *LibraryFile {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LibraryFileClient) Hooks() []Hook {
+	return c.hooks.LibraryFile
+}
+
+// Interceptors returns the client interceptors.
+func (c *LibraryFileClient) Interceptors() []Interceptor {
+	return c.inters.LibraryFile
+}
+
+func (c *LibraryFileClient) mutate(ctx context.Context, m *LibraryFileMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LibraryFileCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LibraryFileUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LibraryFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LibraryFileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LibraryFile mutation op: %q", m.Op())
 	}
 }
 
@@ -3589,14 +3732,14 @@ func (c *WatchProgressClient) mutate(ctx context.Context, m *WatchProgressMutati
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Credit, Episode, Genre, Membership, MyListItem, Payment, Person, Plan,
-		PlaybackSession, Rating, Recommendation, Rendition, Season, Session, Title,
-		User, Video, ViewEvent, WatchProgress []ent.Hook
+		Credit, Episode, Genre, LibraryFile, Membership, MyListItem, Payment, Person,
+		Plan, PlaybackSession, Rating, Recommendation, Rendition, Season, Session,
+		Title, User, Video, ViewEvent, WatchProgress []ent.Hook
 	}
 	inters struct {
-		Credit, Episode, Genre, Membership, MyListItem, Payment, Person, Plan,
-		PlaybackSession, Rating, Recommendation, Rendition, Season, Session, Title,
-		User, Video, ViewEvent, WatchProgress []ent.Interceptor
+		Credit, Episode, Genre, LibraryFile, Membership, MyListItem, Payment, Person,
+		Plan, PlaybackSession, Rating, Recommendation, Rendition, Season, Session,
+		Title, User, Video, ViewEvent, WatchProgress []ent.Interceptor
 	}
 )
 

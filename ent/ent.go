@@ -15,6 +15,7 @@ import (
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/libraryfile"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -94,6 +95,7 @@ func checkColumn(t, c string) error {
 			credit.Table:          credit.ValidColumn,
 			episode.Table:         episode.ValidColumn,
 			genre.Table:           genre.ValidColumn,
+			libraryfile.Table:     libraryfile.ValidColumn,
 			membership.Table:      membership.ValidColumn,
 			mylistitem.Table:      mylistitem.ValidColumn,
 			payment.Table:         payment.ValidColumn,

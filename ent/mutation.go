@@ -14,6 +14,7 @@ import (
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/libraryfile"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -47,6 +48,7 @@ const (
 	TypeCredit          = "Credit"
 	TypeEpisode         = "Episode"
 	TypeGenre           = "Genre"
+	TypeLibraryFile     = "LibraryFile"
 	TypeMembership      = "Membership"
 	TypeMyListItem      = "MyListItem"
 	TypePayment         = "Payment"
@@ -1987,6 +1989,834 @@ func (m *GenreMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Genre edge %s", name)
+}
+
+// LibraryFileMutation represents an operation that mutates the LibraryFile nodes in the graph.
+type LibraryFileMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	_path         *string
+	size          *int64
+	addsize       *int64
+	mod_time      *time.Time
+	title_id      *int
+	addtitle_id   *int
+	episode_id    *int
+	addepisode_id *int
+	video_id      *int
+	addvideo_id   *int
+	missing       *bool
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*LibraryFile, error)
+	predicates    []predicate.LibraryFile
+}
+
+var _ ent.Mutation = (*LibraryFileMutation)(nil)
+
+// libraryfileOption allows management of the mutation configuration using functional options.
+type libraryfileOption func(*LibraryFileMutation)
+
+// newLibraryFileMutation creates new mutation for the LibraryFile entity.
+func newLibraryFileMutation(c config, op Op, opts ...libraryfileOption) *LibraryFileMutation {
+	m := &LibraryFileMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLibraryFile,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLibraryFileID sets the ID field of the mutation.
+func withLibraryFileID(id int) libraryfileOption {
+	return func(m *LibraryFileMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LibraryFile
+		)
+		m.oldValue = func(ctx context.Context) (*LibraryFile, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LibraryFile.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLibraryFile sets the old LibraryFile of the mutation.
+func withLibraryFile(node *LibraryFile) libraryfileOption {
+	return func(m *LibraryFileMutation) {
+		m.oldValue = func(context.Context) (*LibraryFile, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LibraryFileMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LibraryFileMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LibraryFileMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LibraryFileMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LibraryFile.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPath sets the "path" field.
+func (m *LibraryFileMutation) SetPath(s string) {
+	m._path = &s
+}
+
+// Path returns the value of the "path" field in the mutation.
+func (m *LibraryFileMutation) Path() (r string, exists bool) {
+	v := m._path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPath returns the old "path" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPath: %w", err)
+	}
+	return oldValue.Path, nil
+}
+
+// ResetPath resets all changes to the "path" field.
+func (m *LibraryFileMutation) ResetPath() {
+	m._path = nil
+}
+
+// SetSize sets the "size" field.
+func (m *LibraryFileMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *LibraryFileMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *LibraryFileMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *LibraryFileMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *LibraryFileMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetModTime sets the "mod_time" field.
+func (m *LibraryFileMutation) SetModTime(t time.Time) {
+	m.mod_time = &t
+}
+
+// ModTime returns the value of the "mod_time" field in the mutation.
+func (m *LibraryFileMutation) ModTime() (r time.Time, exists bool) {
+	v := m.mod_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModTime returns the old "mod_time" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldModTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModTime: %w", err)
+	}
+	return oldValue.ModTime, nil
+}
+
+// ResetModTime resets all changes to the "mod_time" field.
+func (m *LibraryFileMutation) ResetModTime() {
+	m.mod_time = nil
+}
+
+// SetTitleID sets the "title_id" field.
+func (m *LibraryFileMutation) SetTitleID(i int) {
+	m.title_id = &i
+	m.addtitle_id = nil
+}
+
+// TitleID returns the value of the "title_id" field in the mutation.
+func (m *LibraryFileMutation) TitleID() (r int, exists bool) {
+	v := m.title_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleID returns the old "title_id" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldTitleID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleID: %w", err)
+	}
+	return oldValue.TitleID, nil
+}
+
+// AddTitleID adds i to the "title_id" field.
+func (m *LibraryFileMutation) AddTitleID(i int) {
+	if m.addtitle_id != nil {
+		*m.addtitle_id += i
+	} else {
+		m.addtitle_id = &i
+	}
+}
+
+// AddedTitleID returns the value that was added to the "title_id" field in this mutation.
+func (m *LibraryFileMutation) AddedTitleID() (r int, exists bool) {
+	v := m.addtitle_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTitleID resets all changes to the "title_id" field.
+func (m *LibraryFileMutation) ResetTitleID() {
+	m.title_id = nil
+	m.addtitle_id = nil
+}
+
+// SetEpisodeID sets the "episode_id" field.
+func (m *LibraryFileMutation) SetEpisodeID(i int) {
+	m.episode_id = &i
+	m.addepisode_id = nil
+}
+
+// EpisodeID returns the value of the "episode_id" field in the mutation.
+func (m *LibraryFileMutation) EpisodeID() (r int, exists bool) {
+	v := m.episode_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEpisodeID returns the old "episode_id" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldEpisodeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEpisodeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEpisodeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEpisodeID: %w", err)
+	}
+	return oldValue.EpisodeID, nil
+}
+
+// AddEpisodeID adds i to the "episode_id" field.
+func (m *LibraryFileMutation) AddEpisodeID(i int) {
+	if m.addepisode_id != nil {
+		*m.addepisode_id += i
+	} else {
+		m.addepisode_id = &i
+	}
+}
+
+// AddedEpisodeID returns the value that was added to the "episode_id" field in this mutation.
+func (m *LibraryFileMutation) AddedEpisodeID() (r int, exists bool) {
+	v := m.addepisode_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEpisodeID clears the value of the "episode_id" field.
+func (m *LibraryFileMutation) ClearEpisodeID() {
+	m.episode_id = nil
+	m.addepisode_id = nil
+	m.clearedFields[libraryfile.FieldEpisodeID] = struct{}{}
+}
+
+// EpisodeIDCleared returns if the "episode_id" field was cleared in this mutation.
+func (m *LibraryFileMutation) EpisodeIDCleared() bool {
+	_, ok := m.clearedFields[libraryfile.FieldEpisodeID]
+	return ok
+}
+
+// ResetEpisodeID resets all changes to the "episode_id" field.
+func (m *LibraryFileMutation) ResetEpisodeID() {
+	m.episode_id = nil
+	m.addepisode_id = nil
+	delete(m.clearedFields, libraryfile.FieldEpisodeID)
+}
+
+// SetVideoID sets the "video_id" field.
+func (m *LibraryFileMutation) SetVideoID(i int) {
+	m.video_id = &i
+	m.addvideo_id = nil
+}
+
+// VideoID returns the value of the "video_id" field in the mutation.
+func (m *LibraryFileMutation) VideoID() (r int, exists bool) {
+	v := m.video_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVideoID returns the old "video_id" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldVideoID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVideoID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVideoID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVideoID: %w", err)
+	}
+	return oldValue.VideoID, nil
+}
+
+// AddVideoID adds i to the "video_id" field.
+func (m *LibraryFileMutation) AddVideoID(i int) {
+	if m.addvideo_id != nil {
+		*m.addvideo_id += i
+	} else {
+		m.addvideo_id = &i
+	}
+}
+
+// AddedVideoID returns the value that was added to the "video_id" field in this mutation.
+func (m *LibraryFileMutation) AddedVideoID() (r int, exists bool) {
+	v := m.addvideo_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearVideoID clears the value of the "video_id" field.
+func (m *LibraryFileMutation) ClearVideoID() {
+	m.video_id = nil
+	m.addvideo_id = nil
+	m.clearedFields[libraryfile.FieldVideoID] = struct{}{}
+}
+
+// VideoIDCleared returns if the "video_id" field was cleared in this mutation.
+func (m *LibraryFileMutation) VideoIDCleared() bool {
+	_, ok := m.clearedFields[libraryfile.FieldVideoID]
+	return ok
+}
+
+// ResetVideoID resets all changes to the "video_id" field.
+func (m *LibraryFileMutation) ResetVideoID() {
+	m.video_id = nil
+	m.addvideo_id = nil
+	delete(m.clearedFields, libraryfile.FieldVideoID)
+}
+
+// SetMissing sets the "missing" field.
+func (m *LibraryFileMutation) SetMissing(b bool) {
+	m.missing = &b
+}
+
+// Missing returns the value of the "missing" field in the mutation.
+func (m *LibraryFileMutation) Missing() (r bool, exists bool) {
+	v := m.missing
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMissing returns the old "missing" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldMissing(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMissing is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMissing requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMissing: %w", err)
+	}
+	return oldValue.Missing, nil
+}
+
+// ResetMissing resets all changes to the "missing" field.
+func (m *LibraryFileMutation) ResetMissing() {
+	m.missing = nil
+}
+
+// Where appends a list predicates to the LibraryFileMutation builder.
+func (m *LibraryFileMutation) Where(ps ...predicate.LibraryFile) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LibraryFileMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LibraryFileMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LibraryFile, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LibraryFileMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LibraryFileMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LibraryFile).
+func (m *LibraryFileMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LibraryFileMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m._path != nil {
+		fields = append(fields, libraryfile.FieldPath)
+	}
+	if m.size != nil {
+		fields = append(fields, libraryfile.FieldSize)
+	}
+	if m.mod_time != nil {
+		fields = append(fields, libraryfile.FieldModTime)
+	}
+	if m.title_id != nil {
+		fields = append(fields, libraryfile.FieldTitleID)
+	}
+	if m.episode_id != nil {
+		fields = append(fields, libraryfile.FieldEpisodeID)
+	}
+	if m.video_id != nil {
+		fields = append(fields, libraryfile.FieldVideoID)
+	}
+	if m.missing != nil {
+		fields = append(fields, libraryfile.FieldMissing)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LibraryFileMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case libraryfile.FieldPath:
+		return m.Path()
+	case libraryfile.FieldSize:
+		return m.Size()
+	case libraryfile.FieldModTime:
+		return m.ModTime()
+	case libraryfile.FieldTitleID:
+		return m.TitleID()
+	case libraryfile.FieldEpisodeID:
+		return m.EpisodeID()
+	case libraryfile.FieldVideoID:
+		return m.VideoID()
+	case libraryfile.FieldMissing:
+		return m.Missing()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LibraryFileMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case libraryfile.FieldPath:
+		return m.OldPath(ctx)
+	case libraryfile.FieldSize:
+		return m.OldSize(ctx)
+	case libraryfile.FieldModTime:
+		return m.OldModTime(ctx)
+	case libraryfile.FieldTitleID:
+		return m.OldTitleID(ctx)
+	case libraryfile.FieldEpisodeID:
+		return m.OldEpisodeID(ctx)
+	case libraryfile.FieldVideoID:
+		return m.OldVideoID(ctx)
+	case libraryfile.FieldMissing:
+		return m.OldMissing(ctx)
+	}
+	return nil, fmt.Errorf("unknown LibraryFile field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LibraryFileMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case libraryfile.FieldPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPath(v)
+		return nil
+	case libraryfile.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case libraryfile.FieldModTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModTime(v)
+		return nil
+	case libraryfile.FieldTitleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleID(v)
+		return nil
+	case libraryfile.FieldEpisodeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEpisodeID(v)
+		return nil
+	case libraryfile.FieldVideoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVideoID(v)
+		return nil
+	case libraryfile.FieldMissing:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMissing(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LibraryFile field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LibraryFileMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize != nil {
+		fields = append(fields, libraryfile.FieldSize)
+	}
+	if m.addtitle_id != nil {
+		fields = append(fields, libraryfile.FieldTitleID)
+	}
+	if m.addepisode_id != nil {
+		fields = append(fields, libraryfile.FieldEpisodeID)
+	}
+	if m.addvideo_id != nil {
+		fields = append(fields, libraryfile.FieldVideoID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LibraryFileMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case libraryfile.FieldSize:
+		return m.AddedSize()
+	case libraryfile.FieldTitleID:
+		return m.AddedTitleID()
+	case libraryfile.FieldEpisodeID:
+		return m.AddedEpisodeID()
+	case libraryfile.FieldVideoID:
+		return m.AddedVideoID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LibraryFileMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case libraryfile.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	case libraryfile.FieldTitleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTitleID(v)
+		return nil
+	case libraryfile.FieldEpisodeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEpisodeID(v)
+		return nil
+	case libraryfile.FieldVideoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVideoID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LibraryFile numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LibraryFileMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(libraryfile.FieldEpisodeID) {
+		fields = append(fields, libraryfile.FieldEpisodeID)
+	}
+	if m.FieldCleared(libraryfile.FieldVideoID) {
+		fields = append(fields, libraryfile.FieldVideoID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LibraryFileMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LibraryFileMutation) ClearField(name string) error {
+	switch name {
+	case libraryfile.FieldEpisodeID:
+		m.ClearEpisodeID()
+		return nil
+	case libraryfile.FieldVideoID:
+		m.ClearVideoID()
+		return nil
+	}
+	return fmt.Errorf("unknown LibraryFile nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LibraryFileMutation) ResetField(name string) error {
+	switch name {
+	case libraryfile.FieldPath:
+		m.ResetPath()
+		return nil
+	case libraryfile.FieldSize:
+		m.ResetSize()
+		return nil
+	case libraryfile.FieldModTime:
+		m.ResetModTime()
+		return nil
+	case libraryfile.FieldTitleID:
+		m.ResetTitleID()
+		return nil
+	case libraryfile.FieldEpisodeID:
+		m.ResetEpisodeID()
+		return nil
+	case libraryfile.FieldVideoID:
+		m.ResetVideoID()
+		return nil
+	case libraryfile.FieldMissing:
+		m.ResetMissing()
+		return nil
+	}
+	return fmt.Errorf("unknown LibraryFile field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LibraryFileMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LibraryFileMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LibraryFileMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LibraryFileMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LibraryFileMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LibraryFileMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LibraryFileMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown LibraryFile unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LibraryFileMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown LibraryFile edge %s", name)
 }
 
 // MembershipMutation represents an operation that mutates the Membership nodes in the graph.

@@ -8,6 +8,7 @@ import (
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/libraryfile"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -65,6 +66,12 @@ func init() {
 	genreDescName := genreFields[1].Descriptor()
 	// genre.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	genre.NameValidator = genreDescName.Validators[0].(func(string) error)
+	libraryfileFields := schema.LibraryFile{}.Fields()
+	_ = libraryfileFields
+	// libraryfileDescMissing is the schema descriptor for missing field.
+	libraryfileDescMissing := libraryfileFields[6].Descriptor()
+	// libraryfile.DefaultMissing holds the default value on creation for the missing field.
+	libraryfile.DefaultMissing = libraryfileDescMissing.Default.(bool)
 	membershipMixin := schema.Membership{}.Mixin()
 	membershipMixinFields0 := membershipMixin[0].Fields()
 	_ = membershipMixinFields0

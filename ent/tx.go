@@ -20,6 +20,8 @@ type Tx struct {
 	Episode *EpisodeClient
 	// Genre is the client for interacting with the Genre builders.
 	Genre *GenreClient
+	// LibraryFile is the client for interacting with the LibraryFile builders.
+	LibraryFile *LibraryFileClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// MyListItem is the client for interacting with the MyListItem builders.
@@ -186,6 +188,7 @@ func (tx *Tx) init() {
 	tx.Credit = NewCreditClient(tx.config)
 	tx.Episode = NewEpisodeClient(tx.config)
 	tx.Genre = NewGenreClient(tx.config)
+	tx.LibraryFile = NewLibraryFileClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.MyListItem = NewMyListItemClient(tx.config)
 	tx.Payment = NewPaymentClient(tx.config)

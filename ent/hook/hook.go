@@ -45,6 +45,18 @@ func (f GenreFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GenreMutation", m)
 }
 
+// The LibraryFileFunc type is an adapter to allow the use of ordinary
+// function as LibraryFile mutator.
+type LibraryFileFunc func(context.Context, *ent.LibraryFileMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LibraryFileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LibraryFileMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LibraryFileMutation", m)
+}
+
 // The MembershipFunc type is an adapter to allow the use of ordinary
 // function as Membership mutator.
 type MembershipFunc func(context.Context, *ent.MembershipMutation) (ent.Value, error)

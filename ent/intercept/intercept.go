@@ -11,6 +11,7 @@ import (
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/libraryfile"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -165,6 +166,33 @@ func (f TraverseGenre) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.GenreQuery", q)
+}
+
+// The LibraryFileFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LibraryFileFunc func(context.Context, *ent.LibraryFileQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LibraryFileFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LibraryFileQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LibraryFileQuery", q)
+}
+
+// The TraverseLibraryFile type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLibraryFile func(context.Context, *ent.LibraryFileQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLibraryFile) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLibraryFile) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LibraryFileQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LibraryFileQuery", q)
 }
 
 // The MembershipFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -608,6 +636,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EpisodeQuery, predicate.Episode, episode.OrderOption]{typ: ent.TypeEpisode, tq: q}, nil
 	case *ent.GenreQuery:
 		return &query[*ent.GenreQuery, predicate.Genre, genre.OrderOption]{typ: ent.TypeGenre, tq: q}, nil
+	case *ent.LibraryFileQuery:
+		return &query[*ent.LibraryFileQuery, predicate.LibraryFile, libraryfile.OrderOption]{typ: ent.TypeLibraryFile, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.MyListItemQuery:

@@ -92,6 +92,30 @@ var (
 		Columns:    GenresColumns,
 		PrimaryKey: []*schema.Column{GenresColumns[0]},
 	}
+	// LibraryFilesColumns holds the columns for the "library_files" table.
+	LibraryFilesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "path", Type: field.TypeString, Unique: true, Size: 2147483647},
+		{Name: "size", Type: field.TypeInt64},
+		{Name: "mod_time", Type: field.TypeTime},
+		{Name: "title_id", Type: field.TypeInt},
+		{Name: "episode_id", Type: field.TypeInt, Nullable: true},
+		{Name: "video_id", Type: field.TypeInt, Nullable: true},
+		{Name: "missing", Type: field.TypeBool, Default: false},
+	}
+	// LibraryFilesTable holds the schema information for the "library_files" table.
+	LibraryFilesTable = &schema.Table{
+		Name:       "library_files",
+		Columns:    LibraryFilesColumns,
+		PrimaryKey: []*schema.Column{LibraryFilesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "libraryfile_title_id",
+				Unique:  false,
+				Columns: []*schema.Column{LibraryFilesColumns[4]},
+			},
+		},
+	}
 	// MembershipsColumns holds the columns for the "memberships" table.
 	MembershipsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -735,6 +759,7 @@ var (
 		CreditsTable,
 		EpisodesTable,
 		GenresTable,
+		LibraryFilesTable,
 		MembershipsTable,
 		MyListItemsTable,
 		PaymentsTable,
@@ -767,6 +792,9 @@ func init() {
 	}
 	GenresTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	LibraryFilesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	MembershipsTable.ForeignKeys[0].RefTable = PlansTable
 	MembershipsTable.ForeignKeys[1].RefTable = UsersTable

@@ -15,6 +15,9 @@ type Episode func(*sql.Selector)
 // Genre is the predicate function for genre builders.
 type Genre func(*sql.Selector)
 
+// LibraryFile is the predicate function for libraryfile builders.
+type LibraryFile func(*sql.Selector)
+
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
 
