@@ -1431,6 +1431,21 @@ func (_q *VideoQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, video.FieldReadyAt)
 				fieldSeen[video.FieldReadyAt] = struct{}{}
 			}
+		case "introStart":
+			if _, ok := fieldSeen[video.FieldIntroStart]; !ok {
+				selectedFields = append(selectedFields, video.FieldIntroStart)
+				fieldSeen[video.FieldIntroStart] = struct{}{}
+			}
+		case "introEnd":
+			if _, ok := fieldSeen[video.FieldIntroEnd]; !ok {
+				selectedFields = append(selectedFields, video.FieldIntroEnd)
+				fieldSeen[video.FieldIntroEnd] = struct{}{}
+			}
+		case "creditsStart":
+			if _, ok := fieldSeen[video.FieldCreditsStart]; !ok {
+				selectedFields = append(selectedFields, video.FieldCreditsStart)
+				fieldSeen[video.FieldCreditsStart] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -16443,6 +16443,12 @@ type VideoMutation struct {
 	source_info         *map[string]interface{}
 	output_dir          *string
 	ready_at            *time.Time
+	intro_start         *float64
+	addintro_start      *float64
+	intro_end           *float64
+	addintro_end        *float64
+	credits_start       *float64
+	addcredits_start    *float64
 	clearedFields       map[string]struct{}
 	title               *int
 	clearedtitle        bool
@@ -17065,6 +17071,216 @@ func (m *VideoMutation) ResetReadyAt() {
 	delete(m.clearedFields, video.FieldReadyAt)
 }
 
+// SetIntroStart sets the "intro_start" field.
+func (m *VideoMutation) SetIntroStart(f float64) {
+	m.intro_start = &f
+	m.addintro_start = nil
+}
+
+// IntroStart returns the value of the "intro_start" field in the mutation.
+func (m *VideoMutation) IntroStart() (r float64, exists bool) {
+	v := m.intro_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIntroStart returns the old "intro_start" field's value of the Video entity.
+// If the Video object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VideoMutation) OldIntroStart(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIntroStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIntroStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIntroStart: %w", err)
+	}
+	return oldValue.IntroStart, nil
+}
+
+// AddIntroStart adds f to the "intro_start" field.
+func (m *VideoMutation) AddIntroStart(f float64) {
+	if m.addintro_start != nil {
+		*m.addintro_start += f
+	} else {
+		m.addintro_start = &f
+	}
+}
+
+// AddedIntroStart returns the value that was added to the "intro_start" field in this mutation.
+func (m *VideoMutation) AddedIntroStart() (r float64, exists bool) {
+	v := m.addintro_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearIntroStart clears the value of the "intro_start" field.
+func (m *VideoMutation) ClearIntroStart() {
+	m.intro_start = nil
+	m.addintro_start = nil
+	m.clearedFields[video.FieldIntroStart] = struct{}{}
+}
+
+// IntroStartCleared returns if the "intro_start" field was cleared in this mutation.
+func (m *VideoMutation) IntroStartCleared() bool {
+	_, ok := m.clearedFields[video.FieldIntroStart]
+	return ok
+}
+
+// ResetIntroStart resets all changes to the "intro_start" field.
+func (m *VideoMutation) ResetIntroStart() {
+	m.intro_start = nil
+	m.addintro_start = nil
+	delete(m.clearedFields, video.FieldIntroStart)
+}
+
+// SetIntroEnd sets the "intro_end" field.
+func (m *VideoMutation) SetIntroEnd(f float64) {
+	m.intro_end = &f
+	m.addintro_end = nil
+}
+
+// IntroEnd returns the value of the "intro_end" field in the mutation.
+func (m *VideoMutation) IntroEnd() (r float64, exists bool) {
+	v := m.intro_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIntroEnd returns the old "intro_end" field's value of the Video entity.
+// If the Video object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VideoMutation) OldIntroEnd(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIntroEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIntroEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIntroEnd: %w", err)
+	}
+	return oldValue.IntroEnd, nil
+}
+
+// AddIntroEnd adds f to the "intro_end" field.
+func (m *VideoMutation) AddIntroEnd(f float64) {
+	if m.addintro_end != nil {
+		*m.addintro_end += f
+	} else {
+		m.addintro_end = &f
+	}
+}
+
+// AddedIntroEnd returns the value that was added to the "intro_end" field in this mutation.
+func (m *VideoMutation) AddedIntroEnd() (r float64, exists bool) {
+	v := m.addintro_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearIntroEnd clears the value of the "intro_end" field.
+func (m *VideoMutation) ClearIntroEnd() {
+	m.intro_end = nil
+	m.addintro_end = nil
+	m.clearedFields[video.FieldIntroEnd] = struct{}{}
+}
+
+// IntroEndCleared returns if the "intro_end" field was cleared in this mutation.
+func (m *VideoMutation) IntroEndCleared() bool {
+	_, ok := m.clearedFields[video.FieldIntroEnd]
+	return ok
+}
+
+// ResetIntroEnd resets all changes to the "intro_end" field.
+func (m *VideoMutation) ResetIntroEnd() {
+	m.intro_end = nil
+	m.addintro_end = nil
+	delete(m.clearedFields, video.FieldIntroEnd)
+}
+
+// SetCreditsStart sets the "credits_start" field.
+func (m *VideoMutation) SetCreditsStart(f float64) {
+	m.credits_start = &f
+	m.addcredits_start = nil
+}
+
+// CreditsStart returns the value of the "credits_start" field in the mutation.
+func (m *VideoMutation) CreditsStart() (r float64, exists bool) {
+	v := m.credits_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditsStart returns the old "credits_start" field's value of the Video entity.
+// If the Video object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VideoMutation) OldCreditsStart(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditsStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditsStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditsStart: %w", err)
+	}
+	return oldValue.CreditsStart, nil
+}
+
+// AddCreditsStart adds f to the "credits_start" field.
+func (m *VideoMutation) AddCreditsStart(f float64) {
+	if m.addcredits_start != nil {
+		*m.addcredits_start += f
+	} else {
+		m.addcredits_start = &f
+	}
+}
+
+// AddedCreditsStart returns the value that was added to the "credits_start" field in this mutation.
+func (m *VideoMutation) AddedCreditsStart() (r float64, exists bool) {
+	v := m.addcredits_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreditsStart clears the value of the "credits_start" field.
+func (m *VideoMutation) ClearCreditsStart() {
+	m.credits_start = nil
+	m.addcredits_start = nil
+	m.clearedFields[video.FieldCreditsStart] = struct{}{}
+}
+
+// CreditsStartCleared returns if the "credits_start" field was cleared in this mutation.
+func (m *VideoMutation) CreditsStartCleared() bool {
+	_, ok := m.clearedFields[video.FieldCreditsStart]
+	return ok
+}
+
+// ResetCreditsStart resets all changes to the "credits_start" field.
+func (m *VideoMutation) ResetCreditsStart() {
+	m.credits_start = nil
+	m.addcredits_start = nil
+	delete(m.clearedFields, video.FieldCreditsStart)
+}
+
 // ClearTitle clears the "title" edge to the Title entity.
 func (m *VideoMutation) ClearTitle() {
 	m.clearedtitle = true
@@ -17207,7 +17423,7 @@ func (m *VideoMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *VideoMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, video.FieldCreatedAt)
 	}
@@ -17244,6 +17460,15 @@ func (m *VideoMutation) Fields() []string {
 	if m.ready_at != nil {
 		fields = append(fields, video.FieldReadyAt)
 	}
+	if m.intro_start != nil {
+		fields = append(fields, video.FieldIntroStart)
+	}
+	if m.intro_end != nil {
+		fields = append(fields, video.FieldIntroEnd)
+	}
+	if m.credits_start != nil {
+		fields = append(fields, video.FieldCreditsStart)
+	}
 	return fields
 }
 
@@ -17276,6 +17501,12 @@ func (m *VideoMutation) Field(name string) (ent.Value, bool) {
 		return m.OutputDir()
 	case video.FieldReadyAt:
 		return m.ReadyAt()
+	case video.FieldIntroStart:
+		return m.IntroStart()
+	case video.FieldIntroEnd:
+		return m.IntroEnd()
+	case video.FieldCreditsStart:
+		return m.CreditsStart()
 	}
 	return nil, false
 }
@@ -17309,6 +17540,12 @@ func (m *VideoMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldOutputDir(ctx)
 	case video.FieldReadyAt:
 		return m.OldReadyAt(ctx)
+	case video.FieldIntroStart:
+		return m.OldIntroStart(ctx)
+	case video.FieldIntroEnd:
+		return m.OldIntroEnd(ctx)
+	case video.FieldCreditsStart:
+		return m.OldCreditsStart(ctx)
 	}
 	return nil, fmt.Errorf("unknown Video field %s", name)
 }
@@ -17402,6 +17639,27 @@ func (m *VideoMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReadyAt(v)
 		return nil
+	case video.FieldIntroStart:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIntroStart(v)
+		return nil
+	case video.FieldIntroEnd:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIntroEnd(v)
+		return nil
+	case video.FieldCreditsStart:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditsStart(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Video field %s", name)
 }
@@ -17416,6 +17674,15 @@ func (m *VideoMutation) AddedFields() []string {
 	if m.addduration_seconds != nil {
 		fields = append(fields, video.FieldDurationSeconds)
 	}
+	if m.addintro_start != nil {
+		fields = append(fields, video.FieldIntroStart)
+	}
+	if m.addintro_end != nil {
+		fields = append(fields, video.FieldIntroEnd)
+	}
+	if m.addcredits_start != nil {
+		fields = append(fields, video.FieldCreditsStart)
+	}
 	return fields
 }
 
@@ -17428,6 +17695,12 @@ func (m *VideoMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedProgressPercent()
 	case video.FieldDurationSeconds:
 		return m.AddedDurationSeconds()
+	case video.FieldIntroStart:
+		return m.AddedIntroStart()
+	case video.FieldIntroEnd:
+		return m.AddedIntroEnd()
+	case video.FieldCreditsStart:
+		return m.AddedCreditsStart()
 	}
 	return nil, false
 }
@@ -17451,6 +17724,27 @@ func (m *VideoMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddDurationSeconds(v)
 		return nil
+	case video.FieldIntroStart:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIntroStart(v)
+		return nil
+	case video.FieldIntroEnd:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIntroEnd(v)
+		return nil
+	case video.FieldCreditsStart:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreditsStart(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Video numeric field %s", name)
 }
@@ -17467,6 +17761,15 @@ func (m *VideoMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(video.FieldReadyAt) {
 		fields = append(fields, video.FieldReadyAt)
+	}
+	if m.FieldCleared(video.FieldIntroStart) {
+		fields = append(fields, video.FieldIntroStart)
+	}
+	if m.FieldCleared(video.FieldIntroEnd) {
+		fields = append(fields, video.FieldIntroEnd)
+	}
+	if m.FieldCleared(video.FieldCreditsStart) {
+		fields = append(fields, video.FieldCreditsStart)
 	}
 	return fields
 }
@@ -17490,6 +17793,15 @@ func (m *VideoMutation) ClearField(name string) error {
 		return nil
 	case video.FieldReadyAt:
 		m.ClearReadyAt()
+		return nil
+	case video.FieldIntroStart:
+		m.ClearIntroStart()
+		return nil
+	case video.FieldIntroEnd:
+		m.ClearIntroEnd()
+		return nil
+	case video.FieldCreditsStart:
+		m.ClearCreditsStart()
 		return nil
 	}
 	return fmt.Errorf("unknown Video nullable field %s", name)
@@ -17534,6 +17846,15 @@ func (m *VideoMutation) ResetField(name string) error {
 		return nil
 	case video.FieldReadyAt:
 		m.ResetReadyAt()
+		return nil
+	case video.FieldIntroStart:
+		m.ResetIntroStart()
+		return nil
+	case video.FieldIntroEnd:
+		m.ResetIntroEnd()
+		return nil
+	case video.FieldCreditsStart:
+		m.ResetCreditsStart()
 		return nil
 	}
 	return fmt.Errorf("unknown Video field %s", name)

@@ -44,6 +44,12 @@ type Video struct {
 	OutputDir string `json:"output_dir,omitempty"`
 	// ReadyAt holds the value of the "ready_at" field.
 	ReadyAt *time.Time `json:"ready_at,omitempty"`
+	// IntroStart holds the value of the "intro_start" field.
+	IntroStart *float64 `json:"intro_start,omitempty"`
+	// IntroEnd holds the value of the "intro_end" field.
+	IntroEnd *float64 `json:"intro_end,omitempty"`
+	// CreditsStart holds the value of the "credits_start" field.
+	CreditsStart *float64 `json:"credits_start,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the VideoQuery when eager-loading is set.
 	Edges        VideoEdges `json:"edges"`
@@ -105,7 +111,7 @@ func (*Video) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case video.FieldSourceInfo:
 			values[i] = new([]byte)
-		case video.FieldDurationSeconds:
+		case video.FieldDurationSeconds, video.FieldIntroStart, video.FieldIntroEnd, video.FieldCreditsStart:
 			values[i] = new(sql.NullFloat64)
 		case video.FieldID, video.FieldTitleID, video.FieldEpisodeID, video.FieldProgressPercent:
 			values[i] = new(sql.NullInt64)
@@ -210,6 +216,27 @@ func (_m *Video) assignValues(columns []string, values []any) error {
 				_m.ReadyAt = new(time.Time)
 				*_m.ReadyAt = value.Time
 			}
+		case video.FieldIntroStart:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field intro_start", values[i])
+			} else if value.Valid {
+				_m.IntroStart = new(float64)
+				*_m.IntroStart = value.Float64
+			}
+		case video.FieldIntroEnd:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field intro_end", values[i])
+			} else if value.Valid {
+				_m.IntroEnd = new(float64)
+				*_m.IntroEnd = value.Float64
+			}
+		case video.FieldCreditsStart:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field credits_start", values[i])
+			} else if value.Valid {
+				_m.CreditsStart = new(float64)
+				*_m.CreditsStart = value.Float64
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -299,6 +326,21 @@ func (_m *Video) String() string {
 	if v := _m.ReadyAt; v != nil {
 		builder.WriteString("ready_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.IntroStart; v != nil {
+		builder.WriteString("intro_start=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.IntroEnd; v != nil {
+		builder.WriteString("intro_end=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.CreditsStart; v != nil {
+		builder.WriteString("credits_start=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -177,6 +177,48 @@ func (_c *VideoCreate) SetNillableReadyAt(v *time.Time) *VideoCreate {
 	return _c
 }
 
+// SetIntroStart sets the "intro_start" field.
+func (_c *VideoCreate) SetIntroStart(v float64) *VideoCreate {
+	_c.mutation.SetIntroStart(v)
+	return _c
+}
+
+// SetNillableIntroStart sets the "intro_start" field if the given value is not nil.
+func (_c *VideoCreate) SetNillableIntroStart(v *float64) *VideoCreate {
+	if v != nil {
+		_c.SetIntroStart(*v)
+	}
+	return _c
+}
+
+// SetIntroEnd sets the "intro_end" field.
+func (_c *VideoCreate) SetIntroEnd(v float64) *VideoCreate {
+	_c.mutation.SetIntroEnd(v)
+	return _c
+}
+
+// SetNillableIntroEnd sets the "intro_end" field if the given value is not nil.
+func (_c *VideoCreate) SetNillableIntroEnd(v *float64) *VideoCreate {
+	if v != nil {
+		_c.SetIntroEnd(*v)
+	}
+	return _c
+}
+
+// SetCreditsStart sets the "credits_start" field.
+func (_c *VideoCreate) SetCreditsStart(v float64) *VideoCreate {
+	_c.mutation.SetCreditsStart(v)
+	return _c
+}
+
+// SetNillableCreditsStart sets the "credits_start" field if the given value is not nil.
+func (_c *VideoCreate) SetNillableCreditsStart(v *float64) *VideoCreate {
+	if v != nil {
+		_c.SetCreditsStart(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_c *VideoCreate) SetTitle(v *Title) *VideoCreate {
 	return _c.SetTitleID(v.ID)
@@ -379,6 +421,18 @@ func (_c *VideoCreate) createSpec() (*Video, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ReadyAt(); ok {
 		_spec.SetField(video.FieldReadyAt, field.TypeTime, value)
 		_node.ReadyAt = &value
+	}
+	if value, ok := _c.mutation.IntroStart(); ok {
+		_spec.SetField(video.FieldIntroStart, field.TypeFloat64, value)
+		_node.IntroStart = &value
+	}
+	if value, ok := _c.mutation.IntroEnd(); ok {
+		_spec.SetField(video.FieldIntroEnd, field.TypeFloat64, value)
+		_node.IntroEnd = &value
+	}
+	if value, ok := _c.mutation.CreditsStart(); ok {
+		_spec.SetField(video.FieldCreditsStart, field.TypeFloat64, value)
+		_node.CreditsStart = &value
 	}
 	if nodes := _c.mutation.TitleIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -644,6 +698,78 @@ func (u *VideoUpsert) ClearReadyAt() *VideoUpsert {
 	return u
 }
 
+// SetIntroStart sets the "intro_start" field.
+func (u *VideoUpsert) SetIntroStart(v float64) *VideoUpsert {
+	u.Set(video.FieldIntroStart, v)
+	return u
+}
+
+// UpdateIntroStart sets the "intro_start" field to the value that was provided on create.
+func (u *VideoUpsert) UpdateIntroStart() *VideoUpsert {
+	u.SetExcluded(video.FieldIntroStart)
+	return u
+}
+
+// AddIntroStart adds v to the "intro_start" field.
+func (u *VideoUpsert) AddIntroStart(v float64) *VideoUpsert {
+	u.Add(video.FieldIntroStart, v)
+	return u
+}
+
+// ClearIntroStart clears the value of the "intro_start" field.
+func (u *VideoUpsert) ClearIntroStart() *VideoUpsert {
+	u.SetNull(video.FieldIntroStart)
+	return u
+}
+
+// SetIntroEnd sets the "intro_end" field.
+func (u *VideoUpsert) SetIntroEnd(v float64) *VideoUpsert {
+	u.Set(video.FieldIntroEnd, v)
+	return u
+}
+
+// UpdateIntroEnd sets the "intro_end" field to the value that was provided on create.
+func (u *VideoUpsert) UpdateIntroEnd() *VideoUpsert {
+	u.SetExcluded(video.FieldIntroEnd)
+	return u
+}
+
+// AddIntroEnd adds v to the "intro_end" field.
+func (u *VideoUpsert) AddIntroEnd(v float64) *VideoUpsert {
+	u.Add(video.FieldIntroEnd, v)
+	return u
+}
+
+// ClearIntroEnd clears the value of the "intro_end" field.
+func (u *VideoUpsert) ClearIntroEnd() *VideoUpsert {
+	u.SetNull(video.FieldIntroEnd)
+	return u
+}
+
+// SetCreditsStart sets the "credits_start" field.
+func (u *VideoUpsert) SetCreditsStart(v float64) *VideoUpsert {
+	u.Set(video.FieldCreditsStart, v)
+	return u
+}
+
+// UpdateCreditsStart sets the "credits_start" field to the value that was provided on create.
+func (u *VideoUpsert) UpdateCreditsStart() *VideoUpsert {
+	u.SetExcluded(video.FieldCreditsStart)
+	return u
+}
+
+// AddCreditsStart adds v to the "credits_start" field.
+func (u *VideoUpsert) AddCreditsStart(v float64) *VideoUpsert {
+	u.Add(video.FieldCreditsStart, v)
+	return u
+}
+
+// ClearCreditsStart clears the value of the "credits_start" field.
+func (u *VideoUpsert) ClearCreditsStart() *VideoUpsert {
+	u.SetNull(video.FieldCreditsStart)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -875,6 +1001,90 @@ func (u *VideoUpsertOne) UpdateReadyAt() *VideoUpsertOne {
 func (u *VideoUpsertOne) ClearReadyAt() *VideoUpsertOne {
 	return u.Update(func(s *VideoUpsert) {
 		s.ClearReadyAt()
+	})
+}
+
+// SetIntroStart sets the "intro_start" field.
+func (u *VideoUpsertOne) SetIntroStart(v float64) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetIntroStart(v)
+	})
+}
+
+// AddIntroStart adds v to the "intro_start" field.
+func (u *VideoUpsertOne) AddIntroStart(v float64) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.AddIntroStart(v)
+	})
+}
+
+// UpdateIntroStart sets the "intro_start" field to the value that was provided on create.
+func (u *VideoUpsertOne) UpdateIntroStart() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateIntroStart()
+	})
+}
+
+// ClearIntroStart clears the value of the "intro_start" field.
+func (u *VideoUpsertOne) ClearIntroStart() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearIntroStart()
+	})
+}
+
+// SetIntroEnd sets the "intro_end" field.
+func (u *VideoUpsertOne) SetIntroEnd(v float64) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetIntroEnd(v)
+	})
+}
+
+// AddIntroEnd adds v to the "intro_end" field.
+func (u *VideoUpsertOne) AddIntroEnd(v float64) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.AddIntroEnd(v)
+	})
+}
+
+// UpdateIntroEnd sets the "intro_end" field to the value that was provided on create.
+func (u *VideoUpsertOne) UpdateIntroEnd() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateIntroEnd()
+	})
+}
+
+// ClearIntroEnd clears the value of the "intro_end" field.
+func (u *VideoUpsertOne) ClearIntroEnd() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearIntroEnd()
+	})
+}
+
+// SetCreditsStart sets the "credits_start" field.
+func (u *VideoUpsertOne) SetCreditsStart(v float64) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetCreditsStart(v)
+	})
+}
+
+// AddCreditsStart adds v to the "credits_start" field.
+func (u *VideoUpsertOne) AddCreditsStart(v float64) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.AddCreditsStart(v)
+	})
+}
+
+// UpdateCreditsStart sets the "credits_start" field to the value that was provided on create.
+func (u *VideoUpsertOne) UpdateCreditsStart() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateCreditsStart()
+	})
+}
+
+// ClearCreditsStart clears the value of the "credits_start" field.
+func (u *VideoUpsertOne) ClearCreditsStart() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearCreditsStart()
 	})
 }
 
@@ -1275,6 +1485,90 @@ func (u *VideoUpsertBulk) UpdateReadyAt() *VideoUpsertBulk {
 func (u *VideoUpsertBulk) ClearReadyAt() *VideoUpsertBulk {
 	return u.Update(func(s *VideoUpsert) {
 		s.ClearReadyAt()
+	})
+}
+
+// SetIntroStart sets the "intro_start" field.
+func (u *VideoUpsertBulk) SetIntroStart(v float64) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetIntroStart(v)
+	})
+}
+
+// AddIntroStart adds v to the "intro_start" field.
+func (u *VideoUpsertBulk) AddIntroStart(v float64) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.AddIntroStart(v)
+	})
+}
+
+// UpdateIntroStart sets the "intro_start" field to the value that was provided on create.
+func (u *VideoUpsertBulk) UpdateIntroStart() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateIntroStart()
+	})
+}
+
+// ClearIntroStart clears the value of the "intro_start" field.
+func (u *VideoUpsertBulk) ClearIntroStart() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearIntroStart()
+	})
+}
+
+// SetIntroEnd sets the "intro_end" field.
+func (u *VideoUpsertBulk) SetIntroEnd(v float64) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetIntroEnd(v)
+	})
+}
+
+// AddIntroEnd adds v to the "intro_end" field.
+func (u *VideoUpsertBulk) AddIntroEnd(v float64) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.AddIntroEnd(v)
+	})
+}
+
+// UpdateIntroEnd sets the "intro_end" field to the value that was provided on create.
+func (u *VideoUpsertBulk) UpdateIntroEnd() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateIntroEnd()
+	})
+}
+
+// ClearIntroEnd clears the value of the "intro_end" field.
+func (u *VideoUpsertBulk) ClearIntroEnd() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearIntroEnd()
+	})
+}
+
+// SetCreditsStart sets the "credits_start" field.
+func (u *VideoUpsertBulk) SetCreditsStart(v float64) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetCreditsStart(v)
+	})
+}
+
+// AddCreditsStart adds v to the "credits_start" field.
+func (u *VideoUpsertBulk) AddCreditsStart(v float64) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.AddCreditsStart(v)
+	})
+}
+
+// UpdateCreditsStart sets the "credits_start" field to the value that was provided on create.
+func (u *VideoUpsertBulk) UpdateCreditsStart() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateCreditsStart()
+	})
+}
+
+// ClearCreditsStart clears the value of the "credits_start" field.
+func (u *VideoUpsertBulk) ClearCreditsStart() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearCreditsStart()
 	})
 }
 

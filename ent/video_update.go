@@ -201,6 +201,87 @@ func (_u *VideoUpdate) ClearReadyAt() *VideoUpdate {
 	return _u
 }
 
+// SetIntroStart sets the "intro_start" field.
+func (_u *VideoUpdate) SetIntroStart(v float64) *VideoUpdate {
+	_u.mutation.ResetIntroStart()
+	_u.mutation.SetIntroStart(v)
+	return _u
+}
+
+// SetNillableIntroStart sets the "intro_start" field if the given value is not nil.
+func (_u *VideoUpdate) SetNillableIntroStart(v *float64) *VideoUpdate {
+	if v != nil {
+		_u.SetIntroStart(*v)
+	}
+	return _u
+}
+
+// AddIntroStart adds value to the "intro_start" field.
+func (_u *VideoUpdate) AddIntroStart(v float64) *VideoUpdate {
+	_u.mutation.AddIntroStart(v)
+	return _u
+}
+
+// ClearIntroStart clears the value of the "intro_start" field.
+func (_u *VideoUpdate) ClearIntroStart() *VideoUpdate {
+	_u.mutation.ClearIntroStart()
+	return _u
+}
+
+// SetIntroEnd sets the "intro_end" field.
+func (_u *VideoUpdate) SetIntroEnd(v float64) *VideoUpdate {
+	_u.mutation.ResetIntroEnd()
+	_u.mutation.SetIntroEnd(v)
+	return _u
+}
+
+// SetNillableIntroEnd sets the "intro_end" field if the given value is not nil.
+func (_u *VideoUpdate) SetNillableIntroEnd(v *float64) *VideoUpdate {
+	if v != nil {
+		_u.SetIntroEnd(*v)
+	}
+	return _u
+}
+
+// AddIntroEnd adds value to the "intro_end" field.
+func (_u *VideoUpdate) AddIntroEnd(v float64) *VideoUpdate {
+	_u.mutation.AddIntroEnd(v)
+	return _u
+}
+
+// ClearIntroEnd clears the value of the "intro_end" field.
+func (_u *VideoUpdate) ClearIntroEnd() *VideoUpdate {
+	_u.mutation.ClearIntroEnd()
+	return _u
+}
+
+// SetCreditsStart sets the "credits_start" field.
+func (_u *VideoUpdate) SetCreditsStart(v float64) *VideoUpdate {
+	_u.mutation.ResetCreditsStart()
+	_u.mutation.SetCreditsStart(v)
+	return _u
+}
+
+// SetNillableCreditsStart sets the "credits_start" field if the given value is not nil.
+func (_u *VideoUpdate) SetNillableCreditsStart(v *float64) *VideoUpdate {
+	if v != nil {
+		_u.SetCreditsStart(*v)
+	}
+	return _u
+}
+
+// AddCreditsStart adds value to the "credits_start" field.
+func (_u *VideoUpdate) AddCreditsStart(v float64) *VideoUpdate {
+	_u.mutation.AddCreditsStart(v)
+	return _u
+}
+
+// ClearCreditsStart clears the value of the "credits_start" field.
+func (_u *VideoUpdate) ClearCreditsStart() *VideoUpdate {
+	_u.mutation.ClearCreditsStart()
+	return _u
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_u *VideoUpdate) SetTitle(v *Title) *VideoUpdate {
 	return _u.SetTitleID(v.ID)
@@ -368,6 +449,33 @@ func (_u *VideoUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ReadyAtCleared() {
 		_spec.ClearField(video.FieldReadyAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.IntroStart(); ok {
+		_spec.SetField(video.FieldIntroStart, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedIntroStart(); ok {
+		_spec.AddField(video.FieldIntroStart, field.TypeFloat64, value)
+	}
+	if _u.mutation.IntroStartCleared() {
+		_spec.ClearField(video.FieldIntroStart, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.IntroEnd(); ok {
+		_spec.SetField(video.FieldIntroEnd, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedIntroEnd(); ok {
+		_spec.AddField(video.FieldIntroEnd, field.TypeFloat64, value)
+	}
+	if _u.mutation.IntroEndCleared() {
+		_spec.ClearField(video.FieldIntroEnd, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.CreditsStart(); ok {
+		_spec.SetField(video.FieldCreditsStart, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedCreditsStart(); ok {
+		_spec.AddField(video.FieldCreditsStart, field.TypeFloat64, value)
+	}
+	if _u.mutation.CreditsStartCleared() {
+		_spec.ClearField(video.FieldCreditsStart, field.TypeFloat64)
 	}
 	if _u.mutation.TitleCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -662,6 +770,87 @@ func (_u *VideoUpdateOne) ClearReadyAt() *VideoUpdateOne {
 	return _u
 }
 
+// SetIntroStart sets the "intro_start" field.
+func (_u *VideoUpdateOne) SetIntroStart(v float64) *VideoUpdateOne {
+	_u.mutation.ResetIntroStart()
+	_u.mutation.SetIntroStart(v)
+	return _u
+}
+
+// SetNillableIntroStart sets the "intro_start" field if the given value is not nil.
+func (_u *VideoUpdateOne) SetNillableIntroStart(v *float64) *VideoUpdateOne {
+	if v != nil {
+		_u.SetIntroStart(*v)
+	}
+	return _u
+}
+
+// AddIntroStart adds value to the "intro_start" field.
+func (_u *VideoUpdateOne) AddIntroStart(v float64) *VideoUpdateOne {
+	_u.mutation.AddIntroStart(v)
+	return _u
+}
+
+// ClearIntroStart clears the value of the "intro_start" field.
+func (_u *VideoUpdateOne) ClearIntroStart() *VideoUpdateOne {
+	_u.mutation.ClearIntroStart()
+	return _u
+}
+
+// SetIntroEnd sets the "intro_end" field.
+func (_u *VideoUpdateOne) SetIntroEnd(v float64) *VideoUpdateOne {
+	_u.mutation.ResetIntroEnd()
+	_u.mutation.SetIntroEnd(v)
+	return _u
+}
+
+// SetNillableIntroEnd sets the "intro_end" field if the given value is not nil.
+func (_u *VideoUpdateOne) SetNillableIntroEnd(v *float64) *VideoUpdateOne {
+	if v != nil {
+		_u.SetIntroEnd(*v)
+	}
+	return _u
+}
+
+// AddIntroEnd adds value to the "intro_end" field.
+func (_u *VideoUpdateOne) AddIntroEnd(v float64) *VideoUpdateOne {
+	_u.mutation.AddIntroEnd(v)
+	return _u
+}
+
+// ClearIntroEnd clears the value of the "intro_end" field.
+func (_u *VideoUpdateOne) ClearIntroEnd() *VideoUpdateOne {
+	_u.mutation.ClearIntroEnd()
+	return _u
+}
+
+// SetCreditsStart sets the "credits_start" field.
+func (_u *VideoUpdateOne) SetCreditsStart(v float64) *VideoUpdateOne {
+	_u.mutation.ResetCreditsStart()
+	_u.mutation.SetCreditsStart(v)
+	return _u
+}
+
+// SetNillableCreditsStart sets the "credits_start" field if the given value is not nil.
+func (_u *VideoUpdateOne) SetNillableCreditsStart(v *float64) *VideoUpdateOne {
+	if v != nil {
+		_u.SetCreditsStart(*v)
+	}
+	return _u
+}
+
+// AddCreditsStart adds value to the "credits_start" field.
+func (_u *VideoUpdateOne) AddCreditsStart(v float64) *VideoUpdateOne {
+	_u.mutation.AddCreditsStart(v)
+	return _u
+}
+
+// ClearCreditsStart clears the value of the "credits_start" field.
+func (_u *VideoUpdateOne) ClearCreditsStart() *VideoUpdateOne {
+	_u.mutation.ClearCreditsStart()
+	return _u
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_u *VideoUpdateOne) SetTitle(v *Title) *VideoUpdateOne {
 	return _u.SetTitleID(v.ID)
@@ -859,6 +1048,33 @@ func (_u *VideoUpdateOne) sqlSave(ctx context.Context) (_node *Video, err error)
 	}
 	if _u.mutation.ReadyAtCleared() {
 		_spec.ClearField(video.FieldReadyAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.IntroStart(); ok {
+		_spec.SetField(video.FieldIntroStart, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedIntroStart(); ok {
+		_spec.AddField(video.FieldIntroStart, field.TypeFloat64, value)
+	}
+	if _u.mutation.IntroStartCleared() {
+		_spec.ClearField(video.FieldIntroStart, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.IntroEnd(); ok {
+		_spec.SetField(video.FieldIntroEnd, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedIntroEnd(); ok {
+		_spec.AddField(video.FieldIntroEnd, field.TypeFloat64, value)
+	}
+	if _u.mutation.IntroEndCleared() {
+		_spec.ClearField(video.FieldIntroEnd, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.CreditsStart(); ok {
+		_spec.SetField(video.FieldCreditsStart, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedCreditsStart(); ok {
+		_spec.AddField(video.FieldCreditsStart, field.TypeFloat64, value)
+	}
+	if _u.mutation.CreditsStartCleared() {
+		_spec.ClearField(video.FieldCreditsStart, field.TypeFloat64)
 	}
 	if _u.mutation.TitleCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -153,6 +153,7 @@ type ComplexityRoot struct {
 		RateTitle        func(childComplexity int, titleID int, stars int) int
 		RemoveFromMyList func(childComplexity int, titleID int) int
 		ReportProgress   func(childComplexity int, input model.ReportProgressInput) int
+		SetVideoMarkers  func(childComplexity int, videoID int, input model.VideoMarkersInput) int
 		Signup           func(childComplexity int, input model.SignupInput) int
 		StartPlayback    func(childComplexity int, input model.StartPlaybackInput) int
 		Subscribe        func(childComplexity int, input model.SubscribeInput) int
@@ -227,10 +228,13 @@ type ComplexityRoot struct {
 	}
 
 	PlaybackSession struct {
+		CreditsStart             func(childComplexity int) int
 		Episode                  func(childComplexity int) int
 		ExpiresAt                func(childComplexity int) int
 		HeartbeatIntervalSeconds func(childComplexity int) int
 		ID                       func(childComplexity int) int
+		IntroEnd                 func(childComplexity int) int
+		IntroStart               func(childComplexity int) int
 		ManifestURL              func(childComplexity int) int
 		MaxHeight                func(childComplexity int) int
 		ResumePositionSeconds    func(childComplexity int) int
@@ -354,10 +358,13 @@ type ComplexityRoot struct {
 
 	Video struct {
 		CreatedAt       func(childComplexity int) int
+		CreditsStart    func(childComplexity int) int
 		DurationSeconds func(childComplexity int) int
 		EpisodeID       func(childComplexity int) int
 		FailureReason   func(childComplexity int) int
 		ID              func(childComplexity int) int
+		IntroEnd        func(childComplexity int) int
+		IntroStart      func(childComplexity int) int
 		ProgressPercent func(childComplexity int) int
 		ReadyAt         func(childComplexity int) int
 		Renditions      func(childComplexity int) int
@@ -405,6 +412,7 @@ type MutationResolver interface {
 	DeleteSeason(ctx context.Context, id int) (bool, error)
 	DeleteEpisode(ctx context.Context, id int) (bool, error)
 	UploadArtwork(ctx context.Context, titleID int, kind artwork.Kind, file graphql.Upload) (*catalog.Title, error)
+	SetVideoMarkers(ctx context.Context, videoID int, input model.VideoMarkersInput) (*ent.Video, error)
 	StartPlayback(ctx context.Context, input model.StartPlaybackInput) (*playback.Started, error)
 	ReportProgress(ctx context.Context, input model.ReportProgressInput) (bool, error)
 	EndPlayback(ctx context.Context, sessionID int) ([]*playback.UpNextItem, error)
@@ -927,6 +935,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReportProgress(childComplexity, args["input"].(model.ReportProgressInput)), true
+	case "Mutation.setVideoMarkers":
+		if e.ComplexityRoot.Mutation.SetVideoMarkers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setVideoMarkers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetVideoMarkers(childComplexity, args["videoId"].(int), args["input"].(model.VideoMarkersInput)), true
 	case "Mutation.signup":
 		if e.ComplexityRoot.Mutation.Signup == nil {
 			break
@@ -1275,6 +1294,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlaybackHeartbeat.Status(childComplexity), true
 
+	case "PlaybackSession.creditsStart":
+		if e.ComplexityRoot.PlaybackSession.CreditsStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.CreditsStart(childComplexity), true
 	case "PlaybackSession.episode":
 		if e.ComplexityRoot.PlaybackSession.Episode == nil {
 			break
@@ -1299,6 +1324,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlaybackSession.ID(childComplexity), true
+	case "PlaybackSession.introEnd":
+		if e.ComplexityRoot.PlaybackSession.IntroEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.IntroEnd(childComplexity), true
+	case "PlaybackSession.introStart":
+		if e.ComplexityRoot.PlaybackSession.IntroStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.IntroStart(childComplexity), true
 	case "PlaybackSession.manifestUrl":
 		if e.ComplexityRoot.PlaybackSession.ManifestURL == nil {
 			break
@@ -1867,6 +1904,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Video.CreatedAt(childComplexity), true
+	case "Video.creditsStart":
+		if e.ComplexityRoot.Video.CreditsStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Video.CreditsStart(childComplexity), true
 	case "Video.durationSeconds":
 		if e.ComplexityRoot.Video.DurationSeconds == nil {
 			break
@@ -1891,6 +1934,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Video.ID(childComplexity), true
+	case "Video.introEnd":
+		if e.ComplexityRoot.Video.IntroEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Video.IntroEnd(childComplexity), true
+	case "Video.introStart":
+		if e.ComplexityRoot.Video.IntroStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Video.IntroStart(childComplexity), true
 	case "Video.progressPercent":
 		if e.ComplexityRoot.Video.ProgressPercent == nil {
 			break
@@ -2001,6 +2056,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateSeasonInput", ec.unmarshalInputUpdateSeasonInput),
 			graphql.NewInputUnmarshaler("UpdateTitleInput", ec.unmarshalInputUpdateTitleInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
+			graphql.NewInputUnmarshaler("VideoMarkersInput", ec.unmarshalInputVideoMarkersInput),
 			graphql.NewInputUnmarshaler("VideoOrder", ec.unmarshalInputVideoOrder),
 		)
 	}
@@ -2175,6 +2231,18 @@ extend type Mutation {
   request.
   """
   uploadArtwork(titleId: ID!, kind: ArtworkKind!, file: Upload!): Title!
+  """
+  Sets a video's skip markers, in seconds, replacing the ones it had (a field left out or
+  null clears it): the intro (start and end, both or neither) and the start of the end
+  credits, each within the video. Administrators only.
+  """
+  setVideoMarkers(videoId: ID!, input: VideoMarkersInput!): Video!
+}
+
+input VideoMarkersInput {
+  introStart: Float
+  introEnd: Float
+  creditsStart: Float
 }
 
 enum ArtworkKind {
@@ -2321,6 +2389,11 @@ type PlaybackSession {
   heartbeatIntervalSeconds: Int!
   title: Title!
   episode: Episode
+  "Where the intro starts and ends, in seconds, for a Skip intro button; null when not marked."
+  introStart: Float
+  introEnd: Float
+  "Where the end credits start, in seconds, for a Next episode button; null when not marked."
+  creditsStart: Float
 }
 
 enum PlaybackStatus {
@@ -3118,6 +3191,9 @@ type Video implements Node {
   progressPercent: Int!
   durationSeconds: Float!
   readyAt: Time
+  introStart: Float
+  introEnd: Float
+  creditsStart: Float
   title: Title!
   renditions: [Rendition!]
 }
@@ -3447,6 +3523,12 @@ func (ec *executionContext) childFields_PlaybackSession(ctx context.Context, fie
 		return ec.fieldContext_PlaybackSession_title(ctx, field)
 	case "episode":
 		return ec.fieldContext_PlaybackSession_episode(ctx, field)
+	case "introStart":
+		return ec.fieldContext_PlaybackSession_introStart(ctx, field)
+	case "introEnd":
+		return ec.fieldContext_PlaybackSession_introEnd(ctx, field)
+	case "creditsStart":
+		return ec.fieldContext_PlaybackSession_creditsStart(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlaybackSession", field.Name)
 }
@@ -3669,6 +3751,12 @@ func (ec *executionContext) childFields_Video(ctx context.Context, field graphql
 		return ec.fieldContext_Video_durationSeconds(ctx, field)
 	case "readyAt":
 		return ec.fieldContext_Video_readyAt(ctx, field)
+	case "introStart":
+		return ec.fieldContext_Video_introStart(ctx, field)
+	case "introEnd":
+		return ec.fieldContext_Video_introEnd(ctx, field)
+	case "creditsStart":
+		return ec.fieldContext_Video_creditsStart(ctx, field)
 	case "title":
 		return ec.fieldContext_Video_title(ctx, field)
 	case "renditions":
@@ -4006,6 +4094,28 @@ func (ec *executionContext) field_Mutation_reportProgress_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setVideoMarkers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "videoId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["videoId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.VideoMarkersInput, error) {
+			return ec.unmarshalNVideoMarkersInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐVideoMarkersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -6302,6 +6412,50 @@ func (ec *executionContext) fieldContext_Mutation_uploadArtwork(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setVideoMarkers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setVideoMarkers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetVideoMarkers(ctx, fc.Args["videoId"].(int), fc.Args["input"].(model.VideoMarkersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Video) graphql.Marshaler {
+			return ec.marshalNVideo2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐVideo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setVideoMarkers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Video(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setVideoMarkers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startPlayback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7835,6 +7989,75 @@ func (ec *executionContext) fieldContext_PlaybackSession_episode(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PlaybackSession_introStart(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_introStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntroStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_introStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlaybackSession_introEnd(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_introEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntroEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_introEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlaybackSession_creditsStart(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_creditsStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreditsStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_creditsStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10348,6 +10571,75 @@ func (ec *executionContext) _Video_readyAt(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Video_readyAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Video", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Video_introStart(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Video_introStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntroStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Video_introStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Video", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Video_introEnd(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Video_introEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntroEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Video_introEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Video", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Video_creditsStart(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Video_creditsStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreditsStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Video_creditsStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Video", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Video_title(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
@@ -13666,6 +13958,62 @@ func UnmarshalUserOrder(ctx context.Context, raw any) (ent.UserOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVideoMarkersInput(ctx context.Context, obj any) (model.VideoMarkersInput, error) {
+	var it model.VideoMarkersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"introStart", "introEnd", "creditsStart"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "introStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("introStart"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntroStart = data
+		case "introEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("introEnd"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntroEnd = data
+		case "creditsStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditsStart"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditsStart = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVideoMarkersInput unmarshals raw into the VideoMarkersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVideoMarkersInput(ctx context.Context, raw any) (model.VideoMarkersInput, error) {
+	var out model.VideoMarkersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VideoMarkersInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputVideoOrder(ctx context.Context, obj any) (ent.VideoOrder, error) {
 	var it ent.VideoOrder
 	if obj == nil {
@@ -14452,6 +14800,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setVideoMarkers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setVideoMarkers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startPlayback":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startPlayback(ctx, field)
@@ -14984,6 +15339,21 @@ func (ec *executionContext) _PlaybackSession(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PlaybackSession_episode(ctx, field, obj)
 				})
+		case "introStart":
+			out.Values[i] = ec._PlaybackSession_introStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "introEnd":
+			out.Values[i] = ec._PlaybackSession_introEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "creditsStart":
+			out.Values[i] = ec._PlaybackSession_creditsStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15816,6 +16186,21 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "readyAt":
 			out.Values[i] = ec._Video_readyAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "introStart":
+			out.Values[i] = ec._Video_introStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "introEnd":
+			out.Values[i] = ec._Video_introEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "creditsStart":
+			out.Values[i] = ec._Video_creditsStart(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -17050,6 +17435,11 @@ func (ec *executionContext) marshalNVideo2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarq
 		return graphql.Null
 	}
 	return ec._Video(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVideoMarkersInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐVideoMarkersInput(ctx context.Context, v any) (model.VideoMarkersInput, error) {
+	res, err := ec.unmarshalInputVideoMarkersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNVideoOrderField2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐVideoOrderField(ctx context.Context, v any) (*ent.VideoOrderField, error) {

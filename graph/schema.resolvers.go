@@ -20,6 +20,7 @@ import (
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/search"
+	"github.com/marquee-org/marquee/internal/video"
 )
 
 // Name is the resolver for the name field.
@@ -218,6 +219,15 @@ func (r *mutationResolver) UploadArtwork(ctx context.Context, titleID int, kind 
 	}
 	r.loaderOf(ctx).Forget(titleID)
 	return r.view(ctx)(r.Artwork.Upload(ctx, titleID, kind, file.File))
+}
+
+// SetVideoMarkers is the resolver for the setVideoMarkers field.
+func (r *mutationResolver) SetVideoMarkers(ctx context.Context, videoID int, input model.VideoMarkersInput) (*ent.Video, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Videos.SetMarkers(ctx, videoID, video.Markers{IntroStart: input.IntroStart, IntroEnd: input.IntroEnd,
+		CreditsStart: input.CreditsStart})
 }
 
 // StartPlayback is the resolver for the startPlayback field.

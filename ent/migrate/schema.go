@@ -593,6 +593,9 @@ var (
 		{Name: "source_info", Type: field.TypeJSON, Nullable: true},
 		{Name: "output_dir", Type: field.TypeString, Default: ""},
 		{Name: "ready_at", Type: field.TypeTime, Nullable: true},
+		{Name: "intro_start", Type: field.TypeFloat64, Nullable: true},
+		{Name: "intro_end", Type: field.TypeFloat64, Nullable: true},
+		{Name: "credits_start", Type: field.TypeFloat64, Nullable: true},
 		{Name: "episode_id", Type: field.TypeInt, Nullable: true},
 		{Name: "title_id", Type: field.TypeInt},
 	}
@@ -604,13 +607,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "videos_episodes_videos",
-				Columns:    []*schema.Column{VideosColumns[11]},
+				Columns:    []*schema.Column{VideosColumns[14]},
 				RefColumns: []*schema.Column{EpisodesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "videos_titles_videos",
-				Columns:    []*schema.Column{VideosColumns[12]},
+				Columns:    []*schema.Column{VideosColumns[15]},
 				RefColumns: []*schema.Column{TitlesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -619,7 +622,7 @@ var (
 			{
 				Name:    "video_title_id_episode_id",
 				Unique:  false,
-				Columns: []*schema.Column{VideosColumns[12], VideosColumns[11]},
+				Columns: []*schema.Column{VideosColumns[15], VideosColumns[14]},
 			},
 			{
 				Name:    "video_status",

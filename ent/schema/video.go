@@ -34,6 +34,11 @@ func (Video) Fields() []ent.Field {
 		// Directory of the published HLS output, relative to the media store.
 		field.String("output_dir").Default("").Annotations(entgql.Skip()),
 		field.Time("ready_at").Optional().Nillable(),
+		// Skip markers set by administrators, in seconds: the intro (start and end) and where
+		// the end credits begin.
+		field.Float("intro_start").Optional().Nillable(),
+		field.Float("intro_end").Optional().Nillable(),
+		field.Float("credits_start").Optional().Nillable(),
 	}
 }
 

@@ -41,6 +41,12 @@ const (
 	FieldOutputDir = "output_dir"
 	// FieldReadyAt holds the string denoting the ready_at field in the database.
 	FieldReadyAt = "ready_at"
+	// FieldIntroStart holds the string denoting the intro_start field in the database.
+	FieldIntroStart = "intro_start"
+	// FieldIntroEnd holds the string denoting the intro_end field in the database.
+	FieldIntroEnd = "intro_end"
+	// FieldCreditsStart holds the string denoting the credits_start field in the database.
+	FieldCreditsStart = "credits_start"
 	// EdgeTitle holds the string denoting the title edge name in mutations.
 	EdgeTitle = "title"
 	// EdgeEpisode holds the string denoting the episode edge name in mutations.
@@ -87,6 +93,9 @@ var Columns = []string{
 	FieldSourceInfo,
 	FieldOutputDir,
 	FieldReadyAt,
+	FieldIntroStart,
+	FieldIntroEnd,
+	FieldCreditsStart,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -209,6 +218,21 @@ func ByOutputDir(opts ...sql.OrderTermOption) OrderOption {
 // ByReadyAt orders the results by the ready_at field.
 func ByReadyAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReadyAt, opts...).ToFunc()
+}
+
+// ByIntroStart orders the results by the intro_start field.
+func ByIntroStart(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIntroStart, opts...).ToFunc()
+}
+
+// ByIntroEnd orders the results by the intro_end field.
+func ByIntroEnd(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIntroEnd, opts...).ToFunc()
+}
+
+// ByCreditsStart orders the results by the credits_start field.
+func ByCreditsStart(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCreditsStart, opts...).ToFunc()
 }
 
 // ByTitleField orders the results by title field.

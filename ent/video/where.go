@@ -105,6 +105,21 @@ func ReadyAt(v time.Time) predicate.Video {
 	return predicate.Video(sql.FieldEQ(FieldReadyAt, v))
 }
 
+// IntroStart applies equality check predicate on the "intro_start" field. It's identical to IntroStartEQ.
+func IntroStart(v float64) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldIntroStart, v))
+}
+
+// IntroEnd applies equality check predicate on the "intro_end" field. It's identical to IntroEndEQ.
+func IntroEnd(v float64) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldIntroEnd, v))
+}
+
+// CreditsStart applies equality check predicate on the "credits_start" field. It's identical to CreditsStartEQ.
+func CreditsStart(v float64) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldCreditsStart, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Video {
 	return predicate.Video(sql.FieldEQ(FieldCreatedAt, v))
@@ -588,6 +603,156 @@ func ReadyAtIsNil() predicate.Video {
 // ReadyAtNotNil applies the NotNil predicate on the "ready_at" field.
 func ReadyAtNotNil() predicate.Video {
 	return predicate.Video(sql.FieldNotNull(FieldReadyAt))
+}
+
+// IntroStartEQ applies the EQ predicate on the "intro_start" field.
+func IntroStartEQ(v float64) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldIntroStart, v))
+}
+
+// IntroStartNEQ applies the NEQ predicate on the "intro_start" field.
+func IntroStartNEQ(v float64) predicate.Video {
+	return predicate.Video(sql.FieldNEQ(FieldIntroStart, v))
+}
+
+// IntroStartIn applies the In predicate on the "intro_start" field.
+func IntroStartIn(vs ...float64) predicate.Video {
+	return predicate.Video(sql.FieldIn(FieldIntroStart, vs...))
+}
+
+// IntroStartNotIn applies the NotIn predicate on the "intro_start" field.
+func IntroStartNotIn(vs ...float64) predicate.Video {
+	return predicate.Video(sql.FieldNotIn(FieldIntroStart, vs...))
+}
+
+// IntroStartGT applies the GT predicate on the "intro_start" field.
+func IntroStartGT(v float64) predicate.Video {
+	return predicate.Video(sql.FieldGT(FieldIntroStart, v))
+}
+
+// IntroStartGTE applies the GTE predicate on the "intro_start" field.
+func IntroStartGTE(v float64) predicate.Video {
+	return predicate.Video(sql.FieldGTE(FieldIntroStart, v))
+}
+
+// IntroStartLT applies the LT predicate on the "intro_start" field.
+func IntroStartLT(v float64) predicate.Video {
+	return predicate.Video(sql.FieldLT(FieldIntroStart, v))
+}
+
+// IntroStartLTE applies the LTE predicate on the "intro_start" field.
+func IntroStartLTE(v float64) predicate.Video {
+	return predicate.Video(sql.FieldLTE(FieldIntroStart, v))
+}
+
+// IntroStartIsNil applies the IsNil predicate on the "intro_start" field.
+func IntroStartIsNil() predicate.Video {
+	return predicate.Video(sql.FieldIsNull(FieldIntroStart))
+}
+
+// IntroStartNotNil applies the NotNil predicate on the "intro_start" field.
+func IntroStartNotNil() predicate.Video {
+	return predicate.Video(sql.FieldNotNull(FieldIntroStart))
+}
+
+// IntroEndEQ applies the EQ predicate on the "intro_end" field.
+func IntroEndEQ(v float64) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldIntroEnd, v))
+}
+
+// IntroEndNEQ applies the NEQ predicate on the "intro_end" field.
+func IntroEndNEQ(v float64) predicate.Video {
+	return predicate.Video(sql.FieldNEQ(FieldIntroEnd, v))
+}
+
+// IntroEndIn applies the In predicate on the "intro_end" field.
+func IntroEndIn(vs ...float64) predicate.Video {
+	return predicate.Video(sql.FieldIn(FieldIntroEnd, vs...))
+}
+
+// IntroEndNotIn applies the NotIn predicate on the "intro_end" field.
+func IntroEndNotIn(vs ...float64) predicate.Video {
+	return predicate.Video(sql.FieldNotIn(FieldIntroEnd, vs...))
+}
+
+// IntroEndGT applies the GT predicate on the "intro_end" field.
+func IntroEndGT(v float64) predicate.Video {
+	return predicate.Video(sql.FieldGT(FieldIntroEnd, v))
+}
+
+// IntroEndGTE applies the GTE predicate on the "intro_end" field.
+func IntroEndGTE(v float64) predicate.Video {
+	return predicate.Video(sql.FieldGTE(FieldIntroEnd, v))
+}
+
+// IntroEndLT applies the LT predicate on the "intro_end" field.
+func IntroEndLT(v float64) predicate.Video {
+	return predicate.Video(sql.FieldLT(FieldIntroEnd, v))
+}
+
+// IntroEndLTE applies the LTE predicate on the "intro_end" field.
+func IntroEndLTE(v float64) predicate.Video {
+	return predicate.Video(sql.FieldLTE(FieldIntroEnd, v))
+}
+
+// IntroEndIsNil applies the IsNil predicate on the "intro_end" field.
+func IntroEndIsNil() predicate.Video {
+	return predicate.Video(sql.FieldIsNull(FieldIntroEnd))
+}
+
+// IntroEndNotNil applies the NotNil predicate on the "intro_end" field.
+func IntroEndNotNil() predicate.Video {
+	return predicate.Video(sql.FieldNotNull(FieldIntroEnd))
+}
+
+// CreditsStartEQ applies the EQ predicate on the "credits_start" field.
+func CreditsStartEQ(v float64) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldCreditsStart, v))
+}
+
+// CreditsStartNEQ applies the NEQ predicate on the "credits_start" field.
+func CreditsStartNEQ(v float64) predicate.Video {
+	return predicate.Video(sql.FieldNEQ(FieldCreditsStart, v))
+}
+
+// CreditsStartIn applies the In predicate on the "credits_start" field.
+func CreditsStartIn(vs ...float64) predicate.Video {
+	return predicate.Video(sql.FieldIn(FieldCreditsStart, vs...))
+}
+
+// CreditsStartNotIn applies the NotIn predicate on the "credits_start" field.
+func CreditsStartNotIn(vs ...float64) predicate.Video {
+	return predicate.Video(sql.FieldNotIn(FieldCreditsStart, vs...))
+}
+
+// CreditsStartGT applies the GT predicate on the "credits_start" field.
+func CreditsStartGT(v float64) predicate.Video {
+	return predicate.Video(sql.FieldGT(FieldCreditsStart, v))
+}
+
+// CreditsStartGTE applies the GTE predicate on the "credits_start" field.
+func CreditsStartGTE(v float64) predicate.Video {
+	return predicate.Video(sql.FieldGTE(FieldCreditsStart, v))
+}
+
+// CreditsStartLT applies the LT predicate on the "credits_start" field.
+func CreditsStartLT(v float64) predicate.Video {
+	return predicate.Video(sql.FieldLT(FieldCreditsStart, v))
+}
+
+// CreditsStartLTE applies the LTE predicate on the "credits_start" field.
+func CreditsStartLTE(v float64) predicate.Video {
+	return predicate.Video(sql.FieldLTE(FieldCreditsStart, v))
+}
+
+// CreditsStartIsNil applies the IsNil predicate on the "credits_start" field.
+func CreditsStartIsNil() predicate.Video {
+	return predicate.Video(sql.FieldIsNull(FieldCreditsStart))
+}
+
+// CreditsStartNotNil applies the NotNil predicate on the "credits_start" field.
+func CreditsStartNotNil() predicate.Video {
+	return predicate.Video(sql.FieldNotNull(FieldCreditsStart))
 }
 
 // HasTitle applies the HasEdge predicate on the "title" edge.

@@ -202,6 +202,12 @@ type UpdateTitleInput struct {
 	Credits []*CreditInput `json:"credits,omitempty"`
 }
 
+type VideoMarkersInput struct {
+	IntroStart   *float64 `json:"introStart,omitempty"`
+	IntroEnd     *float64 `json:"introEnd,omitempty"`
+	CreditsStart *float64 `json:"creditsStart,omitempty"`
+}
+
 type CategoryKind string
 
 const (

@@ -113,6 +113,8 @@ type Started struct {
 	MaxHeight                int
 	ResumePositionSeconds    float64
 	HeartbeatIntervalSeconds int
+	// The video's skip markers, in seconds (nil when not set).
+	IntroStart, IntroEnd, CreditsStart *float64
 }
 
 // staleAfter is when a session without heartbeats stops counting.
@@ -201,6 +203,7 @@ func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episod
 		ManifestURL: "/media/" + token + "/master.m3u8", ExpiresAt: sess.ExpiresAt,
 		MaxHeight: plan.MaxHeight, ResumePositionSeconds: resume,
 		HeartbeatIntervalSeconds: int(s.o.HeartbeatInterval / time.Second),
+		IntroStart: vid.IntroStart, IntroEnd: vid.IntroEnd, CreditsStart: vid.CreditsStart,
 	}, nil
 }
 

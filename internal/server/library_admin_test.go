@@ -282,3 +282,54 @@ func TestArtworkUploads(t *testing.T) {
 		require.NoDirExists(t, artDir)
 	})
 }
+
+// TestVideoMarkers: an administrator marks a video's intro and credits; the player gets
+// them with its session; markers out of order or outside the video are refused by field,
+// and leaving them out clears them.
+func TestVideoMarkers(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.startWorkers()
+		admin := e.admin()
+		tok := e.viewer("skipper@example.com", "US", plancode.Premium)
+		id := e.readyTitle(admin, `kind: MOVIE, name: "Marked"`)
+		tid, err := strconv.Atoi(id)
+		require.NoError(t, err)
+		v := e.store.Client.Video.Query().Where(entvideo.TitleID(tid)).OnlyX(ctx)
+		require.Positive(t, v.DurationSeconds)
+		const set = `mutation($v: ID!, $in: VideoMarkersInput!) { setVideoMarkers(videoId: $v, input: $in) {
+			introStart introEnd creditsStart } }`
+		mark := func(who string, in map[string]any) *gqlResponse {
+			return e.gql(nil, set, map[string]any{"v": strconv.Itoa(v.ID), "in": in}, bearer(who))
+		}
+		require.Equal(t, "FORBIDDEN", mark(tok, map[string]any{"introStart": 0, "introEnd": 1}).code())
+		for _, c := range []struct {
+			in    map[string]any
+			field string
+		}{
+			{map[string]any{"introStart": 0.5}, "introEnd"},
+			{map[string]any{"introStart": 1, "introEnd": 0.5}, "introEnd"},
+			{map[string]any{"introStart": -1, "introEnd": 0.5}, "introStart"},
+			{map[string]any{"creditsStart": v.DurationSeconds + 10}, "creditsStart"},
+			{map[string]any{"introStart": 0, "introEnd": 1.5, "creditsStart": 1}, "creditsStart"},
+		} {
+			r := mark(admin, c.in)
+			require.Equal(t, "BAD_USER_INPUT", r.code(), r.Raw)
+			require.Equal(t, c.field, r.Errors[0].Extensions["field"], r.Raw)
+		}
+		r := mark(admin, map[string]any{"introStart": 0.2, "introEnd": 1, "creditsStart": 1.5})
+		require.Empty(t, r.Errors, r.Raw)
+
+		r = e.gql(nil, `mutation($t: ID!) { startPlayback(input: {titleId: $t}) { introStart introEnd creditsStart } }`,
+			map[string]any{"t": id}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		require.Equal(t, map[string]any{"introStart": 0.2, "introEnd": float64(1), "creditsStart": 1.5}, r.Data["startPlayback"])
+
+		r = mark(admin, map[string]any{})
+		require.Empty(t, r.Errors, r.Raw)
+		require.Equal(t, map[string]any{"introStart": nil, "introEnd": nil, "creditsStart": nil}, r.Data["setVideoMarkers"])
+		r = e.gql(nil, set, map[string]any{"v": "999999", "in": map[string]any{}}, bearer(admin))
+		require.Equal(t, "NOT_FOUND", r.code(), r.Raw)
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"path"
 	"strings"
 	"time"
@@ -269,4 +270,64 @@ func (s *Service) Removed(ctx context.Context, r catalog.Removed) {
 			}
 		}
 	}
+}
+
+// Markers are a video's skip markers, in seconds; nil clears one.
+type Markers struct {
+	IntroStart, IntroEnd, CreditsStart *float64
+}
+
+// SetMarkers replaces a video's skip markers: the intro needs both ends, in order, and
+// every marker lies within the video (once its duration is known).
+func (s *Service) SetMarkers(ctx context.Context, videoID int, m Markers) (*ent.Video, error) {
+	v, err := s.st.Client.Video.Get(ctx, videoID)
+	if ent.IsNotFound(err) {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: "videoId", Message: "No video has this id."}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find video: %w", err)
+	}
+	within := func(field string, x *float64) error {
+		switch {
+		case x == nil:
+			return nil
+		case math.IsNaN(*x) || *x < 0 || math.IsInf(*x, 0):
+			return apperr.Input(field, "A marker is a number of seconds from the start.")
+		case v.DurationSeconds > 0 && *x > v.DurationSeconds:
+			return apperr.Input(field, "The video is %.0f seconds long.", v.DurationSeconds)
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		field string
+		x     *float64
+	}{{"introStart", m.IntroStart}, {"introEnd", m.IntroEnd}, {"creditsStart", m.CreditsStart}} {
+		if err := within(c.field, c.x); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case (m.IntroStart == nil) != (m.IntroEnd == nil):
+		return nil, apperr.Input("introEnd", "An intro has a start and an end.")
+	case m.IntroStart != nil && *m.IntroEnd <= *m.IntroStart:
+		return nil, apperr.Input("introEnd", "The intro ends after it starts.")
+	case m.IntroEnd != nil && m.CreditsStart != nil && *m.CreditsStart < *m.IntroEnd:
+		return nil, apperr.Input("creditsStart", "The credits start after the intro.")
+	}
+	upd := s.st.Client.Video.UpdateOneID(videoID)
+	if m.IntroStart != nil {
+		upd.SetIntroStart(*m.IntroStart).SetIntroEnd(*m.IntroEnd)
+	} else {
+		upd.ClearIntroStart().ClearIntroEnd()
+	}
+	if m.CreditsStart != nil {
+		upd.SetCreditsStart(*m.CreditsStart)
+	} else {
+		upd.ClearCreditsStart()
+	}
+	v, err = upd.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("set markers: %w", err)
+	}
+	return v, nil
 }
