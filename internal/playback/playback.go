@@ -203,7 +203,7 @@ func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episod
 		ManifestURL: "/media/" + token + "/master.m3u8", ExpiresAt: sess.ExpiresAt,
 		MaxHeight: plan.MaxHeight, ResumePositionSeconds: resume,
 		HeartbeatIntervalSeconds: int(s.o.HeartbeatInterval / time.Second),
-		IntroStart: vid.IntroStart, IntroEnd: vid.IntroEnd, CreditsStart: vid.CreditsStart,
+		IntroStart:               vid.IntroStart, IntroEnd: vid.IntroEnd, CreditsStart: vid.CreditsStart,
 	}, nil
 }
 
