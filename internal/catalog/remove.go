@@ -8,6 +8,7 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
+	"github.com/marquee-org/marquee/ent/libraryfile"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/predicate"
 	"github.com/marquee-org/marquee/ent/rating"
@@ -67,6 +68,8 @@ func (s *Service) DeleteTitle(ctx context.Context, id int) error {
 			{"ratings", client.Rating.Delete().Where(rating.TitleID(id)).Exec},
 			{"my list", client.MyListItem.Delete().Where(mylistitem.TitleID(id)).Exec},
 			{"credits", client.Credit.Delete().Where(credit.TitleID(id)).Exec},
+			// A file a library scan brought in is brought in again by the next scan.
+			{"library files", client.LibraryFile.Delete().Where(libraryfile.TitleID(id)).Exec},
 		}
 		for _, st := range steps {
 			if _, err := st.run(ctx); err != nil {
@@ -132,6 +135,9 @@ func (s *Service) removeEpisodes(ctx context.Context, titleID int, which predica
 		}
 		if _, err := client.WatchProgress.Delete().Where(watchprogress.EpisodeIDIn(ids...)).Exec(ctx); err != nil {
 			return fmt.Errorf("delete progress: %w", err)
+		}
+		if _, err := client.LibraryFile.Delete().Where(libraryfile.EpisodeIDIn(ids...)).Exec(ctx); err != nil {
+			return fmt.Errorf("delete library files: %w", err)
 		}
 		if _, err := client.Episode.Delete().Where(episode.IDIn(ids...)).Exec(ctx); err != nil {
 			return fmt.Errorf("delete episodes: %w", err)

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/testmedia"
 )
@@ -74,6 +76,13 @@ func TestLibraryScan(t *testing.T) {
 
 	r = scan()
 	require.Equal(t, "added=0 updated=0 unchanged=5 skipped=1\n", r.stdout, "a second scan changes nothing")
+	require.Equal(t, 5, s.Client.Video.Query().CountX(ctx))
+
+	// A title deleted in the app while its file stays comes back with the next scan.
+	amelie := s.Client.Title.Query().Where(title.Name("Amélie")).OnlyX(ctx)
+	require.NoError(t, catalog.NewService(s, pubsub.NewLocal()).DeleteTitle(ctx, amelie.ID))
+	r = scan()
+	require.Equal(t, "added=1 updated=0 unchanged=4 skipped=1\n", r.stdout, r.stderr)
 	require.Equal(t, 5, s.Client.Video.Query().CountX(ctx))
 
 	// A file replaced with a new cut, and one removed.
