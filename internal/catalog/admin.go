@@ -109,7 +109,7 @@ func (s *Service) UpdateTitle(ctx context.Context, id int, e TitleEdit) (*ent.Ti
 	if err != nil {
 		return nil, err
 	}
-	s.edited(ctx, id)
+	s.announced(ctx, id) // the update moved updated_at
 	return s.st.Client.Title.Get(ctx, id)
 }
 
@@ -198,11 +198,17 @@ func SetCredits(ctx context.Context, client *ent.Client, titleID int, credits []
 	return nil
 }
 
-// edited marks a title changed: its updated_at moves (so every replica's fingerprint
-// changes), this replica's lists are rebuilt on the next read, and every search index
-// hears of it.
+// edited marks a title changed by an edit of its seasons or episodes, which leaves its row
+// alone: its updated_at moves (so every replica's fingerprint changes), then announced.
 func (s *Service) edited(ctx context.Context, titleID int) {
 	_ = s.st.Client.Title.UpdateOneID(titleID).SetUpdatedAt(time.Now()).Exec(ctx)
+	s.announced(ctx, titleID)
+}
+
+// announced follows a committed change to a title: this replica's lists are rebuilt on the
+// next read, and every replica and search index hears of it (a lost announcement is caught
+// by their polls within seconds).
+func (s *Service) announced(ctx context.Context, titleID int) {
 	s.changed()
 	_ = search.Notify(ctx, s.broker, titleID)
 }
@@ -255,12 +261,9 @@ func (s *Service) CreateSeason(ctx context.Context, titleID int, in SeasonEdit) 
 func (s *Service) UpdateSeason(ctx context.Context, id int, in SeasonEdit) (*ent.Season, error) {
 	var titleID int
 	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
-		se, err := client.Season.Get(ctx, id)
-		if ent.IsNotFound(err) {
-			return &apperr.Error{Code: apperr.NotFound, Field: "id", Message: "No season has this id."}
-		}
+		se, err := findSeason(ctx, client, id, "id")
 		if err != nil {
-			return fmt.Errorf("find season: %w", err)
+			return err
 		}
 		titleID = se.TitleID
 		number, name := se.Number, se.Name
@@ -330,21 +333,15 @@ func (s *Service) saveEpisode(ctx context.Context, seasonID, id int, in EpisodeE
 	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
 		cur := &ent.Episode{SeasonID: seasonID}
 		if id != 0 {
-			ep, err := client.Episode.Get(ctx, id)
-			if ent.IsNotFound(err) {
-				return &apperr.Error{Code: apperr.NotFound, Field: "id", Message: "No episode has this id."}
-			}
+			ep, err := findEpisode(ctx, client, id)
 			if err != nil {
-				return fmt.Errorf("find episode: %w", err)
+				return err
 			}
 			cur = ep
 		}
-		se, err := client.Season.Get(ctx, cur.SeasonID)
-		if ent.IsNotFound(err) {
-			return &apperr.Error{Code: apperr.NotFound, Field: "seasonId", Message: "No season has this id."}
-		}
+		se, err := findSeason(ctx, client, cur.SeasonID, "seasonId")
 		if err != nil {
-			return fmt.Errorf("find season: %w", err)
+			return err
 		}
 		titleID = se.TitleID
 		if id == 0 && in.Number == nil {
@@ -436,11 +433,35 @@ func (s *Service) SetArtwork(ctx context.Context, titleID int, kind string, set 
 	if err != nil {
 		return artset.Set{}, err
 	}
-	s.edited(ctx, titleID)
+	s.announced(ctx, titleID) // the update moved updated_at
 	return old, nil
 }
 
 // Title returns the title with id, or NOT_FOUND.
 func (s *Service) Title(ctx context.Context, id int) (*ent.Title, error) {
 	return findTitle(ctx, s.st.Client, id)
+}
+
+// findSeason returns a season, or NOT_FOUND on field.
+func findSeason(ctx context.Context, client *ent.Client, id int, field string) (*ent.Season, error) {
+	se, err := client.Season.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: field, Message: "No season has this id."}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find season: %w", err)
+	}
+	return se, nil
+}
+
+// findEpisode returns an episode with its season, or NOT_FOUND on "id".
+func findEpisode(ctx context.Context, client *ent.Client, id int) (*ent.Episode, error) {
+	ep, err := client.Episode.Query().Where(episode.ID(id)).WithSeason().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: "id", Message: "No episode has this id."}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find episode: %w", err)
+	}
+	return ep, nil
 }

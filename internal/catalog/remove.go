@@ -18,8 +18,6 @@ import (
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
-	"github.com/marquee-org/marquee/internal/apperr"
-	"github.com/marquee-org/marquee/internal/search"
 )
 
 // Removed is what a deletion took away, told to the services that keep things of their own
@@ -87,20 +85,16 @@ func (s *Service) DeleteTitle(ctx context.Context, id int) error {
 	if err != nil {
 		return err
 	}
-	s.changed()
-	_ = search.Notify(ctx, s.broker, id)
+	s.announced(ctx, id)
 	s.removedNow(ctx, Removed{TitleID: id, Title: true, Videos: gone})
 	return nil
 }
 
 // DeleteSeason removes a season with its episodes (see DeleteEpisode).
 func (s *Service) DeleteSeason(ctx context.Context, id int) error {
-	se, err := s.st.Client.Season.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return &apperr.Error{Code: apperr.NotFound, Field: "id", Message: "No season has this id."}
-	}
+	se, err := findSeason(ctx, s.st.Client, id, "id")
 	if err != nil {
-		return fmt.Errorf("find season: %w", err)
+		return err
 	}
 	return s.removeEpisodes(ctx, se.TitleID, episode.SeasonID(id), func(client *ent.Client) error {
 		return client.Season.DeleteOneID(id).Exec(ctx)
@@ -110,12 +104,9 @@ func (s *Service) DeleteSeason(ctx context.Context, id int) error {
 // DeleteEpisode removes an episode with its videos and the viewers' progress in it, in one
 // transaction; then the OnRemove hooks run.
 func (s *Service) DeleteEpisode(ctx context.Context, id int) error {
-	ep, err := s.st.Client.Episode.Query().Where(episode.ID(id)).WithSeason().Only(ctx)
-	if ent.IsNotFound(err) {
-		return &apperr.Error{Code: apperr.NotFound, Field: "id", Message: "No episode has this id."}
-	}
+	ep, err := findEpisode(ctx, s.st.Client, id)
 	if err != nil {
-		return fmt.Errorf("find episode: %w", err)
+		return err
 	}
 	return s.removeEpisodes(ctx, ep.Edges.Season.TitleID, episode.ID(id), nil)
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/geo"
-	"github.com/marquee-org/marquee/internal/search"
 )
 
 // NewTitle is what an administrator submits to create a title.
@@ -124,8 +123,7 @@ func (s *Service) CreateTitle(ctx context.Context, in NewTitle, also ...Also) (*
 	if err != nil {
 		return nil, err
 	}
-	s.changed()
-	_ = search.Notify(ctx, s.broker, id)
+	s.announced(ctx, id)
 	// Entities read inside the transaction are bound to it; hand out one bound to the store.
 	return st.Client.Title.Get(ctx, id)
 }
@@ -134,8 +132,7 @@ func (s *Service) CreateTitle(ctx context.Context, in NewTitle, also ...Also) (*
 // poster and runtime may have come with it): this replica's lists show it from the next
 // read, and the other replicas and search indexes hear of it.
 func (s *Service) VideoReady(ctx context.Context, titleID int) {
-	s.changed()
-	_ = search.Notify(ctx, s.broker, titleID)
+	s.announced(ctx, titleID)
 }
 
 // addTitle validates and creates a title with its genres through client.

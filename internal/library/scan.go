@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/episode"
@@ -139,12 +138,14 @@ func (s *Scanner) Scan(ctx context.Context, root string, progress func(done, tot
 		}
 	}
 	// Files brought in from under root that are gone now.
-	known, err := s.st.Client.LibraryFile.Query().Where(libraryfile.Missing(false)).All(ctx)
+	under := root + string(filepath.Separator)
+	known, err := s.st.Client.LibraryFile.Query().
+		Where(libraryfile.Missing(false), libraryfile.PathHasPrefix(under)).All(ctx)
 	if err != nil {
 		return res, fmt.Errorf("library files: %w", err)
 	}
 	for _, lf := range known {
-		if seen[lf.Path] || !strings.HasPrefix(lf.Path, root+string(filepath.Separator)) {
+		if seen[lf.Path] {
 			continue
 		}
 		if err := s.st.Client.LibraryFile.UpdateOne(lf).SetMissing(true).Exec(ctx); err != nil {
