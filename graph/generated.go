@@ -28,6 +28,7 @@ import (
 	"github.com/marquee-org/marquee/internal/artwork"
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/playback"
+	"github.com/marquee-org/marquee/transcoder"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -81,6 +82,12 @@ type ComplexityRoot struct {
 	CategoryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Chapter struct {
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
+		Title func(childComplexity int) int
 	}
 
 	Credit struct {
@@ -228,6 +235,7 @@ type ComplexityRoot struct {
 	}
 
 	PlaybackSession struct {
+		Chapters                 func(childComplexity int) int
 		CreditsStart             func(childComplexity int) int
 		Episode                  func(childComplexity int) int
 		ExpiresAt                func(childComplexity int) int
@@ -357,6 +365,7 @@ type ComplexityRoot struct {
 	}
 
 	Video struct {
+		Chapters        func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		CreditsStart    func(childComplexity int) int
 		DurationSeconds func(childComplexity int) int
@@ -459,6 +468,8 @@ type VideoResolver interface {
 	ProgressPercent(ctx context.Context, obj *ent.Video) (int, error)
 
 	Title(ctx context.Context, obj *ent.Video) (*catalog.Title, error)
+
+	Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error)
 }
 type WatchPositionResolver interface {
 	Episode(ctx context.Context, obj *catalog.Position) (*ent.Episode, error)
@@ -562,6 +573,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CategoryEdge.Node(childComplexity), true
+
+	case "Chapter.end":
+		if e.ComplexityRoot.Chapter.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chapter.End(childComplexity), true
+	case "Chapter.start":
+		if e.ComplexityRoot.Chapter.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chapter.Start(childComplexity), true
+	case "Chapter.title":
+		if e.ComplexityRoot.Chapter.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chapter.Title(childComplexity), true
 
 	case "Credit.character":
 		if e.ComplexityRoot.Credit.Character == nil {
@@ -1294,6 +1324,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlaybackHeartbeat.Status(childComplexity), true
 
+	case "PlaybackSession.chapters":
+		if e.ComplexityRoot.PlaybackSession.Chapters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackSession.Chapters(childComplexity), true
 	case "PlaybackSession.creditsStart":
 		if e.ComplexityRoot.PlaybackSession.CreditsStart == nil {
 			break
@@ -1898,6 +1934,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.UpdatedAt(childComplexity), true
 
+	case "Video.chapters":
+		if e.ComplexityRoot.Video.Chapters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Video.Chapters(childComplexity), true
 	case "Video.createdAt":
 		if e.ComplexityRoot.Video.CreatedAt == nil {
 			break
@@ -2245,6 +2287,19 @@ input VideoMarkersInput {
   creditsStart: Float
 }
 
+"A chapter mark kept from the source file, in seconds."
+type Chapter {
+  start: Float!
+  end: Float!
+  "The chapter's name in the source; may be empty."
+  title: String!
+}
+
+extend type Video {
+  "The source's chapters, in order; empty when it had none or before the transcode."
+  chapters: [Chapter!]!
+}
+
 enum ArtworkKind {
   POSTER
   BACKDROP
@@ -2394,6 +2449,8 @@ type PlaybackSession {
   introEnd: Float
   "Where the end credits start, in seconds, for a Next episode button; null when not marked."
   creditsStart: Float
+  "The video's chapters, in order (see Video.chapters)."
+  chapters: [Chapter!]!
 }
 
 enum PlaybackStatus {
@@ -3281,6 +3338,18 @@ func (ec *executionContext) childFields_CategoryEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CategoryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Chapter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_Chapter_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Chapter_end(ctx, field)
+	case "title":
+		return ec.fieldContext_Chapter_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Chapter", field.Name)
+}
+
 func (ec *executionContext) childFields_Credit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3529,6 +3598,8 @@ func (ec *executionContext) childFields_PlaybackSession(ctx context.Context, fie
 		return ec.fieldContext_PlaybackSession_introEnd(ctx, field)
 	case "creditsStart":
 		return ec.fieldContext_PlaybackSession_creditsStart(ctx, field)
+	case "chapters":
+		return ec.fieldContext_PlaybackSession_chapters(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlaybackSession", field.Name)
 }
@@ -3761,6 +3832,8 @@ func (ec *executionContext) childFields_Video(ctx context.Context, field graphql
 		return ec.fieldContext_Video_title(ctx, field)
 	case "renditions":
 		return ec.fieldContext_Video_renditions(ctx, field)
+	case "chapters":
+		return ec.fieldContext_Video_chapters(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Video", field.Name)
 }
@@ -4919,6 +4992,75 @@ func (ec *executionContext) fieldContext_CategoryEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Chapter_start(ctx context.Context, field graphql.CollectedField, obj *transcoder.Chapter) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chapter_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chapter_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chapter", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Chapter_end(ctx context.Context, field graphql.CollectedField, obj *transcoder.Chapter) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chapter_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chapter_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chapter", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Chapter_title(ctx context.Context, field graphql.CollectedField, obj *transcoder.Chapter) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chapter_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chapter_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chapter", field, false, false, "String")
 }
 
 func (ec *executionContext) _Credit_id(ctx context.Context, field graphql.CollectedField, obj *ent.Credit) (ret graphql.Marshaler) {
@@ -8060,6 +8202,38 @@ func (ec *executionContext) fieldContext_PlaybackSession_creditsStart(_ context.
 	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Float")
 }
 
+func (ec *executionContext) _PlaybackSession_chapters(ctx context.Context, field graphql.CollectedField, obj *playback.Started) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackSession_chapters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chapters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []transcoder.Chapter) graphql.Marshaler {
+			return ec.marshalNChapter2ᚕgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋtranscoderᚐChapterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackSession_chapters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaybackSession",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Chapter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10701,6 +10875,38 @@ func (ec *executionContext) fieldContext_Video_renditions(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Rendition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Video_chapters(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Video_chapters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Video().Chapters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*transcoder.Chapter) graphql.Marshaler {
+			return ec.marshalNChapter2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋtranscoderᚐChapterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Video_chapters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Video",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Chapter(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14326,6 +14532,49 @@ func (ec *executionContext) _CategoryEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var chapterImplementors = []string{"Chapter"}
+
+func (ec *executionContext) _Chapter(ctx context.Context, sel ast.SelectionSet, obj *transcoder.Chapter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chapterImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Chapter")
+		case "start":
+			out.Values[i] = ec._Chapter_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._Chapter_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Chapter_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var creditImplementors = []string{"Credit", "Node"}
 
 func (ec *executionContext) _Credit(ctx context.Context, sel ast.SelectionSet, obj *ent.Credit) graphql.Marshaler {
@@ -15354,6 +15603,11 @@ func (ec *executionContext) _PlaybackSession(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "chapters":
+			out.Values[i] = ec._PlaybackSession_chapters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16216,6 +16470,12 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Video_renditions(ctx, field, obj)
 				})
+		case "chapters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Video_chapters(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16755,6 +17015,50 @@ func (ec *executionContext) unmarshalNCategoryKind2githubᚗcomᚋmarqueeᚑorg�
 
 func (ec *executionContext) marshalNCategoryKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCategoryKind(ctx context.Context, sel ast.SelectionSet, v model.CategoryKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNChapter2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋtranscoderᚐChapter(ctx context.Context, sel ast.SelectionSet, v transcoder.Chapter) graphql.Marshaler {
+	return ec._Chapter(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChapter2ᚕgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋtranscoderᚐChapterᚄ(ctx context.Context, sel ast.SelectionSet, v []transcoder.Chapter) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChapter2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋtranscoderᚐChapter(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChapter2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋtranscoderᚐChapterᚄ(ctx context.Context, sel ast.SelectionSet, v []*transcoder.Chapter) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChapter2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋtranscoderᚐChapter(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChapter2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋtranscoderᚐChapter(ctx context.Context, sel ast.SelectionSet, v *transcoder.Chapter) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Chapter!")
+		return graphql.Null
+	}
+	return ec._Chapter(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateEpisodeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateEpisodeInput(ctx context.Context, v any) (model.CreateEpisodeInput, error) {

@@ -21,6 +21,7 @@ import (
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/video"
+	"github.com/marquee-org/marquee/transcoder"
 )
 
 // Name is the resolver for the name field.
@@ -504,6 +505,16 @@ func (r *titleResolver) Similar(ctx context.Context, obj *catalog.Title, first *
 // Title is the resolver for the title field.
 func (r *upNextResolver) Title(ctx context.Context, obj *playback.UpNextItem) (*catalog.Title, error) {
 	return r.loaderOf(ctx).View(obj.Title), nil
+}
+
+// Chapters is the resolver for the chapters field.
+func (r *videoResolver) Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error) {
+	chapters := transcoder.ChaptersIn(obj.SourceInfo)
+	out := make([]*transcoder.Chapter, len(chapters))
+	for i := range chapters {
+		out[i] = &chapters[i]
+	}
+	return out, nil
 }
 
 // Episode is the resolver for the episode field.

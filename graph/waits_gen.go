@@ -54,7 +54,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "Video":
 		switch field {
-		case "failureReason", "progressPercent", "renditions", "title":
+		case "chapters", "failureReason", "progressPercent", "renditions", "title":
 			return true
 		}
 	case "WatchPosition":

@@ -13,9 +13,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Source is what probing found. It is stored as JSON on the Video row.
@@ -40,7 +42,32 @@ type Source struct {
 	// video stream" is not necessarily the film.
 	VideoStream int `json:"videoStream"`
 	AudioStream int `json:"audioStream"`
+	// Chapters are the source's chapter marks, in order, within the duration; at most
+	// maxChapters, titles cut to maxChapterTitle characters.
+	Chapters []Chapter `json:"chapters,omitempty"`
 }
+
+// Chapter is one chapter mark of a source, in seconds.
+type Chapter struct {
+	Start float64 `json:"start"`
+	End   float64 `json:"end"`
+	Title string  `json:"title"`
+}
+
+// ChaptersIn reads the chapters back from a Source stored as JSON (a video's source_info).
+func ChaptersIn(info map[string]any) []Chapter {
+	var chapters []Chapter
+	if b, err := json.Marshal(info["chapters"]); err == nil {
+		_ = json.Unmarshal(b, &chapters)
+	}
+	return chapters
+}
+
+// Bounds on the chapters kept: a film has tens, a hostile file may claim millions.
+const (
+	maxChapters     = 500
+	maxChapterTitle = 200
+)
 
 // Bounds on how much of the file the demuxer may read to identify streams. Large enough for phone videos with
 // the index at the end and for MPEG-TS with late audio; small enough that a hostile file cannot make probing
@@ -219,7 +246,8 @@ func probeArgs(container, input string) []string {
 	return append(args,
 		"-show_entries", "format=duration,bit_rate:"+
 			"stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,field_order,avg_frame_rate,r_frame_rate,bit_rate,duration,channels:"+
-			"stream_disposition=attached_pic:stream_tags=rotate:stream_side_data=rotation",
+			"stream_disposition=attached_pic:stream_tags=rotate:stream_side_data=rotation:"+
+			"chapter=start_time,end_time:chapter_tags=title",
 		"-of", "json",
 		"-i", "file:"+input)
 }
@@ -252,6 +280,13 @@ type probeReport struct {
 		Duration string `json:"duration"`
 		BitRate  string `json:"bit_rate"`
 	} `json:"format"`
+	Chapters []struct {
+		StartTime string `json:"start_time"`
+		EndTime   string `json:"end_time"`
+		Tags      struct {
+			Title string `json:"title"`
+		} `json:"tags"`
+	} `json:"chapters"`
 }
 
 func ffprobe(ctx context.Context, o Options, container, abs string) (*Source, error) {
@@ -322,7 +357,27 @@ func parseProbe(container string, report []byte) (*Source, error) {
 	if src.Duration <= 0 {
 		src.Duration = max(videoDuration, 0)
 	}
+	for _, c := range rep.Chapters {
+		start, end := parseFloat(c.StartTime), parseFloat(c.EndTime)
+		if len(src.Chapters) == maxChapters || start < 0 || end <= start || (src.Duration > 0 && start >= src.Duration) {
+			continue
+		}
+		if src.Duration > 0 {
+			end = min(end, src.Duration)
+		}
+		src.Chapters = append(src.Chapters, Chapter{Start: start, End: end, Title: chapterTitle(c.Tags.Title)})
+	}
+	sort.SliceStable(src.Chapters, func(i, j int) bool { return src.Chapters[i].Start < src.Chapters[j].Start })
 	return src, nil
+}
+
+// chapterTitle is a chapter's title as shown to viewers: printable, one line, bounded.
+func chapterTitle(t string) string {
+	t = strings.Join(strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }), " ")
+	if r := []rune(t); len(r) > maxChapterTitle {
+		t = string(r[:maxChapterTitle])
+	}
+	return t
 }
 
 // scanDuration finds the end of the video stream by listing its packets.

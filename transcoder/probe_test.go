@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -268,4 +269,46 @@ func requireRejection(t *testing.T, err error, contains string, forbidden ...str
 		require.NotContains(t, rej.Reason, f)
 	}
 	require.False(t, strings.Contains(rej.Reason, "file:") || strings.Contains(rej.Reason, os.TempDir()), "reason %q must not contain paths", rej.Reason)
+}
+
+// Chapters in a source are kept, in order and within the duration.
+func TestProbeKeepsChapters(t *testing.T) {
+	t.Parallel()
+	ffmpeg, _ := tools(t)
+	dir := t.TempDir()
+	meta := filepath.Join(dir, "chapters.txt")
+	require.NoError(t, os.WriteFile(meta, []byte(";FFMETADATA1\n"+
+		"[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1200\ntitle=Cold open\n"+
+		"[CHAPTER]\nTIMEBASE=1/1000\nSTART=1200\nEND=3000\ntitle=Act one\n"), 0o644))
+	file := filepath.Join(dir, "ch.mkv")
+	out, err := exec.Command(ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+		"-i", meta, "-map", "0", "-map_chapters", "1", "-t", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p", file).CombinedOutput()
+	require.NoError(t, err, string(out))
+	src, err := Probe(context.Background(), Options{}, file)
+	require.NoError(t, err)
+	require.Equal(t, []Chapter{{0, 1.2, "Cold open"}, {1.2, 3, "Act one"}}, src.Chapters)
+}
+
+// A report's chapters are bounded: none before zero, past the end or backwards; titles on
+// one printable line; at most maxChapters.
+func TestParseProbeBoundsChapters(t *testing.T) {
+	t.Parallel()
+	chapter := func(start, end, title string) string {
+		return `{"start_time":"` + start + `","end_time":"` + end + `","tags":{"title":"` + title + `"}}`
+	}
+	list := []string{
+		chapter("5", "9", "Late"), chapter("0", "5", "Line\\none\\u0007"), chapter("-1", "2", "Negative"),
+		chapter("3", "3", "Empty"), chapter("12", "20", "Past the end"), chapter("8", "15", "Cut at the end"),
+	}
+	for range maxChapters {
+		list = append(list, chapter("1", "2", "More"))
+	}
+	report := `{"streams":[{"index":0,"codec_type":"video","codec_name":"h264","width":320,"height":180,"avg_frame_rate":"25/1"}],` +
+		`"format":{"duration":"10"},"chapters":[` + strings.Join(list, ",") + `]}`
+	src, err := parseProbe("matroska", []byte(report))
+	require.NoError(t, err)
+	require.Len(t, src.Chapters, maxChapters)
+	require.Equal(t, Chapter{0, 5, "Line one"}, src.Chapters[0])
+	require.Equal(t, Chapter{5, 9, "Late"}, src.Chapters[len(src.Chapters)-2])
+	require.Equal(t, Chapter{8, 10, "Cut at the end"}, src.Chapters[len(src.Chapters)-1])
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/transcoder"
 )
 
 // TopicRevoked carries the id of a playback session that must stop at once.
@@ -115,6 +116,7 @@ type Started struct {
 	HeartbeatIntervalSeconds int
 	// The video's skip markers, in seconds (nil when not set).
 	IntroStart, IntroEnd, CreditsStart *float64
+	Chapters                           []transcoder.Chapter
 }
 
 // staleAfter is when a session without heartbeats stops counting.
@@ -204,6 +206,7 @@ func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episod
 		MaxHeight: plan.MaxHeight, ResumePositionSeconds: resume,
 		HeartbeatIntervalSeconds: int(s.o.HeartbeatInterval / time.Second),
 		IntroStart:               vid.IntroStart, IntroEnd: vid.IntroEnd, CreditsStart: vid.CreditsStart,
+		Chapters: transcoder.ChaptersIn(vid.SourceInfo),
 	}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	entvideo "github.com/marquee-org/marquee/ent/video"
+	"github.com/marquee-org/marquee/internal/testmedia"
 )
 
 // TestAdministratorsEditTheLibrary: an administrator edits a title (fields, genres,
@@ -293,7 +294,9 @@ func TestVideoMarkers(t *testing.T) {
 		e.startWorkers()
 		admin := e.admin()
 		tok := e.viewer("skipper@example.com", "US", plancode.Premium)
-		id := e.readyTitle(admin, `kind: MOVIE, name: "Marked"`)
+		clip := testmedia.Default
+		clip.Chapters = []string{"Cold open", "The heist"}
+		id := e.readyTitle(admin, `kind: MOVIE, name: "Marked"`, clip)
 		tid, err := strconv.Atoi(id)
 		require.NoError(t, err)
 		v := e.store.Client.Video.Query().Where(entvideo.TitleID(tid)).OnlyX(ctx)
@@ -321,10 +324,18 @@ func TestVideoMarkers(t *testing.T) {
 		r := mark(admin, map[string]any{"introStart": 0.2, "introEnd": 1, "creditsStart": 1.5})
 		require.Empty(t, r.Errors, r.Raw)
 
-		r = e.gql(nil, `mutation($t: ID!) { startPlayback(input: {titleId: $t}) { introStart introEnd creditsStart } }`,
-			map[string]any{"t": id}, bearer(tok))
+		r = e.gql(nil, `mutation($t: ID!) { startPlayback(input: {titleId: $t}) { introStart introEnd creditsStart
+			chapters { start end title } } }`, map[string]any{"t": id}, bearer(tok))
 		require.Empty(t, r.Errors, r.Raw)
-		require.Equal(t, map[string]any{"introStart": 0.2, "introEnd": float64(1), "creditsStart": 1.5}, r.Data["startPlayback"])
+		chapters := []any{
+			map[string]any{"start": float64(0), "end": 1.5, "title": "Cold open"},
+			map[string]any{"start": 1.5, "end": float64(3), "title": "The heist"},
+		}
+		require.Equal(t, map[string]any{"introStart": 0.2, "introEnd": float64(1), "creditsStart": 1.5, "chapters": chapters},
+			r.Data["startPlayback"], "chapters are kept from the source")
+		r = e.gql(nil, `query($t: ID!) { title(id: $t) { video { chapters { start end title } } } }`, map[string]any{"t": id}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		require.Equal(t, chapters, r.Data["title"].(map[string]any)["video"].(map[string]any)["chapters"])
 
 		r = mark(admin, map[string]any{})
 		require.Empty(t, r.Errors, r.Raw)

@@ -28,13 +28,17 @@ import (
 )
 
 // readyTitle creates a title from the GraphQL input fields given and uploads a clip to
-// it, returning the title id once its video is READY.
-func (e *env) readyTitle(admin, input string) string {
+// it (the house clip, or the one given), returning the title id once its video is READY.
+func (e *env) readyTitle(admin, input string, clip ...testmedia.Clip) string {
 	e.t.Helper()
 	r := e.gql(nil, `mutation { createTitle(input: {`+input+`}) { id } }`, nil, bearer(admin))
 	require.Empty(e.t, r.Errors, r.Raw)
 	id := r.Data["createTitle"].(map[string]any)["id"].(string)
-	f, err := os.Open(testmedia.Make(e.t, testmedia.Default))
+	c := testmedia.Default
+	if len(clip) > 0 {
+		c = clip[0]
+	}
+	f, err := os.Open(testmedia.Make(e.t, c))
 	require.NoError(e.t, err)
 	defer f.Close()
 	r = e.upload(id, "clip.mp4", f, bearer(admin))

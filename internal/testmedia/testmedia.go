@@ -3,6 +3,7 @@ package testmedia
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -13,6 +14,8 @@ type Clip struct {
 	Seconds       int
 	Width, Height int
 	Audio         bool
+	// Chapters, when given, split the clip into chapters of equal length with these titles.
+	Chapters []string
 }
 
 // Default is the house test clip: 3 s of 320×180 testsrc2 with a tone.
@@ -27,6 +30,26 @@ func Make(t testing.TB, c Clip) string {
 		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=size=%dx%d:rate=30:duration=%d", c.Width, c.Height, c.Seconds)}
 	if c.Audio {
 		args = append(args, "-f", "lavfi", "-i", fmt.Sprintf("sine=frequency=440:sample_rate=48000:duration=%d", c.Seconds))
+	}
+	if len(c.Chapters) > 0 {
+		meta := ";FFMETADATA1\n"
+		step := c.Seconds * 1000 / len(c.Chapters)
+		for i, title := range c.Chapters {
+			meta += fmt.Sprintf("[CHAPTER]\nTIMEBASE=1/1000\nSTART=%d\nEND=%d\ntitle=%s\n", i*step, (i+1)*step, title)
+		}
+		file := filepath.Join(t.TempDir(), "chapters.txt")
+		if err := os.WriteFile(file, []byte(meta), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		inputs := 1
+		if c.Audio {
+			inputs = 2
+		}
+		args = append(args, "-i", file, "-map", "0")
+		if c.Audio {
+			args = append(args, "-map", "1")
+		}
+		args = append(args, "-map_chapters", fmt.Sprint(inputs))
 	}
 	args = append(args, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p")
 	if c.Audio {
