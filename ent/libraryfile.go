@@ -19,10 +19,14 @@ type LibraryFile struct {
 	ID int `json:"id,omitempty"`
 	// Path holds the value of the "path" field.
 	Path string `json:"path,omitempty"`
+	// Kind holds the value of the "kind" field.
+	Kind libraryfile.Kind `json:"kind,omitempty"`
 	// Size holds the value of the "size" field.
 	Size int64 `json:"size,omitempty"`
 	// ModTime holds the value of the "mod_time" field.
 	ModTime time.Time `json:"mod_time,omitempty"`
+	// Hash holds the value of the "hash" field.
+	Hash string `json:"hash,omitempty"`
 	// TitleID holds the value of the "title_id" field.
 	TitleID int `json:"title_id,omitempty"`
 	// EpisodeID holds the value of the "episode_id" field.
@@ -43,7 +47,7 @@ func (*LibraryFile) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case libraryfile.FieldID, libraryfile.FieldSize, libraryfile.FieldTitleID, libraryfile.FieldEpisodeID, libraryfile.FieldVideoID:
 			values[i] = new(sql.NullInt64)
-		case libraryfile.FieldPath:
+		case libraryfile.FieldPath, libraryfile.FieldKind, libraryfile.FieldHash:
 			values[i] = new(sql.NullString)
 		case libraryfile.FieldModTime:
 			values[i] = new(sql.NullTime)
@@ -74,6 +78,12 @@ func (_m *LibraryFile) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Path = value.String
 			}
+		case libraryfile.FieldKind:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field kind", values[i])
+			} else if value.Valid {
+				_m.Kind = libraryfile.Kind(value.String)
+			}
 		case libraryfile.FieldSize:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field size", values[i])
@@ -85,6 +95,12 @@ func (_m *LibraryFile) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field mod_time", values[i])
 			} else if value.Valid {
 				_m.ModTime = value.Time
+			}
+		case libraryfile.FieldHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hash", values[i])
+			} else if value.Valid {
+				_m.Hash = value.String
 			}
 		case libraryfile.FieldTitleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -151,11 +167,17 @@ func (_m *LibraryFile) String() string {
 	builder.WriteString("path=")
 	builder.WriteString(_m.Path)
 	builder.WriteString(", ")
+	builder.WriteString("kind=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Kind))
+	builder.WriteString(", ")
 	builder.WriteString("size=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Size))
 	builder.WriteString(", ")
 	builder.WriteString("mod_time=")
 	builder.WriteString(_m.ModTime.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("hash=")
+	builder.WriteString(_m.Hash)
 	builder.WriteString(", ")
 	builder.WriteString("title_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TitleID))

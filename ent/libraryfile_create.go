@@ -28,6 +28,20 @@ func (_c *LibraryFileCreate) SetPath(v string) *LibraryFileCreate {
 	return _c
 }
 
+// SetKind sets the "kind" field.
+func (_c *LibraryFileCreate) SetKind(v libraryfile.Kind) *LibraryFileCreate {
+	_c.mutation.SetKind(v)
+	return _c
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_c *LibraryFileCreate) SetNillableKind(v *libraryfile.Kind) *LibraryFileCreate {
+	if v != nil {
+		_c.SetKind(*v)
+	}
+	return _c
+}
+
 // SetSize sets the "size" field.
 func (_c *LibraryFileCreate) SetSize(v int64) *LibraryFileCreate {
 	_c.mutation.SetSize(v)
@@ -37,6 +51,20 @@ func (_c *LibraryFileCreate) SetSize(v int64) *LibraryFileCreate {
 // SetModTime sets the "mod_time" field.
 func (_c *LibraryFileCreate) SetModTime(v time.Time) *LibraryFileCreate {
 	_c.mutation.SetModTime(v)
+	return _c
+}
+
+// SetHash sets the "hash" field.
+func (_c *LibraryFileCreate) SetHash(v string) *LibraryFileCreate {
+	_c.mutation.SetHash(v)
+	return _c
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_c *LibraryFileCreate) SetNillableHash(v *string) *LibraryFileCreate {
+	if v != nil {
+		_c.SetHash(*v)
+	}
 	return _c
 }
 
@@ -123,6 +151,14 @@ func (_c *LibraryFileCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *LibraryFileCreate) defaults() {
+	if _, ok := _c.mutation.Kind(); !ok {
+		v := libraryfile.DefaultKind
+		_c.mutation.SetKind(v)
+	}
+	if _, ok := _c.mutation.Hash(); !ok {
+		v := libraryfile.DefaultHash
+		_c.mutation.SetHash(v)
+	}
 	if _, ok := _c.mutation.Missing(); !ok {
 		v := libraryfile.DefaultMissing
 		_c.mutation.SetMissing(v)
@@ -134,11 +170,22 @@ func (_c *LibraryFileCreate) check() error {
 	if _, ok := _c.mutation.Path(); !ok {
 		return &ValidationError{Name: "path", err: errors.New(`ent: missing required field "LibraryFile.path"`)}
 	}
+	if _, ok := _c.mutation.Kind(); !ok {
+		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "LibraryFile.kind"`)}
+	}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := libraryfile.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "LibraryFile.kind": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Size(); !ok {
 		return &ValidationError{Name: "size", err: errors.New(`ent: missing required field "LibraryFile.size"`)}
 	}
 	if _, ok := _c.mutation.ModTime(); !ok {
 		return &ValidationError{Name: "mod_time", err: errors.New(`ent: missing required field "LibraryFile.mod_time"`)}
+	}
+	if _, ok := _c.mutation.Hash(); !ok {
+		return &ValidationError{Name: "hash", err: errors.New(`ent: missing required field "LibraryFile.hash"`)}
 	}
 	if _, ok := _c.mutation.TitleID(); !ok {
 		return &ValidationError{Name: "title_id", err: errors.New(`ent: missing required field "LibraryFile.title_id"`)}
@@ -177,6 +224,10 @@ func (_c *LibraryFileCreate) createSpec() (*LibraryFile, *sqlgraph.CreateSpec) {
 		_spec.SetField(libraryfile.FieldPath, field.TypeString, value)
 		_node.Path = value
 	}
+	if value, ok := _c.mutation.Kind(); ok {
+		_spec.SetField(libraryfile.FieldKind, field.TypeEnum, value)
+		_node.Kind = value
+	}
 	if value, ok := _c.mutation.Size(); ok {
 		_spec.SetField(libraryfile.FieldSize, field.TypeInt64, value)
 		_node.Size = value
@@ -184,6 +235,10 @@ func (_c *LibraryFileCreate) createSpec() (*LibraryFile, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ModTime(); ok {
 		_spec.SetField(libraryfile.FieldModTime, field.TypeTime, value)
 		_node.ModTime = value
+	}
+	if value, ok := _c.mutation.Hash(); ok {
+		_spec.SetField(libraryfile.FieldHash, field.TypeString, value)
+		_node.Hash = value
 	}
 	if value, ok := _c.mutation.TitleID(); ok {
 		_spec.SetField(libraryfile.FieldTitleID, field.TypeInt, value)
@@ -265,6 +320,18 @@ func (u *LibraryFileUpsert) UpdatePath() *LibraryFileUpsert {
 	return u
 }
 
+// SetKind sets the "kind" field.
+func (u *LibraryFileUpsert) SetKind(v libraryfile.Kind) *LibraryFileUpsert {
+	u.Set(libraryfile.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *LibraryFileUpsert) UpdateKind() *LibraryFileUpsert {
+	u.SetExcluded(libraryfile.FieldKind)
+	return u
+}
+
 // SetSize sets the "size" field.
 func (u *LibraryFileUpsert) SetSize(v int64) *LibraryFileUpsert {
 	u.Set(libraryfile.FieldSize, v)
@@ -292,6 +359,18 @@ func (u *LibraryFileUpsert) SetModTime(v time.Time) *LibraryFileUpsert {
 // UpdateModTime sets the "mod_time" field to the value that was provided on create.
 func (u *LibraryFileUpsert) UpdateModTime() *LibraryFileUpsert {
 	u.SetExcluded(libraryfile.FieldModTime)
+	return u
+}
+
+// SetHash sets the "hash" field.
+func (u *LibraryFileUpsert) SetHash(v string) *LibraryFileUpsert {
+	u.Set(libraryfile.FieldHash, v)
+	return u
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *LibraryFileUpsert) UpdateHash() *LibraryFileUpsert {
+	u.SetExcluded(libraryfile.FieldHash)
 	return u
 }
 
@@ -427,6 +506,20 @@ func (u *LibraryFileUpsertOne) UpdatePath() *LibraryFileUpsertOne {
 	})
 }
 
+// SetKind sets the "kind" field.
+func (u *LibraryFileUpsertOne) SetKind(v libraryfile.Kind) *LibraryFileUpsertOne {
+	return u.Update(func(s *LibraryFileUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *LibraryFileUpsertOne) UpdateKind() *LibraryFileUpsertOne {
+	return u.Update(func(s *LibraryFileUpsert) {
+		s.UpdateKind()
+	})
+}
+
 // SetSize sets the "size" field.
 func (u *LibraryFileUpsertOne) SetSize(v int64) *LibraryFileUpsertOne {
 	return u.Update(func(s *LibraryFileUpsert) {
@@ -459,6 +552,20 @@ func (u *LibraryFileUpsertOne) SetModTime(v time.Time) *LibraryFileUpsertOne {
 func (u *LibraryFileUpsertOne) UpdateModTime() *LibraryFileUpsertOne {
 	return u.Update(func(s *LibraryFileUpsert) {
 		s.UpdateModTime()
+	})
+}
+
+// SetHash sets the "hash" field.
+func (u *LibraryFileUpsertOne) SetHash(v string) *LibraryFileUpsertOne {
+	return u.Update(func(s *LibraryFileUpsert) {
+		s.SetHash(v)
+	})
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *LibraryFileUpsertOne) UpdateHash() *LibraryFileUpsertOne {
+	return u.Update(func(s *LibraryFileUpsert) {
+		s.UpdateHash()
 	})
 }
 
@@ -771,6 +878,20 @@ func (u *LibraryFileUpsertBulk) UpdatePath() *LibraryFileUpsertBulk {
 	})
 }
 
+// SetKind sets the "kind" field.
+func (u *LibraryFileUpsertBulk) SetKind(v libraryfile.Kind) *LibraryFileUpsertBulk {
+	return u.Update(func(s *LibraryFileUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *LibraryFileUpsertBulk) UpdateKind() *LibraryFileUpsertBulk {
+	return u.Update(func(s *LibraryFileUpsert) {
+		s.UpdateKind()
+	})
+}
+
 // SetSize sets the "size" field.
 func (u *LibraryFileUpsertBulk) SetSize(v int64) *LibraryFileUpsertBulk {
 	return u.Update(func(s *LibraryFileUpsert) {
@@ -803,6 +924,20 @@ func (u *LibraryFileUpsertBulk) SetModTime(v time.Time) *LibraryFileUpsertBulk {
 func (u *LibraryFileUpsertBulk) UpdateModTime() *LibraryFileUpsertBulk {
 	return u.Update(func(s *LibraryFileUpsert) {
 		s.UpdateModTime()
+	})
+}
+
+// SetHash sets the "hash" field.
+func (u *LibraryFileUpsertBulk) SetHash(v string) *LibraryFileUpsertBulk {
+	return u.Update(func(s *LibraryFileUpsert) {
+		s.SetHash(v)
+	})
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *LibraryFileUpsertBulk) UpdateHash() *LibraryFileUpsertBulk {
+	return u.Update(func(s *LibraryFileUpsert) {
+		s.UpdateHash()
 	})
 }
 

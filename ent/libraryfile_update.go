@@ -42,6 +42,20 @@ func (_u *LibraryFileUpdate) SetNillablePath(v *string) *LibraryFileUpdate {
 	return _u
 }
 
+// SetKind sets the "kind" field.
+func (_u *LibraryFileUpdate) SetKind(v libraryfile.Kind) *LibraryFileUpdate {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *LibraryFileUpdate) SetNillableKind(v *libraryfile.Kind) *LibraryFileUpdate {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
 // SetSize sets the "size" field.
 func (_u *LibraryFileUpdate) SetSize(v int64) *LibraryFileUpdate {
 	_u.mutation.ResetSize()
@@ -73,6 +87,20 @@ func (_u *LibraryFileUpdate) SetModTime(v time.Time) *LibraryFileUpdate {
 func (_u *LibraryFileUpdate) SetNillableModTime(v *time.Time) *LibraryFileUpdate {
 	if v != nil {
 		_u.SetModTime(*v)
+	}
+	return _u
+}
+
+// SetHash sets the "hash" field.
+func (_u *LibraryFileUpdate) SetHash(v string) *LibraryFileUpdate {
+	_u.mutation.SetHash(v)
+	return _u
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_u *LibraryFileUpdate) SetNillableHash(v *string) *LibraryFileUpdate {
+	if v != nil {
+		_u.SetHash(*v)
 	}
 	return _u
 }
@@ -198,7 +226,20 @@ func (_u *LibraryFileUpdate) ExecX(ctx context.Context) {
 	}
 }
 
+// check runs all checks and user-defined validators on the builder.
+func (_u *LibraryFileUpdate) check() error {
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := libraryfile.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "LibraryFile.kind": %w`, err)}
+		}
+	}
+	return nil
+}
+
 func (_u *LibraryFileUpdate) sqlSave(ctx context.Context) (_node int, err error) {
+	if err := _u.check(); err != nil {
+		return _node, err
+	}
 	_spec := sqlgraph.NewUpdateSpec(libraryfile.Table, libraryfile.Columns, sqlgraph.NewFieldSpec(libraryfile.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -210,6 +251,9 @@ func (_u *LibraryFileUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.Path(); ok {
 		_spec.SetField(libraryfile.FieldPath, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(libraryfile.FieldKind, field.TypeEnum, value)
+	}
 	if value, ok := _u.mutation.Size(); ok {
 		_spec.SetField(libraryfile.FieldSize, field.TypeInt64, value)
 	}
@@ -218,6 +262,9 @@ func (_u *LibraryFileUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.ModTime(); ok {
 		_spec.SetField(libraryfile.FieldModTime, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Hash(); ok {
+		_spec.SetField(libraryfile.FieldHash, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.TitleID(); ok {
 		_spec.SetField(libraryfile.FieldTitleID, field.TypeInt, value)
@@ -280,6 +327,20 @@ func (_u *LibraryFileUpdateOne) SetNillablePath(v *string) *LibraryFileUpdateOne
 	return _u
 }
 
+// SetKind sets the "kind" field.
+func (_u *LibraryFileUpdateOne) SetKind(v libraryfile.Kind) *LibraryFileUpdateOne {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *LibraryFileUpdateOne) SetNillableKind(v *libraryfile.Kind) *LibraryFileUpdateOne {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
 // SetSize sets the "size" field.
 func (_u *LibraryFileUpdateOne) SetSize(v int64) *LibraryFileUpdateOne {
 	_u.mutation.ResetSize()
@@ -311,6 +372,20 @@ func (_u *LibraryFileUpdateOne) SetModTime(v time.Time) *LibraryFileUpdateOne {
 func (_u *LibraryFileUpdateOne) SetNillableModTime(v *time.Time) *LibraryFileUpdateOne {
 	if v != nil {
 		_u.SetModTime(*v)
+	}
+	return _u
+}
+
+// SetHash sets the "hash" field.
+func (_u *LibraryFileUpdateOne) SetHash(v string) *LibraryFileUpdateOne {
+	_u.mutation.SetHash(v)
+	return _u
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_u *LibraryFileUpdateOne) SetNillableHash(v *string) *LibraryFileUpdateOne {
+	if v != nil {
+		_u.SetHash(*v)
 	}
 	return _u
 }
@@ -449,7 +524,20 @@ func (_u *LibraryFileUpdateOne) ExecX(ctx context.Context) {
 	}
 }
 
+// check runs all checks and user-defined validators on the builder.
+func (_u *LibraryFileUpdateOne) check() error {
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := libraryfile.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "LibraryFile.kind": %w`, err)}
+		}
+	}
+	return nil
+}
+
 func (_u *LibraryFileUpdateOne) sqlSave(ctx context.Context) (_node *LibraryFile, err error) {
+	if err := _u.check(); err != nil {
+		return _node, err
+	}
 	_spec := sqlgraph.NewUpdateSpec(libraryfile.Table, libraryfile.Columns, sqlgraph.NewFieldSpec(libraryfile.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {
@@ -478,6 +566,9 @@ func (_u *LibraryFileUpdateOne) sqlSave(ctx context.Context) (_node *LibraryFile
 	if value, ok := _u.mutation.Path(); ok {
 		_spec.SetField(libraryfile.FieldPath, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(libraryfile.FieldKind, field.TypeEnum, value)
+	}
 	if value, ok := _u.mutation.Size(); ok {
 		_spec.SetField(libraryfile.FieldSize, field.TypeInt64, value)
 	}
@@ -486,6 +577,9 @@ func (_u *LibraryFileUpdateOne) sqlSave(ctx context.Context) (_node *LibraryFile
 	}
 	if value, ok := _u.mutation.ModTime(); ok {
 		_spec.SetField(libraryfile.FieldModTime, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Hash(); ok {
+		_spec.SetField(libraryfile.FieldHash, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.TitleID(); ok {
 		_spec.SetField(libraryfile.FieldTitleID, field.TypeInt, value)

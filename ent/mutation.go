@@ -1998,9 +1998,11 @@ type LibraryFileMutation struct {
 	typ           string
 	id            *int
 	_path         *string
+	kind          *libraryfile.Kind
 	size          *int64
 	addsize       *int64
 	mod_time      *time.Time
+	hash          *string
 	title_id      *int
 	addtitle_id   *int
 	episode_id    *int
@@ -2148,6 +2150,42 @@ func (m *LibraryFileMutation) ResetPath() {
 	m._path = nil
 }
 
+// SetKind sets the "kind" field.
+func (m *LibraryFileMutation) SetKind(l libraryfile.Kind) {
+	m.kind = &l
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *LibraryFileMutation) Kind() (r libraryfile.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldKind(ctx context.Context) (v libraryfile.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *LibraryFileMutation) ResetKind() {
+	m.kind = nil
+}
+
 // SetSize sets the "size" field.
 func (m *LibraryFileMutation) SetSize(i int64) {
 	m.size = &i
@@ -2238,6 +2276,42 @@ func (m *LibraryFileMutation) OldModTime(ctx context.Context) (v time.Time, err 
 // ResetModTime resets all changes to the "mod_time" field.
 func (m *LibraryFileMutation) ResetModTime() {
 	m.mod_time = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *LibraryFileMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *LibraryFileMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the LibraryFile entity.
+// If the LibraryFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LibraryFileMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *LibraryFileMutation) ResetHash() {
+	m.hash = nil
 }
 
 // SetTitleID sets the "title_id" field.
@@ -2506,15 +2580,21 @@ func (m *LibraryFileMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LibraryFileMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m._path != nil {
 		fields = append(fields, libraryfile.FieldPath)
+	}
+	if m.kind != nil {
+		fields = append(fields, libraryfile.FieldKind)
 	}
 	if m.size != nil {
 		fields = append(fields, libraryfile.FieldSize)
 	}
 	if m.mod_time != nil {
 		fields = append(fields, libraryfile.FieldModTime)
+	}
+	if m.hash != nil {
+		fields = append(fields, libraryfile.FieldHash)
 	}
 	if m.title_id != nil {
 		fields = append(fields, libraryfile.FieldTitleID)
@@ -2538,10 +2618,14 @@ func (m *LibraryFileMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case libraryfile.FieldPath:
 		return m.Path()
+	case libraryfile.FieldKind:
+		return m.Kind()
 	case libraryfile.FieldSize:
 		return m.Size()
 	case libraryfile.FieldModTime:
 		return m.ModTime()
+	case libraryfile.FieldHash:
+		return m.Hash()
 	case libraryfile.FieldTitleID:
 		return m.TitleID()
 	case libraryfile.FieldEpisodeID:
@@ -2561,10 +2645,14 @@ func (m *LibraryFileMutation) OldField(ctx context.Context, name string) (ent.Va
 	switch name {
 	case libraryfile.FieldPath:
 		return m.OldPath(ctx)
+	case libraryfile.FieldKind:
+		return m.OldKind(ctx)
 	case libraryfile.FieldSize:
 		return m.OldSize(ctx)
 	case libraryfile.FieldModTime:
 		return m.OldModTime(ctx)
+	case libraryfile.FieldHash:
+		return m.OldHash(ctx)
 	case libraryfile.FieldTitleID:
 		return m.OldTitleID(ctx)
 	case libraryfile.FieldEpisodeID:
@@ -2589,6 +2677,13 @@ func (m *LibraryFileMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPath(v)
 		return nil
+	case libraryfile.FieldKind:
+		v, ok := value.(libraryfile.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
 	case libraryfile.FieldSize:
 		v, ok := value.(int64)
 		if !ok {
@@ -2602,6 +2697,13 @@ func (m *LibraryFileMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetModTime(v)
+		return nil
+	case libraryfile.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
 		return nil
 	case libraryfile.FieldTitleID:
 		v, ok := value.(int)
@@ -2749,11 +2851,17 @@ func (m *LibraryFileMutation) ResetField(name string) error {
 	case libraryfile.FieldPath:
 		m.ResetPath()
 		return nil
+	case libraryfile.FieldKind:
+		m.ResetKind()
+		return nil
 	case libraryfile.FieldSize:
 		m.ResetSize()
 		return nil
 	case libraryfile.FieldModTime:
 		m.ResetModTime()
+		return nil
+	case libraryfile.FieldHash:
+		m.ResetHash()
 		return nil
 	case libraryfile.FieldTitleID:
 		m.ResetTitleID()

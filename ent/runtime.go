@@ -68,8 +68,12 @@ func init() {
 	genre.NameValidator = genreDescName.Validators[0].(func(string) error)
 	libraryfileFields := schema.LibraryFile{}.Fields()
 	_ = libraryfileFields
+	// libraryfileDescHash is the schema descriptor for hash field.
+	libraryfileDescHash := libraryfileFields[4].Descriptor()
+	// libraryfile.DefaultHash holds the default value on creation for the hash field.
+	libraryfile.DefaultHash = libraryfileDescHash.Default.(string)
 	// libraryfileDescMissing is the schema descriptor for missing field.
-	libraryfileDescMissing := libraryfileFields[6].Descriptor()
+	libraryfileDescMissing := libraryfileFields[8].Descriptor()
 	// libraryfile.DefaultMissing holds the default value on creation for the missing field.
 	libraryfile.DefaultMissing = libraryfileDescMissing.Default.(bool)
 	membershipMixin := schema.Membership{}.Mixin()

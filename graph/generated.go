@@ -3281,6 +3281,7 @@ enum VideoStatus @goModel(model: "github.com/marquee-org/marquee/ent/video.Statu
   PROCESSING
   READY
   FAILED
+  UNAVAILABLE
 }
 `, BuiltIn: false},
 }

@@ -3,6 +3,10 @@
 package libraryfile
 
 import (
+	"fmt"
+	"io"
+	"strconv"
+
 	"entgo.io/ent/dialect/sql"
 )
 
@@ -13,10 +17,14 @@ const (
 	FieldID = "id"
 	// FieldPath holds the string denoting the path field in the database.
 	FieldPath = "path"
+	// FieldKind holds the string denoting the kind field in the database.
+	FieldKind = "kind"
 	// FieldSize holds the string denoting the size field in the database.
 	FieldSize = "size"
 	// FieldModTime holds the string denoting the mod_time field in the database.
 	FieldModTime = "mod_time"
+	// FieldHash holds the string denoting the hash field in the database.
+	FieldHash = "hash"
 	// FieldTitleID holds the string denoting the title_id field in the database.
 	FieldTitleID = "title_id"
 	// FieldEpisodeID holds the string denoting the episode_id field in the database.
@@ -33,8 +41,10 @@ const (
 var Columns = []string{
 	FieldID,
 	FieldPath,
+	FieldKind,
 	FieldSize,
 	FieldModTime,
+	FieldHash,
 	FieldTitleID,
 	FieldEpisodeID,
 	FieldVideoID,
@@ -52,9 +62,38 @@ func ValidColumn(column string) bool {
 }
 
 var (
+	// DefaultHash holds the default value on creation for the "hash" field.
+	DefaultHash string
 	// DefaultMissing holds the default value on creation for the "missing" field.
 	DefaultMissing bool
 )
+
+// Kind defines the type for the "kind" enum field.
+type Kind string
+
+// KindVIDEO is the default value of the Kind enum.
+const DefaultKind = KindVIDEO
+
+// Kind values.
+const (
+	KindVIDEO   Kind = "VIDEO"
+	KindNFO     Kind = "NFO"
+	KindARTWORK Kind = "ARTWORK"
+)
+
+func (k Kind) String() string {
+	return string(k)
+}
+
+// KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
+func KindValidator(k Kind) error {
+	switch k {
+	case KindVIDEO, KindNFO, KindARTWORK:
+		return nil
+	default:
+		return fmt.Errorf("libraryfile: invalid enum value for kind field: %q", k)
+	}
+}
 
 // OrderOption defines the ordering options for the LibraryFile queries.
 type OrderOption func(*sql.Selector)
@@ -69,6 +108,11 @@ func ByPath(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPath, opts...).ToFunc()
 }
 
+// ByKind orders the results by the kind field.
+func ByKind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKind, opts...).ToFunc()
+}
+
 // BySize orders the results by the size field.
 func BySize(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSize, opts...).ToFunc()
@@ -77,6 +121,11 @@ func BySize(opts ...sql.OrderTermOption) OrderOption {
 // ByModTime orders the results by the mod_time field.
 func ByModTime(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldModTime, opts...).ToFunc()
+}
+
+// ByHash orders the results by the hash field.
+func ByHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHash, opts...).ToFunc()
 }
 
 // ByTitleID orders the results by the title_id field.
@@ -97,4 +146,22 @@ func ByVideoID(opts ...sql.OrderTermOption) OrderOption {
 // ByMissing orders the results by the missing field.
 func ByMissing(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMissing, opts...).ToFunc()
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Kind) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Kind) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Kind(str)
+	if err := KindValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Kind", str)
+	}
+	return nil
 }

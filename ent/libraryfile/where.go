@@ -69,6 +69,11 @@ func ModTime(v time.Time) predicate.LibraryFile {
 	return predicate.LibraryFile(sql.FieldEQ(FieldModTime, v))
 }
 
+// Hash applies equality check predicate on the "hash" field. It's identical to HashEQ.
+func Hash(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldEQ(FieldHash, v))
+}
+
 // TitleID applies equality check predicate on the "title_id" field. It's identical to TitleIDEQ.
 func TitleID(v int) predicate.LibraryFile {
 	return predicate.LibraryFile(sql.FieldEQ(FieldTitleID, v))
@@ -154,6 +159,26 @@ func PathContainsFold(v string) predicate.LibraryFile {
 	return predicate.LibraryFile(sql.FieldContainsFold(FieldPath, v))
 }
 
+// KindEQ applies the EQ predicate on the "kind" field.
+func KindEQ(v Kind) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldEQ(FieldKind, v))
+}
+
+// KindNEQ applies the NEQ predicate on the "kind" field.
+func KindNEQ(v Kind) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldNEQ(FieldKind, v))
+}
+
+// KindIn applies the In predicate on the "kind" field.
+func KindIn(vs ...Kind) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldIn(FieldKind, vs...))
+}
+
+// KindNotIn applies the NotIn predicate on the "kind" field.
+func KindNotIn(vs ...Kind) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldNotIn(FieldKind, vs...))
+}
+
 // SizeEQ applies the EQ predicate on the "size" field.
 func SizeEQ(v int64) predicate.LibraryFile {
 	return predicate.LibraryFile(sql.FieldEQ(FieldSize, v))
@@ -232,6 +257,71 @@ func ModTimeLT(v time.Time) predicate.LibraryFile {
 // ModTimeLTE applies the LTE predicate on the "mod_time" field.
 func ModTimeLTE(v time.Time) predicate.LibraryFile {
 	return predicate.LibraryFile(sql.FieldLTE(FieldModTime, v))
+}
+
+// HashEQ applies the EQ predicate on the "hash" field.
+func HashEQ(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldEQ(FieldHash, v))
+}
+
+// HashNEQ applies the NEQ predicate on the "hash" field.
+func HashNEQ(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldNEQ(FieldHash, v))
+}
+
+// HashIn applies the In predicate on the "hash" field.
+func HashIn(vs ...string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldIn(FieldHash, vs...))
+}
+
+// HashNotIn applies the NotIn predicate on the "hash" field.
+func HashNotIn(vs ...string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldNotIn(FieldHash, vs...))
+}
+
+// HashGT applies the GT predicate on the "hash" field.
+func HashGT(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldGT(FieldHash, v))
+}
+
+// HashGTE applies the GTE predicate on the "hash" field.
+func HashGTE(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldGTE(FieldHash, v))
+}
+
+// HashLT applies the LT predicate on the "hash" field.
+func HashLT(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldLT(FieldHash, v))
+}
+
+// HashLTE applies the LTE predicate on the "hash" field.
+func HashLTE(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldLTE(FieldHash, v))
+}
+
+// HashContains applies the Contains predicate on the "hash" field.
+func HashContains(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldContains(FieldHash, v))
+}
+
+// HashHasPrefix applies the HasPrefix predicate on the "hash" field.
+func HashHasPrefix(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldHasPrefix(FieldHash, v))
+}
+
+// HashHasSuffix applies the HasSuffix predicate on the "hash" field.
+func HashHasSuffix(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldHasSuffix(FieldHash, v))
+}
+
+// HashEqualFold applies the EqualFold predicate on the "hash" field.
+func HashEqualFold(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldEqualFold(FieldHash, v))
+}
+
+// HashContainsFold applies the ContainsFold predicate on the "hash" field.
+func HashContainsFold(v string) predicate.LibraryFile {
+	return predicate.LibraryFile(sql.FieldContainsFold(FieldHash, v))
 }
 
 // TitleIDEQ applies the EQ predicate on the "title_id" field.

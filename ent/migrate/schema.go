@@ -96,8 +96,10 @@ var (
 	LibraryFilesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "path", Type: field.TypeString, Unique: true, Size: 2147483647},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"VIDEO", "NFO", "ARTWORK"}, Default: "VIDEO"},
 		{Name: "size", Type: field.TypeInt64},
 		{Name: "mod_time", Type: field.TypeTime},
+		{Name: "hash", Type: field.TypeString, Default: ""},
 		{Name: "title_id", Type: field.TypeInt},
 		{Name: "episode_id", Type: field.TypeInt, Nullable: true},
 		{Name: "video_id", Type: field.TypeInt, Nullable: true},
@@ -112,7 +114,7 @@ var (
 			{
 				Name:    "libraryfile_title_id",
 				Unique:  false,
-				Columns: []*schema.Column{LibraryFilesColumns[4]},
+				Columns: []*schema.Column{LibraryFilesColumns[6]},
 			},
 		},
 	}
@@ -585,7 +587,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "PROCESSING", "READY", "FAILED"}, Default: "QUEUED"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "PROCESSING", "READY", "FAILED", "UNAVAILABLE"}, Default: "QUEUED"},
 		{Name: "failure_reason", Type: field.TypeString, Default: ""},
 		{Name: "progress_percent", Type: field.TypeInt, Default: 0},
 		{Name: "duration_seconds", Type: field.TypeFloat64, Default: 0},

@@ -20,7 +20,9 @@ func (Video) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("title_id"),
 		field.Int("episode_id").Optional().Nillable(),
-		field.Enum("status").Values("QUEUED", "PROCESSING", "READY", "FAILED").Default("QUEUED").
+		// UNAVAILABLE: READY once, but the library file it came from is gone; a scan that
+		// finds the file again makes it READY.
+		field.Enum("status").Values("QUEUED", "PROCESSING", "READY", "FAILED", "UNAVAILABLE").Default("QUEUED").
 			Annotations(entgql.Type("VideoStatus")),
 		field.String("failure_reason").Default("").
 			Comment("Why the transcode failed; administrators only (empty for others)."),

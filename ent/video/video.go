@@ -137,10 +137,11 @@ const DefaultStatus = StatusQUEUED
 
 // Status values.
 const (
-	StatusQUEUED     Status = "QUEUED"
-	StatusPROCESSING Status = "PROCESSING"
-	StatusREADY      Status = "READY"
-	StatusFAILED     Status = "FAILED"
+	StatusQUEUED      Status = "QUEUED"
+	StatusPROCESSING  Status = "PROCESSING"
+	StatusREADY       Status = "READY"
+	StatusFAILED      Status = "FAILED"
+	StatusUNAVAILABLE Status = "UNAVAILABLE"
 )
 
 func (s Status) String() string {
@@ -150,7 +151,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusQUEUED, StatusPROCESSING, StatusREADY, StatusFAILED:
+	case StatusQUEUED, StatusPROCESSING, StatusREADY, StatusFAILED, StatusUNAVAILABLE:
 		return nil
 	default:
 		return fmt.Errorf("video: invalid enum value for status field: %q", s)

@@ -129,8 +129,8 @@ func (s *Service) CreateTitle(ctx context.Context, in NewTitle, also ...Also) (*
 }
 
 // VideoReady tells the catalog that one of a title's videos became ready to play (its
-// poster and runtime may have come with it): this replica's lists show it from the next
-// read, and the other replicas and search indexes hear of it.
+// poster and runtime may have come with it), or stopped being playable: this replica's
+// lists follow from the next read, and the other replicas and search indexes hear of it.
 func (s *Service) VideoReady(ctx context.Context, titleID int) {
 	s.announced(ctx, titleID)
 }

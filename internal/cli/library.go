@@ -10,7 +10,8 @@ import (
 )
 
 // libraryCmd brings a media folder into the catalog: library scan DIR [flags]. It draws a
-// progress bar on stderr, lists what it skipped and why, and ends with one summary line
+// progress bar on stderr, lists what it skipped and why (and the values of sidecars it
+// left out, and the files gone since the last scan), and ends with one summary line
 // on stdout: added=N updated=N unchanged=N skipped=N. Transcodes are queued for the
 // workers.
 func libraryCmd(ctx context.Context, env Env, args []string) error {
@@ -39,7 +40,7 @@ func libraryCmd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	res, err := library.NewScanner(a.Store, a.Catalog, a.Videos).Scan(ctx, dir, func(done, total int) {
+	res, err := library.NewScanner(a.Store, a.Catalog, a.Videos, a.Artwork).Scan(ctx, dir, func(done, total int, _ string) {
 		bar(env.Stderr, done, total)
 	})
 	fmt.Fprintln(env.Stderr)
@@ -49,8 +50,11 @@ func libraryCmd(ctx context.Context, env Env, args []string) error {
 	for _, s := range res.Skipped {
 		fmt.Fprintf(env.Stderr, "skipped %s: %s\n", s.Path, s.Why)
 	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(env.Stderr, "note %s: %s\n", n.Path, n.Why)
+	}
 	for _, m := range res.Missing {
-		fmt.Fprintf(env.Stderr, "missing %s: brought in by an earlier scan, gone now\n", m)
+		fmt.Fprintf(env.Stderr, "missing %s: brought in by an earlier scan, gone now; its video is unavailable until it is back\n", m)
 	}
 	fmt.Fprintf(env.Stdout, "added=%d updated=%d unchanged=%d skipped=%d\n", res.Added, res.Updated, res.Unchanged, len(res.Skipped))
 	return nil

@@ -152,3 +152,21 @@ func ParseEpisode(file string, season int) (Episode, bool) {
 	e.Name = strings.Join(strings.Fields(rest), " ")
 	return e, true
 }
+
+var (
+	// Folders that hold a title's extras rather than the title.
+	extraDirs = map[string]bool{
+		"trailers": true, "featurettes": true, "behind the scenes": true, "deleted scenes": true,
+		"interviews": true, "scenes": true, "samples": true, "shorts": true, "other": true, "clips": true,
+	}
+	// "Arrival (2016)-trailer", "sample", "Arrival.sample" (never a space before: "S01E03 - Scene" is an episode).
+	extraName = regexp.MustCompile(`(?i)(^|[-._])(trailer|sample|featurette|behindthescenes|deleted|interview|scene|short|extra)\d*$`)
+)
+
+// IsExtra reports whether a video file is an extra (a trailer, a sample, a featurette…)
+// by its name or folder, as Jellyfin and Plex name them; a scan leaves extras out.
+func IsExtra(p string) bool {
+	base := path.Base(strings.ReplaceAll(p, "\\", "/"))
+	return extraDirs[strings.ToLower(path.Base(path.Dir(strings.ReplaceAll(p, "\\", "/"))))] ||
+		extraName.MatchString(strings.TrimSuffix(base, path.Ext(base)))
+}

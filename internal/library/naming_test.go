@@ -92,3 +92,20 @@ func TestIsVideo(t *testing.T) {
 		require.False(t, library.IsVideo(n), n)
 	}
 }
+
+func TestIsExtra(t *testing.T) {
+	t.Parallel()
+	for p, want := range map[string]bool{
+		"Movies/Arrival (2016)/Arrival (2016)-trailer.mkv":    true,
+		"Movies/Arrival (2016)/trailer.mp4":                   true,
+		"Movies/Arrival (2016)/Arrival.sample.mkv":            true,
+		"Movies/Arrival (2016)/Trailers/Teaser.mkv":           true,
+		"Movies/Arrival (2016)/Behind The Scenes/Making.mkv":  true,
+		"Movies/Arrival (2016)/Arrival (2016).mkv":            false,
+		"Shows/Lost/Season 01/Lost - S01E03 - Scene.mkv":      false,
+		"Movies/The Trailer (2004)/The Trailer (2004).mkv":    false,
+		"Shows/Slow Horses/Season 01/S01E01 - Sample Run.mkv": false,
+	} {
+		require.Equal(t, want, library.IsExtra(p), p)
+	}
+}

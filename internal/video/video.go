@@ -48,7 +48,7 @@ type Progress struct {
 
 // Terminal reports whether no further progress will follow.
 func (p Progress) Terminal() bool {
-	return p.Status == entvideo.StatusREADY || p.Status == entvideo.StatusFAILED
+	return p.Status == entvideo.StatusREADY || p.Status == entvideo.StatusFAILED || p.Status == entvideo.StatusUNAVAILABLE
 }
 
 // Service takes sources in and reports on their transcodes.
@@ -62,7 +62,8 @@ type Service struct {
 	listings  Listings
 }
 
-// Listings is what lists titles (the catalog), told when a title gains a playable video.
+// Listings is what lists titles (the catalog), told when a title gains or loses a playable
+// video.
 type Listings interface {
 	VideoReady(ctx context.Context, titleID int)
 }
@@ -270,6 +271,31 @@ func (s *Service) Removed(ctx context.Context, r catalog.Removed) {
 			}
 		}
 	}
+}
+
+// SetAvailable withdraws a READY video whose library file is gone (it becomes UNAVAILABLE:
+// nobody can start it, its media stay) or brings one back (READY again), and tells the
+// lists. It reports whether the video changed; videos in other states are left alone.
+func (s *Service) SetAvailable(ctx context.Context, videoID int, available bool) (bool, error) {
+	from, to := entvideo.StatusREADY, entvideo.StatusUNAVAILABLE
+	if available {
+		from, to = to, from
+	}
+	v, err := s.st.Client.Video.Get(ctx, videoID)
+	if ent.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("find video: %w", err)
+	}
+	n, err := s.st.Client.Video.Update().Where(entvideo.ID(videoID), entvideo.StatusEQ(from)).SetStatus(to).Save(ctx)
+	if err != nil {
+		return false, fmt.Errorf("video availability: %w", err)
+	}
+	if n > 0 && s.listings != nil {
+		s.listings.VideoReady(ctx, v.TitleID)
+	}
+	return n > 0, nil
 }
 
 // Markers are a video's skip markers, in seconds; nil clears one.
