@@ -19,6 +19,7 @@ import (
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/libraryfile"
+	"github.com/marquee-org/marquee/ent/libraryscan"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -52,6 +53,8 @@ type Client struct {
 	Genre *GenreClient
 	// LibraryFile is the client for interacting with the LibraryFile builders.
 	LibraryFile *LibraryFileClient
+	// LibraryScan is the client for interacting with the LibraryScan builders.
+	LibraryScan *LibraryScanClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// MyListItem is the client for interacting with the MyListItem builders.
@@ -99,6 +102,7 @@ func (c *Client) init() {
 	c.Episode = NewEpisodeClient(c.config)
 	c.Genre = NewGenreClient(c.config)
 	c.LibraryFile = NewLibraryFileClient(c.config)
+	c.LibraryScan = NewLibraryScanClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.MyListItem = NewMyListItemClient(c.config)
 	c.Payment = NewPaymentClient(c.config)
@@ -211,6 +215,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Episode:         NewEpisodeClient(cfg),
 		Genre:           NewGenreClient(cfg),
 		LibraryFile:     NewLibraryFileClient(cfg),
+		LibraryScan:     NewLibraryScanClient(cfg),
 		Membership:      NewMembershipClient(cfg),
 		MyListItem:      NewMyListItemClient(cfg),
 		Payment:         NewPaymentClient(cfg),
@@ -250,6 +255,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Episode:         NewEpisodeClient(cfg),
 		Genre:           NewGenreClient(cfg),
 		LibraryFile:     NewLibraryFileClient(cfg),
+		LibraryScan:     NewLibraryScanClient(cfg),
 		Membership:      NewMembershipClient(cfg),
 		MyListItem:      NewMyListItemClient(cfg),
 		Payment:         NewPaymentClient(cfg),
@@ -295,10 +301,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.Membership, c.MyListItem,
-		c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating, c.Recommendation,
-		c.Rendition, c.Season, c.Session, c.Title, c.User, c.Video, c.ViewEvent,
-		c.WatchProgress,
+		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan, c.Membership,
+		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating,
+		c.Recommendation, c.Rendition, c.Season, c.Session, c.Title, c.User, c.Video,
+		c.ViewEvent, c.WatchProgress,
 	} {
 		n.Use(hooks...)
 	}
@@ -308,10 +314,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.Membership, c.MyListItem,
-		c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating, c.Recommendation,
-		c.Rendition, c.Season, c.Session, c.Title, c.User, c.Video, c.ViewEvent,
-		c.WatchProgress,
+		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan, c.Membership,
+		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating,
+		c.Recommendation, c.Rendition, c.Season, c.Session, c.Title, c.User, c.Video,
+		c.ViewEvent, c.WatchProgress,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -328,6 +334,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Genre.mutate(ctx, m)
 	case *LibraryFileMutation:
 		return c.LibraryFile.mutate(ctx, m)
+	case *LibraryScanMutation:
+		return c.LibraryScan.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
 	case *MyListItemMutation:
@@ -974,6 +982,139 @@ func (c *LibraryFileClient) mutate(ctx context.Context, m *LibraryFileMutation) 
 		return (&LibraryFileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown LibraryFile mutation op: %q", m.Op())
+	}
+}
+
+// LibraryScanClient is a client for the LibraryScan schema.
+type LibraryScanClient struct {
+	config
+}
+
+// NewLibraryScanClient returns a client for the LibraryScan from the given config.
+func NewLibraryScanClient(c config) *LibraryScanClient {
+	return &LibraryScanClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `libraryscan.Hooks(f(g(h())))`.
+func (c *LibraryScanClient) Use(hooks ...Hook) {
+	c.hooks.LibraryScan = append(c.hooks.LibraryScan, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `libraryscan.Intercept(f(g(h())))`.
+func (c *LibraryScanClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LibraryScan = append(c.inters.LibraryScan, interceptors...)
+}
+
+// Create returns a builder for creating a LibraryScan entity.
+func (c *LibraryScanClient) Create() *LibraryScanCreate {
+	mutation := newLibraryScanMutation(c.config, OpCreate)
+	return &LibraryScanCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LibraryScan entities.
+func (c *LibraryScanClient) CreateBulk(builders ...*LibraryScanCreate) *LibraryScanCreateBulk {
+	return &LibraryScanCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LibraryScanClient) MapCreateBulk(slice any, setFunc func(*LibraryScanCreate, int)) *LibraryScanCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LibraryScanCreateBulk{err: fmt.Errorf("calling to LibraryScanClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LibraryScanCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LibraryScanCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LibraryScan.
+func (c *LibraryScanClient) Update() *LibraryScanUpdate {
+	mutation := newLibraryScanMutation(c.config, OpUpdate)
+	return &LibraryScanUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LibraryScanClient) UpdateOne(_m *LibraryScan) *LibraryScanUpdateOne {
+	mutation := newLibraryScanMutation(c.config, OpUpdateOne, withLibraryScan(_m))
+	return &LibraryScanUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LibraryScanClient) UpdateOneID(id int) *LibraryScanUpdateOne {
+	mutation := newLibraryScanMutation(c.config, OpUpdateOne, withLibraryScanID(id))
+	return &LibraryScanUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LibraryScan.
+func (c *LibraryScanClient) Delete() *LibraryScanDelete {
+	mutation := newLibraryScanMutation(c.config, OpDelete)
+	return &LibraryScanDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LibraryScanClient) DeleteOne(_m *LibraryScan) *LibraryScanDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LibraryScanClient) DeleteOneID(id int) *LibraryScanDeleteOne {
+	builder := c.Delete().Where(libraryscan.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LibraryScanDeleteOne{builder}
+}
+
+// Query returns a query builder for LibraryScan.
+func (c *LibraryScanClient) Query() *LibraryScanQuery {
+	return &LibraryScanQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLibraryScan},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LibraryScan entity by its id.
+func (c *LibraryScanClient) Get(ctx context.Context, id int) (*LibraryScan, error) {
+	return c.Query().Where(libraryscan.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LibraryScanClient) GetX(ctx context.Context, id int) *LibraryScan {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LibraryScanClient) Hooks() []Hook {
+	return c.hooks.LibraryScan
+}
+
+// Interceptors returns the client interceptors.
+func (c *LibraryScanClient) Interceptors() []Interceptor {
+	return c.inters.LibraryScan
+}
+
+func (c *LibraryScanClient) mutate(ctx context.Context, m *LibraryScanMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LibraryScanCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LibraryScanUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LibraryScanUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LibraryScanDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LibraryScan mutation op: %q", m.Op())
 	}
 }
 
@@ -3732,14 +3873,14 @@ func (c *WatchProgressClient) mutate(ctx context.Context, m *WatchProgressMutati
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Credit, Episode, Genre, LibraryFile, Membership, MyListItem, Payment, Person,
-		Plan, PlaybackSession, Rating, Recommendation, Rendition, Season, Session,
-		Title, User, Video, ViewEvent, WatchProgress []ent.Hook
+		Credit, Episode, Genre, LibraryFile, LibraryScan, Membership, MyListItem,
+		Payment, Person, Plan, PlaybackSession, Rating, Recommendation, Rendition,
+		Season, Session, Title, User, Video, ViewEvent, WatchProgress []ent.Hook
 	}
 	inters struct {
-		Credit, Episode, Genre, LibraryFile, Membership, MyListItem, Payment, Person,
-		Plan, PlaybackSession, Rating, Recommendation, Rendition, Season, Session,
-		Title, User, Video, ViewEvent, WatchProgress []ent.Interceptor
+		Credit, Episode, Genre, LibraryFile, LibraryScan, Membership, MyListItem,
+		Payment, Person, Plan, PlaybackSession, Rating, Recommendation, Rendition,
+		Season, Session, Title, User, Video, ViewEvent, WatchProgress []ent.Interceptor
 	}
 )
 

@@ -16,6 +16,7 @@ import (
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/libraryfile"
+	"github.com/marquee-org/marquee/ent/libraryscan"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -96,6 +97,7 @@ func checkColumn(t, c string) error {
 			episode.Table:         episode.ValidColumn,
 			genre.Table:           genre.ValidColumn,
 			libraryfile.Table:     libraryfile.ValidColumn,
+			libraryscan.Table:     libraryscan.ValidColumn,
 			membership.Table:      membership.ValidColumn,
 			mylistitem.Table:      mylistitem.ValidColumn,
 			payment.Table:         payment.ValidColumn,

@@ -9,6 +9,7 @@ import (
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/libraryfile"
+	"github.com/marquee-org/marquee/ent/libraryscan"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -76,6 +77,49 @@ func init() {
 	libraryfileDescMissing := libraryfileFields[8].Descriptor()
 	// libraryfile.DefaultMissing holds the default value on creation for the missing field.
 	libraryfile.DefaultMissing = libraryfileDescMissing.Default.(bool)
+	libraryscanMixin := schema.LibraryScan{}.Mixin()
+	libraryscanMixinFields0 := libraryscanMixin[0].Fields()
+	_ = libraryscanMixinFields0
+	libraryscanFields := schema.LibraryScan{}.Fields()
+	_ = libraryscanFields
+	// libraryscanDescCreatedAt is the schema descriptor for created_at field.
+	libraryscanDescCreatedAt := libraryscanMixinFields0[0].Descriptor()
+	// libraryscan.DefaultCreatedAt holds the default value on creation for the created_at field.
+	libraryscan.DefaultCreatedAt = libraryscanDescCreatedAt.Default.(func() time.Time)
+	// libraryscanDescUpdatedAt is the schema descriptor for updated_at field.
+	libraryscanDescUpdatedAt := libraryscanMixinFields0[1].Descriptor()
+	// libraryscan.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	libraryscan.DefaultUpdatedAt = libraryscanDescUpdatedAt.Default.(func() time.Time)
+	// libraryscan.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	libraryscan.UpdateDefaultUpdatedAt = libraryscanDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// libraryscanDescDone is the schema descriptor for done field.
+	libraryscanDescDone := libraryscanFields[2].Descriptor()
+	// libraryscan.DefaultDone holds the default value on creation for the done field.
+	libraryscan.DefaultDone = libraryscanDescDone.Default.(int)
+	// libraryscanDescTotal is the schema descriptor for total field.
+	libraryscanDescTotal := libraryscanFields[3].Descriptor()
+	// libraryscan.DefaultTotal holds the default value on creation for the total field.
+	libraryscan.DefaultTotal = libraryscanDescTotal.Default.(int)
+	// libraryscanDescCurrent is the schema descriptor for current field.
+	libraryscanDescCurrent := libraryscanFields[4].Descriptor()
+	// libraryscan.DefaultCurrent holds the default value on creation for the current field.
+	libraryscan.DefaultCurrent = libraryscanDescCurrent.Default.(string)
+	// libraryscanDescAdded is the schema descriptor for added field.
+	libraryscanDescAdded := libraryscanFields[5].Descriptor()
+	// libraryscan.DefaultAdded holds the default value on creation for the added field.
+	libraryscan.DefaultAdded = libraryscanDescAdded.Default.(int)
+	// libraryscanDescUpdated is the schema descriptor for updated field.
+	libraryscanDescUpdated := libraryscanFields[6].Descriptor()
+	// libraryscan.DefaultUpdated holds the default value on creation for the updated field.
+	libraryscan.DefaultUpdated = libraryscanDescUpdated.Default.(int)
+	// libraryscanDescUnchanged is the schema descriptor for unchanged field.
+	libraryscanDescUnchanged := libraryscanFields[7].Descriptor()
+	// libraryscan.DefaultUnchanged holds the default value on creation for the unchanged field.
+	libraryscan.DefaultUnchanged = libraryscanDescUnchanged.Default.(int)
+	// libraryscanDescError is the schema descriptor for error field.
+	libraryscanDescError := libraryscanFields[9].Descriptor()
+	// libraryscan.DefaultError holds the default value on creation for the error field.
+	libraryscan.DefaultError = libraryscanDescError.Default.(string)
 	membershipMixin := schema.Membership{}.Mixin()
 	membershipMixinFields0 := membershipMixin[0].Fields()
 	_ = membershipMixinFields0

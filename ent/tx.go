@@ -22,6 +22,8 @@ type Tx struct {
 	Genre *GenreClient
 	// LibraryFile is the client for interacting with the LibraryFile builders.
 	LibraryFile *LibraryFileClient
+	// LibraryScan is the client for interacting with the LibraryScan builders.
+	LibraryScan *LibraryScanClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// MyListItem is the client for interacting with the MyListItem builders.
@@ -189,6 +191,7 @@ func (tx *Tx) init() {
 	tx.Episode = NewEpisodeClient(tx.config)
 	tx.Genre = NewGenreClient(tx.config)
 	tx.LibraryFile = NewLibraryFileClient(tx.config)
+	tx.LibraryScan = NewLibraryScanClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.MyListItem = NewMyListItemClient(tx.config)
 	tx.Payment = NewPaymentClient(tx.config)

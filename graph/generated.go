@@ -17,10 +17,12 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/credit"
+	"github.com/marquee-org/marquee/ent/libraryscan"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/payment"
 	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/ent/schema/scanreport"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
@@ -45,6 +47,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Category() CategoryResolver
 	Credit() CreditResolver
+	LibraryScan() LibraryScanResolver
 	Mutation() MutationResolver
 	PlaybackSession() PlaybackSessionResolver
 	Query() QueryResolver
@@ -127,6 +130,29 @@ type ComplexityRoot struct {
 		Slug  func(childComplexity int) int
 	}
 
+	LibraryScan struct {
+		Added      func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Current    func(childComplexity int) int
+		Done       func(childComplexity int) int
+		Error      func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Missing    func(childComplexity int) int
+		Notes      func(childComplexity int) int
+		Path       func(childComplexity int) int
+		Skipped    func(childComplexity int) int
+		State      func(childComplexity int) int
+		Total      func(childComplexity int) int
+		Unchanged  func(childComplexity int) int
+		Updated    func(childComplexity int) int
+	}
+
+	LibraryScanEntry struct {
+		Path func(childComplexity int) int
+		Why  func(childComplexity int) int
+	}
+
 	Membership struct {
 		CanceledAt         func(childComplexity int) int
 		CardBrand          func(childComplexity int) int
@@ -162,6 +188,7 @@ type ComplexityRoot struct {
 		ReportProgress   func(childComplexity int, input model.ReportProgressInput) int
 		SetVideoMarkers  func(childComplexity int, videoID int, input model.VideoMarkersInput) int
 		Signup           func(childComplexity int, input model.SignupInput) int
+		StartLibraryScan func(childComplexity int, path string) int
 		StartPlayback    func(childComplexity int, input model.StartPlaybackInput) int
 		Subscribe        func(childComplexity int, input model.SubscribeInput) int
 		UpdateEpisode    func(childComplexity int, id int, input model.UpdateEpisodeInput) int
@@ -250,15 +277,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Categories func(childComplexity int, first *int, after *entgql.Cursor[int]) int
-		Category   func(childComplexity int, slug string) int
-		Feed       func(childComplexity int) int
-		Me         func(childComplexity int) int
-		Node       func(childComplexity int, id int) int
-		Nodes      func(childComplexity int, ids []int) int
-		Plans      func(childComplexity int) int
-		Search     func(childComplexity int, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) int
-		Title      func(childComplexity int, id int) int
+		Categories  func(childComplexity int, first *int, after *entgql.Cursor[int]) int
+		Category    func(childComplexity int, slug string) int
+		Feed        func(childComplexity int) int
+		LibraryScan func(childComplexity int, id int) int
+		Me          func(childComplexity int) int
+		Node        func(childComplexity int, id int) int
+		Nodes       func(childComplexity int, ids []int) int
+		Plans       func(childComplexity int) int
+		Search      func(childComplexity int, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) int
+		Title       func(childComplexity int, id int) int
 	}
 
 	Rendition struct {
@@ -294,8 +322,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		PlaybackHeartbeat func(childComplexity int, sessionID int) int
-		TranscodeProgress func(childComplexity int, videoID int) int
+		LibraryScanProgress func(childComplexity int, id int) int
+		PlaybackHeartbeat   func(childComplexity int, sessionID int) int
+		TranscodeProgress   func(childComplexity int, videoID int) int
 	}
 
 	Title struct {
@@ -406,6 +435,11 @@ type CategoryResolver interface {
 type CreditResolver interface {
 	Title(ctx context.Context, obj *ent.Credit) (*catalog.Title, error)
 }
+type LibraryScanResolver interface {
+	Skipped(ctx context.Context, obj *ent.LibraryScan) ([]*scanreport.Entry, error)
+	Missing(ctx context.Context, obj *ent.LibraryScan) ([]string, error)
+	Notes(ctx context.Context, obj *ent.LibraryScan) ([]*scanreport.Entry, error)
+}
 type MutationResolver interface {
 	Signup(ctx context.Context, input model.SignupInput) (*model.AuthPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
@@ -430,6 +464,7 @@ type MutationResolver interface {
 	AddToMyList(ctx context.Context, titleID int) (*catalog.Title, error)
 	RemoveFromMyList(ctx context.Context, titleID int) (*catalog.Title, error)
 	RateTitle(ctx context.Context, titleID int, stars int) (*catalog.Title, error)
+	StartLibraryScan(ctx context.Context, path string) (*ent.LibraryScan, error)
 }
 type PlaybackSessionResolver interface {
 	Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error)
@@ -445,6 +480,7 @@ type QueryResolver interface {
 	Category(ctx context.Context, slug string) (*catalog.Row, error)
 	Title(ctx context.Context, id int) (*catalog.Title, error)
 	Search(ctx context.Context, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) (*model.SearchConnection, error)
+	LibraryScan(ctx context.Context, id int) (*ent.LibraryScan, error)
 }
 type SeasonResolver interface {
 	Title(ctx context.Context, obj *ent.Season) (*catalog.Title, error)
@@ -452,6 +488,7 @@ type SeasonResolver interface {
 type SubscriptionResolver interface {
 	TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error)
 	PlaybackHeartbeat(ctx context.Context, sessionID int) (<-chan *playback.Beat, error)
+	LibraryScanProgress(ctx context.Context, id int) (<-chan *ent.LibraryScan, error)
 }
 type TitleResolver interface {
 	Credits(ctx context.Context, obj *catalog.Title) ([]*ent.Credit, error)
@@ -730,6 +767,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GenreFacet.Slug(childComplexity), true
 
+	case "LibraryScan.added":
+		if e.ComplexityRoot.LibraryScan.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Added(childComplexity), true
+	case "LibraryScan.createdAt":
+		if e.ComplexityRoot.LibraryScan.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.CreatedAt(childComplexity), true
+	case "LibraryScan.current":
+		if e.ComplexityRoot.LibraryScan.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Current(childComplexity), true
+	case "LibraryScan.done":
+		if e.ComplexityRoot.LibraryScan.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Done(childComplexity), true
+	case "LibraryScan.error":
+		if e.ComplexityRoot.LibraryScan.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Error(childComplexity), true
+	case "LibraryScan.finishedAt":
+		if e.ComplexityRoot.LibraryScan.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.FinishedAt(childComplexity), true
+	case "LibraryScan.id":
+		if e.ComplexityRoot.LibraryScan.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.ID(childComplexity), true
+	case "LibraryScan.missing":
+		if e.ComplexityRoot.LibraryScan.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Missing(childComplexity), true
+	case "LibraryScan.notes":
+		if e.ComplexityRoot.LibraryScan.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Notes(childComplexity), true
+	case "LibraryScan.path":
+		if e.ComplexityRoot.LibraryScan.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Path(childComplexity), true
+	case "LibraryScan.skipped":
+		if e.ComplexityRoot.LibraryScan.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Skipped(childComplexity), true
+	case "LibraryScan.state":
+		if e.ComplexityRoot.LibraryScan.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.State(childComplexity), true
+	case "LibraryScan.total":
+		if e.ComplexityRoot.LibraryScan.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Total(childComplexity), true
+	case "LibraryScan.unchanged":
+		if e.ComplexityRoot.LibraryScan.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Unchanged(childComplexity), true
+	case "LibraryScan.updated":
+		if e.ComplexityRoot.LibraryScan.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScan.Updated(childComplexity), true
+
+	case "LibraryScanEntry.path":
+		if e.ComplexityRoot.LibraryScanEntry.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScanEntry.Path(childComplexity), true
+	case "LibraryScanEntry.why":
+		if e.ComplexityRoot.LibraryScanEntry.Why == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LibraryScanEntry.Why(childComplexity), true
+
 	case "Membership.canceledAt":
 		if e.ComplexityRoot.Membership.CanceledAt == nil {
 			break
@@ -987,6 +1128,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Signup(childComplexity, args["input"].(model.SignupInput)), true
+	case "Mutation.startLibraryScan":
+		if e.ComplexityRoot.Mutation.StartLibraryScan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startLibraryScan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartLibraryScan(childComplexity, args["path"].(string)), true
 	case "Mutation.startPlayback":
 		if e.ComplexityRoot.Mutation.StartPlayback == nil {
 			break
@@ -1426,6 +1578,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Feed(childComplexity), true
 
+	case "Query.libraryScan":
+		if e.ComplexityRoot.Query.LibraryScan == nil {
+			break
+		}
+
+		args, err := ec.field_Query_libraryScan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LibraryScan(childComplexity, args["id"].(int)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -1607,6 +1770,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubscribePayload.Payment(childComplexity), true
 
+	case "Subscription.libraryScanProgress":
+		if e.ComplexityRoot.Subscription.LibraryScanProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_libraryScanProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LibraryScanProgress(childComplexity, args["id"].(int)), true
 	case "Subscription.playbackHeartbeat":
 		if e.ComplexityRoot.Subscription.PlaybackHeartbeat == nil {
 			break
@@ -2656,6 +2830,64 @@ extend type Mutation {
   "Rates a title from 1 to 5 stars, replacing an earlier rating."
   rateTitle(titleId: ID!, stars: Int!): Title!
 }
+
+extend type Mutation {
+  """
+  Starts a library scan of a folder on the server's machine, as ` + "`" + `marquee library scan` + "`" + ` does:
+  the folder must lie under one of the server's --library-dirs. It runs in the background,
+  one at a time; follow it with libraryScanProgress. Administrators only.
+  """
+  startLibraryScan(path: String!): LibraryScan!
+}
+
+extend type Query {
+  "A library scan started from the app. Administrators only."
+  libraryScan(id: ID!): LibraryScan!
+}
+
+extend type Subscription {
+  "A library scan's progress: as it is now, then every change until DONE or FAILED. Administrators only."
+  libraryScanProgress(id: ID!): LibraryScan!
+}
+
+enum LibraryScanState {
+  RUNNING
+  DONE
+  FAILED
+}
+
+"A library scan: its progress while it runs, its report once done."
+type LibraryScan {
+  id: ID!
+  "The folder scanned, on the server's machine."
+  path: String!
+  state: LibraryScanState!
+  "Video files handled, of total found."
+  done: Int!
+  total: Int!
+  "The video file handled last while RUNNING; empty otherwise."
+  current: String!
+  "Video files brought in for the first time."
+  added: Int!
+  "Video files transcoded again, back after going missing, or whose .nfo or artwork was read again."
+  updated: Int!
+  unchanged: Int!
+  "Files and folders left out, with the reason."
+  skipped: [LibraryScanEntry!]!
+  "Files an earlier scan brought in that are gone; their videos are unavailable until they are back."
+  missing: [String!]!
+  "Values of an .nfo left out (a year of 1700, artwork outside the library), with the reason."
+  notes: [LibraryScanEntry!]!
+  "Why a FAILED scan stopped; empty otherwise."
+  error: String!
+  createdAt: Time!
+  finishedAt: Time
+}
+
+type LibraryScanEntry {
+  path: String!
+  why: String!
+}
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
@@ -3411,6 +3643,52 @@ func (ec *executionContext) childFields_GenreFacet(ctx context.Context, field gr
 		return ec.fieldContext_GenreFacet_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GenreFacet", field.Name)
+}
+
+func (ec *executionContext) childFields_LibraryScan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LibraryScan_id(ctx, field)
+	case "path":
+		return ec.fieldContext_LibraryScan_path(ctx, field)
+	case "state":
+		return ec.fieldContext_LibraryScan_state(ctx, field)
+	case "done":
+		return ec.fieldContext_LibraryScan_done(ctx, field)
+	case "total":
+		return ec.fieldContext_LibraryScan_total(ctx, field)
+	case "current":
+		return ec.fieldContext_LibraryScan_current(ctx, field)
+	case "added":
+		return ec.fieldContext_LibraryScan_added(ctx, field)
+	case "updated":
+		return ec.fieldContext_LibraryScan_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_LibraryScan_unchanged(ctx, field)
+	case "skipped":
+		return ec.fieldContext_LibraryScan_skipped(ctx, field)
+	case "missing":
+		return ec.fieldContext_LibraryScan_missing(ctx, field)
+	case "notes":
+		return ec.fieldContext_LibraryScan_notes(ctx, field)
+	case "error":
+		return ec.fieldContext_LibraryScan_error(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LibraryScan_createdAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_LibraryScan_finishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LibraryScan", field.Name)
+}
+
+func (ec *executionContext) childFields_LibraryScanEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_LibraryScanEntry_path(ctx, field)
+	case "why":
+		return ec.fieldContext_LibraryScanEntry_why(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LibraryScanEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4207,6 +4485,20 @@ func (ec *executionContext) field_Mutation_signup_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startLibraryScan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "path",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["path"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_startPlayback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4411,6 +4703,20 @@ func (ec *executionContext) field_Query_category_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_libraryScan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4478,6 +4784,20 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 }
 
 func (ec *executionContext) field_Query_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_libraryScanProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -5604,6 +5924,415 @@ func (ec *executionContext) _GenreFacet_count(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_GenreFacet_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GenreFacet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LibraryScan_id(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LibraryScan_path(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "String")
+}
+
+func (ec *executionContext) _LibraryScan_state(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v libraryscan.State) graphql.Marshaler {
+			return ec.marshalNLibraryScanState2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋlibraryscanᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "LibraryScanState")
+}
+
+func (ec *executionContext) _LibraryScan_done(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LibraryScan_total(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LibraryScan_current(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "String")
+}
+
+func (ec *executionContext) _LibraryScan_added(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LibraryScan_updated(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LibraryScan_unchanged(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LibraryScan_skipped(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LibraryScan().Skipped(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*scanreport.Entry) graphql.Marshaler {
+			return ec.marshalNLibraryScanEntry2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋscanreportᚐEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LibraryScan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LibraryScanEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LibraryScan_missing(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LibraryScan().Missing(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, true, true, "String")
+}
+
+func (ec *executionContext) _LibraryScan_notes(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LibraryScan().Notes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*scanreport.Entry) graphql.Marshaler {
+			return ec.marshalNLibraryScanEntry2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋscanreportᚐEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LibraryScan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LibraryScanEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LibraryScan_error(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "String")
+}
+
+func (ec *executionContext) _LibraryScan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LibraryScan_finishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScan_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScan_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LibraryScanEntry_path(ctx context.Context, field graphql.CollectedField, obj *scanreport.Entry) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScanEntry_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScanEntry_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScanEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _LibraryScanEntry_why(ctx context.Context, field graphql.CollectedField, obj *scanreport.Entry) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LibraryScanEntry_why(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Why, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LibraryScanEntry_why(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LibraryScanEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
@@ -6933,6 +7662,50 @@ func (ec *executionContext) fieldContext_Mutation_rateTitle(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_rateTitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startLibraryScan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startLibraryScan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartLibraryScan(ctx, fc.Args["path"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LibraryScan) graphql.Marshaler {
+			return ec.marshalNLibraryScan2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐLibraryScan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startLibraryScan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LibraryScan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startLibraryScan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8595,6 +9368,50 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_libraryScan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_libraryScan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LibraryScan(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LibraryScan) graphql.Marshaler {
+			return ec.marshalNLibraryScan2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐLibraryScan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_libraryScan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LibraryScan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_libraryScan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9276,6 +10093,50 @@ func (ec *executionContext) fieldContext_Subscription_playbackHeartbeat(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_playbackHeartbeat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_libraryScanProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_libraryScanProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().LibraryScanProgress(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LibraryScan) graphql.Marshaler {
+			return ec.marshalNLibraryScan2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐLibraryScan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_libraryScanProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LibraryScan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_libraryScanProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14829,6 +15690,150 @@ func (ec *executionContext) _GenreFacet(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var libraryScanImplementors = []string{"LibraryScan"}
+
+func (ec *executionContext) _LibraryScan(ctx context.Context, sel ast.SelectionSet, obj *ent.LibraryScan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, libraryScanImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LibraryScan")
+		case "id":
+			out.Values[i] = ec._LibraryScan_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "path":
+			out.Values[i] = ec._LibraryScan_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._LibraryScan_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "done":
+			out.Values[i] = ec._LibraryScan_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._LibraryScan_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "current":
+			out.Values[i] = ec._LibraryScan_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "added":
+			out.Values[i] = ec._LibraryScan_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updated":
+			out.Values[i] = ec._LibraryScan_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unchanged":
+			out.Values[i] = ec._LibraryScan_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "skipped":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LibraryScan_skipped(ctx, field, obj)
+				})
+		case "missing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LibraryScan_missing(ctx, field, obj)
+				})
+		case "notes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LibraryScan_notes(ctx, field, obj)
+				})
+		case "error":
+			out.Values[i] = ec._LibraryScan_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LibraryScan_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._LibraryScan_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var libraryScanEntryImplementors = []string{"LibraryScanEntry"}
+
+func (ec *executionContext) _LibraryScanEntry(ctx context.Context, sel ast.SelectionSet, obj *scanreport.Entry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, libraryScanEntryImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LibraryScanEntry")
+		case "path":
+			out.Values[i] = ec._LibraryScanEntry_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "why":
+			out.Values[i] = ec._LibraryScanEntry_why(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var membershipImplementors = []string{"Membership", "Node"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *ent.Membership) graphql.Marshaler {
@@ -15109,6 +16114,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "rateTitle":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rateTitle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startLibraryScan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startLibraryScan(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15699,6 +16711,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
+		case "libraryScan":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_libraryScan(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -15961,6 +16979,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_transcodeProgress(ctx, fields[0])
 	case "playbackHeartbeat":
 		return ec._Subscription_playbackHeartbeat(ctx, fields[0])
+	case "libraryScanProgress":
+		return ec._Subscription_libraryScanProgress(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -17235,6 +18255,48 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLibraryScan2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐLibraryScan(ctx context.Context, sel ast.SelectionSet, v *ent.LibraryScan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LibraryScan!")
+		return graphql.Null
+	}
+	return ec._LibraryScan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLibraryScanEntry2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋscanreportᚐEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*scanreport.Entry) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLibraryScanEntry2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋscanreportᚐEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLibraryScanEntry2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋscanreportᚐEntry(ctx context.Context, sel ast.SelectionSet, v *scanreport.Entry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LibraryScanEntry!")
+		return graphql.Null
+	}
+	return ec._LibraryScanEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLibraryScanState2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋlibraryscanᚐState(ctx context.Context, v any) (libraryscan.State, error) {
+	var res libraryscan.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLibraryScanState2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋlibraryscanᚐState(ctx context.Context, sel ast.SelectionSet, v libraryscan.State) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNLoginInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {

@@ -15,6 +15,15 @@ type Resolver struct {
 // upNextCount is how many suggestions endPlayback returns.
 const upNextCount = 6
 
+// pointers lists the elements of list, as gqlgen answers lists of objects.
+func pointers[T any](list []T) []*T {
+	out := make([]*T, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out
+}
+
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {

@@ -12,6 +12,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/schema/scanreport"
 	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/artwork"
@@ -66,6 +67,21 @@ func (r *categoryResolver) Titles(ctx context.Context, obj *catalog.Row, first *
 		return nil, err
 	}
 	return r.titleConnection(ctx, ids, offset, total)
+}
+
+// Skipped is the resolver for the skipped field.
+func (r *libraryScanResolver) Skipped(ctx context.Context, obj *ent.LibraryScan) ([]*scanreport.Entry, error) {
+	return pointers(obj.Report.Skipped), nil
+}
+
+// Missing is the resolver for the missing field.
+func (r *libraryScanResolver) Missing(ctx context.Context, obj *ent.LibraryScan) ([]string, error) {
+	return append([]string{}, obj.Report.Missing...), nil
+}
+
+// Notes is the resolver for the notes field.
+func (r *libraryScanResolver) Notes(ctx context.Context, obj *ent.LibraryScan) ([]*scanreport.Entry, error) {
+	return pointers(obj.Report.Notes), nil
 }
 
 // Signup is the resolver for the signup field.
@@ -327,6 +343,14 @@ func (r *mutationResolver) RateTitle(ctx context.Context, titleID int, stars int
 	return r.view(ctx)(r.Catalog.Rate(ctx, catalogViewer(v), titleID, stars))
 }
 
+// StartLibraryScan is the resolver for the startLibraryScan field.
+func (r *mutationResolver) StartLibraryScan(ctx context.Context, path string) (*ent.LibraryScan, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Library.Start(ctx, path)
+}
+
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error) {
 	return r.view(ctx)(r.Store.Client.Title.Get(ctx, obj.TitleID))
@@ -430,6 +454,14 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 	return conn, nil
 }
 
+// LibraryScan is the resolver for the libraryScan field.
+func (r *queryResolver) LibraryScan(ctx context.Context, id int) (*ent.LibraryScan, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Library.Get(ctx, id)
+}
+
 // TranscodeProgress is the resolver for the transcodeProgress field.
 func (r *subscriptionResolver) TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error) {
 	if _, err := auth.RequireAdmin(ctx); err != nil {
@@ -464,6 +496,14 @@ func (r *subscriptionResolver) PlaybackHeartbeat(ctx context.Context, sessionID 
 		return nil, err
 	}
 	return r.Playback.Heartbeats(ctx, v, sessionID)
+}
+
+// LibraryScanProgress is the resolver for the libraryScanProgress field.
+func (r *subscriptionResolver) LibraryScanProgress(ctx context.Context, id int) (<-chan *ent.LibraryScan, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Library.Watch(ctx, id)
 }
 
 // Credits is the resolver for the credits field.
@@ -509,12 +549,7 @@ func (r *upNextResolver) Title(ctx context.Context, obj *playback.UpNextItem) (*
 
 // Chapters is the resolver for the chapters field.
 func (r *videoResolver) Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error) {
-	chapters := transcoder.ChaptersIn(obj.SourceInfo)
-	out := make([]*transcoder.Chapter, len(chapters))
-	for i := range chapters {
-		out[i] = &chapters[i]
-	}
-	return out, nil
+	return pointers(transcoder.ChaptersIn(obj.SourceInfo)), nil
 }
 
 // Episode is the resolver for the episode field.
@@ -527,6 +562,9 @@ func (r *watchPositionResolver) Episode(ctx context.Context, obj *catalog.Positi
 
 // Category returns CategoryResolver implementation.
 func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
+
+// LibraryScan returns LibraryScanResolver implementation.
+func (r *Resolver) LibraryScan() LibraryScanResolver { return &libraryScanResolver{r} }
 
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
@@ -545,6 +583,7 @@ func (r *Resolver) WatchPosition() WatchPositionResolver { return &watchPosition
 
 type (
 	categoryResolver        struct{ *Resolver }
+	libraryScanResolver     struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }
 	playbackSessionResolver struct{ *Resolver }
 	subscriptionResolver    struct{ *Resolver }

@@ -22,6 +22,11 @@ func fieldWaits(typ, field string) bool {
 		case "season":
 			return true
 		}
+	case "LibraryScan":
+		switch field {
+		case "missing", "notes", "skipped":
+			return true
+		}
 	case "Membership":
 		switch field {
 		case "plan":

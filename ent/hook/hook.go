@@ -57,6 +57,18 @@ func (f LibraryFileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LibraryFileMutation", m)
 }
 
+// The LibraryScanFunc type is an adapter to allow the use of ordinary
+// function as LibraryScan mutator.
+type LibraryScanFunc func(context.Context, *ent.LibraryScanMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LibraryScanFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LibraryScanMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LibraryScanMutation", m)
+}
+
 // The MembershipFunc type is an adapter to allow the use of ordinary
 // function as Membership mutator.
 type MembershipFunc func(context.Context, *ent.MembershipMutation) (ent.Value, error)

@@ -12,6 +12,7 @@ import (
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/libraryfile"
+	"github.com/marquee-org/marquee/ent/libraryscan"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -193,6 +194,33 @@ func (f TraverseLibraryFile) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.LibraryFileQuery", q)
+}
+
+// The LibraryScanFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LibraryScanFunc func(context.Context, *ent.LibraryScanQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LibraryScanFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LibraryScanQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LibraryScanQuery", q)
+}
+
+// The TraverseLibraryScan type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLibraryScan func(context.Context, *ent.LibraryScanQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLibraryScan) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLibraryScan) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LibraryScanQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LibraryScanQuery", q)
 }
 
 // The MembershipFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -638,6 +666,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.GenreQuery, predicate.Genre, genre.OrderOption]{typ: ent.TypeGenre, tq: q}, nil
 	case *ent.LibraryFileQuery:
 		return &query[*ent.LibraryFileQuery, predicate.LibraryFile, libraryfile.OrderOption]{typ: ent.TypeLibraryFile, tq: q}, nil
+	case *ent.LibraryScanQuery:
+		return &query[*ent.LibraryScanQuery, predicate.LibraryScan, libraryscan.OrderOption]{typ: ent.TypeLibraryScan, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.MyListItemQuery:

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"credits\":0,\"episodes\":4294967296,\"genres\":8589934592,\"library_files\":81604378624,\"memberships\":12884901888,\"my_list_items\":17179869184,\"payments\":21474836480,\"persons\":25769803776,\"plans\":30064771072,\"playback_sessions\":34359738368,\"ratings\":38654705664,\"recommendations\":42949672960,\"renditions\":47244640256,\"seasons\":51539607552,\"sessions\":55834574848,\"titles\":60129542144,\"users\":64424509440,\"videos\":68719476736,\"view_events\":73014444032,\"watch_progresses\":77309411328}"
+const IncrementStarts = "{\"credits\":0,\"episodes\":4294967296,\"genres\":8589934592,\"library_files\":81604378624,\"library_scans\":85899345920,\"memberships\":12884901888,\"my_list_items\":17179869184,\"payments\":21474836480,\"persons\":25769803776,\"plans\":30064771072,\"playback_sessions\":34359738368,\"ratings\":38654705664,\"recommendations\":42949672960,\"renditions\":47244640256,\"seasons\":51539607552,\"sessions\":55834574848,\"titles\":60129542144,\"users\":64424509440,\"videos\":68719476736,\"view_events\":73014444032,\"watch_progresses\":77309411328}"

@@ -118,6 +118,29 @@ var (
 			},
 		},
 	}
+	// LibraryScansColumns holds the columns for the "library_scans" table.
+	LibraryScansColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "path", Type: field.TypeString, Size: 2147483647},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"RUNNING", "DONE", "FAILED"}, Default: "RUNNING"},
+		{Name: "done", Type: field.TypeInt, Default: 0},
+		{Name: "total", Type: field.TypeInt, Default: 0},
+		{Name: "current", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "added", Type: field.TypeInt, Default: 0},
+		{Name: "updated", Type: field.TypeInt, Default: 0},
+		{Name: "unchanged", Type: field.TypeInt, Default: 0},
+		{Name: "report", Type: field.TypeJSON, Nullable: true},
+		{Name: "error", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
+	}
+	// LibraryScansTable holds the schema information for the "library_scans" table.
+	LibraryScansTable = &schema.Table{
+		Name:       "library_scans",
+		Columns:    LibraryScansColumns,
+		PrimaryKey: []*schema.Column{LibraryScansColumns[0]},
+	}
 	// MembershipsColumns holds the columns for the "memberships" table.
 	MembershipsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -765,6 +788,7 @@ var (
 		EpisodesTable,
 		GenresTable,
 		LibraryFilesTable,
+		LibraryScansTable,
 		MembershipsTable,
 		MyListItemsTable,
 		PaymentsTable,
@@ -800,6 +824,9 @@ func init() {
 	}
 	LibraryFilesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
+	LibraryScansTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	MembershipsTable.ForeignKeys[0].RefTable = PlansTable
 	MembershipsTable.ForeignKeys[1].RefTable = UsersTable

@@ -18,6 +18,9 @@ type Genre func(*sql.Selector)
 // LibraryFile is the predicate function for libraryfile builders.
 type LibraryFile func(*sql.Selector)
 
+// LibraryScan is the predicate function for libraryscan builders.
+type LibraryScan func(*sql.Selector)
+
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
 

@@ -22,6 +22,7 @@ import (
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/jobs"
+	"github.com/marquee-org/marquee/internal/library"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -45,6 +46,8 @@ type Services struct {
 	Catalog *catalog.Service
 	Videos  *video.Service
 	Artwork *artwork.Service
+	// Library runs the library scans administrators start from the app.
+	Library *library.Runner
 	// Signer and Playback exist when the configuration has a signing secret.
 	Signer   *media.Signer
 	Playback *playback.Service
@@ -102,6 +105,7 @@ func (s *Services) open(ctx context.Context, workers int) error {
 	s.Catalog = catalog.NewService(st, s.Broker)
 	s.Videos = video.NewService(st, s.Media, s.Broker, s.Queue, s.Log, c.MaxUploadBytes, s.Catalog)
 	s.Artwork = artwork.NewService(s.Media, s.Catalog, s.Log)
+	s.Library = library.NewRunner(library.NewScanner(st, s.Catalog, s.Videos, s.Artwork), s.Broker, s.Log, c.LibraryDirs, s.Go)
 	s.Billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), s.Broker, s.Log, billing.Options{ProviderTimeout: c.PaymentTimeout})
 	workersOf := s.Queue.Workers()
 	river.AddWorker(workersOf, video.NewWorker(s.Videos, TranscodeOptions(c)))

@@ -56,6 +56,10 @@ type Config struct {
 	PaymentTimeout  time.Duration
 	RenewEvery      time.Duration
 
+	// LibraryDirs are the folders (absolute) under which administrators may start a library
+	// scan from the app; none: scans run only from the command line.
+	LibraryDirs []string
+
 	// RecommendRefit is how long a fitted recommender serves before it is fitted again on
 	// the whole log; refreshes in between re-rank only viewers with new activity.
 	RecommendRefit time.Duration
@@ -98,8 +102,8 @@ func Default() Config {
 // Binder registers the common flags, each defaulting to its environment twin, on a flag
 // set that a command may extend with its own flags before parsing.
 type Binder struct {
-	c              Config
-	origins, level string
+	c                         Config
+	origins, level, libraries string
 }
 
 // Bind registers the common flags on fs. getenv is os.Getenv outside tests.
@@ -119,6 +123,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.StringVar(&c.Secret, "secret", env("MARQUEE_SECRET", ""), "media-signing key shared by replicas; default generated into the data dir (MARQUEE_SECRET)")
 	fs.StringVar(&c.PublicURL, "public-url", env("MARQUEE_PUBLIC_URL", ""), "public base URL, e.g. https://tv.example.org (MARQUEE_PUBLIC_URL)")
 	fs.StringVar(&b.origins, "allowed-origins", env("MARQUEE_ALLOWED_ORIGINS", ""), "extra origins allowed for websockets and cross-origin POSTs, comma-separated (MARQUEE_ALLOWED_ORIGINS)")
+	fs.StringVar(&b.libraries, "library-dirs", env("MARQUEE_LIBRARY_DIRS", ""), "folders under which administrators may scan media from the app, comma-separated; none: only `marquee library scan` (MARQUEE_LIBRARY_DIRS)")
 	fs.IntVar(&c.Workers, "workers", envInt(getenv, "MARQUEE_WORKERS", c.Workers), "in-process transcoder workers; 0 disables (MARQUEE_WORKERS)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", envInt64(getenv, "MARQUEE_MAX_UPLOAD_BYTES", c.MaxUploadBytes), "largest accepted source video (MARQUEE_MAX_UPLOAD_BYTES)")
 	fs.StringVar(&c.FFmpeg, "ffmpeg", env("MARQUEE_FFMPEG", c.FFmpeg), "ffmpeg executable (MARQUEE_FFMPEG)")
@@ -146,6 +151,15 @@ func (b *Binder) Config() (Config, error) {
 	for _, o := range strings.Split(b.origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimRight(o, "/"))
+		}
+	}
+	for _, d := range strings.Split(b.libraries, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			abs, err := filepath.Abs(d)
+			if err != nil {
+				return c, fmt.Errorf("--library-dirs: %w", err)
+			}
+			c.LibraryDirs = append(c.LibraryDirs, abs)
 		}
 	}
 	if c.MediaURL == "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/libraryfile"
+	"github.com/marquee-org/marquee/ent/schema/scanreport"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
@@ -56,9 +57,7 @@ type Result struct {
 }
 
 // Skip is a file or folder a scan left out (or a note on one), and why.
-type Skip struct {
-	Path, Why string
-}
+type Skip = scanreport.Entry
 
 // Progress hears of each video file a scan has handled: done of total, the latest path.
 type Progress func(done, total int, path string)
@@ -135,7 +134,7 @@ func (s *Scanner) Scan(ctx context.Context, root string, progress Progress) (Res
 	return sc.res, sc.missing(ctx)
 }
 
-func (sc *scan) skip(path, why string) { sc.res.Skipped = append(sc.res.Skipped, Skip{path, why}) }
+func (sc *scan) skip(path, why string) { sc.res.Skipped = append(sc.res.Skipped, Skip{Path: path, Why: why}) }
 
 // walk lists the video files under the root, in path order.
 func (sc *scan) walk() ([]found, error) {

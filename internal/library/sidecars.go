@@ -148,10 +148,10 @@ func (sc *scan) namedArt(nfo, p string) string {
 	root, rootErr := filepath.EvalSymlinks(sc.root)
 	switch {
 	case err != nil || rootErr != nil:
-		sc.res.Notes = append(sc.res.Notes, Skip{nfo, fmt.Sprintf("names artwork %s, which cannot be read", p)})
+		sc.res.Notes = append(sc.res.Notes, Skip{Path: nfo, Why: fmt.Sprintf("names artwork %s, which cannot be read", p)})
 		return ""
 	case !within(sc.root, p) || !within(root, real):
-		sc.res.Notes = append(sc.res.Notes, Skip{nfo, fmt.Sprintf("names artwork %s, outside the library; left out", p)})
+		sc.res.Notes = append(sc.res.Notes, Skip{Path: nfo, Why: fmt.Sprintf("names artwork %s, outside the library; left out", p)})
 		return ""
 	}
 	return p
@@ -170,7 +170,7 @@ func (sc *scan) readNFO(path, root string) (*NFO, *apperr.Error) {
 		return nil, apperr.Input("file", "%s", strings.TrimPrefix(err.Error(), ErrNFO.Error()+": "))
 	}
 	for _, d := range info.Dropped {
-		sc.res.Notes = append(sc.res.Notes, Skip{path, "left out " + d})
+		sc.res.Notes = append(sc.res.Notes, Skip{Path: path, Why: "left out " + d})
 	}
 	return info, nil
 }

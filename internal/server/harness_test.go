@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/jobs"
+	"github.com/marquee-org/marquee/internal/library"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -73,6 +75,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	c.MediaURL = "file://" + t.TempDir()
 	c.ComplexityLimit = 2000
 	c.MaxUploadBytes = 4 << 20
+	c.LibraryDirs = []string{os.TempDir()} // where tests make their library folders
 	for _, f := range configure {
 		f(&c)
 	}
@@ -110,12 +113,15 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	go func() { defer close(followed); index.Follow(followCtx, broker, s.Client, log) }()
 	shelved := make(chan struct{})
 	go func() { defer close(shelved); cat.Follow(followCtx, log) }()
-	t.Cleanup(func() { stopFollow(); <-followed; <-shelved; _ = index.Close() })
+	var scans sync.WaitGroup
+	t.Cleanup(func() { stopFollow(); scans.Wait(); <-followed; <-shelved; _ = index.Close() })
+	scanner := library.NewRunner(library.NewScanner(s, cat, videos, art), broker, log, c.LibraryDirs,
+		func(scan func(context.Context)) { scans.Go(func() { scan(followCtx) }) })
 	// The services app.Open would build, with settings fit for tests (fast password
 	// hashing, a small ladder, short polls and heartbeats).
 	srv := server.New(&app.Services{
 		Config: c, Log: log, Store: s, Broker: broker, Media: m, Queue: q, Auth: svc, Billing: bill,
-		Catalog: cat, Videos: videos, Artwork: art, Signer: signer, Playback: pb, Index: index, Metrics: reg,
+		Catalog: cat, Videos: videos, Artwork: art, Library: scanner, Signer: signer, Playback: pb, Index: index, Metrics: reg,
 	})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -341,6 +342,72 @@ func TestVideoMarkers(t *testing.T) {
 		require.Empty(t, r.Errors, r.Raw)
 		require.Equal(t, map[string]any{"introStart": nil, "introEnd": nil, "creditsStart": nil}, r.Data["setVideoMarkers"])
 		r = e.gql(nil, set, map[string]any{"v": "999999", "in": map[string]any{}}, bearer(admin))
+		require.Equal(t, "NOT_FOUND", r.code(), r.Raw)
+	})
+}
+
+// TestLibraryScanFromTheApp: an administrator starts a scan of a folder on the server's
+// machine and follows it over a subscription to its report; folders outside the allowed
+// ones, relative paths and viewers are refused.
+func TestLibraryScanFromTheApp(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		admin := e.admin()
+		tok := e.viewer("scanner@example.com", "US", plancode.Premium)
+		lib := t.TempDir()
+		clip, err := os.ReadFile(testmedia.Make(t, testmedia.Default))
+		require.NoError(t, err)
+		for rel, content := range map[string][]byte{
+			"Movies/Arrival (2016)/Arrival (2016).mp4":                clip,
+			"Shows/Dark (2017)/Season 01/Dark - S01E01 - Secrets.mp4": clip,
+			"Movies/list.mkv": []byte("not a film"),
+		} {
+			p := filepath.Join(lib, filepath.FromSlash(rel))
+			require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+			require.NoError(t, os.WriteFile(p, content, 0o644))
+		}
+		const start = `mutation($p: String!) { startLibraryScan(path: $p) { id path state } }`
+		require.Equal(t, "FORBIDDEN", e.gql(nil, start, map[string]any{"p": lib}, bearer(tok)).code())
+		for _, p := range []string{"/etc", "relative/folder", filepath.Join(lib, "nowhere")} {
+			r := e.gql(nil, start, map[string]any{"p": p}, bearer(admin))
+			require.Equal(t, "BAD_USER_INPUT", r.code(), r.Raw)
+			require.Equal(t, "path", r.Errors[0].Extensions["field"], r.Raw)
+		}
+		r := e.gql(nil, start, map[string]any{"p": lib}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		scan := r.Data["startLibraryScan"].(map[string]any)
+		require.Equal(t, lib, scan["path"])
+
+		c := e.open(nil, map[string]any{"authorization": "Bearer " + admin})
+		require.NoError(t, c.WriteJSON(wsMsg{ID: "s", Type: "subscribe", Payload: map[string]any{
+			"query": `subscription($id: ID!) { libraryScanProgress(id: $id) { state done total added updated unchanged
+				skipped { path why } missing error finishedAt } }`,
+			"variables": map[string]any{"id": scan["id"]},
+		}}))
+		var last map[string]any
+		for {
+			m := e.next(c)
+			if m.Type == "complete" {
+				break
+			}
+			require.Equal(t, "next", m.Type, "%+v", m)
+			require.Nil(t, m.Payload["errors"], "%+v", m.Payload)
+			last = m.Payload["data"].(map[string]any)["libraryScanProgress"].(map[string]any)
+		}
+		require.Equal(t, "DONE", last["state"], "%v", last)
+		require.Equal(t, float64(3), last["done"])
+		require.Equal(t, float64(3), last["total"])
+		require.Equal(t, float64(2), last["added"])
+		require.Equal(t, "", last["error"])
+		require.NotNil(t, last["finishedAt"])
+		require.Len(t, last["skipped"], 1)
+		require.Contains(t, last["skipped"].([]any)[0].(map[string]any)["why"], "Not a video")
+
+		r = e.gql(nil, `query($id: ID!) { libraryScan(id: $id) { state added } }`, map[string]any{"id": scan["id"]}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		require.Equal(t, map[string]any{"state": "DONE", "added": float64(2)}, r.Data["libraryScan"])
+		require.Equal(t, 2, e.store.Client.Title.Query().CountX(context.Background()), "%v", e.store.Client.Title.Query().Select("name").StringsX(context.Background()))
+		r = e.gql(nil, `query { libraryScan(id: "999999") { state } }`, nil, bearer(admin))
 		require.Equal(t, "NOT_FOUND", r.code(), r.Raw)
 	})
 }

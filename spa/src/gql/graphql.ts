@@ -143,7 +143,8 @@ export type VideoStatus =
   | 'FAILED'
   | 'PROCESSING'
   | 'QUEUED'
-  | 'READY';
+  | 'READY'
+  | 'UNAVAILABLE';
 
 export type AccountQueryVariables = Exact<{ [key: string]: never; }>;
 
