@@ -134,7 +134,9 @@ func (s *Scanner) Scan(ctx context.Context, root string, progress Progress) (Res
 	return sc.res, sc.missing(ctx)
 }
 
-func (sc *scan) skip(path, why string) { sc.res.Skipped = append(sc.res.Skipped, Skip{Path: path, Why: why}) }
+func (sc *scan) skip(path, why string) {
+	sc.res.Skipped = append(sc.res.Skipped, Skip{Path: path, Why: why})
+}
 
 // walk lists the video files under the root, in path order.
 func (sc *scan) walk() ([]found, error) {
