@@ -86,6 +86,9 @@ func (r *videoResolver) Title(ctx context.Context, obj *ent.Video) (*catalog.Tit
 // Credit returns CreditResolver implementation.
 func (r *Resolver) Credit() CreditResolver { return &creditResolver{r} }
 
+// Episode returns EpisodeResolver implementation.
+func (r *Resolver) Episode() EpisodeResolver { return &episodeResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -99,9 +102,10 @@ func (r *Resolver) Title() TitleResolver { return &titleResolver{r} }
 func (r *Resolver) Video() VideoResolver { return &videoResolver{r} }
 
 type (
-	creditResolver struct{ *Resolver }
-	queryResolver  struct{ *Resolver }
-	seasonResolver struct{ *Resolver }
-	titleResolver  struct{ *Resolver }
-	videoResolver  struct{ *Resolver }
+	creditResolver  struct{ *Resolver }
+	episodeResolver struct{ *Resolver }
+	queryResolver   struct{ *Resolver }
+	seasonResolver  struct{ *Resolver }
+	titleResolver   struct{ *Resolver }
+	videoResolver   struct{ *Resolver }
 )

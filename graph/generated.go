@@ -47,6 +47,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Category() CategoryResolver
 	Credit() CreditResolver
+	Episode() EpisodeResolver
 	LibraryScan() LibraryScanResolver
 	Mutation() MutationResolver
 	PlaybackSession() PlaybackSessionResolver
@@ -112,6 +113,7 @@ type ComplexityRoot struct {
 		Season         func(childComplexity int) int
 		SeasonID       func(childComplexity int) int
 		Synopsis       func(childComplexity int) int
+		Video          func(childComplexity int) int
 	}
 
 	Feed struct {
@@ -435,6 +437,9 @@ type CategoryResolver interface {
 type CreditResolver interface {
 	Title(ctx context.Context, obj *ent.Credit) (*catalog.Title, error)
 }
+type EpisodeResolver interface {
+	Video(ctx context.Context, obj *ent.Episode) (*ent.Video, error)
+}
 type LibraryScanResolver interface {
 	Skipped(ctx context.Context, obj *ent.LibraryScan) ([]*scanreport.Entry, error)
 	Missing(ctx context.Context, obj *ent.LibraryScan) ([]string, error)
@@ -721,6 +726,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Episode.Synopsis(childComplexity), true
+	case "Episode.video":
+		if e.ComplexityRoot.Episode.Video == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Episode.Video(childComplexity), true
 
 	case "Feed.rows":
 		if e.ComplexityRoot.Feed.Rows == nil {
@@ -2461,6 +2472,14 @@ input VideoMarkersInput {
   creditsStart: Float
 }
 
+extend type Episode {
+  """
+  The episode's video: its newest READY one, else its newest of any status (UNAVAILABLE when
+  its library file is gone); null before an upload.
+  """
+  video: Video
+}
+
 "A chapter mark kept from the source file, in seconds."
 type Chapter {
   start: Float!
@@ -3621,6 +3640,8 @@ func (ec *executionContext) childFields_Episode(ctx context.Context, field graph
 		return ec.fieldContext_Episode_runtimeMinutes(ctx, field)
 	case "season":
 		return ec.fieldContext_Episode_season(ctx, field)
+	case "video":
+		return ec.fieldContext_Episode_video(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Episode", field.Name)
 }
@@ -5751,6 +5772,38 @@ func (ec *executionContext) fieldContext_Episode_season(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Season(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Episode_video(ctx context.Context, field graphql.CollectedField, obj *ent.Episode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Episode_video(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Episode().Video(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Video) graphql.Marshaler {
+			return ec.marshalOVideo2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐVideo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Episode_video(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Episode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Video(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15553,6 +15606,12 @@ func (ec *executionContext) _Episode(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Episode_season(ctx, field, obj)
+				})
+		case "video":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Episode_video(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -69,6 +69,11 @@ func (r *categoryResolver) Titles(ctx context.Context, obj *catalog.Row, first *
 	return r.titleConnection(ctx, ids, offset, total)
 }
 
+// Video is the resolver for the video field.
+func (r *episodeResolver) Video(ctx context.Context, obj *ent.Episode) (*ent.Video, error) {
+	return r.Catalog.EpisodeVideo(ctx, obj)
+}
+
 // Skipped is the resolver for the skipped field.
 func (r *libraryScanResolver) Skipped(ctx context.Context, obj *ent.LibraryScan) ([]*scanreport.Entry, error) {
 	return pointers(obj.Report.Skipped), nil

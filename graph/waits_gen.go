@@ -19,7 +19,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "Episode":
 		switch field {
-		case "season":
+		case "season", "video":
 			return true
 		}
 	case "LibraryScan":

@@ -15,10 +15,13 @@ import (
 	"github.com/marquee-org/marquee/internal/search"
 )
 
-// Seasons returns a series' seasons with their episodes, in order.
+// Seasons returns a series' seasons with their episodes, in order, and the episodes' videos
+// (for EpisodeVideo).
 func (s *Service) Seasons(ctx context.Context, titleID int) ([]*ent.Season, error) {
 	ss, err := s.st.Client.Season.Query().Where(season.TitleID(titleID)).Order(season.ByNumber()).
-		WithEpisodes(func(q *ent.EpisodeQuery) { q.Order(episode.ByNumber()) }).All(ctx)
+		WithEpisodes(func(q *ent.EpisodeQuery) {
+			q.Order(episode.ByNumber()).WithVideos(func(q *ent.VideoQuery) { q.Order(video.ByID(sql.OrderDesc())) })
+		}).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load seasons: %w", err)
 	}
@@ -36,15 +39,34 @@ func (s *Service) MovieVideo(ctx context.Context, t *ent.Title) (*ent.Video, err
 	if err != nil {
 		return nil, fmt.Errorf("load video: %w", err)
 	}
+	return pickVideo(vs), nil
+}
+
+// EpisodeVideo returns an episode's newest ready video, else its newest video of any
+// status; nil before an upload. Episodes from Seasons come with their videos.
+func (s *Service) EpisodeVideo(ctx context.Context, ep *ent.Episode) (*ent.Video, error) {
+	vs := ep.Edges.Videos
+	if vs == nil {
+		var err error
+		vs, err = s.st.Client.Video.Query().Where(video.EpisodeID(ep.ID)).Order(video.ByID(sql.OrderDesc())).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load video: %w", err)
+		}
+	}
+	return pickVideo(vs), nil
+}
+
+// pickVideo returns the first READY video of vs (newest first), else the first.
+func pickVideo(vs []*ent.Video) *ent.Video {
 	for _, v := range vs {
 		if v.Status == video.StatusREADY {
-			return v, nil
+			return v
 		}
 	}
 	if len(vs) > 0 {
-		return vs[0], nil
+		return vs[0]
 	}
-	return nil, nil
+	return nil
 }
 
 // GenreFacet is a genre with a count of matches.

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/testmedia"
 )
@@ -409,5 +410,14 @@ func TestLibraryScanFromTheApp(t *testing.T) {
 		require.Equal(t, 2, e.store.Client.Title.Query().CountX(context.Background()), "%v", e.store.Client.Title.Query().Select("name").StringsX(context.Background()))
 		r = e.gql(nil, `query { libraryScan(id: "999999") { state } }`, nil, bearer(admin))
 		require.Equal(t, "NOT_FOUND", r.code(), r.Raw)
+
+		// The episode's video, queued for its transcode, is on the episode.
+		dark := e.store.Client.Title.Query().Where(title.Name("Dark")).OnlyX(context.Background())
+		r = e.gql(nil, `query($id: ID!) { title(id: $id) { seasons { number episodes { name video { id status } } } } }`,
+			map[string]any{"id": strconv.Itoa(dark.ID)}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		ep := r.Data["title"].(map[string]any)["seasons"].([]any)[0].(map[string]any)["episodes"].([]any)[0].(map[string]any)
+		require.Equal(t, "Secrets", ep["name"])
+		require.Equal(t, "QUEUED", ep["video"].(map[string]any)["status"])
 	})
 }
