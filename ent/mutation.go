@@ -17743,6 +17743,8 @@ type VideoMutation struct {
 	addintro_end        *float64
 	credits_start       *float64
 	addcredits_start    *float64
+	replaces_id         *int
+	addreplaces_id      *int
 	clearedFields       map[string]struct{}
 	title               *int
 	clearedtitle        bool
@@ -18575,6 +18577,76 @@ func (m *VideoMutation) ResetCreditsStart() {
 	delete(m.clearedFields, video.FieldCreditsStart)
 }
 
+// SetReplacesID sets the "replaces_id" field.
+func (m *VideoMutation) SetReplacesID(i int) {
+	m.replaces_id = &i
+	m.addreplaces_id = nil
+}
+
+// ReplacesID returns the value of the "replaces_id" field in the mutation.
+func (m *VideoMutation) ReplacesID() (r int, exists bool) {
+	v := m.replaces_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplacesID returns the old "replaces_id" field's value of the Video entity.
+// If the Video object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VideoMutation) OldReplacesID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplacesID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplacesID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplacesID: %w", err)
+	}
+	return oldValue.ReplacesID, nil
+}
+
+// AddReplacesID adds i to the "replaces_id" field.
+func (m *VideoMutation) AddReplacesID(i int) {
+	if m.addreplaces_id != nil {
+		*m.addreplaces_id += i
+	} else {
+		m.addreplaces_id = &i
+	}
+}
+
+// AddedReplacesID returns the value that was added to the "replaces_id" field in this mutation.
+func (m *VideoMutation) AddedReplacesID() (r int, exists bool) {
+	v := m.addreplaces_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (m *VideoMutation) ClearReplacesID() {
+	m.replaces_id = nil
+	m.addreplaces_id = nil
+	m.clearedFields[video.FieldReplacesID] = struct{}{}
+}
+
+// ReplacesIDCleared returns if the "replaces_id" field was cleared in this mutation.
+func (m *VideoMutation) ReplacesIDCleared() bool {
+	_, ok := m.clearedFields[video.FieldReplacesID]
+	return ok
+}
+
+// ResetReplacesID resets all changes to the "replaces_id" field.
+func (m *VideoMutation) ResetReplacesID() {
+	m.replaces_id = nil
+	m.addreplaces_id = nil
+	delete(m.clearedFields, video.FieldReplacesID)
+}
+
 // ClearTitle clears the "title" edge to the Title entity.
 func (m *VideoMutation) ClearTitle() {
 	m.clearedtitle = true
@@ -18717,7 +18789,7 @@ func (m *VideoMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *VideoMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, video.FieldCreatedAt)
 	}
@@ -18763,6 +18835,9 @@ func (m *VideoMutation) Fields() []string {
 	if m.credits_start != nil {
 		fields = append(fields, video.FieldCreditsStart)
 	}
+	if m.replaces_id != nil {
+		fields = append(fields, video.FieldReplacesID)
+	}
 	return fields
 }
 
@@ -18801,6 +18876,8 @@ func (m *VideoMutation) Field(name string) (ent.Value, bool) {
 		return m.IntroEnd()
 	case video.FieldCreditsStart:
 		return m.CreditsStart()
+	case video.FieldReplacesID:
+		return m.ReplacesID()
 	}
 	return nil, false
 }
@@ -18840,6 +18917,8 @@ func (m *VideoMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldIntroEnd(ctx)
 	case video.FieldCreditsStart:
 		return m.OldCreditsStart(ctx)
+	case video.FieldReplacesID:
+		return m.OldReplacesID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Video field %s", name)
 }
@@ -18954,6 +19033,13 @@ func (m *VideoMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCreditsStart(v)
 		return nil
+	case video.FieldReplacesID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplacesID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Video field %s", name)
 }
@@ -18977,6 +19063,9 @@ func (m *VideoMutation) AddedFields() []string {
 	if m.addcredits_start != nil {
 		fields = append(fields, video.FieldCreditsStart)
 	}
+	if m.addreplaces_id != nil {
+		fields = append(fields, video.FieldReplacesID)
+	}
 	return fields
 }
 
@@ -18995,6 +19084,8 @@ func (m *VideoMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedIntroEnd()
 	case video.FieldCreditsStart:
 		return m.AddedCreditsStart()
+	case video.FieldReplacesID:
+		return m.AddedReplacesID()
 	}
 	return nil, false
 }
@@ -19039,6 +19130,13 @@ func (m *VideoMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddCreditsStart(v)
 		return nil
+	case video.FieldReplacesID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReplacesID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Video numeric field %s", name)
 }
@@ -19064,6 +19162,9 @@ func (m *VideoMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(video.FieldCreditsStart) {
 		fields = append(fields, video.FieldCreditsStart)
+	}
+	if m.FieldCleared(video.FieldReplacesID) {
+		fields = append(fields, video.FieldReplacesID)
 	}
 	return fields
 }
@@ -19096,6 +19197,9 @@ func (m *VideoMutation) ClearField(name string) error {
 		return nil
 	case video.FieldCreditsStart:
 		m.ClearCreditsStart()
+		return nil
+	case video.FieldReplacesID:
+		m.ClearReplacesID()
 		return nil
 	}
 	return fmt.Errorf("unknown Video nullable field %s", name)
@@ -19149,6 +19253,9 @@ func (m *VideoMutation) ResetField(name string) error {
 		return nil
 	case video.FieldCreditsStart:
 		m.ResetCreditsStart()
+		return nil
+	case video.FieldReplacesID:
+		m.ResetReplacesID()
 		return nil
 	}
 	return fmt.Errorf("unknown Video field %s", name)

@@ -50,6 +50,8 @@ type Video struct {
 	IntroEnd *float64 `json:"intro_end,omitempty"`
 	// CreditsStart holds the value of the "credits_start" field.
 	CreditsStart *float64 `json:"credits_start,omitempty"`
+	// ReplacesID holds the value of the "replaces_id" field.
+	ReplacesID *int `json:"replaces_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the VideoQuery when eager-loading is set.
 	Edges        VideoEdges `json:"edges"`
@@ -113,7 +115,7 @@ func (*Video) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case video.FieldDurationSeconds, video.FieldIntroStart, video.FieldIntroEnd, video.FieldCreditsStart:
 			values[i] = new(sql.NullFloat64)
-		case video.FieldID, video.FieldTitleID, video.FieldEpisodeID, video.FieldProgressPercent:
+		case video.FieldID, video.FieldTitleID, video.FieldEpisodeID, video.FieldProgressPercent, video.FieldReplacesID:
 			values[i] = new(sql.NullInt64)
 		case video.FieldStatus, video.FieldFailureReason, video.FieldSourcePath, video.FieldOutputDir:
 			values[i] = new(sql.NullString)
@@ -237,6 +239,13 @@ func (_m *Video) assignValues(columns []string, values []any) error {
 				_m.CreditsStart = new(float64)
 				*_m.CreditsStart = value.Float64
 			}
+		case video.FieldReplacesID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field replaces_id", values[i])
+			} else if value.Valid {
+				_m.ReplacesID = new(int)
+				*_m.ReplacesID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -340,6 +349,11 @@ func (_m *Video) String() string {
 	builder.WriteString(", ")
 	if v := _m.CreditsStart; v != nil {
 		builder.WriteString("credits_start=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ReplacesID; v != nil {
+		builder.WriteString("replaces_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

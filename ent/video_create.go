@@ -219,6 +219,20 @@ func (_c *VideoCreate) SetNillableCreditsStart(v *float64) *VideoCreate {
 	return _c
 }
 
+// SetReplacesID sets the "replaces_id" field.
+func (_c *VideoCreate) SetReplacesID(v int) *VideoCreate {
+	_c.mutation.SetReplacesID(v)
+	return _c
+}
+
+// SetNillableReplacesID sets the "replaces_id" field if the given value is not nil.
+func (_c *VideoCreate) SetNillableReplacesID(v *int) *VideoCreate {
+	if v != nil {
+		_c.SetReplacesID(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_c *VideoCreate) SetTitle(v *Title) *VideoCreate {
 	return _c.SetTitleID(v.ID)
@@ -433,6 +447,10 @@ func (_c *VideoCreate) createSpec() (*Video, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CreditsStart(); ok {
 		_spec.SetField(video.FieldCreditsStart, field.TypeFloat64, value)
 		_node.CreditsStart = &value
+	}
+	if value, ok := _c.mutation.ReplacesID(); ok {
+		_spec.SetField(video.FieldReplacesID, field.TypeInt, value)
+		_node.ReplacesID = &value
 	}
 	if nodes := _c.mutation.TitleIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -770,6 +788,30 @@ func (u *VideoUpsert) ClearCreditsStart() *VideoUpsert {
 	return u
 }
 
+// SetReplacesID sets the "replaces_id" field.
+func (u *VideoUpsert) SetReplacesID(v int) *VideoUpsert {
+	u.Set(video.FieldReplacesID, v)
+	return u
+}
+
+// UpdateReplacesID sets the "replaces_id" field to the value that was provided on create.
+func (u *VideoUpsert) UpdateReplacesID() *VideoUpsert {
+	u.SetExcluded(video.FieldReplacesID)
+	return u
+}
+
+// AddReplacesID adds v to the "replaces_id" field.
+func (u *VideoUpsert) AddReplacesID(v int) *VideoUpsert {
+	u.Add(video.FieldReplacesID, v)
+	return u
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (u *VideoUpsert) ClearReplacesID() *VideoUpsert {
+	u.SetNull(video.FieldReplacesID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1085,6 +1127,34 @@ func (u *VideoUpsertOne) UpdateCreditsStart() *VideoUpsertOne {
 func (u *VideoUpsertOne) ClearCreditsStart() *VideoUpsertOne {
 	return u.Update(func(s *VideoUpsert) {
 		s.ClearCreditsStart()
+	})
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (u *VideoUpsertOne) SetReplacesID(v int) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetReplacesID(v)
+	})
+}
+
+// AddReplacesID adds v to the "replaces_id" field.
+func (u *VideoUpsertOne) AddReplacesID(v int) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.AddReplacesID(v)
+	})
+}
+
+// UpdateReplacesID sets the "replaces_id" field to the value that was provided on create.
+func (u *VideoUpsertOne) UpdateReplacesID() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateReplacesID()
+	})
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (u *VideoUpsertOne) ClearReplacesID() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearReplacesID()
 	})
 }
 
@@ -1569,6 +1639,34 @@ func (u *VideoUpsertBulk) UpdateCreditsStart() *VideoUpsertBulk {
 func (u *VideoUpsertBulk) ClearCreditsStart() *VideoUpsertBulk {
 	return u.Update(func(s *VideoUpsert) {
 		s.ClearCreditsStart()
+	})
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (u *VideoUpsertBulk) SetReplacesID(v int) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetReplacesID(v)
+	})
+}
+
+// AddReplacesID adds v to the "replaces_id" field.
+func (u *VideoUpsertBulk) AddReplacesID(v int) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.AddReplacesID(v)
+	})
+}
+
+// UpdateReplacesID sets the "replaces_id" field to the value that was provided on create.
+func (u *VideoUpsertBulk) UpdateReplacesID() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateReplacesID()
+	})
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (u *VideoUpsertBulk) ClearReplacesID() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearReplacesID()
 	})
 }
 

@@ -282,6 +282,33 @@ func (_u *VideoUpdate) ClearCreditsStart() *VideoUpdate {
 	return _u
 }
 
+// SetReplacesID sets the "replaces_id" field.
+func (_u *VideoUpdate) SetReplacesID(v int) *VideoUpdate {
+	_u.mutation.ResetReplacesID()
+	_u.mutation.SetReplacesID(v)
+	return _u
+}
+
+// SetNillableReplacesID sets the "replaces_id" field if the given value is not nil.
+func (_u *VideoUpdate) SetNillableReplacesID(v *int) *VideoUpdate {
+	if v != nil {
+		_u.SetReplacesID(*v)
+	}
+	return _u
+}
+
+// AddReplacesID adds value to the "replaces_id" field.
+func (_u *VideoUpdate) AddReplacesID(v int) *VideoUpdate {
+	_u.mutation.AddReplacesID(v)
+	return _u
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (_u *VideoUpdate) ClearReplacesID() *VideoUpdate {
+	_u.mutation.ClearReplacesID()
+	return _u
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_u *VideoUpdate) SetTitle(v *Title) *VideoUpdate {
 	return _u.SetTitleID(v.ID)
@@ -476,6 +503,15 @@ func (_u *VideoUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CreditsStartCleared() {
 		_spec.ClearField(video.FieldCreditsStart, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.ReplacesID(); ok {
+		_spec.SetField(video.FieldReplacesID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedReplacesID(); ok {
+		_spec.AddField(video.FieldReplacesID, field.TypeInt, value)
+	}
+	if _u.mutation.ReplacesIDCleared() {
+		_spec.ClearField(video.FieldReplacesID, field.TypeInt)
 	}
 	if _u.mutation.TitleCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -851,6 +887,33 @@ func (_u *VideoUpdateOne) ClearCreditsStart() *VideoUpdateOne {
 	return _u
 }
 
+// SetReplacesID sets the "replaces_id" field.
+func (_u *VideoUpdateOne) SetReplacesID(v int) *VideoUpdateOne {
+	_u.mutation.ResetReplacesID()
+	_u.mutation.SetReplacesID(v)
+	return _u
+}
+
+// SetNillableReplacesID sets the "replaces_id" field if the given value is not nil.
+func (_u *VideoUpdateOne) SetNillableReplacesID(v *int) *VideoUpdateOne {
+	if v != nil {
+		_u.SetReplacesID(*v)
+	}
+	return _u
+}
+
+// AddReplacesID adds value to the "replaces_id" field.
+func (_u *VideoUpdateOne) AddReplacesID(v int) *VideoUpdateOne {
+	_u.mutation.AddReplacesID(v)
+	return _u
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (_u *VideoUpdateOne) ClearReplacesID() *VideoUpdateOne {
+	_u.mutation.ClearReplacesID()
+	return _u
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_u *VideoUpdateOne) SetTitle(v *Title) *VideoUpdateOne {
 	return _u.SetTitleID(v.ID)
@@ -1075,6 +1138,15 @@ func (_u *VideoUpdateOne) sqlSave(ctx context.Context) (_node *Video, err error)
 	}
 	if _u.mutation.CreditsStartCleared() {
 		_spec.ClearField(video.FieldCreditsStart, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.ReplacesID(); ok {
+		_spec.SetField(video.FieldReplacesID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedReplacesID(); ok {
+		_spec.AddField(video.FieldReplacesID, field.TypeInt, value)
+	}
+	if _u.mutation.ReplacesIDCleared() {
+		_spec.ClearField(video.FieldReplacesID, field.TypeInt)
 	}
 	if _u.mutation.TitleCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -621,6 +621,7 @@ var (
 		{Name: "intro_start", Type: field.TypeFloat64, Nullable: true},
 		{Name: "intro_end", Type: field.TypeFloat64, Nullable: true},
 		{Name: "credits_start", Type: field.TypeFloat64, Nullable: true},
+		{Name: "replaces_id", Type: field.TypeInt, Nullable: true},
 		{Name: "episode_id", Type: field.TypeInt, Nullable: true},
 		{Name: "title_id", Type: field.TypeInt},
 	}
@@ -632,13 +633,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "videos_episodes_videos",
-				Columns:    []*schema.Column{VideosColumns[14]},
+				Columns:    []*schema.Column{VideosColumns[15]},
 				RefColumns: []*schema.Column{EpisodesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "videos_titles_videos",
-				Columns:    []*schema.Column{VideosColumns[15]},
+				Columns:    []*schema.Column{VideosColumns[16]},
 				RefColumns: []*schema.Column{TitlesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -647,7 +648,7 @@ var (
 			{
 				Name:    "video_title_id_episode_id",
 				Unique:  false,
-				Columns: []*schema.Column{VideosColumns[15], VideosColumns[14]},
+				Columns: []*schema.Column{VideosColumns[16], VideosColumns[15]},
 			},
 			{
 				Name:    "video_status",

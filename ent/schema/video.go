@@ -41,6 +41,9 @@ func (Video) Fields() []ent.Field {
 		field.Float("intro_start").Optional().Nillable(),
 		field.Float("intro_end").Optional().Nillable(),
 		field.Float("credits_start").Optional().Nillable(),
+		// The video this one replaces once READY (its library file changed): the old one is
+		// removed then, so viewers keep a playable version until the new one is.
+		field.Int("replaces_id").Optional().Nillable().Annotations(entgql.Skip()),
 	}
 }
 

@@ -47,6 +47,8 @@ const (
 	FieldIntroEnd = "intro_end"
 	// FieldCreditsStart holds the string denoting the credits_start field in the database.
 	FieldCreditsStart = "credits_start"
+	// FieldReplacesID holds the string denoting the replaces_id field in the database.
+	FieldReplacesID = "replaces_id"
 	// EdgeTitle holds the string denoting the title edge name in mutations.
 	EdgeTitle = "title"
 	// EdgeEpisode holds the string denoting the episode edge name in mutations.
@@ -96,6 +98,7 @@ var Columns = []string{
 	FieldIntroStart,
 	FieldIntroEnd,
 	FieldCreditsStart,
+	FieldReplacesID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -234,6 +237,11 @@ func ByIntroEnd(opts ...sql.OrderTermOption) OrderOption {
 // ByCreditsStart orders the results by the credits_start field.
 func ByCreditsStart(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreditsStart, opts...).ToFunc()
+}
+
+// ByReplacesID orders the results by the replaces_id field.
+func ByReplacesID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReplacesID, opts...).ToFunc()
 }
 
 // ByTitleField orders the results by title field.

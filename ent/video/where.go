@@ -120,6 +120,11 @@ func CreditsStart(v float64) predicate.Video {
 	return predicate.Video(sql.FieldEQ(FieldCreditsStart, v))
 }
 
+// ReplacesID applies equality check predicate on the "replaces_id" field. It's identical to ReplacesIDEQ.
+func ReplacesID(v int) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldReplacesID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Video {
 	return predicate.Video(sql.FieldEQ(FieldCreatedAt, v))
@@ -753,6 +758,56 @@ func CreditsStartIsNil() predicate.Video {
 // CreditsStartNotNil applies the NotNil predicate on the "credits_start" field.
 func CreditsStartNotNil() predicate.Video {
 	return predicate.Video(sql.FieldNotNull(FieldCreditsStart))
+}
+
+// ReplacesIDEQ applies the EQ predicate on the "replaces_id" field.
+func ReplacesIDEQ(v int) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldReplacesID, v))
+}
+
+// ReplacesIDNEQ applies the NEQ predicate on the "replaces_id" field.
+func ReplacesIDNEQ(v int) predicate.Video {
+	return predicate.Video(sql.FieldNEQ(FieldReplacesID, v))
+}
+
+// ReplacesIDIn applies the In predicate on the "replaces_id" field.
+func ReplacesIDIn(vs ...int) predicate.Video {
+	return predicate.Video(sql.FieldIn(FieldReplacesID, vs...))
+}
+
+// ReplacesIDNotIn applies the NotIn predicate on the "replaces_id" field.
+func ReplacesIDNotIn(vs ...int) predicate.Video {
+	return predicate.Video(sql.FieldNotIn(FieldReplacesID, vs...))
+}
+
+// ReplacesIDGT applies the GT predicate on the "replaces_id" field.
+func ReplacesIDGT(v int) predicate.Video {
+	return predicate.Video(sql.FieldGT(FieldReplacesID, v))
+}
+
+// ReplacesIDGTE applies the GTE predicate on the "replaces_id" field.
+func ReplacesIDGTE(v int) predicate.Video {
+	return predicate.Video(sql.FieldGTE(FieldReplacesID, v))
+}
+
+// ReplacesIDLT applies the LT predicate on the "replaces_id" field.
+func ReplacesIDLT(v int) predicate.Video {
+	return predicate.Video(sql.FieldLT(FieldReplacesID, v))
+}
+
+// ReplacesIDLTE applies the LTE predicate on the "replaces_id" field.
+func ReplacesIDLTE(v int) predicate.Video {
+	return predicate.Video(sql.FieldLTE(FieldReplacesID, v))
+}
+
+// ReplacesIDIsNil applies the IsNil predicate on the "replaces_id" field.
+func ReplacesIDIsNil() predicate.Video {
+	return predicate.Video(sql.FieldIsNull(FieldReplacesID))
+}
+
+// ReplacesIDNotNil applies the NotNil predicate on the "replaces_id" field.
+func ReplacesIDNotNil() predicate.Video {
+	return predicate.Video(sql.FieldNotNull(FieldReplacesID))
 }
 
 // HasTitle applies the HasEdge predicate on the "title" edge.

@@ -171,3 +171,34 @@ func (s *Service) removedNow(ctx context.Context, r Removed) {
 		f(ctx, r)
 	}
 }
+
+// ReplaceVideo removes video oldID, which video newID replaces (a library file transcoded
+// again): the viewers' positions in the old one move to the new one, the old one's rows go
+// in one transaction, then the OnRemove hooks end its streams and remove its media. An old
+// video already gone is no error.
+func (s *Service) ReplaceVideo(ctx context.Context, oldID, newID int) error {
+	var gone []*ent.Video
+	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+		started, err := client.WatchProgress.Query().Where(watchprogress.VideoID(newID)).
+			Select(watchprogress.FieldUserID).Ints(ctx)
+		if err != nil {
+			return fmt.Errorf("find progress: %w", err)
+		}
+		_, err = client.WatchProgress.Update().Where(watchprogress.VideoID(oldID), watchprogress.UserIDNotIn(started...)).
+			SetVideoID(newID).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("move progress: %w", err)
+		}
+		if _, err := client.WatchProgress.Delete().Where(watchprogress.VideoID(oldID)).Exec(ctx); err != nil {
+			return fmt.Errorf("delete progress: %w", err)
+		}
+		gone, err = removeVideos(ctx, client, video.ID(oldID))
+		return err
+	})
+	if err != nil || len(gone) == 0 {
+		return err
+	}
+	s.edited(ctx, gone[0].TitleID)
+	s.removedNow(ctx, Removed{TitleID: gone[0].TitleID, Videos: gone})
+	return nil
+}

@@ -306,7 +306,11 @@ func (sc *scan) bring(ctx context.Context, f found) (outcome, error) {
 		}
 		episodeID, undo = &id, chain(undoEpisode, undo)
 	}
-	v, err := sc.videos.Intake(ctx, t.ID, episodeID, filepath.Base(f.path), in)
+	var replaces *int
+	if lf != nil {
+		replaces = lf.VideoID
+	}
+	v, err := sc.videos.IntakeReplacing(ctx, t.ID, episodeID, filepath.Base(f.path), in, replaces)
 	if err != nil {
 		undo()
 		return 0, err

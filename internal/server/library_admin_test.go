@@ -20,6 +20,7 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/testmedia"
+	"github.com/marquee-org/marquee/internal/video"
 )
 
 // TestAdministratorsEditTheLibrary: an administrator edits a title (fields, genres,
@@ -379,22 +380,7 @@ func TestLibraryScanFromTheApp(t *testing.T) {
 		scan := r.Data["startLibraryScan"].(map[string]any)
 		require.Equal(t, lib, scan["path"])
 
-		c := e.open(nil, map[string]any{"authorization": "Bearer " + admin})
-		require.NoError(t, c.WriteJSON(wsMsg{ID: "s", Type: "subscribe", Payload: map[string]any{
-			"query": `subscription($id: ID!) { libraryScanProgress(id: $id) { state done total added updated unchanged
-				skipped { path why } missing error finishedAt } }`,
-			"variables": map[string]any{"id": scan["id"]},
-		}}))
-		var last map[string]any
-		for {
-			m := e.next(c)
-			if m.Type == "complete" {
-				break
-			}
-			require.Equal(t, "next", m.Type, "%+v", m)
-			require.Nil(t, m.Payload["errors"], "%+v", m.Payload)
-			last = m.Payload["data"].(map[string]any)["libraryScanProgress"].(map[string]any)
-		}
+		last := e.followScan(admin, scan["id"].(string))
 		require.Equal(t, "DONE", last["state"], "%v", last)
 		require.Equal(t, float64(3), last["done"])
 		require.Equal(t, float64(3), last["total"])
@@ -419,5 +405,88 @@ func TestLibraryScanFromTheApp(t *testing.T) {
 		ep := r.Data["title"].(map[string]any)["seasons"].([]any)[0].(map[string]any)["episodes"].([]any)[0].(map[string]any)
 		require.Equal(t, "Secrets", ep["name"])
 		require.Equal(t, "QUEUED", ep["video"].(map[string]any)["status"])
+	})
+}
+
+// followScan follows a library scan over the subscription to its end and returns its
+// last state.
+func (e *env) followScan(token, id string) map[string]any {
+	e.t.Helper()
+	c := e.open(nil, map[string]any{"authorization": "Bearer " + token})
+	require.NoError(e.t, c.WriteJSON(wsMsg{ID: "s", Type: "subscribe", Payload: map[string]any{
+		"query": `subscription($id: ID!) { libraryScanProgress(id: $id) { state done total added updated unchanged
+			skipped { path why } missing error finishedAt } }`,
+		"variables": map[string]any{"id": id},
+	}}))
+	var last map[string]any
+	for {
+		m := e.next(c)
+		if m.Type == "complete" {
+			return last
+		}
+		require.Equal(e.t, "next", m.Type, "%+v", m)
+		require.Nil(e.t, m.Payload["errors"], "%+v", m.Payload)
+		last = m.Payload["data"].(map[string]any)["libraryScanProgress"].(map[string]any)
+	}
+}
+
+// scanLibrary scans dir from the app and returns the scan's last state.
+func (e *env) scanLibrary(token, dir string) map[string]any {
+	e.t.Helper()
+	r := e.gql(nil, `mutation($p: String!) { startLibraryScan(path: $p) { id } }`, map[string]any{"p": dir}, bearer(token))
+	require.Empty(e.t, r.Errors, r.Raw)
+	last := e.followScan(token, r.Data["startLibraryScan"].(map[string]any)["id"].(string))
+	require.Equal(e.t, "DONE", last["state"], "%v", last)
+	return last
+}
+
+// TestChangedLibraryFileReplacesItsVideo: a library file replaced with a new cut is
+// transcoded again; the old version plays until the new one is ready, then goes with its
+// media, and the viewers' positions move to the new one.
+func TestChangedLibraryFileReplacesItsVideo(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.startWorkers()
+		admin := e.admin()
+		tok := e.viewer("recut@example.com", "US", plancode.Premium)
+		lib := t.TempDir()
+		file := filepath.Join(lib, "Solaris (1972)", "Solaris (1972).mp4")
+		require.NoError(t, os.MkdirAll(filepath.Dir(file), 0o755))
+		clip, err := os.ReadFile(testmedia.Make(t, testmedia.Default))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(file, clip, 0o644))
+		require.Equal(t, float64(1), e.scanLibrary(admin, lib)["added"])
+		first := e.store.Client.Video.Query().OnlyX(ctx)
+		events := e.watch(admin, strconv.Itoa(first.ID))
+		require.Equal(t, "READY", events[len(events)-1]["status"], "%v", events)
+
+		titleID := strconv.Itoa(first.TitleID)
+		r := e.start(tok, titleID)
+		require.Empty(t, r.Errors, r.Raw)
+		session := r.Data["startPlayback"].(map[string]any)["id"]
+		r = e.gql(nil, `mutation($s: ID!) { reportProgress(input: {sessionId: $s, positionSeconds: 1.5}) }`,
+			map[string]any{"s": session}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+
+		recut, err := os.ReadFile(testmedia.Make(t, testmedia.Clip{Seconds: 2, Width: 320, Height: 180, Audio: true}))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(file, recut, 0o644))
+		require.Equal(t, float64(1), e.scanLibrary(admin, lib)["updated"])
+		second := e.store.Client.Video.Query().Where(entvideo.IDNEQ(first.ID)).OnlyX(ctx)
+		require.Equal(t, first.ID, *second.ReplacesID)
+		events = e.watch(admin, strconv.Itoa(second.ID))
+		require.Equal(t, "READY", events[len(events)-1]["status"], "%v", events)
+
+		require.Equal(t, 1, e.store.Client.Video.Query().CountX(ctx), "the old version is gone once the new one is ready")
+		old, err := e.media.Path(video.OutputKey(first.ID))
+		require.NoError(t, err)
+		require.NoFileExists(t, filepath.Join(old, "master.m3u8"))
+		wp := e.store.Client.WatchProgress.Query().OnlyX(ctx)
+		require.Equal(t, second.ID, wp.VideoID, "the viewer's position moved to the new version")
+		r = e.gql(nil, `mutation($t: ID!) { startPlayback(input: {titleId: $t}) { resumePositionSeconds } }`,
+			map[string]any{"t": titleID}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		require.Equal(t, 1.5, r.Data["startPlayback"].(map[string]any)["resumePositionSeconds"])
 	})
 }

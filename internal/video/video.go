@@ -62,10 +62,11 @@ type Service struct {
 	listings  Listings
 }
 
-// Listings is what lists titles (the catalog), told when a title gains or loses a playable
-// video.
+// Listings is the catalog as videos see it: told when a title gains or loses a playable
+// video, and asked to remove a video another replaced.
 type Listings interface {
 	VideoReady(ctx context.Context, titleID int)
+	ReplaceVideo(ctx context.Context, oldID, newID int) error
 }
 
 // NewService wires a Service. maxSource bounds an uploaded or ingested source in bytes;
@@ -84,6 +85,12 @@ var sourceExts = map[string]bool{".mp4": true, ".m4v": true, ".mov": true, ".mkv
 // transcode. The source is written before the row exists; if the row and its job cannot
 // be committed together, the source is removed again.
 func (s *Service) Intake(ctx context.Context, titleID int, episodeID *int, filename string, r io.Reader) (*ent.Video, error) {
+	return s.IntakeReplacing(ctx, titleID, episodeID, filename, r, nil)
+}
+
+// IntakeReplacing is Intake for a new version of video replaces (when not nil), which is
+// removed once the new one is READY.
+func (s *Service) IntakeReplacing(ctx context.Context, titleID int, episodeID *int, filename string, r io.Reader, replaces *int) (*ent.Video, error) {
 	t, err := s.st.Client.Title.Get(ctx, titleID)
 	if ent.IsNotFound(err) {
 		return nil, &apperr.Error{Code: apperr.NotFound, Field: "titleId", Message: "No title has this id."}
@@ -127,7 +134,7 @@ func (s *Service) Intake(ctx context.Context, titleID int, episodeID *int, filen
 	err = s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
 		created, err := client.Video.Create().
 			SetTitleID(t.ID).SetNillableEpisodeID(episodeID).
-			SetStatus(entvideo.StatusQUEUED).SetSourcePath(key).
+			SetStatus(entvideo.StatusQUEUED).SetSourcePath(key).SetNillableReplacesID(replaces).
 			Save(ctx)
 		if err != nil {
 			return fmt.Errorf("create video: %w", err)

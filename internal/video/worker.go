@@ -195,6 +195,11 @@ func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.R
 		// Listed before READY is announced, so that whoever waits for it finds the title playable.
 		if s.listings != nil {
 			s.listings.VideoReady(ctx, v.TitleID)
+			if v.ReplacesID != nil {
+				if err := s.listings.ReplaceVideo(ctx, *v.ReplacesID, v.ID); err != nil {
+					s.log.WarnContext(ctx, "remove the replaced video", slog.Int("video_id", *v.ReplacesID), slog.Any("err", err))
+				}
+			}
 		}
 		s.publish(ctx, Progress{VideoID: v.ID, Status: entvideo.StatusREADY, Percent: 100})
 	}
