@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { Controls } from './Controls';
 import { hlsProfile, type HlsProfile } from './hlsConfig';
+import { nextEpisode, skipButton } from './markers';
 import { sessionHeading, type Session } from './session';
 import { UpNextOverlay, type UpNextItem } from './UpNext';
 import { useHls } from './useHls';
@@ -96,6 +97,13 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
   const play = (item: UpNextItem) =>
     navigate(`/watch/${item.titleId}${item.episodeId ? `?episode=${encodeURIComponent(item.episodeId)}` : ''}`);
 
+  const next = nextEpisode(session.title.seasons, session.episode?.id);
+  const skip = stopped || upNext ? null : skipButton(time, session, next !== null);
+  const playNext = () => {
+    void finish();
+    play({ titleId: session.title.id, episodeId: next, name: '', reason: '', posterUrl: null });
+  };
+
   return (
     <div
       ref={containerRef}
@@ -155,6 +163,17 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
         onQuality={pickQuality}
         onToggleFullscreen={toggleFullscreen}
       />
+
+      {skip === 'skip-intro' && (
+        <button type="button" className="player-skip" onClick={() => seekTo(session.introEnd ?? time)}>
+          Skip intro
+        </button>
+      )}
+      {skip === 'next-episode' && (
+        <button type="button" className="player-skip primary" onClick={playNext}>
+          Next episode
+        </button>
+      )}
 
       {stopped && (
         <div className="player-overlay">

@@ -8,9 +8,22 @@ export const StartPlaybackMutation = graphql(`
       maxHeight
       resumePositionSeconds
       heartbeatIntervalSeconds
+      introStart
+      introEnd
+      creditsStart
       title {
         id
         name
+        seasons {
+          number
+          episodes {
+            id
+            number
+            video {
+              status
+            }
+          }
+        }
       }
       episode {
         id

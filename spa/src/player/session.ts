@@ -57,7 +57,10 @@ export function subscriptionStop(e: ApiError | undefined): string | null {
 }
 
 /** The heading for a session: the title, and the episode's number and name when there is one. */
-export function sessionHeading(s: Pick<Session, 'title' | 'episode'>): string {
+export function sessionHeading(s: {
+  title: { name: string };
+  episode?: { number: number; name: string } | null;
+}): string {
   return s.episode ? `${s.title.name}: ${s.episode.number}. ${s.episode.name}` : s.title.name;
 }
 

@@ -1,0 +1,101 @@
+// Skip intro and Next episode in the player, on a series brought in by a library scan:
+// markers set over the API show the buttons at their times, in Chromium.
+import assert from 'node:assert/strict';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import { withScreenshotOnFailure } from './artifacts.mjs';
+import { launch, watchCSP } from './browser.mjs';
+import { Header, LoginPage, Player } from './pages.mjs';
+import { dataDir, makeClip, startMarquee } from './server.mjs';
+
+const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
+
+let server;
+let browser;
+let series;
+
+/** Runs a GraphQL operation with a bearer token and returns its data, failing on errors. */
+async function gql(query, variables, token) {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return body.data;
+}
+
+before(async () => {
+  const data = dataDir();
+  const clip = await makeClip(data.dir);
+  const season = join(data.dir, 'library', 'Shows', 'Tides (2020)', 'Season 01');
+  await mkdir(season, { recursive: true });
+  await copyFile(clip, join(season, 'Tides - S01E01 - Low Water.mp4'));
+  await copyFile(clip, join(season, 'Tides - S01E02 - High Water.mp4'));
+  await data.run('user', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--admin', '--plan', 'premium');
+  assert.equal(await data.run('library', 'scan', join(data.dir, 'library')), 'added=2 updated=0 unchanged=0 skipped=0\n');
+  server = await startMarquee({ data, args: ['--workers', '1', '--seed-demo=false'] });
+  browser = await launch();
+
+  const { login } = await gql('mutation($in: LoginInput!) { login(input: $in) { token } }', { in: ADMIN });
+  const query = `{ search(query: "Tides") { edges { node { id name seasons { episodes { id number video { id status } } } } } } }`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const node = (await gql(query, {}, login.token)).search.edges.map((e) => e.node).find((n) => n.name === 'Tides');
+    const episodes = node?.seasons[0]?.episodes ?? [];
+    if (episodes.length === 2 && episodes.every((e) => e.video?.status === 'READY')) {
+      series = { id: node.id, episodes: [...episodes].sort((a, b) => a.number - b.number) };
+      break;
+    }
+    assert.ok(Date.now() < deadline, `the episodes were not transcoded in time: ${JSON.stringify(node)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await gql(
+    'mutation($v: ID!) { setVideoMarkers(videoId: $v, input: {introStart: 0, introEnd: 6, creditsStart: 9}) { id } }',
+    { v: series.episodes[0].video.id },
+    login.token,
+  );
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.data.remove();
+});
+
+const violations = [];
+
+afterEach(() => {
+  assert.deepEqual(violations.splice(0), [], 'nothing breaks the Content-Security-Policy');
+});
+
+test('the player offers Skip intro during the intro and Next episode at the credits', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watchCSP(page, violations);
+  await withScreenshotOnFailure(t, page, async () => {
+    await page.goto(`${server.url}/login`);
+    await new LoginPage(page).logIn(ADMIN.email, ADMIN.password);
+    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+    const [first, second] = series.episodes;
+    await page.goto(`${server.url}/watch/${series.id}?episode=${encodeURIComponent(first.id)}`);
+    const player = new Player(page);
+    await player.waitForPlayback(0.5);
+
+    const skip = page.getByRole('button', { name: 'Skip intro' });
+    await skip.click();
+    await skip.waitFor({ state: 'detached' });
+    assert.ok(await player.video.evaluate((v) => v.currentTime >= 6), 'Skip intro seeks to the end of the intro');
+    assert.equal(await page.getByRole('button', { name: 'Next episode' }).count(), 0, 'not before the credits');
+
+    await page.getByRole('button', { name: 'Next episode' }).click();
+    await page.waitForURL((url) => url.searchParams.get('episode') === second.id);
+    await page.getByRole('heading', { name: 'Tides: 2. High Water' }).waitFor();
+    await player.waitForPlayback(0.5);
+    assert.equal(await page.getByRole('button', { name: 'Skip intro' }).count(), 0, 'the second episode has no markers');
+  });
+  await context.close();
+});
