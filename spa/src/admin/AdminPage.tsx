@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import { useMutation, useSubscription } from 'urql';
 import { Field, FormAlert } from '../app/Field';
 import { graphql } from '../gql';
 import type { PlanCode, TitleKind, UploadVideoMutation } from '../gql/graphql';
 import { fieldErrors, formError } from '../lib/errors';
+import { TranscodeProgressSubscription, UploadVideoDocument } from './documents';
+import { FindTitle, ScanLibrary } from './LibrarySections';
 import { multipartBody, sendMultipart } from './upload';
 import './admin.css';
 
@@ -14,26 +16,6 @@ const CreateTitleMutation = graphql(`
       id
       name
       kind
-    }
-  }
-`);
-
-const UploadVideoDocument = graphql(`
-  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {
-    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {
-      id
-      status
-    }
-  }
-`);
-
-const TranscodeProgressSubscription = graphql(`
-  subscription TranscodeProgress($videoId: ID!) {
-    transcodeProgress(videoId: $videoId) {
-      videoId
-      status
-      percent
-      failureReason
     }
   }
 `);
@@ -67,10 +49,19 @@ export function AdminPage() {
   }
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
 
+  const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
+
   return (
     <main className="page admin">
       <h1>Administration</h1>
+      {deleted && (
+        <p className="notice" role="status">
+          Deleted {deleted}.
+        </p>
+      )}
       <div className="admin-grid">
+        <FindTitle />
+        <ScanLibrary />
         <section aria-labelledby="create-heading" className="card">
           <h2 id="create-heading">Create a title</h2>
           <form onSubmit={submit} noValidate className="stack">
@@ -111,7 +102,7 @@ export function AdminPage() {
           </form>
           {title && (
             <p className="notice" role="status">
-              Created <Link to={`/title/${title.id}`}>{title.name}</Link>.
+              Created <Link to={`/title/${title.id}`}>{title.name}</Link>. <Link to={`/admin/titles/${title.id}`}>Edit {title.name}</Link>
             </p>
           )}
         </section>

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { AccountPage } from '../account/AccountPage';
 import { AdminPage } from '../admin/AdminPage';
@@ -14,6 +15,9 @@ import { SearchPage } from '../search/SearchPage';
 import { TitlePage } from '../title/TitlePage';
 import { Layout } from './Layout';
 import { NotFound } from './NotFound';
+
+// The title editor is for administrators only: its code loads when one opens it.
+const TitleEditorPage = lazy(() => import('../admin/TitleEditorPage'));
 
 function Start() {
   const { me, loading } = useSession();
@@ -43,6 +47,16 @@ export function App() {
         <Route path="/plans/:code" element={<RequireViewer><CheckoutPage /></RequireViewer>} />
         <Route path="/account" element={<RequireViewer><AccountPage /></RequireViewer>} />
         <Route path="/admin" element={<RequireViewer admin><AdminPage /></RequireViewer>} />
+        <Route
+          path="/admin/titles/:id"
+          element={
+            <RequireViewer admin>
+              <Suspense fallback={<p className="page muted" role="status">Loading…</p>}>
+                <TitleEditorPage />
+              </Suspense>
+            </RequireViewer>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

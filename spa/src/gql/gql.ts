@@ -18,7 +18,21 @@ type Documents = {
     "\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n": typeof types.CancelMembershipDocument,
     "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.CreateTitleDocument,
     "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": typeof types.UploadVideoDocument,
+    "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n": typeof types.UploadArtworkDocument,
     "\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n": typeof types.TranscodeProgressDocument,
+    "\n  query AdminTitle($id: ID!) {\n    title(id: $id) {\n      id\n      kind\n      name\n      synopsis\n      year\n      genres\n      maturityRating\n      minPlan\n      regions\n      runtimeMinutes\n      posterUrl\n      backdropUrl\n      logoUrl\n      credits {\n        role\n        character\n        person {\n          name\n        }\n      }\n      video {\n        ...AdminVideo\n      }\n      seasons {\n        id\n        number\n        name\n        episodes {\n          id\n          number\n          name\n          synopsis\n          runtimeMinutes\n          video {\n            ...AdminVideo\n          }\n        }\n      }\n    }\n  }\n\n  fragment AdminVideo on Video {\n    id\n    status\n    durationSeconds\n    failureReason\n    introStart\n    introEnd\n    creditsStart\n  }\n": typeof types.AdminTitleDocument,
+    "\n  query AdminSearch($query: String!) {\n    search(query: $query, first: 20) {\n      edges {\n        node {\n          id\n          name\n          kind\n          year\n        }\n      }\n    }\n  }\n": typeof types.AdminSearchDocument,
+    "\n  mutation UpdateTitle($id: ID!, $input: UpdateTitleInput!) {\n    updateTitle(id: $id, input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.UpdateTitleDocument,
+    "\n  mutation DeleteTitle($id: ID!) {\n    deleteTitle(id: $id)\n  }\n": typeof types.DeleteTitleDocument,
+    "\n  mutation CreateSeason($input: CreateSeasonInput!) {\n    createSeason(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateSeasonDocument,
+    "\n  mutation UpdateSeason($id: ID!, $input: UpdateSeasonInput!) {\n    updateSeason(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.UpdateSeasonDocument,
+    "\n  mutation DeleteSeason($id: ID!) {\n    deleteSeason(id: $id)\n  }\n": typeof types.DeleteSeasonDocument,
+    "\n  mutation CreateEpisode($input: CreateEpisodeInput!) {\n    createEpisode(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateEpisodeDocument,
+    "\n  mutation UpdateEpisode($id: ID!, $input: UpdateEpisodeInput!) {\n    updateEpisode(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.UpdateEpisodeDocument,
+    "\n  mutation DeleteEpisode($id: ID!) {\n    deleteEpisode(id: $id)\n  }\n": typeof types.DeleteEpisodeDocument,
+    "\n  mutation SetVideoMarkers($videoId: ID!, $input: VideoMarkersInput!) {\n    setVideoMarkers(videoId: $videoId, input: $input) {\n      id\n      introStart\n      introEnd\n      creditsStart\n    }\n  }\n": typeof types.SetVideoMarkersDocument,
+    "\n  mutation StartLibraryScan($path: String!) {\n    startLibraryScan(path: $path) {\n      id\n    }\n  }\n": typeof types.StartLibraryScanDocument,
+    "\n  subscription LibraryScanProgress($id: ID!) {\n    libraryScanProgress(id: $id) {\n      id\n      state\n      done\n      total\n      current\n      added\n      updated\n      unchanged\n      skipped {\n        path\n        why\n      }\n      missing\n      notes {\n        path\n        why\n      }\n      error\n    }\n  }\n": typeof types.LibraryScanProgressDocument,
     "\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Signup($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.SignupDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.LoginDocument,
@@ -42,7 +56,21 @@ const documents: Documents = {
     "\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n": types.CancelMembershipDocument,
     "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": types.CreateTitleDocument,
     "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": types.UploadVideoDocument,
+    "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n": types.UploadArtworkDocument,
     "\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n": types.TranscodeProgressDocument,
+    "\n  query AdminTitle($id: ID!) {\n    title(id: $id) {\n      id\n      kind\n      name\n      synopsis\n      year\n      genres\n      maturityRating\n      minPlan\n      regions\n      runtimeMinutes\n      posterUrl\n      backdropUrl\n      logoUrl\n      credits {\n        role\n        character\n        person {\n          name\n        }\n      }\n      video {\n        ...AdminVideo\n      }\n      seasons {\n        id\n        number\n        name\n        episodes {\n          id\n          number\n          name\n          synopsis\n          runtimeMinutes\n          video {\n            ...AdminVideo\n          }\n        }\n      }\n    }\n  }\n\n  fragment AdminVideo on Video {\n    id\n    status\n    durationSeconds\n    failureReason\n    introStart\n    introEnd\n    creditsStart\n  }\n": types.AdminTitleDocument,
+    "\n  query AdminSearch($query: String!) {\n    search(query: $query, first: 20) {\n      edges {\n        node {\n          id\n          name\n          kind\n          year\n        }\n      }\n    }\n  }\n": types.AdminSearchDocument,
+    "\n  mutation UpdateTitle($id: ID!, $input: UpdateTitleInput!) {\n    updateTitle(id: $id, input: $input) {\n      id\n      name\n    }\n  }\n": types.UpdateTitleDocument,
+    "\n  mutation DeleteTitle($id: ID!) {\n    deleteTitle(id: $id)\n  }\n": types.DeleteTitleDocument,
+    "\n  mutation CreateSeason($input: CreateSeasonInput!) {\n    createSeason(input: $input) {\n      id\n    }\n  }\n": types.CreateSeasonDocument,
+    "\n  mutation UpdateSeason($id: ID!, $input: UpdateSeasonInput!) {\n    updateSeason(id: $id, input: $input) {\n      id\n    }\n  }\n": types.UpdateSeasonDocument,
+    "\n  mutation DeleteSeason($id: ID!) {\n    deleteSeason(id: $id)\n  }\n": types.DeleteSeasonDocument,
+    "\n  mutation CreateEpisode($input: CreateEpisodeInput!) {\n    createEpisode(input: $input) {\n      id\n    }\n  }\n": types.CreateEpisodeDocument,
+    "\n  mutation UpdateEpisode($id: ID!, $input: UpdateEpisodeInput!) {\n    updateEpisode(id: $id, input: $input) {\n      id\n    }\n  }\n": types.UpdateEpisodeDocument,
+    "\n  mutation DeleteEpisode($id: ID!) {\n    deleteEpisode(id: $id)\n  }\n": types.DeleteEpisodeDocument,
+    "\n  mutation SetVideoMarkers($videoId: ID!, $input: VideoMarkersInput!) {\n    setVideoMarkers(videoId: $videoId, input: $input) {\n      id\n      introStart\n      introEnd\n      creditsStart\n    }\n  }\n": types.SetVideoMarkersDocument,
+    "\n  mutation StartLibraryScan($path: String!) {\n    startLibraryScan(path: $path) {\n      id\n    }\n  }\n": types.StartLibraryScanDocument,
+    "\n  subscription LibraryScanProgress($id: ID!) {\n    libraryScanProgress(id: $id) {\n      id\n      state\n      done\n      total\n      current\n      added\n      updated\n      unchanged\n      skipped {\n        path\n        why\n      }\n      missing\n      notes {\n        path\n        why\n      }\n      error\n    }\n  }\n": types.LibraryScanProgressDocument,
     "\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n": types.MeDocument,
     "\n  mutation Signup($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.SignupDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.LoginDocument,
@@ -95,7 +123,63 @@ export function graphql(source: "\n  mutation UploadVideo($titleId: ID!, $episod
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n"): (typeof documents)["\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n"): (typeof documents)["\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminTitle($id: ID!) {\n    title(id: $id) {\n      id\n      kind\n      name\n      synopsis\n      year\n      genres\n      maturityRating\n      minPlan\n      regions\n      runtimeMinutes\n      posterUrl\n      backdropUrl\n      logoUrl\n      credits {\n        role\n        character\n        person {\n          name\n        }\n      }\n      video {\n        ...AdminVideo\n      }\n      seasons {\n        id\n        number\n        name\n        episodes {\n          id\n          number\n          name\n          synopsis\n          runtimeMinutes\n          video {\n            ...AdminVideo\n          }\n        }\n      }\n    }\n  }\n\n  fragment AdminVideo on Video {\n    id\n    status\n    durationSeconds\n    failureReason\n    introStart\n    introEnd\n    creditsStart\n  }\n"): (typeof documents)["\n  query AdminTitle($id: ID!) {\n    title(id: $id) {\n      id\n      kind\n      name\n      synopsis\n      year\n      genres\n      maturityRating\n      minPlan\n      regions\n      runtimeMinutes\n      posterUrl\n      backdropUrl\n      logoUrl\n      credits {\n        role\n        character\n        person {\n          name\n        }\n      }\n      video {\n        ...AdminVideo\n      }\n      seasons {\n        id\n        number\n        name\n        episodes {\n          id\n          number\n          name\n          synopsis\n          runtimeMinutes\n          video {\n            ...AdminVideo\n          }\n        }\n      }\n    }\n  }\n\n  fragment AdminVideo on Video {\n    id\n    status\n    durationSeconds\n    failureReason\n    introStart\n    introEnd\n    creditsStart\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminSearch($query: String!) {\n    search(query: $query, first: 20) {\n      edges {\n        node {\n          id\n          name\n          kind\n          year\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminSearch($query: String!) {\n    search(query: $query, first: 20) {\n      edges {\n        node {\n          id\n          name\n          kind\n          year\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTitle($id: ID!, $input: UpdateTitleInput!) {\n    updateTitle(id: $id, input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTitle($id: ID!, $input: UpdateTitleInput!) {\n    updateTitle(id: $id, input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteTitle($id: ID!) {\n    deleteTitle(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteTitle($id: ID!) {\n    deleteTitle(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSeason($input: CreateSeasonInput!) {\n    createSeason(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateSeason($input: CreateSeasonInput!) {\n    createSeason(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSeason($id: ID!, $input: UpdateSeasonInput!) {\n    updateSeason(id: $id, input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateSeason($id: ID!, $input: UpdateSeasonInput!) {\n    updateSeason(id: $id, input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSeason($id: ID!) {\n    deleteSeason(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteSeason($id: ID!) {\n    deleteSeason(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateEpisode($input: CreateEpisodeInput!) {\n    createEpisode(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateEpisode($input: CreateEpisodeInput!) {\n    createEpisode(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateEpisode($id: ID!, $input: UpdateEpisodeInput!) {\n    updateEpisode(id: $id, input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateEpisode($id: ID!, $input: UpdateEpisodeInput!) {\n    updateEpisode(id: $id, input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteEpisode($id: ID!) {\n    deleteEpisode(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteEpisode($id: ID!) {\n    deleteEpisode(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetVideoMarkers($videoId: ID!, $input: VideoMarkersInput!) {\n    setVideoMarkers(videoId: $videoId, input: $input) {\n      id\n      introStart\n      introEnd\n      creditsStart\n    }\n  }\n"): (typeof documents)["\n  mutation SetVideoMarkers($videoId: ID!, $input: VideoMarkersInput!) {\n    setVideoMarkers(videoId: $videoId, input: $input) {\n      id\n      introStart\n      introEnd\n      creditsStart\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartLibraryScan($path: String!) {\n    startLibraryScan(path: $path) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation StartLibraryScan($path: String!) {\n    startLibraryScan(path: $path) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LibraryScanProgress($id: ID!) {\n    libraryScanProgress(id: $id) {\n      id\n      state\n      done\n      total\n      current\n      added\n      updated\n      unchanged\n      skipped {\n        path\n        why\n      }\n      missing\n      notes {\n        path\n        why\n      }\n      error\n    }\n  }\n"): (typeof documents)["\n  subscription LibraryScanProgress($id: ID!) {\n    libraryScanProgress(id: $id) {\n      id\n      state\n      done\n      total\n      current\n      added\n      updated\n      unchanged\n      skipped {\n        path\n        why\n      }\n      missing\n      notes {\n        path\n        why\n      }\n      error\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
