@@ -168,6 +168,10 @@ func (sc *scan) walk() ([]found, error) {
 			sc.skip(p, "cannot be read")
 			return nil
 		}
+		if !info.Mode().IsRegular() { // a named pipe or a device would block or never end
+			sc.skip(p, "not a regular file")
+			return nil
+		}
 		paths, infos[p] = append(paths, p), info
 		if !IsExtra(filepath.ToSlash(p)) {
 			perDir[filepath.Dir(p)]++
