@@ -490,3 +490,56 @@ func TestChangedLibraryFileReplacesItsVideo(t *testing.T) {
 		require.Equal(t, 1.5, r.Data["startPlayback"].(map[string]any)["resumePositionSeconds"])
 	})
 }
+
+// TestDeletedWhileTranscoding: a title deleted while its video transcodes leaves nothing in
+// the media store once the transcode ends (here it stops for want of its source; with an
+// object store, which hands the worker a copy, it publishes and removes what it published).
+func TestDeletedWhileTranscoding(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.startWorkers()
+		admin := e.admin()
+		r := e.gql(nil, `mutation { createTitle(input: {kind: MOVIE, name: "Short Lived"}) { id } }`, nil, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		id := r.Data["createTitle"].(map[string]any)["id"].(string)
+		f, err := os.Open(testmedia.Make(t, testmedia.Clip{Seconds: 12, Width: 320, Height: 180, Audio: true}))
+		require.NoError(t, err)
+		defer f.Close()
+		r = e.upload(id, "clip.mp4", f, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		videoID := r.Data["uploadVideo"].(map[string]any)["id"].(string)
+		vid, err := strconv.Atoi(videoID)
+		require.NoError(t, err)
+		source := e.store.Client.Video.GetX(ctx, vid).SourcePath
+
+		c := e.open(nil, map[string]any{"authorization": "Bearer " + admin})
+		require.NoError(t, c.WriteJSON(wsMsg{ID: "p", Type: "subscribe", Payload: map[string]any{
+			"query": `subscription($v: ID!) { transcodeProgress(videoId: $v) { status percent } }`, "variables": map[string]any{"v": videoID},
+		}}))
+		for { // deleted once ffmpeg is at work: the source is read, the output not yet published
+			m := e.next(c)
+			require.Equal(t, "next", m.Type, "%+v", m)
+			p := m.Payload["data"].(map[string]any)["transcodeProgress"].(map[string]any)
+			require.NotEqual(t, "READY", p["status"], "the clip transcoded before it could be deleted")
+			if p["status"] == "PROCESSING" && p["percent"].(float64) > 0 {
+				break
+			}
+		}
+		r = e.gql(nil, `mutation($id: ID!) { deleteTitle(id: $id) }`, map[string]any{"id": id}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+
+		require.Eventually(t, func() bool {
+			var n int
+			err := e.store.DB.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE kind = 'transcode'
+				AND state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&n)
+			return err == nil && n == 0
+		}, time.Minute, 50*time.Millisecond, "the transcode ends")
+		for _, key := range []string{video.OutputKey(vid), source} {
+			p, err := e.media.Path(key)
+			require.NoError(t, err)
+			require.NoFileExists(t, p)
+			require.NoDirExists(t, p)
+		}
+	})
+}

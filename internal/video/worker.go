@@ -74,7 +74,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[TranscodeArgs]) error 
 	if err != nil {
 		return fmt.Errorf("load video: %w", err)
 	}
-	if v.Status == entvideo.StatusREADY || v.Status == entvideo.StatusFAILED {
+	if v.Status == entvideo.StatusREADY || v.Status == entvideo.StatusFAILED || v.Status == entvideo.StatusUNAVAILABLE {
 		return nil // an earlier attempt finished it
 	}
 	// Scratch left by an attempt whose process was killed.
@@ -134,6 +134,23 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[TranscodeArgs]) error 
 	return nil
 }
 
+// orphaned removes what a transcode published for a video deleted while it ran: the
+// deletion removed the media there was then, not what came after.
+func (s *Service) orphaned(ctx context.Context, v *ent.Video) {
+	exists, err := s.st.Client.Video.Query().Where(entvideo.ID(v.ID)).Exist(ctx)
+	if err != nil || exists {
+		return
+	}
+	for _, key := range []string{OutputKey(v.ID), v.SourcePath} {
+		if key == "" {
+			continue
+		}
+		if err := s.media.Remove(ctx, key); err != nil {
+			s.log.WarnContext(ctx, "remove media of a deleted video", slog.Int("video_id", v.ID), slog.Any("err", err))
+		}
+	}
+}
+
 // markReady records the renditions and flips the video to READY in one transaction, only
 // if no other attempt did it first.
 func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.Result) error {
@@ -190,6 +207,9 @@ func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.R
 	})
 	if err != nil {
 		return err
+	}
+	if !won {
+		s.orphaned(ctx, v)
 	}
 	if won {
 		// Listed before READY is announced, so that whoever waits for it finds the title playable.
