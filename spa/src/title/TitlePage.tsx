@@ -48,7 +48,12 @@ function TitleView({ id }: { id: string }) {
   // Under a second in is not worth a "Resume from 0:00".
   const p = t.progress && !t.progress.completed && t.progress.positionSeconds >= 1 ? t.progress : null;
   const resumeEpisode = p?.episode?.id;
-  const firstEpisode = t.seasons[0]?.episodes?.[0]?.id;
+  // The first playable episode, specials (season 0) last.
+  const playable = [...t.seasons]
+    .sort((a, b) => (a.number === 0 ? 1 : 0) - (b.number === 0 ? 1 : 0))
+    .flatMap((s) => s.episodes ?? [])
+    .filter((e) => e.video?.status === 'READY');
+  const firstEpisode = playable[0]?.id;
   const play = (episodeId?: string) => {
     const q = new URLSearchParams();
     if (episodeId) q.set('episode', episodeId);
@@ -168,10 +173,13 @@ function TitleView({ id }: { id: string }) {
                   </h3>
                   <p className="muted">{ep.synopsis}</p>
                 </div>
-                {watchable && t.availableInMyRegion && (
+                {watchable && t.availableInMyRegion && ep.video?.status === 'READY' && (
                   <button type="button" onClick={() => play(ep.id)} aria-label={`Play episode ${ep.number}: ${ep.name}`}>
                     ▶ {ep.runtimeMinutes ? `${ep.runtimeMinutes} min` : 'Play'}
                   </button>
+                )}
+                {ep.video?.status !== 'READY' && (
+                  <span className="muted">{ep.video?.status === 'UNAVAILABLE' || ep.video?.status === 'FAILED' ? 'Not available' : 'Coming soon'}</span>
                 )}
               </li>
             ))}

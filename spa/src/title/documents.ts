@@ -39,6 +39,9 @@ export const TitleQuery = graphql(`
           name
           synopsis
           runtimeMinutes
+          video {
+            status
+          }
         }
       }
       video {
