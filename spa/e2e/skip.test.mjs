@@ -1,9 +1,11 @@
-// Skip intro and Next episode in the player, on a series brought in by a library scan:
-// markers set over the API show the buttons at their times, in Chromium.
+// Skip intro, Next episode and chapters in the player, on a series brought in by a library
+// scan: markers set over the API show the buttons at their times, in Chromium.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { withScreenshotOnFailure } from './artifacts.mjs';
 import { launch, watchCSP } from './browser.mjs';
 import { Header, LoginPage, Player } from './pages.mjs';
@@ -30,10 +32,14 @@ async function gql(query, variables, token) {
 before(async () => {
   const data = dataDir();
   const clip = await makeClip(data.dir);
+  const meta = join(data.dir, 'chapters.txt');
+  await writeFile(meta, ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=4000\ntitle=Cold open\n' +
+    '[CHAPTER]\nTIMEBASE=1/1000\nSTART=4000\nEND=12000\ntitle=The tide turns\n');
   const season = join(data.dir, 'library', 'Shows', 'Tides (2020)', 'Season 01');
   await mkdir(season, { recursive: true });
-  await copyFile(clip, join(season, 'Tides - S01E01 - Low Water.mp4'));
-  await copyFile(clip, join(season, 'Tides - S01E02 - High Water.mp4'));
+  for (const name of ['Tides - S01E01 - Low Water.mp4', 'Tides - S01E02 - High Water.mp4']) {
+    await promisify(execFile)('ffmpeg', ['-loglevel', 'error', '-i', clip, '-i', meta, '-map', '0', '-map_chapters', '1', '-c', 'copy', join(season, name)]);
+  }
   await data.run('user', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--admin', '--plan', 'premium');
   assert.equal(await data.run('library', 'scan', join(data.dir, 'library')), 'added=2 updated=0 unchanged=0 skipped=0\n');
   server = await startMarquee({ data, args: ['--workers', '1', '--seed-demo=false'] });
@@ -71,7 +77,7 @@ afterEach(() => {
   assert.deepEqual(violations.splice(0), [], 'nothing breaks the Content-Security-Policy');
 });
 
-test('the player offers Skip intro during the intro and Next episode at the credits', async (t) => {
+test('the player offers Skip intro during the intro, Next episode at the credits, and chapters', async (t) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -96,6 +102,12 @@ test('the player offers Skip intro during the intro and Next episode at the cred
     await page.getByRole('heading', { name: 'Tides: 2. High Water' }).waitFor();
     await player.waitForPlayback(0.5);
     assert.equal(await page.getByRole('button', { name: 'Skip intro' }).count(), 0, 'the second episode has no markers');
+
+    // The source's chapters, to jump between.
+    const chapter = page.getByRole('combobox', { name: 'Chapter' });
+    await chapter.selectOption({ label: 'The tide turns' });
+    await page.waitForFunction(() => document.querySelector('video').currentTime >= 4);
+    assert.deepEqual(await chapter.locator('option').allTextContents(), ['Cold open', 'The tide turns']);
   });
   await context.close();
 });

@@ -1,5 +1,6 @@
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { formatClock } from '../lib/format';
+import { chapterAt, chapterLabel, type Chapter } from './markers';
 import { qualityOptions, rungLabel, type Rung } from './quality';
 import type { Beats } from './session';
 import { SEEK_STEP_SECONDS } from './useShortcuts';
@@ -21,6 +22,8 @@ export interface ControlsProps {
   choice: number;
   /** The heartbeats so far; undefined until the first. */
   beat: Beats | undefined;
+  /** The source's chapters, in order; none for most videos. */
+  chapters?: readonly Chapter[];
   onToggle(): void;
   onSeek(seconds: number): void;
   onToggleMute(): void;
@@ -29,7 +32,7 @@ export interface ControlsProps {
   onToggleFullscreen(): void;
 }
 
-/** The control bar: seek with thumbnail previews, play, skip, sound, time, stream status, quality and full screen. */
+/** The control bar: seek with thumbnail previews, play, skip, sound, time, stream status, chapters, quality and full screen. */
 export function Controls(p: ControlsProps) {
   const seekRef = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<{ x: number; t: number } | null>(null);
@@ -107,6 +110,16 @@ export function Controls(p: ControlsProps) {
         <p className="heartbeat" role="status" data-beats={beat?.count ?? 0} data-status={beat?.status ?? ''}>
           {beat ? `Live · ${beat.activeStreams} of ${beat.maxStreams} streams` : 'Connecting…'}
         </p>
+        {p.chapters && p.chapters.length > 0 && (
+          <select aria-label="Chapter" value={chapterAt(p.chapters, time)} onChange={(e) => p.onSeek(p.chapters![Number(e.target.value)]!.start)}>
+            {chapterAt(p.chapters, time) < 0 && <option value={-1}>Chapters</option>}
+            {p.chapters.map((c, i) => (
+              <option key={i} value={i}>
+                {chapterLabel(c, i)}
+              </option>
+            ))}
+          </select>
+        )}
         {levels.length > 0 && (
           <select aria-label="Quality" value={choice} onChange={(e) => p.onQuality(Number(e.target.value))}>
             {options.map((o) => (

@@ -156,6 +156,7 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
         level={level}
         choice={choice}
         beat={beat}
+        chapters={session.chapters}
         onToggle={toggle}
         onSeek={seekTo}
         onToggleMute={toggleMute}

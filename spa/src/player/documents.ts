@@ -11,6 +11,11 @@ export const StartPlaybackMutation = graphql(`
       introStart
       introEnd
       creditsStart
+      chapters {
+        start
+        end
+        title
+      }
       title {
         id
         name

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextEpisode, skipButton } from './markers';
+import { chapterAt, chapterLabel, nextEpisode, skipButton } from './markers';
 
 describe('skipButton', () => {
   const m = { introStart: 5, introEnd: 65, creditsStart: 1300 };
@@ -46,5 +46,23 @@ describe('nextEpisode', () => {
     expect(nextEpisode(seasons, 'b1')).toBeNull();
     expect(nextEpisode(seasons, 'zz')).toBeNull();
     expect(nextEpisode([], null)).toBeNull();
+  });
+});
+
+describe('chapters', () => {
+  const chapters = [
+    { start: 0, end: 60, title: 'Cold open' },
+    { start: 60, end: 600, title: '' },
+  ];
+
+  it('knows the chapter playing', () => {
+    expect(chapterAt(chapters, 0)).toBe(0);
+    expect(chapterAt(chapters, 59.9)).toBe(0);
+    expect(chapterAt(chapters, 60)).toBe(1);
+    expect(chapterAt([{ start: 5, end: 9, title: 'Late' }], 1)).toBe(-1);
+  });
+
+  it('names untitled chapters by number', () => {
+    expect(chapters.map(chapterLabel)).toEqual(['Cold open', 'Chapter 2']);
   });
 });

@@ -37,3 +37,24 @@ export function nextEpisode(seasons: SeasonList[] | null | undefined, current: s
   if (at < 0) return null;
   return order.slice(at + 1).find((e) => e.video?.status === 'READY')?.id ?? null;
 }
+
+/** A chapter of the video, in seconds. */
+export interface Chapter {
+  start: number;
+  end: number;
+  title: string;
+}
+
+/** The index of the chapter playing at time t (the last one started), or -1 before any. */
+export function chapterAt(chapters: readonly Chapter[], t: number): number {
+  let at = -1;
+  chapters.forEach((c, i) => {
+    if (c.start <= t) at = i;
+  });
+  return at;
+}
+
+/** A chapter's name in the menu: its title, else its number. */
+export function chapterLabel(c: Chapter, i: number): string {
+  return c.title.trim() || `Chapter ${i + 1}`;
+}
