@@ -63,7 +63,7 @@ FUZZ_TARGETS := \
 	internal/auth:FuzzEmail internal/auth:FuzzPassword internal/auth:FuzzName \
 	internal/geo:FuzzNormalizeCountry \
 	internal/billing:FuzzCard internal/billing:FuzzPayPal \
-	transcoder:FuzzParseProbe transcoder:FuzzSniff
+	transcoder:FuzzParseProbe transcoder:FuzzSniff transcoder/subtitle:FuzzConvert
 
 .PHONY: fuzz
 fuzz:
