@@ -31,6 +31,7 @@ import (
 	"github.com/marquee-org/marquee/ent/rendition"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/session"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
@@ -77,6 +78,8 @@ type Client struct {
 	Season *SeasonClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SubtitleTrack is the client for interacting with the SubtitleTrack builders.
+	SubtitleTrack *SubtitleTrackClient
 	// Title is the client for interacting with the Title builders.
 	Title *TitleClient
 	// User is the client for interacting with the User builders.
@@ -114,6 +117,7 @@ func (c *Client) init() {
 	c.Rendition = NewRenditionClient(c.config)
 	c.Season = NewSeasonClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.SubtitleTrack = NewSubtitleTrackClient(c.config)
 	c.Title = NewTitleClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.Video = NewVideoClient(c.config)
@@ -227,6 +231,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Rendition:       NewRenditionClient(cfg),
 		Season:          NewSeasonClient(cfg),
 		Session:         NewSessionClient(cfg),
+		SubtitleTrack:   NewSubtitleTrackClient(cfg),
 		Title:           NewTitleClient(cfg),
 		User:            NewUserClient(cfg),
 		Video:           NewVideoClient(cfg),
@@ -267,6 +272,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Rendition:       NewRenditionClient(cfg),
 		Season:          NewSeasonClient(cfg),
 		Session:         NewSessionClient(cfg),
+		SubtitleTrack:   NewSubtitleTrackClient(cfg),
 		Title:           NewTitleClient(cfg),
 		User:            NewUserClient(cfg),
 		Video:           NewVideoClient(cfg),
@@ -303,8 +309,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan, c.Membership,
 		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating,
-		c.Recommendation, c.Rendition, c.Season, c.Session, c.Title, c.User, c.Video,
-		c.ViewEvent, c.WatchProgress,
+		c.Recommendation, c.Rendition, c.Season, c.Session, c.SubtitleTrack, c.Title,
+		c.User, c.Video, c.ViewEvent, c.WatchProgress,
 	} {
 		n.Use(hooks...)
 	}
@@ -316,8 +322,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan, c.Membership,
 		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating,
-		c.Recommendation, c.Rendition, c.Season, c.Session, c.Title, c.User, c.Video,
-		c.ViewEvent, c.WatchProgress,
+		c.Recommendation, c.Rendition, c.Season, c.Session, c.SubtitleTrack, c.Title,
+		c.User, c.Video, c.ViewEvent, c.WatchProgress,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -358,6 +364,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Season.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *SubtitleTrackMutation:
+		return c.SubtitleTrack.mutate(ctx, m)
 	case *TitleMutation:
 		return c.Title.mutate(ctx, m)
 	case *UserMutation:
@@ -2821,6 +2829,139 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// SubtitleTrackClient is a client for the SubtitleTrack schema.
+type SubtitleTrackClient struct {
+	config
+}
+
+// NewSubtitleTrackClient returns a client for the SubtitleTrack from the given config.
+func NewSubtitleTrackClient(c config) *SubtitleTrackClient {
+	return &SubtitleTrackClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `subtitletrack.Hooks(f(g(h())))`.
+func (c *SubtitleTrackClient) Use(hooks ...Hook) {
+	c.hooks.SubtitleTrack = append(c.hooks.SubtitleTrack, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `subtitletrack.Intercept(f(g(h())))`.
+func (c *SubtitleTrackClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SubtitleTrack = append(c.inters.SubtitleTrack, interceptors...)
+}
+
+// Create returns a builder for creating a SubtitleTrack entity.
+func (c *SubtitleTrackClient) Create() *SubtitleTrackCreate {
+	mutation := newSubtitleTrackMutation(c.config, OpCreate)
+	return &SubtitleTrackCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SubtitleTrack entities.
+func (c *SubtitleTrackClient) CreateBulk(builders ...*SubtitleTrackCreate) *SubtitleTrackCreateBulk {
+	return &SubtitleTrackCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SubtitleTrackClient) MapCreateBulk(slice any, setFunc func(*SubtitleTrackCreate, int)) *SubtitleTrackCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SubtitleTrackCreateBulk{err: fmt.Errorf("calling to SubtitleTrackClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SubtitleTrackCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SubtitleTrackCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SubtitleTrack.
+func (c *SubtitleTrackClient) Update() *SubtitleTrackUpdate {
+	mutation := newSubtitleTrackMutation(c.config, OpUpdate)
+	return &SubtitleTrackUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SubtitleTrackClient) UpdateOne(_m *SubtitleTrack) *SubtitleTrackUpdateOne {
+	mutation := newSubtitleTrackMutation(c.config, OpUpdateOne, withSubtitleTrack(_m))
+	return &SubtitleTrackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SubtitleTrackClient) UpdateOneID(id int) *SubtitleTrackUpdateOne {
+	mutation := newSubtitleTrackMutation(c.config, OpUpdateOne, withSubtitleTrackID(id))
+	return &SubtitleTrackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SubtitleTrack.
+func (c *SubtitleTrackClient) Delete() *SubtitleTrackDelete {
+	mutation := newSubtitleTrackMutation(c.config, OpDelete)
+	return &SubtitleTrackDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SubtitleTrackClient) DeleteOne(_m *SubtitleTrack) *SubtitleTrackDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SubtitleTrackClient) DeleteOneID(id int) *SubtitleTrackDeleteOne {
+	builder := c.Delete().Where(subtitletrack.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SubtitleTrackDeleteOne{builder}
+}
+
+// Query returns a query builder for SubtitleTrack.
+func (c *SubtitleTrackClient) Query() *SubtitleTrackQuery {
+	return &SubtitleTrackQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSubtitleTrack},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SubtitleTrack entity by its id.
+func (c *SubtitleTrackClient) Get(ctx context.Context, id int) (*SubtitleTrack, error) {
+	return c.Query().Where(subtitletrack.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SubtitleTrackClient) GetX(ctx context.Context, id int) *SubtitleTrack {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SubtitleTrackClient) Hooks() []Hook {
+	return c.hooks.SubtitleTrack
+}
+
+// Interceptors returns the client interceptors.
+func (c *SubtitleTrackClient) Interceptors() []Interceptor {
+	return c.inters.SubtitleTrack
+}
+
+func (c *SubtitleTrackClient) mutate(ctx context.Context, m *SubtitleTrackMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SubtitleTrackCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SubtitleTrackUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SubtitleTrackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SubtitleTrackDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SubtitleTrack mutation op: %q", m.Op())
+	}
+}
+
 // TitleClient is a client for the Title schema.
 type TitleClient struct {
 	config
@@ -3875,12 +4016,14 @@ type (
 	hooks struct {
 		Credit, Episode, Genre, LibraryFile, LibraryScan, Membership, MyListItem,
 		Payment, Person, Plan, PlaybackSession, Rating, Recommendation, Rendition,
-		Season, Session, Title, User, Video, ViewEvent, WatchProgress []ent.Hook
+		Season, Session, SubtitleTrack, Title, User, Video, ViewEvent,
+		WatchProgress []ent.Hook
 	}
 	inters struct {
 		Credit, Episode, Genre, LibraryFile, LibraryScan, Membership, MyListItem,
 		Payment, Person, Plan, PlaybackSession, Rating, Recommendation, Rendition,
-		Season, Session, Title, User, Video, ViewEvent, WatchProgress []ent.Interceptor
+		Season, Session, SubtitleTrack, Title, User, Video, ViewEvent,
+		WatchProgress []ent.Interceptor
 	}
 )
 

@@ -28,6 +28,7 @@ import (
 	"github.com/marquee-org/marquee/ent/rendition"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/session"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
@@ -109,6 +110,7 @@ func checkColumn(t, c string) error {
 			rendition.Table:       rendition.ValidColumn,
 			season.Table:          season.ValidColumn,
 			session.Table:         session.ValidColumn,
+			subtitletrack.Table:   subtitletrack.ValidColumn,
 			title.Table:           title.ValidColumn,
 			user.Table:            user.ValidColumn,
 			video.Table:           video.ValidColumn,

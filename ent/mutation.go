@@ -31,6 +31,7 @@ import (
 	"github.com/marquee-org/marquee/ent/schema/scanreport"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/session"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
@@ -63,6 +64,7 @@ const (
 	TypeRendition       = "Rendition"
 	TypeSeason          = "Season"
 	TypeSession         = "Session"
+	TypeSubtitleTrack   = "SubtitleTrack"
 	TypeTitle           = "Title"
 	TypeUser            = "User"
 	TypeVideo           = "Video"
@@ -13930,6 +13932,974 @@ func (m *SessionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Session edge %s", name)
+}
+
+// SubtitleTrackMutation represents an operation that mutates the SubtitleTrack nodes in the graph.
+type SubtitleTrackMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	video_id      *int
+	addvideo_id   *int
+	language      *string
+	name          *string
+	kind          *subtitletrack.Kind
+	_default      *bool
+	origin        *subtitletrack.Origin
+	cues          *int
+	addcues       *int
+	dropped       *int
+	adddropped    *int
+	vtt           *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*SubtitleTrack, error)
+	predicates    []predicate.SubtitleTrack
+}
+
+var _ ent.Mutation = (*SubtitleTrackMutation)(nil)
+
+// subtitletrackOption allows management of the mutation configuration using functional options.
+type subtitletrackOption func(*SubtitleTrackMutation)
+
+// newSubtitleTrackMutation creates new mutation for the SubtitleTrack entity.
+func newSubtitleTrackMutation(c config, op Op, opts ...subtitletrackOption) *SubtitleTrackMutation {
+	m := &SubtitleTrackMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSubtitleTrack,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSubtitleTrackID sets the ID field of the mutation.
+func withSubtitleTrackID(id int) subtitletrackOption {
+	return func(m *SubtitleTrackMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SubtitleTrack
+		)
+		m.oldValue = func(ctx context.Context) (*SubtitleTrack, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SubtitleTrack.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSubtitleTrack sets the old SubtitleTrack of the mutation.
+func withSubtitleTrack(node *SubtitleTrack) subtitletrackOption {
+	return func(m *SubtitleTrackMutation) {
+		m.oldValue = func(context.Context) (*SubtitleTrack, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SubtitleTrackMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SubtitleTrackMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SubtitleTrackMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SubtitleTrackMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SubtitleTrack.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SubtitleTrackMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SubtitleTrackMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SubtitleTrackMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SubtitleTrackMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SubtitleTrackMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SubtitleTrackMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVideoID sets the "video_id" field.
+func (m *SubtitleTrackMutation) SetVideoID(i int) {
+	m.video_id = &i
+	m.addvideo_id = nil
+}
+
+// VideoID returns the value of the "video_id" field in the mutation.
+func (m *SubtitleTrackMutation) VideoID() (r int, exists bool) {
+	v := m.video_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVideoID returns the old "video_id" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldVideoID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVideoID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVideoID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVideoID: %w", err)
+	}
+	return oldValue.VideoID, nil
+}
+
+// AddVideoID adds i to the "video_id" field.
+func (m *SubtitleTrackMutation) AddVideoID(i int) {
+	if m.addvideo_id != nil {
+		*m.addvideo_id += i
+	} else {
+		m.addvideo_id = &i
+	}
+}
+
+// AddedVideoID returns the value that was added to the "video_id" field in this mutation.
+func (m *SubtitleTrackMutation) AddedVideoID() (r int, exists bool) {
+	v := m.addvideo_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVideoID resets all changes to the "video_id" field.
+func (m *SubtitleTrackMutation) ResetVideoID() {
+	m.video_id = nil
+	m.addvideo_id = nil
+}
+
+// SetLanguage sets the "language" field.
+func (m *SubtitleTrackMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *SubtitleTrackMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *SubtitleTrackMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetName sets the "name" field.
+func (m *SubtitleTrackMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *SubtitleTrackMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *SubtitleTrackMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *SubtitleTrackMutation) SetKind(s subtitletrack.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *SubtitleTrackMutation) Kind() (r subtitletrack.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldKind(ctx context.Context) (v subtitletrack.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *SubtitleTrackMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDefault sets the "default" field.
+func (m *SubtitleTrackMutation) SetDefault(b bool) {
+	m._default = &b
+}
+
+// Default returns the value of the "default" field in the mutation.
+func (m *SubtitleTrackMutation) Default() (r bool, exists bool) {
+	v := m._default
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefault returns the old "default" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldDefault(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefault is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefault requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefault: %w", err)
+	}
+	return oldValue.Default, nil
+}
+
+// ResetDefault resets all changes to the "default" field.
+func (m *SubtitleTrackMutation) ResetDefault() {
+	m._default = nil
+}
+
+// SetOrigin sets the "origin" field.
+func (m *SubtitleTrackMutation) SetOrigin(s subtitletrack.Origin) {
+	m.origin = &s
+}
+
+// Origin returns the value of the "origin" field in the mutation.
+func (m *SubtitleTrackMutation) Origin() (r subtitletrack.Origin, exists bool) {
+	v := m.origin
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrigin returns the old "origin" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldOrigin(ctx context.Context) (v subtitletrack.Origin, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrigin is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrigin requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrigin: %w", err)
+	}
+	return oldValue.Origin, nil
+}
+
+// ResetOrigin resets all changes to the "origin" field.
+func (m *SubtitleTrackMutation) ResetOrigin() {
+	m.origin = nil
+}
+
+// SetCues sets the "cues" field.
+func (m *SubtitleTrackMutation) SetCues(i int) {
+	m.cues = &i
+	m.addcues = nil
+}
+
+// Cues returns the value of the "cues" field in the mutation.
+func (m *SubtitleTrackMutation) Cues() (r int, exists bool) {
+	v := m.cues
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCues returns the old "cues" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldCues(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCues is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCues requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCues: %w", err)
+	}
+	return oldValue.Cues, nil
+}
+
+// AddCues adds i to the "cues" field.
+func (m *SubtitleTrackMutation) AddCues(i int) {
+	if m.addcues != nil {
+		*m.addcues += i
+	} else {
+		m.addcues = &i
+	}
+}
+
+// AddedCues returns the value that was added to the "cues" field in this mutation.
+func (m *SubtitleTrackMutation) AddedCues() (r int, exists bool) {
+	v := m.addcues
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCues resets all changes to the "cues" field.
+func (m *SubtitleTrackMutation) ResetCues() {
+	m.cues = nil
+	m.addcues = nil
+}
+
+// SetDropped sets the "dropped" field.
+func (m *SubtitleTrackMutation) SetDropped(i int) {
+	m.dropped = &i
+	m.adddropped = nil
+}
+
+// Dropped returns the value of the "dropped" field in the mutation.
+func (m *SubtitleTrackMutation) Dropped() (r int, exists bool) {
+	v := m.dropped
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDropped returns the old "dropped" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldDropped(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDropped is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDropped requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDropped: %w", err)
+	}
+	return oldValue.Dropped, nil
+}
+
+// AddDropped adds i to the "dropped" field.
+func (m *SubtitleTrackMutation) AddDropped(i int) {
+	if m.adddropped != nil {
+		*m.adddropped += i
+	} else {
+		m.adddropped = &i
+	}
+}
+
+// AddedDropped returns the value that was added to the "dropped" field in this mutation.
+func (m *SubtitleTrackMutation) AddedDropped() (r int, exists bool) {
+	v := m.adddropped
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDropped resets all changes to the "dropped" field.
+func (m *SubtitleTrackMutation) ResetDropped() {
+	m.dropped = nil
+	m.adddropped = nil
+}
+
+// SetVtt sets the "vtt" field.
+func (m *SubtitleTrackMutation) SetVtt(s string) {
+	m.vtt = &s
+}
+
+// Vtt returns the value of the "vtt" field in the mutation.
+func (m *SubtitleTrackMutation) Vtt() (r string, exists bool) {
+	v := m.vtt
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVtt returns the old "vtt" field's value of the SubtitleTrack entity.
+// If the SubtitleTrack object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SubtitleTrackMutation) OldVtt(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVtt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVtt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVtt: %w", err)
+	}
+	return oldValue.Vtt, nil
+}
+
+// ResetVtt resets all changes to the "vtt" field.
+func (m *SubtitleTrackMutation) ResetVtt() {
+	m.vtt = nil
+}
+
+// Where appends a list predicates to the SubtitleTrackMutation builder.
+func (m *SubtitleTrackMutation) Where(ps ...predicate.SubtitleTrack) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SubtitleTrackMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SubtitleTrackMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SubtitleTrack, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SubtitleTrackMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SubtitleTrackMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SubtitleTrack).
+func (m *SubtitleTrackMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SubtitleTrackMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, subtitletrack.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, subtitletrack.FieldUpdatedAt)
+	}
+	if m.video_id != nil {
+		fields = append(fields, subtitletrack.FieldVideoID)
+	}
+	if m.language != nil {
+		fields = append(fields, subtitletrack.FieldLanguage)
+	}
+	if m.name != nil {
+		fields = append(fields, subtitletrack.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, subtitletrack.FieldKind)
+	}
+	if m._default != nil {
+		fields = append(fields, subtitletrack.FieldDefault)
+	}
+	if m.origin != nil {
+		fields = append(fields, subtitletrack.FieldOrigin)
+	}
+	if m.cues != nil {
+		fields = append(fields, subtitletrack.FieldCues)
+	}
+	if m.dropped != nil {
+		fields = append(fields, subtitletrack.FieldDropped)
+	}
+	if m.vtt != nil {
+		fields = append(fields, subtitletrack.FieldVtt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SubtitleTrackMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case subtitletrack.FieldCreatedAt:
+		return m.CreatedAt()
+	case subtitletrack.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case subtitletrack.FieldVideoID:
+		return m.VideoID()
+	case subtitletrack.FieldLanguage:
+		return m.Language()
+	case subtitletrack.FieldName:
+		return m.Name()
+	case subtitletrack.FieldKind:
+		return m.Kind()
+	case subtitletrack.FieldDefault:
+		return m.Default()
+	case subtitletrack.FieldOrigin:
+		return m.Origin()
+	case subtitletrack.FieldCues:
+		return m.Cues()
+	case subtitletrack.FieldDropped:
+		return m.Dropped()
+	case subtitletrack.FieldVtt:
+		return m.Vtt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SubtitleTrackMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case subtitletrack.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case subtitletrack.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case subtitletrack.FieldVideoID:
+		return m.OldVideoID(ctx)
+	case subtitletrack.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case subtitletrack.FieldName:
+		return m.OldName(ctx)
+	case subtitletrack.FieldKind:
+		return m.OldKind(ctx)
+	case subtitletrack.FieldDefault:
+		return m.OldDefault(ctx)
+	case subtitletrack.FieldOrigin:
+		return m.OldOrigin(ctx)
+	case subtitletrack.FieldCues:
+		return m.OldCues(ctx)
+	case subtitletrack.FieldDropped:
+		return m.OldDropped(ctx)
+	case subtitletrack.FieldVtt:
+		return m.OldVtt(ctx)
+	}
+	return nil, fmt.Errorf("unknown SubtitleTrack field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SubtitleTrackMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case subtitletrack.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case subtitletrack.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case subtitletrack.FieldVideoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVideoID(v)
+		return nil
+	case subtitletrack.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case subtitletrack.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case subtitletrack.FieldKind:
+		v, ok := value.(subtitletrack.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case subtitletrack.FieldDefault:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefault(v)
+		return nil
+	case subtitletrack.FieldOrigin:
+		v, ok := value.(subtitletrack.Origin)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrigin(v)
+		return nil
+	case subtitletrack.FieldCues:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCues(v)
+		return nil
+	case subtitletrack.FieldDropped:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDropped(v)
+		return nil
+	case subtitletrack.FieldVtt:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVtt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SubtitleTrack field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SubtitleTrackMutation) AddedFields() []string {
+	var fields []string
+	if m.addvideo_id != nil {
+		fields = append(fields, subtitletrack.FieldVideoID)
+	}
+	if m.addcues != nil {
+		fields = append(fields, subtitletrack.FieldCues)
+	}
+	if m.adddropped != nil {
+		fields = append(fields, subtitletrack.FieldDropped)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SubtitleTrackMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case subtitletrack.FieldVideoID:
+		return m.AddedVideoID()
+	case subtitletrack.FieldCues:
+		return m.AddedCues()
+	case subtitletrack.FieldDropped:
+		return m.AddedDropped()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SubtitleTrackMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case subtitletrack.FieldVideoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVideoID(v)
+		return nil
+	case subtitletrack.FieldCues:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCues(v)
+		return nil
+	case subtitletrack.FieldDropped:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDropped(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SubtitleTrack numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SubtitleTrackMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SubtitleTrackMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SubtitleTrackMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SubtitleTrack nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SubtitleTrackMutation) ResetField(name string) error {
+	switch name {
+	case subtitletrack.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case subtitletrack.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case subtitletrack.FieldVideoID:
+		m.ResetVideoID()
+		return nil
+	case subtitletrack.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case subtitletrack.FieldName:
+		m.ResetName()
+		return nil
+	case subtitletrack.FieldKind:
+		m.ResetKind()
+		return nil
+	case subtitletrack.FieldDefault:
+		m.ResetDefault()
+		return nil
+	case subtitletrack.FieldOrigin:
+		m.ResetOrigin()
+		return nil
+	case subtitletrack.FieldCues:
+		m.ResetCues()
+		return nil
+	case subtitletrack.FieldDropped:
+		m.ResetDropped()
+		return nil
+	case subtitletrack.FieldVtt:
+		m.ResetVtt()
+		return nil
+	}
+	return fmt.Errorf("unknown SubtitleTrack field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SubtitleTrackMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SubtitleTrackMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SubtitleTrackMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SubtitleTrackMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SubtitleTrackMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SubtitleTrackMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SubtitleTrackMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown SubtitleTrack unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SubtitleTrackMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown SubtitleTrack edge %s", name)
 }
 
 // TitleMutation represents an operation that mutates the Title nodes in the graph.

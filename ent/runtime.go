@@ -22,6 +22,7 @@ import (
 	"github.com/marquee-org/marquee/ent/schema"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/session"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
@@ -343,6 +344,35 @@ func init() {
 	session.DefaultIP = sessionDescIP.Default.(string)
 	// session.IPValidator is a validator for the "ip" field. It is called by the builders before save.
 	session.IPValidator = sessionDescIP.Validators[0].(func(string) error)
+	subtitletrackMixin := schema.SubtitleTrack{}.Mixin()
+	subtitletrackMixinFields0 := subtitletrackMixin[0].Fields()
+	_ = subtitletrackMixinFields0
+	subtitletrackFields := schema.SubtitleTrack{}.Fields()
+	_ = subtitletrackFields
+	// subtitletrackDescCreatedAt is the schema descriptor for created_at field.
+	subtitletrackDescCreatedAt := subtitletrackMixinFields0[0].Descriptor()
+	// subtitletrack.DefaultCreatedAt holds the default value on creation for the created_at field.
+	subtitletrack.DefaultCreatedAt = subtitletrackDescCreatedAt.Default.(func() time.Time)
+	// subtitletrackDescUpdatedAt is the schema descriptor for updated_at field.
+	subtitletrackDescUpdatedAt := subtitletrackMixinFields0[1].Descriptor()
+	// subtitletrack.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	subtitletrack.DefaultUpdatedAt = subtitletrackDescUpdatedAt.Default.(func() time.Time)
+	// subtitletrack.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	subtitletrack.UpdateDefaultUpdatedAt = subtitletrackDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// subtitletrackDescDefault is the schema descriptor for default field.
+	subtitletrackDescDefault := subtitletrackFields[4].Descriptor()
+	// subtitletrack.DefaultDefault holds the default value on creation for the default field.
+	subtitletrack.DefaultDefault = subtitletrackDescDefault.Default.(bool)
+	// subtitletrackDescCues is the schema descriptor for cues field.
+	subtitletrackDescCues := subtitletrackFields[6].Descriptor()
+	// subtitletrack.CuesValidator is a validator for the "cues" field. It is called by the builders before save.
+	subtitletrack.CuesValidator = subtitletrackDescCues.Validators[0].(func(int) error)
+	// subtitletrackDescDropped is the schema descriptor for dropped field.
+	subtitletrackDescDropped := subtitletrackFields[7].Descriptor()
+	// subtitletrack.DefaultDropped holds the default value on creation for the dropped field.
+	subtitletrack.DefaultDropped = subtitletrackDescDropped.Default.(int)
+	// subtitletrack.DroppedValidator is a validator for the "dropped" field. It is called by the builders before save.
+	subtitletrack.DroppedValidator = subtitletrackDescDropped.Validators[0].(func(int) error)
 	titleMixin := schema.Title{}.Mixin()
 	titleMixinFields0 := titleMixin[0].Fields()
 	_ = titleMixinFields0

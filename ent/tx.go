@@ -46,6 +46,8 @@ type Tx struct {
 	Season *SeasonClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SubtitleTrack is the client for interacting with the SubtitleTrack builders.
+	SubtitleTrack *SubtitleTrackClient
 	// Title is the client for interacting with the Title builders.
 	Title *TitleClient
 	// User is the client for interacting with the User builders.
@@ -203,6 +205,7 @@ func (tx *Tx) init() {
 	tx.Rendition = NewRenditionClient(tx.config)
 	tx.Season = NewSeasonClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.SubtitleTrack = NewSubtitleTrackClient(tx.config)
 	tx.Title = NewTitleClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.Video = NewVideoClient(tx.config)

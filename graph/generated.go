@@ -23,6 +23,7 @@ import (
 	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/schema/scanreport"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
@@ -181,6 +182,7 @@ type ComplexityRoot struct {
 		CreateTitle      func(childComplexity int, input model.CreateTitleInput) int
 		DeleteEpisode    func(childComplexity int, id int) int
 		DeleteSeason     func(childComplexity int, id int) int
+		DeleteSubtitle   func(childComplexity int, id int) int
 		DeleteTitle      func(childComplexity int, id int) int
 		EndPlayback      func(childComplexity int, sessionID int) int
 		Login            func(childComplexity int, input model.LoginInput) int
@@ -197,6 +199,7 @@ type ComplexityRoot struct {
 		UpdateSeason     func(childComplexity int, id int, input model.UpdateSeasonInput) int
 		UpdateTitle      func(childComplexity int, id int, input model.UpdateTitleInput) int
 		UploadArtwork    func(childComplexity int, titleID int, kind artwork.Kind, file graphql.Upload) int
+		UploadSubtitle   func(childComplexity int, videoID int, language string, kind subtitletrack.Kind, file graphql.Upload) int
 		UploadVideo      func(childComplexity int, titleID int, episodeID *int, file graphql.Upload) int
 	}
 
@@ -329,6 +332,16 @@ type ComplexityRoot struct {
 		TranscodeProgress   func(childComplexity int, videoID int) int
 	}
 
+	SubtitleTrack struct {
+		Cues     func(childComplexity int) int
+		Default  func(childComplexity int) int
+		Dropped  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Language func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
 	Title struct {
 		AvailableInMyRegion func(childComplexity int) int
 		AverageRating       func(childComplexity int) int
@@ -409,6 +422,7 @@ type ComplexityRoot struct {
 		ReadyAt         func(childComplexity int) int
 		Renditions      func(childComplexity int) int
 		Status          func(childComplexity int) int
+		Subtitles       func(childComplexity int) int
 		Title           func(childComplexity int) int
 		TitleID         func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
@@ -470,6 +484,8 @@ type MutationResolver interface {
 	RemoveFromMyList(ctx context.Context, titleID int) (*catalog.Title, error)
 	RateTitle(ctx context.Context, titleID int, stars int) (*catalog.Title, error)
 	StartLibraryScan(ctx context.Context, path string) (*ent.LibraryScan, error)
+	UploadSubtitle(ctx context.Context, videoID int, language string, kind subtitletrack.Kind, file graphql.Upload) (*ent.SubtitleTrack, error)
+	DeleteSubtitle(ctx context.Context, id int) (bool, error)
 }
 type PlaybackSessionResolver interface {
 	Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error)
@@ -512,6 +528,7 @@ type VideoResolver interface {
 	Title(ctx context.Context, obj *ent.Video) (*catalog.Title, error)
 
 	Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error)
+	Subtitles(ctx context.Context, obj *ent.Video) ([]*ent.SubtitleTrack, error)
 }
 type WatchPositionResolver interface {
 	Episode(ctx context.Context, obj *catalog.Position) (*ent.Episode, error)
@@ -1045,6 +1062,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSeason(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteSubtitle":
+		if e.ComplexityRoot.Mutation.DeleteSubtitle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSubtitle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSubtitle(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteTitle":
 		if e.ComplexityRoot.Mutation.DeleteTitle == nil {
 			break
@@ -1216,6 +1244,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UploadArtwork(childComplexity, args["titleId"].(int), args["kind"].(artwork.Kind), args["file"].(graphql.Upload)), true
+	case "Mutation.uploadSubtitle":
+		if e.ComplexityRoot.Mutation.UploadSubtitle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadSubtitle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadSubtitle(childComplexity, args["videoId"].(int), args["language"].(string), args["kind"].(subtitletrack.Kind), args["file"].(graphql.Upload)), true
 	case "Mutation.uploadVideo":
 		if e.ComplexityRoot.Mutation.UploadVideo == nil {
 			break
@@ -1815,6 +1854,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.TranscodeProgress(childComplexity, args["videoId"].(int)), true
 
+	case "SubtitleTrack.cues":
+		if e.ComplexityRoot.SubtitleTrack.Cues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubtitleTrack.Cues(childComplexity), true
+	case "SubtitleTrack.default":
+		if e.ComplexityRoot.SubtitleTrack.Default == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubtitleTrack.Default(childComplexity), true
+	case "SubtitleTrack.dropped":
+		if e.ComplexityRoot.SubtitleTrack.Dropped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubtitleTrack.Dropped(childComplexity), true
+	case "SubtitleTrack.id":
+		if e.ComplexityRoot.SubtitleTrack.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubtitleTrack.ID(childComplexity), true
+	case "SubtitleTrack.kind":
+		if e.ComplexityRoot.SubtitleTrack.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubtitleTrack.Kind(childComplexity), true
+	case "SubtitleTrack.language":
+		if e.ComplexityRoot.SubtitleTrack.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubtitleTrack.Language(childComplexity), true
+	case "SubtitleTrack.name":
+		if e.ComplexityRoot.SubtitleTrack.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubtitleTrack.Name(childComplexity), true
+
 	case "Title.availableInMyRegion":
 		if e.ComplexityRoot.Title.AvailableInMyRegion == nil {
 			break
@@ -2197,6 +2279,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Video.Status(childComplexity), true
+	case "Video.subtitles":
+		if e.ComplexityRoot.Video.Subtitles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Video.Subtitles(childComplexity), true
 	case "Video.title":
 		if e.ComplexityRoot.Video.Title == nil {
 			break
@@ -2906,6 +2994,47 @@ type LibraryScan {
 type LibraryScanEntry {
   path: String!
   why: String!
+}
+
+extend type Mutation {
+  """
+  Adds a subtitle track to a video from a SubRip, WebVTT or ASS/SSA file (UTF-8, UTF-16 or
+  Windows-1252), converted to WebVTT; it replaces the video's track of the same language and
+  kind. Players list it once the video is ready. Administrators only; a GraphQL multipart
+  request.
+  """
+  uploadSubtitle(videoId: ID!, language: String!, kind: SubtitleKind!, file: Upload!): SubtitleTrack!
+  "Removes a subtitle track. Administrators only."
+  deleteSubtitle(id: ID!): Boolean!
+}
+
+enum SubtitleKind {
+  "Translations of the dialogue."
+  SUBTITLES
+  "Captions for the deaf and hard of hearing: dialogue, speakers, music and sounds."
+  CAPTIONS
+  "Only the text shown on screen in another language (signs, a line in a foreign tongue)."
+  FORCED
+}
+
+"A text track of a video."
+type SubtitleTrack {
+  id: ID!
+  "A BCP 47 language tag such as en or pt-BR; und when unknown."
+  language: String!
+  "How players list it, e.g. \"English (CC)\"."
+  name: String!
+  kind: SubtitleKind!
+  default: Boolean!
+  "Cues in the track."
+  cues: Int!
+  "Cues of the uploaded file left out (impossible times, no text)."
+  dropped: Int!
+}
+
+extend type Video {
+  "The video's text tracks, by language."
+  subtitles: [SubtitleTrack!]!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -3968,6 +4097,26 @@ func (ec *executionContext) childFields_SubscribePayload(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type SubscribePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SubtitleTrack(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SubtitleTrack_id(ctx, field)
+	case "language":
+		return ec.fieldContext_SubtitleTrack_language(ctx, field)
+	case "name":
+		return ec.fieldContext_SubtitleTrack_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_SubtitleTrack_kind(ctx, field)
+	case "default":
+		return ec.fieldContext_SubtitleTrack_default(ctx, field)
+	case "cues":
+		return ec.fieldContext_SubtitleTrack_cues(ctx, field)
+	case "dropped":
+		return ec.fieldContext_SubtitleTrack_dropped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubtitleTrack", field.Name)
+}
+
 func (ec *executionContext) childFields_Title(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4134,6 +4283,8 @@ func (ec *executionContext) childFields_Video(ctx context.Context, field graphql
 		return ec.fieldContext_Video_renditions(ctx, field)
 	case "chapters":
 		return ec.fieldContext_Video_chapters(ctx, field)
+	case "subtitles":
+		return ec.fieldContext_Video_subtitles(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Video", field.Name)
 }
@@ -4365,6 +4516,20 @@ func (ec *executionContext) field_Mutation_deleteEpisode_args(ctx context.Contex
 }
 
 func (ec *executionContext) field_Mutation_deleteSeason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteSubtitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -4641,6 +4806,44 @@ func (ec *executionContext) field_Mutation_uploadArtwork_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadSubtitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "videoId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["videoId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (subtitletrack.Kind, error) {
+			return ec.unmarshalNSubtitleKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋsubtitletrackᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg3
 	return args, nil
 }
 
@@ -7765,6 +7968,94 @@ func (ec *executionContext) fieldContext_Mutation_startLibraryScan(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_uploadSubtitle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadSubtitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadSubtitle(ctx, fc.Args["videoId"].(int), fc.Args["language"].(string), fc.Args["kind"].(subtitletrack.Kind), fc.Args["file"].(graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SubtitleTrack) graphql.Marshaler {
+			return ec.marshalNSubtitleTrack2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSubtitleTrack(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadSubtitle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubtitleTrack(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadSubtitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSubtitle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSubtitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSubtitle(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSubtitle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSubtitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return resolvePlain(
 		ctx,
@@ -10196,6 +10487,167 @@ func (ec *executionContext) fieldContext_Subscription_libraryScanProgress(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _SubtitleTrack_id(ctx context.Context, field graphql.CollectedField, obj *ent.SubtitleTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubtitleTrack_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubtitleTrack_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubtitleTrack", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SubtitleTrack_language(ctx context.Context, field graphql.CollectedField, obj *ent.SubtitleTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubtitleTrack_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubtitleTrack_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubtitleTrack", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubtitleTrack_name(ctx context.Context, field graphql.CollectedField, obj *ent.SubtitleTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubtitleTrack_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubtitleTrack_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubtitleTrack", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubtitleTrack_kind(ctx context.Context, field graphql.CollectedField, obj *ent.SubtitleTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubtitleTrack_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v subtitletrack.Kind) graphql.Marshaler {
+			return ec.marshalNSubtitleKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋsubtitletrackᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubtitleTrack_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubtitleTrack", field, false, false, "SubtitleKind")
+}
+
+func (ec *executionContext) _SubtitleTrack_default(ctx context.Context, field graphql.CollectedField, obj *ent.SubtitleTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubtitleTrack_default(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Default, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubtitleTrack_default(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubtitleTrack", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SubtitleTrack_cues(ctx context.Context, field graphql.CollectedField, obj *ent.SubtitleTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubtitleTrack_cues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubtitleTrack_cues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubtitleTrack", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubtitleTrack_dropped(ctx context.Context, field graphql.CollectedField, obj *ent.SubtitleTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubtitleTrack_dropped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dropped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubtitleTrack_dropped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubtitleTrack", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Title_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return resolvePlain(
 		ctx,
@@ -11822,6 +12274,38 @@ func (ec *executionContext) fieldContext_Video_chapters(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Chapter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Video_subtitles(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Video_subtitles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Video().Subtitles(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SubtitleTrack) graphql.Marshaler {
+			return ec.marshalNSubtitleTrack2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSubtitleTrackᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Video_subtitles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Video",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubtitleTrack(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16184,6 +16668,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "uploadSubtitle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadSubtitle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteSubtitle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSubtitle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17045,6 +17543,69 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
+var subtitleTrackImplementors = []string{"SubtitleTrack"}
+
+func (ec *executionContext) _SubtitleTrack(ctx context.Context, sel ast.SelectionSet, obj *ent.SubtitleTrack) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subtitleTrackImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubtitleTrack")
+		case "id":
+			out.Values[i] = ec._SubtitleTrack_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._SubtitleTrack_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SubtitleTrack_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._SubtitleTrack_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "default":
+			out.Values[i] = ec._SubtitleTrack_default(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cues":
+			out.Values[i] = ec._SubtitleTrack_cues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dropped":
+			out.Values[i] = ec._SubtitleTrack_dropped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var titleImplementors = []string{"Title", "Node"}
 
 func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, obj *catalog.Title) graphql.Marshaler {
@@ -17555,6 +18116,12 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Video_chapters(ctx, field, obj)
+				})
+		case "subtitles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Video_subtitles(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18661,6 +19228,40 @@ func (ec *executionContext) marshalNSubscribePayload2ᚖgithubᚗcomᚋmarquee�
 		return graphql.Null
 	}
 	return ec._SubscribePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSubtitleKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋsubtitletrackᚐKind(ctx context.Context, v any) (subtitletrack.Kind, error) {
+	var res subtitletrack.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubtitleKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋsubtitletrackᚐKind(ctx context.Context, sel ast.SelectionSet, v subtitletrack.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSubtitleTrack2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSubtitleTrackᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SubtitleTrack) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubtitleTrack2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSubtitleTrack(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubtitleTrack2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐSubtitleTrack(ctx context.Context, sel ast.SelectionSet, v *ent.SubtitleTrack) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubtitleTrack!")
+		return graphql.Null
+	}
+	return ec._SubtitleTrack(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/schema/scanreport"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/artwork"
@@ -356,6 +357,25 @@ func (r *mutationResolver) StartLibraryScan(ctx context.Context, path string) (*
 	return r.Library.Start(ctx, path)
 }
 
+// UploadSubtitle is the resolver for the uploadSubtitle field.
+func (r *mutationResolver) UploadSubtitle(ctx context.Context, videoID int, language string, kind subtitletrack.Kind, file graphql.Upload) (*ent.SubtitleTrack, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Videos.AddSubtitle(ctx, videoID, language, kind, subtitletrack.OriginUPLOAD, file.File)
+}
+
+// DeleteSubtitle is the resolver for the deleteSubtitle field.
+func (r *mutationResolver) DeleteSubtitle(ctx context.Context, id int) (bool, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return false, err
+	}
+	if err := r.Videos.DeleteSubtitle(ctx, id); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error) {
 	return r.view(ctx)(r.Store.Client.Title.Get(ctx, obj.TitleID))
@@ -555,6 +575,11 @@ func (r *upNextResolver) Title(ctx context.Context, obj *playback.UpNextItem) (*
 // Chapters is the resolver for the chapters field.
 func (r *videoResolver) Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error) {
 	return pointers(transcoder.ChaptersIn(obj.SourceInfo)), nil
+}
+
+// Subtitles is the resolver for the subtitles field.
+func (r *videoResolver) Subtitles(ctx context.Context, obj *ent.Video) ([]*ent.SubtitleTrack, error) {
+	return r.Videos.Subtitles(ctx, obj.ID)
 }
 
 // Episode is the resolver for the episode field.

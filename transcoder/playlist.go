@@ -188,3 +188,88 @@ func measure(dir string, m mediaPlaylist) (peak, avg int, err error) {
 	avgRate := float64(total) * 8 / dur
 	return int(math.Ceil(math.Max(best, avgRate))), int(math.Ceil(avgRate)), nil
 }
+
+// SubtitleMedia is a subtitle track as a master playlist lists it.
+type SubtitleMedia struct {
+	Name, Language string
+	URI            string // relative to the master
+	Default        bool
+	Forced         bool
+	// SDH marks captions for the deaf and hard of hearing: they describe the dialogue and the
+	// music and sounds.
+	SDH bool
+}
+
+// subtitleGroup is the GROUP-ID every variant names for its subtitles.
+const subtitleGroup = "subs"
+
+// WithSubtitles rewrites a master playlist so that it lists tracks (none: it lists no
+// subtitles) as EXT-X-MEDIA TYPE=SUBTITLES in one group that every variant names; whatever
+// subtitles it listed before are replaced. Every other line is kept as it was.
+func WithSubtitles(master string, tracks []SubtitleMedia) string {
+	var media strings.Builder
+	for _, t := range tracks {
+		yes := func(b bool) string {
+			if b {
+				return "YES"
+			}
+			return "NO"
+		}
+		fmt.Fprintf(&media, `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="%s",NAME="%s",LANGUAGE="%s",DEFAULT=%s,AUTOSELECT=YES,FORCED=%s`,
+			subtitleGroup, quoted(t.Name), quoted(t.Language), yes(t.Default), yes(t.Forced))
+		if t.SDH {
+			media.WriteString(`,CHARACTERISTICS="public.accessibility.describes-spoken-dialog,public.accessibility.describes-music-and-sound"`)
+		}
+		fmt.Fprintf(&media, ",URI=\"%s\"\n", quoted(t.URI))
+	}
+	var out strings.Builder
+	inserted := false
+	attr := `,SUBTITLES="` + subtitleGroup + `"`
+	for _, line := range strings.SplitAfter(master, "\n") {
+		bare := strings.TrimRight(line, "\r\n")
+		switch {
+		case strings.HasPrefix(bare, "#EXT-X-MEDIA:") && strings.Contains(bare, "TYPE=SUBTITLES"):
+			continue
+		case strings.HasPrefix(bare, "#EXT-X-STREAM-INF:"):
+			if !inserted {
+				out.WriteString(media.String())
+				inserted = true
+			}
+			bare = strings.Replace(bare, attr, "", 1)
+			if len(tracks) > 0 {
+				bare += attr
+			}
+			out.WriteString(bare + "\n")
+			continue
+		}
+		out.WriteString(line)
+	}
+	return out.String()
+}
+
+// quoted makes s safe inside a quoted attribute value: no quotes, no line breaks.
+func quoted(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '"' || r == '\n' || r == '\r' {
+			return '\''
+		}
+		return r
+	}, s)
+}
+
+// SubtitlePlaylist is the media playlist of a subtitle track cut into segments of the given
+// length (seconds) over a video of duration seconds: 0.vtt, 1.vtt, … beside it.
+func SubtitlePlaylist(duration float64, segment int) string {
+	var b strings.Builder
+	n := max(1, int(math.Ceil(duration/float64(segment))))
+	fmt.Fprintf(&b, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n", segment)
+	for i := range n {
+		d := math.Min(float64(segment), duration-float64(i*segment))
+		if d <= 0 {
+			d = float64(segment)
+		}
+		fmt.Fprintf(&b, "#EXTINF:%.3f,\n%d.vtt\n", d, i)
+	}
+	b.WriteString("#EXT-X-ENDLIST\n")
+	return b.String()
+}

@@ -146,3 +146,30 @@ func TestBuildSprites(t *testing.T) {
 	require.Contains(t, vtt, "00:00:22.000 --> 00:00:23.000\nthumbs/sprite_002.jpg#xywh=32,0,16,8\n")
 	require.Contains(t, vtt, "00:00:19.000 --> 00:00:20.000\nthumbs/sprite_001.jpg#xywh=144,8,16,8\n")
 }
+
+func TestWithSubtitles(t *testing.T) {
+	t.Parallel()
+	master := MasterPlaylist([]Rendition{
+		{Width: 640, Height: 360, Bandwidth: 900000, AverageBandwidth: 800000, Codecs: "avc1.64001e,mp4a.40.2", FrameRate: 30, Playlist: "360p/index.m3u8"},
+		{Width: 426, Height: 240, Bandwidth: 500000, AverageBandwidth: 400000, Codecs: "avc1.640015,mp4a.40.2", FrameRate: 30, Playlist: "240p/index.m3u8"},
+	})
+	tracks := []SubtitleMedia{
+		{Name: "English (CC)", Language: "en", URI: "subs/1/index.m3u8", SDH: true},
+		{Name: `Français "forcé"`, Language: "fr", URI: "subs/2/index.m3u8", Forced: true},
+	}
+	with := WithSubtitles(master, tracks)
+	require.Equal(t, "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n"+
+		`#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English (CC)",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,`+
+		`CHARACTERISTICS="public.accessibility.describes-spoken-dialog,public.accessibility.describes-music-and-sound",URI="subs/1/index.m3u8"`+"\n"+
+		`#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="Français 'forcé'",LANGUAGE="fr",DEFAULT=NO,AUTOSELECT=YES,FORCED=YES,URI="subs/2/index.m3u8"`+"\n"+
+		`#EXT-X-STREAM-INF:BANDWIDTH=900000,AVERAGE-BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2",FRAME-RATE=30.000,SUBTITLES="subs"`+"\n360p/index.m3u8\n"+
+		`#EXT-X-STREAM-INF:BANDWIDTH=500000,AVERAGE-BANDWIDTH=400000,RESOLUTION=426x240,CODECS="avc1.640015,mp4a.40.2",FRAME-RATE=30.000,SUBTITLES="subs"`+"\n240p/index.m3u8\n", with)
+	require.Equal(t, with, WithSubtitles(with, tracks), "rewriting is idempotent")
+	require.Equal(t, master, WithSubtitles(with, nil), "no tracks: the master as it was")
+}
+
+func TestSubtitlePlaylist(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:60\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n"+
+		"#EXTINF:60.000,\n0.vtt\n#EXTINF:12.500,\n1.vtt\n#EXT-X-ENDLIST\n", SubtitlePlaylist(72.5, 60))
+}

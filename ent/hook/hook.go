@@ -201,6 +201,18 @@ func (f SessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SessionMutation", m)
 }
 
+// The SubtitleTrackFunc type is an adapter to allow the use of ordinary
+// function as SubtitleTrack mutator.
+type SubtitleTrackFunc func(context.Context, *ent.SubtitleTrackMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SubtitleTrackFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SubtitleTrackMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SubtitleTrackMutation", m)
+}
+
 // The TitleFunc type is an adapter to allow the use of ordinary
 // function as Title mutator.
 type TitleFunc func(context.Context, *ent.TitleMutation) (ent.Value, error)

@@ -25,6 +25,7 @@ import (
 	"github.com/marquee-org/marquee/ent/rendition"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/session"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/ent/video"
@@ -520,6 +521,33 @@ func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
+// The SubtitleTrackFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SubtitleTrackFunc func(context.Context, *ent.SubtitleTrackQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SubtitleTrackFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SubtitleTrackQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SubtitleTrackQuery", q)
+}
+
+// The TraverseSubtitleTrack type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSubtitleTrack func(context.Context, *ent.SubtitleTrackQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSubtitleTrack) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSubtitleTrack) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SubtitleTrackQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SubtitleTrackQuery", q)
+}
+
 // The TitleFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TitleFunc func(context.Context, *ent.TitleQuery) (ent.Value, error)
 
@@ -690,6 +718,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SeasonQuery, predicate.Season, season.OrderOption]{typ: ent.TypeSeason, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
+	case *ent.SubtitleTrackQuery:
+		return &query[*ent.SubtitleTrackQuery, predicate.SubtitleTrack, subtitletrack.OrderOption]{typ: ent.TypeSubtitleTrack, tq: q}, nil
 	case *ent.TitleQuery:
 		return &query[*ent.TitleQuery, predicate.Title, title.OrderOption]{typ: ent.TypeTitle, tq: q}, nil
 	case *ent.UserQuery:

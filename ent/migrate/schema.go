@@ -536,6 +536,34 @@ var (
 			},
 		},
 	}
+	// SubtitleTracksColumns holds the columns for the "subtitle_tracks" table.
+	SubtitleTracksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "video_id", Type: field.TypeInt},
+		{Name: "language", Type: field.TypeString},
+		{Name: "name", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SUBTITLES", "CAPTIONS", "FORCED"}},
+		{Name: "default", Type: field.TypeBool, Default: false},
+		{Name: "origin", Type: field.TypeEnum, Enums: []string{"UPLOAD", "LIBRARY", "SOURCE"}, Default: "UPLOAD"},
+		{Name: "cues", Type: field.TypeInt},
+		{Name: "dropped", Type: field.TypeInt, Default: 0},
+		{Name: "vtt", Type: field.TypeString, Size: 2147483647},
+	}
+	// SubtitleTracksTable holds the schema information for the "subtitle_tracks" table.
+	SubtitleTracksTable = &schema.Table{
+		Name:       "subtitle_tracks",
+		Columns:    SubtitleTracksColumns,
+		PrimaryKey: []*schema.Column{SubtitleTracksColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "subtitletrack_video_id",
+				Unique:  false,
+				Columns: []*schema.Column{SubtitleTracksColumns[3]},
+			},
+		},
+	}
 	// TitlesColumns holds the columns for the "titles" table.
 	TitlesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -801,6 +829,7 @@ var (
 		RenditionsTable,
 		SeasonsTable,
 		SessionsTable,
+		SubtitleTracksTable,
 		TitlesTable,
 		UsersTable,
 		VideosTable,
@@ -873,6 +902,9 @@ func init() {
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	SubtitleTracksTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	TitlesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),

@@ -54,6 +54,9 @@ type Season func(*sql.Selector)
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
+// SubtitleTrack is the predicate function for subtitletrack builders.
+type SubtitleTrack func(*sql.Selector)
+
 // Title is the predicate function for title builders.
 type Title func(*sql.Selector)
 

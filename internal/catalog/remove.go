@@ -15,6 +15,7 @@ import (
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/rendition"
 	"github.com/marquee-org/marquee/ent/season"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
@@ -159,6 +160,9 @@ func removeVideos(ctx context.Context, client *ent.Client, which predicate.Video
 	if _, err := client.Rendition.Delete().Where(rendition.VideoIDIn(ids...)).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("delete renditions: %w", err)
 	}
+	if _, err := client.SubtitleTrack.Delete().Where(subtitletrack.VideoIDIn(ids...)).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("delete subtitle tracks: %w", err)
+	}
 	if _, err := client.Video.Delete().Where(video.IDIn(ids...)).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("delete videos: %w", err)
 	}
@@ -191,6 +195,22 @@ func (s *Service) ReplaceVideo(ctx context.Context, oldID, newID int) error {
 		}
 		if _, err := client.WatchProgress.Delete().Where(watchprogress.VideoID(oldID)).Exec(ctx); err != nil {
 			return fmt.Errorf("delete progress: %w", err)
+		}
+		// Subtitle tracks the new version has no track of the same language and kind for
+		// move to it (uploaded ones, for a start); the others go.
+		has, err := client.SubtitleTrack.Query().Where(subtitletrack.VideoID(newID)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("find subtitle tracks: %w", err)
+		}
+		for _, t := range has {
+			_, err := client.SubtitleTrack.Delete().Where(subtitletrack.VideoID(oldID), subtitletrack.Language(t.Language),
+				subtitletrack.KindEQ(t.Kind)).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("drop replaced subtitle tracks: %w", err)
+			}
+		}
+		if _, err := client.SubtitleTrack.Update().Where(subtitletrack.VideoID(oldID)).SetVideoID(newID).Save(ctx); err != nil {
+			return fmt.Errorf("move subtitle tracks: %w", err)
 		}
 		gone, err = removeVideos(ctx, client, video.ID(oldID))
 		return err

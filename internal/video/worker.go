@@ -221,6 +221,7 @@ func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.R
 				}
 			}
 		}
+		s.subtitlesReady(ctx, v)
 		s.publish(ctx, Progress{VideoID: v.ID, Status: entvideo.StatusREADY, Percent: 100})
 	}
 	return nil
