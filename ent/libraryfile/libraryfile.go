@@ -76,9 +76,10 @@ const DefaultKind = KindVIDEO
 
 // Kind values.
 const (
-	KindVIDEO   Kind = "VIDEO"
-	KindNFO     Kind = "NFO"
-	KindARTWORK Kind = "ARTWORK"
+	KindVIDEO    Kind = "VIDEO"
+	KindNFO      Kind = "NFO"
+	KindARTWORK  Kind = "ARTWORK"
+	KindSUBTITLE Kind = "SUBTITLE"
 )
 
 func (k Kind) String() string {
@@ -88,7 +89,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindVIDEO, KindNFO, KindARTWORK:
+	case KindVIDEO, KindNFO, KindARTWORK, KindSUBTITLE:
 		return nil
 	default:
 		return fmt.Errorf("libraryfile: invalid enum value for kind field: %q", k)

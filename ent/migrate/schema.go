@@ -96,7 +96,7 @@ var (
 	LibraryFilesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "path", Type: field.TypeString, Unique: true, Size: 2147483647},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"VIDEO", "NFO", "ARTWORK"}, Default: "VIDEO"},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"VIDEO", "NFO", "ARTWORK", "SUBTITLE"}, Default: "VIDEO"},
 		{Name: "size", Type: field.TypeInt64},
 		{Name: "mod_time", Type: field.TypeTime},
 		{Name: "hash", Type: field.TypeString, Default: ""},

@@ -18,7 +18,7 @@ func (LibraryFile) Fields() []ent.Field {
 	return []ent.Field{
 		// The absolute, cleaned path.
 		field.Text("path").Unique(),
-		field.Enum("kind").Values("VIDEO", "NFO", "ARTWORK").Default("VIDEO"),
+		field.Enum("kind").Values("VIDEO", "NFO", "ARTWORK", "SUBTITLE").Default("VIDEO"),
 		field.Int64("size"),
 		field.Time("mod_time"),
 		// A digest of the size and the first and last MiB: a file touched but not changed

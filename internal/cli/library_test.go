@@ -192,3 +192,43 @@ func TestLibraryScan(t *testing.T) {
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stderr, "is not a folder that can be read")
 }
+
+// TestLibraryScanSubtitles: subtitle files beside a video become its tracks, by the
+// language and kind their names give; one that is no subtitles is skipped with the reason.
+func TestLibraryScanSubtitles(t *testing.T) {
+	t.Parallel()
+	data, lib := t.TempDir(), t.TempDir()
+	clip, err := os.ReadFile(testmedia.Make(t, testmedia.Default))
+	require.NoError(t, err)
+	dir := filepath.Join(lib, "Arrival (2016)")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	srt := []byte("1\n00:00:00,500 --> 00:00:02,000\nHello\n")
+	for name, content := range map[string][]byte{
+		"Arrival (2016).mp4":           clip,
+		"Arrival (2016).en.srt":        srt,
+		"Arrival (2016).en.sdh.srt":    srt,
+		"Arrival (2016).fr.forced.srt": srt,
+		"Arrival (2016).de.srt":        clip, // a video named .srt
+		"Notes.srt":                    srt,  // no video's
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), content, 0o644))
+	}
+	r := run(t, nil, "library", "scan", lib, "--data-dir", data)
+	require.Equal(t, "added=1 updated=0 unchanged=0 skipped=1\n", r.stdout, r.stderr)
+	require.Contains(t, r.stderr, "Arrival (2016).de.srt: This file cannot be used: this is a video (MP4/MOV) file.")
+
+	s, err := store.Open(context.Background(), "", data, store.Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	var tracks []string
+	for _, tr := range s.Client.SubtitleTrack.Query().AllX(ctx) {
+		tracks = append(tracks, tr.Language+" "+string(tr.Kind)+" "+string(tr.Origin))
+	}
+	sort.Strings(tracks)
+	require.Equal(t, []string{"en CAPTIONS LIBRARY", "en SUBTITLES LIBRARY", "fr FORCED LIBRARY"}, tracks)
+
+	r = run(t, nil, "library", "scan", lib, "--data-dir", data)
+	require.Equal(t, "added=0 updated=0 unchanged=1 skipped=1\n", r.stdout, r.stderr)
+	require.Equal(t, 3, s.Client.SubtitleTrack.Query().CountX(ctx))
+}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 )
 
 // videoExts are the file extensions taken for videos (lower case).
@@ -170,3 +172,41 @@ func IsExtra(p string) bool {
 	return extraDirs[strings.ToLower(path.Base(path.Dir(strings.ReplaceAll(p, "\\", "/"))))] ||
 		extraName.MatchString(strings.TrimSuffix(base, path.Ext(base)))
 }
+
+// subtitleExts are the sidecar subtitle formats a scan reads.
+var subtitleExts = map[string]bool{".srt": true, ".vtt": true, ".ass": true, ".ssa": true}
+
+// ParseSubtitleName reads a subtitle file beside a video whose name without extension is
+// video: "Arrival (2016).en.srt" is English subtitles, "….en.sdh.srt" (or .cc, .hi) English
+// captions, "….fr.forced.srt" forced French, "Arrival (2016).srt" subtitles of an unknown
+// language (und). name is compared without regard to case; ok is false for other files.
+func ParseSubtitleName(video, name string) (lang string, kind subtitletrack.Kind, ok bool) {
+	lower, prefix := strings.ToLower(name), strings.ToLower(video)
+	ext := path.Ext(lower)
+	if !subtitleExts[ext] || !strings.HasPrefix(lower, prefix) {
+		return "", "", false
+	}
+	middle := strings.TrimSuffix(lower[len(prefix):], ext)
+	if middle != "" && !strings.HasPrefix(middle, ".") {
+		return "", "", false // another video's: "Arrival (2016) Extended.srt"
+	}
+	lang, kind = "und", subtitletrack.KindSUBTITLES
+	for _, part := range strings.Split(strings.TrimPrefix(middle, "."), ".") {
+		switch part {
+		case "":
+		case "sdh", "cc", "hi":
+			kind = subtitletrack.KindCAPTIONS
+		case "forced", "foreign":
+			kind = subtitletrack.KindFORCED
+		case "default":
+		default:
+			if languagePart.MatchString(part) {
+				lang = part
+			}
+		}
+	}
+	return lang, kind, true
+}
+
+// languagePart is a language in a subtitle file's name: en, eng, pt-br, zh-hant.
+var languagePart = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]{2,4})?$`)

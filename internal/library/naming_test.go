@@ -109,3 +109,25 @@ func TestIsExtra(t *testing.T) {
 		require.Equal(t, want, library.IsExtra(p), p)
 	}
 }
+
+func TestParseSubtitleName(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"Arrival (2016).en.srt":        "en SUBTITLES",
+		"arrival (2016).EN.SDH.srt":    "en CAPTIONS",
+		"Arrival (2016).fr.forced.ass": "fr FORCED",
+		"Arrival (2016).pt-BR.vtt":     "pt-br SUBTITLES",
+		"Arrival (2016).srt":           "und SUBTITLES",
+		"Arrival (2016).cc.srt":        "und CAPTIONS",
+		"Arrival (2016) Extended.srt":  "",
+		"Arrival (2016).en.sub":        "",
+		"Heat (1995).en.srt":           "",
+	} {
+		lang, kind, ok := library.ParseSubtitleName("Arrival (2016)", name)
+		got := ""
+		if ok {
+			got = lang + " " + string(kind)
+		}
+		require.Equal(t, want, got, name)
+	}
+}

@@ -329,7 +329,7 @@ func (sc *scan) bring(ctx context.Context, f found) (outcome, error) {
 	if err != nil {
 		return 0, fmt.Errorf("record library file: %w", err)
 	}
-	if _, err := sc.sidecars(ctx, f, t.ID, episodeID); err != nil {
+	if _, err := sc.sidecars(ctx, f, t.ID, episodeID, &v.ID); err != nil {
 		return 0, err
 	}
 	if lf == nil {
@@ -360,7 +360,7 @@ func (sc *scan) again(ctx context.Context, f found, lf *ent.LibraryFile) (outcom
 			return 0, fmt.Errorf("record library file: %w", err)
 		}
 	}
-	changed, err := sc.sidecars(ctx, f, lf.TitleID, lf.EpisodeID)
+	changed, err := sc.sidecars(ctx, f, lf.TitleID, lf.EpisodeID, lf.VideoID)
 	if err != nil {
 		return 0, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/libraryfile"
+	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/artwork"
@@ -29,9 +30,9 @@ var artNames = []struct {
 
 var artExts = []string{".jpg", ".jpeg", ".png", ".webp"}
 
-// sidecars reads what is new or changed in the sidecars of a file's title (once a scan)
-// and of its episode, and reports whether anything was.
-func (sc *scan) sidecars(ctx context.Context, f found, titleID int, episodeID *int) (bool, error) {
+// sidecars reads what is new or changed in the sidecars of a file's title (once a scan),
+// of its episode and of the file itself (subtitles), and reports whether anything was.
+func (sc *scan) sidecars(ctx context.Context, f found, titleID int, episodeID, videoID *int) (bool, error) {
 	changed, done := sc.titles[titleID]
 	if !done {
 		var err error
@@ -40,23 +41,44 @@ func (sc *scan) sidecars(ctx context.Context, f found, titleID int, episodeID *i
 		}
 		sc.titles[titleID] = changed
 	}
-	if episodeID == nil {
-		return changed, nil
-	}
 	names := listDir(filepath.Dir(f.path))
-	nfo := names[strings.ToLower(stem(f.path))+".nfo"]
-	if nfo == "" {
+	if nfo := names[strings.ToLower(stem(f.path))+".nfo"]; episodeID != nil && nfo != "" {
+		read, err := sc.sidecar(ctx, nfo, libraryfile.KindNFO, titleID, episodeID, nil, func() error {
+			info, bad := sc.readNFO(nfo, "episodedetails")
+			if bad != nil {
+				return bad
+			}
+			_, err := sc.catalog.UpdateEpisode(ctx, *episodeID, info.EpisodeEdit())
+			return err
+		})
+		if err != nil {
+			return false, err
+		}
+		changed = changed || read
+	}
+	if videoID == nil {
 		return changed, nil
 	}
-	read, err := sc.sidecar(ctx, nfo, libraryfile.KindNFO, titleID, episodeID, func() error {
-		info, bad := sc.readNFO(nfo, "episodedetails")
-		if bad != nil {
-			return bad
+	for lower, p := range names {
+		lang, kind, ok := ParseSubtitleName(stem(f.path), lower)
+		if !ok {
+			continue
 		}
-		_, err := sc.catalog.UpdateEpisode(ctx, *episodeID, info.EpisodeEdit())
-		return err
-	})
-	return changed || read, err
+		read, err := sc.sidecar(ctx, p, libraryfile.KindSUBTITLE, titleID, episodeID, videoID, func() error {
+			in, err := os.Open(p)
+			if err != nil {
+				return apperr.Input("file", "It cannot be read.")
+			}
+			defer in.Close()
+			_, err = sc.videos.AddSubtitle(ctx, *videoID, lang, kind, subtitletrack.OriginLIBRARY, in)
+			return err
+		})
+		if err != nil {
+			return false, err
+		}
+		changed = changed || read
+	}
+	return changed, nil
 }
 
 // titleSidecars reads a title's .nfo (movie.nfo or the movie file's name, tvshow.nfo) and
@@ -85,7 +107,7 @@ func (sc *scan) titleSidecars(ctx context.Context, f found, titleID int) (bool, 
 			sc.skip(nfo, bad.Message)
 		} else {
 			named = info.Artwork
-			read, err := sc.sidecar(ctx, nfo, libraryfile.KindNFO, titleID, nil, func() error {
+			read, err := sc.sidecar(ctx, nfo, libraryfile.KindNFO, titleID, nil, nil, func() error {
 				_, err := sc.catalog.UpdateTitle(ctx, titleID, info.TitleEdit())
 				return err
 			})
@@ -117,7 +139,7 @@ func (sc *scan) titleSidecars(ctx context.Context, f found, titleID int) (bool, 
 			continue
 		}
 		kind := a.kind
-		read, err := sc.sidecar(ctx, p, libraryfile.KindARTWORK, titleID, nil, func() error {
+		read, err := sc.sidecar(ctx, p, libraryfile.KindARTWORK, titleID, nil, nil, func() error {
 			in, err := os.Open(p)
 			if err != nil {
 				return apperr.Input("file", "It cannot be read.")
@@ -178,7 +200,7 @@ func (sc *scan) readNFO(path, root string) (*NFO, *apperr.Error) {
 // sidecar runs read when the sidecar at path was never read for this title (or episode),
 // or changed since, and records it once read. A sidecar read refuses (BAD_USER_INPUT) is
 // skipped with the reason, and read again by the next scan.
-func (sc *scan) sidecar(ctx context.Context, path string, kind libraryfile.Kind, titleID int, episodeID *int, read func() error) (bool, error) {
+func (sc *scan) sidecar(ctx context.Context, path string, kind libraryfile.Kind, titleID int, episodeID, videoID *int, read func() error) (bool, error) {
 	info, err := os.Lstat(path)
 	switch {
 	case err != nil:
@@ -196,7 +218,7 @@ func (sc *scan) sidecar(ctx context.Context, path string, kind libraryfile.Kind,
 		return false, fmt.Errorf("library file: %w", err)
 	}
 	if rec != nil && rec.Kind == kind && rec.Size == info.Size() && rec.ModTime.Equal(info.ModTime()) &&
-		rec.TitleID == titleID && equalID(rec.EpisodeID, episodeID) {
+		rec.TitleID == titleID && equalID(rec.EpisodeID, episodeID) && equalID(rec.VideoID, videoID) {
 		return false, nil
 	}
 	if err := read(); err != nil {
@@ -208,10 +230,10 @@ func (sc *scan) sidecar(ctx context.Context, path string, kind libraryfile.Kind,
 	}
 	if rec == nil {
 		err = client.LibraryFile.Create().SetPath(path).SetKind(kind).SetSize(info.Size()).SetModTime(info.ModTime()).
-			SetTitleID(titleID).SetNillableEpisodeID(episodeID).Exec(ctx)
+			SetTitleID(titleID).SetNillableEpisodeID(episodeID).SetNillableVideoID(videoID).Exec(ctx)
 	} else {
 		err = client.LibraryFile.UpdateOne(rec).SetKind(kind).SetSize(info.Size()).SetModTime(info.ModTime()).
-			SetTitleID(titleID).ClearEpisodeID().SetNillableEpisodeID(episodeID).Exec(ctx)
+			SetTitleID(titleID).ClearEpisodeID().SetNillableEpisodeID(episodeID).ClearVideoID().SetNillableVideoID(videoID).Exec(ctx)
 	}
 	if err != nil {
 		return false, fmt.Errorf("record sidecar: %w", err)
