@@ -171,7 +171,8 @@ func securityHeaders(csp string, https bool, next http.Handler) http.Handler {
 
 // contentSecurityPolicy allows scripts, styles and fonts from this origin only (no inline
 // script, no eval), and media, playlists, segments and images from this origin and the
-// media origins (presigned storage redirects); MediaSource players play from blob: URLs.
+// media origins (presigned storage redirects); MediaSource players play from blob: URLs, and
+// hls.js gives the subtitle <track> elements it renders through a data: URL.
 func contentSecurityPolicy(mediaOrigins []string) string {
 	media := strings.Join(append([]string{"'self'"}, mediaOrigins...), " ")
 	return strings.Join([]string{
@@ -179,7 +180,7 @@ func contentSecurityPolicy(mediaOrigins []string) string {
 		"script-src 'self'",
 		"style-src 'self'",
 		"img-src " + media + " data: blob:",
-		"media-src " + media + " blob:",
+		"media-src " + media + " blob: data:",
 		"connect-src " + media,
 		"worker-src 'self' blob:",
 		"font-src 'self' data:",

@@ -1,5 +1,5 @@
-// Skip intro, Next episode and chapters in the player, on a series brought in by a library
-// scan: markers set over the API show the buttons at their times, in Chromium.
+// Skip intro, Next episode, chapters and captions in the player, on a series brought in by a
+// library scan: markers and subtitles set over the API show at their times, in Chromium.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,6 +16,7 @@ const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 let server;
 let browser;
 let series;
+let adminToken;
 
 /** Runs a GraphQL operation with a bearer token and returns its data, failing on errors. */
 async function gql(query, variables, token) {
@@ -46,6 +47,7 @@ before(async () => {
   browser = await launch();
 
   const { login } = await gql('mutation($in: LoginInput!) { login(input: $in) { token } }', { in: ADMIN });
+  adminToken = login.token;
   const query = `{ search(query: "Tides") { edges { node { id name seasons { episodes { id number video { id status } } } } } } }`;
   const deadline = Date.now() + 180_000;
   for (;;) {
@@ -108,6 +110,51 @@ test('the player offers Skip intro during the intro, Next episode at the credits
     await chapter.selectOption({ label: 'The tide turns' });
     await page.waitForFunction(() => document.querySelector('video').currentTime >= 4);
     assert.deepEqual(await chapter.locator('option').allTextContents(), ['Cold open', 'The tide turns']);
+  });
+  await context.close();
+});
+
+test('captions uploaded for an episode show in the player, and c turns them off', async (t) => {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({
+    query: 'mutation($v: ID!, $f: Upload!) { uploadSubtitle(videoId: $v, language: "en", kind: CAPTIONS, file: $f) { cues } }',
+    variables: { v: series.episodes[1].video.id, f: null },
+  }));
+  form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+  form.append('0', new Blob(['1\r\n00:00:00,000 --> 00:00:12,000\r\n<i>Waves</i> <script>alert(1)</script>\r\n']), 'tides.en.srt');
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: form });
+  const body = await res.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watchCSP(page, violations);
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs += 1; void d.dismiss(); });
+  await withScreenshotOnFailure(t, page, async () => {
+    await page.goto(`${server.url}/login`);
+    await new LoginPage(page).logIn(ADMIN.email, ADMIN.password);
+    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+    await page.goto(`${server.url}/watch/${series.id}?episode=${encodeURIComponent(series.episodes[1].id)}`);
+    await new Player(page).waitForPlayback(0.5);
+
+    const menu = page.getByRole('combobox', { name: 'Subtitles' });
+    await menu.selectOption({ label: 'English (CC)' });
+    const showing = () => page.evaluate(() => {
+      const tracks = [...document.querySelector('video').textTracks].filter((tr) => tr.mode === 'showing');
+      return tracks.flatMap((tr) => [...(tr.activeCues ?? [])].map((c) => c.text));
+    });
+    await page.waitForFunction(() => [...document.querySelector('video').textTracks]
+      .some((tr) => tr.mode === 'showing' && tr.activeCues && tr.activeCues.length > 0));
+    assert.deepEqual(await showing(), ['<i>Waves</i> alert(1)']);
+    assert.equal(dialogs, 0, 'nothing in a cue runs');
+
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => ![...document.querySelector('video').textTracks].some((tr) => tr.mode === 'showing'));
+    assert.equal(await menu.inputValue(), '-1');
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => [...document.querySelector('video').textTracks].some((tr) => tr.mode === 'showing'));
   });
   await context.close();
 });

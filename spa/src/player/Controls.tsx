@@ -2,6 +2,7 @@ import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react'
 import { formatClock } from '../lib/format';
 import { chapterAt, chapterLabel, type Chapter } from './markers';
 import { qualityOptions, rungLabel, type Rung } from './quality';
+import type { TextTrackInfo } from './subtitles';
 import type { Beats } from './session';
 import { SEEK_STEP_SECONDS } from './useShortcuts';
 import { cueAt, type ThumbCue } from './vtt';
@@ -24,6 +25,10 @@ export interface ControlsProps {
   beat: Beats | undefined;
   /** The source's chapters, in order; none for most videos. */
   chapters?: readonly Chapter[];
+  /** The subtitle tracks and the one showing (-1 none). */
+  subtitles?: readonly TextTrackInfo[];
+  subtitle?: number;
+  onSubtitle?(track: number): void;
   onToggle(): void;
   onSeek(seconds: number): void;
   onToggleMute(): void;
@@ -32,7 +37,7 @@ export interface ControlsProps {
   onToggleFullscreen(): void;
 }
 
-/** The control bar: seek with thumbnail previews, play, skip, sound, time, stream status, chapters, quality and full screen. */
+/** The control bar: seek with thumbnail previews, play, skip, sound, time, stream status, subtitles, chapters, quality and full screen. */
 export function Controls(p: ControlsProps) {
   const seekRef = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<{ x: number; t: number } | null>(null);
@@ -110,6 +115,16 @@ export function Controls(p: ControlsProps) {
         <p className="heartbeat" role="status" data-beats={beat?.count ?? 0} data-status={beat?.status ?? ''}>
           {beat ? `Live · ${beat.activeStreams} of ${beat.maxStreams} streams` : 'Connecting…'}
         </p>
+        {p.subtitles && p.subtitles.length > 0 && (
+          <select aria-label="Subtitles" value={p.subtitle ?? -1} onChange={(e) => p.onSubtitle?.(Number(e.target.value))}>
+            <option value={-1}>Subtitles off</option>
+            {p.subtitles.map((t, i) => (
+              <option key={i} value={i}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        )}
         {p.chapters && p.chapters.length > 0 && (
           <select aria-label="Chapter" value={chapterAt(p.chapters, time)} onChange={(e) => p.onSeek(p.chapters![Number(e.target.value)]!.start)}>
             {chapterAt(p.chapters, time) < 0 && <option value={-1}>Chapters</option>}

@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'reac
 import { Controls } from './Controls';
 import { hlsProfile, type HlsProfile } from './hlsConfig';
 import { nextEpisode, skipButton } from './markers';
+import { captionsTrack, rememberedSubtitles } from './subtitles';
 import { sessionHeading, type Session } from './session';
 import { UpNextOverlay, type UpNextItem } from './UpNext';
 import { useHls } from './useHls';
@@ -61,7 +62,7 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
   const [muted, setMuted] = useState(false);
   const [idle, setIdle] = useState(false);
 
-  const { levels, level, choice, pickQuality, stopped, stop } = useHls({
+  const { levels, level, choice, pickQuality, stopped, stop, subtitles, subtitle, pickSubtitle } = useHls({
     videoRef,
     manifestUrl: session.manifestUrl,
     startPosition: session.resumePositionSeconds,
@@ -81,7 +82,11 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
 
   const { fullscreen, toggle, seekTo, seekBy, toggleFullscreen, toggleMute, changeVolume, setVolumeTo } =
     useVideoControls(videoRef, containerRef, stopped !== null);
-  useShortcuts({ toggle, toggleFullscreen, toggleMute, seekBy, changeVolume, exit });
+  const toggleCaptions = useCallback(
+    () => pickSubtitle(subtitle >= 0 ? -1 : captionsTrack(subtitles, rememberedSubtitles())),
+    [pickSubtitle, subtitle, subtitles],
+  );
+  useShortcuts({ toggle, toggleFullscreen, toggleMute, seekBy, changeVolume, toggleCaptions, exit });
 
   useEffect(() => containerRef.current?.focus(), []);
 
@@ -157,6 +162,9 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
         choice={choice}
         beat={beat}
         chapters={session.chapters}
+        subtitles={subtitles}
+        subtitle={subtitle}
+        onSubtitle={pickSubtitle}
         onToggle={toggle}
         onSeek={seekTo}
         onToggleMute={toggleMute}

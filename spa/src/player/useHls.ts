@@ -2,6 +2,7 @@ import Hls from 'hls.js';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { hlsConfig, PLAYING_BUFFER_SECONDS, type HlsProfile } from './hlsConfig';
 import type { Rung } from './quality';
+import { pickSubtitleTrack, rememberSubtitles, rememberedSubtitles, type TextTrackInfo } from './subtitles';
 
 interface HlsOptions {
   videoRef: RefObject<HTMLVideoElement | null>;
@@ -25,6 +26,8 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
   const [level, setLevel] = useState(-1);
   const [choice, setChoice] = useState(-1);
   const [stopped, setStopped] = useState<string | null>(null);
+  const [subtitles, setSubtitles] = useState<TextTrackInfo[]>([]);
+  const [subtitle, setSubtitle] = useState(-1);
 
   /** Stops playback for good, leaving a message for the viewer. */
   const stop = useCallback(
@@ -57,6 +60,18 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
         play();
       });
       hls.on(Hls.Events.LEVEL_SWITCHED, (_e, d) => setLevel(d.level));
+      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_e, d) => {
+        const tracks = d.subtitleTracks.map((t) => ({ name: t.name, lang: t.lang ?? 'und', forced: Boolean(t.forced) }));
+        setSubtitles(tracks);
+        // The viewer's last choice of language, if this video has it; else forced subtitles
+        // stay on where the browser would need them, which hls.js decides from FORCED.
+        const pick = pickSubtitleTrack(tracks, rememberedSubtitles());
+        if (pick >= 0) {
+          hls.subtitleTrack = pick;
+          hls.subtitleDisplay = true;
+        }
+      });
+      hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, (_e, d) => setSubtitle(hls.subtitleDisplay ? d.id : -1));
       hls.on(Hls.Events.ERROR, (_e, d) => {
         if (!d.fatal) return;
         if (d.type === Hls.ErrorTypes.MEDIA_ERROR && !recovered) {
@@ -106,5 +121,18 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
     if (hls) hls.currentLevel = value;
   }, []);
 
-  return { levels, level, choice, pickQuality, stopped, stop };
+  /** Shows subtitle track i (of subtitles), or none for -1, and remembers the language. */
+  const pickSubtitle = useCallback(
+    (i: number) => {
+      const hls = hlsRef.current;
+      if (!hls) return;
+      if (i >= 0) hls.subtitleTrack = i;
+      hls.subtitleDisplay = i >= 0;
+      setSubtitle(i);
+      rememberSubtitles(i >= 0 ? (subtitles[i]?.lang ?? null) : null);
+    },
+    [subtitles],
+  );
+
+  return { levels, level, choice, pickQuality, stopped, stop, subtitles, subtitle, pickSubtitle };
 }

@@ -14,6 +14,8 @@ describe('shortcutFor', () => {
       ['F', { action: 'fullscreen' }],
       ['m', { action: 'mute' }],
       ['M', { action: 'mute' }],
+      ['c', { action: 'captions' }],
+      ['C', { action: 'captions' }],
       ['ArrowLeft', { action: 'seek', by: -10 }],
       ['ArrowRight', { action: 'seek', by: 10 }],
       ['ArrowUp', { action: 'volume', by: 0.1 }],
@@ -59,6 +61,7 @@ function actions(): ShortcutActions {
     toggleMute: vi.fn(),
     seekBy: vi.fn(),
     changeVolume: vi.fn(),
+    toggleCaptions: vi.fn(),
     exit: vi.fn(),
   };
 }

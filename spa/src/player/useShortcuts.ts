@@ -7,6 +7,7 @@ export type Shortcut =
   | { action: 'mute' }
   | { action: 'seek'; by: number }
   | { action: 'volume'; by: number }
+  | { action: 'captions' }
   | { action: 'exit' };
 
 /** Seconds the arrow keys skip. */
@@ -43,6 +44,9 @@ export function shortcutFor(k: KeyPress): Shortcut | null {
     case 'm':
     case 'M':
       return typing ? null : { action: 'mute' };
+    case 'c':
+    case 'C':
+      return typing ? null : { action: 'captions' };
     case 'ArrowLeft':
     case 'ArrowRight':
       return typing ? null : { action: 'seek', by: k.key === 'ArrowLeft' ? -SEEK_STEP_SECONDS : SEEK_STEP_SECONDS };
@@ -64,6 +68,8 @@ export interface ShortcutActions {
   seekBy(seconds: number): void;
   /** Changes the volume by this much (of 1). */
   changeVolume(delta: number): void;
+  /** Turns subtitles on (the last language chosen) or off. */
+  toggleCaptions(): void;
   exit(): void;
 }
 
@@ -105,6 +111,9 @@ export function useShortcuts(actions: ShortcutActions) {
           break;
         case 'volume':
           a.changeVolume(s.by);
+          break;
+        case 'captions':
+          a.toggleCaptions();
           break;
         case 'exit':
           a.exit();

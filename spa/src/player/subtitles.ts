@@ -1,0 +1,44 @@
+/** A subtitle track as the player lists it. */
+export interface TextTrackInfo {
+  name: string;
+  lang: string;
+  forced: boolean;
+}
+
+const KEY = 'marquee.subtitles';
+
+/** The language the viewer last chose subtitles in, on this browser; null for off. */
+export function rememberedSubtitles(): string | null {
+  try {
+    return window.localStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers the viewer's choice: a language, or null for off. */
+export function rememberSubtitles(lang: string | null) {
+  try {
+    if (lang) window.localStorage.setItem(KEY, lang);
+    else window.localStorage.removeItem(KEY);
+  } catch {
+    // Storage refused (private mode): the choice lasts as long as the page.
+  }
+}
+
+/**
+ * The track to turn on when a video starts: the first full (not forced) track in the
+ * language the viewer chose last (its primary subtag is enough: en matches en-US), or -1.
+ */
+export function pickSubtitleTrack(tracks: readonly TextTrackInfo[], lang: string | null): number {
+  if (!lang) return -1;
+  const primary = (l: string) => l.toLowerCase().split('-')[0];
+  const exact = tracks.findIndex((t) => !t.forced && t.lang.toLowerCase() === lang.toLowerCase());
+  return exact >= 0 ? exact : tracks.findIndex((t) => !t.forced && primary(t.lang) === primary(lang));
+}
+
+/** The track the captions shortcut turns on: the remembered language's, else the first full one. */
+export function captionsTrack(tracks: readonly TextTrackInfo[], lang: string | null): number {
+  const pick = pickSubtitleTrack(tracks, lang);
+  return pick >= 0 ? pick : tracks.findIndex((t) => !t.forced);
+}
