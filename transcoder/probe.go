@@ -42,10 +42,31 @@ type Source struct {
 	// video stream" is not necessarily the film.
 	VideoStream int `json:"videoStream"`
 	AudioStream int `json:"audioStream"`
+	// Subtitles are the source's subtitle streams, text or image.
+	Subtitles []SubtitleStream `json:"subtitles,omitempty"`
 	// Chapters are the source's chapter marks, in order, within the duration; at most
 	// maxChapters, titles cut to maxChapterTitle characters.
 	Chapters []Chapter `json:"chapters,omitempty"`
 }
+
+// SubtitleStream is a subtitle stream of a source.
+type SubtitleStream struct {
+	Index int    `json:"index"` // the ffprobe stream index
+	Codec string `json:"codec"`
+	// Text is set for the formats that are text (SubRip, ASS/SSA, mov_text, WebVTT): those
+	// are extracted; image subtitles (PGS, VobSub, DVB) cannot be shown and are not.
+	Text     bool   `json:"text"`
+	Language string `json:"language,omitempty"` // as tagged: often ISO 639-2 (eng)
+	Title    string `json:"title,omitempty"`
+	Forced   bool   `json:"forced,omitempty"`
+	SDH      bool   `json:"sdh,omitempty"`
+}
+
+// textSubtitleCodecs are the subtitle codecs ffmpeg converts to WebVTT.
+var textSubtitleCodecs = map[string]bool{"subrip": true, "srt": true, "ass": true, "ssa": true, "mov_text": true, "webvtt": true, "text": true}
+
+// maxSubtitleStreams bounds the subtitle streams taken from one source.
+const maxSubtitleStreams = 32
 
 // Chapter is one chapter mark of a source, in seconds.
 type Chapter struct {
@@ -246,7 +267,7 @@ func probeArgs(container, input string) []string {
 	return append(args,
 		"-show_entries", "format=duration,bit_rate:"+
 			"stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,field_order,avg_frame_rate,r_frame_rate,bit_rate,duration,channels:"+
-			"stream_disposition=attached_pic:stream_tags=rotate:stream_side_data=rotation:"+
+			"stream_disposition=attached_pic,forced,hearing_impaired,default:stream_tags=rotate,language,title:stream_side_data=rotation:"+
 			"chapter=start_time,end_time:chapter_tags=title",
 		"-of", "json",
 		"-i", "file:"+input)
@@ -267,10 +288,15 @@ type probeReport struct {
 		Duration          string `json:"duration"`
 		Channels          int    `json:"channels"`
 		Disposition       struct {
-			AttachedPic int `json:"attached_pic"`
+			AttachedPic     int `json:"attached_pic"`
+			Forced          int `json:"forced"`
+			HearingImpaired int `json:"hearing_impaired"`
+			Default         int `json:"default"`
 		} `json:"disposition"`
 		Tags struct {
-			Rotate string `json:"rotate"`
+			Rotate   string `json:"rotate"`
+			Language string `json:"language"`
+			Title    string `json:"title"`
 		} `json:"tags"`
 		SideDataList []struct {
 			Rotation float64 `json:"rotation"`
@@ -338,6 +364,12 @@ func parseProbe(container string, report []byte) (*Source, error) {
 			src.BitRate = parseInt(s.BitRate)
 			src.Interlaced = s.FieldOrder == "tt" || s.FieldOrder == "bb" || s.FieldOrder == "tb" || s.FieldOrder == "bt"
 			videoDuration = parseFloat(s.Duration)
+		case s.CodecType == "subtitle" && len(src.Subtitles) < maxSubtitleStreams:
+			src.Subtitles = append(src.Subtitles, SubtitleStream{
+				Index: s.Index, Codec: s.CodecName, Text: textSubtitleCodecs[s.CodecName],
+				Language: s.Tags.Language, Title: chapterTitle(s.Tags.Title),
+				Forced: s.Disposition.Forced == 1, SDH: s.Disposition.HearingImpaired == 1,
+			})
 		case s.CodecType == "audio" && s.Channels > 0 && src.AudioStream < 0:
 			src.AudioStream = s.Index
 			src.AudioCodec = s.CodecName
@@ -548,4 +580,29 @@ func humanDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", m, s)
 	}
 	return fmt.Sprintf("%ds", s)
+}
+
+// ExtractSubtitle converts text subtitle stream index of the source at path (probed as
+// container) to WebVTT with ffmpeg, opened as safely as Probe opens it.
+func ExtractSubtitle(ctx context.Context, o Options, container, path string, index int) ([]byte, error) {
+	o = o.withDefaults()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("extract subtitles: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	args := append([]string{"-hide_banner", "-loglevel", "error", "-nostdin"}, inputArgs(container, abs)...)
+	args = append(args, "-map", "0:"+strconv.Itoa(index), "-c:s", "webvtt", "-f", "webvtt", "pipe:1")
+	cmd := command(ctx, o.FFmpeg, args...)
+	stdout := &limitBuffer{max: 10 << 20}
+	stderr := &tailBuffer{max: 16 << 10}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return nil, runFailure(ctx, "ffmpeg", err, stderr.String(), true)
+	}
+	if stdout.overflow {
+		return nil, reject("the subtitle stream is larger than 10 MiB")
+	}
+	return stdout.buf, nil
 }

@@ -312,3 +312,18 @@ func TestParseProbeBoundsChapters(t *testing.T) {
 	require.Equal(t, Chapter{5, 9, "Late"}, src.Chapters[len(src.Chapters)-2])
 	require.Equal(t, Chapter{8, 10, "Cut at the end"}, src.Chapters[len(src.Chapters)-1])
 }
+
+// Subtitle streams are listed with their language and disposition; image ones are marked so.
+func TestParseProbeSubtitles(t *testing.T) {
+	t.Parallel()
+	report := `{"streams":[{"index":0,"codec_type":"video","codec_name":"h264","width":320,"height":180,"avg_frame_rate":"25/1"},
+		{"index":1,"codec_type":"subtitle","codec_name":"subrip","tags":{"language":"eng","title":"English\nSDH"},"disposition":{"hearing_impaired":1}},
+		{"index":2,"codec_type":"subtitle","codec_name":"hdmv_pgs_subtitle","tags":{"language":"fre"},"disposition":{"forced":1}}],
+		"format":{"duration":"10"}}`
+	src, err := parseProbe("matroska", []byte(report))
+	require.NoError(t, err)
+	require.Equal(t, []SubtitleStream{
+		{Index: 1, Codec: "subrip", Text: true, Language: "eng", Title: "English SDH", SDH: true},
+		{Index: 2, Codec: "hdmv_pgs_subtitle", Language: "fre", Forced: true},
+	}, src.Subtitles)
+}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,4 +134,54 @@ func without(m any, key string) map[string]any {
 		}
 	}
 	return out
+}
+
+// TestSubtitlesFromTheSource: text subtitle streams in an uploaded source become tracks of
+// its video, by their language and disposition, and players find them in the master.
+func TestSubtitlesFromTheSource(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		e.startWorkers()
+		admin := e.admin()
+		dir := t.TempDir()
+		srt := filepath.Join(dir, "en.srt")
+		require.NoError(t, os.WriteFile(srt, []byte("1\n00:00:00,200 --> 00:00:01,500\nHello <b>there</b>\n"), 0o644))
+		fr := filepath.Join(dir, "fr.srt")
+		require.NoError(t, os.WriteFile(fr, []byte("1\n00:00:01,000 --> 00:00:02,000\nPANNEAU : SORTIE\n"), 0o644))
+		mkv := filepath.Join(dir, "with-subs.mkv")
+		out, err := exec.Command("ffmpeg", "-loglevel", "error", "-i", testmedia.Make(t, testmedia.Default), "-i", srt, "-i", fr,
+			"-map", "0", "-map", "1", "-map", "2", "-c:v", "copy", "-c:a", "copy", "-c:s:0", "srt", "-c:s:1", "ass",
+			"-metadata:s:s:0", "language=eng", "-metadata:s:s:1", "language=fre", "-disposition:s:1", "forced", mkv).CombinedOutput()
+		require.NoError(t, err, string(out))
+
+		r := e.gql(nil, `mutation { createTitle(input: {kind: MOVIE, name: "Subtitled"}) { id } }`, nil, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		id := r.Data["createTitle"].(map[string]any)["id"].(string)
+		f, err := os.Open(mkv)
+		require.NoError(t, err)
+		defer f.Close()
+		r = e.upload(id, "with-subs.mkv", f, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		events := e.watch(admin, r.Data["uploadVideo"].(map[string]any)["id"].(string))
+		require.Equal(t, "READY", events[len(events)-1]["status"], "%v", events)
+
+		r = e.gql(nil, `query($t: ID!) { title(id: $t) { video { subtitles { language name kind cues } } } }`,
+			map[string]any{"t": id}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		require.Equal(t, []any{
+			map[string]any{"language": "en", "name": "English", "kind": "SUBTITLES", "cues": float64(1)},
+			map[string]any{"language": "fr", "name": "French (forced)", "kind": "FORCED", "cues": float64(1)},
+		}, r.Data["title"].(map[string]any)["video"].(map[string]any)["subtitles"])
+
+		tok := e.viewer("subs@example.com", "US", plancode.Premium)
+		r = e.start(tok, id)
+		require.Empty(t, r.Errors, r.Raw)
+		res, err := http.Get(e.http.URL + r.Data["startPlayback"].(map[string]any)["manifestUrl"].(string))
+		require.NoError(t, err)
+		defer res.Body.Close()
+		master, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		require.Contains(t, string(master), `NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="subs/`)
+		require.Contains(t, string(master), `NAME="French (forced)",LANGUAGE="fr",DEFAULT=NO,AUTOSELECT=YES,FORCED=YES,URI="subs/`)
+	})
 }

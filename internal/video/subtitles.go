@@ -233,3 +233,39 @@ func (s *Service) subtitlesReady(ctx context.Context, v *ent.Video) {
 		s.log.WarnContext(ctx, "publish subtitles", slog.Int("video_id", v.ID), slog.Any("err", err))
 	}
 }
+
+// sourceSubtitles makes the text subtitle streams of a source (at path, probed as src)
+// tracks of its video, unless a track of the same language and kind was uploaded or found
+// beside its library file. Image subtitles cannot be shown and are left out; a stream that
+// fails to convert is logged and the transcode goes on.
+func (s *Service) sourceSubtitles(ctx context.Context, log *slog.Logger, videoID int, o transcoder.Options, path string, src transcoder.Source) {
+	for _, st := range src.Subtitles {
+		if !st.Text {
+			log.InfoContext(ctx, "image subtitles left out: only text subtitles can be shown", slog.Int("stream", st.Index), slog.String("codec", st.Codec))
+			continue
+		}
+		lang, ok := NormalizeLanguage(st.Language)
+		if !ok {
+			lang = "und"
+		}
+		kind := subtitletrack.KindSUBTITLES
+		switch {
+		case st.Forced:
+			kind = subtitletrack.KindFORCED
+		case st.SDH:
+			kind = subtitletrack.KindCAPTIONS
+		}
+		kept, err := s.st.Client.SubtitleTrack.Query().Where(subtitletrack.VideoID(videoID), subtitletrack.Language(lang),
+			subtitletrack.KindEQ(kind), subtitletrack.OriginNEQ(subtitletrack.OriginSOURCE)).Exist(ctx)
+		if err != nil || kept {
+			continue
+		}
+		vtt, err := transcoder.ExtractSubtitle(ctx, o, src.Container, path, st.Index)
+		if err == nil {
+			_, err = s.AddSubtitle(ctx, videoID, lang, kind, subtitletrack.OriginSOURCE, bytes.NewReader(vtt))
+		}
+		if err != nil {
+			log.WarnContext(ctx, "subtitle stream left out", slog.Int("stream", st.Index), slog.Any("err", err))
+		}
+	}
+}

@@ -122,6 +122,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[TranscodeArgs]) error 
 		log.WarnContext(ctx, "transcode attempt failed", slog.Any("err", err))
 		return err
 	}
+	s.sourceSubtitles(ctx, log, id, w.opts, src, res.Source)
 	err = s.media.Publish(ctx, out, OutputKey(id))
 	_ = s.media.CleanTemp(tempPrefix(id))
 	if err != nil {
