@@ -114,7 +114,7 @@ test('the player offers Skip intro during the intro, Next episode at the credits
   await context.close();
 });
 
-test('captions uploaded for an episode show in the player, and c turns them off', async (t) => {
+test('captions uploaded for an episode show in the player, c turns them off, and their style is kept', async (t) => {
   const form = new FormData();
   form.append('operations', JSON.stringify({
     query: 'mutation($v: ID!, $f: Upload!) { uploadSubtitle(videoId: $v, language: "en", kind: CAPTIONS, file: $f) { cues } }',
@@ -154,6 +154,18 @@ test('captions uploaded for an episode show in the player, and c turns them off'
     await page.waitForFunction(() => ![...document.querySelector('video').textTracks].some((tr) => tr.mode === 'showing'));
     assert.equal(await menu.inputValue(), '-1');
     await page.keyboard.press('c');
+    await page.waitForFunction(() => [...document.querySelector('video').textTracks].some((tr) => tr.mode === 'showing'));
+
+    // The caption style, kept for the next video.
+    await page.getByRole('button', { name: 'Caption style' }).click();
+    await page.getByRole('group', { name: 'Caption style' }).getByLabel('Caption size').selectOption('large');
+    await page.getByRole('group', { name: 'Caption style' }).getByLabel('Caption colour').selectOption('yellow');
+    assert.equal(await page.locator('video').getAttribute('data-cue-size'), 'large');
+    await page.reload();
+    await new Player(page).waitForPlayback(0.5);
+    assert.equal(await page.locator('video').getAttribute('data-cue-size'), 'large');
+    assert.equal(await page.locator('video').getAttribute('data-cue-color'), 'yellow');
+    // English was chosen last: it is on from the start.
     await page.waitForFunction(() => [...document.querySelector('video').textTracks].some((tr) => tr.mode === 'showing'));
   });
   await context.close();

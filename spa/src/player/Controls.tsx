@@ -2,7 +2,8 @@ import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react'
 import { formatClock } from '../lib/format';
 import { chapterAt, chapterLabel, type Chapter } from './markers';
 import { qualityOptions, rungLabel, type Rung } from './quality';
-import type { TextTrackInfo } from './subtitles';
+import { CaptionStyleMenu } from './CaptionStyleMenu';
+import type { CaptionStyle, TextTrackInfo } from './subtitles';
 import type { Beats } from './session';
 import { SEEK_STEP_SECONDS } from './useShortcuts';
 import { cueAt, type ThumbCue } from './vtt';
@@ -29,6 +30,9 @@ export interface ControlsProps {
   subtitles?: readonly TextTrackInfo[];
   subtitle?: number;
   onSubtitle?(track: number): void;
+  /** How captions look, and a change to it. */
+  captionStyle?: CaptionStyle;
+  onCaptionStyle?(s: CaptionStyle): void;
   onToggle(): void;
   onSeek(seconds: number): void;
   onToggleMute(): void;
@@ -124,6 +128,9 @@ export function Controls(p: ControlsProps) {
               </option>
             ))}
           </select>
+        )}
+        {p.subtitles && p.subtitles.length > 0 && p.captionStyle && p.onCaptionStyle && (
+          <CaptionStyleMenu style={p.captionStyle} onChange={p.onCaptionStyle} />
         )}
         {p.chapters && p.chapters.length > 0 && (
           <select aria-label="Chapter" value={chapterAt(p.chapters, time)} onChange={(e) => p.onSeek(p.chapters![Number(e.target.value)]!.start)}>

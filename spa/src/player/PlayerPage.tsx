@@ -3,7 +3,7 @@ import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'reac
 import { Controls } from './Controls';
 import { hlsProfile, type HlsProfile } from './hlsConfig';
 import { nextEpisode, skipButton } from './markers';
-import { captionsTrack, rememberedSubtitles } from './subtitles';
+import { captionsTrack, loadCaptionStyle, rememberedSubtitles, saveCaptionStyle, type CaptionStyle } from './subtitles';
 import { sessionHeading, type Session } from './session';
 import { UpNextOverlay, type UpNextItem } from './UpNext';
 import { useHls } from './useHls';
@@ -61,6 +61,11 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
   const [volume, setVolume] = useState(1);
   const [muted, setMuted] = useState(false);
   const [idle, setIdle] = useState(false);
+  const [captionStyle, setCaptionStyle] = useState<CaptionStyle>(loadCaptionStyle);
+  const changeCaptionStyle = (c: CaptionStyle) => {
+    setCaptionStyle(c);
+    saveCaptionStyle(c);
+  };
 
   const { levels, level, choice, pickQuality, stopped, stop, subtitles, subtitle, pickSubtitle } = useHls({
     videoRef,
@@ -121,6 +126,9 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
       <video
         ref={videoRef}
         className="player-video"
+        data-cue-size={captionStyle.size}
+        data-cue-color={captionStyle.color}
+        data-cue-background={captionStyle.background}
         playsInline
         aria-label={heading}
         onClick={toggle}
@@ -165,6 +173,8 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
         subtitles={subtitles}
         subtitle={subtitle}
         onSubtitle={pickSubtitle}
+        captionStyle={captionStyle}
+        onCaptionStyle={changeCaptionStyle}
         onToggle={toggle}
         onSeek={seekTo}
         onToggleMute={toggleMute}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captionsTrack, pickSubtitleTrack } from './subtitles';
+import { captionsTrack, DEFAULT_CAPTION_STYLE, parseCaptionStyle, pickSubtitleTrack } from './subtitles';
 
 describe('subtitle choice', () => {
   const tracks = [
@@ -19,5 +19,17 @@ describe('subtitle choice', () => {
     expect(captionsTrack(tracks, null)).toBe(1);
     expect(captionsTrack(tracks, 'fr')).toBe(2);
     expect(captionsTrack([], null)).toBe(-1);
+  });
+});
+
+describe('caption style', () => {
+  it('keeps the known choices and falls back for the rest', () => {
+    expect(parseCaptionStyle('{"size":"large","color":"yellow","background":"nope"}')).toEqual({
+      size: 'large',
+      color: 'yellow',
+      background: 'translucent',
+    });
+    expect(parseCaptionStyle('not json')).toEqual(DEFAULT_CAPTION_STYLE);
+    expect(parseCaptionStyle(null)).toEqual(DEFAULT_CAPTION_STYLE);
   });
 });

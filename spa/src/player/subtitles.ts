@@ -42,3 +42,50 @@ export function captionsTrack(tracks: readonly TextTrackInfo[], lang: string | n
   const pick = pickSubtitleTrack(tracks, lang);
   return pick >= 0 ? pick : tracks.findIndex((t) => !t.forced);
 }
+
+/** How captions look: the viewer's choice, kept on this browser. */
+export interface CaptionStyle {
+  size: 'small' | 'medium' | 'large' | 'huge';
+  color: 'white' | 'yellow' | 'cyan' | 'green';
+  background: 'none' | 'translucent' | 'opaque';
+}
+
+export const DEFAULT_CAPTION_STYLE: CaptionStyle = { size: 'medium', color: 'white', background: 'translucent' };
+
+export const CAPTION_CHOICES = {
+  size: ['small', 'medium', 'large', 'huge'],
+  color: ['white', 'yellow', 'cyan', 'green'],
+  background: ['none', 'translucent', 'opaque'],
+} as const;
+
+const STYLE_KEY = 'marquee.captionStyle';
+
+/** Reads a stored style, keeping only values it knows (anything else falls back to the default). */
+export function parseCaptionStyle(stored: string | null): CaptionStyle {
+  const out = { ...DEFAULT_CAPTION_STYLE };
+  try {
+    const v = JSON.parse(stored ?? '{}') as Record<string, unknown>;
+    for (const k of Object.keys(CAPTION_CHOICES) as (keyof CaptionStyle)[]) {
+      if ((CAPTION_CHOICES[k] as readonly unknown[]).includes(v[k])) (out as Record<string, unknown>)[k] = v[k];
+    }
+  } catch {
+    // A damaged value: the default.
+  }
+  return out;
+}
+
+export function loadCaptionStyle(): CaptionStyle {
+  try {
+    return parseCaptionStyle(window.localStorage.getItem(STYLE_KEY));
+  } catch {
+    return { ...DEFAULT_CAPTION_STYLE };
+  }
+}
+
+export function saveCaptionStyle(s: CaptionStyle) {
+  try {
+    window.localStorage.setItem(STYLE_KEY, JSON.stringify(s));
+  } catch {
+    // Not kept beyond the page.
+  }
+}

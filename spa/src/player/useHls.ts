@@ -14,6 +14,12 @@ interface HlsOptions {
   started: boolean;
 }
 
+const trackInfo = (t: { name: string; lang?: string; forced?: boolean }): TextTrackInfo => ({
+  name: t.name,
+  lang: t.lang ?? 'und',
+  forced: Boolean(t.forced),
+});
+
 /**
  * Plays an HLS manifest in the video element: through hls.js where the browser has
  * Media Source Extensions, natively where it plays HLS itself (Safari). It keeps the
@@ -60,17 +66,7 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
         play();
       });
       hls.on(Hls.Events.LEVEL_SWITCHED, (_e, d) => setLevel(d.level));
-      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_e, d) => {
-        const tracks = d.subtitleTracks.map((t) => ({ name: t.name, lang: t.lang ?? 'und', forced: Boolean(t.forced) }));
-        setSubtitles(tracks);
-        // The viewer's last choice of language, if this video has it; else forced subtitles
-        // stay on where the browser would need them, which hls.js decides from FORCED.
-        const pick = pickSubtitleTrack(tracks, rememberedSubtitles());
-        if (pick >= 0) {
-          hls.subtitleTrack = pick;
-          hls.subtitleDisplay = true;
-        }
-      });
+      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_e, d) => setSubtitles(d.subtitleTracks.map(trackInfo)));
       hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, (_e, d) => setSubtitle(hls.subtitleDisplay ? d.id : -1));
       hls.on(Hls.Events.ERROR, (_e, d) => {
         if (!d.fatal) return;
@@ -105,6 +101,22 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
     setStopped('This browser cannot play this video.');
     return undefined;
   }, [profile, manifestUrl, startPosition, stop, videoRef]);
+
+  // Once playing, the viewer's last choice of subtitle language is turned on, when this
+  // video has it (before, hls.js may not have its text tracks yet); otherwise hls.js's own
+  // choice stands, which shows FORCED tracks.
+  const chosen = useRef(false);
+  useEffect(() => {
+    const hls = hlsRef.current;
+    if (!started || !hls || chosen.current || subtitles.length === 0) return;
+    chosen.current = true;
+    const pick = pickSubtitleTrack(subtitles, rememberedSubtitles());
+    if (pick >= 0) {
+      hls.subtitleTrack = pick;
+      hls.subtitleDisplay = true;
+      setSubtitle(pick);
+    }
+  }, [started, subtitles]);
 
   // After the first frame the short start-up buffer has done its job.
   useEffect(() => {
