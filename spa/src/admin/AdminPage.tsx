@@ -1,13 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router-dom';
-import { useMutation, useSubscription } from 'urql';
+import { useMutation } from 'urql';
 import { Field, FormAlert } from '../app/Field';
 import { graphql } from '../gql';
 import type { PlanCode, TitleKind, UploadVideoMutation } from '../gql/graphql';
 import { fieldErrors, formError } from '../lib/errors';
-import { TranscodeProgressSubscription, UploadVideoDocument } from './documents';
+import { UploadVideoDocument } from './documents';
 import { FindTitle, ScanLibrary } from './LibrarySections';
 import { multipartBody, sendMultipart } from './upload';
+import { Transcode } from './VideoPanel';
 import './admin.css';
 
 const CreateTitleMutation = graphql(`
@@ -161,28 +162,7 @@ function UploadSection({ defaultTitleId }: { defaultTitleId: string }) {
           <progress id="upload-progress" max={100} value={Math.round(uploaded * 100)} />
         </div>
       )}
-      {videoId && <TranscodeProgress videoId={videoId} />}
+      {videoId && <Transcode videoId={videoId} label="the video" id="transcode-progress" />}
     </section>
-  );
-}
-
-function TranscodeProgress({ videoId }: { videoId: string }) {
-  const [{ data, error }] = useSubscription({ query: TranscodeProgressSubscription, variables: { videoId } });
-  const p = data?.transcodeProgress;
-  const label = !p
-    ? 'Waiting for the transcoder…'
-    : p.status === 'READY'
-      ? 'Ready to watch'
-      : p.status === 'FAILED'
-        ? `Failed: ${p.failureReason ?? 'unknown reason'}`
-        : p.status === 'QUEUED'
-          ? 'Queued'
-          : `Transcoding: ${p.percent}%`;
-  return (
-    <div className="field progress-field">
-      <label htmlFor="transcode-progress">{label}</label>
-      <progress id="transcode-progress" max={100} value={p?.percent ?? 0} />
-      {error && <p role="alert" className="alert">{formError(error)}</p>}
-    </div>
   );
 }

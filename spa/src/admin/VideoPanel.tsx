@@ -90,9 +90,13 @@ function statusText(v: AdminVideoFragment): string {
   }
 }
 
-function Transcode({ videoId, label, onDone }: { videoId: string; label: string; onDone(): void }) {
+/**
+ * A video's transcode followed live: its state in words and a progress bar, until READY or
+ * FAILED, when onDone runs.
+ */
+export function Transcode({ videoId, label, id, onDone }: { videoId: string; label: string; id?: string; onDone?(): void }) {
   const [{ data, error }] = useSubscription({ query: TranscodeProgressSubscription, variables: { videoId } }, (_prev, next) => {
-    if (next.transcodeProgress.status === 'READY' || next.transcodeProgress.status === 'FAILED') onDone();
+    if (next.transcodeProgress.status === 'READY' || next.transcodeProgress.status === 'FAILED') onDone?.();
     return next;
   });
   const p = data?.transcodeProgress;
@@ -108,7 +112,7 @@ function Transcode({ videoId, label, onDone }: { videoId: string; label: string;
   return (
     <label className="progress-field" aria-label={`Transcode of ${label}`}>
       {text}
-      <progress max={100} value={p?.percent ?? 0} />
+      <progress id={id} max={100} value={p?.percent ?? 0} />
       {error && (
         <span role="alert" className="alert">
           {formError(error)}
