@@ -121,7 +121,8 @@ test('captions uploaded for an episode show in the player, c turns them off, and
     variables: { v: series.episodes[1].video.id, f: null },
   }));
   form.append('map', JSON.stringify({ 0: ['variables.f'] }));
-  form.append('0', new Blob(['1\r\n00:00:00,000 --> 00:00:12,000\r\n<i>Waves</i> <script>alert(1)</script>\r\n']), 'tides.en.srt');
+  form.append('0', new Blob(['1\r\n00:00:00,000 --> 00:00:12,000\r\n<i>Waves</i> <script>alert(1)</script>\r\n\r\n' +
+    '2\r\n00:00:08,000 --> 00:00:09,000\r\nGulls\r\n']), 'tides.en.srt');
   const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: form });
   const body = await res.json();
   assert.equal(body.errors, undefined, JSON.stringify(body.errors));
@@ -137,7 +138,8 @@ test('captions uploaded for an episode show in the player, c turns them off, and
     await new LoginPage(page).logIn(ADMIN.email, ADMIN.password);
     await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
     await page.goto(`${server.url}/watch/${series.id}?episode=${encodeURIComponent(series.episodes[1].id)}`);
-    await new Player(page).waitForPlayback(0.5);
+    const player = new Player(page);
+    await player.waitForPlayback(0.5);
 
     const menu = page.getByRole('combobox', { name: 'Subtitles' });
     await menu.selectOption({ label: 'English (CC)' });
@@ -148,6 +150,11 @@ test('captions uploaded for an episode show in the player, c turns them off, and
     await page.waitForFunction(() => [...document.querySelector('video').textTracks]
       .some((tr) => tr.mode === 'showing' && tr.activeCues && tr.activeCues.length > 0));
     assert.deepEqual(await showing(), ['<i>Waves</i> alert(1)']);
+    // Cues show at their own times: the second only from 8 s to 9 s.
+    await player.video.evaluate((v) => { v.currentTime = 8.3; });
+    await page.waitForFunction(() => [...document.querySelector('video').textTracks]
+      .some((tr) => tr.mode === 'showing' && [...(tr.activeCues ?? [])].some((c) => c.text === 'Gulls')));
+    assert.ok(await player.video.evaluate((v) => v.currentTime >= 8 && v.currentTime < 9.5), 'Gulls shows at 8 s');
     assert.equal(dialogs, 0, 'nothing in a cue runs');
 
     await page.keyboard.press('c');
