@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/marquee-org/marquee/ent"
@@ -59,11 +61,12 @@ func (sc *scan) sidecars(ctx context.Context, f found, titleID int, episodeID, v
 	if videoID == nil {
 		return changed, nil
 	}
-	for lower, p := range names {
+	for _, lower := range slices.Sorted(maps.Keys(names)) { // in name order, so reports read the same each time
 		lang, kind, ok := ParseSubtitleName(stem(f.path), lower)
 		if !ok {
 			continue
 		}
+		p := names[lower]
 		read, err := sc.sidecar(ctx, p, libraryfile.KindSUBTITLE, titleID, episodeID, videoID, func() error {
 			in, err := os.Open(p)
 			if err != nil {
