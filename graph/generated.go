@@ -26,11 +26,12 @@ import (
 	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/user"
-	"github.com/marquee-org/marquee/ent/video"
+	video1 "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/artwork"
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/playback"
+	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/transcoder"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -65,6 +66,15 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AudioTrack struct {
+		Channels func(childComplexity int) int
+		Default  func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Language func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Surround func(childComplexity int) int
+	}
+
 	AuthPayload struct {
 		Token func(childComplexity int) int
 		User  func(childComplexity int) int
@@ -409,6 +419,7 @@ type ComplexityRoot struct {
 	}
 
 	Video struct {
+		AudioTracks     func(childComplexity int) int
 		Chapters        func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		CreditsStart    func(childComplexity int) int
@@ -529,6 +540,7 @@ type VideoResolver interface {
 
 	Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error)
 	Subtitles(ctx context.Context, obj *ent.Video) ([]*ent.SubtitleTrack, error)
+	AudioTracks(ctx context.Context, obj *ent.Video) ([]*video.AudioTrack, error)
 }
 type WatchPositionResolver interface {
 	Episode(ctx context.Context, obj *catalog.Position) (*ent.Episode, error)
@@ -551,6 +563,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AudioTrack.channels":
+		if e.ComplexityRoot.AudioTrack.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AudioTrack.Channels(childComplexity), true
+	case "AudioTrack.default":
+		if e.ComplexityRoot.AudioTrack.Default == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AudioTrack.Default(childComplexity), true
+	case "AudioTrack.kind":
+		if e.ComplexityRoot.AudioTrack.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AudioTrack.Kind(childComplexity), true
+	case "AudioTrack.language":
+		if e.ComplexityRoot.AudioTrack.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AudioTrack.Language(childComplexity), true
+	case "AudioTrack.name":
+		if e.ComplexityRoot.AudioTrack.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AudioTrack.Name(childComplexity), true
+	case "AudioTrack.surround":
+		if e.ComplexityRoot.AudioTrack.Surround == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AudioTrack.Surround(childComplexity), true
 
 	case "AuthPayload.token":
 		if e.ComplexityRoot.AuthPayload.Token == nil {
@@ -2201,6 +2250,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.UpdatedAt(childComplexity), true
 
+	case "Video.audioTracks":
+		if e.ComplexityRoot.Video.AudioTracks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Video.AudioTracks(childComplexity), true
 	case "Video.chapters":
 		if e.ComplexityRoot.Video.Chapters == nil {
 			break
@@ -3035,6 +3090,35 @@ type SubtitleTrack {
 extend type Video {
   "The video's text tracks, by language."
   subtitles: [SubtitleTrack!]!
+  "The video's audio tracks in the source's order; empty before the transcode and for silent videos."
+  audioTracks: [AudioTrack!]!
+}
+
+enum AudioTrackKind {
+  "The programme's sound, in one language."
+  MAIN
+  "Someone talking over the programme."
+  COMMENTARY
+  "Audio description: a narrator tells what is on screen, for blind and partially sighted viewers."
+  DESCRIPTION
+}
+
+"""
+An audio track of a video. Each is offered in stereo (mono is played on both sides, more
+channels are mixed down) and, when the source track has 5.1 or 7.1, also in 5.1.
+"""
+type AudioTrack {
+  "A BCP 47 language tag such as en or pt-BR; und when unknown."
+  language: String!
+  "How players list it, e.g. \"French\" or \"English (commentary)\"; unique within the video."
+  name: String!
+  kind: AudioTrackKind!
+  "The track players start with."
+  default: Boolean!
+  "Channels of the source track: 1 mono, 2 stereo, 6 for 5.1, 8 for 7.1."
+  channels: Int!
+  "Whether a 5.1 rendition is offered besides stereo."
+  surround: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -3671,6 +3755,24 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AudioTrack(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "language":
+		return ec.fieldContext_AudioTrack_language(ctx, field)
+	case "name":
+		return ec.fieldContext_AudioTrack_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_AudioTrack_kind(ctx, field)
+	case "default":
+		return ec.fieldContext_AudioTrack_default(ctx, field)
+	case "channels":
+		return ec.fieldContext_AudioTrack_channels(ctx, field)
+	case "surround":
+		return ec.fieldContext_AudioTrack_surround(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AudioTrack", field.Name)
+}
+
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -4285,6 +4387,8 @@ func (ec *executionContext) childFields_Video(ctx context.Context, field graphql
 		return ec.fieldContext_Video_chapters(ctx, field)
 	case "subtitles":
 		return ec.fieldContext_Video_subtitles(ctx, field)
+	case "audioTracks":
+		return ec.fieldContext_Video_audioTracks(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Video", field.Name)
 }
@@ -5196,6 +5300,144 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AudioTrack_language(ctx context.Context, field graphql.CollectedField, obj *video.AudioTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AudioTrack_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AudioTrack_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AudioTrack", field, false, false, "String")
+}
+
+func (ec *executionContext) _AudioTrack_name(ctx context.Context, field graphql.CollectedField, obj *video.AudioTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AudioTrack_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AudioTrack_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AudioTrack", field, false, false, "String")
+}
+
+func (ec *executionContext) _AudioTrack_kind(ctx context.Context, field graphql.CollectedField, obj *video.AudioTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AudioTrack_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v video.AudioKind) graphql.Marshaler {
+			return ec.marshalNAudioTrackKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋvideoᚐAudioKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AudioTrack_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AudioTrack", field, false, false, "AudioTrackKind")
+}
+
+func (ec *executionContext) _AudioTrack_default(ctx context.Context, field graphql.CollectedField, obj *video.AudioTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AudioTrack_default(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Default, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AudioTrack_default(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AudioTrack", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AudioTrack_channels(ctx context.Context, field graphql.CollectedField, obj *video.AudioTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AudioTrack_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AudioTrack_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AudioTrack", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AudioTrack_surround(ctx context.Context, field graphql.CollectedField, obj *video.AudioTrack) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AudioTrack_surround(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Surround, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AudioTrack_surround(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AudioTrack", field, false, false, "Boolean")
+}
 
 func (ec *executionContext) _AuthPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
 	return resolvePlain(
@@ -11503,7 +11745,7 @@ func (ec *executionContext) _TranscodeProgress_status(ctx context.Context, field
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v video.Status) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v video1.Status) graphql.Marshaler {
 			return ec.marshalNVideoStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋvideoᚐStatus(ctx, selections, v)
 		},
 		true,
@@ -12011,7 +12253,7 @@ func (ec *executionContext) _Video_status(ctx context.Context, field graphql.Col
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v video.Status) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v video1.Status) graphql.Marshaler {
 			return ec.marshalNVideoStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋvideoᚐStatus(ctx, selections, v)
 		},
 		true,
@@ -12306,6 +12548,38 @@ func (ec *executionContext) fieldContext_Video_subtitles(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SubtitleTrack(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Video_audioTracks(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Video_audioTracks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Video().AudioTracks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*video.AudioTrack) graphql.Marshaler {
+			return ec.marshalNAudioTrack2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋvideoᚐAudioTrackᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Video_audioTracks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Video",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AudioTrack(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15755,6 +16029,64 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var audioTrackImplementors = []string{"AudioTrack"}
+
+func (ec *executionContext) _AudioTrack(ctx context.Context, sel ast.SelectionSet, obj *video.AudioTrack) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, audioTrackImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AudioTrack")
+		case "language":
+			out.Values[i] = ec._AudioTrack_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._AudioTrack_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._AudioTrack_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "default":
+			out.Values[i] = ec._AudioTrack_default(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channels":
+			out.Values[i] = ec._AudioTrack_channels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "surround":
+			out.Values[i] = ec._AudioTrack_surround(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authPayloadImplementors = []string{"AuthPayload"}
 
 func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AuthPayload) graphql.Marshaler {
@@ -18123,6 +18455,12 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Video_subtitles(ctx, field, obj)
 				})
+		case "audioTracks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Video_audioTracks(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18572,6 +18910,45 @@ func (ec *executionContext) marshalNArtworkKind2githubᚗcomᚋmarqueeᚑorgᚋm
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ArtworkKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNAudioTrack2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋvideoᚐAudioTrackᚄ(ctx context.Context, sel ast.SelectionSet, v []*video.AudioTrack) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAudioTrack2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋvideoᚐAudioTrack(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAudioTrack2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋvideoᚐAudioTrack(ctx context.Context, sel ast.SelectionSet, v *video.AudioTrack) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AudioTrack!")
+		return graphql.Null
+	}
+	return ec._AudioTrack(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAudioTrackKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋvideoᚐAudioKind(ctx context.Context, v any) (video.AudioKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := video.AudioKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAudioTrackKind2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋvideoᚐAudioKind(ctx context.Context, sel ast.SelectionSet, v video.AudioKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AudioTrackKind!")
 	}
 	return res
 }
@@ -19483,13 +19860,13 @@ func (ec *executionContext) marshalNVideoOrderField2ᚖgithubᚗcomᚋmarqueeᚑ
 	return v
 }
 
-func (ec *executionContext) unmarshalNVideoStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋvideoᚐStatus(ctx context.Context, v any) (video.Status, error) {
-	var res video.Status
+func (ec *executionContext) unmarshalNVideoStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋvideoᚐStatus(ctx context.Context, v any) (video1.Status, error) {
+	var res video1.Status
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNVideoStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋvideoᚐStatus(ctx context.Context, sel ast.SelectionSet, v video.Status) graphql.Marshaler {
+func (ec *executionContext) marshalNVideoStatus2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋvideoᚐStatus(ctx context.Context, sel ast.SelectionSet, v video1.Status) graphql.Marshaler {
 	return v
 }
 

@@ -582,6 +582,11 @@ func (r *videoResolver) Subtitles(ctx context.Context, obj *ent.Video) ([]*ent.S
 	return r.Videos.Subtitles(ctx, obj.ID)
 }
 
+// AudioTracks is the resolver for the audioTracks field.
+func (r *videoResolver) AudioTracks(ctx context.Context, obj *ent.Video) ([]*video.AudioTrack, error) {
+	return pointers(video.AudioTracks(obj.SourceInfo)), nil
+}
+
 // Episode is the resolver for the episode field.
 func (r *watchPositionResolver) Episode(ctx context.Context, obj *catalog.Position) (*ent.Episode, error) {
 	if obj.EpisodeID == nil {

@@ -59,7 +59,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "Video":
 		switch field {
-		case "chapters", "failureReason", "progressPercent", "renditions", "subtitles", "title":
+		case "audioTracks", "chapters", "failureReason", "progressPercent", "renditions", "subtitles", "title":
 			return true
 		}
 	case "WatchPosition":

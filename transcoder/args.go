@@ -18,7 +18,6 @@ const (
 	playlistName  = "index.m3u8"
 	initName      = "init.mp4"
 	segmentName   = "seg_%05d.m4s"
-	audioBitrate  = 128_000
 )
 
 // Args is the ffmpeg command line that encodes the whole ladder of p and its seek thumbnails in one process.
@@ -28,10 +27,13 @@ const (
 // on 2 cores, where x264 is most of it).
 // Each rung is its own HLS output in outDir/<name>/ (ffmpeg 5.1's -var_stream_map would name the init segments
 // init_0.mp4, init_1.mp4…), and every rung gets keyframes at the same timestamps, so segment n of every rung
-// starts at the same time with an IDR.
+// starts at the same time with an IDR. Rungs carry no audio: each audio rendition is an audio-only output of
+// its own in outDir/<audio rung name>/ that every rung shares, so a track is encoded once rather than once per
+// rung, and a second language does not add to the video's size.
 //
 // input and outDir must be absolute, and outDir must not contain '%' (ffmpeg 5.1's HLS muxer cannot escape it
-// in segment patterns); the directories outDir/<rung name> and outDir/thumbs must exist.
+// in segment patterns); the directories outDir/<rung name>, outDir/<audio rung name> and outDir/thumbs must
+// exist.
 func Args(p Plan, input, outDir string) []string {
 	args := []string{"-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats", "-progress", "pipe:1"}
 	if p.Threads > 0 {
@@ -39,21 +41,14 @@ func Args(p Plan, input, outDir string) []string {
 	}
 	args = append(args, inputArgs(p.Source.Container, input)...)
 	args = append(args, "-filter_complex", filterGraph(p))
-	for i, r := range p.Rungs {
-		dir := filepath.Join(outDir, r.Name)
-		args = append(args, "-map", fmt.Sprintf("[v%d]", i))
-		if p.Audio {
-			args = append(args, "-map", fmt.Sprintf("0:%d", p.Source.AudioStream))
-		}
-		args = append(args, videoArgs(p, r)...)
-		if p.Audio {
-			args = append(args, "-c:a", "aac", "-b:a", strconv.Itoa(audioBitrate), "-ac", "2", "-ar", "48000")
-		}
+	hls := func(name string) []string {
+		dir := filepath.Join(outDir, name)
+		var a []string
 		if p.Threads > 0 {
-			args = append(args, "-threads", strconv.Itoa(p.Threads))
+			a = append(a, "-threads", strconv.Itoa(p.Threads))
 		}
-		args = append(args, privacyArgs()...)
-		args = append(args,
+		a = append(a, privacyArgs()...)
+		return append(a,
 			"-f", "hls",
 			"-hls_time", strconv.Itoa(p.SegmentSeconds),
 			"-hls_playlist_type", "vod",
@@ -63,6 +58,16 @@ func Args(p Plan, input, outDir string) []string {
 			"-start_number", "1",
 			"-hls_segment_filename", filepath.Join(dir, segmentName),
 			filepath.Join(dir, playlistName))
+	}
+	for i, r := range p.Rungs {
+		args = append(args, "-map", fmt.Sprintf("[v%d]", i))
+		args = append(args, videoArgs(p, r)...)
+		args = append(args, hls(r.Name)...)
+	}
+	for _, a := range p.Audio {
+		args = append(args, "-map", fmt.Sprintf("0:%d", p.Source.Audio[a.Track].Index),
+			"-c:a", "aac", "-b:a", strconv.Itoa(a.Bitrate), "-ac", strconv.Itoa(a.Channels), "-ar", "48000")
+		args = append(args, hls(a.Name)...)
 	}
 	// Single thumbnails, tiled into sprite sheets afterwards: a tile filter would hold back the thumbnail
 	// output's first frame until the end, and ffmpeg writes no -progress report until every output has

@@ -47,7 +47,7 @@ type Plan struct {
 	GOPSeconds     int
 	SegmentSeconds int
 	Preset         string // libx264 preset
-	Audio          bool   // encode Source.AudioStream as AAC stereo into every rung
+	Audio          []AudioRung // audio-only renditions every rung shares
 	Threads        int    // 0: ffmpeg's defaults
 	Thumbs         ThumbPlan
 }
@@ -88,7 +88,7 @@ func PlanLadder(src Source, o Options) Plan {
 		GOPSeconds:     o.GOPSeconds,
 		SegmentSeconds: o.SegmentSeconds,
 		Preset:         o.Preset,
-		Audio:          src.HasAudio,
+		Audio:          planAudio(src),
 		Threads:        o.Threads,
 	}
 	w, h := max(src.Width, 2), max(src.Height, 2)
@@ -119,6 +119,35 @@ func PlanLadder(src Source, o Options) Plan {
 	}
 	p.Thumbs = planThumbs(src.Duration, w, h)
 	return p
+}
+
+// AudioRung is one audio-only rendition: AAC of one source track, in stereo or 5.1.
+type AudioRung struct {
+	Name     string `json:"name"`  // its directory, e.g. "audio1" or "audio1-51"
+	Track    int    `json:"track"` // index into Source.Audio
+	Channels int    `json:"channels"`
+	Bitrate  int    `json:"bitrate"`
+}
+
+// AAC bit rates: transparent stereo, and the usual rate for 5.1.
+const (
+	stereoBitrate   = 128_000
+	surroundBitrate = 384_000
+)
+
+// planAudio makes every audio track of src a stereo rendition (mono is played on both sides,
+// more channels are mixed down) and, when the track has at least six channels, a 5.1 one too
+// (7.1 is mixed down to 5.1).
+func planAudio(src Source) []AudioRung {
+	var out []AudioRung
+	for i, a := range src.Audio {
+		name := fmt.Sprintf("audio%d", i+1)
+		out = append(out, AudioRung{Name: name, Track: i, Channels: 2, Bitrate: stereoBitrate})
+		if a.Surround() {
+			out = append(out, AudioRung{Name: name + "-51", Track: i, Channels: 6, Bitrate: surroundBitrate})
+		}
+	}
+	return out
 }
 
 func newRung(name, w, h int, src Source, fps Rational) Rung {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 )
 
 // initInfo is what the master playlist needs from an fMP4 init segment.
@@ -65,8 +64,8 @@ func readInit(file string) (initInfo, error) {
 	if err != nil {
 		return info, fmt.Errorf("%s: %w", file, err)
 	}
-	if len(info.codecs) == 0 || !strings.HasPrefix(info.codecs[0], "avc") {
-		return info, fmt.Errorf("%s: no H.264 track", file)
+	if len(info.codecs) == 0 {
+		return info, fmt.Errorf("%s: no H.264 or AAC track", file)
 	}
 	return info, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,17 +26,153 @@ type Rendition struct {
 	Playlist         string  `json:"playlist"` // relative to outDir, slash-separated, e.g. "720p/index.m3u8"
 }
 
+// AudioRendition is one encoded audio rendition as measured after encoding.
+type AudioRendition struct {
+	Name             string     `json:"name"` // its directory
+	Track            AudioTrack `json:"track"`
+	Channels         int        `json:"channels"`
+	Bandwidth        int        `json:"bandwidth"`
+	AverageBandwidth int        `json:"averageBandwidth"`
+	Codecs           string     `json:"codecs"`   // "mp4a.40.2"
+	Playlist         string     `json:"playlist"` // relative to outDir, e.g. "audio1/index.m3u8"
+}
+
+// Audio groups: every track in stereo, and, when a track has 5.1, every track again with
+// its 5.1 rendition where it has one, for players on multichannel outputs.
+const (
+	stereoGroup   = "stereo"
+	surroundGroup = "surround"
+)
+
+// withAudio makes each video rendition a variant that plays with any of the audio
+// renditions: its bit rates grow by the largest audio rendition's and its codecs by theirs.
+func withAudio(rs []Rendition, audio []AudioRendition) {
+	peak, avg, codecs := 0, 0, []string{}
+	for _, a := range audio {
+		peak, avg = max(peak, a.Bandwidth), max(avg, a.AverageBandwidth)
+		if !slices.Contains(codecs, a.Codecs) {
+			codecs = append(codecs, a.Codecs)
+		}
+	}
+	for i := range rs {
+		rs[i].Bandwidth += peak
+		rs[i].AverageBandwidth += avg
+		rs[i].Codecs = strings.Join(append([]string{rs[i].Codecs}, codecs...), ",")
+	}
+}
+
+// AudioNames are the names players list a source's audio tracks by, unique among them: the
+// track's title, else its language ("French (commentary)"), else "Original" for the only track
+// and "Audio 2" for the second of several.
+func AudioNames(tracks []AudioTrack) []string {
+	names := make([]string, len(tracks))
+	seen := map[string]int{}
+	for i, t := range tracks {
+		name := t.Title
+		if name == "" {
+			name = LanguageName(t.Language)
+			switch {
+			case name == "" && len(tracks) == 1:
+				name = "Original"
+			case name == "":
+				name = fmt.Sprintf("Audio %d", i+1)
+			case t.Commentary:
+				name += " (commentary)"
+			case t.Description:
+				name += " (audio description)"
+			}
+		}
+		seen[name]++
+		if n := seen[name]; n > 1 {
+			name = fmt.Sprintf("%s %d", name, n)
+		}
+		names[i] = name
+	}
+	return names
+}
+
 // MasterPlaylist writes an HLS multivariant playlist listing rs in the given order (players start with the
-// first). URIs are the renditions' relative Playlist paths, so the result must sit in the directory they are
-// relative to.
-func MasterPlaylist(rs []Rendition) string {
+// first), each with the audio renditions as groups of EXT-X-MEDIA. URIs are the renditions' relative Playlist
+// paths, so the result must sit in the directory they are relative to.
+//
+// With 5.1 audio each rung is listed twice, once per audio group, with the same attributes: players that tell
+// variants apart by bit rate, resolution and codecs (hls.js) see one variant with two groups.
+func MasterPlaylist(rs []Rendition, audio []AudioRendition) string {
 	var b strings.Builder
 	b.WriteString("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n")
+	groups := audioGroups(audio)
+	var names []string
+	if len(audio) > 0 {
+		var tracks []AudioTrack
+		for _, a := range groups[0].members {
+			tracks = append(tracks, a.Track)
+		}
+		names = AudioNames(tracks)
+	}
+	for _, g := range groups {
+		for i, a := range g.members {
+			fmt.Fprintf(&b, `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="%s",NAME="%s",LANGUAGE="%s",CHANNELS="%d",DEFAULT=%s,AUTOSELECT=YES`,
+				g.id, quoted(names[i]), quoted(a.Track.Language), a.Channels, yes(a.Track.Default))
+			if a.Track.Description {
+				b.WriteString(`,CHARACTERISTICS="public.accessibility.describes-video"`)
+			}
+			fmt.Fprintf(&b, ",URI=\"%s\"\n", quoted(a.Playlist))
+		}
+	}
 	for _, r := range rs {
-		fmt.Fprintf(&b, "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d,CODECS=\"%s\",FRAME-RATE=%.3f\n%s\n",
-			r.Bandwidth, r.AverageBandwidth, r.Width, r.Height, r.Codecs, r.FrameRate, r.Playlist)
+		inf := fmt.Sprintf("#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d,CODECS=\"%s\",FRAME-RATE=%.3f",
+			r.Bandwidth, r.AverageBandwidth, r.Width, r.Height, r.Codecs, r.FrameRate)
+		if len(groups) == 0 {
+			fmt.Fprintf(&b, "%s\n%s\n", inf, r.Playlist)
+		}
+		for _, g := range groups {
+			fmt.Fprintf(&b, "%s,AUDIO=\"%s\"\n%s\n", inf, g.id, r.Playlist)
+		}
 	}
 	return b.String()
+}
+
+type audioGroup struct {
+	id      string
+	members []AudioRendition // one per track, in track order
+}
+
+// audioGroups sorts the audio renditions into the stereo group and, when any track has 5.1,
+// the surround group.
+func audioGroups(audio []AudioRendition) []audioGroup {
+	var stereo, surround []AudioRendition
+	has51 := false
+	for _, a := range audio {
+		if a.Channels == 2 {
+			stereo = append(stereo, a)
+		} else {
+			has51 = true
+		}
+	}
+	if len(stereo) == 0 {
+		return nil
+	}
+	groups := []audioGroup{{stereoGroup, stereo}}
+	if has51 {
+		for _, st := range stereo {
+			pick := st
+			for _, a := range audio {
+				if a.Track.Index == st.Track.Index && a.Channels > 2 {
+					pick = a
+				}
+			}
+			surround = append(surround, pick)
+		}
+		groups = append(groups, audioGroup{surroundGroup, surround})
+	}
+	return groups
+}
+
+func yes(b bool) string {
+	if b {
+		return "YES"
+	}
+	return "NO"
 }
 
 // mediaPlaylist is what this package needs from one of ffmpeg's VOD media playlists.
@@ -209,12 +346,6 @@ const subtitleGroup = "subs"
 func WithSubtitles(master string, tracks []SubtitleMedia) string {
 	var media strings.Builder
 	for _, t := range tracks {
-		yes := func(b bool) string {
-			if b {
-				return "YES"
-			}
-			return "NO"
-		}
 		fmt.Fprintf(&media, `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="%s",NAME="%s",LANGUAGE="%s",DEFAULT=%s,AUTOSELECT=YES,FORCED=%s`,
 			subtitleGroup, quoted(t.Name), quoted(t.Language), yes(t.Default), yes(t.Forced))
 		if t.SDH {

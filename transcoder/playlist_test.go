@@ -13,22 +13,52 @@ import (
 
 func TestMasterPlaylistGolden(t *testing.T) {
 	t.Parallel()
+	en := AudioTrack{Index: 1, Channels: 6, Language: "en", Default: true}
+	fr := AudioTrack{Index: 2, Channels: 2, Language: "fr"}
+	desc := AudioTrack{Index: 3, Channels: 1, Language: "en", Description: true}
 	tests := []struct {
-		name string
-		rs   []Rendition
+		name  string
+		rs    []Rendition
+		audio []AudioRendition
 	}{
-		{"empty", nil},
+		{"empty", nil, nil},
+		{"audio", []Rendition{
+			{Name: "360p", Width: 640, Height: 360, Bandwidth: 1_200_000, AverageBandwidth: 900_000, Codecs: "avc1.64001e,mp4a.40.2", FrameRate: 25, Playlist: "360p/index.m3u8"},
+		}, []AudioRendition{
+			{Name: "audio1", Track: en, Channels: 2, Codecs: "mp4a.40.2", Playlist: "audio1/index.m3u8"},
+			{Name: "audio1-51", Track: en, Channels: 6, Codecs: "mp4a.40.2", Playlist: "audio1-51/index.m3u8"},
+			{Name: "audio2", Track: fr, Channels: 2, Codecs: "mp4a.40.2", Playlist: "audio2/index.m3u8"},
+			{Name: "audio3", Track: desc, Channels: 2, Codecs: "mp4a.40.2", Playlist: "audio3/index.m3u8"},
+		}},
 		{"ladder", []Rendition{
 			{Name: "240p", Width: 426, Height: 240, Bandwidth: 612_345, AverageBandwidth: 401_000, Codecs: "avc1.640015,mp4a.40.2", FrameRate: 30, Playlist: "240p/index.m3u8"},
 			{Name: "720p", Width: 1280, Height: 720, Bandwidth: 4_100_000, AverageBandwidth: 2_750_123, Codecs: "avc1.64001f,mp4a.40.2", FrameRate: 30000.0 / 1001, Playlist: "720p/index.m3u8"},
 			{Name: "1080p", Width: 1920, Height: 800, Bandwidth: 8_000_000, AverageBandwidth: 5_500_000, Codecs: "avc1.640028", FrameRate: 24000.0 / 1001, Playlist: "1080p/index.m3u8"},
-		}},
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			golden(t, "master_"+tt.name+".golden", MasterPlaylist(tt.rs))
+			golden(t, "master_"+tt.name+".golden", MasterPlaylist(tt.rs, tt.audio))
 		})
+	}
+}
+
+func TestAudioNames(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []string{"Original"}, AudioNames([]AudioTrack{{Language: "und"}}))
+	require.Equal(t,
+		[]string{"English", "Director's cut", "English (commentary)", "Audio 4", "English 2", "Brazilian Portuguese"},
+		AudioNames([]AudioTrack{
+			{Language: "en"}, {Language: "en", Title: "Director's cut"}, {Language: "en", Commentary: true},
+			{Language: "und"}, {Language: "en"}, {Language: "pt-BR"},
+		}))
+}
+
+func TestLanguageTag(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{"eng": "en", "fre": "fr", "ger": "de", "pt_BR": "pt-BR", "": "und", "und": "und", "<script>": "und", "english": "und"} {
+		require.Equal(t, want, LanguageTag(raw), raw)
 	}
 }
 
@@ -152,7 +182,7 @@ func TestWithSubtitles(t *testing.T) {
 	master := MasterPlaylist([]Rendition{
 		{Width: 640, Height: 360, Bandwidth: 900000, AverageBandwidth: 800000, Codecs: "avc1.64001e,mp4a.40.2", FrameRate: 30, Playlist: "360p/index.m3u8"},
 		{Width: 426, Height: 240, Bandwidth: 500000, AverageBandwidth: 400000, Codecs: "avc1.640015,mp4a.40.2", FrameRate: 30, Playlist: "240p/index.m3u8"},
-	})
+	}, nil)
 	tracks := []SubtitleMedia{
 		{Name: "English (CC)", Language: "en", URI: "subs/1/index.m3u8", SDH: true},
 		{Name: `Français "forcé"`, Language: "fr", URI: "subs/2/index.m3u8", Forced: true},

@@ -18,6 +18,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Source is what probing found. It is stored as JSON on the Video row.
@@ -39,9 +42,12 @@ type Source struct {
 	HasAudio   bool   `json:"hasAudio"`
 	AudioCodec string `json:"audioCodec,omitempty"`
 	// VideoStream and AudioStream are ffprobe stream indexes: cover art is a "video" stream too, so "the first
-	// video stream" is not necessarily the film.
+	// video stream" is not necessarily the film. AudioStream is the default audio track.
 	VideoStream int `json:"videoStream"`
 	AudioStream int `json:"audioStream"`
+	// Audio are the source's audio tracks in stream order, at most maxAudioTracks; each becomes
+	// its own renditions.
+	Audio []AudioTrack `json:"audio,omitempty"`
 	// Subtitles are the source's subtitle streams, text or image.
 	Subtitles []SubtitleStream `json:"subtitles,omitempty"`
 	// Chapters are the source's chapter marks, in order, within the duration; at most
@@ -60,6 +66,52 @@ type SubtitleStream struct {
 	Title    string `json:"title,omitempty"`
 	Forced   bool   `json:"forced,omitempty"`
 	SDH      bool   `json:"sdh,omitempty"`
+}
+
+// AudioTrack is an audio stream of a source.
+type AudioTrack struct {
+	Index    int    `json:"index"` // the ffprobe stream index
+	Codec    string `json:"codec"`
+	Channels int    `json:"channels"`
+	// Language is a BCP 47 tag (en, pt-BR) from the stream's ISO 639 tag; und when untagged.
+	Language string `json:"language"`
+	Title    string `json:"title,omitempty"`
+	// Default is set on exactly one track of a source with audio: the one flagged default, else the first.
+	Default bool `json:"default,omitempty"`
+	// Commentary and Description mark a commentary track and an audio description for the blind.
+	Commentary  bool `json:"commentary,omitempty"`
+	Description bool `json:"description,omitempty"`
+}
+
+// Surround reports whether the track gets a 5.1 rendition besides its stereo one.
+func (a AudioTrack) Surround() bool { return a.Channels >= 6 }
+
+// maxAudioTracks bounds the audio tracks taken from one source; the rest are left out.
+const maxAudioTracks = 16
+
+// LanguageTag is the BCP 47 form of a stream's language tag: ISO 639-2 codes as containers
+// store them become their short form (eng is en, fre and fra are fr); what is no language tag
+// is und.
+func LanguageTag(raw string) string {
+	raw = strings.TrimSpace(strings.ReplaceAll(raw, "_", "-"))
+	if raw == "" || len(raw) > 35 {
+		return "und"
+	}
+	t, err := language.Parse(raw)
+	if err != nil {
+		return "und"
+	}
+	return t.String()
+}
+
+// LanguageName is a language tag's name in English ("French", "Brazilian Portuguese"), or ""
+// for und and tags without one.
+func LanguageName(tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil || t == language.Und {
+		return ""
+	}
+	return display.English.Tags().Name(t)
 }
 
 // textSubtitleCodecs are the subtitle codecs ffmpeg converts to WebVTT.
@@ -267,7 +319,7 @@ func probeArgs(container, input string) []string {
 	return append(args,
 		"-show_entries", "format=duration,bit_rate:"+
 			"stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,field_order,avg_frame_rate,r_frame_rate,bit_rate,duration,channels:"+
-			"stream_disposition=attached_pic,forced,hearing_impaired,default:stream_tags=rotate,language,title:stream_side_data=rotation:"+
+			"stream_disposition=attached_pic,forced,hearing_impaired,default,comment,visual_impaired:stream_tags=rotate,language,title:stream_side_data=rotation:"+
 			"chapter=start_time,end_time:chapter_tags=title",
 		"-of", "json",
 		"-i", "file:"+input)
@@ -292,6 +344,8 @@ type probeReport struct {
 			Forced          int `json:"forced"`
 			HearingImpaired int `json:"hearing_impaired"`
 			Default         int `json:"default"`
+			Comment         int `json:"comment"`
+			VisualImpaired  int `json:"visual_impaired"`
 		} `json:"disposition"`
 		Tags struct {
 			Rotate   string `json:"rotate"`
@@ -370,11 +424,27 @@ func parseProbe(container string, report []byte) (*Source, error) {
 				Language: s.Tags.Language, Title: chapterTitle(s.Tags.Title),
 				Forced: s.Disposition.Forced == 1, SDH: s.Disposition.HearingImpaired == 1,
 			})
-		case s.CodecType == "audio" && s.Channels > 0 && src.AudioStream < 0:
-			src.AudioStream = s.Index
-			src.AudioCodec = s.CodecName
-			src.HasAudio = true
+		case s.CodecType == "audio" && s.Channels > 0 && len(src.Audio) < maxAudioTracks:
+			src.Audio = append(src.Audio, AudioTrack{
+				Index: s.Index, Codec: s.CodecName, Channels: s.Channels,
+				Language: LanguageTag(s.Tags.Language), Title: chapterTitle(s.Tags.Title),
+				Default:    s.Disposition.Default == 1,
+				Commentary: s.Disposition.Comment == 1, Description: s.Disposition.VisualImpaired == 1,
+			})
 		}
+	}
+	if len(src.Audio) > 0 {
+		def := 0
+		for i, a := range src.Audio {
+			if a.Default {
+				def = i
+				break
+			}
+		}
+		for i := range src.Audio {
+			src.Audio[i].Default = i == def
+		}
+		src.AudioStream, src.AudioCodec, src.HasAudio = src.Audio[def].Index, src.Audio[def].Codec, true
 	}
 	if src.VideoStream < 0 {
 		return nil, reject("no video stream: the file contains only audio, subtitles or cover art")

@@ -75,7 +75,7 @@ func TestProbe(t *testing.T) {
 			name: "mp4 with audio",
 			file: "a.mp4",
 			clip: clip{audio: true},
-			want: Source{Container: "mov", Width: 320, Height: 180, FrameRate: 30, VideoCodec: "h264", HasAudio: true, AudioCodec: "aac", VideoStream: 0, AudioStream: 1},
+			want: Source{Container: "mov", Width: 320, Height: 180, FrameRate: 30, VideoCodec: "h264", HasAudio: true, AudioCodec: "aac", VideoStream: 0, AudioStream: 1, Audio: []AudioTrack{{Index: 1, Codec: "aac", Channels: 1, Language: "und", Default: true}}},
 		},
 		{
 			name: "webm without audio",
@@ -99,7 +99,7 @@ func TestProbe(t *testing.T) {
 			name: "mpeg-ts",
 			file: "a.ts",
 			clip: clip{audio: true},
-			want: Source{Container: "mpegts", Width: 320, Height: 180, FrameRate: 30, VideoCodec: "h264", HasAudio: true, AudioCodec: "aac", VideoStream: 0, AudioStream: 1},
+			want: Source{Container: "mpegts", Width: 320, Height: 180, FrameRate: 30, VideoCodec: "h264", HasAudio: true, AudioCodec: "aac", VideoStream: 0, AudioStream: 1, Audio: []AudioTrack{{Index: 1, Codec: "aac", Channels: 1, Language: "und", Default: true}}},
 		},
 		{
 			name: "interlaced mpeg-ts",

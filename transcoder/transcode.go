@@ -23,6 +23,7 @@ type Result struct {
 	Source     Source
 	Duration   float64     // seconds actually encoded
 	Renditions []Rendition // lowest first
+	Audio      []AudioRendition
 	Master     string      // "master.m3u8"
 	Poster     string      // "poster.jpg"
 	Thumbnails string      // "thumbs.vtt"
@@ -82,7 +83,7 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 			}
 		}
 	}()
-	for _, dir := range append(rungNames(plan), thumbsDir) {
+	for _, dir := range append(outputNames(plan), thumbsDir) {
 		if err := os.Mkdir(filepath.Join(outDir, dir), 0o755); err != nil {
 			return nil, fmt.Errorf("transcode: %w", err)
 		}
@@ -109,6 +110,14 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 			res.Duration = dur
 		}
 	}
+	for _, a := range plan.Audio {
+		rend, err := inspectAudio(outDir, a, src.Audio[a.Track])
+		if err != nil {
+			return nil, err
+		}
+		res.Audio = append(res.Audio, rend)
+	}
+	withAudio(res.Renditions, res.Audio)
 	// ffmpeg reads damaged or cut-off files to wherever they stop making sense and still exits 0; a video that
 	// silently loses its second half must be refused, not published.
 	if res.Duration < 0.9*src.Duration-1 {
@@ -129,17 +138,21 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 		return nil, err
 	}
 	created = append(created, masterName)
-	if err := os.WriteFile(filepath.Join(outDir, masterName), []byte(MasterPlaylist(res.Renditions)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(outDir, masterName), []byte(MasterPlaylist(res.Renditions, res.Audio)), 0o644); err != nil {
 		return nil, fmt.Errorf("transcode: %w", err)
 	}
 	report.set(100)
 	return res, nil
 }
 
-func rungNames(p Plan) []string {
-	names := make([]string, len(p.Rungs))
-	for i, r := range p.Rungs {
-		names[i] = r.Name
+// outputNames are the directories of the plan's renditions, video and audio.
+func outputNames(p Plan) []string {
+	var names []string
+	for _, r := range p.Rungs {
+		names = append(names, r.Name)
+	}
+	for _, a := range p.Audio {
+		names = append(names, a.Name)
 	}
 	return names
 }
@@ -161,6 +174,9 @@ func inspectRendition(outDir string, r Rung, p Plan) (Rendition, float64, error)
 		return Rendition{}, 0, fmt.Errorf("transcode: rendition %s: %w", r.Name, err)
 	}
 	info, err := readInit(filepath.Join(dir, m.init))
+	if err == nil && !strings.HasPrefix(info.codecs[0], "avc") {
+		err = errors.New("no H.264 track")
+	}
 	if err != nil {
 		return Rendition{}, 0, fmt.Errorf("transcode: rendition %s: %w", r.Name, err)
 	}
@@ -174,6 +190,37 @@ func inspectRendition(outDir string, r Rung, p Plan) (Rendition, float64, error)
 		FrameRate:        p.FrameRate.Float(),
 		Playlist:         r.Name + "/" + playlistName,
 	}, m.duration(), nil
+}
+
+// inspectAudio measures one encoded audio rendition of track t.
+func inspectAudio(outDir string, a AudioRung, t AudioTrack) (AudioRendition, error) {
+	dir := filepath.Join(outDir, a.Name)
+	fail := func(err error) (AudioRendition, error) {
+		return AudioRendition{}, fmt.Errorf("transcode: audio %s: %w", a.Name, err)
+	}
+	m, err := readMediaPlaylist(filepath.Join(dir, playlistName))
+	if err != nil {
+		return fail(err)
+	}
+	if len(m.segments) == 0 {
+		return fail(errors.New("no segments"))
+	}
+	peak, avg, err := measure(dir, m)
+	if err != nil {
+		return fail(err)
+	}
+	info, err := readInit(filepath.Join(dir, m.init))
+	if err == nil && !strings.HasPrefix(info.codecs[0], "mp4a") {
+		err = errors.New("no AAC track")
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return AudioRendition{
+		Name: a.Name, Track: t, Channels: a.Channels,
+		Bandwidth: peak, AverageBandwidth: avg, Codecs: info.codecs[0],
+		Playlist: a.Name + "/" + playlistName,
+	}, nil
 }
 
 // runFFmpeg runs ffmpeg with -progress on stdout, calling onTime with each reported output time in seconds,

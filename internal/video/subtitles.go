@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/subtitletrack"
@@ -46,11 +45,9 @@ func NormalizeLanguage(tag string) (string, bool) {
 
 // trackName is how players list a track: the language in English, and what kind it is.
 func trackName(tag string, kind subtitletrack.Kind) string {
-	name := "Unknown language"
-	if t, err := language.Parse(tag); err == nil && tag != "und" {
-		if n := display.English.Tags().Name(t); n != "" {
-			name = n
-		}
+	name := transcoder.LanguageName(tag)
+	if name == "" {
+		name = "Unknown language"
 	}
 	switch kind {
 	case subtitletrack.KindCAPTIONS:

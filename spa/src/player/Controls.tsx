@@ -4,6 +4,7 @@ import { chapterAt, chapterLabel, type Chapter } from './markers';
 import { qualityOptions, rungLabel, type Rung } from './quality';
 import { CaptionStyleMenu } from './CaptionStyleMenu';
 import type { CaptionStyle, TextTrackInfo } from './subtitles';
+import type { AudioTrackInfo } from './audio';
 import type { Beats } from './session';
 import { SEEK_STEP_SECONDS } from './useShortcuts';
 import { cueAt, type ThumbCue } from './vtt';
@@ -30,6 +31,10 @@ export interface ControlsProps {
   subtitles?: readonly TextTrackInfo[];
   subtitle?: number;
   onSubtitle?(track: number): void;
+  /** The audio menu and the entry playing (-1 unknown); the menu shows with two or more. */
+  audioTracks?: readonly AudioTrackInfo[];
+  audio?: number;
+  onAudio?(entry: number): void;
   /** How captions look, and a change to it. */
   captionStyle?: CaptionStyle;
   onCaptionStyle?(s: CaptionStyle): void;
@@ -41,7 +46,7 @@ export interface ControlsProps {
   onToggleFullscreen(): void;
 }
 
-/** The control bar: seek with thumbnail previews, play, skip, sound, time, stream status, subtitles, chapters, quality and full screen. */
+/** The control bar: seek with thumbnail previews, play, skip, sound, time, stream status, audio, subtitles, chapters, quality and full screen. */
 export function Controls(p: ControlsProps) {
   const seekRef = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<{ x: number; t: number } | null>(null);
@@ -119,6 +124,16 @@ export function Controls(p: ControlsProps) {
         <p className="heartbeat" role="status" data-beats={beat?.count ?? 0} data-status={beat?.status ?? ''}>
           {beat ? `Live · ${beat.activeStreams} of ${beat.maxStreams} streams` : 'Connecting…'}
         </p>
+        {p.audioTracks && p.audioTracks.length > 1 && (
+          <select aria-label="Audio" value={p.audio ?? -1} onChange={(e) => p.onAudio?.(Number(e.target.value))}>
+            {(p.audio ?? -1) < 0 && <option value={-1}>Audio</option>}
+            {p.audioTracks.map((t, i) => (
+              <option key={i} value={i}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        )}
         {p.subtitles && p.subtitles.length > 0 && (
           <select aria-label="Subtitles" value={p.subtitle ?? -1} onChange={(e) => p.onSubtitle?.(Number(e.target.value))}>
             <option value={-1}>Subtitles off</option>

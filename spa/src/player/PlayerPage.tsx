@@ -67,7 +67,7 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
     saveCaptionStyle(c);
   };
 
-  const { levels, level, choice, pickQuality, stopped, stop, subtitles, subtitle, pickSubtitle } = useHls({
+  const { levels, level, choice, pickQuality, stopped, stop, subtitles, subtitle, pickSubtitle, audioTracks, audio, pickAudio } = useHls({
     videoRef,
     manifestUrl: session.manifestUrl,
     startPosition: session.resumePositionSeconds,
@@ -88,7 +88,8 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
   const { fullscreen, toggle, seekTo, seekBy, toggleFullscreen, toggleMute, changeVolume, setVolumeTo } =
     useVideoControls(videoRef, containerRef, stopped !== null);
   const toggleCaptions = useCallback(
-    () => pickSubtitle(subtitle >= 0 ? -1 : captionsTrack(subtitles, rememberedSubtitles())),
+    // Forced subtitles showing on their own count as off.
+    () => pickSubtitle(subtitle >= 0 && !subtitles[subtitle]?.forced ? -1 : captionsTrack(subtitles, rememberedSubtitles())),
     [pickSubtitle, subtitle, subtitles],
   );
   useShortcuts({ toggle, toggleFullscreen, toggleMute, seekBy, changeVolume, toggleCaptions, exit });
@@ -173,6 +174,9 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
         subtitles={subtitles}
         subtitle={subtitle}
         onSubtitle={pickSubtitle}
+        audioTracks={audioTracks}
+        audio={audio}
+        onAudio={pickAudio}
         captionStyle={captionStyle}
         onCaptionStyle={changeCaptionStyle}
         onToggle={toggle}

@@ -26,15 +26,17 @@ export function rememberSubtitles(lang: string | null) {
   }
 }
 
+/** A language tag's primary subtag, lower case: en for en-US. */
+export const primaryLanguage = (l: string) => l.toLowerCase().split('-')[0] ?? '';
+
 /**
  * The track to turn on when a video starts: the first full (not forced) track in the
  * language the viewer chose last (its primary subtag is enough: en matches en-US), or -1.
  */
 export function pickSubtitleTrack(tracks: readonly TextTrackInfo[], lang: string | null): number {
   if (!lang) return -1;
-  const primary = (l: string) => l.toLowerCase().split('-')[0];
   const exact = tracks.findIndex((t) => !t.forced && t.lang.toLowerCase() === lang.toLowerCase());
-  return exact >= 0 ? exact : tracks.findIndex((t) => !t.forced && primary(t.lang) === primary(lang));
+  return exact >= 0 ? exact : tracks.findIndex((t) => !t.forced && primaryLanguage(t.lang) === primaryLanguage(lang));
 }
 
 /** The track the captions shortcut turns on: the remembered language's, else the first full one. */
