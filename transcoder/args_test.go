@@ -14,7 +14,7 @@ func TestArgsGolden(t *testing.T) {
 	}{
 		{
 			name: "ladder_audio",
-			src:  Source{Container: "mov", Duration: 30, Width: 1920, Height: 1080, FrameRate: 30, VideoCodec: "h264", BitRate: 8_000_000, HasAudio: true, AudioCodec: "aac", VideoStream: 0, AudioStream: 1,
+			src: Source{Container: "mov", Duration: 30, Width: 1920, Height: 1080, FrameRate: 30, VideoCodec: "h264", BitRate: 8_000_000, HasAudio: true, AudioCodec: "aac", VideoStream: 0, AudioStream: 1,
 				Audio: []AudioTrack{{Index: 1, Codec: "aac", Channels: 2, Language: "en", Default: true}, {Index: 2, Codec: "ac3", Channels: 6, Language: "fr"}}},
 		},
 		{
@@ -23,15 +23,15 @@ func TestArgsGolden(t *testing.T) {
 		},
 		{
 			name: "portrait_ntsc_threads",
-			src:  Source{Container: "mov", Duration: 95.5, Width: 720, Height: 1280, FrameRate: 29.97, VideoCodec: "hevc", BitRate: 3_000_000, HasAudio: true, AudioCodec: "aac", VideoStream: 1, AudioStream: 0,
+			src: Source{Container: "mov", Duration: 95.5, Width: 720, Height: 1280, FrameRate: 29.97, VideoCodec: "hevc", BitRate: 3_000_000, HasAudio: true, AudioCodec: "aac", VideoStream: 1, AudioStream: 0,
 				Audio: []AudioTrack{{Index: 0, Codec: "aac", Channels: 1, Language: "und", Default: true}}},
-			o:    Options{Threads: 2, SegmentSeconds: 6, GOPSeconds: 2, Preset: "faster"},
+			o: Options{Threads: 2, SegmentSeconds: 6, GOPSeconds: 2, Preset: "faster"},
 		},
 		{
 			name: "mpegts_interlaced_high_fps",
-			src:  Source{Container: "mpegts", Duration: 7200, Width: 1280, Height: 720, FrameRate: 119.88, VideoCodec: "h264", Interlaced: true, HasAudio: true, AudioCodec: "ac3", VideoStream: 0, AudioStream: 1,
+			src: Source{Container: "mpegts", Duration: 7200, Width: 1280, Height: 720, FrameRate: 119.88, VideoCodec: "h264", Interlaced: true, HasAudio: true, AudioCodec: "ac3", VideoStream: 0, AudioStream: 1,
 				Audio: []AudioTrack{{Index: 1, Codec: "ac3", Channels: 8, Language: "de", Default: true}}},
-			o:    Options{Heights: []int{360, 720}},
+			o: Options{Heights: []int{360, 720}},
 		},
 	}
 	for _, tt := range tests {

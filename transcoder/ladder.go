@@ -46,9 +46,9 @@ type Plan struct {
 	GOPFrames      int      // keyframe interval in frames (GOPSeconds at FrameRate)
 	GOPSeconds     int
 	SegmentSeconds int
-	Preset         string // libx264 preset
+	Preset         string      // libx264 preset
 	Audio          []AudioRung // audio-only renditions every rung shares
-	Threads        int    // 0: ffmpeg's defaults
+	Threads        int         // 0: ffmpeg's defaults
 	Thumbs         ThumbPlan
 }
 

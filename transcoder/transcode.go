@@ -24,9 +24,9 @@ type Result struct {
 	Duration   float64     // seconds actually encoded
 	Renditions []Rendition // lowest first
 	Audio      []AudioRendition
-	Master     string      // "master.m3u8"
-	Poster     string      // "poster.jpg"
-	Thumbnails string      // "thumbs.vtt"
+	Master     string // "master.m3u8"
+	Poster     string // "poster.jpg"
+	Thumbnails string // "thumbs.vtt"
 }
 
 // How long a killed ffmpeg may keep its pipes open before Wait gives up on it.
