@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -149,8 +151,11 @@ func TestSubtitlesFromTheSource(t *testing.T) {
 		fr := filepath.Join(dir, "fr.srt")
 		require.NoError(t, os.WriteFile(fr, []byte("1\n00:00:01,000 --> 00:00:02,000\nPANNEAU : SORTIE\n"), 0o644))
 		mkv := filepath.Join(dir, "with-subs.mkv")
+		// A dub beside the original sound, and a subtitle stream of each text format.
 		out, err := exec.Command("ffmpeg", "-loglevel", "error", "-i", testmedia.Make(t, testmedia.Default), "-i", srt, "-i", fr,
-			"-map", "0", "-map", "1", "-map", "2", "-c:v", "copy", "-c:a", "copy", "-c:s:0", "srt", "-c:s:1", "ass",
+			"-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000:duration=3",
+			"-map", "0", "-map", "3", "-map", "1", "-map", "2", "-c:v", "copy", "-c:a:0", "copy", "-c:a:1", "aac", "-c:s:0", "srt", "-c:s:1", "ass",
+			"-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fre",
 			"-metadata:s:s:0", "language=eng", "-metadata:s:s:1", "language=fre", "-disposition:s:1", "forced", mkv).CombinedOutput()
 		require.NoError(t, err, string(out))
 
@@ -165,23 +170,58 @@ func TestSubtitlesFromTheSource(t *testing.T) {
 		events := e.watch(admin, r.Data["uploadVideo"].(map[string]any)["id"].(string))
 		require.Equal(t, "READY", events[len(events)-1]["status"], "%v", events)
 
-		r = e.gql(nil, `query($t: ID!) { title(id: $t) { video { subtitles { language name kind cues } } } }`,
+		r = e.gql(nil, `query($t: ID!) { title(id: $t) { video {
+			subtitles { language name kind cues }
+			audioTracks { language name kind default channels surround } } } }`,
 			map[string]any{"t": id}, bearer(admin))
 		require.Empty(t, r.Errors, r.Raw)
+		video := r.Data["title"].(map[string]any)["video"].(map[string]any)
 		require.Equal(t, []any{
 			map[string]any{"language": "en", "name": "English", "kind": "SUBTITLES", "cues": float64(1)},
 			map[string]any{"language": "fr", "name": "French (forced)", "kind": "FORCED", "cues": float64(1)},
-		}, r.Data["title"].(map[string]any)["video"].(map[string]any)["subtitles"])
+		}, video["subtitles"])
+		require.Equal(t, []any{
+			map[string]any{"language": "en", "name": "English", "kind": "MAIN", "default": true, "channels": float64(1), "surround": false},
+			map[string]any{"language": "fr", "name": "French", "kind": "MAIN", "default": false, "channels": float64(1), "surround": false},
+		}, video["audioTracks"])
 
 		tok := e.viewer("subs@example.com", "US", plancode.Premium)
 		r = e.start(tok, id)
 		require.Empty(t, r.Errors, r.Raw)
-		res, err := http.Get(e.http.URL + r.Data["startPlayback"].(map[string]any)["manifestUrl"].(string))
-		require.NoError(t, err)
-		defer res.Body.Close()
-		master, err := io.ReadAll(res.Body)
-		require.NoError(t, err)
-		require.Contains(t, string(master), `NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="subs/`)
-		require.Contains(t, string(master), `NAME="French (forced)",LANGUAGE="fr",DEFAULT=NO,AUTOSELECT=YES,FORCED=YES,URI="subs/`)
+		manifest := e.http.URL + r.Data["startPlayback"].(map[string]any)["manifestUrl"].(string)
+		get := func(uri string) string {
+			t.Helper()
+			res, err := http.Get(manifest[:strings.LastIndex(manifest, "/")+1] + uri)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, res.StatusCode, uri)
+			return string(body)
+		}
+		master := get("master.m3u8")
+		require.Contains(t, master, `NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="subs/`)
+		require.Contains(t, master, `NAME="French (forced)",LANGUAGE="fr",DEFAULT=NO,AUTOSELECT=YES,FORCED=YES,URI="subs/`)
+		require.Contains(t, master, `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="stereo",NAME="English",LANGUAGE="en",CHANNELS="2",DEFAULT=YES,AUTOSELECT=YES,URI="audio1/index.m3u8"`)
+		require.Contains(t, master, `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="stereo",NAME="French",LANGUAGE="fr",CHANNELS="2",DEFAULT=NO,AUTOSELECT=YES,URI="audio2/index.m3u8"`)
+		variants := regexp.MustCompile(`(?m)^#EXT-X-STREAM-INF:.*$`).FindAllString(master, -1)
+		require.NotEmpty(t, variants)
+		for _, v := range variants {
+			require.Contains(t, v, `AUDIO="stereo"`)
+			require.Contains(t, v, `SUBTITLES="subs"`)
+		}
+
+		// The audio and subtitle playlists are behind the same signed URL, and the WebVTT
+		// segments are valid.
+		require.Contains(t, get("audio2/index.m3u8"), "#EXTINF:")
+		for _, uri := range regexp.MustCompile(`URI="(subs/[^"]+)"`).FindAllStringSubmatch(master, -1) {
+			playlist := get(uri[1])
+			require.Contains(t, playlist, "#EXT-X-ENDLIST")
+			seg := regexp.MustCompile(`(?m)^[0-9]+\.vtt$`).FindString(playlist)
+			require.NotEmpty(t, seg, playlist)
+			vtt := get(path.Dir(uri[1]) + "/" + seg)
+			require.True(t, strings.HasPrefix(vtt, "WEBVTT"), vtt)
+			require.Regexp(t, `(?m)^\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}`, vtt)
+		}
 	})
 }
