@@ -1,5 +1,6 @@
-// Skip intro, Next episode, chapters and captions in the player, on a series brought in by a
-// library scan: markers and subtitles set over the API show at their times, in Chromium.
+// Skip intro, Next episode, chapters, captions and audio tracks in the player, on a series and a
+// dubbed film brought in by a library scan: markers and subtitles set over the API show at their
+// times, and the film's own audio and subtitle streams are offered, in Chromium.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 let server;
 let browser;
 let series;
+let film;
 let adminToken;
 
 /** Runs a GraphQL operation with a bearer token and returns its data, failing on errors. */
@@ -41,8 +43,18 @@ before(async () => {
   for (const name of ['Tides - S01E01 - Low Water.mp4', 'Tides - S01E02 - High Water.mp4']) {
     await promisify(execFile)('ffmpeg', ['-loglevel', 'error', '-i', clip, '-i', meta, '-map', '0', '-map_chapters', '1', '-c', 'copy', join(season, name)]);
   }
+  // A film with its original sound, a French dub, English subtitles and French forced ones.
+  const filmDir = join(data.dir, 'library', 'Movies', 'Two Tongues (2021)');
+  await mkdir(filmDir, { recursive: true });
+  await writeFile(join(data.dir, 'en.srt'), '1\n00:00:00,000 --> 00:00:12,000\nThe <b>tide</b> is out\n');
+  await writeFile(join(data.dir, 'fr.srt'), '1\n00:00:00,000 --> 00:00:12,000\nPANNEAU : PLAGE\n');
+  await promisify(execFile)('ffmpeg', ['-loglevel', 'error', '-i', clip, '-f', 'lavfi', '-i', 'sine=frequency=660:duration=12',
+    '-i', join(data.dir, 'en.srt'), '-i', join(data.dir, 'fr.srt'),
+    '-map', '0:v', '-map', '0:a', '-map', '1:a', '-map', '2', '-map', '3', '-c:v', 'copy', '-c:a', 'aac', '-c:s:0', 'srt', '-c:s:1', 'ass',
+    '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fre', '-metadata:s:s:0', 'language=eng',
+    '-metadata:s:s:1', 'language=fre', '-disposition:s:1', 'forced', join(filmDir, 'Two Tongues (2021).mkv')]);
   await data.run('user', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--admin', '--plan', 'premium');
-  assert.equal(await data.run('library', 'scan', join(data.dir, 'library')), 'added=2 updated=0 unchanged=0 skipped=0\n');
+  assert.equal(await data.run('library', 'scan', join(data.dir, 'library')), 'added=3 updated=0 unchanged=0 skipped=0\n');
   server = await startMarquee({ data, args: ['--workers', '1', '--seed-demo=false'] });
   browser = await launch();
 
@@ -58,6 +70,16 @@ before(async () => {
       break;
     }
     assert.ok(Date.now() < deadline, `the episodes were not transcoded in time: ${JSON.stringify(node)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (;;) {
+    const films = (await gql(`{ search(query: "Two Tongues") { edges { node { id name video { status } } } } }`, {}, login.token)).search.edges;
+    const node = films.map((e) => e.node).find((n) => n.name === 'Two Tongues');
+    if (node?.video?.status === 'READY') {
+      film = node;
+      break;
+    }
+    assert.ok(Date.now() < deadline, `the film was not transcoded in time: ${JSON.stringify(node)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   await gql(
@@ -174,6 +196,51 @@ test('captions uploaded for an episode show in the player, c turns them off, and
     assert.equal(await page.locator('video').getAttribute('data-cue-color'), 'yellow');
     // English was chosen last: it is on from the start.
     await page.waitForFunction(() => [...document.querySelector('video').textTracks].some((tr) => tr.mode === 'showing'));
+  });
+  await context.close();
+});
+
+test('a dubbed film offers both audio tracks and both subtitle tracks; switching audio keeps playing', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watchCSP(page, violations);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await withScreenshotOnFailure(t, page, async () => {
+    await page.goto(`${server.url}/login`);
+    await new LoginPage(page).logIn(ADMIN.email, ADMIN.password);
+    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+    await page.goto(`${server.url}/watch/${film.id}`);
+    const player = new Player(page);
+    await player.waitForPlayback(0.5);
+
+    const audio = page.getByRole('combobox', { name: 'Audio' });
+    const subtitles = page.getByRole('combobox', { name: 'Subtitles' });
+    const labels = (menu) => menu.locator('option').allTextContents();
+    assert.deepEqual(await labels(audio), ['English', 'French']);
+    assert.deepEqual(await labels(subtitles), ['Subtitles off', 'English', 'French (forced)']);
+    assert.ok(fetched.some((p) => p.endsWith('/audio1/index.m3u8')), 'the default track plays first');
+    assert.ok(!fetched.some((p) => p.includes('/audio2/')), 'the dub is not fetched until chosen');
+
+    await audio.selectOption({ label: 'French' });
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/audio2\/seg_\d+\.m4s$/.test(e.name)));
+    const at = await player.video.evaluate((v) => v.currentTime);
+    await player.waitForPlayback(at + 0.5);
+    assert.equal(await audio.inputValue(), '1');
+    // With subtitles off, the French dub brings its forced subtitles with it.
+    await page.waitForFunction(() => [...document.querySelector('video').textTracks]
+      .some((tr) => tr.mode === 'showing' && [...(tr.activeCues ?? [])].some((c) => c.text === 'PANNEAU : PLAGE')));
+    assert.equal(await subtitles.inputValue(), '1', 'French (forced) is the one showing');
+
+    await subtitles.selectOption({ label: 'English' });
+    await page.waitForFunction(() => [...document.querySelector('video').textTracks]
+      .some((tr) => tr.mode === 'showing' && [...(tr.activeCues ?? [])].some((c) => c.text === 'The <b>tide</b> is out')));
+
+    // The choice of French is kept: the next visit starts with the dub.
+    await page.reload();
+    await new Player(page).waitForPlayback(0.5);
+    await page.waitForFunction(() => document.querySelector('select[aria-label="Audio"]')?.value === '1');
   });
   await context.close();
 });
