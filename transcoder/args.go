@@ -60,7 +60,11 @@ func Args(p Plan, input, outDir string) []string {
 			filepath.Join(dir, playlistName))
 	}
 	for i, r := range p.Rungs {
-		args = append(args, "-map", fmt.Sprintf("[v%d]", i))
+		// The filter graph already made the frame rate constant; passthrough keeps its frames as
+		// they are. Left to itself, ffmpeg would also pad the output's start with a copy of the
+		// first frame when the video starts after the file does (Matroska remuxes of MP4s with AAC
+		// start the video 21 ms in), one frame more in every rung than the source has.
+		args = append(args, "-map", fmt.Sprintf("[v%d]", i), "-fps_mode", "passthrough")
 		args = append(args, videoArgs(p, r)...)
 		args = append(args, hls(r.Name)...)
 	}

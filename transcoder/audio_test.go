@@ -147,3 +147,42 @@ func TestTranscodeAudioTracks(t *testing.T) {
 		}
 	})
 }
+
+// A Matroska remux of an MP4 with AAC starts its video 21 ms after its audio; every rung still
+// has exactly the source's frames, none repeated to fill the gap.
+func TestTranscodeKeepsEveryFrame(t *testing.T) {
+	t.Parallel()
+	ffmpeg, ffprobe := tools(t)
+	dir := t.TempDir()
+	mp4 := makeClip(t, dir, "in.mp4", clip{audio: true})
+	mkv := filepath.Join(dir, "in.mkv")
+	msg, err := execCommand(ffmpeg, "-loglevel", "error", "-i", mp4, "-c", "copy", mkv).CombinedOutput()
+	require.NoError(t, err, "%s", msg)
+	start, err := execCommand(ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=start_time", "-of", "csv=p=0", mkv).Output()
+	require.NoError(t, err)
+	require.NotEqual(t, "0.000000", strings.TrimSpace(string(start)), "the remux starts its video late, as this test needs")
+
+	out := filepath.Join(dir, "out")
+	require.NoError(t, os.Mkdir(out, 0o755))
+	res, err := Transcode(context.Background(), testOptions(), mkv, out, nil)
+	require.NoError(t, err)
+	for _, r := range res.Renditions {
+		m, err := readMediaPlaylist(filepath.Join(out, r.Name, playlistName))
+		require.NoError(t, err)
+		init, err := os.ReadFile(filepath.Join(out, r.Name, m.init))
+		require.NoError(t, err)
+		joined := append([]byte{}, init...)
+		for _, s := range m.segments {
+			seg, err := os.ReadFile(filepath.Join(out, r.Name, s.uri))
+			require.NoError(t, err)
+			joined = append(joined, seg...)
+		}
+		file := filepath.Join(t.TempDir(), "joined.mp4")
+		require.NoError(t, os.WriteFile(file, joined, 0o644))
+		n, err := execCommand(ffprobe, "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", file).Output()
+		require.NoError(t, err)
+		frames, err := strconv.Atoi(strings.TrimSpace(string(n)))
+		require.NoError(t, err)
+		require.Equal(t, 90, frames, "%s: 3 s at 30 fps", r.Name)
+	}
+}

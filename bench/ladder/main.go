@@ -4,7 +4,9 @@
 //	(a+) the whole transcoder.Transcode: probe, ladder, init-segment inspection, poster, playlists;
 //	(b)  the plain one-pass command a person would write for the same rungs: split the full-size decode and
 //	     scale every rung from it, default threads, identical encoder settings;
-//	(c)  one ffmpeg per rung, one after another.
+//	(c)  one ffmpeg per rung, one after another;
+//	(a+2) the whole transcoder.Transcode on the same video with a second audio track and two subtitle streams
+//	     (SubRip and ASS), with the subtitles extracted afterwards as the worker does, against (a+).
 //
 // For each it prints wall and CPU seconds (user+sys of the ffmpeg processes), the ratio to (b), and the SSIM
 // of the 1080p rung against the source (and of the 360p rung against a Lanczos downscale of the source, since
@@ -45,6 +47,7 @@ func main() {
 	filters := flag.Bool("filters", false, "also time decode+scale alone (no encoding), split vs cascade, which is what cascading changes")
 	only := flag.String("only", "", "comma-separated variant names to run (default: all)")
 	keep := flag.Bool("keep", false, "keep the encoded outputs and print where")
+	tracks := flag.Bool("tracks", true, "also run (a+2): the whole transcode of a source with two audio tracks and two subtitle streams")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -69,6 +72,7 @@ func main() {
 			return [][]string{transcoder.Args(plan, src, dir)}
 		}},
 		{name: "a+", what: "transcoder.Transcode (whole job)", full: true},
+		{name: "a+2", what: "(a+) with 2 audio tracks and 2 subtitle streams, subtitles extracted", full: true, extract: true},
 		{name: "b", what: "plain one-pass: split, scale each rung from full size", baseline: true, cmds: func(dir string) [][]string {
 			return [][]string{plain(plan, src, dir, plainOpts{})}
 		}},
@@ -79,6 +83,15 @@ func main() {
 			}
 			return cmds
 		}},
+	}
+	if *tracks {
+		multi, err := tracksSource(ctx, ffmpeg, src, *seconds)
+		if err != nil {
+			log.Fatal(err)
+		}
+		variants[2].src = multi
+	} else {
+		variants = slices.Delete(variants, 2, 3)
 	}
 	if *explore {
 		for _, e := range []struct {
@@ -141,10 +154,10 @@ func main() {
 			switch {
 			case v.noSSIM:
 			case run == 1:
-				if res.ssim1080, err = ssim(ctx, ffmpeg, filepath.Join(dir, "1080p"), src, ""); err != nil {
+				if res.ssim1080, err = ssim(ctx, ffmpeg, filepath.Join(dir, "1080p"), src, "", plan.FrameRate); err != nil {
 					log.Fatalf("%s: ssim: %v", v.name, err)
 				}
-				if res.ssim360, err = ssim(ctx, ffmpeg, filepath.Join(dir, "360p"), src, "640:360"); err != nil {
+				if res.ssim360, err = ssim(ctx, ffmpeg, filepath.Join(dir, "360p"), src, "640:360", plan.FrameRate); err != nil {
 					log.Fatalf("%s: ssim: %v", v.name, err)
 				}
 			default:
@@ -154,6 +167,7 @@ func main() {
 			results = append(results, res)
 		}
 		printTable(fmt.Sprintf("run %d", run), variants, results)
+		printTracks(variants, results)
 		if *keep {
 			fmt.Println("outputs kept in", work)
 		} else {
@@ -166,8 +180,10 @@ func main() {
 			medians[i], mins[i] = summarize(all[i])
 		}
 		printTable(fmt.Sprintf("median of %d runs", *runs), variants, medians)
+		printTracks(variants, medians)
 		// The least-disturbed run is the best estimate of the cost itself on a shared machine.
 		printTable(fmt.Sprintf("minimum of %d runs", *runs), variants, mins)
+		printTracks(variants, mins)
 	}
 	fmt.Println()
 	for _, v := range variants {
@@ -199,6 +215,8 @@ type variant struct {
 	baseline   bool
 	noSSIM     bool                        // produces no renditions
 	full       bool                        // run transcoder.Transcode
+	src        string                      // a source of its own instead of the common one
+	extract    bool                        // extract the text subtitle streams after the transcode
 	cmds       func(dir string) [][]string // ffmpeg argument lists, run one after another
 }
 
@@ -212,15 +230,32 @@ func (v variant) run(ctx context.Context, ffmpeg string, o transcoder.Options, p
 		return result{}, err
 	}
 	if v.full {
+		if v.src != "" {
+			src = v.src
+		}
 		before := childrenCPU()
 		start := time.Now()
-		if _, err := transcoder.Transcode(ctx, o, src, dir, nil); err != nil {
+		res, err := transcoder.Transcode(ctx, o, src, dir, nil)
+		if err != nil {
 			return result{}, err
+		}
+		for _, s := range res.Source.Subtitles {
+			if !v.extract || !s.Text {
+				continue
+			}
+			if _, err := transcoder.ExtractSubtitle(ctx, o, res.Source.Container, src, s.Index); err != nil {
+				return result{}, err
+			}
 		}
 		return result{wall: time.Since(start), cpu: childrenCPU() - before}, nil
 	}
 	for _, r := range p.Rungs {
 		if err := os.MkdirAll(filepath.Join(dir, r.Name), 0o755); err != nil {
+			return result{}, err
+		}
+	}
+	for _, a := range p.Audio {
+		if err := os.MkdirAll(filepath.Join(dir, a.Name), 0o755); err != nil {
 			return result{}, err
 		}
 	}
@@ -337,19 +372,21 @@ var ssimAll = regexp.MustCompile(`All:([0-9.]+)`)
 
 // ssim compares the rendition in dir (init + segments joined into one fragmented MP4) with the source,
 // downscaled with Lanczos to size first when size is set. Both start at timestamp zero so that frames pair
-// up despite the muxer's reordering delay.
-func ssim(ctx context.Context, ffmpeg, dir, src, size string) (float64, error) {
+// up despite the muxer's reordering delay, and both are put on the same grid of the given frame rate, so that
+// a container with millisecond timestamps (Matroska) does not pair a frame with its neighbour.
+func ssim(ctx context.Context, ffmpeg, dir, src, size string, rate transcoder.Rational) (float64, error) {
 	joined, err := join(dir)
 	if err != nil {
 		return 0, err
 	}
 	defer os.Remove(joined)
-	ref := "[1:v]setpts=PTS-STARTPTS"
+	grid := "setpts=PTS-STARTPTS,fps=" + rate.String()
+	ref := "[1:v]" + grid
 	if size != "" {
 		ref += ",scale=" + size + ":flags=lanczos"
 	}
 	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "info", "-i", joined, "-i", src,
-		"-lavfi", "[0:v]setpts=PTS-STARTPTS[m];"+ref+"[r];[m][r]ssim", "-f", "null", "-")
+		"-lavfi", "[0:v]"+grid+"[m];"+ref+"[r];[m][r]ssim", "-f", "null", "-")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("%w: %s", err, lastLines(string(out), 5))
@@ -409,6 +446,55 @@ func source(ctx context.Context, ffmpeg, cacheDir string, seconds int) (string, 
 		return "", fmt.Errorf("generate source: %w: %s", err, out)
 	}
 	return file, os.Rename(tmp, file)
+}
+
+// tracksSource returns the common source remuxed with a second audio track (a different tone) and two
+// subtitle streams, SubRip and ASS, one cue every two seconds: the video stream is copied, so the ladder's
+// work is the same and only the tracks differ.
+func tracksSource(ctx context.Context, ffmpeg, src string, seconds int) (string, error) {
+	file := strings.TrimSuffix(src, ".mp4") + "-tracks.mkv"
+	if _, err := os.Stat(file); err == nil {
+		return file, nil
+	}
+	log.Printf("generating %s…", file)
+	clock := func(sec int, sep string) string {
+		return fmt.Sprintf("%02d:%02d:%02d%s", sec/3600, sec/60%60, sec%60, sep)
+	}
+	var srt, ass strings.Builder
+	ass.WriteString("[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n")
+	for i, at := 1, 0; at < seconds; i, at = i+1, at+2 {
+		fmt.Fprintf(&srt, "%d\n%s000 --> %s500\nLine %d\n\n", i, clock(at, ","), clock(at+1, ","), i)
+		fmt.Fprintf(&ass, "Dialogue: 0,%s00,%s50,Default,,0,0,0,,{\\i1}Ligne{\\i0} %d\n", clock(at, ".")[1:], clock(at+1, ".")[1:], i)
+	}
+	srtFile, assFile := file+".srt", file+".ass"
+	if err := os.WriteFile(srtFile, []byte(srt.String()), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(assFile, []byte(ass.String()), 0o644); err != nil {
+		return "", err
+	}
+	tmp := file + ".tmp.mkv"
+	d := strconv.Itoa(seconds)
+	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+		"-i", src, "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000:duration="+d, "-i", srtFile, "-i", assFile,
+		"-map", "0:v", "-map", "0:a", "-map", "1:a", "-map", "2", "-map", "3",
+		"-c:v", "copy", "-c:a:0", "copy", "-c:a:1", "aac", "-b:a:1", "192k", "-c:s:0", "srt", "-c:s:1", "ass",
+		"-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fre",
+		"-metadata:s:s:0", "language=eng", "-metadata:s:s:1", "language=fre", tmp)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("generate the source with tracks: %w: %s", err, out)
+	}
+	return file, os.Rename(tmp, file)
+}
+
+// printTracks prints what the second audio track and the subtitle streams cost: (a+2) over (a+).
+func printTracks(vs []variant, rs []result) {
+	one, two := slices.IndexFunc(vs, func(v variant) bool { return v.name == "a+" }), slices.IndexFunc(vs, func(v variant) bool { return v.name == "a+2" })
+	if one < 0 || two < 0 {
+		return
+	}
+	fmt.Printf("  2 audio + 2 subtitle streams / 1 audio track: wall %.3f, CPU %.3f (goal ≤ 1.10)\n",
+		rs[two].wall.Seconds()/rs[one].wall.Seconds(), rs[two].cpu.Seconds()/rs[one].cpu.Seconds())
 }
 
 func defaultCache() string {
