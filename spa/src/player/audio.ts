@@ -1,3 +1,4 @@
+import { readChoice, writeChoice } from './storage';
 import { primaryLanguage, type TextTrackInfo } from './subtitles';
 
 /** An audio track as the player lists it. */
@@ -56,21 +57,9 @@ export function pickAudioTrack(menu: readonly AudioTrackInfo[], lang: string | n
 const KEY = 'marquee.audio';
 
 /** The language the viewer last chose audio in, on this browser; null when never. */
-export function rememberedAudio(): string | null {
-  try {
-    return window.localStorage.getItem(KEY);
-  } catch {
-    return null;
-  }
-}
+export const rememberedAudio = () => readChoice(KEY);
 
-export function rememberAudio(lang: string) {
-  try {
-    window.localStorage.setItem(KEY, lang);
-  } catch {
-    // Storage refused (private mode): the choice lasts as long as the page.
-  }
-}
+export const rememberAudio = (lang: string) => writeChoice(KEY, lang);
 
 /**
  * The forced track to show while subtitles are off: forced subtitles translate what the

@@ -1,3 +1,5 @@
+import { readChoice, writeChoice } from './storage';
+
 /** A subtitle track as the player lists it. */
 export interface TextTrackInfo {
   name: string;
@@ -8,23 +10,10 @@ export interface TextTrackInfo {
 const KEY = 'marquee.subtitles';
 
 /** The language the viewer last chose subtitles in, on this browser; null for off. */
-export function rememberedSubtitles(): string | null {
-  try {
-    return window.localStorage.getItem(KEY);
-  } catch {
-    return null;
-  }
-}
+export const rememberedSubtitles = () => readChoice(KEY);
 
 /** Remembers the viewer's choice: a language, or null for off. */
-export function rememberSubtitles(lang: string | null) {
-  try {
-    if (lang) window.localStorage.setItem(KEY, lang);
-    else window.localStorage.removeItem(KEY);
-  } catch {
-    // Storage refused (private mode): the choice lasts as long as the page.
-  }
-}
+export const rememberSubtitles = (lang: string | null) => writeChoice(KEY, lang || null);
 
 /** A language tag's primary subtag, lower case: en for en-US. */
 export const primaryLanguage = (l: string) => l.toLowerCase().split('-')[0] ?? '';
@@ -76,18 +65,6 @@ export function parseCaptionStyle(stored: string | null): CaptionStyle {
   return out;
 }
 
-export function loadCaptionStyle(): CaptionStyle {
-  try {
-    return parseCaptionStyle(window.localStorage.getItem(STYLE_KEY));
-  } catch {
-    return { ...DEFAULT_CAPTION_STYLE };
-  }
-}
+export const loadCaptionStyle = (): CaptionStyle => parseCaptionStyle(readChoice(STYLE_KEY));
 
-export function saveCaptionStyle(s: CaptionStyle) {
-  try {
-    window.localStorage.setItem(STYLE_KEY, JSON.stringify(s));
-  } catch {
-    // Not kept beyond the page.
-  }
-}
+export const saveCaptionStyle = (s: CaptionStyle) => writeChoice(STYLE_KEY, JSON.stringify(s));
