@@ -363,6 +363,7 @@ type ComplexityRoot struct {
 		InMyList            func(childComplexity int) int
 		Kind                func(childComplexity int) int
 		LogoURL             func(childComplexity int) int
+		MaturityAge         func(childComplexity int) int
 		MaturityRating      func(childComplexity int) int
 		MinPlan             func(childComplexity int) int
 		MyRating            func(childComplexity int) int
@@ -523,6 +524,7 @@ type SubscriptionResolver interface {
 	LibraryScanProgress(ctx context.Context, id int) (<-chan *ent.LibraryScan, error)
 }
 type TitleResolver interface {
+	MaturityAge(ctx context.Context, obj *catalog.Title) (*int, error)
 	Credits(ctx context.Context, obj *catalog.Title) ([]*ent.Credit, error)
 
 	Seasons(ctx context.Context, obj *catalog.Title) ([]*ent.Season, error)
@@ -2006,6 +2008,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Title.LogoURL(childComplexity), true
+	case "Title.maturityAge":
+		if e.ComplexityRoot.Title.MaturityAge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.MaturityAge(childComplexity), true
 	case "Title.maturityRating":
 		if e.ComplexityRoot.Title.MaturityRating == nil {
 			break
@@ -2708,7 +2716,11 @@ input CreateTitleInput {
   year: Int
   "Genre names; unknown genres are created."
   genres: [String!]
-  "A short code such as PG-13 or TV-MA."
+  """
+  A rating of US films (G, PG, PG-13, R, NC-17), US television (TV-Y, TV-Y7, TV-G, TV-PG,
+  TV-14, TV-MA), the BBFC (U, PG, 12A, 12, 15, 18) or the FSK (0, 6, 12, 16, 18, stored as
+  FSK 16); anything else is BAD_USER_INPUT. Stored in its canonical spelling.
+  """
   maturityRating: String
   "The lowest plan that may watch it; null means any plan."
   minPlan: PlanCode
@@ -2727,6 +2739,12 @@ type TranscodeProgress {
 }
 
 extend type Title {
+  """
+  The youngest age the title's maturity rating suits (PG-13 is 13, TV-MA 17, FSK 16 16);
+  null when it has no rating of a known system, and then it counts as 18 for profiles with a
+  lower maturity ceiling.
+  """
+  maturityAge: Int
   "The people credited, in billing order (position)."
   credits: [Credit!]!
   "Genre names, alphabetical."
@@ -4247,6 +4265,8 @@ func (ec *executionContext) childFields_Title(ctx context.Context, field graphql
 		return ec.fieldContext_Title_regions(ctx, field)
 	case "minPlan":
 		return ec.fieldContext_Title_minPlan(ctx, field)
+	case "maturityAge":
+		return ec.fieldContext_Title_maturityAge(ctx, field)
 	case "credits":
 		return ec.fieldContext_Title_credits(ctx, field)
 	case "genres":
@@ -11189,6 +11209,29 @@ func (ec *executionContext) fieldContext_Title_minPlan(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Title", field, false, false, "PlanCode")
 }
 
+func (ec *executionContext) _Title_maturityAge(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_maturityAge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().MaturityAge(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_maturityAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Title", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Title_credits(ctx context.Context, field graphql.CollectedField, obj *catalog.Title) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18014,6 +18057,12 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "maturityAge":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_maturityAge(ctx, field, obj)
+				})
 		case "credits":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -20,6 +20,7 @@ import (
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/video"
@@ -529,6 +530,14 @@ func (r *subscriptionResolver) LibraryScanProgress(ctx context.Context, id int) 
 		return nil, err
 	}
 	return r.Library.Watch(ctx, id)
+}
+
+// MaturityAge is the resolver for the maturityAge field.
+func (r *titleResolver) MaturityAge(ctx context.Context, obj *catalog.Title) (*int, error) {
+	if rating, err := maturity.Parse(obj.MaturityRating); err == nil {
+		return &rating.Age, nil
+	}
+	return nil, nil // unrated: counts as adult
 }
 
 // Credits is the resolver for the credits field.

@@ -44,7 +44,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "Title":
 		switch field {
-		case "credits", "seasons", "similar", "video":
+		case "credits", "maturityAge", "seasons", "similar", "video":
 			return true
 		}
 	case "UpNext":

@@ -66,7 +66,9 @@ type CreateTitleInput struct {
 	Year     *int       `json:"year,omitempty"`
 	// Genre names; unknown genres are created.
 	Genres []string `json:"genres,omitempty"`
-	// A short code such as PG-13 or TV-MA.
+	// A rating of US films (G, PG, PG-13, R, NC-17), US television (TV-Y, TV-Y7, TV-G, TV-PG,
+	// TV-14, TV-MA), the BBFC (U, PG, 12A, 12, 15, 18) or the FSK (0, 6, 12, 16, 18, stored as
+	// FSK 16); anything else is BAD_USER_INPUT. Stored in its canonical spelling.
 	MaturityRating *string `json:"maturityRating,omitempty"`
 	// The lowest plan that may watch it; null means any plan.
 	MinPlan *plancode.Code `json:"minPlan,omitempty"`

@@ -16,6 +16,7 @@ import (
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/geo"
 )
 
@@ -35,8 +36,6 @@ type NewTitle struct {
 	Slug        string
 	ReleaseDate *time.Time
 }
-
-var maturityRating = regexp.MustCompile(`^[A-Za-z0-9+-]{1,10}$`)
 
 // validate normalizes in and reports the first invalid field.
 func (in *NewTitle) validate(now time.Time) error {
@@ -60,9 +59,12 @@ func (in *NewTitle) validate(now time.Time) error {
 	if in.Slug != "" && Slug(in.Slug) != in.Slug {
 		return apperr.Input("slug", "Slug must be lower-case letters, digits and dashes.")
 	}
-	in.MaturityRating = strings.TrimSpace(in.MaturityRating)
-	if in.MaturityRating != "" && !maturityRating.MatchString(in.MaturityRating) {
-		return apperr.Input("maturityRating", "Maturity rating must be a short code such as PG-13 or TV-MA.")
+	if in.MaturityRating = strings.TrimSpace(in.MaturityRating); in.MaturityRating != "" {
+		r, err := maturity.Parse(in.MaturityRating)
+		if err != nil {
+			return apperr.Input("maturityRating", "%v.", err)
+		}
+		in.MaturityRating = r.Label
 	}
 	if in.MinPlan != nil && !in.MinPlan.Valid() {
 		return apperr.Input("minPlan", "Unknown plan.")

@@ -18,6 +18,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 )
 
 // MaxNFO bounds an .nfo file: real ones are a few KiB, with a long cast tens.
@@ -145,8 +146,6 @@ func ParseNFO(b []byte, want string) (*NFO, error) {
 var (
 	leadingDigits = regexp.MustCompile(`^\d+`)
 	yearPrefix    = regexp.MustCompile(`^(\d{4})(-\d\d-\d\d)?$`)
-	// A rating code, after a country prefix ("US:PG-13", "gb:15") or "Rated " is taken off.
-	ratingCode = regexp.MustCompile(`^[A-Za-z0-9+-]{1,10}$`)
 )
 
 // oneLine is a value on one line, at most max characters; a longer one is cut and noted.
@@ -207,11 +206,12 @@ func (n *NFO) rating(s string) {
 		r = r[i+1:]
 	}
 	r = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r), "Rated "))
-	if !ratingCode.MatchString(r) {
+	rating, err := maturity.Parse(r)
+	if err != nil {
 		n.Dropped = append(n.Dropped, fmt.Sprintf("maturity rating %q", s))
 		return
 	}
-	n.MaturityRating = r
+	n.MaturityRating = rating.Label
 }
 
 // credits lists the cast in their <order>, then directors, writers and creators.

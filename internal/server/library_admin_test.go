@@ -78,6 +78,8 @@ func TestAdministratorsEditTheLibrary(t *testing.T) {
 			{map[string]any{"regions": []string{"Atlantis"}}, "BAD_USER_INPUT", "regions"},
 			{map[string]any{"clear": []string{"name"}}, "BAD_USER_INPUT", "clear"},
 			{map[string]any{"credits": []map[string]any{{"name": "Ana Ferreira", "role": "DIRECTOR", "character": "Herself"}}}, "BAD_USER_INPUT", "credits"},
+			{map[string]any{"maturityRating": "M"}, "BAD_USER_INPUT", "maturityRating"},
+			{map[string]any{"maturityRating": "Not rated"}, "BAD_USER_INPUT", "maturityRating"},
 		} {
 			refused(gql(admin, update, map[string]any{"id": id, "in": c.in}), c.code, c.field)
 		}
@@ -86,6 +88,18 @@ func TestAdministratorsEditTheLibrary(t *testing.T) {
 			map[string]any{"id": id}))["title"].(map[string]any)
 		require.Equal(t, "Harbour Lights: Winter", got["name"], "a refused edit changes nothing")
 		require.Len(t, got["credits"], 2)
+
+		// Ratings of the four known systems are kept in their canonical spelling, with the
+		// youngest age they suit; an unrated title has none.
+		const rate = `mutation($id: ID!, $r: String!) { updateTitle(id: $id, input: {maturityRating: $r}) { maturityRating maturityAge } }`
+		for in, want := range map[string][]any{"tv-14": {"TV-14", 14.0}, "FSK16": {"FSK 16", 16.0}, "12A": {"12A", 12.0}, "G": {"G", 0.0}} {
+			got := ok(gql(admin, rate, map[string]any{"id": id, "r": in}))["updateTitle"].(map[string]any)
+			require.Equal(t, want, []any{got["maturityRating"], got["maturityAge"]}, in)
+		}
+		refused(gql(admin, `mutation { createTitle(input: {kind: MOVIE, name: "Banned", maturityRating: "X"}) { id } }`, nil), "BAD_USER_INPUT", "maturityRating")
+		got = ok(gql(admin, `mutation($id: ID!) { updateTitle(id: $id, input: {clear: ["maturityRating"]}) { maturityRating maturityAge } }`,
+			map[string]any{"id": id}))["updateTitle"].(map[string]any)
+		require.Nil(t, got["maturityAge"])
 
 		// Seasons: unique numbers per series, 0 for specials, none on a movie.
 		movie := ok(gql(admin, `mutation { createTitle(input: {kind: MOVIE, name: "Short Film"}) { id } }`, nil))["createTitle"].(map[string]any)["id"]
