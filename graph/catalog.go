@@ -23,15 +23,7 @@ const (
 
 // viewerOf is who catalog queries answer for.
 func viewerOf(ctx context.Context) catalog.Viewer {
-	return catalogViewer(auth.FromContext(ctx))
-}
-
-// catalogViewer is the catalog's view of v: anonymous when v is nil.
-func catalogViewer(v *auth.Viewer) catalog.Viewer {
-	if v == nil {
-		return catalog.Viewer{}
-	}
-	return catalog.Viewer{UserID: v.User.ID, Country: v.User.Country}
+	return catalog.ViewerOf(auth.FromContext(ctx))
 }
 
 // newLoader returns a loader for one operation of the viewer behind ctx.

@@ -22,6 +22,7 @@ import (
 	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
@@ -70,7 +71,7 @@ func library(t testing.TB, s *store.Store, genres, perGenre, personal int) *ent.
 		require.NoError(t, s.Client.WatchProgress.Create().SetUserID(u.ID).SetTitleID(id).SetVideoID(id).
 			SetPositionSeconds(30).SetDurationSeconds(100).Exec(ctx))
 		require.NoError(t, s.Client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[len(ids)-1-i]).Exec(ctx))
-		_, err := cat.Rate(ctx, catalog.Viewer{UserID: u.ID}, ids[i+personal], 4)
+		_, err := cat.Rate(ctx, catalog.Viewer{UserID: u.ID, MaxAge: maturity.Adult}, ids[i+personal], 4)
 		require.NoError(t, err)
 		require.NoError(t, s.Client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
 			SetUserID(u.ID).SetTitleID(ids[len(ids)/2+i]).SetRank(i).SetScore(1).Exec(ctx))

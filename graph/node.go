@@ -4,8 +4,14 @@ import (
 	"context"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/credit"
+	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/payment"
+	"github.com/marquee-org/marquee/ent/rendition"
+	"github.com/marquee-org/marquee/ent/season"
+	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/auth"
 )
@@ -34,18 +40,40 @@ func visible(ctx context.Context, client *ent.Client, n ent.Noder) bool {
 	case *ent.Payment:
 		ok, err := client.Payment.Query().Where(payment.ID(n.ID), payment.UserID(viewerID(v))).Exist(ctx)
 		return err == nil && ok
-	case *ent.Title, *ent.Season, *ent.Episode, *ent.Genre, *ent.Person, *ent.Credit,
-		*ent.Plan, *ent.Video, *ent.Rendition:
-		return true
+	case *ent.Genre, *ent.Person, *ent.Plan, *ent.Title:
+		return true // a title above the viewer's maturity ceiling is left out by asNode
+	case *ent.Season:
+		return titleSeen(ctx, client.Season.Query().Where(season.ID(n.ID)).QueryTitle())
+	case *ent.Episode:
+		return titleSeen(ctx, client.Episode.Query().Where(episode.ID(n.ID)).QuerySeason().QueryTitle())
+	case *ent.Credit:
+		return titleSeen(ctx, client.Credit.Query().Where(credit.ID(n.ID)).QueryTitle())
+	case *ent.Video:
+		return titleSeen(ctx, client.Video.Query().Where(video.ID(n.ID)).QueryTitle())
+	case *ent.Rendition:
+		return titleSeen(ctx, client.Rendition.Query().Where(rendition.ID(n.ID)).QueryVideo().QueryTitle())
 	default:
 		return false
 	}
 }
 
+// titleSeen reports whether the viewer may see the title q finds: the parts of a title
+// above their maturity ceiling (seasons, episodes, credits, videos) are hidden like it.
+func titleSeen(ctx context.Context, q *ent.TitleQuery) bool {
+	rating, err := q.Select(title.FieldMaturityRating).String(ctx)
+	return err == nil && viewerOf(ctx).Sees(rating)
+}
+
 // asNode returns n as the schema presents it: a title as the viewer sees it.
 func (r *Resolver) asNode(ctx context.Context, n ent.Noder) ent.Noder {
 	if t, ok := n.(*ent.Title); ok {
-		return r.loaderOf(ctx).View(t)
+		// Loaded whole (the node came with only the columns the query selected), and nil,
+		// not a nil *catalog.Title, when the viewer may not see it.
+		ts, err := r.loaderOf(ctx).Titles(ctx, []int{t.ID})
+		if err != nil || len(ts) == 0 {
+			return nil
+		}
+		return ts[0]
 	}
 	return n
 }

@@ -327,7 +327,7 @@ func (r *mutationResolver) AddToMyList(ctx context.Context, titleID int) (*catal
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return r.view(ctx)(r.Catalog.AddToMyList(ctx, catalogViewer(v), titleID))
+	return r.view(ctx)(r.Catalog.AddToMyList(ctx, catalog.ViewerOf(v), titleID))
 }
 
 // RemoveFromMyList is the resolver for the removeFromMyList field.
@@ -337,7 +337,7 @@ func (r *mutationResolver) RemoveFromMyList(ctx context.Context, titleID int) (*
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return r.view(ctx)(r.Catalog.RemoveFromMyList(ctx, catalogViewer(v), titleID))
+	return r.view(ctx)(r.Catalog.RemoveFromMyList(ctx, catalog.ViewerOf(v), titleID))
 }
 
 // RateTitle is the resolver for the rateTitle field.
@@ -347,7 +347,7 @@ func (r *mutationResolver) RateTitle(ctx context.Context, titleID int, stars int
 		return nil, err
 	}
 	r.loaderOf(ctx).Forget(titleID)
-	return r.view(ctx)(r.Catalog.Rate(ctx, catalogViewer(v), titleID, stars))
+	return r.view(ctx)(r.Catalog.Rate(ctx, catalog.ViewerOf(v), titleID, stars))
 }
 
 // StartLibraryScan is the resolver for the startLibraryScan field.
@@ -453,7 +453,8 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	q := search.Query{Text: query, Country: viewerOf(ctx).Country, Offset: offset, Limit: limit,
+	viewer := viewerOf(ctx)
+	q := search.Query{Text: query, Country: viewer.Country, MaxAge: &viewer.MaxAge, Offset: offset, Limit: limit,
 		Facets: slices.Contains(graphql.CollectAllFields(ctx), "genreFacets")}
 	if filter != nil {
 		q.Genre, q.YearFrom, q.YearTo = deref(filter.Genre), deref(filter.YearFrom), deref(filter.YearTo)
@@ -569,9 +570,11 @@ func (r *titleResolver) Similar(ctx context.Context, obj *catalog.Title, first *
 		return nil, err
 	}
 	l := r.loaderOf(ctx)
-	out := make([]*catalog.Title, len(like))
-	for i, s := range like {
-		out[i] = l.View(s.Title)
+	out := make([]*catalog.Title, 0, len(like))
+	for _, s := range like {
+		if t := l.View(s.Title); t != nil {
+			out = append(out, t)
+		}
 	}
 	return out, nil
 }

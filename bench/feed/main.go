@@ -46,6 +46,7 @@ import (
 	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
@@ -285,7 +286,7 @@ func direct(cat *catalog.Service) http.Handler {
 		ctx := r.Context()
 		_, _ = io.Copy(io.Discard, r.Body)
 		v := auth.FromContext(ctx)
-		viewer := catalog.Viewer{UserID: v.User.ID, Country: v.User.Country}
+		viewer := catalog.Viewer{UserID: v.User.ID, Country: v.User.Country, MaxAge: maturity.Adult}
 		l := cat.NewLoader(ctx, viewer)
 		rows, err := cat.Feed(ctx, viewer, catalog.FeedOptions{PerRow: 20, Loader: l})
 		if err != nil {
@@ -379,7 +380,7 @@ func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres 
 			err = st.Client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[n-1-i]).Exec(ctx)
 		}
 		if err == nil {
-			_, err = cat.Rate(ctx, catalog.Viewer{UserID: u.ID}, ids[25+i], 1+i%5)
+			_, err = cat.Rate(ctx, catalog.Viewer{UserID: u.ID, MaxAge: maturity.Adult}, ids[25+i], 1+i%5)
 		}
 		if err == nil {
 			err = st.Client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).

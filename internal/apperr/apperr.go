@@ -24,6 +24,7 @@ const (
 	SubscriptionRequired    Code = "SUBSCRIPTION_REQUIRED"
 	PlanTooLow              Code = "PLAN_TOO_LOW"
 	RegionUnavailable       Code = "REGION_UNAVAILABLE"
+	MaturityRestricted      Code = "MATURITY_RESTRICTED"
 	StreamLimitReached      Code = "STREAM_LIMIT_REACHED"
 	NotReady                Code = "NOT_READY"
 	PaymentDeclined         Code = "PAYMENT_DECLINED"

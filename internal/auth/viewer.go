@@ -7,6 +7,7 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/maturity"
 )
 
 // Viewer is the authenticated account behind a request.
@@ -15,6 +16,11 @@ type Viewer struct {
 	SessionID int
 	ExpiresAt time.Time
 }
+
+// MaxAge is the maturity ceiling of whoever watches through this login: the oldest
+// maturity age (package maturity) of the titles they may see. Every login is an adult's
+// until profiles exist.
+func (v *Viewer) MaxAge() int { return maturity.Adult }
 
 // IsAdmin reports whether the viewer may administer the catalog.
 func (v *Viewer) IsAdmin() bool { return v != nil && v.User.Role == user.RoleADMIN }

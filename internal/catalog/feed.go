@@ -85,7 +85,7 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 	if err != nil {
 		return nil, err
 	}
-	here := sh.in(v.Country)
+	here := sh.in(v.audience())
 	o.PerRow = min(max(o.PerRow, 1), rowCap)
 	if o.GenreRows <= 0 {
 		o.GenreRows = 6
@@ -134,7 +134,7 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 		if err != nil {
 			return nil, err
 		}
-		if ml := sh.available(listed, v.Country); len(ml) > 0 {
+		if ml := sh.available(listed, v.audience()); len(ml) > 0 {
 			add(MyList, ml)
 		}
 	}
@@ -165,7 +165,7 @@ func (s *Service) Feed(ctx context.Context, v Viewer, o FeedOptions) ([]*Row, er
 		return nil, err
 	}
 	for _, g := range genres {
-		ids := here.genre(g, v.Country)
+		ids := here.genre(g, v.audience())
 		if ids := fresh(ids[:min(rowCap, len(ids))]); len(ids) > 0 {
 			rows = append(rows, &Row{Kind: Genre, Slug: g.slug, Name: g.name, GenreID: g.id, ids: ids})
 		}
@@ -222,7 +222,7 @@ func continueWatching(ctx context.Context, client *ent.Client, sh *shelf, v View
 		}
 		latest[p.TitleID] = p
 		all = append(all, p.TitleID)
-		if t := sh.titles[p.TitleID]; t == nil || !t.availableIn(v.Country) {
+		if t := sh.titles[p.TitleID]; t == nil || !t.listedFor(v.audience()) {
 			continue
 		}
 		if !p.Completed && p.PositionSeconds > 0 {
@@ -269,7 +269,7 @@ func recommended(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, w
 	}
 	ids = slices.DeleteFunc(ids, func(id int) bool { return seen[id] })
 	if len(ids) > 0 {
-		return sh.available(ids[:min(rowCap, len(ids))], v.Country), nil
+		return sh.available(ids[:min(rowCap, len(ids))], v.audience()), nil
 	}
 	out := make([]int, 0, len(popular))
 	for _, id := range popular {
@@ -297,7 +297,7 @@ func becauseYouWatched(ctx context.Context, client *ent.Client, sh *shelf, v Vie
 			ids = append(ids, r.TitleID)
 		}
 	}
-	return source, sh.available(ids, v.Country), nil
+	return source, sh.available(ids, v.audience()), nil
 }
 
 // likedCap bounds each kind of history favouriteGenres reads.
@@ -402,7 +402,7 @@ func (s *Service) Page(ctx context.Context, v Viewer, r *Row, offset, limit int)
 		if g == nil {
 			return nil, 0, nil
 		}
-		ids = sh.in(v.Country).genre(g, v.Country)
+		ids = sh.in(v.audience()).genre(g, v.audience())
 	}
 	if offset >= len(ids) {
 		return nil, len(ids), nil
@@ -413,7 +413,7 @@ func (s *Service) Page(ctx context.Context, v Viewer, r *Row, offset, limit int)
 // compute fills a fixed row opened as a category.
 func (r *Row) compute(ctx context.Context, client *ent.Client, sh *shelf, v Viewer) error {
 	var err error
-	here := sh.in(v.Country)
+	here := sh.in(v.audience())
 	trend := here.trend[:min(rowCap, len(here.trend))]
 	switch r.Kind {
 	case ContinueWatching:
@@ -421,7 +421,7 @@ func (r *Row) compute(ctx context.Context, client *ent.Client, sh *shelf, v View
 	case MyList:
 		var ids []int
 		if ids, err = myList(ctx, client, v, nil); err == nil {
-			ids = sh.available(ids, v.Country)
+			ids = sh.available(ids, v.audience())
 			r.ids = ids[:min(rowCap, len(ids))]
 		}
 	case Trending:

@@ -12,6 +12,7 @@ import (
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
@@ -95,7 +96,7 @@ func TestTrendingDecaysAndRegionsFilter(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		sh := stock(t, s)
-		us := catalog.Viewer{UserID: sh.user, Country: "US"}
+		us := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
 		rows, err := sh.cat.Feed(ctx, us, catalog.FeedOptions{PerRow: 20})
 		require.NoError(t, err)
 		got := rowsByKind(t, sh, rows, ctx, us)
@@ -106,7 +107,7 @@ func TestTrendingDecaysAndRegionsFilter(t *testing.T) {
 			require.NotContains(t, names, "Gulf", kind)
 		}
 
-		fr := catalog.Viewer{Country: "FR"}
+		fr := catalog.Viewer{Country: "FR", MaxAge: maturity.Adult}
 		rows, err = sh.cat.Feed(ctx, fr, catalog.FeedOptions{PerRow: 20})
 		require.NoError(t, err)
 		require.Equal(t, "Gulf", rowsByKind(t, sh, rows, ctx, fr)[catalog.Trending][0])
@@ -118,9 +119,9 @@ func TestFeedRowsForAViewer(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		sh := stock(t, s)
-		v := catalog.Viewer{UserID: sh.user, Country: "US"}
+		v := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
 
-		anon, err := sh.cat.Feed(ctx, catalog.Viewer{}, catalog.FeedOptions{PerRow: 2})
+		anon, err := sh.cat.Feed(ctx, catalog.Viewer{MaxAge: maturity.Adult}, catalog.FeedOptions{PerRow: 2})
 		require.NoError(t, err)
 		var kinds []catalog.RowKind
 		for _, r := range anon {
@@ -140,14 +141,14 @@ func TestFeedRowsForAViewer(t *testing.T) {
 		progress("Echo", 100, true, time.Now().Add(-time.Hour))
 		progress("Bravo", 50, false, time.Now())
 		progress("Gulf", 10, false, time.Now()) // watched in France, now out of region
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Charlie"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Charlie"])
 		require.NoError(t, err)
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Foxtrot"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Foxtrot"])
 		require.NoError(t, err)
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Foxtrot"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Foxtrot"])
 		require.NoError(t, err, "adding twice keeps one entry")
 
-		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Alpha"], 5) // Drama now leads Comedy
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Alpha"], 5) // Drama now leads Comedy
 		require.NoError(t, err)
 
 		rows, err := sh.cat.Feed(ctx, v, catalog.FeedOptions{PerRow: 2})
@@ -200,48 +201,86 @@ func TestMyListAndRatings(t *testing.T) {
 		require.NoError(t, err)
 		id := sh.ids["Alpha"]
 
-		tt, err := sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, id, 5)
+		tt, err := sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id, 5)
 		require.NoError(t, err)
 		require.Equal(t, 5.0, *catalog.AverageRating(tt))
-		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: other.ID}, id, 2)
+		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: other.ID, MaxAge: maturity.Adult}, id, 2)
 		require.NoError(t, err)
 		require.Equal(t, 3.5, *catalog.AverageRating(tt))
-		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, id, 4) // a change replaces the earlier stars
+		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id, 4) // a change replaces the earlier stars
 		require.NoError(t, err)
 		require.Equal(t, 3.0, *catalog.AverageRating(tt))
 		require.Equal(t, 2, tt.RatingCount)
 		before := s.Client.Title.GetX(ctx, sh.ids["Bravo"]).UpdatedAt
-		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, sh.ids["Bravo"], 3)
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Bravo"], 3)
 		require.NoError(t, err)
 		require.True(t, before.Equal(s.Client.Title.GetX(ctx, sh.ids["Bravo"]).UpdatedAt),
 			"a rating is activity, not an edit: the title's listing stays as it was")
 
 		for _, stars := range []int{0, 6, -1} {
-			_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, id, stars)
+			_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id, stars)
 			e, ok := apperr.As(err)
 			require.True(t, ok)
 			require.Equal(t, apperr.BadUserInput, e.Code)
 			require.Equal(t, "stars", e.Field)
 		}
-		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user}, 987654, 3)
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, 987654, 3)
 		require.True(t, apperr.Is(err, apperr.NotFound))
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, 987654)
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, 987654)
 		require.True(t, apperr.Is(err, apperr.NotFound))
 
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user}, id)
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id)
 		require.NoError(t, err)
-		l := sh.cat.NewLoader(ctx, catalog.Viewer{UserID: sh.user, Country: "US"})
+		l := sh.cat.NewLoader(ctx, catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult})
 		in, err := l.InMyList(ctx, id)
 		require.NoError(t, err)
 		require.True(t, in)
 		stars, err := l.MyRating(ctx, id)
 		require.NoError(t, err)
 		require.Equal(t, 4, stars)
-		_, err = sh.cat.RemoveFromMyList(ctx, catalog.Viewer{UserID: sh.user}, id)
+		_, err = sh.cat.RemoveFromMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id)
 		require.NoError(t, err)
 		l.Forget(id)
 		in, err = l.InMyList(ctx, id)
 		require.NoError(t, err)
 		require.False(t, in)
+	})
+}
+
+// A profile's maturity ceiling holds for every list and every title load: titles rated
+// above it, and unrated ones, are not there.
+func TestMaturityCeiling(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sh := stock(t, s)
+		require.NoError(t, s.Client.Title.UpdateOneID(sh.ids["Alpha"]).SetMaturityRating("R").Exec(ctx))
+		require.NoError(t, s.Client.Title.UpdateOneID(sh.ids["Bravo"]).SetMaturityRating("PG").Exec(ctx))
+		kid := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Kids}
+		adult := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
+
+		rows, err := sh.cat.Feed(ctx, kid, catalog.FeedOptions{PerRow: 20})
+		require.NoError(t, err)
+		for kind, names := range rowsByKind(t, sh, rows, ctx, kid) {
+			for _, n := range names {
+				require.Equal(t, "Bravo", n, "row %s shows a title above the ceiling", kind)
+			}
+		}
+		rows, err = sh.cat.Feed(ctx, adult, catalog.FeedOptions{PerRow: 20})
+		require.NoError(t, err)
+		require.Contains(t, rowsByKind(t, sh, rows, ctx, adult)[catalog.Trending], "Alpha")
+
+		var all []int
+		for _, id := range sh.ids {
+			all = append(all, id)
+		}
+		ts, err := sh.cat.NewLoader(ctx, kid).Titles(ctx, all)
+		require.NoError(t, err)
+		require.Len(t, ts, 1)
+		require.Equal(t, "Bravo", ts[0].Name)
+		require.Nil(t, sh.cat.NewLoader(ctx, kid).View(s.Client.Title.GetX(ctx, sh.ids["Alpha"])))
+		ts, err = sh.cat.NewLoader(ctx, catalog.Viewer{UserID: sh.user, Country: "US"}).Titles(ctx, all)
+		require.NoError(t, err)
+		require.Empty(t, ts, "a viewer built without a ceiling sees only titles for all ages")
 	})
 }

@@ -154,7 +154,9 @@ func get[V any](ctx context.Context, l *Loader, b *batch[V], id int, fetch func(
 	return b.vals[id], nil
 }
 
-// Titles returns the titles with ids, in that order, skipping ids that do not exist.
+// Titles returns the titles with ids, in that order, skipping ids that do not exist and
+// titles above the viewer's maturity ceiling: every title the API hands out comes through
+// here or View, so none reaches a profile it is not for, whatever path asked for it.
 func (l *Loader) Titles(ctx context.Context, ids []int) ([]*Title, error) {
 	l.See(ids...)
 	out := make([]*Title, 0, len(ids))
@@ -163,16 +165,17 @@ func (l *Loader) Titles(ctx context.Context, ids []int) ([]*Title, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t != nil {
+		if t != nil && l.viewer.Sees(t.MaturityRating) {
 			out = append(out, &Title{Title: t, l: l})
 		}
 	}
 	return out, nil
 }
 
-// View returns t as the loader's viewer sees it, registering it for the batches.
+// View returns t as the loader's viewer sees it, registering it for the batches; nil when
+// t is above the viewer's maturity ceiling. t must have its maturity rating loaded.
 func (l *Loader) View(t *ent.Title) *Title {
-	if t == nil {
+	if t == nil || !l.viewer.Sees(t.MaturityRating) {
 		return nil
 	}
 	l.See(t.ID)

@@ -18,6 +18,7 @@ import (
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
@@ -170,7 +171,7 @@ func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle, 
 	// Fresh statistics, as a running database has them.
 	_, err = st.DB.ExecContext(ctx, "ANALYZE")
 	require.NoError(t, err)
-	return catalog.Viewer{UserID: u.ID, Country: "FR"}, ids[0], inFrance
+	return catalog.Viewer{UserID: u.ID, Country: "FR", MaxAge: maturity.Adult}, ids[0], inFrance
 }
 
 // fullScan matches a plan line that reads a whole table the catalog's reads must reach
@@ -196,7 +197,7 @@ func TestCatalogReadsUseIndexes(t *testing.T) {
 		require.NoError(t, err)
 		rec.take()
 
-		for _, who := range []catalog.Viewer{v, {}, {UserID: v.UserID, Country: "US"}} {
+		for _, who := range []catalog.Viewer{v, {MaxAge: maturity.Adult}, {UserID: v.UserID, Country: "US", MaxAge: maturity.Adult}} {
 			l := cat.NewLoader(ctx, who)
 			rows, err := cat.Feed(ctx, who, catalog.FeedOptions{PerRow: 20})
 			require.NoError(t, err)

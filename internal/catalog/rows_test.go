@@ -11,6 +11,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
@@ -25,7 +26,7 @@ func TestKeptRowsFollowChanges(t *testing.T) {
 		defer cancel()
 		sh := stock(t, s)
 		go sh.cat.Follow(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		viewer := catalog.Viewer{UserID: sh.user, Country: "US"}
+		viewer := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
 		id := sh.ids["Alpha"]
 		read := func() *catalog.Title {
 			ts, err := sh.cat.NewLoader(ctx, viewer).Titles(ctx, []int{id})
@@ -56,7 +57,7 @@ func TestSimilarSuggestsWhatCanBePlayed(t *testing.T) {
 		defer cancel()
 		sh := stock(t, s)
 		go sh.cat.Follow(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		viewer := catalog.Viewer{UserID: sh.user, Country: "US"}
+		viewer := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
 		similar := func() []string {
 			got, err := sh.cat.Similar(ctx, viewer, sh.ids["Alpha"], nil, 5)
 			require.NoError(t, err)
@@ -90,7 +91,7 @@ func TestFeedTeachesTheLoader(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		sh := stock(t, s)
-		v := catalog.Viewer{UserID: sh.user, Country: "US"}
+		v := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
 		s.Client.WatchProgress.Create().SetUserID(sh.user).SetTitleID(sh.ids["Alpha"]).SetVideoID(0).
 			SetPositionSeconds(30).SetDurationSeconds(120).ExecX(ctx)
 		_, err := sh.cat.AddToMyList(ctx, v, sh.ids["Bravo"])

@@ -14,6 +14,7 @@ import (
 	"github.com/marquee-org/marquee/ent/genre"
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 )
@@ -40,7 +41,7 @@ type shelf struct {
 	byID   map[int]*shelfGenre
 
 	mu        sync.Mutex
-	countries map[string]*countryView
+	audiences map[audience]*countryView
 	rows      rowCache
 }
 
@@ -48,6 +49,7 @@ type shelf struct {
 type shelved struct {
 	id      int
 	regions []string // empty: everywhere
+	age     int      // the youngest age its rating suits (maturity.Age)
 	genres  []*shelfGenre
 	rank    int  // position in trend order
 	ready   bool // has a ready video: it can be played
@@ -65,7 +67,8 @@ type shelfGenre struct {
 	titles     []*shelved
 }
 
-// countryView is what a viewer in one country may see: every list filtered once.
+// countryView is what an audience (a country and a maturity ceiling) may see: every list
+// filtered once.
 type countryView struct {
 	trend  []int
 	newest []int // the first rowCap only: New Releases is one row
@@ -73,19 +76,22 @@ type countryView struct {
 	genres map[int][]int // genre id → its titles available here, in trend order
 }
 
-// availableIn reports whether t may be watched from country (see AvailableIn).
-func (t *shelved) availableIn(country string) bool { return allows(t.regions, country) }
+// listedFor reports whether a list may show t to a: available in its country, and within its
+// maturity ceiling.
+func (t *shelved) listedFor(a audience) bool {
+	return t.age <= a.maxAge && allows(t.regions, a.country)
+}
 
-// in returns the view of the shelf from country, building it on first use.
-func (s *shelf) in(country string) *countryView {
+// in returns the view of the shelf for a, building it on first use.
+func (s *shelf) in(a audience) *countryView {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v := s.countries[country]; v != nil {
+	if v := s.audiences[a]; v != nil {
 		return v
 	}
 	v := &countryView{genres: map[int][]int{}}
 	for _, t := range s.trend {
-		if t.availableIn(country) {
+		if t.listedFor(a) {
 			v.trend = append(v.trend, t.id)
 		}
 	}
@@ -93,16 +99,16 @@ func (s *shelf) in(country string) *countryView {
 		if len(v.newest) == rowCap {
 			break
 		}
-		if t.availableIn(country) {
+		if t.listedFor(a) {
 			v.newest = append(v.newest, t.id)
 		}
 	}
-	s.countries[country] = v
+	s.audiences[a] = v
 	return v
 }
 
-// genre returns g's titles available in the view's country, in trend order.
-func (v *countryView) genre(g *shelfGenre, country string) []int {
+// genre returns g's titles the view's audience a may see, in trend order.
+func (v *countryView) genre(g *shelfGenre, a audience) []int {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if ids, ok := v.genres[g.id]; ok {
@@ -110,7 +116,7 @@ func (v *countryView) genre(g *shelfGenre, country string) []int {
 	}
 	ids := []int{}
 	for _, t := range g.titles {
-		if t.availableIn(country) {
+		if t.listedFor(a) {
 			ids = append(ids, t.id)
 		}
 	}
@@ -118,11 +124,11 @@ func (v *countryView) genre(g *shelfGenre, country string) []int {
 	return ids
 }
 
-// available keeps the ids that exist and may be watched from country, in their order.
-func (s *shelf) available(ids []int, country string) []int {
+// available keeps the ids that exist and a list may show a, in their order.
+func (s *shelf) available(ids []int, a audience) []int {
 	out := make([]int, 0, len(ids))
 	for _, id := range ids {
-		if t := s.titles[id]; t != nil && t.availableIn(country) {
+		if t := s.titles[id]; t != nil && t.listedFor(a) {
 			out = append(out, id)
 		}
 	}
@@ -138,15 +144,15 @@ func loadShelf(ctx context.Context, st *store.Store) (*shelf, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts, err := client.Title.Query().Select(title.FieldRegions, title.FieldTrendingScore, title.FieldViewCount,
+	ts, err := client.Title.Query().Select(title.FieldRegions, title.FieldMaturityRating, title.FieldTrendingScore, title.FieldViewCount,
 		title.FieldReleaseDate, title.FieldYear, title.FieldCreatedAt).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load titles: %w", err)
 	}
 	s := &shelf{fingerprint: fp, titles: make(map[int]*shelved, len(ts)), bySlug: map[string]*shelfGenre{},
-		byID: map[int]*shelfGenre{}, countries: map[string]*countryView{}}
+		byID: map[int]*shelfGenre{}, audiences: map[audience]*countryView{}}
 	for _, t := range ts {
-		s.titles[t.ID] = &shelved{id: t.ID, regions: t.Regions, trending: t.TrendingScore, views: float64(t.ViewCount),
+		s.titles[t.ID] = &shelved{id: t.ID, regions: t.Regions, age: maturity.Age(t.MaturityRating), trending: t.TrendingScore, views: float64(t.ViewCount),
 			release: t.ReleaseDate, year: t.Year, created: t.CreatedAt}
 	}
 	ready, err := client.Video.Query().Where(entvideo.StatusEQ(entvideo.StatusREADY)).

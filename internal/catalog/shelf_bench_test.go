@@ -8,6 +8,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
@@ -47,7 +48,7 @@ func BenchmarkShelfBuild(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sh.in("DE")
+		sh.in(audience{country: "DE", maxAge: maturity.Adult})
 		runtime.GC()
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)

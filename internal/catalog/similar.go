@@ -37,7 +37,7 @@ func (s *Service) Similar(ctx context.Context, v Viewer, titleID int, exclude []
 	var reasons []string
 	// take adds t when it may be suggested.
 	take := func(t *shelved, reason string) {
-		if t != nil && !skip[t.id] && t.ready && t.availableIn(v.Country) {
+		if t != nil && !skip[t.id] && t.ready && t.listedFor(v.audience()) {
 			ids, reasons = append(ids, t.id), append(reasons, reason)
 			skip[t.id] = true
 		}

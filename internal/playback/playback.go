@@ -30,6 +30,7 @@ import (
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
@@ -147,6 +148,9 @@ func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episod
 	}
 	if !catalog.AvailableIn(t, v.User.Country) {
 		return nil, apperr.New(apperr.RegionUnavailable, "%s is not available in your country.", t.Name)
+	}
+	if !maturity.Allows(v.MaxAge(), t.MaturityRating) {
+		return nil, apperr.New(apperr.MaturityRestricted, "This title is not available on this profile.")
 	}
 	vid, err := s.playableVideo(ctx, t, episodeID)
 	if err != nil {

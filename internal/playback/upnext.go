@@ -46,7 +46,7 @@ func (s *Service) UpNext(ctx context.Context, v *auth.Viewer, sess *ent.Playback
 	if err != nil {
 		return nil, fmt.Errorf("find watched: %w", err)
 	}
-	like, err := s.catalog.Similar(ctx, catalog.Viewer{UserID: v.User.ID, Country: v.User.Country},
+	like, err := s.catalog.Similar(ctx, catalog.ViewerOf(v),
 		sess.TitleID, watched, limit-len(items))
 	if err != nil {
 		return nil, err

@@ -28,11 +28,12 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/title"
+	"github.com/marquee-org/marquee/internal/maturity"
 )
 
 // mappingVersion changes whenever the mapping or the documents change shape; an index
 // built with another version is thrown away and rebuilt.
-const mappingVersion = "4"
+const mappingVersion = "5"
 
 // Keys in the index's internal storage.
 const (
@@ -50,6 +51,7 @@ const (
 	fieldKind     = "kind"
 	fieldYear     = "year"
 	fieldRegion   = "region"
+	fieldAge      = "age" // the youngest age the title's rating suits (maturity.Age)
 	// Edge n-grams of names and people ("moon" → "m", "mo", "moo", "moon"), so that
 	// completing a short prefix reads one posting list instead of every word it starts.
 	fieldNamePrefix   = "name_prefix"
@@ -193,6 +195,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fieldSynopsis, text(textAnalyzer, ""))
 	doc.AddFieldMappingsAt(fieldGenres, text(textAnalyzer, ""))
 	doc.AddFieldMappingsAt(fieldYear, year)
+	doc.AddFieldMappingsAt(fieldAge, year)
 	doc.AddFieldMappingsAt(fieldGenre, word(true))
 	doc.AddFieldMappingsAt(fieldKind, word(false))
 	doc.AddFieldMappingsAt(fieldRegion, word(false))
@@ -230,6 +233,7 @@ func document(t *ent.Title) map[string]any {
 		}
 	}
 	d[fieldPeople] = people
+	d[fieldAge] = maturity.Age(t.MaturityRating)
 	if len(t.Regions) == 0 {
 		d[fieldRegion] = []string{everywhere}
 	} else {

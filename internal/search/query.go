@@ -14,6 +14,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/maturity"
 )
 
 // Limits on what a viewer may ask. Longer queries are refused rather than cut, so that a
@@ -42,6 +43,10 @@ type Query struct {
 	// Country is the viewer's ISO country code: titles limited to other regions are left
 	// out. An empty country sees only titles available everywhere, as playback allows.
 	Country string
+	// MaxAge, when set, leaves out titles whose rating suits only viewers older than it
+	// (unrated titles count as maturity.Adult), so that a profile's maturity ceiling holds
+	// for hits, totals and facets alike.
+	MaxAge *int
 	// Offset and Limit select a page of hits; Limit defaults to 20 and is capped at
 	// MaxLimit.
 	Offset, Limit int
@@ -299,6 +304,12 @@ func filters(q Query) []query.Query {
 		inclusive := true
 		r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
 		r.SetField(fieldYear)
+		out = append(out, r)
+	}
+	if q.MaxAge != nil && *q.MaxAge < maturity.Adult {
+		hi, inclusive := float64(*q.MaxAge), true
+		r := bleve.NewNumericRangeInclusiveQuery(nil, &hi, &inclusive, &inclusive)
+		r.SetField(fieldAge)
 		out = append(out, r)
 	}
 	regions := []query.Query{term(everywhere, fieldRegion, 1)}

@@ -12,6 +12,7 @@ import (
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
@@ -26,6 +27,7 @@ type fixture struct {
 	genres         []string
 	regions        []string
 	people         []string
+	rating         string
 }
 
 // seed creates the titles and returns their ids in order.
@@ -34,7 +36,7 @@ func seed(t *testing.T, s *store.Store, fs ...fixture) []int {
 	ctx := context.Background()
 	ids := make([]int, len(fs))
 	for i, f := range fs {
-		in := catalog.NewTitle{Kind: f.kind, Name: f.name, Synopsis: f.synopsis, Genres: f.genres, Regions: f.regions}
+		in := catalog.NewTitle{Kind: f.kind, Name: f.name, Synopsis: f.synopsis, Genres: f.genres, Regions: f.regions, MaturityRating: f.rating}
 		if in.Kind == "" {
 			in.Kind = title.KindMOVIE
 		}
@@ -227,8 +229,8 @@ func TestFiltersFacetsAndPages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ids := seed(t, s,
-			fixture{name: "Echo One", year: 1999, genres: []string{"Drama"}},
-			fixture{name: "Echo Two", year: 2005, genres: []string{"Drama", "Sci-Fi"}, kind: title.KindSERIES},
+			fixture{name: "Echo One", year: 1999, genres: []string{"Drama"}, rating: "PG"},
+			fixture{name: "Echo Two", year: 2005, genres: []string{"Drama", "Sci-Fi"}, kind: title.KindSERIES, rating: "TV-MA"},
 			fixture{name: "Echo Three", year: 2010, genres: []string{"Comedy"}, regions: []string{"FR", "BE"}},
 			fixture{name: "Echo Four", year: 2020, genres: []string{"Sci-Fi"}, regions: []string{"US"}},
 			fixture{name: "Echo Five", genres: []string{"Drama"}, kind: title.KindSERIES},
@@ -250,6 +252,8 @@ func TestFiltersFacetsAndPages(t *testing.T) {
 			{"year from", search.Query{YearFrom: 2005, Country: "US"}, []int{two, four}},
 			{"year to leaves out unknown years", search.Query{YearTo: 2005}, []int{one, two}},
 			{"all together", search.Query{Genre: "drama", Kind: title.KindSERIES, YearFrom: 2001}, []int{two}},
+			{"a maturity ceiling leaves out older and unrated titles", search.Query{MaxAge: ptr(maturity.Kids)}, []int{one}},
+			{"an adult ceiling sees them all", search.Query{MaxAge: ptr(maturity.Adult)}, []int{one, two, five}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				tc.q.Text = "echo"
@@ -296,3 +300,5 @@ func TestPagesAreStable(t *testing.T) {
 		require.Len(t, r.IDs, 20, "default page")
 	})
 }
+
+func ptr[T any](v T) *T { return &v }
