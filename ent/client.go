@@ -26,6 +26,7 @@ import (
 	"github.com/marquee-org/marquee/ent/person"
 	"github.com/marquee-org/marquee/ent/plan"
 	"github.com/marquee-org/marquee/ent/playbacksession"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/rendition"
@@ -68,6 +69,8 @@ type Client struct {
 	Plan *PlanClient
 	// PlaybackSession is the client for interacting with the PlaybackSession builders.
 	PlaybackSession *PlaybackSessionClient
+	// Profile is the client for interacting with the Profile builders.
+	Profile *ProfileClient
 	// Rating is the client for interacting with the Rating builders.
 	Rating *RatingClient
 	// Recommendation is the client for interacting with the Recommendation builders.
@@ -112,6 +115,7 @@ func (c *Client) init() {
 	c.Person = NewPersonClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlaybackSession = NewPlaybackSessionClient(c.config)
+	c.Profile = NewProfileClient(c.config)
 	c.Rating = NewRatingClient(c.config)
 	c.Recommendation = NewRecommendationClient(c.config)
 	c.Rendition = NewRenditionClient(c.config)
@@ -226,6 +230,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Person:          NewPersonClient(cfg),
 		Plan:            NewPlanClient(cfg),
 		PlaybackSession: NewPlaybackSessionClient(cfg),
+		Profile:         NewProfileClient(cfg),
 		Rating:          NewRatingClient(cfg),
 		Recommendation:  NewRecommendationClient(cfg),
 		Rendition:       NewRenditionClient(cfg),
@@ -267,6 +272,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Person:          NewPersonClient(cfg),
 		Plan:            NewPlanClient(cfg),
 		PlaybackSession: NewPlaybackSessionClient(cfg),
+		Profile:         NewProfileClient(cfg),
 		Rating:          NewRatingClient(cfg),
 		Recommendation:  NewRecommendationClient(cfg),
 		Rendition:       NewRenditionClient(cfg),
@@ -308,9 +314,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan, c.Membership,
-		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating,
-		c.Recommendation, c.Rendition, c.Season, c.Session, c.SubtitleTrack, c.Title,
-		c.User, c.Video, c.ViewEvent, c.WatchProgress,
+		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Profile,
+		c.Rating, c.Recommendation, c.Rendition, c.Season, c.Session, c.SubtitleTrack,
+		c.Title, c.User, c.Video, c.ViewEvent, c.WatchProgress,
 	} {
 		n.Use(hooks...)
 	}
@@ -321,9 +327,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan, c.Membership,
-		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Rating,
-		c.Recommendation, c.Rendition, c.Season, c.Session, c.SubtitleTrack, c.Title,
-		c.User, c.Video, c.ViewEvent, c.WatchProgress,
+		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Profile,
+		c.Rating, c.Recommendation, c.Rendition, c.Season, c.Session, c.SubtitleTrack,
+		c.Title, c.User, c.Video, c.ViewEvent, c.WatchProgress,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -354,6 +360,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Plan.mutate(ctx, m)
 	case *PlaybackSessionMutation:
 		return c.PlaybackSession.mutate(ctx, m)
+	case *ProfileMutation:
+		return c.Profile.mutate(ctx, m)
 	case *RatingMutation:
 		return c.Rating.mutate(ctx, m)
 	case *RecommendationMutation:
@@ -2052,6 +2060,171 @@ func (c *PlaybackSessionClient) mutate(ctx context.Context, m *PlaybackSessionMu
 	}
 }
 
+// ProfileClient is a client for the Profile schema.
+type ProfileClient struct {
+	config
+}
+
+// NewProfileClient returns a client for the Profile from the given config.
+func NewProfileClient(c config) *ProfileClient {
+	return &ProfileClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `profile.Hooks(f(g(h())))`.
+func (c *ProfileClient) Use(hooks ...Hook) {
+	c.hooks.Profile = append(c.hooks.Profile, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `profile.Intercept(f(g(h())))`.
+func (c *ProfileClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Profile = append(c.inters.Profile, interceptors...)
+}
+
+// Create returns a builder for creating a Profile entity.
+func (c *ProfileClient) Create() *ProfileCreate {
+	mutation := newProfileMutation(c.config, OpCreate)
+	return &ProfileCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Profile entities.
+func (c *ProfileClient) CreateBulk(builders ...*ProfileCreate) *ProfileCreateBulk {
+	return &ProfileCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProfileClient) MapCreateBulk(slice any, setFunc func(*ProfileCreate, int)) *ProfileCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProfileCreateBulk{err: fmt.Errorf("calling to ProfileClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProfileCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProfileCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Profile.
+func (c *ProfileClient) Update() *ProfileUpdate {
+	mutation := newProfileMutation(c.config, OpUpdate)
+	return &ProfileUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProfileClient) UpdateOne(_m *Profile) *ProfileUpdateOne {
+	mutation := newProfileMutation(c.config, OpUpdateOne, withProfile(_m))
+	return &ProfileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProfileClient) UpdateOneID(id int) *ProfileUpdateOne {
+	mutation := newProfileMutation(c.config, OpUpdateOne, withProfileID(id))
+	return &ProfileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Profile.
+func (c *ProfileClient) Delete() *ProfileDelete {
+	mutation := newProfileMutation(c.config, OpDelete)
+	return &ProfileDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProfileClient) DeleteOne(_m *Profile) *ProfileDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProfileClient) DeleteOneID(id int) *ProfileDeleteOne {
+	builder := c.Delete().Where(profile.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProfileDeleteOne{builder}
+}
+
+// Query returns a query builder for Profile.
+func (c *ProfileClient) Query() *ProfileQuery {
+	return &ProfileQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProfile},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Profile entity by its id.
+func (c *ProfileClient) Get(ctx context.Context, id int) (*Profile, error) {
+	return c.Query().Where(profile.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProfileClient) GetX(ctx context.Context, id int) *Profile {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a Profile.
+func (c *ProfileClient) QueryUser(_m *Profile) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(profile.Table, profile.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, profile.UserTable, profile.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySessions queries the sessions edge of a Profile.
+func (c *ProfileClient) QuerySessions(_m *Profile) *SessionQuery {
+	query := (&SessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(profile.Table, profile.FieldID, id),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, profile.SessionsTable, profile.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ProfileClient) Hooks() []Hook {
+	return c.hooks.Profile
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProfileClient) Interceptors() []Interceptor {
+	return c.inters.Profile
+}
+
+func (c *ProfileClient) mutate(ctx context.Context, m *ProfileMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProfileCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProfileUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProfileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProfileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Profile mutation op: %q", m.Op())
+	}
+}
+
 // RatingClient is a client for the Rating schema.
 type RatingClient struct {
 	config
@@ -2804,6 +2977,22 @@ func (c *SessionClient) QueryUser(_m *Session) *UserQuery {
 	return query
 }
 
+// QueryProfile queries the profile edge of a Session.
+func (c *SessionClient) QueryProfile(_m *Session) *ProfileQuery {
+	query := (&ProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(session.Table, session.FieldID, id),
+			sqlgraph.To(profile.Table, profile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, session.ProfileTable, session.ProfileColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *SessionClient) Hooks() []Hook {
 	return c.hooks.Session
@@ -3340,6 +3529,22 @@ func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 			sqlgraph.From(user.Table, user.FieldID, id),
 			sqlgraph.To(session.Table, session.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.SessionsTable, user.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProfiles queries the profiles edge of a User.
+func (c *UserClient) QueryProfiles(_m *User) *ProfileQuery {
+	query := (&ProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(profile.Table, profile.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ProfilesTable, user.ProfilesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4015,14 +4220,14 @@ func (c *WatchProgressClient) mutate(ctx context.Context, m *WatchProgressMutati
 type (
 	hooks struct {
 		Credit, Episode, Genre, LibraryFile, LibraryScan, Membership, MyListItem,
-		Payment, Person, Plan, PlaybackSession, Rating, Recommendation, Rendition,
-		Season, Session, SubtitleTrack, Title, User, Video, ViewEvent,
+		Payment, Person, Plan, PlaybackSession, Profile, Rating, Recommendation,
+		Rendition, Season, Session, SubtitleTrack, Title, User, Video, ViewEvent,
 		WatchProgress []ent.Hook
 	}
 	inters struct {
 		Credit, Episode, Genre, LibraryFile, LibraryScan, Membership, MyListItem,
-		Payment, Person, Plan, PlaybackSession, Rating, Recommendation, Rendition,
-		Season, Session, SubtitleTrack, Title, User, Video, ViewEvent,
+		Payment, Person, Plan, PlaybackSession, Profile, Rating, Recommendation,
+		Rendition, Season, Session, SubtitleTrack, Title, User, Video, ViewEvent,
 		WatchProgress []ent.Interceptor
 	}
 )

@@ -23,6 +23,7 @@ import (
 	"github.com/marquee-org/marquee/ent/person"
 	"github.com/marquee-org/marquee/ent/plan"
 	"github.com/marquee-org/marquee/ent/playbacksession"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/rendition"
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			person.Table:          person.ValidColumn,
 			plan.Table:            plan.ValidColumn,
 			playbacksession.Table: playbacksession.ValidColumn,
+			profile.Table:         profile.ValidColumn,
 			rating.Table:          rating.ValidColumn,
 			recommendation.Table:  recommendation.ValidColumn,
 			rendition.Table:       rendition.ValidColumn,

@@ -23,6 +23,7 @@ import (
 	"github.com/marquee-org/marquee/ent/plan"
 	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/ent/predicate"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/rendition"
@@ -59,6 +60,7 @@ const (
 	TypePerson          = "Person"
 	TypePlan            = "Plan"
 	TypePlaybackSession = "PlaybackSession"
+	TypeProfile         = "Profile"
 	TypeRating          = "Rating"
 	TypeRecommendation  = "Recommendation"
 	TypeRendition       = "Rendition"
@@ -5477,6 +5479,8 @@ type MyListItemMutation struct {
 	op            Op
 	typ           string
 	id            *int
+	profile_id    *int
+	addprofile_id *int
 	created_at    *time.Time
 	clearedFields map[string]struct{}
 	user          *int
@@ -5620,6 +5624,76 @@ func (m *MyListItemMutation) OldUserID(ctx context.Context) (v int, err error) {
 // ResetUserID resets all changes to the "user_id" field.
 func (m *MyListItemMutation) ResetUserID() {
 	m.user = nil
+}
+
+// SetProfileID sets the "profile_id" field.
+func (m *MyListItemMutation) SetProfileID(i int) {
+	m.profile_id = &i
+	m.addprofile_id = nil
+}
+
+// ProfileID returns the value of the "profile_id" field in the mutation.
+func (m *MyListItemMutation) ProfileID() (r int, exists bool) {
+	v := m.profile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProfileID returns the old "profile_id" field's value of the MyListItem entity.
+// If the MyListItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MyListItemMutation) OldProfileID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProfileID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProfileID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProfileID: %w", err)
+	}
+	return oldValue.ProfileID, nil
+}
+
+// AddProfileID adds i to the "profile_id" field.
+func (m *MyListItemMutation) AddProfileID(i int) {
+	if m.addprofile_id != nil {
+		*m.addprofile_id += i
+	} else {
+		m.addprofile_id = &i
+	}
+}
+
+// AddedProfileID returns the value that was added to the "profile_id" field in this mutation.
+func (m *MyListItemMutation) AddedProfileID() (r int, exists bool) {
+	v := m.addprofile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (m *MyListItemMutation) ClearProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	m.clearedFields[mylistitem.FieldProfileID] = struct{}{}
+}
+
+// ProfileIDCleared returns if the "profile_id" field was cleared in this mutation.
+func (m *MyListItemMutation) ProfileIDCleared() bool {
+	_, ok := m.clearedFields[mylistitem.FieldProfileID]
+	return ok
+}
+
+// ResetProfileID resets all changes to the "profile_id" field.
+func (m *MyListItemMutation) ResetProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	delete(m.clearedFields, mylistitem.FieldProfileID)
 }
 
 // SetTitleID sets the "title_id" field.
@@ -5782,9 +5856,12 @@ func (m *MyListItemMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MyListItemMutation) Fields() []string {
-	fields := make([]string, 0, 3)
+	fields := make([]string, 0, 4)
 	if m.user != nil {
 		fields = append(fields, mylistitem.FieldUserID)
+	}
+	if m.profile_id != nil {
+		fields = append(fields, mylistitem.FieldProfileID)
 	}
 	if m.title != nil {
 		fields = append(fields, mylistitem.FieldTitleID)
@@ -5802,6 +5879,8 @@ func (m *MyListItemMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case mylistitem.FieldUserID:
 		return m.UserID()
+	case mylistitem.FieldProfileID:
+		return m.ProfileID()
 	case mylistitem.FieldTitleID:
 		return m.TitleID()
 	case mylistitem.FieldCreatedAt:
@@ -5817,6 +5896,8 @@ func (m *MyListItemMutation) OldField(ctx context.Context, name string) (ent.Val
 	switch name {
 	case mylistitem.FieldUserID:
 		return m.OldUserID(ctx)
+	case mylistitem.FieldProfileID:
+		return m.OldProfileID(ctx)
 	case mylistitem.FieldTitleID:
 		return m.OldTitleID(ctx)
 	case mylistitem.FieldCreatedAt:
@@ -5836,6 +5917,13 @@ func (m *MyListItemMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUserID(v)
+		return nil
+	case mylistitem.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProfileID(v)
 		return nil
 	case mylistitem.FieldTitleID:
 		v, ok := value.(int)
@@ -5859,6 +5947,9 @@ func (m *MyListItemMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *MyListItemMutation) AddedFields() []string {
 	var fields []string
+	if m.addprofile_id != nil {
+		fields = append(fields, mylistitem.FieldProfileID)
+	}
 	return fields
 }
 
@@ -5867,6 +5958,8 @@ func (m *MyListItemMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *MyListItemMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case mylistitem.FieldProfileID:
+		return m.AddedProfileID()
 	}
 	return nil, false
 }
@@ -5876,6 +5969,13 @@ func (m *MyListItemMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *MyListItemMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case mylistitem.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProfileID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown MyListItem numeric field %s", name)
 }
@@ -5883,7 +5983,11 @@ func (m *MyListItemMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *MyListItemMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(mylistitem.FieldProfileID) {
+		fields = append(fields, mylistitem.FieldProfileID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -5896,6 +6000,11 @@ func (m *MyListItemMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *MyListItemMutation) ClearField(name string) error {
+	switch name {
+	case mylistitem.FieldProfileID:
+		m.ClearProfileID()
+		return nil
+	}
 	return fmt.Errorf("unknown MyListItem nullable field %s", name)
 }
 
@@ -5905,6 +6014,9 @@ func (m *MyListItemMutation) ResetField(name string) error {
 	switch name {
 	case mylistitem.FieldUserID:
 		m.ResetUserID()
+		return nil
+	case mylistitem.FieldProfileID:
+		m.ResetProfileID()
 		return nil
 	case mylistitem.FieldTitleID:
 		m.ResetTitleID()
@@ -8794,6 +8906,8 @@ type PlaybackSessionMutation struct {
 	op                  Op
 	typ                 string
 	id                  *int
+	profile_id          *int
+	addprofile_id       *int
 	title_id            *int
 	addtitle_id         *int
 	episode_id          *int
@@ -8951,6 +9065,76 @@ func (m *PlaybackSessionMutation) OldUserID(ctx context.Context) (v int, err err
 // ResetUserID resets all changes to the "user_id" field.
 func (m *PlaybackSessionMutation) ResetUserID() {
 	m.user = nil
+}
+
+// SetProfileID sets the "profile_id" field.
+func (m *PlaybackSessionMutation) SetProfileID(i int) {
+	m.profile_id = &i
+	m.addprofile_id = nil
+}
+
+// ProfileID returns the value of the "profile_id" field in the mutation.
+func (m *PlaybackSessionMutation) ProfileID() (r int, exists bool) {
+	v := m.profile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProfileID returns the old "profile_id" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldProfileID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProfileID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProfileID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProfileID: %w", err)
+	}
+	return oldValue.ProfileID, nil
+}
+
+// AddProfileID adds i to the "profile_id" field.
+func (m *PlaybackSessionMutation) AddProfileID(i int) {
+	if m.addprofile_id != nil {
+		*m.addprofile_id += i
+	} else {
+		m.addprofile_id = &i
+	}
+}
+
+// AddedProfileID returns the value that was added to the "profile_id" field in this mutation.
+func (m *PlaybackSessionMutation) AddedProfileID() (r int, exists bool) {
+	v := m.addprofile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (m *PlaybackSessionMutation) ClearProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	m.clearedFields[playbacksession.FieldProfileID] = struct{}{}
+}
+
+// ProfileIDCleared returns if the "profile_id" field was cleared in this mutation.
+func (m *PlaybackSessionMutation) ProfileIDCleared() bool {
+	_, ok := m.clearedFields[playbacksession.FieldProfileID]
+	return ok
+}
+
+// ResetProfileID resets all changes to the "profile_id" field.
+func (m *PlaybackSessionMutation) ResetProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	delete(m.clearedFields, playbacksession.FieldProfileID)
 }
 
 // SetTitleID sets the "title_id" field.
@@ -9571,9 +9755,12 @@ func (m *PlaybackSessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlaybackSessionMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.user != nil {
 		fields = append(fields, playbacksession.FieldUserID)
+	}
+	if m.profile_id != nil {
+		fields = append(fields, playbacksession.FieldProfileID)
 	}
 	if m.title_id != nil {
 		fields = append(fields, playbacksession.FieldTitleID)
@@ -9618,6 +9805,8 @@ func (m *PlaybackSessionMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case playbacksession.FieldUserID:
 		return m.UserID()
+	case playbacksession.FieldProfileID:
+		return m.ProfileID()
 	case playbacksession.FieldTitleID:
 		return m.TitleID()
 	case playbacksession.FieldEpisodeID:
@@ -9651,6 +9840,8 @@ func (m *PlaybackSessionMutation) OldField(ctx context.Context, name string) (en
 	switch name {
 	case playbacksession.FieldUserID:
 		return m.OldUserID(ctx)
+	case playbacksession.FieldProfileID:
+		return m.OldProfileID(ctx)
 	case playbacksession.FieldTitleID:
 		return m.OldTitleID(ctx)
 	case playbacksession.FieldEpisodeID:
@@ -9688,6 +9879,13 @@ func (m *PlaybackSessionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUserID(v)
+		return nil
+	case playbacksession.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProfileID(v)
 		return nil
 	case playbacksession.FieldTitleID:
 		v, ok := value.(int)
@@ -9774,6 +9972,9 @@ func (m *PlaybackSessionMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *PlaybackSessionMutation) AddedFields() []string {
 	var fields []string
+	if m.addprofile_id != nil {
+		fields = append(fields, playbacksession.FieldProfileID)
+	}
 	if m.addtitle_id != nil {
 		fields = append(fields, playbacksession.FieldTitleID)
 	}
@@ -9800,6 +10001,8 @@ func (m *PlaybackSessionMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *PlaybackSessionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case playbacksession.FieldProfileID:
+		return m.AddedProfileID()
 	case playbacksession.FieldTitleID:
 		return m.AddedTitleID()
 	case playbacksession.FieldEpisodeID:
@@ -9821,6 +10024,13 @@ func (m *PlaybackSessionMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PlaybackSessionMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case playbacksession.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProfileID(v)
+		return nil
 	case playbacksession.FieldTitleID:
 		v, ok := value.(int)
 		if !ok {
@@ -9871,6 +10081,9 @@ func (m *PlaybackSessionMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *PlaybackSessionMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(playbacksession.FieldProfileID) {
+		fields = append(fields, playbacksession.FieldProfileID)
+	}
 	if m.FieldCleared(playbacksession.FieldEpisodeID) {
 		fields = append(fields, playbacksession.FieldEpisodeID)
 	}
@@ -9894,6 +10107,9 @@ func (m *PlaybackSessionMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *PlaybackSessionMutation) ClearField(name string) error {
 	switch name {
+	case playbacksession.FieldProfileID:
+		m.ClearProfileID()
+		return nil
 	case playbacksession.FieldEpisodeID:
 		m.ClearEpisodeID()
 		return nil
@@ -9913,6 +10129,9 @@ func (m *PlaybackSessionMutation) ResetField(name string) error {
 	switch name {
 	case playbacksession.FieldUserID:
 		m.ResetUserID()
+		return nil
+	case playbacksession.FieldProfileID:
+		m.ResetProfileID()
 		return nil
 	case playbacksession.FieldTitleID:
 		m.ResetTitleID()
@@ -10025,6 +10244,831 @@ func (m *PlaybackSessionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown PlaybackSession edge %s", name)
 }
 
+// ProfileMutation represents an operation that mutates the Profile nodes in the graph.
+type ProfileMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	name                *string
+	kids                *bool
+	maturity_ceiling    *int
+	addmaturity_ceiling *int
+	language            *string
+	pin_hash            *string
+	created_at          *time.Time
+	clearedFields       map[string]struct{}
+	user                *int
+	cleareduser         bool
+	sessions            map[int]struct{}
+	removedsessions     map[int]struct{}
+	clearedsessions     bool
+	done                bool
+	oldValue            func(context.Context) (*Profile, error)
+	predicates          []predicate.Profile
+}
+
+var _ ent.Mutation = (*ProfileMutation)(nil)
+
+// profileOption allows management of the mutation configuration using functional options.
+type profileOption func(*ProfileMutation)
+
+// newProfileMutation creates new mutation for the Profile entity.
+func newProfileMutation(c config, op Op, opts ...profileOption) *ProfileMutation {
+	m := &ProfileMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeProfile,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withProfileID sets the ID field of the mutation.
+func withProfileID(id int) profileOption {
+	return func(m *ProfileMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Profile
+		)
+		m.oldValue = func(ctx context.Context) (*Profile, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Profile.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withProfile sets the old Profile of the mutation.
+func withProfile(node *Profile) profileOption {
+	return func(m *ProfileMutation) {
+		m.oldValue = func(context.Context) (*Profile, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ProfileMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ProfileMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ProfileMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ProfileMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Profile.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetUserID sets the "user_id" field.
+func (m *ProfileMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *ProfileMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the Profile entity.
+// If the Profile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProfileMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *ProfileMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetName sets the "name" field.
+func (m *ProfileMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ProfileMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Profile entity.
+// If the Profile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProfileMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ProfileMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKids sets the "kids" field.
+func (m *ProfileMutation) SetKids(b bool) {
+	m.kids = &b
+}
+
+// Kids returns the value of the "kids" field in the mutation.
+func (m *ProfileMutation) Kids() (r bool, exists bool) {
+	v := m.kids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKids returns the old "kids" field's value of the Profile entity.
+// If the Profile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProfileMutation) OldKids(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKids is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKids requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKids: %w", err)
+	}
+	return oldValue.Kids, nil
+}
+
+// ResetKids resets all changes to the "kids" field.
+func (m *ProfileMutation) ResetKids() {
+	m.kids = nil
+}
+
+// SetMaturityCeiling sets the "maturity_ceiling" field.
+func (m *ProfileMutation) SetMaturityCeiling(i int) {
+	m.maturity_ceiling = &i
+	m.addmaturity_ceiling = nil
+}
+
+// MaturityCeiling returns the value of the "maturity_ceiling" field in the mutation.
+func (m *ProfileMutation) MaturityCeiling() (r int, exists bool) {
+	v := m.maturity_ceiling
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaturityCeiling returns the old "maturity_ceiling" field's value of the Profile entity.
+// If the Profile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProfileMutation) OldMaturityCeiling(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaturityCeiling is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaturityCeiling requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaturityCeiling: %w", err)
+	}
+	return oldValue.MaturityCeiling, nil
+}
+
+// AddMaturityCeiling adds i to the "maturity_ceiling" field.
+func (m *ProfileMutation) AddMaturityCeiling(i int) {
+	if m.addmaturity_ceiling != nil {
+		*m.addmaturity_ceiling += i
+	} else {
+		m.addmaturity_ceiling = &i
+	}
+}
+
+// AddedMaturityCeiling returns the value that was added to the "maturity_ceiling" field in this mutation.
+func (m *ProfileMutation) AddedMaturityCeiling() (r int, exists bool) {
+	v := m.addmaturity_ceiling
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMaturityCeiling resets all changes to the "maturity_ceiling" field.
+func (m *ProfileMutation) ResetMaturityCeiling() {
+	m.maturity_ceiling = nil
+	m.addmaturity_ceiling = nil
+}
+
+// SetLanguage sets the "language" field.
+func (m *ProfileMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *ProfileMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the Profile entity.
+// If the Profile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProfileMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *ProfileMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetPinHash sets the "pin_hash" field.
+func (m *ProfileMutation) SetPinHash(s string) {
+	m.pin_hash = &s
+}
+
+// PinHash returns the value of the "pin_hash" field in the mutation.
+func (m *ProfileMutation) PinHash() (r string, exists bool) {
+	v := m.pin_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPinHash returns the old "pin_hash" field's value of the Profile entity.
+// If the Profile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProfileMutation) OldPinHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPinHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPinHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPinHash: %w", err)
+	}
+	return oldValue.PinHash, nil
+}
+
+// ResetPinHash resets all changes to the "pin_hash" field.
+func (m *ProfileMutation) ResetPinHash() {
+	m.pin_hash = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ProfileMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ProfileMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Profile entity.
+// If the Profile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProfileMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ProfileMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *ProfileMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[profile.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *ProfileMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *ProfileMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *ProfileMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// AddSessionIDs adds the "sessions" edge to the Session entity by ids.
+func (m *ProfileMutation) AddSessionIDs(ids ...int) {
+	if m.sessions == nil {
+		m.sessions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sessions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSessions clears the "sessions" edge to the Session entity.
+func (m *ProfileMutation) ClearSessions() {
+	m.clearedsessions = true
+}
+
+// SessionsCleared reports if the "sessions" edge to the Session entity was cleared.
+func (m *ProfileMutation) SessionsCleared() bool {
+	return m.clearedsessions
+}
+
+// RemoveSessionIDs removes the "sessions" edge to the Session entity by IDs.
+func (m *ProfileMutation) RemoveSessionIDs(ids ...int) {
+	if m.removedsessions == nil {
+		m.removedsessions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sessions, ids[i])
+		m.removedsessions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSessions returns the removed IDs of the "sessions" edge to the Session entity.
+func (m *ProfileMutation) RemovedSessionsIDs() (ids []int) {
+	for id := range m.removedsessions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SessionsIDs returns the "sessions" edge IDs in the mutation.
+func (m *ProfileMutation) SessionsIDs() (ids []int) {
+	for id := range m.sessions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSessions resets all changes to the "sessions" edge.
+func (m *ProfileMutation) ResetSessions() {
+	m.sessions = nil
+	m.clearedsessions = false
+	m.removedsessions = nil
+}
+
+// Where appends a list predicates to the ProfileMutation builder.
+func (m *ProfileMutation) Where(ps ...predicate.Profile) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ProfileMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ProfileMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Profile, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ProfileMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ProfileMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Profile).
+func (m *ProfileMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ProfileMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.user != nil {
+		fields = append(fields, profile.FieldUserID)
+	}
+	if m.name != nil {
+		fields = append(fields, profile.FieldName)
+	}
+	if m.kids != nil {
+		fields = append(fields, profile.FieldKids)
+	}
+	if m.maturity_ceiling != nil {
+		fields = append(fields, profile.FieldMaturityCeiling)
+	}
+	if m.language != nil {
+		fields = append(fields, profile.FieldLanguage)
+	}
+	if m.pin_hash != nil {
+		fields = append(fields, profile.FieldPinHash)
+	}
+	if m.created_at != nil {
+		fields = append(fields, profile.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ProfileMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case profile.FieldUserID:
+		return m.UserID()
+	case profile.FieldName:
+		return m.Name()
+	case profile.FieldKids:
+		return m.Kids()
+	case profile.FieldMaturityCeiling:
+		return m.MaturityCeiling()
+	case profile.FieldLanguage:
+		return m.Language()
+	case profile.FieldPinHash:
+		return m.PinHash()
+	case profile.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ProfileMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case profile.FieldUserID:
+		return m.OldUserID(ctx)
+	case profile.FieldName:
+		return m.OldName(ctx)
+	case profile.FieldKids:
+		return m.OldKids(ctx)
+	case profile.FieldMaturityCeiling:
+		return m.OldMaturityCeiling(ctx)
+	case profile.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case profile.FieldPinHash:
+		return m.OldPinHash(ctx)
+	case profile.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Profile field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProfileMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case profile.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case profile.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case profile.FieldKids:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKids(v)
+		return nil
+	case profile.FieldMaturityCeiling:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaturityCeiling(v)
+		return nil
+	case profile.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case profile.FieldPinHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPinHash(v)
+		return nil
+	case profile.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Profile field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ProfileMutation) AddedFields() []string {
+	var fields []string
+	if m.addmaturity_ceiling != nil {
+		fields = append(fields, profile.FieldMaturityCeiling)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ProfileMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case profile.FieldMaturityCeiling:
+		return m.AddedMaturityCeiling()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProfileMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case profile.FieldMaturityCeiling:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaturityCeiling(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Profile numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ProfileMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ProfileMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ProfileMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Profile nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ProfileMutation) ResetField(name string) error {
+	switch name {
+	case profile.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case profile.FieldName:
+		m.ResetName()
+		return nil
+	case profile.FieldKids:
+		m.ResetKids()
+		return nil
+	case profile.FieldMaturityCeiling:
+		m.ResetMaturityCeiling()
+		return nil
+	case profile.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case profile.FieldPinHash:
+		m.ResetPinHash()
+		return nil
+	case profile.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Profile field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ProfileMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.user != nil {
+		edges = append(edges, profile.EdgeUser)
+	}
+	if m.sessions != nil {
+		edges = append(edges, profile.EdgeSessions)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ProfileMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case profile.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	case profile.EdgeSessions:
+		ids := make([]ent.Value, 0, len(m.sessions))
+		for id := range m.sessions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ProfileMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedsessions != nil {
+		edges = append(edges, profile.EdgeSessions)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ProfileMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case profile.EdgeSessions:
+		ids := make([]ent.Value, 0, len(m.removedsessions))
+		for id := range m.removedsessions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ProfileMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cleareduser {
+		edges = append(edges, profile.EdgeUser)
+	}
+	if m.clearedsessions {
+		edges = append(edges, profile.EdgeSessions)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ProfileMutation) EdgeCleared(name string) bool {
+	switch name {
+	case profile.EdgeUser:
+		return m.cleareduser
+	case profile.EdgeSessions:
+		return m.clearedsessions
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ProfileMutation) ClearEdge(name string) error {
+	switch name {
+	case profile.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown Profile unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ProfileMutation) ResetEdge(name string) error {
+	switch name {
+	case profile.EdgeUser:
+		m.ResetUser()
+		return nil
+	case profile.EdgeSessions:
+		m.ResetSessions()
+		return nil
+	}
+	return fmt.Errorf("unknown Profile edge %s", name)
+}
+
 // RatingMutation represents an operation that mutates the Rating nodes in the graph.
 type RatingMutation struct {
 	config
@@ -10033,6 +11077,8 @@ type RatingMutation struct {
 	id            *int
 	created_at    *time.Time
 	updated_at    *time.Time
+	profile_id    *int
+	addprofile_id *int
 	stars         *int
 	addstars      *int
 	clearedFields map[string]struct{}
@@ -10251,6 +11297,76 @@ func (m *RatingMutation) ResetUserID() {
 	m.user = nil
 }
 
+// SetProfileID sets the "profile_id" field.
+func (m *RatingMutation) SetProfileID(i int) {
+	m.profile_id = &i
+	m.addprofile_id = nil
+}
+
+// ProfileID returns the value of the "profile_id" field in the mutation.
+func (m *RatingMutation) ProfileID() (r int, exists bool) {
+	v := m.profile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProfileID returns the old "profile_id" field's value of the Rating entity.
+// If the Rating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RatingMutation) OldProfileID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProfileID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProfileID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProfileID: %w", err)
+	}
+	return oldValue.ProfileID, nil
+}
+
+// AddProfileID adds i to the "profile_id" field.
+func (m *RatingMutation) AddProfileID(i int) {
+	if m.addprofile_id != nil {
+		*m.addprofile_id += i
+	} else {
+		m.addprofile_id = &i
+	}
+}
+
+// AddedProfileID returns the value that was added to the "profile_id" field in this mutation.
+func (m *RatingMutation) AddedProfileID() (r int, exists bool) {
+	v := m.addprofile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (m *RatingMutation) ClearProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	m.clearedFields[rating.FieldProfileID] = struct{}{}
+}
+
+// ProfileIDCleared returns if the "profile_id" field was cleared in this mutation.
+func (m *RatingMutation) ProfileIDCleared() bool {
+	_, ok := m.clearedFields[rating.FieldProfileID]
+	return ok
+}
+
+// ResetProfileID resets all changes to the "profile_id" field.
+func (m *RatingMutation) ResetProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	delete(m.clearedFields, rating.FieldProfileID)
+}
+
 // SetTitleID sets the "title_id" field.
 func (m *RatingMutation) SetTitleID(i int) {
 	m.title = &i
@@ -10431,7 +11547,7 @@ func (m *RatingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RatingMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, rating.FieldCreatedAt)
 	}
@@ -10440,6 +11556,9 @@ func (m *RatingMutation) Fields() []string {
 	}
 	if m.user != nil {
 		fields = append(fields, rating.FieldUserID)
+	}
+	if m.profile_id != nil {
+		fields = append(fields, rating.FieldProfileID)
 	}
 	if m.title != nil {
 		fields = append(fields, rating.FieldTitleID)
@@ -10461,6 +11580,8 @@ func (m *RatingMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case rating.FieldUserID:
 		return m.UserID()
+	case rating.FieldProfileID:
+		return m.ProfileID()
 	case rating.FieldTitleID:
 		return m.TitleID()
 	case rating.FieldStars:
@@ -10480,6 +11601,8 @@ func (m *RatingMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldUpdatedAt(ctx)
 	case rating.FieldUserID:
 		return m.OldUserID(ctx)
+	case rating.FieldProfileID:
+		return m.OldProfileID(ctx)
 	case rating.FieldTitleID:
 		return m.OldTitleID(ctx)
 	case rating.FieldStars:
@@ -10514,6 +11637,13 @@ func (m *RatingMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUserID(v)
 		return nil
+	case rating.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProfileID(v)
+		return nil
 	case rating.FieldTitleID:
 		v, ok := value.(int)
 		if !ok {
@@ -10536,6 +11666,9 @@ func (m *RatingMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *RatingMutation) AddedFields() []string {
 	var fields []string
+	if m.addprofile_id != nil {
+		fields = append(fields, rating.FieldProfileID)
+	}
 	if m.addstars != nil {
 		fields = append(fields, rating.FieldStars)
 	}
@@ -10547,6 +11680,8 @@ func (m *RatingMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *RatingMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case rating.FieldProfileID:
+		return m.AddedProfileID()
 	case rating.FieldStars:
 		return m.AddedStars()
 	}
@@ -10558,6 +11693,13 @@ func (m *RatingMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *RatingMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case rating.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProfileID(v)
+		return nil
 	case rating.FieldStars:
 		v, ok := value.(int)
 		if !ok {
@@ -10572,7 +11714,11 @@ func (m *RatingMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *RatingMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(rating.FieldProfileID) {
+		fields = append(fields, rating.FieldProfileID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -10585,6 +11731,11 @@ func (m *RatingMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *RatingMutation) ClearField(name string) error {
+	switch name {
+	case rating.FieldProfileID:
+		m.ClearProfileID()
+		return nil
+	}
 	return fmt.Errorf("unknown Rating nullable field %s", name)
 }
 
@@ -10600,6 +11751,9 @@ func (m *RatingMutation) ResetField(name string) error {
 		return nil
 	case rating.FieldUserID:
 		m.ResetUserID()
+		return nil
+	case rating.FieldProfileID:
+		m.ResetProfileID()
 		return nil
 	case rating.FieldTitleID:
 		m.ResetTitleID()
@@ -10710,6 +11864,8 @@ type RecommendationMutation struct {
 	typ                string
 	id                 *int
 	kind               *recommendation.Kind
+	profile_id         *int
+	addprofile_id      *int
 	source_title_id    *int
 	addsource_title_id *int
 	title_id           *int
@@ -10910,6 +12066,76 @@ func (m *RecommendationMutation) UserIDCleared() bool {
 func (m *RecommendationMutation) ResetUserID() {
 	m.user = nil
 	delete(m.clearedFields, recommendation.FieldUserID)
+}
+
+// SetProfileID sets the "profile_id" field.
+func (m *RecommendationMutation) SetProfileID(i int) {
+	m.profile_id = &i
+	m.addprofile_id = nil
+}
+
+// ProfileID returns the value of the "profile_id" field in the mutation.
+func (m *RecommendationMutation) ProfileID() (r int, exists bool) {
+	v := m.profile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProfileID returns the old "profile_id" field's value of the Recommendation entity.
+// If the Recommendation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecommendationMutation) OldProfileID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProfileID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProfileID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProfileID: %w", err)
+	}
+	return oldValue.ProfileID, nil
+}
+
+// AddProfileID adds i to the "profile_id" field.
+func (m *RecommendationMutation) AddProfileID(i int) {
+	if m.addprofile_id != nil {
+		*m.addprofile_id += i
+	} else {
+		m.addprofile_id = &i
+	}
+}
+
+// AddedProfileID returns the value that was added to the "profile_id" field in this mutation.
+func (m *RecommendationMutation) AddedProfileID() (r int, exists bool) {
+	v := m.addprofile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (m *RecommendationMutation) ClearProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	m.clearedFields[recommendation.FieldProfileID] = struct{}{}
+}
+
+// ProfileIDCleared returns if the "profile_id" field was cleared in this mutation.
+func (m *RecommendationMutation) ProfileIDCleared() bool {
+	_, ok := m.clearedFields[recommendation.FieldProfileID]
+	return ok
+}
+
+// ResetProfileID resets all changes to the "profile_id" field.
+func (m *RecommendationMutation) ResetProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	delete(m.clearedFields, recommendation.FieldProfileID)
 }
 
 // SetSourceTitleID sets the "source_title_id" field.
@@ -11319,12 +12545,15 @@ func (m *RecommendationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RecommendationMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.kind != nil {
 		fields = append(fields, recommendation.FieldKind)
 	}
 	if m.user != nil {
 		fields = append(fields, recommendation.FieldUserID)
+	}
+	if m.profile_id != nil {
+		fields = append(fields, recommendation.FieldProfileID)
 	}
 	if m.source_title_id != nil {
 		fields = append(fields, recommendation.FieldSourceTitleID)
@@ -11359,6 +12588,8 @@ func (m *RecommendationMutation) Field(name string) (ent.Value, bool) {
 		return m.Kind()
 	case recommendation.FieldUserID:
 		return m.UserID()
+	case recommendation.FieldProfileID:
+		return m.ProfileID()
 	case recommendation.FieldSourceTitleID:
 		return m.SourceTitleID()
 	case recommendation.FieldTitleID:
@@ -11386,6 +12617,8 @@ func (m *RecommendationMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldKind(ctx)
 	case recommendation.FieldUserID:
 		return m.OldUserID(ctx)
+	case recommendation.FieldProfileID:
+		return m.OldProfileID(ctx)
 	case recommendation.FieldSourceTitleID:
 		return m.OldSourceTitleID(ctx)
 	case recommendation.FieldTitleID:
@@ -11422,6 +12655,13 @@ func (m *RecommendationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUserID(v)
+		return nil
+	case recommendation.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProfileID(v)
 		return nil
 	case recommendation.FieldSourceTitleID:
 		v, ok := value.(int)
@@ -11480,6 +12720,9 @@ func (m *RecommendationMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *RecommendationMutation) AddedFields() []string {
 	var fields []string
+	if m.addprofile_id != nil {
+		fields = append(fields, recommendation.FieldProfileID)
+	}
 	if m.addsource_title_id != nil {
 		fields = append(fields, recommendation.FieldSourceTitleID)
 	}
@@ -11500,6 +12743,8 @@ func (m *RecommendationMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *RecommendationMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case recommendation.FieldProfileID:
+		return m.AddedProfileID()
 	case recommendation.FieldSourceTitleID:
 		return m.AddedSourceTitleID()
 	case recommendation.FieldTitleID:
@@ -11517,6 +12762,13 @@ func (m *RecommendationMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *RecommendationMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case recommendation.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProfileID(v)
+		return nil
 	case recommendation.FieldSourceTitleID:
 		v, ok := value.(int)
 		if !ok {
@@ -11556,6 +12808,9 @@ func (m *RecommendationMutation) ClearedFields() []string {
 	if m.FieldCleared(recommendation.FieldUserID) {
 		fields = append(fields, recommendation.FieldUserID)
 	}
+	if m.FieldCleared(recommendation.FieldProfileID) {
+		fields = append(fields, recommendation.FieldProfileID)
+	}
 	if m.FieldCleared(recommendation.FieldSourceTitleID) {
 		fields = append(fields, recommendation.FieldSourceTitleID)
 	}
@@ -11576,6 +12831,9 @@ func (m *RecommendationMutation) ClearField(name string) error {
 	case recommendation.FieldUserID:
 		m.ClearUserID()
 		return nil
+	case recommendation.FieldProfileID:
+		m.ClearProfileID()
+		return nil
 	case recommendation.FieldSourceTitleID:
 		m.ClearSourceTitleID()
 		return nil
@@ -11592,6 +12850,9 @@ func (m *RecommendationMutation) ResetField(name string) error {
 		return nil
 	case recommendation.FieldUserID:
 		m.ResetUserID()
+		return nil
+	case recommendation.FieldProfileID:
+		m.ResetProfileID()
 		return nil
 	case recommendation.FieldSourceTitleID:
 		m.ResetSourceTitleID()
@@ -13230,21 +14491,23 @@ func (m *SeasonMutation) ResetEdge(name string) error {
 // SessionMutation represents an operation that mutates the Session nodes in the graph.
 type SessionMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	token_hash    *string
-	created_at    *time.Time
-	last_seen_at  *time.Time
-	expires_at    *time.Time
-	user_agent    *string
-	ip            *string
-	clearedFields map[string]struct{}
-	user          *int
-	cleareduser   bool
-	done          bool
-	oldValue      func(context.Context) (*Session, error)
-	predicates    []predicate.Session
+	op             Op
+	typ            string
+	id             *int
+	token_hash     *string
+	created_at     *time.Time
+	last_seen_at   *time.Time
+	expires_at     *time.Time
+	user_agent     *string
+	ip             *string
+	clearedFields  map[string]struct{}
+	user           *int
+	cleareduser    bool
+	profile        *int
+	clearedprofile bool
+	done           bool
+	oldValue       func(context.Context) (*Session, error)
+	predicates     []predicate.Session
 }
 
 var _ ent.Mutation = (*SessionMutation)(nil)
@@ -13597,6 +14860,55 @@ func (m *SessionMutation) ResetUserID() {
 	m.user = nil
 }
 
+// SetProfileID sets the "profile_id" field.
+func (m *SessionMutation) SetProfileID(i int) {
+	m.profile = &i
+}
+
+// ProfileID returns the value of the "profile_id" field in the mutation.
+func (m *SessionMutation) ProfileID() (r int, exists bool) {
+	v := m.profile
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProfileID returns the old "profile_id" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldProfileID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProfileID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProfileID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProfileID: %w", err)
+	}
+	return oldValue.ProfileID, nil
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (m *SessionMutation) ClearProfileID() {
+	m.profile = nil
+	m.clearedFields[session.FieldProfileID] = struct{}{}
+}
+
+// ProfileIDCleared returns if the "profile_id" field was cleared in this mutation.
+func (m *SessionMutation) ProfileIDCleared() bool {
+	_, ok := m.clearedFields[session.FieldProfileID]
+	return ok
+}
+
+// ResetProfileID resets all changes to the "profile_id" field.
+func (m *SessionMutation) ResetProfileID() {
+	m.profile = nil
+	delete(m.clearedFields, session.FieldProfileID)
+}
+
 // ClearUser clears the "user" edge to the User entity.
 func (m *SessionMutation) ClearUser() {
 	m.cleareduser = true
@@ -13622,6 +14934,33 @@ func (m *SessionMutation) UserIDs() (ids []int) {
 func (m *SessionMutation) ResetUser() {
 	m.user = nil
 	m.cleareduser = false
+}
+
+// ClearProfile clears the "profile" edge to the Profile entity.
+func (m *SessionMutation) ClearProfile() {
+	m.clearedprofile = true
+	m.clearedFields[session.FieldProfileID] = struct{}{}
+}
+
+// ProfileCleared reports if the "profile" edge to the Profile entity was cleared.
+func (m *SessionMutation) ProfileCleared() bool {
+	return m.ProfileIDCleared() || m.clearedprofile
+}
+
+// ProfileIDs returns the "profile" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProfileID instead. It exists only for internal usage by the builders.
+func (m *SessionMutation) ProfileIDs() (ids []int) {
+	if id := m.profile; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProfile resets all changes to the "profile" edge.
+func (m *SessionMutation) ResetProfile() {
+	m.profile = nil
+	m.clearedprofile = false
 }
 
 // Where appends a list predicates to the SessionMutation builder.
@@ -13658,7 +14997,7 @@ func (m *SessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SessionMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.token_hash != nil {
 		fields = append(fields, session.FieldTokenHash)
 	}
@@ -13679,6 +15018,9 @@ func (m *SessionMutation) Fields() []string {
 	}
 	if m.user != nil {
 		fields = append(fields, session.FieldUserID)
+	}
+	if m.profile != nil {
+		fields = append(fields, session.FieldProfileID)
 	}
 	return fields
 }
@@ -13702,6 +15044,8 @@ func (m *SessionMutation) Field(name string) (ent.Value, bool) {
 		return m.IP()
 	case session.FieldUserID:
 		return m.UserID()
+	case session.FieldProfileID:
+		return m.ProfileID()
 	}
 	return nil, false
 }
@@ -13725,6 +15069,8 @@ func (m *SessionMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldIP(ctx)
 	case session.FieldUserID:
 		return m.OldUserID(ctx)
+	case session.FieldProfileID:
+		return m.OldProfileID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Session field %s", name)
 }
@@ -13783,6 +15129,13 @@ func (m *SessionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUserID(v)
 		return nil
+	case session.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProfileID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Session field %s", name)
 }
@@ -13815,7 +15168,11 @@ func (m *SessionMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *SessionMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(session.FieldProfileID) {
+		fields = append(fields, session.FieldProfileID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -13828,6 +15185,11 @@ func (m *SessionMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *SessionMutation) ClearField(name string) error {
+	switch name {
+	case session.FieldProfileID:
+		m.ClearProfileID()
+		return nil
+	}
 	return fmt.Errorf("unknown Session nullable field %s", name)
 }
 
@@ -13856,15 +15218,21 @@ func (m *SessionMutation) ResetField(name string) error {
 	case session.FieldUserID:
 		m.ResetUserID()
 		return nil
+	case session.FieldProfileID:
+		m.ResetProfileID()
+		return nil
 	}
 	return fmt.Errorf("unknown Session field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SessionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.user != nil {
 		edges = append(edges, session.EdgeUser)
+	}
+	if m.profile != nil {
+		edges = append(edges, session.EdgeProfile)
 	}
 	return edges
 }
@@ -13877,13 +15245,17 @@ func (m *SessionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.user; id != nil {
 			return []ent.Value{*id}
 		}
+	case session.EdgeProfile:
+		if id := m.profile; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SessionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	return edges
 }
 
@@ -13895,9 +15267,12 @@ func (m *SessionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SessionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.cleareduser {
 		edges = append(edges, session.EdgeUser)
+	}
+	if m.clearedprofile {
+		edges = append(edges, session.EdgeProfile)
 	}
 	return edges
 }
@@ -13908,6 +15283,8 @@ func (m *SessionMutation) EdgeCleared(name string) bool {
 	switch name {
 	case session.EdgeUser:
 		return m.cleareduser
+	case session.EdgeProfile:
+		return m.clearedprofile
 	}
 	return false
 }
@@ -13919,6 +15296,9 @@ func (m *SessionMutation) ClearEdge(name string) error {
 	case session.EdgeUser:
 		m.ClearUser()
 		return nil
+	case session.EdgeProfile:
+		m.ClearProfile()
+		return nil
 	}
 	return fmt.Errorf("unknown Session unique edge %s", name)
 }
@@ -13929,6 +15309,9 @@ func (m *SessionMutation) ResetEdge(name string) error {
 	switch name {
 	case session.EdgeUser:
 		m.ResetUser()
+		return nil
+	case session.EdgeProfile:
+		m.ResetProfile()
 		return nil
 	}
 	return fmt.Errorf("unknown Session edge %s", name)
@@ -17195,6 +18578,9 @@ type UserMutation struct {
 	sessions                 map[int]struct{}
 	removedsessions          map[int]struct{}
 	clearedsessions          bool
+	profiles                 map[int]struct{}
+	removedprofiles          map[int]struct{}
+	clearedprofiles          bool
 	membership               *int
 	clearedmembership        bool
 	payments                 map[int]struct{}
@@ -17710,6 +19096,60 @@ func (m *UserMutation) ResetSessions() {
 	m.sessions = nil
 	m.clearedsessions = false
 	m.removedsessions = nil
+}
+
+// AddProfileIDs adds the "profiles" edge to the Profile entity by ids.
+func (m *UserMutation) AddProfileIDs(ids ...int) {
+	if m.profiles == nil {
+		m.profiles = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.profiles[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProfiles clears the "profiles" edge to the Profile entity.
+func (m *UserMutation) ClearProfiles() {
+	m.clearedprofiles = true
+}
+
+// ProfilesCleared reports if the "profiles" edge to the Profile entity was cleared.
+func (m *UserMutation) ProfilesCleared() bool {
+	return m.clearedprofiles
+}
+
+// RemoveProfileIDs removes the "profiles" edge to the Profile entity by IDs.
+func (m *UserMutation) RemoveProfileIDs(ids ...int) {
+	if m.removedprofiles == nil {
+		m.removedprofiles = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.profiles, ids[i])
+		m.removedprofiles[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProfiles returns the removed IDs of the "profiles" edge to the Profile entity.
+func (m *UserMutation) RemovedProfilesIDs() (ids []int) {
+	for id := range m.removedprofiles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProfilesIDs returns the "profiles" edge IDs in the mutation.
+func (m *UserMutation) ProfilesIDs() (ids []int) {
+	for id := range m.profiles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProfiles resets all changes to the "profiles" edge.
+func (m *UserMutation) ResetProfiles() {
+	m.profiles = nil
+	m.clearedprofiles = false
+	m.removedprofiles = nil
 }
 
 // SetMembershipID sets the "membership" edge to the Membership entity by id.
@@ -18407,9 +19847,12 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.sessions != nil {
 		edges = append(edges, user.EdgeSessions)
+	}
+	if m.profiles != nil {
+		edges = append(edges, user.EdgeProfiles)
 	}
 	if m.membership != nil {
 		edges = append(edges, user.EdgeMembership)
@@ -18445,6 +19888,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.sessions))
 		for id := range m.sessions {
+			ids = append(ids, id)
+		}
+		return ids
+	case user.EdgeProfiles:
+		ids := make([]ent.Value, 0, len(m.profiles))
+		for id := range m.profiles {
 			ids = append(ids, id)
 		}
 		return ids
@@ -18500,9 +19949,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
+	}
+	if m.removedprofiles != nil {
+		edges = append(edges, user.EdgeProfiles)
 	}
 	if m.removedpayments != nil {
 		edges = append(edges, user.EdgePayments)
@@ -18535,6 +19987,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.removedsessions))
 		for id := range m.removedsessions {
+			ids = append(ids, id)
+		}
+		return ids
+	case user.EdgeProfiles:
+		ids := make([]ent.Value, 0, len(m.removedprofiles))
+		for id := range m.removedprofiles {
 			ids = append(ids, id)
 		}
 		return ids
@@ -18586,9 +20044,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.clearedsessions {
 		edges = append(edges, user.EdgeSessions)
+	}
+	if m.clearedprofiles {
+		edges = append(edges, user.EdgeProfiles)
 	}
 	if m.clearedmembership {
 		edges = append(edges, user.EdgeMembership)
@@ -18623,6 +20084,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 	switch name {
 	case user.EdgeSessions:
 		return m.clearedsessions
+	case user.EdgeProfiles:
+		return m.clearedprofiles
 	case user.EdgeMembership:
 		return m.clearedmembership
 	case user.EdgePayments:
@@ -18660,6 +20123,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 	switch name {
 	case user.EdgeSessions:
 		m.ResetSessions()
+		return nil
+	case user.EdgeProfiles:
+		m.ResetProfiles()
 		return nil
 	case user.EdgeMembership:
 		m.ResetMembership()
@@ -20357,6 +21823,8 @@ type ViewEventMutation struct {
 	op            Op
 	typ           string
 	id            *int
+	profile_id    *int
+	addprofile_id *int
 	video_id      *int
 	addvideo_id   *int
 	kind          *viewevent.Kind
@@ -20518,6 +21986,76 @@ func (m *ViewEventMutation) UserIDCleared() bool {
 func (m *ViewEventMutation) ResetUserID() {
 	m.user = nil
 	delete(m.clearedFields, viewevent.FieldUserID)
+}
+
+// SetProfileID sets the "profile_id" field.
+func (m *ViewEventMutation) SetProfileID(i int) {
+	m.profile_id = &i
+	m.addprofile_id = nil
+}
+
+// ProfileID returns the value of the "profile_id" field in the mutation.
+func (m *ViewEventMutation) ProfileID() (r int, exists bool) {
+	v := m.profile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProfileID returns the old "profile_id" field's value of the ViewEvent entity.
+// If the ViewEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ViewEventMutation) OldProfileID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProfileID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProfileID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProfileID: %w", err)
+	}
+	return oldValue.ProfileID, nil
+}
+
+// AddProfileID adds i to the "profile_id" field.
+func (m *ViewEventMutation) AddProfileID(i int) {
+	if m.addprofile_id != nil {
+		*m.addprofile_id += i
+	} else {
+		m.addprofile_id = &i
+	}
+}
+
+// AddedProfileID returns the value that was added to the "profile_id" field in this mutation.
+func (m *ViewEventMutation) AddedProfileID() (r int, exists bool) {
+	v := m.addprofile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (m *ViewEventMutation) ClearProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	m.clearedFields[viewevent.FieldProfileID] = struct{}{}
+}
+
+// ProfileIDCleared returns if the "profile_id" field was cleared in this mutation.
+func (m *ViewEventMutation) ProfileIDCleared() bool {
+	_, ok := m.clearedFields[viewevent.FieldProfileID]
+	return ok
+}
+
+// ResetProfileID resets all changes to the "profile_id" field.
+func (m *ViewEventMutation) ResetProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	delete(m.clearedFields, viewevent.FieldProfileID)
 }
 
 // SetTitleID sets the "title_id" field.
@@ -20842,9 +22380,12 @@ func (m *ViewEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ViewEventMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.user != nil {
 		fields = append(fields, viewevent.FieldUserID)
+	}
+	if m.profile_id != nil {
+		fields = append(fields, viewevent.FieldProfileID)
 	}
 	if m.title != nil {
 		fields = append(fields, viewevent.FieldTitleID)
@@ -20871,6 +22412,8 @@ func (m *ViewEventMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case viewevent.FieldUserID:
 		return m.UserID()
+	case viewevent.FieldProfileID:
+		return m.ProfileID()
 	case viewevent.FieldTitleID:
 		return m.TitleID()
 	case viewevent.FieldVideoID:
@@ -20892,6 +22435,8 @@ func (m *ViewEventMutation) OldField(ctx context.Context, name string) (ent.Valu
 	switch name {
 	case viewevent.FieldUserID:
 		return m.OldUserID(ctx)
+	case viewevent.FieldProfileID:
+		return m.OldProfileID(ctx)
 	case viewevent.FieldTitleID:
 		return m.OldTitleID(ctx)
 	case viewevent.FieldVideoID:
@@ -20917,6 +22462,13 @@ func (m *ViewEventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUserID(v)
+		return nil
+	case viewevent.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProfileID(v)
 		return nil
 	case viewevent.FieldTitleID:
 		v, ok := value.(int)
@@ -20961,6 +22513,9 @@ func (m *ViewEventMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ViewEventMutation) AddedFields() []string {
 	var fields []string
+	if m.addprofile_id != nil {
+		fields = append(fields, viewevent.FieldProfileID)
+	}
 	if m.addvideo_id != nil {
 		fields = append(fields, viewevent.FieldVideoID)
 	}
@@ -20975,6 +22530,8 @@ func (m *ViewEventMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ViewEventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case viewevent.FieldProfileID:
+		return m.AddedProfileID()
 	case viewevent.FieldVideoID:
 		return m.AddedVideoID()
 	case viewevent.FieldWeight:
@@ -20988,6 +22545,13 @@ func (m *ViewEventMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ViewEventMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case viewevent.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProfileID(v)
+		return nil
 	case viewevent.FieldVideoID:
 		v, ok := value.(int)
 		if !ok {
@@ -21013,6 +22577,9 @@ func (m *ViewEventMutation) ClearedFields() []string {
 	if m.FieldCleared(viewevent.FieldUserID) {
 		fields = append(fields, viewevent.FieldUserID)
 	}
+	if m.FieldCleared(viewevent.FieldProfileID) {
+		fields = append(fields, viewevent.FieldProfileID)
+	}
 	if m.FieldCleared(viewevent.FieldVideoID) {
 		fields = append(fields, viewevent.FieldVideoID)
 	}
@@ -21033,6 +22600,9 @@ func (m *ViewEventMutation) ClearField(name string) error {
 	case viewevent.FieldUserID:
 		m.ClearUserID()
 		return nil
+	case viewevent.FieldProfileID:
+		m.ClearProfileID()
+		return nil
 	case viewevent.FieldVideoID:
 		m.ClearVideoID()
 		return nil
@@ -21046,6 +22616,9 @@ func (m *ViewEventMutation) ResetField(name string) error {
 	switch name {
 	case viewevent.FieldUserID:
 		m.ResetUserID()
+		return nil
+	case viewevent.FieldProfileID:
+		m.ResetProfileID()
 		return nil
 	case viewevent.FieldTitleID:
 		m.ResetTitleID()
@@ -21164,6 +22737,8 @@ type WatchProgressMutation struct {
 	op                  Op
 	typ                 string
 	id                  *int
+	profile_id          *int
+	addprofile_id       *int
 	episode_id          *int
 	addepisode_id       *int
 	video_id            *int
@@ -21316,6 +22891,76 @@ func (m *WatchProgressMutation) OldUserID(ctx context.Context) (v int, err error
 // ResetUserID resets all changes to the "user_id" field.
 func (m *WatchProgressMutation) ResetUserID() {
 	m.user = nil
+}
+
+// SetProfileID sets the "profile_id" field.
+func (m *WatchProgressMutation) SetProfileID(i int) {
+	m.profile_id = &i
+	m.addprofile_id = nil
+}
+
+// ProfileID returns the value of the "profile_id" field in the mutation.
+func (m *WatchProgressMutation) ProfileID() (r int, exists bool) {
+	v := m.profile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProfileID returns the old "profile_id" field's value of the WatchProgress entity.
+// If the WatchProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WatchProgressMutation) OldProfileID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProfileID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProfileID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProfileID: %w", err)
+	}
+	return oldValue.ProfileID, nil
+}
+
+// AddProfileID adds i to the "profile_id" field.
+func (m *WatchProgressMutation) AddProfileID(i int) {
+	if m.addprofile_id != nil {
+		*m.addprofile_id += i
+	} else {
+		m.addprofile_id = &i
+	}
+}
+
+// AddedProfileID returns the value that was added to the "profile_id" field in this mutation.
+func (m *WatchProgressMutation) AddedProfileID() (r int, exists bool) {
+	v := m.addprofile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (m *WatchProgressMutation) ClearProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	m.clearedFields[watchprogress.FieldProfileID] = struct{}{}
+}
+
+// ProfileIDCleared returns if the "profile_id" field was cleared in this mutation.
+func (m *WatchProgressMutation) ProfileIDCleared() bool {
+	_, ok := m.clearedFields[watchprogress.FieldProfileID]
+	return ok
+}
+
+// ResetProfileID resets all changes to the "profile_id" field.
+func (m *WatchProgressMutation) ResetProfileID() {
+	m.profile_id = nil
+	m.addprofile_id = nil
+	delete(m.clearedFields, watchprogress.FieldProfileID)
 }
 
 // SetTitleID sets the "title_id" field.
@@ -21752,9 +23397,12 @@ func (m *WatchProgressMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WatchProgressMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.user != nil {
 		fields = append(fields, watchprogress.FieldUserID)
+	}
+	if m.profile_id != nil {
+		fields = append(fields, watchprogress.FieldProfileID)
 	}
 	if m.title != nil {
 		fields = append(fields, watchprogress.FieldTitleID)
@@ -21787,6 +23435,8 @@ func (m *WatchProgressMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case watchprogress.FieldUserID:
 		return m.UserID()
+	case watchprogress.FieldProfileID:
+		return m.ProfileID()
 	case watchprogress.FieldTitleID:
 		return m.TitleID()
 	case watchprogress.FieldEpisodeID:
@@ -21812,6 +23462,8 @@ func (m *WatchProgressMutation) OldField(ctx context.Context, name string) (ent.
 	switch name {
 	case watchprogress.FieldUserID:
 		return m.OldUserID(ctx)
+	case watchprogress.FieldProfileID:
+		return m.OldProfileID(ctx)
 	case watchprogress.FieldTitleID:
 		return m.OldTitleID(ctx)
 	case watchprogress.FieldEpisodeID:
@@ -21841,6 +23493,13 @@ func (m *WatchProgressMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUserID(v)
+		return nil
+	case watchprogress.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProfileID(v)
 		return nil
 	case watchprogress.FieldTitleID:
 		v, ok := value.(int)
@@ -21899,6 +23558,9 @@ func (m *WatchProgressMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *WatchProgressMutation) AddedFields() []string {
 	var fields []string
+	if m.addprofile_id != nil {
+		fields = append(fields, watchprogress.FieldProfileID)
+	}
 	if m.addepisode_id != nil {
 		fields = append(fields, watchprogress.FieldEpisodeID)
 	}
@@ -21919,6 +23581,8 @@ func (m *WatchProgressMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *WatchProgressMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case watchprogress.FieldProfileID:
+		return m.AddedProfileID()
 	case watchprogress.FieldEpisodeID:
 		return m.AddedEpisodeID()
 	case watchprogress.FieldVideoID:
@@ -21936,6 +23600,13 @@ func (m *WatchProgressMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *WatchProgressMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case watchprogress.FieldProfileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProfileID(v)
+		return nil
 	case watchprogress.FieldEpisodeID:
 		v, ok := value.(int)
 		if !ok {
@@ -21972,6 +23643,9 @@ func (m *WatchProgressMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *WatchProgressMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(watchprogress.FieldProfileID) {
+		fields = append(fields, watchprogress.FieldProfileID)
+	}
 	if m.FieldCleared(watchprogress.FieldEpisodeID) {
 		fields = append(fields, watchprogress.FieldEpisodeID)
 	}
@@ -21989,6 +23663,9 @@ func (m *WatchProgressMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *WatchProgressMutation) ClearField(name string) error {
 	switch name {
+	case watchprogress.FieldProfileID:
+		m.ClearProfileID()
+		return nil
 	case watchprogress.FieldEpisodeID:
 		m.ClearEpisodeID()
 		return nil
@@ -22002,6 +23679,9 @@ func (m *WatchProgressMutation) ResetField(name string) error {
 	switch name {
 	case watchprogress.FieldUserID:
 		m.ResetUserID()
+		return nil
+	case watchprogress.FieldProfileID:
+		m.ResetProfileID()
 		return nil
 	case watchprogress.FieldTitleID:
 		m.ResetTitleID()

@@ -21,6 +21,8 @@ type MyListItem struct {
 	ID int `json:"id,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID int `json:"user_id,omitempty"`
+	// ProfileID holds the value of the "profile_id" field.
+	ProfileID int `json:"profile_id,omitempty"`
 	// TitleID holds the value of the "title_id" field.
 	TitleID int `json:"title_id,omitempty"`
 	// CreatedAt holds the value of the "created_at" field.
@@ -71,7 +73,7 @@ func (*MyListItem) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case mylistitem.FieldID, mylistitem.FieldUserID, mylistitem.FieldTitleID:
+		case mylistitem.FieldID, mylistitem.FieldUserID, mylistitem.FieldProfileID, mylistitem.FieldTitleID:
 			values[i] = new(sql.NullInt64)
 		case mylistitem.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -101,6 +103,12 @@ func (_m *MyListItem) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field user_id", values[i])
 			} else if value.Valid {
 				_m.UserID = int(value.Int64)
+			}
+		case mylistitem.FieldProfileID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field profile_id", values[i])
+			} else if value.Valid {
+				_m.ProfileID = int(value.Int64)
 			}
 		case mylistitem.FieldTitleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -162,6 +170,9 @@ func (_m *MyListItem) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("user_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.UserID))
+	builder.WriteString(", ")
+	builder.WriteString("profile_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProfileID))
 	builder.WriteString(", ")
 	builder.WriteString("title_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TitleID))

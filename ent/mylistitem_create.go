@@ -30,6 +30,20 @@ func (_c *MyListItemCreate) SetUserID(v int) *MyListItemCreate {
 	return _c
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_c *MyListItemCreate) SetProfileID(v int) *MyListItemCreate {
+	_c.mutation.SetProfileID(v)
+	return _c
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_c *MyListItemCreate) SetNillableProfileID(v *int) *MyListItemCreate {
+	if v != nil {
+		_c.SetProfileID(*v)
+	}
+	return _c
+}
+
 // SetTitleID sets the "title_id" field.
 func (_c *MyListItemCreate) SetTitleID(v int) *MyListItemCreate {
 	_c.mutation.SetTitleID(v)
@@ -145,6 +159,10 @@ func (_c *MyListItemCreate) createSpec() (*MyListItem, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(mylistitem.Table, sqlgraph.NewFieldSpec(mylistitem.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.ProfileID(); ok {
+		_spec.SetField(mylistitem.FieldProfileID, field.TypeInt, value)
+		_node.ProfileID = value
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(mylistitem.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -247,6 +265,30 @@ func (u *MyListItemUpsert) UpdateUserID() *MyListItemUpsert {
 	return u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (u *MyListItemUpsert) SetProfileID(v int) *MyListItemUpsert {
+	u.Set(mylistitem.FieldProfileID, v)
+	return u
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *MyListItemUpsert) UpdateProfileID() *MyListItemUpsert {
+	u.SetExcluded(mylistitem.FieldProfileID)
+	return u
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *MyListItemUpsert) AddProfileID(v int) *MyListItemUpsert {
+	u.Add(mylistitem.FieldProfileID, v)
+	return u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *MyListItemUpsert) ClearProfileID() *MyListItemUpsert {
+	u.SetNull(mylistitem.FieldProfileID)
+	return u
+}
+
 // SetTitleID sets the "title_id" field.
 func (u *MyListItemUpsert) SetTitleID(v int) *MyListItemUpsert {
 	u.Set(mylistitem.FieldTitleID, v)
@@ -315,6 +357,34 @@ func (u *MyListItemUpsertOne) SetUserID(v int) *MyListItemUpsertOne {
 func (u *MyListItemUpsertOne) UpdateUserID() *MyListItemUpsertOne {
 	return u.Update(func(s *MyListItemUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *MyListItemUpsertOne) SetProfileID(v int) *MyListItemUpsertOne {
+	return u.Update(func(s *MyListItemUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *MyListItemUpsertOne) AddProfileID(v int) *MyListItemUpsertOne {
+	return u.Update(func(s *MyListItemUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *MyListItemUpsertOne) UpdateProfileID() *MyListItemUpsertOne {
+	return u.Update(func(s *MyListItemUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *MyListItemUpsertOne) ClearProfileID() *MyListItemUpsertOne {
+	return u.Update(func(s *MyListItemUpsert) {
+		s.ClearProfileID()
 	})
 }
 
@@ -554,6 +624,34 @@ func (u *MyListItemUpsertBulk) SetUserID(v int) *MyListItemUpsertBulk {
 func (u *MyListItemUpsertBulk) UpdateUserID() *MyListItemUpsertBulk {
 	return u.Update(func(s *MyListItemUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *MyListItemUpsertBulk) SetProfileID(v int) *MyListItemUpsertBulk {
+	return u.Update(func(s *MyListItemUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *MyListItemUpsertBulk) AddProfileID(v int) *MyListItemUpsertBulk {
+	return u.Update(func(s *MyListItemUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *MyListItemUpsertBulk) UpdateProfileID() *MyListItemUpsertBulk {
+	return u.Update(func(s *MyListItemUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *MyListItemUpsertBulk) ClearProfileID() *MyListItemUpsertBulk {
+	return u.Update(func(s *MyListItemUpsert) {
+		s.ClearProfileID()
 	})
 }
 

@@ -43,6 +43,33 @@ func (_u *MyListItemUpdate) SetNillableUserID(v *int) *MyListItemUpdate {
 	return _u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_u *MyListItemUpdate) SetProfileID(v int) *MyListItemUpdate {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *MyListItemUpdate) SetNillableProfileID(v *int) *MyListItemUpdate {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *MyListItemUpdate) AddProfileID(v int) *MyListItemUpdate {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *MyListItemUpdate) ClearProfileID() *MyListItemUpdate {
+	_u.mutation.ClearProfileID()
+	return _u
+}
+
 // SetTitleID sets the "title_id" field.
 func (_u *MyListItemUpdate) SetTitleID(v int) *MyListItemUpdate {
 	_u.mutation.SetTitleID(v)
@@ -134,6 +161,15 @@ func (_u *MyListItemUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			}
 		}
 	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(mylistitem.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(mylistitem.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(mylistitem.FieldProfileID, field.TypeInt)
+	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -223,6 +259,33 @@ func (_u *MyListItemUpdateOne) SetNillableUserID(v *int) *MyListItemUpdateOne {
 	if v != nil {
 		_u.SetUserID(*v)
 	}
+	return _u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (_u *MyListItemUpdateOne) SetProfileID(v int) *MyListItemUpdateOne {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *MyListItemUpdateOne) SetNillableProfileID(v *int) *MyListItemUpdateOne {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *MyListItemUpdateOne) AddProfileID(v int) *MyListItemUpdateOne {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *MyListItemUpdateOne) ClearProfileID() *MyListItemUpdateOne {
+	_u.mutation.ClearProfileID()
 	return _u
 }
 
@@ -346,6 +409,15 @@ func (_u *MyListItemUpdateOne) sqlSave(ctx context.Context) (_node *MyListItem, 
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(mylistitem.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(mylistitem.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(mylistitem.FieldProfileID, field.TypeInt)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -20,6 +20,8 @@ type PlaybackSession struct {
 	ID int `json:"id,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID int `json:"user_id,omitempty"`
+	// ProfileID holds the value of the "profile_id" field.
+	ProfileID int `json:"profile_id,omitempty"`
 	// TitleID holds the value of the "title_id" field.
 	TitleID int `json:"title_id,omitempty"`
 	// EpisodeID holds the value of the "episode_id" field.
@@ -77,7 +79,7 @@ func (*PlaybackSession) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case playbacksession.FieldPositionSeconds:
 			values[i] = new(sql.NullFloat64)
-		case playbacksession.FieldID, playbacksession.FieldUserID, playbacksession.FieldTitleID, playbacksession.FieldEpisodeID, playbacksession.FieldVideoID, playbacksession.FieldAuthSessionID, playbacksession.FieldMaxHeight:
+		case playbacksession.FieldID, playbacksession.FieldUserID, playbacksession.FieldProfileID, playbacksession.FieldTitleID, playbacksession.FieldEpisodeID, playbacksession.FieldVideoID, playbacksession.FieldAuthSessionID, playbacksession.FieldMaxHeight:
 			values[i] = new(sql.NullInt64)
 		case playbacksession.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -109,6 +111,12 @@ func (_m *PlaybackSession) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field user_id", values[i])
 			} else if value.Valid {
 				_m.UserID = int(value.Int64)
+			}
+		case playbacksession.FieldProfileID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field profile_id", values[i])
+			} else if value.Valid {
+				_m.ProfileID = int(value.Int64)
 			}
 		case playbacksession.FieldTitleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -222,6 +230,9 @@ func (_m *PlaybackSession) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("user_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.UserID))
+	builder.WriteString(", ")
+	builder.WriteString("profile_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProfileID))
 	builder.WriteString(", ")
 	builder.WriteString("title_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TitleID))

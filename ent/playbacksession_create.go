@@ -29,6 +29,20 @@ func (_c *PlaybackSessionCreate) SetUserID(v int) *PlaybackSessionCreate {
 	return _c
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_c *PlaybackSessionCreate) SetProfileID(v int) *PlaybackSessionCreate {
+	_c.mutation.SetProfileID(v)
+	return _c
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillableProfileID(v *int) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetProfileID(*v)
+	}
+	return _c
+}
+
 // SetTitleID sets the "title_id" field.
 func (_c *PlaybackSessionCreate) SetTitleID(v int) *PlaybackSessionCreate {
 	_c.mutation.SetTitleID(v)
@@ -278,6 +292,10 @@ func (_c *PlaybackSessionCreate) createSpec() (*PlaybackSession, *sqlgraph.Creat
 		_spec = sqlgraph.NewCreateSpec(playbacksession.Table, sqlgraph.NewFieldSpec(playbacksession.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.ProfileID(); ok {
+		_spec.SetField(playbacksession.FieldProfileID, field.TypeInt, value)
+		_node.ProfileID = value
+	}
 	if value, ok := _c.mutation.TitleID(); ok {
 		_spec.SetField(playbacksession.FieldTitleID, field.TypeInt, value)
 		_node.TitleID = value
@@ -400,6 +418,30 @@ func (u *PlaybackSessionUpsert) SetUserID(v int) *PlaybackSessionUpsert {
 // UpdateUserID sets the "user_id" field to the value that was provided on create.
 func (u *PlaybackSessionUpsert) UpdateUserID() *PlaybackSessionUpsert {
 	u.SetExcluded(playbacksession.FieldUserID)
+	return u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *PlaybackSessionUpsert) SetProfileID(v int) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldProfileID, v)
+	return u
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateProfileID() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldProfileID)
+	return u
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *PlaybackSessionUpsert) AddProfileID(v int) *PlaybackSessionUpsert {
+	u.Add(playbacksession.FieldProfileID, v)
+	return u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *PlaybackSessionUpsert) ClearProfileID() *PlaybackSessionUpsert {
+	u.SetNull(playbacksession.FieldProfileID)
 	return u
 }
 
@@ -633,6 +675,34 @@ func (u *PlaybackSessionUpsertOne) SetUserID(v int) *PlaybackSessionUpsertOne {
 func (u *PlaybackSessionUpsertOne) UpdateUserID() *PlaybackSessionUpsertOne {
 	return u.Update(func(s *PlaybackSessionUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *PlaybackSessionUpsertOne) SetProfileID(v int) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *PlaybackSessionUpsertOne) AddProfileID(v int) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateProfileID() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *PlaybackSessionUpsertOne) ClearProfileID() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.ClearProfileID()
 	})
 }
 
@@ -1061,6 +1131,34 @@ func (u *PlaybackSessionUpsertBulk) SetUserID(v int) *PlaybackSessionUpsertBulk 
 func (u *PlaybackSessionUpsertBulk) UpdateUserID() *PlaybackSessionUpsertBulk {
 	return u.Update(func(s *PlaybackSessionUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *PlaybackSessionUpsertBulk) SetProfileID(v int) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *PlaybackSessionUpsertBulk) AddProfileID(v int) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateProfileID() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *PlaybackSessionUpsertBulk) ClearProfileID() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.ClearProfileID()
 	})
 }
 

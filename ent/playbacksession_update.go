@@ -43,6 +43,33 @@ func (_u *PlaybackSessionUpdate) SetNillableUserID(v *int) *PlaybackSessionUpdat
 	return _u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_u *PlaybackSessionUpdate) SetProfileID(v int) *PlaybackSessionUpdate {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillableProfileID(v *int) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *PlaybackSessionUpdate) AddProfileID(v int) *PlaybackSessionUpdate {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *PlaybackSessionUpdate) ClearProfileID() *PlaybackSessionUpdate {
+	_u.mutation.ClearProfileID()
+	return _u
+}
+
 // SetTitleID sets the "title_id" field.
 func (_u *PlaybackSessionUpdate) SetTitleID(v int) *PlaybackSessionUpdate {
 	_u.mutation.ResetTitleID()
@@ -316,6 +343,15 @@ func (_u *PlaybackSessionUpdate) sqlSave(ctx context.Context) (_node int, err er
 			}
 		}
 	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(playbacksession.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(playbacksession.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(playbacksession.FieldProfileID, field.TypeInt)
+	}
 	if value, ok := _u.mutation.TitleID(); ok {
 		_spec.SetField(playbacksession.FieldTitleID, field.TypeInt, value)
 	}
@@ -433,6 +469,33 @@ func (_u *PlaybackSessionUpdateOne) SetNillableUserID(v *int) *PlaybackSessionUp
 	if v != nil {
 		_u.SetUserID(*v)
 	}
+	return _u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (_u *PlaybackSessionUpdateOne) SetProfileID(v int) *PlaybackSessionUpdateOne {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillableProfileID(v *int) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *PlaybackSessionUpdateOne) AddProfileID(v int) *PlaybackSessionUpdateOne {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *PlaybackSessionUpdateOne) ClearProfileID() *PlaybackSessionUpdateOne {
+	_u.mutation.ClearProfileID()
 	return _u
 }
 
@@ -738,6 +801,15 @@ func (_u *PlaybackSessionUpdateOne) sqlSave(ctx context.Context) (_node *Playbac
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(playbacksession.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(playbacksession.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(playbacksession.FieldProfileID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.TitleID(); ok {
 		_spec.SetField(playbacksession.FieldTitleID, field.TypeInt, value)

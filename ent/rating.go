@@ -25,6 +25,8 @@ type Rating struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID int `json:"user_id,omitempty"`
+	// ProfileID holds the value of the "profile_id" field.
+	ProfileID int `json:"profile_id,omitempty"`
 	// TitleID holds the value of the "title_id" field.
 	TitleID int `json:"title_id,omitempty"`
 	// Stars holds the value of the "stars" field.
@@ -75,7 +77,7 @@ func (*Rating) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case rating.FieldID, rating.FieldUserID, rating.FieldTitleID, rating.FieldStars:
+		case rating.FieldID, rating.FieldUserID, rating.FieldProfileID, rating.FieldTitleID, rating.FieldStars:
 			values[i] = new(sql.NullInt64)
 		case rating.FieldCreatedAt, rating.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -117,6 +119,12 @@ func (_m *Rating) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field user_id", values[i])
 			} else if value.Valid {
 				_m.UserID = int(value.Int64)
+			}
+		case rating.FieldProfileID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field profile_id", values[i])
+			} else if value.Valid {
+				_m.ProfileID = int(value.Int64)
 			}
 		case rating.FieldTitleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -184,6 +192,9 @@ func (_m *Rating) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("user_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.UserID))
+	builder.WriteString(", ")
+	builder.WriteString("profile_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProfileID))
 	builder.WriteString(", ")
 	builder.WriteString("title_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TitleID))

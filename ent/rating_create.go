@@ -58,6 +58,20 @@ func (_c *RatingCreate) SetUserID(v int) *RatingCreate {
 	return _c
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_c *RatingCreate) SetProfileID(v int) *RatingCreate {
+	_c.mutation.SetProfileID(v)
+	return _c
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_c *RatingCreate) SetNillableProfileID(v *int) *RatingCreate {
+	if v != nil {
+		_c.SetProfileID(*v)
+	}
+	return _c
+}
+
 // SetTitleID sets the "title_id" field.
 func (_c *RatingCreate) SetTitleID(v int) *RatingCreate {
 	_c.mutation.SetTitleID(v)
@@ -188,6 +202,10 @@ func (_c *RatingCreate) createSpec() (*Rating, *sqlgraph.CreateSpec) {
 		_spec.SetField(rating.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.ProfileID(); ok {
+		_spec.SetField(rating.FieldProfileID, field.TypeInt, value)
+		_node.ProfileID = value
+	}
 	if value, ok := _c.mutation.Stars(); ok {
 		_spec.SetField(rating.FieldStars, field.TypeInt, value)
 		_node.Stars = value
@@ -302,6 +320,30 @@ func (u *RatingUpsert) UpdateUserID() *RatingUpsert {
 	return u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (u *RatingUpsert) SetProfileID(v int) *RatingUpsert {
+	u.Set(rating.FieldProfileID, v)
+	return u
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *RatingUpsert) UpdateProfileID() *RatingUpsert {
+	u.SetExcluded(rating.FieldProfileID)
+	return u
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *RatingUpsert) AddProfileID(v int) *RatingUpsert {
+	u.Add(rating.FieldProfileID, v)
+	return u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *RatingUpsert) ClearProfileID() *RatingUpsert {
+	u.SetNull(rating.FieldProfileID)
+	return u
+}
+
 // SetTitleID sets the "title_id" field.
 func (u *RatingUpsert) SetTitleID(v int) *RatingUpsert {
 	u.Set(rating.FieldTitleID, v)
@@ -402,6 +444,34 @@ func (u *RatingUpsertOne) SetUserID(v int) *RatingUpsertOne {
 func (u *RatingUpsertOne) UpdateUserID() *RatingUpsertOne {
 	return u.Update(func(s *RatingUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *RatingUpsertOne) SetProfileID(v int) *RatingUpsertOne {
+	return u.Update(func(s *RatingUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *RatingUpsertOne) AddProfileID(v int) *RatingUpsertOne {
+	return u.Update(func(s *RatingUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *RatingUpsertOne) UpdateProfileID() *RatingUpsertOne {
+	return u.Update(func(s *RatingUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *RatingUpsertOne) ClearProfileID() *RatingUpsertOne {
+	return u.Update(func(s *RatingUpsert) {
+		s.ClearProfileID()
 	})
 }
 
@@ -676,6 +746,34 @@ func (u *RatingUpsertBulk) SetUserID(v int) *RatingUpsertBulk {
 func (u *RatingUpsertBulk) UpdateUserID() *RatingUpsertBulk {
 	return u.Update(func(s *RatingUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *RatingUpsertBulk) SetProfileID(v int) *RatingUpsertBulk {
+	return u.Update(func(s *RatingUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *RatingUpsertBulk) AddProfileID(v int) *RatingUpsertBulk {
+	return u.Update(func(s *RatingUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *RatingUpsertBulk) UpdateProfileID() *RatingUpsertBulk {
+	return u.Update(func(s *RatingUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *RatingUpsertBulk) ClearProfileID() *RatingUpsertBulk {
+	return u.Update(func(s *RatingUpsert) {
+		s.ClearProfileID()
 	})
 }
 

@@ -50,6 +50,33 @@ func (_u *RatingUpdate) SetNillableUserID(v *int) *RatingUpdate {
 	return _u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_u *RatingUpdate) SetProfileID(v int) *RatingUpdate {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *RatingUpdate) SetNillableProfileID(v *int) *RatingUpdate {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *RatingUpdate) AddProfileID(v int) *RatingUpdate {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *RatingUpdate) ClearProfileID() *RatingUpdate {
+	_u.mutation.ClearProfileID()
+	return _u
+}
+
 // SetTitleID sets the "title_id" field.
 func (_u *RatingUpdate) SetTitleID(v int) *RatingUpdate {
 	_u.mutation.SetTitleID(v)
@@ -179,6 +206,15 @@ func (_u *RatingUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(rating.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(rating.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(rating.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(rating.FieldProfileID, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Stars(); ok {
 		_spec.SetField(rating.FieldStars, field.TypeInt, value)
 	}
@@ -280,6 +316,33 @@ func (_u *RatingUpdateOne) SetNillableUserID(v *int) *RatingUpdateOne {
 	if v != nil {
 		_u.SetUserID(*v)
 	}
+	return _u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (_u *RatingUpdateOne) SetProfileID(v int) *RatingUpdateOne {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *RatingUpdateOne) SetNillableProfileID(v *int) *RatingUpdateOne {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *RatingUpdateOne) AddProfileID(v int) *RatingUpdateOne {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *RatingUpdateOne) ClearProfileID() *RatingUpdateOne {
+	_u.mutation.ClearProfileID()
 	return _u
 }
 
@@ -441,6 +504,15 @@ func (_u *RatingUpdateOne) sqlSave(ctx context.Context) (_node *Rating, err erro
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(rating.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(rating.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(rating.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(rating.FieldProfileID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Stars(); ok {
 		_spec.SetField(rating.FieldStars, field.TypeInt, value)

@@ -22,6 +22,8 @@ type Recommendation struct {
 	Kind recommendation.Kind `json:"kind,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID *int `json:"user_id,omitempty"`
+	// ProfileID holds the value of the "profile_id" field.
+	ProfileID *int `json:"profile_id,omitempty"`
 	// SourceTitleID holds the value of the "source_title_id" field.
 	SourceTitleID *int `json:"source_title_id,omitempty"`
 	// TitleID holds the value of the "title_id" field.
@@ -71,7 +73,7 @@ func (*Recommendation) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case recommendation.FieldScore:
 			values[i] = new(sql.NullFloat64)
-		case recommendation.FieldID, recommendation.FieldUserID, recommendation.FieldSourceTitleID, recommendation.FieldTitleID, recommendation.FieldRank:
+		case recommendation.FieldID, recommendation.FieldUserID, recommendation.FieldProfileID, recommendation.FieldSourceTitleID, recommendation.FieldTitleID, recommendation.FieldRank:
 			values[i] = new(sql.NullInt64)
 		case recommendation.FieldKind, recommendation.FieldModel, recommendation.FieldReason:
 			values[i] = new(sql.NullString)
@@ -110,6 +112,13 @@ func (_m *Recommendation) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UserID = new(int)
 				*_m.UserID = int(value.Int64)
+			}
+		case recommendation.FieldProfileID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field profile_id", values[i])
+			} else if value.Valid {
+				_m.ProfileID = new(int)
+				*_m.ProfileID = int(value.Int64)
 			}
 		case recommendation.FieldSourceTitleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -200,6 +209,11 @@ func (_m *Recommendation) String() string {
 	builder.WriteString(", ")
 	if v := _m.UserID; v != nil {
 		builder.WriteString("user_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ProfileID; v != nil {
+		builder.WriteString("profile_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

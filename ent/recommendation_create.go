@@ -43,6 +43,20 @@ func (_c *RecommendationCreate) SetNillableUserID(v *int) *RecommendationCreate 
 	return _c
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_c *RecommendationCreate) SetProfileID(v int) *RecommendationCreate {
+	_c.mutation.SetProfileID(v)
+	return _c
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_c *RecommendationCreate) SetNillableProfileID(v *int) *RecommendationCreate {
+	if v != nil {
+		_c.SetProfileID(*v)
+	}
+	return _c
+}
+
 // SetSourceTitleID sets the "source_title_id" field.
 func (_c *RecommendationCreate) SetSourceTitleID(v int) *RecommendationCreate {
 	_c.mutation.SetSourceTitleID(v)
@@ -230,6 +244,10 @@ func (_c *RecommendationCreate) createSpec() (*Recommendation, *sqlgraph.CreateS
 		_spec.SetField(recommendation.FieldKind, field.TypeEnum, value)
 		_node.Kind = value
 	}
+	if value, ok := _c.mutation.ProfileID(); ok {
+		_spec.SetField(recommendation.FieldProfileID, field.TypeInt, value)
+		_node.ProfileID = &value
+	}
 	if value, ok := _c.mutation.SourceTitleID(); ok {
 		_spec.SetField(recommendation.FieldSourceTitleID, field.TypeInt, value)
 		_node.SourceTitleID = &value
@@ -354,6 +372,30 @@ func (u *RecommendationUpsert) UpdateUserID() *RecommendationUpsert {
 // ClearUserID clears the value of the "user_id" field.
 func (u *RecommendationUpsert) ClearUserID() *RecommendationUpsert {
 	u.SetNull(recommendation.FieldUserID)
+	return u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *RecommendationUpsert) SetProfileID(v int) *RecommendationUpsert {
+	u.Set(recommendation.FieldProfileID, v)
+	return u
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *RecommendationUpsert) UpdateProfileID() *RecommendationUpsert {
+	u.SetExcluded(recommendation.FieldProfileID)
+	return u
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *RecommendationUpsert) AddProfileID(v int) *RecommendationUpsert {
+	u.Add(recommendation.FieldProfileID, v)
+	return u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *RecommendationUpsert) ClearProfileID() *RecommendationUpsert {
+	u.SetNull(recommendation.FieldProfileID)
 	return u
 }
 
@@ -536,6 +578,34 @@ func (u *RecommendationUpsertOne) UpdateUserID() *RecommendationUpsertOne {
 func (u *RecommendationUpsertOne) ClearUserID() *RecommendationUpsertOne {
 	return u.Update(func(s *RecommendationUpsert) {
 		s.ClearUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *RecommendationUpsertOne) SetProfileID(v int) *RecommendationUpsertOne {
+	return u.Update(func(s *RecommendationUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *RecommendationUpsertOne) AddProfileID(v int) *RecommendationUpsertOne {
+	return u.Update(func(s *RecommendationUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *RecommendationUpsertOne) UpdateProfileID() *RecommendationUpsertOne {
+	return u.Update(func(s *RecommendationUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *RecommendationUpsertOne) ClearProfileID() *RecommendationUpsertOne {
+	return u.Update(func(s *RecommendationUpsert) {
+		s.ClearProfileID()
 	})
 }
 
@@ -901,6 +971,34 @@ func (u *RecommendationUpsertBulk) UpdateUserID() *RecommendationUpsertBulk {
 func (u *RecommendationUpsertBulk) ClearUserID() *RecommendationUpsertBulk {
 	return u.Update(func(s *RecommendationUpsert) {
 		s.ClearUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *RecommendationUpsertBulk) SetProfileID(v int) *RecommendationUpsertBulk {
+	return u.Update(func(s *RecommendationUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *RecommendationUpsertBulk) AddProfileID(v int) *RecommendationUpsertBulk {
+	return u.Update(func(s *RecommendationUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *RecommendationUpsertBulk) UpdateProfileID() *RecommendationUpsertBulk {
+	return u.Update(func(s *RecommendationUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *RecommendationUpsertBulk) ClearProfileID() *RecommendationUpsertBulk {
+	return u.Update(func(s *RecommendationUpsert) {
+		s.ClearProfileID()
 	})
 }
 

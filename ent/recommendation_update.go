@@ -62,6 +62,33 @@ func (_u *RecommendationUpdate) ClearUserID() *RecommendationUpdate {
 	return _u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_u *RecommendationUpdate) SetProfileID(v int) *RecommendationUpdate {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *RecommendationUpdate) SetNillableProfileID(v *int) *RecommendationUpdate {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *RecommendationUpdate) AddProfileID(v int) *RecommendationUpdate {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *RecommendationUpdate) ClearProfileID() *RecommendationUpdate {
+	_u.mutation.ClearProfileID()
+	return _u
+}
+
 // SetSourceTitleID sets the "source_title_id" field.
 func (_u *RecommendationUpdate) SetSourceTitleID(v int) *RecommendationUpdate {
 	_u.mutation.ResetSourceTitleID()
@@ -248,6 +275,15 @@ func (_u *RecommendationUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(recommendation.FieldKind, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(recommendation.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(recommendation.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(recommendation.FieldProfileID, field.TypeInt)
+	}
 	if value, ok := _u.mutation.SourceTitleID(); ok {
 		_spec.SetField(recommendation.FieldSourceTitleID, field.TypeInt, value)
 	}
@@ -361,6 +397,33 @@ func (_u *RecommendationUpdateOne) SetNillableUserID(v *int) *RecommendationUpda
 // ClearUserID clears the value of the "user_id" field.
 func (_u *RecommendationUpdateOne) ClearUserID() *RecommendationUpdateOne {
 	_u.mutation.ClearUserID()
+	return _u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (_u *RecommendationUpdateOne) SetProfileID(v int) *RecommendationUpdateOne {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *RecommendationUpdateOne) SetNillableProfileID(v *int) *RecommendationUpdateOne {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *RecommendationUpdateOne) AddProfileID(v int) *RecommendationUpdateOne {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *RecommendationUpdateOne) ClearProfileID() *RecommendationUpdateOne {
+	_u.mutation.ClearProfileID()
 	return _u
 }
 
@@ -579,6 +642,15 @@ func (_u *RecommendationUpdateOne) sqlSave(ctx context.Context) (_node *Recommen
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(recommendation.FieldKind, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(recommendation.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(recommendation.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(recommendation.FieldProfileID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.SourceTitleID(); ok {
 		_spec.SetField(recommendation.FieldSourceTitleID, field.TypeInt, value)

@@ -16,6 +16,7 @@ import (
 	"github.com/marquee-org/marquee/ent/person"
 	"github.com/marquee-org/marquee/ent/plan"
 	"github.com/marquee-org/marquee/ent/playbacksession"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/rendition"
@@ -157,7 +158,7 @@ func init() {
 	mylistitemFields := schema.MyListItem{}.Fields()
 	_ = mylistitemFields
 	// mylistitemDescCreatedAt is the schema descriptor for created_at field.
-	mylistitemDescCreatedAt := mylistitemFields[2].Descriptor()
+	mylistitemDescCreatedAt := mylistitemFields[3].Descriptor()
 	// mylistitem.DefaultCreatedAt holds the default value on creation for the created_at field.
 	mylistitem.DefaultCreatedAt = mylistitemDescCreatedAt.Default.(func() time.Time)
 	paymentMixin := schema.Payment{}.Mixin()
@@ -242,21 +243,63 @@ func init() {
 	playbacksessionFields := schema.PlaybackSession{}.Fields()
 	_ = playbacksessionFields
 	// playbacksessionDescMaxHeight is the schema descriptor for max_height field.
-	playbacksessionDescMaxHeight := playbacksessionFields[5].Descriptor()
+	playbacksessionDescMaxHeight := playbacksessionFields[6].Descriptor()
 	// playbacksession.MaxHeightValidator is a validator for the "max_height" field. It is called by the builders before save.
 	playbacksession.MaxHeightValidator = playbacksessionDescMaxHeight.Validators[0].(func(int) error)
 	// playbacksessionDescPositionSeconds is the schema descriptor for position_seconds field.
-	playbacksessionDescPositionSeconds := playbacksessionFields[7].Descriptor()
+	playbacksessionDescPositionSeconds := playbacksessionFields[8].Descriptor()
 	// playbacksession.DefaultPositionSeconds holds the default value on creation for the position_seconds field.
 	playbacksession.DefaultPositionSeconds = playbacksessionDescPositionSeconds.Default.(float64)
 	// playbacksessionDescStartedAt is the schema descriptor for started_at field.
-	playbacksessionDescStartedAt := playbacksessionFields[8].Descriptor()
+	playbacksessionDescStartedAt := playbacksessionFields[9].Descriptor()
 	// playbacksession.DefaultStartedAt holds the default value on creation for the started_at field.
 	playbacksession.DefaultStartedAt = playbacksessionDescStartedAt.Default.(func() time.Time)
 	// playbacksessionDescLastHeartbeatAt is the schema descriptor for last_heartbeat_at field.
-	playbacksessionDescLastHeartbeatAt := playbacksessionFields[9].Descriptor()
+	playbacksessionDescLastHeartbeatAt := playbacksessionFields[10].Descriptor()
 	// playbacksession.DefaultLastHeartbeatAt holds the default value on creation for the last_heartbeat_at field.
 	playbacksession.DefaultLastHeartbeatAt = playbacksessionDescLastHeartbeatAt.Default.(func() time.Time)
+	profileFields := schema.Profile{}.Fields()
+	_ = profileFields
+	// profileDescName is the schema descriptor for name field.
+	profileDescName := profileFields[1].Descriptor()
+	// profile.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	profile.NameValidator = func() func(string) error {
+		validators := profileDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// profileDescKids is the schema descriptor for kids field.
+	profileDescKids := profileFields[2].Descriptor()
+	// profile.DefaultKids holds the default value on creation for the kids field.
+	profile.DefaultKids = profileDescKids.Default.(bool)
+	// profileDescMaturityCeiling is the schema descriptor for maturity_ceiling field.
+	profileDescMaturityCeiling := profileFields[3].Descriptor()
+	// profile.MaturityCeilingValidator is a validator for the "maturity_ceiling" field. It is called by the builders before save.
+	profile.MaturityCeilingValidator = profileDescMaturityCeiling.Validators[0].(func(int) error)
+	// profileDescLanguage is the schema descriptor for language field.
+	profileDescLanguage := profileFields[4].Descriptor()
+	// profile.DefaultLanguage holds the default value on creation for the language field.
+	profile.DefaultLanguage = profileDescLanguage.Default.(string)
+	// profile.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	profile.LanguageValidator = profileDescLanguage.Validators[0].(func(string) error)
+	// profileDescPinHash is the schema descriptor for pin_hash field.
+	profileDescPinHash := profileFields[5].Descriptor()
+	// profile.DefaultPinHash holds the default value on creation for the pin_hash field.
+	profile.DefaultPinHash = profileDescPinHash.Default.(string)
+	// profileDescCreatedAt is the schema descriptor for created_at field.
+	profileDescCreatedAt := profileFields[6].Descriptor()
+	// profile.DefaultCreatedAt holds the default value on creation for the created_at field.
+	profile.DefaultCreatedAt = profileDescCreatedAt.Default.(func() time.Time)
 	ratingMixin := schema.Rating{}.Mixin()
 	ratingMixinFields0 := ratingMixin[0].Fields()
 	_ = ratingMixinFields0
@@ -273,21 +316,21 @@ func init() {
 	// rating.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	rating.UpdateDefaultUpdatedAt = ratingDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// ratingDescStars is the schema descriptor for stars field.
-	ratingDescStars := ratingFields[2].Descriptor()
+	ratingDescStars := ratingFields[3].Descriptor()
 	// rating.StarsValidator is a validator for the "stars" field. It is called by the builders before save.
 	rating.StarsValidator = ratingDescStars.Validators[0].(func(int) error)
 	recommendationFields := schema.Recommendation{}.Fields()
 	_ = recommendationFields
 	// recommendationDescModel is the schema descriptor for model field.
-	recommendationDescModel := recommendationFields[6].Descriptor()
+	recommendationDescModel := recommendationFields[7].Descriptor()
 	// recommendation.DefaultModel holds the default value on creation for the model field.
 	recommendation.DefaultModel = recommendationDescModel.Default.(string)
 	// recommendationDescReason is the schema descriptor for reason field.
-	recommendationDescReason := recommendationFields[7].Descriptor()
+	recommendationDescReason := recommendationFields[8].Descriptor()
 	// recommendation.DefaultReason holds the default value on creation for the reason field.
 	recommendation.DefaultReason = recommendationDescReason.Default.(string)
 	// recommendationDescCreatedAt is the schema descriptor for created_at field.
-	recommendationDescCreatedAt := recommendationFields[8].Descriptor()
+	recommendationDescCreatedAt := recommendationFields[9].Descriptor()
 	// recommendation.DefaultCreatedAt holds the default value on creation for the created_at field.
 	recommendation.DefaultCreatedAt = recommendationDescCreatedAt.Default.(func() time.Time)
 	renditionFields := schema.Rendition{}.Fields()
@@ -537,29 +580,29 @@ func init() {
 	vieweventFields := schema.ViewEvent{}.Fields()
 	_ = vieweventFields
 	// vieweventDescWeight is the schema descriptor for weight field.
-	vieweventDescWeight := vieweventFields[4].Descriptor()
+	vieweventDescWeight := vieweventFields[5].Descriptor()
 	// viewevent.DefaultWeight holds the default value on creation for the weight field.
 	viewevent.DefaultWeight = vieweventDescWeight.Default.(float64)
 	// vieweventDescCreatedAt is the schema descriptor for created_at field.
-	vieweventDescCreatedAt := vieweventFields[5].Descriptor()
+	vieweventDescCreatedAt := vieweventFields[6].Descriptor()
 	// viewevent.DefaultCreatedAt holds the default value on creation for the created_at field.
 	viewevent.DefaultCreatedAt = vieweventDescCreatedAt.Default.(func() time.Time)
 	watchprogressFields := schema.WatchProgress{}.Fields()
 	_ = watchprogressFields
 	// watchprogressDescPositionSeconds is the schema descriptor for position_seconds field.
-	watchprogressDescPositionSeconds := watchprogressFields[4].Descriptor()
+	watchprogressDescPositionSeconds := watchprogressFields[5].Descriptor()
 	// watchprogress.DefaultPositionSeconds holds the default value on creation for the position_seconds field.
 	watchprogress.DefaultPositionSeconds = watchprogressDescPositionSeconds.Default.(float64)
 	// watchprogressDescDurationSeconds is the schema descriptor for duration_seconds field.
-	watchprogressDescDurationSeconds := watchprogressFields[5].Descriptor()
+	watchprogressDescDurationSeconds := watchprogressFields[6].Descriptor()
 	// watchprogress.DefaultDurationSeconds holds the default value on creation for the duration_seconds field.
 	watchprogress.DefaultDurationSeconds = watchprogressDescDurationSeconds.Default.(float64)
 	// watchprogressDescCompleted is the schema descriptor for completed field.
-	watchprogressDescCompleted := watchprogressFields[6].Descriptor()
+	watchprogressDescCompleted := watchprogressFields[7].Descriptor()
 	// watchprogress.DefaultCompleted holds the default value on creation for the completed field.
 	watchprogress.DefaultCompleted = watchprogressDescCompleted.Default.(bool)
 	// watchprogressDescUpdatedAt is the schema descriptor for updated_at field.
-	watchprogressDescUpdatedAt := watchprogressFields[7].Descriptor()
+	watchprogressDescUpdatedAt := watchprogressFields[8].Descriptor()
 	// watchprogress.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	watchprogress.DefaultUpdatedAt = watchprogressDescUpdatedAt.Default.(func() time.Time)
 	// watchprogress.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

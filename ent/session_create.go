@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/session"
 	"github.com/marquee-org/marquee/ent/user"
 )
@@ -97,9 +98,28 @@ func (_c *SessionCreate) SetUserID(v int) *SessionCreate {
 	return _c
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_c *SessionCreate) SetProfileID(v int) *SessionCreate {
+	_c.mutation.SetProfileID(v)
+	return _c
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_c *SessionCreate) SetNillableProfileID(v *int) *SessionCreate {
+	if v != nil {
+		_c.SetProfileID(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *SessionCreate) SetUser(v *User) *SessionCreate {
 	return _c.SetUserID(v.ID)
+}
+
+// SetProfile sets the "profile" edge to the Profile entity.
+func (_c *SessionCreate) SetProfile(v *Profile) *SessionCreate {
+	return _c.SetProfileID(v.ID)
 }
 
 // Mutation returns the SessionMutation object of the builder.
@@ -259,6 +279,23 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 		_node.UserID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ProfileIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   session.ProfileTable,
+			Columns: []string{session.ProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ProfileID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -368,6 +405,24 @@ func (u *SessionUpsert) SetUserID(v int) *SessionUpsert {
 // UpdateUserID sets the "user_id" field to the value that was provided on create.
 func (u *SessionUpsert) UpdateUserID() *SessionUpsert {
 	u.SetExcluded(session.FieldUserID)
+	return u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *SessionUpsert) SetProfileID(v int) *SessionUpsert {
+	u.Set(session.FieldProfileID, v)
+	return u
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *SessionUpsert) UpdateProfileID() *SessionUpsert {
+	u.SetExcluded(session.FieldProfileID)
+	return u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *SessionUpsert) ClearProfileID() *SessionUpsert {
+	u.SetNull(session.FieldProfileID)
 	return u
 }
 
@@ -486,6 +541,27 @@ func (u *SessionUpsertOne) SetUserID(v int) *SessionUpsertOne {
 func (u *SessionUpsertOne) UpdateUserID() *SessionUpsertOne {
 	return u.Update(func(s *SessionUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *SessionUpsertOne) SetProfileID(v int) *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *SessionUpsertOne) UpdateProfileID() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *SessionUpsertOne) ClearProfileID() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearProfileID()
 	})
 }
 
@@ -770,6 +846,27 @@ func (u *SessionUpsertBulk) SetUserID(v int) *SessionUpsertBulk {
 func (u *SessionUpsertBulk) UpdateUserID() *SessionUpsertBulk {
 	return u.Update(func(s *SessionUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *SessionUpsertBulk) SetProfileID(v int) *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *SessionUpsertBulk) UpdateProfileID() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *SessionUpsertBulk) ClearProfileID() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearProfileID()
 	})
 }
 

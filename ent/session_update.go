@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/marquee-org/marquee/ent/predicate"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/session"
 	"github.com/marquee-org/marquee/ent/user"
 )
@@ -99,9 +100,34 @@ func (_u *SessionUpdate) SetNillableUserID(v *int) *SessionUpdate {
 	return _u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_u *SessionUpdate) SetProfileID(v int) *SessionUpdate {
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *SessionUpdate) SetNillableProfileID(v *int) *SessionUpdate {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *SessionUpdate) ClearProfileID() *SessionUpdate {
+	_u.mutation.ClearProfileID()
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *SessionUpdate) SetUser(v *User) *SessionUpdate {
 	return _u.SetUserID(v.ID)
+}
+
+// SetProfile sets the "profile" edge to the Profile entity.
+func (_u *SessionUpdate) SetProfile(v *Profile) *SessionUpdate {
+	return _u.SetProfileID(v.ID)
 }
 
 // Mutation returns the SessionMutation object of the builder.
@@ -112,6 +138,12 @@ func (_u *SessionUpdate) Mutation() *SessionMutation {
 // ClearUser clears the "user" edge to the User entity.
 func (_u *SessionUpdate) ClearUser() *SessionUpdate {
 	_u.mutation.ClearUser()
+	return _u
+}
+
+// ClearProfile clears the "profile" edge to the Profile entity.
+func (_u *SessionUpdate) ClearProfile() *SessionUpdate {
+	_u.mutation.ClearProfile()
 	return _u
 }
 
@@ -213,6 +245,35 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ProfileCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   session.ProfileTable,
+			Columns: []string{session.ProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProfileIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   session.ProfileTable,
+			Columns: []string{session.ProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{session.Label}
@@ -303,9 +364,34 @@ func (_u *SessionUpdateOne) SetNillableUserID(v *int) *SessionUpdateOne {
 	return _u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_u *SessionUpdateOne) SetProfileID(v int) *SessionUpdateOne {
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *SessionUpdateOne) SetNillableProfileID(v *int) *SessionUpdateOne {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *SessionUpdateOne) ClearProfileID() *SessionUpdateOne {
+	_u.mutation.ClearProfileID()
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *SessionUpdateOne) SetUser(v *User) *SessionUpdateOne {
 	return _u.SetUserID(v.ID)
+}
+
+// SetProfile sets the "profile" edge to the Profile entity.
+func (_u *SessionUpdateOne) SetProfile(v *Profile) *SessionUpdateOne {
+	return _u.SetProfileID(v.ID)
 }
 
 // Mutation returns the SessionMutation object of the builder.
@@ -316,6 +402,12 @@ func (_u *SessionUpdateOne) Mutation() *SessionMutation {
 // ClearUser clears the "user" edge to the User entity.
 func (_u *SessionUpdateOne) ClearUser() *SessionUpdateOne {
 	_u.mutation.ClearUser()
+	return _u
+}
+
+// ClearProfile clears the "profile" edge to the Profile entity.
+func (_u *SessionUpdateOne) ClearProfile() *SessionUpdateOne {
+	_u.mutation.ClearProfile()
 	return _u
 }
 
@@ -440,6 +532,35 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProfileCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   session.ProfileTable,
+			Columns: []string{session.ProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProfileIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   session.ProfileTable,
+			Columns: []string{session.ProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -36,6 +36,8 @@ type Tx struct {
 	Plan *PlanClient
 	// PlaybackSession is the client for interacting with the PlaybackSession builders.
 	PlaybackSession *PlaybackSessionClient
+	// Profile is the client for interacting with the Profile builders.
+	Profile *ProfileClient
 	// Rating is the client for interacting with the Rating builders.
 	Rating *RatingClient
 	// Recommendation is the client for interacting with the Recommendation builders.
@@ -200,6 +202,7 @@ func (tx *Tx) init() {
 	tx.Person = NewPersonClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlaybackSession = NewPlaybackSessionClient(tx.config)
+	tx.Profile = NewProfileClient(tx.config)
 	tx.Rating = NewRatingClient(tx.config)
 	tx.Recommendation = NewRecommendationClient(tx.config)
 	tx.Rendition = NewRenditionClient(tx.config)

@@ -46,6 +46,8 @@ type User struct {
 type UserEdges struct {
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
+	// Profiles holds the value of the profiles edge.
+	Profiles []*Profile `json:"profiles,omitempty"`
 	// Membership holds the value of the membership edge.
 	Membership *Membership `json:"membership,omitempty"`
 	// Payments holds the value of the payments edge.
@@ -64,11 +66,12 @@ type UserEdges struct {
 	Recommendations []*Recommendation `json:"recommendations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [9]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
 	namedSessions         map[string][]*Session
+	namedProfiles         map[string][]*Profile
 	namedPayments         map[string][]*Payment
 	namedPlaybackSessions map[string][]*PlaybackSession
 	namedWatchProgress    map[string][]*WatchProgress
@@ -87,12 +90,21 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 	return nil, &NotLoadedError{edge: "sessions"}
 }
 
+// ProfilesOrErr returns the Profiles value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) ProfilesOrErr() ([]*Profile, error) {
+	if e.loadedTypes[1] {
+		return e.Profiles, nil
+	}
+	return nil, &NotLoadedError{edge: "profiles"}
+}
+
 // MembershipOrErr returns the Membership value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e UserEdges) MembershipOrErr() (*Membership, error) {
 	if e.Membership != nil {
 		return e.Membership, nil
-	} else if e.loadedTypes[1] {
+	} else if e.loadedTypes[2] {
 		return nil, &NotFoundError{label: membership.Label}
 	}
 	return nil, &NotLoadedError{edge: "membership"}
@@ -101,7 +113,7 @@ func (e UserEdges) MembershipOrErr() (*Membership, error) {
 // PaymentsOrErr returns the Payments value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PaymentsOrErr() ([]*Payment, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Payments, nil
 	}
 	return nil, &NotLoadedError{edge: "payments"}
@@ -110,7 +122,7 @@ func (e UserEdges) PaymentsOrErr() ([]*Payment, error) {
 // PlaybackSessionsOrErr returns the PlaybackSessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PlaybackSessionsOrErr() ([]*PlaybackSession, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.PlaybackSessions, nil
 	}
 	return nil, &NotLoadedError{edge: "playback_sessions"}
@@ -119,7 +131,7 @@ func (e UserEdges) PlaybackSessionsOrErr() ([]*PlaybackSession, error) {
 // WatchProgressOrErr returns the WatchProgress value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) WatchProgressOrErr() ([]*WatchProgress, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.WatchProgress, nil
 	}
 	return nil, &NotLoadedError{edge: "watch_progress"}
@@ -128,7 +140,7 @@ func (e UserEdges) WatchProgressOrErr() ([]*WatchProgress, error) {
 // RatingsOrErr returns the Ratings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) RatingsOrErr() ([]*Rating, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Ratings, nil
 	}
 	return nil, &NotLoadedError{edge: "ratings"}
@@ -137,7 +149,7 @@ func (e UserEdges) RatingsOrErr() ([]*Rating, error) {
 // MyListOrErr returns the MyList value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) MyListOrErr() ([]*MyListItem, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.MyList, nil
 	}
 	return nil, &NotLoadedError{edge: "my_list"}
@@ -146,7 +158,7 @@ func (e UserEdges) MyListOrErr() ([]*MyListItem, error) {
 // ViewEventsOrErr returns the ViewEvents value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ViewEventsOrErr() ([]*ViewEvent, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.ViewEvents, nil
 	}
 	return nil, &NotLoadedError{edge: "view_events"}
@@ -155,7 +167,7 @@ func (e UserEdges) ViewEventsOrErr() ([]*ViewEvent, error) {
 // RecommendationsOrErr returns the Recommendations value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) RecommendationsOrErr() ([]*Recommendation, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.Recommendations, nil
 	}
 	return nil, &NotLoadedError{edge: "recommendations"}
@@ -264,6 +276,11 @@ func (_m *User) Value(name string) (ent.Value, error) {
 // QuerySessions queries the "sessions" edge of the User entity.
 func (_m *User) QuerySessions() *SessionQuery {
 	return NewUserClient(_m.config).QuerySessions(_m)
+}
+
+// QueryProfiles queries the "profiles" edge of the User entity.
+func (_m *User) QueryProfiles() *ProfileQuery {
+	return NewUserClient(_m.config).QueryProfiles(_m)
 }
 
 // QueryMembership queries the "membership" edge of the User entity.
@@ -381,6 +398,30 @@ func (_m *User) appendNamedSessions(name string, edges ...*Session) {
 		_m.Edges.namedSessions[name] = []*Session{}
 	} else {
 		_m.Edges.namedSessions[name] = append(_m.Edges.namedSessions[name], edges...)
+	}
+}
+
+// NamedProfiles returns the Profiles named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedProfiles(name string) ([]*Profile, error) {
+	if _m.Edges.namedProfiles == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedProfiles[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedProfiles(name string, edges ...*Profile) {
+	if _m.Edges.namedProfiles == nil {
+		_m.Edges.namedProfiles = make(map[string][]*Profile)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedProfiles[name] = []*Profile{}
+	} else {
+		_m.Edges.namedProfiles[name] = append(_m.Edges.namedProfiles[name], edges...)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
 	"github.com/marquee-org/marquee/ent/playbacksession"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/session"
@@ -154,6 +155,21 @@ func (_c *UserCreate) AddSessions(v ...*Session) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddSessionIDs(ids...)
+}
+
+// AddProfileIDs adds the "profiles" edge to the Profile entity by IDs.
+func (_c *UserCreate) AddProfileIDs(ids ...int) *UserCreate {
+	_c.mutation.AddProfileIDs(ids...)
+	return _c
+}
+
+// AddProfiles adds the "profiles" edges to the Profile entity.
+func (_c *UserCreate) AddProfiles(v ...*Profile) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddProfileIDs(ids...)
 }
 
 // SetMembershipID sets the "membership" edge to the Membership entity by ID.
@@ -459,6 +475,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ProfilesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ProfilesTable,
+			Columns: []string{user.ProfilesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

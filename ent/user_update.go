@@ -16,6 +16,7 @@ import (
 	"github.com/marquee-org/marquee/ent/payment"
 	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/ent/predicate"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/session"
@@ -160,6 +161,21 @@ func (_u *UserUpdate) AddSessions(v ...*Session) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddSessionIDs(ids...)
+}
+
+// AddProfileIDs adds the "profiles" edge to the Profile entity by IDs.
+func (_u *UserUpdate) AddProfileIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddProfileIDs(ids...)
+	return _u
+}
+
+// AddProfiles adds the "profiles" edges to the Profile entity.
+func (_u *UserUpdate) AddProfiles(v ...*Profile) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProfileIDs(ids...)
 }
 
 // SetMembershipID sets the "membership" edge to the Membership entity by ID.
@@ -310,6 +326,27 @@ func (_u *UserUpdate) RemoveSessions(v ...*Session) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveSessionIDs(ids...)
+}
+
+// ClearProfiles clears all "profiles" edges to the Profile entity.
+func (_u *UserUpdate) ClearProfiles() *UserUpdate {
+	_u.mutation.ClearProfiles()
+	return _u
+}
+
+// RemoveProfileIDs removes the "profiles" edge to Profile entities by IDs.
+func (_u *UserUpdate) RemoveProfileIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveProfileIDs(ids...)
+	return _u
+}
+
+// RemoveProfiles removes "profiles" edges to Profile entities.
+func (_u *UserUpdate) RemoveProfiles(v ...*Profile) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProfileIDs(ids...)
 }
 
 // ClearMembership clears the "membership" edge to the Membership entity.
@@ -603,6 +640,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProfilesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ProfilesTable,
+			Columns: []string{user.ProfilesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProfilesIDs(); len(nodes) > 0 && !_u.mutation.ProfilesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ProfilesTable,
+			Columns: []string{user.ProfilesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProfilesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ProfilesTable,
+			Columns: []string{user.ProfilesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1099,6 +1181,21 @@ func (_u *UserUpdateOne) AddSessions(v ...*Session) *UserUpdateOne {
 	return _u.AddSessionIDs(ids...)
 }
 
+// AddProfileIDs adds the "profiles" edge to the Profile entity by IDs.
+func (_u *UserUpdateOne) AddProfileIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddProfileIDs(ids...)
+	return _u
+}
+
+// AddProfiles adds the "profiles" edges to the Profile entity.
+func (_u *UserUpdateOne) AddProfiles(v ...*Profile) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProfileIDs(ids...)
+}
+
 // SetMembershipID sets the "membership" edge to the Membership entity by ID.
 func (_u *UserUpdateOne) SetMembershipID(id int) *UserUpdateOne {
 	_u.mutation.SetMembershipID(id)
@@ -1247,6 +1344,27 @@ func (_u *UserUpdateOne) RemoveSessions(v ...*Session) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveSessionIDs(ids...)
+}
+
+// ClearProfiles clears all "profiles" edges to the Profile entity.
+func (_u *UserUpdateOne) ClearProfiles() *UserUpdateOne {
+	_u.mutation.ClearProfiles()
+	return _u
+}
+
+// RemoveProfileIDs removes the "profiles" edge to Profile entities by IDs.
+func (_u *UserUpdateOne) RemoveProfileIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveProfileIDs(ids...)
+	return _u
+}
+
+// RemoveProfiles removes "profiles" edges to Profile entities.
+func (_u *UserUpdateOne) RemoveProfiles(v ...*Profile) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProfileIDs(ids...)
 }
 
 // ClearMembership clears the "membership" edge to the Membership entity.
@@ -1570,6 +1688,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProfilesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ProfilesTable,
+			Columns: []string{user.ProfilesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProfilesIDs(); len(nodes) > 0 && !_u.mutation.ProfilesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ProfilesTable,
+			Columns: []string{user.ProfilesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProfilesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ProfilesTable,
+			Columns: []string{user.ProfilesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(profile.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -21,6 +21,8 @@ type ViewEvent struct {
 	ID int `json:"id,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID *int `json:"user_id,omitempty"`
+	// ProfileID holds the value of the "profile_id" field.
+	ProfileID *int `json:"profile_id,omitempty"`
 	// TitleID holds the value of the "title_id" field.
 	TitleID int `json:"title_id,omitempty"`
 	// VideoID holds the value of the "video_id" field.
@@ -79,7 +81,7 @@ func (*ViewEvent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case viewevent.FieldWeight:
 			values[i] = new(sql.NullFloat64)
-		case viewevent.FieldID, viewevent.FieldUserID, viewevent.FieldTitleID, viewevent.FieldVideoID:
+		case viewevent.FieldID, viewevent.FieldUserID, viewevent.FieldProfileID, viewevent.FieldTitleID, viewevent.FieldVideoID:
 			values[i] = new(sql.NullInt64)
 		case viewevent.FieldKind:
 			values[i] = new(sql.NullString)
@@ -112,6 +114,13 @@ func (_m *ViewEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UserID = new(int)
 				*_m.UserID = int(value.Int64)
+			}
+		case viewevent.FieldProfileID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field profile_id", values[i])
+			} else if value.Valid {
+				_m.ProfileID = new(int)
+				*_m.ProfileID = int(value.Int64)
 			}
 		case viewevent.FieldTitleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -192,6 +201,11 @@ func (_m *ViewEvent) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	if v := _m.UserID; v != nil {
 		builder.WriteString("user_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ProfileID; v != nil {
+		builder.WriteString("profile_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

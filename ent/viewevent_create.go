@@ -38,6 +38,20 @@ func (_c *ViewEventCreate) SetNillableUserID(v *int) *ViewEventCreate {
 	return _c
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_c *ViewEventCreate) SetProfileID(v int) *ViewEventCreate {
+	_c.mutation.SetProfileID(v)
+	return _c
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_c *ViewEventCreate) SetNillableProfileID(v *int) *ViewEventCreate {
+	if v != nil {
+		_c.SetProfileID(*v)
+	}
+	return _c
+}
+
 // SetTitleID sets the "title_id" field.
 func (_c *ViewEventCreate) SetTitleID(v int) *ViewEventCreate {
 	_c.mutation.SetTitleID(v)
@@ -196,6 +210,10 @@ func (_c *ViewEventCreate) createSpec() (*ViewEvent, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(viewevent.Table, sqlgraph.NewFieldSpec(viewevent.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.ProfileID(); ok {
+		_spec.SetField(viewevent.FieldProfileID, field.TypeInt, value)
+		_node.ProfileID = &value
+	}
 	if value, ok := _c.mutation.VideoID(); ok {
 		_spec.SetField(viewevent.FieldVideoID, field.TypeInt, value)
 		_node.VideoID = &value
@@ -313,6 +331,30 @@ func (u *ViewEventUpsert) UpdateUserID() *ViewEventUpsert {
 // ClearUserID clears the value of the "user_id" field.
 func (u *ViewEventUpsert) ClearUserID() *ViewEventUpsert {
 	u.SetNull(viewevent.FieldUserID)
+	return u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *ViewEventUpsert) SetProfileID(v int) *ViewEventUpsert {
+	u.Set(viewevent.FieldProfileID, v)
+	return u
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *ViewEventUpsert) UpdateProfileID() *ViewEventUpsert {
+	u.SetExcluded(viewevent.FieldProfileID)
+	return u
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *ViewEventUpsert) AddProfileID(v int) *ViewEventUpsert {
+	u.Add(viewevent.FieldProfileID, v)
+	return u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *ViewEventUpsert) ClearProfileID() *ViewEventUpsert {
+	u.SetNull(viewevent.FieldProfileID)
 	return u
 }
 
@@ -445,6 +487,34 @@ func (u *ViewEventUpsertOne) UpdateUserID() *ViewEventUpsertOne {
 func (u *ViewEventUpsertOne) ClearUserID() *ViewEventUpsertOne {
 	return u.Update(func(s *ViewEventUpsert) {
 		s.ClearUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *ViewEventUpsertOne) SetProfileID(v int) *ViewEventUpsertOne {
+	return u.Update(func(s *ViewEventUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *ViewEventUpsertOne) AddProfileID(v int) *ViewEventUpsertOne {
+	return u.Update(func(s *ViewEventUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *ViewEventUpsertOne) UpdateProfileID() *ViewEventUpsertOne {
+	return u.Update(func(s *ViewEventUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *ViewEventUpsertOne) ClearProfileID() *ViewEventUpsertOne {
+	return u.Update(func(s *ViewEventUpsert) {
+		s.ClearProfileID()
 	})
 }
 
@@ -754,6 +824,34 @@ func (u *ViewEventUpsertBulk) UpdateUserID() *ViewEventUpsertBulk {
 func (u *ViewEventUpsertBulk) ClearUserID() *ViewEventUpsertBulk {
 	return u.Update(func(s *ViewEventUpsert) {
 		s.ClearUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *ViewEventUpsertBulk) SetProfileID(v int) *ViewEventUpsertBulk {
+	return u.Update(func(s *ViewEventUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *ViewEventUpsertBulk) AddProfileID(v int) *ViewEventUpsertBulk {
+	return u.Update(func(s *ViewEventUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *ViewEventUpsertBulk) UpdateProfileID() *ViewEventUpsertBulk {
+	return u.Update(func(s *ViewEventUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *ViewEventUpsertBulk) ClearProfileID() *ViewEventUpsertBulk {
+	return u.Update(func(s *ViewEventUpsert) {
+		s.ClearProfileID()
 	})
 }
 

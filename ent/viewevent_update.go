@@ -49,6 +49,33 @@ func (_u *ViewEventUpdate) ClearUserID() *ViewEventUpdate {
 	return _u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_u *ViewEventUpdate) SetProfileID(v int) *ViewEventUpdate {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *ViewEventUpdate) SetNillableProfileID(v *int) *ViewEventUpdate {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *ViewEventUpdate) AddProfileID(v int) *ViewEventUpdate {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *ViewEventUpdate) ClearProfileID() *ViewEventUpdate {
+	_u.mutation.ClearProfileID()
+	return _u
+}
+
 // SetTitleID sets the "title_id" field.
 func (_u *ViewEventUpdate) SetTitleID(v int) *ViewEventUpdate {
 	_u.mutation.SetTitleID(v)
@@ -204,6 +231,15 @@ func (_u *ViewEventUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			}
 		}
 	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(viewevent.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(viewevent.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(viewevent.FieldProfileID, field.TypeInt)
+	}
 	if value, ok := _u.mutation.VideoID(); ok {
 		_spec.SetField(viewevent.FieldVideoID, field.TypeInt, value)
 	}
@@ -317,6 +353,33 @@ func (_u *ViewEventUpdateOne) SetNillableUserID(v *int) *ViewEventUpdateOne {
 // ClearUserID clears the value of the "user_id" field.
 func (_u *ViewEventUpdateOne) ClearUserID() *ViewEventUpdateOne {
 	_u.mutation.ClearUserID()
+	return _u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (_u *ViewEventUpdateOne) SetProfileID(v int) *ViewEventUpdateOne {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *ViewEventUpdateOne) SetNillableProfileID(v *int) *ViewEventUpdateOne {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *ViewEventUpdateOne) AddProfileID(v int) *ViewEventUpdateOne {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *ViewEventUpdateOne) ClearProfileID() *ViewEventUpdateOne {
+	_u.mutation.ClearProfileID()
 	return _u
 }
 
@@ -504,6 +567,15 @@ func (_u *ViewEventUpdateOne) sqlSave(ctx context.Context) (_node *ViewEvent, er
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(viewevent.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(viewevent.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(viewevent.FieldProfileID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.VideoID(); ok {
 		_spec.SetField(viewevent.FieldVideoID, field.TypeInt, value)

@@ -21,6 +21,8 @@ type WatchProgress struct {
 	ID int `json:"id,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID int `json:"user_id,omitempty"`
+	// ProfileID holds the value of the "profile_id" field.
+	ProfileID int `json:"profile_id,omitempty"`
 	// TitleID holds the value of the "title_id" field.
 	TitleID int `json:"title_id,omitempty"`
 	// EpisodeID holds the value of the "episode_id" field.
@@ -85,7 +87,7 @@ func (*WatchProgress) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case watchprogress.FieldPositionSeconds, watchprogress.FieldDurationSeconds:
 			values[i] = new(sql.NullFloat64)
-		case watchprogress.FieldID, watchprogress.FieldUserID, watchprogress.FieldTitleID, watchprogress.FieldEpisodeID, watchprogress.FieldVideoID:
+		case watchprogress.FieldID, watchprogress.FieldUserID, watchprogress.FieldProfileID, watchprogress.FieldTitleID, watchprogress.FieldEpisodeID, watchprogress.FieldVideoID:
 			values[i] = new(sql.NullInt64)
 		case watchprogress.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -115,6 +117,12 @@ func (_m *WatchProgress) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field user_id", values[i])
 			} else if value.Valid {
 				_m.UserID = int(value.Int64)
+			}
+		case watchprogress.FieldProfileID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field profile_id", values[i])
+			} else if value.Valid {
+				_m.ProfileID = int(value.Int64)
 			}
 		case watchprogress.FieldTitleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -207,6 +215,9 @@ func (_m *WatchProgress) String() string {
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("user_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.UserID))
+	builder.WriteString(", ")
+	builder.WriteString("profile_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProfileID))
 	builder.WriteString(", ")
 	builder.WriteString("title_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TitleID))

@@ -30,6 +30,20 @@ func (_c *WatchProgressCreate) SetUserID(v int) *WatchProgressCreate {
 	return _c
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_c *WatchProgressCreate) SetProfileID(v int) *WatchProgressCreate {
+	_c.mutation.SetProfileID(v)
+	return _c
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_c *WatchProgressCreate) SetNillableProfileID(v *int) *WatchProgressCreate {
+	if v != nil {
+		_c.SetProfileID(*v)
+	}
+	return _c
+}
+
 // SetTitleID sets the "title_id" field.
 func (_c *WatchProgressCreate) SetTitleID(v int) *WatchProgressCreate {
 	_c.mutation.SetTitleID(v)
@@ -231,6 +245,10 @@ func (_c *WatchProgressCreate) createSpec() (*WatchProgress, *sqlgraph.CreateSpe
 		_spec = sqlgraph.NewCreateSpec(watchprogress.Table, sqlgraph.NewFieldSpec(watchprogress.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.ProfileID(); ok {
+		_spec.SetField(watchprogress.FieldProfileID, field.TypeInt, value)
+		_node.ProfileID = value
+	}
 	if value, ok := _c.mutation.EpisodeID(); ok {
 		_spec.SetField(watchprogress.FieldEpisodeID, field.TypeInt, value)
 		_node.EpisodeID = &value
@@ -350,6 +368,30 @@ func (u *WatchProgressUpsert) SetUserID(v int) *WatchProgressUpsert {
 // UpdateUserID sets the "user_id" field to the value that was provided on create.
 func (u *WatchProgressUpsert) UpdateUserID() *WatchProgressUpsert {
 	u.SetExcluded(watchprogress.FieldUserID)
+	return u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *WatchProgressUpsert) SetProfileID(v int) *WatchProgressUpsert {
+	u.Set(watchprogress.FieldProfileID, v)
+	return u
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *WatchProgressUpsert) UpdateProfileID() *WatchProgressUpsert {
+	u.SetExcluded(watchprogress.FieldProfileID)
+	return u
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *WatchProgressUpsert) AddProfileID(v int) *WatchProgressUpsert {
+	u.Add(watchprogress.FieldProfileID, v)
+	return u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *WatchProgressUpsert) ClearProfileID() *WatchProgressUpsert {
+	u.SetNull(watchprogress.FieldProfileID)
 	return u
 }
 
@@ -518,6 +560,34 @@ func (u *WatchProgressUpsertOne) SetUserID(v int) *WatchProgressUpsertOne {
 func (u *WatchProgressUpsertOne) UpdateUserID() *WatchProgressUpsertOne {
 	return u.Update(func(s *WatchProgressUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *WatchProgressUpsertOne) SetProfileID(v int) *WatchProgressUpsertOne {
+	return u.Update(func(s *WatchProgressUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *WatchProgressUpsertOne) AddProfileID(v int) *WatchProgressUpsertOne {
+	return u.Update(func(s *WatchProgressUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *WatchProgressUpsertOne) UpdateProfileID() *WatchProgressUpsertOne {
+	return u.Update(func(s *WatchProgressUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *WatchProgressUpsertOne) ClearProfileID() *WatchProgressUpsertOne {
+	return u.Update(func(s *WatchProgressUpsert) {
+		s.ClearProfileID()
 	})
 }
 
@@ -869,6 +939,34 @@ func (u *WatchProgressUpsertBulk) SetUserID(v int) *WatchProgressUpsertBulk {
 func (u *WatchProgressUpsertBulk) UpdateUserID() *WatchProgressUpsertBulk {
 	return u.Update(func(s *WatchProgressUpsert) {
 		s.UpdateUserID()
+	})
+}
+
+// SetProfileID sets the "profile_id" field.
+func (u *WatchProgressUpsertBulk) SetProfileID(v int) *WatchProgressUpsertBulk {
+	return u.Update(func(s *WatchProgressUpsert) {
+		s.SetProfileID(v)
+	})
+}
+
+// AddProfileID adds v to the "profile_id" field.
+func (u *WatchProgressUpsertBulk) AddProfileID(v int) *WatchProgressUpsertBulk {
+	return u.Update(func(s *WatchProgressUpsert) {
+		s.AddProfileID(v)
+	})
+}
+
+// UpdateProfileID sets the "profile_id" field to the value that was provided on create.
+func (u *WatchProgressUpsertBulk) UpdateProfileID() *WatchProgressUpsertBulk {
+	return u.Update(func(s *WatchProgressUpsert) {
+		s.UpdateProfileID()
+	})
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (u *WatchProgressUpsertBulk) ClearProfileID() *WatchProgressUpsertBulk {
+	return u.Update(func(s *WatchProgressUpsert) {
+		s.ClearProfileID()
 	})
 }
 

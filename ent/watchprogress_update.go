@@ -44,6 +44,33 @@ func (_u *WatchProgressUpdate) SetNillableUserID(v *int) *WatchProgressUpdate {
 	return _u
 }
 
+// SetProfileID sets the "profile_id" field.
+func (_u *WatchProgressUpdate) SetProfileID(v int) *WatchProgressUpdate {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *WatchProgressUpdate) SetNillableProfileID(v *int) *WatchProgressUpdate {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *WatchProgressUpdate) AddProfileID(v int) *WatchProgressUpdate {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *WatchProgressUpdate) ClearProfileID() *WatchProgressUpdate {
+	_u.mutation.ClearProfileID()
+	return _u
+}
+
 // SetTitleID sets the "title_id" field.
 func (_u *WatchProgressUpdate) SetTitleID(v int) *WatchProgressUpdate {
 	_u.mutation.SetTitleID(v)
@@ -254,6 +281,15 @@ func (_u *WatchProgressUpdate) sqlSave(ctx context.Context) (_node int, err erro
 			}
 		}
 	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(watchprogress.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(watchprogress.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(watchprogress.FieldProfileID, field.TypeInt)
+	}
 	if value, ok := _u.mutation.EpisodeID(); ok {
 		_spec.SetField(watchprogress.FieldEpisodeID, field.TypeInt, value)
 	}
@@ -376,6 +412,33 @@ func (_u *WatchProgressUpdateOne) SetNillableUserID(v *int) *WatchProgressUpdate
 	if v != nil {
 		_u.SetUserID(*v)
 	}
+	return _u
+}
+
+// SetProfileID sets the "profile_id" field.
+func (_u *WatchProgressUpdateOne) SetProfileID(v int) *WatchProgressUpdateOne {
+	_u.mutation.ResetProfileID()
+	_u.mutation.SetProfileID(v)
+	return _u
+}
+
+// SetNillableProfileID sets the "profile_id" field if the given value is not nil.
+func (_u *WatchProgressUpdateOne) SetNillableProfileID(v *int) *WatchProgressUpdateOne {
+	if v != nil {
+		_u.SetProfileID(*v)
+	}
+	return _u
+}
+
+// AddProfileID adds value to the "profile_id" field.
+func (_u *WatchProgressUpdateOne) AddProfileID(v int) *WatchProgressUpdateOne {
+	_u.mutation.AddProfileID(v)
+	return _u
+}
+
+// ClearProfileID clears the value of the "profile_id" field.
+func (_u *WatchProgressUpdateOne) ClearProfileID() *WatchProgressUpdateOne {
+	_u.mutation.ClearProfileID()
 	return _u
 }
 
@@ -618,6 +681,15 @@ func (_u *WatchProgressUpdateOne) sqlSave(ctx context.Context) (_node *WatchProg
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.ProfileID(); ok {
+		_spec.SetField(watchprogress.FieldProfileID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProfileID(); ok {
+		_spec.AddField(watchprogress.FieldProfileID, field.TypeInt, value)
+	}
+	if _u.mutation.ProfileIDCleared() {
+		_spec.ClearField(watchprogress.FieldProfileID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.EpisodeID(); ok {
 		_spec.SetField(watchprogress.FieldEpisodeID, field.TypeInt, value)

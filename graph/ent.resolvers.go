@@ -98,6 +98,9 @@ func (r *Resolver) Season() SeasonResolver { return &seasonResolver{r} }
 // Title returns TitleResolver implementation.
 func (r *Resolver) Title() TitleResolver { return &titleResolver{r} }
 
+// User returns UserResolver implementation.
+func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
 // Video returns VideoResolver implementation.
 func (r *Resolver) Video() VideoResolver { return &videoResolver{r} }
 
@@ -107,5 +110,6 @@ type (
 	queryResolver   struct{ *Resolver }
 	seasonResolver  struct{ *Resolver }
 	titleResolver   struct{ *Resolver }
+	userResolver    struct{ *Resolver }
 	videoResolver   struct{ *Resolver }
 )

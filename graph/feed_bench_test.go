@@ -30,7 +30,7 @@ func BenchmarkFeed(b *testing.B) {
 	serve := func() *httptest.ResponseRecorder {
 		r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
-		r = r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: u}))
+		r = r.WithContext(auth.WithViewer(r.Context(), u))
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		return w

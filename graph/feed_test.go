@@ -25,6 +25,7 @@ import (
 	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
@@ -34,7 +35,7 @@ type counted struct {
 	statements *atomic.Int64
 }
 
-func countingClient(t testing.TB, s *store.Store, viewer *ent.User) counted {
+func countingClient(t testing.TB, s *store.Store, viewer *auth.Viewer) counted {
 	t.Helper()
 	var n atomic.Int64
 	drv := dialect.DebugWithContext(entsql.OpenDB(s.Dialect, s.DB), func(context.Context, ...any) { n.Add(1) })
@@ -43,18 +44,19 @@ func countingClient(t testing.TB, s *store.Store, viewer *ent.User) counted {
 	h := graph.NewHandler(&graph.Resolver{Services: app.OverStore(st, slog.New(slog.NewTextHandler(io.Discard, nil)))},
 		graph.HandlerOptions{ComplexityLimit: 1 << 20})
 	withViewer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: viewer})))
+		h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), viewer)))
 	})
 	return counted{c: client.New(withViewer), statements: &n}
 }
 
 // library fills a catalog of genres × perGenre titles and gives the viewer progress,
 // My List entries, ratings and recommendations on `personal` titles each.
-func library(t testing.TB, s *store.Store, genres, perGenre, personal int) *ent.User {
+func library(t testing.TB, s *store.Store, genres, perGenre, personal int) *auth.Viewer {
 	t.Helper()
 	ctx := context.Background()
-	u, err := s.Client.User.Create().SetEmail("n1@example.com").SetPasswordHash("x").SetCountry("US").Save(ctx)
-	require.NoError(t, err)
+	uid, pid := testkit.Account(t, s.Client, "n1@example.com", "US")
+	u := s.Client.User.GetX(ctx, uid)
+	v := &auth.Viewer{User: u, Profile: s.Client.Profile.GetX(ctx, pid)}
 	cat := catalog.NewService(s, pubsub.NewLocal())
 	var ids []int
 	for g := range genres {
@@ -68,17 +70,17 @@ func library(t testing.TB, s *store.Store, genres, perGenre, personal int) *ent.
 		}
 	}
 	for i, id := range ids[:personal] {
-		require.NoError(t, s.Client.WatchProgress.Create().SetUserID(u.ID).SetTitleID(id).SetVideoID(id).
+		require.NoError(t, s.Client.WatchProgress.Create().SetUserID(u.ID).SetProfileID(pid).SetTitleID(id).SetVideoID(id).
 			SetPositionSeconds(30).SetDurationSeconds(100).Exec(ctx))
-		require.NoError(t, s.Client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[len(ids)-1-i]).Exec(ctx))
-		_, err := cat.Rate(ctx, catalog.Viewer{UserID: u.ID, MaxAge: maturity.Adult}, ids[i+personal], 4)
+		require.NoError(t, s.Client.MyListItem.Create().SetUserID(u.ID).SetProfileID(pid).SetTitleID(ids[len(ids)-1-i]).Exec(ctx))
+		_, err := cat.Rate(ctx, catalog.Viewer{UserID: u.ID, ProfileID: pid, MaxAge: maturity.Adult}, ids[i+personal], 4)
 		require.NoError(t, err)
 		require.NoError(t, s.Client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
-			SetUserID(u.ID).SetTitleID(ids[len(ids)/2+i]).SetRank(i).SetScore(1).Exec(ctx))
+			SetUserID(u.ID).SetProfileID(pid).SetTitleID(ids[len(ids)/2+i]).SetRank(i).SetScore(1).Exec(ctx))
 		require.NoError(t, s.Client.Recommendation.Create().SetKind(recommendation.KindBECAUSE_YOU_WATCHED).
-			SetUserID(u.ID).SetSourceTitleID(ids[0]).SetTitleID(ids[len(ids)/3+i]).SetRank(i).SetScore(1).Exec(ctx))
+			SetUserID(u.ID).SetProfileID(pid).SetSourceTitleID(ids[0]).SetTitleID(ids[len(ids)/3+i]).SetRank(i).SetScore(1).Exec(ctx))
 	}
-	return u
+	return v
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -53,11 +53,13 @@ type ResolverRoot interface {
 	LibraryScan() LibraryScanResolver
 	Mutation() MutationResolver
 	PlaybackSession() PlaybackSessionResolver
+	Profile() ProfileResolver
 	Query() QueryResolver
 	Season() SeasonResolver
 	Subscription() SubscriptionResolver
 	Title() TitleResolver
 	UpNext() UpNextResolver
+	User() UserResolver
 	Video() VideoResolver
 	WatchPosition() WatchPositionResolver
 }
@@ -76,8 +78,9 @@ type ComplexityRoot struct {
 	}
 
 	AuthPayload struct {
-		Token func(childComplexity int) int
-		User  func(childComplexity int) int
+		Profile func(childComplexity int) int
+		Token   func(childComplexity int) int
+		User    func(childComplexity int) int
 	}
 
 	Category struct {
@@ -188,9 +191,11 @@ type ComplexityRoot struct {
 		AddToMyList      func(childComplexity int, titleID int) int
 		CancelMembership func(childComplexity int) int
 		CreateEpisode    func(childComplexity int, input model.CreateEpisodeInput) int
+		CreateProfile    func(childComplexity int, input model.CreateProfileInput) int
 		CreateSeason     func(childComplexity int, input model.CreateSeasonInput) int
 		CreateTitle      func(childComplexity int, input model.CreateTitleInput) int
 		DeleteEpisode    func(childComplexity int, id int) int
+		DeleteProfile    func(childComplexity int, id int, password *string) int
 		DeleteSeason     func(childComplexity int, id int) int
 		DeleteSubtitle   func(childComplexity int, id int) int
 		DeleteTitle      func(childComplexity int, id int) int
@@ -200,12 +205,14 @@ type ComplexityRoot struct {
 		RateTitle        func(childComplexity int, titleID int, stars int) int
 		RemoveFromMyList func(childComplexity int, titleID int) int
 		ReportProgress   func(childComplexity int, input model.ReportProgressInput) int
+		SelectProfile    func(childComplexity int, id int, pin *string) int
 		SetVideoMarkers  func(childComplexity int, videoID int, input model.VideoMarkersInput) int
 		Signup           func(childComplexity int, input model.SignupInput) int
 		StartLibraryScan func(childComplexity int, path string) int
 		StartPlayback    func(childComplexity int, input model.StartPlaybackInput) int
 		Subscribe        func(childComplexity int, input model.SubscribeInput) int
 		UpdateEpisode    func(childComplexity int, id int, input model.UpdateEpisodeInput) int
+		UpdateProfile    func(childComplexity int, id int, input model.UpdateProfileInput) int
 		UpdateSeason     func(childComplexity int, id int, input model.UpdateSeasonInput) int
 		UpdateTitle      func(childComplexity int, id int, input model.UpdateTitleInput) int
 		UploadArtwork    func(childComplexity int, titleID int, kind artwork.Kind, file graphql.Upload) int
@@ -291,6 +298,15 @@ type ComplexityRoot struct {
 		Title                    func(childComplexity int) int
 	}
 
+	Profile struct {
+		HasPin          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kids            func(childComplexity int) int
+		Language        func(childComplexity int) int
+		MaturityCeiling func(childComplexity int) int
+		Name            func(childComplexity int) int
+	}
+
 	Query struct {
 		Categories  func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		Category    func(childComplexity int, slug string) int
@@ -300,6 +316,7 @@ type ComplexityRoot struct {
 		Node        func(childComplexity int, id int) int
 		Nodes       func(childComplexity int, ids []int) int
 		Plans       func(childComplexity int) int
+		Profiles    func(childComplexity int) int
 		Search      func(childComplexity int, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) int
 		Title       func(childComplexity int, id int) int
 	}
@@ -415,6 +432,7 @@ type ComplexityRoot struct {
 		Membership func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Payments   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PaymentOrder) int
+		Profile    func(childComplexity int) int
 		Role       func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
 	}
@@ -498,10 +516,17 @@ type MutationResolver interface {
 	StartLibraryScan(ctx context.Context, path string) (*ent.LibraryScan, error)
 	UploadSubtitle(ctx context.Context, videoID int, language string, kind subtitletrack.Kind, file graphql.Upload) (*ent.SubtitleTrack, error)
 	DeleteSubtitle(ctx context.Context, id int) (bool, error)
+	CreateProfile(ctx context.Context, input model.CreateProfileInput) (*ent.Profile, error)
+	UpdateProfile(ctx context.Context, id int, input model.UpdateProfileInput) (*ent.Profile, error)
+	DeleteProfile(ctx context.Context, id int, password *string) (bool, error)
+	SelectProfile(ctx context.Context, id int, pin *string) (*ent.Profile, error)
 }
 type PlaybackSessionResolver interface {
 	Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error)
 	Episode(ctx context.Context, obj *playback.Started) (*ent.Episode, error)
+}
+type ProfileResolver interface {
+	HasPin(ctx context.Context, obj *ent.Profile) (bool, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -514,6 +539,7 @@ type QueryResolver interface {
 	Title(ctx context.Context, id int) (*catalog.Title, error)
 	Search(ctx context.Context, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) (*model.SearchConnection, error)
 	LibraryScan(ctx context.Context, id int) (*ent.LibraryScan, error)
+	Profiles(ctx context.Context) ([]*ent.Profile, error)
 }
 type SeasonResolver interface {
 	Title(ctx context.Context, obj *ent.Season) (*catalog.Title, error)
@@ -533,6 +559,9 @@ type TitleResolver interface {
 }
 type UpNextResolver interface {
 	Title(ctx context.Context, obj *playback.UpNextItem) (*catalog.Title, error)
+}
+type UserResolver interface {
+	Profile(ctx context.Context, obj *ent.User) (*ent.Profile, error)
 }
 type VideoResolver interface {
 	FailureReason(ctx context.Context, obj *ent.Video) (string, error)
@@ -603,6 +632,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AudioTrack.Surround(childComplexity), true
 
+	case "AuthPayload.profile":
+		if e.ComplexityRoot.AuthPayload.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthPayload.Profile(childComplexity), true
 	case "AuthPayload.token":
 		if e.ComplexityRoot.AuthPayload.Token == nil {
 			break
@@ -1069,6 +1104,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEpisode(childComplexity, args["input"].(model.CreateEpisodeInput)), true
+	case "Mutation.createProfile":
+		if e.ComplexityRoot.Mutation.CreateProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProfile(childComplexity, args["input"].(model.CreateProfileInput)), true
 	case "Mutation.createSeason":
 		if e.ComplexityRoot.Mutation.CreateSeason == nil {
 			break
@@ -1102,6 +1148,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEpisode(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteProfile":
+		if e.ComplexityRoot.Mutation.DeleteProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteProfile(childComplexity, args["id"].(int), args["password"].(*string)), true
 	case "Mutation.deleteSeason":
 		if e.ComplexityRoot.Mutation.DeleteSeason == nil {
 			break
@@ -1196,6 +1253,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReportProgress(childComplexity, args["input"].(model.ReportProgressInput)), true
+	case "Mutation.selectProfile":
+		if e.ComplexityRoot.Mutation.SelectProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_selectProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SelectProfile(childComplexity, args["id"].(int), args["pin"].(*string)), true
 	case "Mutation.setVideoMarkers":
 		if e.ComplexityRoot.Mutation.SetVideoMarkers == nil {
 			break
@@ -1262,6 +1330,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateEpisode(childComplexity, args["id"].(int), args["input"].(model.UpdateEpisodeInput)), true
+	case "Mutation.updateProfile":
+		if e.ComplexityRoot.Mutation.UpdateProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProfile(childComplexity, args["id"].(int), args["input"].(model.UpdateProfileInput)), true
 	case "Mutation.updateSeason":
 		if e.ComplexityRoot.Mutation.UpdateSeason == nil {
 			break
@@ -1650,6 +1729,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlaybackSession.Title(childComplexity), true
 
+	case "Profile.hasPin":
+		if e.ComplexityRoot.Profile.HasPin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Profile.HasPin(childComplexity), true
+	case "Profile.id":
+		if e.ComplexityRoot.Profile.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Profile.ID(childComplexity), true
+	case "Profile.kids":
+		if e.ComplexityRoot.Profile.Kids == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Profile.Kids(childComplexity), true
+	case "Profile.language":
+		if e.ComplexityRoot.Profile.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Profile.Language(childComplexity), true
+	case "Profile.maturityCeiling":
+		if e.ComplexityRoot.Profile.MaturityCeiling == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Profile.MaturityCeiling(childComplexity), true
+	case "Profile.name":
+		if e.ComplexityRoot.Profile.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Profile.Name(childComplexity), true
+
 	case "Query.categories":
 		if e.ComplexityRoot.Query.Categories == nil {
 			break
@@ -1724,6 +1840,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plans(childComplexity), true
+	case "Query.profiles":
+		if e.ComplexityRoot.Query.Profiles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Profiles(childComplexity), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2245,6 +2367,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Payments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PaymentOrder)), true
+	case "User.profile":
+		if e.ComplexityRoot.User.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Profile(childComplexity), true
 	case "User.role":
 		if e.ComplexityRoot.User.Role == nil {
 			break
@@ -2415,6 +2543,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
 			graphql.NewInputUnmarshaler("CreateEpisodeInput", ec.unmarshalInputCreateEpisodeInput),
+			graphql.NewInputUnmarshaler("CreateProfileInput", ec.unmarshalInputCreateProfileInput),
 			graphql.NewInputUnmarshaler("CreateSeasonInput", ec.unmarshalInputCreateSeasonInput),
 			graphql.NewInputUnmarshaler("CreateTitleInput", ec.unmarshalInputCreateTitleInput),
 			graphql.NewInputUnmarshaler("CreditInput", ec.unmarshalInputCreditInput),
@@ -2431,6 +2560,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TitleOrder", ec.unmarshalInputTitleOrder),
 			graphql.NewInputUnmarshaler("TitleWhereInput", ec.unmarshalInputTitleWhereInput),
 			graphql.NewInputUnmarshaler("UpdateEpisodeInput", ec.unmarshalInputUpdateEpisodeInput),
+			graphql.NewInputUnmarshaler("UpdateProfileInput", ec.unmarshalInputUpdateProfileInput),
 			graphql.NewInputUnmarshaler("UpdateSeasonInput", ec.unmarshalInputUpdateSeasonInput),
 			graphql.NewInputUnmarshaler("UpdateTitleInput", ec.unmarshalInputUpdateTitleInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
@@ -3138,6 +3268,92 @@ type AudioTrack {
   "Whether a 5.1 rendition is offered besides stereo."
   surround: Boolean!
 }
+
+"""
+One person of a household watching through an account. Progress, My List, ratings,
+recommendations and the home feed belong to the profile; membership, payments and the
+plan's concurrent streams belong to the account, shared by its profiles.
+"""
+type Profile {
+  id: ID!
+  name: String!
+  "A Kids profile sees only titles for ages up to 12 and a simpler home."
+  kids: Boolean!
+  "The oldest maturity age (see Title.maturityAge) this profile may see: 0 to 18."
+  maturityCeiling: Int!
+  "BCP 47 language for the interface and the preferred audio and subtitles, such as en or pt-BR."
+  language: String!
+  "Whether a 4-digit PIN guards entering the profile."
+  hasPin: Boolean!
+}
+
+extend type User {
+  """
+  The profile this login watches as; null until one is chosen, which happens only when the
+  account's first profile is locked with a PIN.
+  """
+  profile: Profile
+}
+
+extend type AuthPayload {
+  "The profile the new login watches as; null when it must choose one (selectProfile)."
+  profile: Profile
+}
+
+extend type Query {
+  "The account's profiles, oldest first: the first is the account's own."
+  profiles: [Profile!]!
+}
+
+input CreateProfileInput {
+  "1 to 50 characters."
+  name: String!
+  "A Kids profile; its ceiling defaults to, and may not exceed, 12."
+  kids: Boolean
+  "An age from 0 to 18; 18 (everything) by default, 12 for a Kids profile."
+  maturityCeiling: Int
+  "BCP 47 language tag; en by default."
+  language: String
+  "Four digits that will guard entering the profile."
+  pin: String
+}
+
+input UpdateProfileInput {
+  name: String
+  kids: Boolean
+  maturityCeiling: Int
+  language: String
+  "Four digits, or an empty string to remove the PIN."
+  pin: String
+  """
+  The account password: needed to change the PIN, the kids flag or the maturity ceiling,
+  and to change another profile locked with a PIN.
+  """
+  password: String
+}
+
+extend type Mutation {
+  """
+  Adds a profile to the account: at most 5 (a sixth is BAD_USER_INPUT). Not from a Kids
+  profile (FORBIDDEN).
+  """
+  createProfile(input: CreateProfileInput!): Profile!
+  "Changes a profile of the account; another account's is NOT_FOUND."
+  updateProfile(id: ID!, input: UpdateProfileInput!): Profile!
+  """
+  Deletes a profile and all its activity (progress, My List, ratings, recommendations).
+  The last profile stays (BAD_USER_INPUT). Another profile locked with a PIN needs the
+  account password.
+  """
+  deleteProfile(id: ID!, password: String): Boolean!
+  """
+  Makes this login watch as a profile of the account from now on: requests and websockets
+  opened afterwards use it, while a stream already playing keeps the profile that started
+  it. A profile with a PIN needs it (PIN_REQUIRED when missing or wrong, RATE_LIMITED after
+  a few wrong tries), and so does leaving a Kids profile that has a PIN for one without.
+  """
+  selectProfile(id: ID!, pin: String): Profile!
+}
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
@@ -3797,6 +4013,8 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 		return ec.fieldContext_AuthPayload_token(ctx, field)
 	case "user":
 		return ec.fieldContext_AuthPayload_user(ctx, field)
+	case "profile":
+		return ec.fieldContext_AuthPayload_profile(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
 }
@@ -4153,6 +4371,24 @@ func (ec *executionContext) childFields_PlaybackSession(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type PlaybackSession", field.Name)
 }
 
+func (ec *executionContext) childFields_Profile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Profile_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Profile_name(ctx, field)
+	case "kids":
+		return ec.fieldContext_Profile_kids(ctx, field)
+	case "maturityCeiling":
+		return ec.fieldContext_Profile_maturityCeiling(ctx, field)
+	case "language":
+		return ec.fieldContext_Profile_language(ctx, field)
+	case "hasPin":
+		return ec.fieldContext_Profile_hasPin(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Profile", field.Name)
+}
+
 func (ec *executionContext) childFields_Rendition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4367,6 +4603,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_membership(ctx, field)
 	case "payments":
 		return ec.fieldContext_User_payments(ctx, field)
+	case "profile":
+		return ec.fieldContext_User_profile(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -4597,6 +4835,20 @@ func (ec *executionContext) field_Mutation_createEpisode_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateProfileInput, error) {
+			return ec.unmarshalNCreateProfileInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateProfileInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createSeason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4636,6 +4888,28 @@ func (ec *executionContext) field_Mutation_deleteEpisode_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg1
 	return args, nil
 }
 
@@ -4759,6 +5033,28 @@ func (ec *executionContext) field_Mutation_reportProgress_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_selectProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "pin",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["pin"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setVideoMarkers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4851,6 +5147,28 @@ func (ec *executionContext) field_Mutation_updateEpisode_args(ctx context.Contex
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateEpisodeInput, error) {
 			return ec.unmarshalNUpdateEpisodeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateEpisodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateProfileInput, error) {
+			return ec.unmarshalNUpdateProfileInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateProfileInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5509,6 +5827,38 @@ func (ec *executionContext) fieldContext_AuthPayload_user(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthPayload_profile(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthPayload_profile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Profile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Profile) graphql.Marshaler {
+			return ec.marshalOProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfile(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthPayload_profile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Profile(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8318,6 +8668,182 @@ func (ec *executionContext) fieldContext_Mutation_deleteSubtitle(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProfile(ctx, fc.Args["input"].(model.CreateProfileInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Profile) graphql.Marshaler {
+			return ec.marshalNProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Profile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProfile(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateProfileInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Profile) graphql.Marshaler {
+			return ec.marshalNProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Profile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteProfile(ctx, fc.Args["id"].(int), fc.Args["password"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_selectProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_selectProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SelectProfile(ctx, fc.Args["id"].(int), fc.Args["pin"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Profile) graphql.Marshaler {
+			return ec.marshalNProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_selectProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Profile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_selectProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return resolvePlain(
 		ctx,
@@ -9614,6 +10140,144 @@ func (ec *executionContext) fieldContext_PlaybackSession_chapters(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Profile_id(ctx context.Context, field graphql.CollectedField, obj *ent.Profile) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Profile_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Profile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Profile", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Profile_name(ctx context.Context, field graphql.CollectedField, obj *ent.Profile) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Profile_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Profile_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Profile", field, false, false, "String")
+}
+
+func (ec *executionContext) _Profile_kids(ctx context.Context, field graphql.CollectedField, obj *ent.Profile) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Profile_kids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kids, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Profile_kids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Profile", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Profile_maturityCeiling(ctx context.Context, field graphql.CollectedField, obj *ent.Profile) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Profile_maturityCeiling(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaturityCeiling, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Profile_maturityCeiling(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Profile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Profile_language(ctx context.Context, field graphql.CollectedField, obj *ent.Profile) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Profile_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Profile_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Profile", field, false, false, "String")
+}
+
+func (ec *executionContext) _Profile_hasPin(ctx context.Context, field graphql.CollectedField, obj *ent.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Profile_hasPin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Profile().HasPin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Profile_hasPin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Profile", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10014,6 +10678,38 @@ func (ec *executionContext) fieldContext_Query_libraryScan(ctx context.Context, 
 	if fc.Args, err = ec.field_Query_libraryScan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_profiles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_profiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Profiles(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Profile) graphql.Marshaler {
+			return ec.marshalNProfile2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_profiles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Profile(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -12169,6 +12865,38 @@ func (ec *executionContext) fieldContext_User_payments(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _User_profile(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_profile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().Profile(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Profile) graphql.Marshaler {
+			return ec.marshalOProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfile(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_profile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Profile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Video_id(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
 	return resolvePlain(
 		ctx,
@@ -13988,6 +14716,76 @@ func UnmarshalCreateEpisodeInput(ctx context.Context, raw any) (model.CreateEpis
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateProfileInput(ctx context.Context, obj any) (model.CreateProfileInput, error) {
+	var it model.CreateProfileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kids", "maturityCeiling", "language", "pin"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kids"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kids = data
+		case "maturityCeiling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maturityCeiling"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaturityCeiling = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "pin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pin"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pin = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateProfileInput unmarshals raw into the CreateProfileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateProfileInput(ctx context.Context, raw any) (model.CreateProfileInput, error) {
+	var out model.CreateProfileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProfileInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateSeasonInput(ctx context.Context, obj any) (model.CreateSeasonInput, error) {
 	var it model.CreateSeasonInput
 	if obj == nil {
@@ -15666,6 +16464,83 @@ func UnmarshalUpdateEpisodeInput(ctx context.Context, raw any) (model.UpdateEpis
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateProfileInput(ctx context.Context, obj any) (model.UpdateProfileInput, error) {
+	var it model.UpdateProfileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kids", "maturityCeiling", "language", "pin", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kids"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kids = data
+		case "maturityCeiling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maturityCeiling"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaturityCeiling = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "pin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pin"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pin = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProfileInput unmarshals raw into the UpdateProfileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProfileInput(ctx context.Context, raw any) (model.UpdateProfileInput, error) {
+	var out model.UpdateProfileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProfileInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateSeasonInput(ctx context.Context, obj any) (model.UpdateSeasonInput, error) {
 	var it model.UpdateSeasonInput
 	if obj == nil {
@@ -16149,6 +17024,11 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 		case "user":
 			out.Values[i] = ec._AuthPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "profile":
+			out.Values[i] = ec._AuthPayload_profile(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -17057,6 +17937,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selectProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_selectProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17570,6 +18478,65 @@ func (ec *executionContext) _PlaybackSession(ctx context.Context, sel ast.Select
 	return out
 }
 
+var profileImplementors = []string{"Profile"}
+
+func (ec *executionContext) _Profile(ctx context.Context, sel ast.SelectionSet, obj *ent.Profile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, profileImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Profile")
+		case "id":
+			out.Values[i] = ec._Profile_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Profile_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kids":
+			out.Values[i] = ec._Profile_kids(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maturityCeiling":
+			out.Values[i] = ec._Profile_maturityCeiling(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "language":
+			out.Values[i] = ec._Profile_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hasPin":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Profile_hasPin(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -17648,6 +18615,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_libraryScan(ctx, field)
+				})
+		case "profiles":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_profiles(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -18384,6 +19357,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_payments(ctx, field, obj)
+				})
+		case "profile":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_profile(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19139,6 +20118,11 @@ func (ec *executionContext) unmarshalNCreateEpisodeInput2githubᚗcomᚋmarquee�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateProfileInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateProfileInput(ctx context.Context, v any) (model.CreateProfileInput, error) {
+	res, err := ec.unmarshalInputCreateProfileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateSeasonInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐCreateSeasonInput(ctx context.Context, v any) (model.CreateSeasonInput, error) {
 	res, err := ec.unmarshalInputCreateSeasonInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19545,6 +20529,30 @@ func (ec *executionContext) marshalNPlaybackStatus2githubᚗcomᚋmarqueeᚑorg�
 	return v
 }
 
+func (ec *executionContext) marshalNProfile2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfileᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Profile) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfile(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfile(ctx context.Context, sel ast.SelectionSet, v *ent.Profile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Profile!")
+		return graphql.Null
+	}
+	return ec._Profile(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRendition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐRendition(ctx context.Context, sel ast.SelectionSet, v *ent.Rendition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Rendition!")
@@ -19823,6 +20831,11 @@ func (ec *executionContext) marshalNUpNext2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmar
 
 func (ec *executionContext) unmarshalNUpdateEpisodeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateEpisodeInput(ctx context.Context, v any) (model.UpdateEpisodeInput, error) {
 	res, err := ec.unmarshalInputUpdateEpisodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProfileInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐUpdateProfileInput(ctx context.Context, v any) (model.UpdateProfileInput, error) {
+	res, err := ec.unmarshalInputUpdateProfileInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -20411,6 +21424,13 @@ func (ec *executionContext) marshalOPlanCode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋm
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐProfile(ctx context.Context, sel ast.SelectionSet, v *ent.Profile) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Profile(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORendition2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐRenditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Rendition) graphql.Marshaler {

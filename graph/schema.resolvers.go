@@ -100,7 +100,7 @@ func (r *mutationResolver) Signup(ctx context.Context, input model.SignupInput) 
 		return nil, err
 	}
 	auth.SetSessionCookie(ctx, res.Token, res.Session.ExpiresAt)
-	return &model.AuthPayload{Token: res.Token, User: res.User}, nil
+	return &model.AuthPayload{Token: res.Token, User: res.User, Profile: res.Profile}, nil
 }
 
 // Login is the resolver for the login field.
@@ -110,7 +110,7 @@ func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*
 		return nil, err
 	}
 	auth.SetSessionCookie(ctx, res.Token, res.Session.ExpiresAt)
-	return &model.AuthPayload{Token: res.Token, User: res.User}, nil
+	return &model.AuthPayload{Token: res.Token, User: res.User, Profile: res.Profile}, nil
 }
 
 // Logout is the resolver for the logout field.
@@ -377,6 +377,47 @@ func (r *mutationResolver) DeleteSubtitle(ctx context.Context, id int) (bool, er
 	return true, nil
 }
 
+// CreateProfile is the resolver for the createProfile field.
+func (r *mutationResolver) CreateProfile(ctx context.Context, input model.CreateProfileInput) (*ent.Profile, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Auth.CreateProfile(ctx, v, auth.ProfileInput{Name: &input.Name, Kids: input.Kids,
+		MaturityCeiling: input.MaturityCeiling, Language: input.Language, PIN: input.Pin})
+}
+
+// UpdateProfile is the resolver for the updateProfile field.
+func (r *mutationResolver) UpdateProfile(ctx context.Context, id int, input model.UpdateProfileInput) (*ent.Profile, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Auth.UpdateProfile(ctx, v, id, auth.ProfileInput{Name: input.Name, Kids: input.Kids,
+		MaturityCeiling: input.MaturityCeiling, Language: input.Language, PIN: input.Pin, Password: input.Password})
+}
+
+// DeleteProfile is the resolver for the deleteProfile field.
+func (r *mutationResolver) DeleteProfile(ctx context.Context, id int, password *string) (bool, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := r.Auth.DeleteProfile(ctx, v, id, password); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// SelectProfile is the resolver for the selectProfile field.
+func (r *mutationResolver) SelectProfile(ctx context.Context, id int, pin *string) (*ent.Profile, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Auth.SelectProfile(ctx, v, id, deref(pin), auth.ClientFrom(ctx))
+}
+
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error) {
 	return r.view(ctx)(r.Store.Client.Title.Get(ctx, obj.TitleID))
@@ -388,6 +429,11 @@ func (r *playbackSessionResolver) Episode(ctx context.Context, obj *playback.Sta
 		return nil, nil
 	}
 	return r.Store.Client.Episode.Get(ctx, *obj.EpisodeID)
+}
+
+// HasPin is the resolver for the hasPin field.
+func (r *profileResolver) HasPin(ctx context.Context, obj *ent.Profile) (bool, error) {
+	return obj.PinHash != "", nil
 }
 
 // Me is the resolver for the me field.
@@ -489,6 +535,15 @@ func (r *queryResolver) LibraryScan(ctx context.Context, id int) (*ent.LibrarySc
 	return r.Library.Get(ctx, id)
 }
 
+// Profiles is the resolver for the profiles field.
+func (r *queryResolver) Profiles(ctx context.Context) ([]*ent.Profile, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Auth.Profiles(ctx, v)
+}
+
 // TranscodeProgress is the resolver for the transcodeProgress field.
 func (r *subscriptionResolver) TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error) {
 	if _, err := auth.RequireAdmin(ctx); err != nil {
@@ -584,6 +639,14 @@ func (r *upNextResolver) Title(ctx context.Context, obj *playback.UpNextItem) (*
 	return r.loaderOf(ctx).View(obj.Title), nil
 }
 
+// Profile is the resolver for the profile field.
+func (r *userResolver) Profile(ctx context.Context, obj *ent.User) (*ent.Profile, error) {
+	if v := auth.FromContext(ctx); v != nil && v.User.ID == obj.ID {
+		return v.Profile, nil
+	}
+	return nil, nil
+}
+
 // Chapters is the resolver for the chapters field.
 func (r *videoResolver) Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error) {
 	return pointers(transcoder.ChaptersIn(obj.SourceInfo)), nil
@@ -619,6 +682,9 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // PlaybackSession returns PlaybackSessionResolver implementation.
 func (r *Resolver) PlaybackSession() PlaybackSessionResolver { return &playbackSessionResolver{r} }
 
+// Profile returns ProfileResolver implementation.
+func (r *Resolver) Profile() ProfileResolver { return &profileResolver{r} }
+
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
@@ -633,6 +699,7 @@ type (
 	libraryScanResolver     struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }
 	playbackSessionResolver struct{ *Resolver }
+	profileResolver         struct{ *Resolver }
 	subscriptionResolver    struct{ *Resolver }
 	upNextResolver          struct{ *Resolver }
 	watchPositionResolver   struct{ *Resolver }

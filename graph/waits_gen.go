@@ -37,6 +37,11 @@ func fieldWaits(typ, field string) bool {
 		case "episode", "title":
 			return true
 		}
+	case "Profile":
+		switch field {
+		case "hasPin":
+			return true
+		}
 	case "Season":
 		switch field {
 		case "episodes", "title":
@@ -54,7 +59,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "User":
 		switch field {
-		case "membership", "payments":
+		case "membership", "payments", "profile":
 			return true
 		}
 	case "Video":

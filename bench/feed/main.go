@@ -286,7 +286,7 @@ func direct(cat *catalog.Service) http.Handler {
 		ctx := r.Context()
 		_, _ = io.Copy(io.Discard, r.Body)
 		v := auth.FromContext(ctx)
-		viewer := catalog.Viewer{UserID: v.User.ID, Country: v.User.Country, MaxAge: maturity.Adult}
+		viewer := catalog.ViewerOf(v)
 		l := cat.NewLoader(ctx, viewer)
 		rows, err := cat.Feed(ctx, viewer, catalog.FeedOptions{PerRow: 20, Loader: l})
 		if err != nil {
@@ -344,6 +344,10 @@ func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres 
 	if err != nil {
 		return nil, 0, err
 	}
+	p, err := st.Client.Profile.Create().SetUserID(u.ID).SetName("bench").SetMaturityCeiling(maturity.Adult).Save(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	names := make([]string, genres)
 	for g := range genres {
 		names[g] = fmt.Sprintf("Genre %d", g)
@@ -374,21 +378,21 @@ func fill(ctx context.Context, cat *catalog.Service, st *store.Store, n, genres 
 		}
 	}
 	for i := range 25 {
-		err := st.Client.WatchProgress.Create().SetUserID(u.ID).SetTitleID(ids[i]).SetVideoID(ids[i]).
+		err := st.Client.WatchProgress.Create().SetUserID(u.ID).SetProfileID(p.ID).SetTitleID(ids[i]).SetVideoID(ids[i]).
 			SetPositionSeconds(30).SetDurationSeconds(100).Exec(ctx)
 		if err == nil {
-			err = st.Client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[n-1-i]).Exec(ctx)
+			err = st.Client.MyListItem.Create().SetUserID(u.ID).SetProfileID(p.ID).SetTitleID(ids[n-1-i]).Exec(ctx)
 		}
 		if err == nil {
-			_, err = cat.Rate(ctx, catalog.Viewer{UserID: u.ID, MaxAge: maturity.Adult}, ids[25+i], 1+i%5)
+			_, err = cat.Rate(ctx, catalog.Viewer{UserID: u.ID, ProfileID: p.ID, MaxAge: maturity.Adult}, ids[25+i], 1+i%5)
 		}
 		if err == nil {
 			err = st.Client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
-				SetUserID(u.ID).SetTitleID(ids[n/2+i]).SetRank(i).SetScore(1).Exec(ctx)
+				SetUserID(u.ID).SetProfileID(p.ID).SetTitleID(ids[n/2+i]).SetRank(i).SetScore(1).Exec(ctx)
 		}
 		if err == nil {
 			err = st.Client.Recommendation.Create().SetKind(recommendation.KindBECAUSE_YOU_WATCHED).
-				SetUserID(u.ID).SetSourceTitleID(ids[0]).SetTitleID(ids[n/3+i]).SetRank(i).SetScore(1).Exec(ctx)
+				SetUserID(u.ID).SetProfileID(p.ID).SetSourceTitleID(ids[0]).SetTitleID(ids[n/3+i]).SetRank(i).SetScore(1).Exec(ctx)
 		}
 		if err != nil {
 			return nil, 0, err

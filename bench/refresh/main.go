@@ -22,7 +22,7 @@ import (
 	"github.com/marquee-org/marquee/bench/internal/proc"
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/title"
-	"github.com/marquee-org/marquee/ent/user"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/internal/recommend"
 	"github.com/marquee-org/marquee/internal/store"
@@ -82,10 +82,10 @@ func run(dataDir, dbURL string, active int) error {
 	return nil
 }
 
-// activity marks one more title completed for up to n viewers (those with the lowest ids),
+// activity marks one more title completed for up to n profiles (those with the lowest ids),
 // as a quarter of an hour of a busy service would.
 func activity(ctx context.Context, st *store.Store, n int) (int, error) {
-	users, err := st.Client.User.Query().Order(ent.Asc(user.FieldID)).Limit(n).IDs(ctx)
+	users, err := st.Client.Profile.Query().Order(ent.Asc(profile.FieldID)).Limit(n).All(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -94,7 +94,7 @@ func activity(ctx context.Context, st *store.Store, n int) (int, error) {
 		return 0, err
 	}
 	for i, u := range users {
-		err := st.Client.ViewEvent.Create().SetUserID(u).SetTitleID(titles[i%len(titles)]).
+		err := st.Client.ViewEvent.Create().SetUserID(u.UserID).SetProfileID(u.ID).SetTitleID(titles[i%len(titles)]).
 			SetKind(viewevent.KindCOMPLETE).SetWeight(recommend.WeightCompleted).Exec(ctx)
 		if err != nil {
 			return 0, err

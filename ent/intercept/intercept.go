@@ -20,6 +20,7 @@ import (
 	"github.com/marquee-org/marquee/ent/plan"
 	"github.com/marquee-org/marquee/ent/playbacksession"
 	"github.com/marquee-org/marquee/ent/predicate"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/rendition"
@@ -386,6 +387,33 @@ func (f TraversePlaybackSession) Traverse(ctx context.Context, q ent.Query) erro
 	return fmt.Errorf("unexpected query type %T. expect *ent.PlaybackSessionQuery", q)
 }
 
+// The ProfileFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ProfileFunc func(context.Context, *ent.ProfileQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ProfileFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ProfileQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ProfileQuery", q)
+}
+
+// The TraverseProfile type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseProfile func(context.Context, *ent.ProfileQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseProfile) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseProfile) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ProfileQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ProfileQuery", q)
+}
+
 // The RatingFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RatingFunc func(context.Context, *ent.RatingQuery) (ent.Value, error)
 
@@ -708,6 +736,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PlanQuery, predicate.Plan, plan.OrderOption]{typ: ent.TypePlan, tq: q}, nil
 	case *ent.PlaybackSessionQuery:
 		return &query[*ent.PlaybackSessionQuery, predicate.PlaybackSession, playbacksession.OrderOption]{typ: ent.TypePlaybackSession, tq: q}, nil
+	case *ent.ProfileQuery:
+		return &query[*ent.ProfileQuery, predicate.Profile, profile.OrderOption]{typ: ent.TypeProfile, tq: q}, nil
 	case *ent.RatingQuery:
 		return &query[*ent.RatingQuery, predicate.Rating, rating.OrderOption]{typ: ent.TypeRating, tq: q}, nil
 	case *ent.RecommendationQuery:

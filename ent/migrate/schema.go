@@ -191,6 +191,7 @@ var (
 	// MyListItemsColumns holds the columns for the "my_list_items" table.
 	MyListItemsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "profile_id", Type: field.TypeInt, Nullable: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "title_id", Type: field.TypeInt},
 		{Name: "user_id", Type: field.TypeInt},
@@ -203,27 +204,27 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "my_list_items_titles_listed_by",
-				Columns:    []*schema.Column{MyListItemsColumns[2]},
+				Columns:    []*schema.Column{MyListItemsColumns[3]},
 				RefColumns: []*schema.Column{TitlesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "my_list_items_users_my_list",
-				Columns:    []*schema.Column{MyListItemsColumns[3]},
+				Columns:    []*schema.Column{MyListItemsColumns[4]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "mylistitem_user_id_title_id",
+				Name:    "mylistitem_profile_id_title_id",
 				Unique:  true,
-				Columns: []*schema.Column{MyListItemsColumns[3], MyListItemsColumns[2]},
+				Columns: []*schema.Column{MyListItemsColumns[1], MyListItemsColumns[3]},
 			},
 			{
-				Name:    "mylistitem_user_id_created_at",
+				Name:    "mylistitem_profile_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{MyListItemsColumns[3], MyListItemsColumns[1]},
+				Columns: []*schema.Column{MyListItemsColumns[1], MyListItemsColumns[2]},
 			},
 		},
 	}
@@ -314,6 +315,7 @@ var (
 	// PlaybackSessionsColumns holds the columns for the "playback_sessions" table.
 	PlaybackSessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "profile_id", Type: field.TypeInt, Nullable: true},
 		{Name: "title_id", Type: field.TypeInt},
 		{Name: "episode_id", Type: field.TypeInt, Nullable: true},
 		{Name: "video_id", Type: field.TypeInt},
@@ -335,7 +337,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "playback_sessions_users_playback_sessions",
-				Columns:    []*schema.Column{PlaybackSessionsColumns[12]},
+				Columns:    []*schema.Column{PlaybackSessionsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -344,12 +346,44 @@ var (
 			{
 				Name:    "playbacksession_user_id_status_last_heartbeat_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlaybackSessionsColumns[12], PlaybackSessionsColumns[6], PlaybackSessionsColumns[9]},
+				Columns: []*schema.Column{PlaybackSessionsColumns[13], PlaybackSessionsColumns[7], PlaybackSessionsColumns[10]},
 			},
 			{
 				Name:    "playbacksession_auth_session_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlaybackSessionsColumns[4]},
+				Columns: []*schema.Column{PlaybackSessionsColumns[5]},
+			},
+		},
+	}
+	// ProfilesColumns holds the columns for the "profiles" table.
+	ProfilesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "name", Type: field.TypeString, Size: 50},
+		{Name: "kids", Type: field.TypeBool, Default: false},
+		{Name: "maturity_ceiling", Type: field.TypeInt},
+		{Name: "language", Type: field.TypeString, Size: 35, Default: "en"},
+		{Name: "pin_hash", Type: field.TypeString, Default: ""},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// ProfilesTable holds the schema information for the "profiles" table.
+	ProfilesTable = &schema.Table{
+		Name:       "profiles",
+		Columns:    ProfilesColumns,
+		PrimaryKey: []*schema.Column{ProfilesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "profiles_users_profiles",
+				Columns:    []*schema.Column{ProfilesColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "profile_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProfilesColumns[7]},
 			},
 		},
 	}
@@ -358,6 +392,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "profile_id", Type: field.TypeInt, Nullable: true},
 		{Name: "stars", Type: field.TypeInt},
 		{Name: "title_id", Type: field.TypeInt},
 		{Name: "user_id", Type: field.TypeInt},
@@ -370,27 +405,27 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "ratings_titles_ratings",
-				Columns:    []*schema.Column{RatingsColumns[4]},
+				Columns:    []*schema.Column{RatingsColumns[5]},
 				RefColumns: []*schema.Column{TitlesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "ratings_users_ratings",
-				Columns:    []*schema.Column{RatingsColumns[5]},
+				Columns:    []*schema.Column{RatingsColumns[6]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "rating_user_id_title_id",
+				Name:    "rating_profile_id_title_id",
 				Unique:  true,
-				Columns: []*schema.Column{RatingsColumns[5], RatingsColumns[4]},
+				Columns: []*schema.Column{RatingsColumns[3], RatingsColumns[5]},
 			},
 			{
 				Name:    "rating_title_id",
 				Unique:  false,
-				Columns: []*schema.Column{RatingsColumns[4]},
+				Columns: []*schema.Column{RatingsColumns[5]},
 			},
 		},
 	}
@@ -398,6 +433,7 @@ var (
 	RecommendationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"RECOMMENDED", "BECAUSE_YOU_WATCHED", "SIMILAR"}},
+		{Name: "profile_id", Type: field.TypeInt, Nullable: true},
 		{Name: "source_title_id", Type: field.TypeInt, Nullable: true},
 		{Name: "title_id", Type: field.TypeInt},
 		{Name: "rank", Type: field.TypeInt},
@@ -415,26 +451,26 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "recommendations_users_recommendations",
-				Columns:    []*schema.Column{RecommendationsColumns[9]},
+				Columns:    []*schema.Column{RecommendationsColumns[10]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "recommendation_user_id_kind_rank",
+				Name:    "recommendation_profile_id_kind_rank",
 				Unique:  false,
-				Columns: []*schema.Column{RecommendationsColumns[9], RecommendationsColumns[1], RecommendationsColumns[4]},
+				Columns: []*schema.Column{RecommendationsColumns[2], RecommendationsColumns[1], RecommendationsColumns[5]},
 			},
 			{
 				Name:    "recommendation_source_title_id_kind_rank",
 				Unique:  false,
-				Columns: []*schema.Column{RecommendationsColumns[2], RecommendationsColumns[1], RecommendationsColumns[4]},
+				Columns: []*schema.Column{RecommendationsColumns[3], RecommendationsColumns[1], RecommendationsColumns[5]},
 			},
 			{
 				Name:    "recommendation_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{RecommendationsColumns[8]},
+				Columns: []*schema.Column{RecommendationsColumns[9]},
 			},
 		},
 	}
@@ -508,6 +544,7 @@ var (
 		{Name: "expires_at", Type: field.TypeTime},
 		{Name: "user_agent", Type: field.TypeString, Size: 512, Default: ""},
 		{Name: "ip", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "profile_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
 	}
 	// SessionsTable holds the schema information for the "sessions" table.
@@ -517,8 +554,14 @@ var (
 		PrimaryKey: []*schema.Column{SessionsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "sessions_users_sessions",
+				Symbol:     "sessions_profiles_sessions",
 				Columns:    []*schema.Column{SessionsColumns[7]},
+				RefColumns: []*schema.Column{ProfilesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "sessions_users_sessions",
+				Columns:    []*schema.Column{SessionsColumns[8]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -527,7 +570,7 @@ var (
 			{
 				Name:    "session_user_id",
 				Unique:  false,
-				Columns: []*schema.Column{SessionsColumns[7]},
+				Columns: []*schema.Column{SessionsColumns[8]},
 			},
 			{
 				Name:    "session_expires_at",
@@ -688,6 +731,7 @@ var (
 	// ViewEventsColumns holds the columns for the "view_events" table.
 	ViewEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "profile_id", Type: field.TypeInt, Nullable: true},
 		{Name: "video_id", Type: field.TypeInt, Nullable: true},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"PLAY", "PROGRESS", "COMPLETE", "RATE", "LIST"}},
 		{Name: "weight", Type: field.TypeFloat64, Default: 1},
@@ -703,13 +747,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "view_events_titles_view_events",
-				Columns:    []*schema.Column{ViewEventsColumns[5]},
+				Columns:    []*schema.Column{ViewEventsColumns[6]},
 				RefColumns: []*schema.Column{TitlesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "view_events_users_view_events",
-				Columns:    []*schema.Column{ViewEventsColumns[6]},
+				Columns:    []*schema.Column{ViewEventsColumns[7]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -718,23 +762,24 @@ var (
 			{
 				Name:    "viewevent_title_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ViewEventsColumns[5], ViewEventsColumns[4]},
+				Columns: []*schema.Column{ViewEventsColumns[6], ViewEventsColumns[5]},
 			},
 			{
-				Name:    "viewevent_user_id_created_at",
+				Name:    "viewevent_profile_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ViewEventsColumns[6], ViewEventsColumns[4]},
+				Columns: []*schema.Column{ViewEventsColumns[1], ViewEventsColumns[5]},
 			},
 			{
 				Name:    "viewevent_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ViewEventsColumns[4]},
+				Columns: []*schema.Column{ViewEventsColumns[5]},
 			},
 		},
 	}
 	// WatchProgressesColumns holds the columns for the "watch_progresses" table.
 	WatchProgressesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "profile_id", Type: field.TypeInt, Nullable: true},
 		{Name: "episode_id", Type: field.TypeInt, Nullable: true},
 		{Name: "video_id", Type: field.TypeInt},
 		{Name: "position_seconds", Type: field.TypeFloat64, Default: 0},
@@ -752,37 +797,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "watch_progresses_titles_watch_progress",
-				Columns:    []*schema.Column{WatchProgressesColumns[7]},
+				Columns:    []*schema.Column{WatchProgressesColumns[8]},
 				RefColumns: []*schema.Column{TitlesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "watch_progresses_users_watch_progress",
-				Columns:    []*schema.Column{WatchProgressesColumns[8]},
+				Columns:    []*schema.Column{WatchProgressesColumns[9]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "watchprogress_user_id_video_id",
+				Name:    "watchprogress_profile_id_video_id",
 				Unique:  true,
-				Columns: []*schema.Column{WatchProgressesColumns[8], WatchProgressesColumns[2]},
+				Columns: []*schema.Column{WatchProgressesColumns[1], WatchProgressesColumns[3]},
 			},
 			{
-				Name:    "watchprogress_user_id_completed_updated_at",
+				Name:    "watchprogress_profile_id_completed_updated_at",
 				Unique:  false,
-				Columns: []*schema.Column{WatchProgressesColumns[8], WatchProgressesColumns[5], WatchProgressesColumns[6]},
+				Columns: []*schema.Column{WatchProgressesColumns[1], WatchProgressesColumns[6], WatchProgressesColumns[7]},
 			},
 			{
-				Name:    "watchprogress_user_id_updated_at",
+				Name:    "watchprogress_profile_id_updated_at",
 				Unique:  false,
-				Columns: []*schema.Column{WatchProgressesColumns[8], WatchProgressesColumns[6]},
+				Columns: []*schema.Column{WatchProgressesColumns[1], WatchProgressesColumns[7]},
 			},
 			{
 				Name:    "watchprogress_title_id",
 				Unique:  false,
-				Columns: []*schema.Column{WatchProgressesColumns[7]},
+				Columns: []*schema.Column{WatchProgressesColumns[8]},
 			},
 		},
 	}
@@ -824,6 +869,7 @@ var (
 		PersonsTable,
 		PlansTable,
 		PlaybackSessionsTable,
+		ProfilesTable,
 		RatingsTable,
 		RecommendationsTable,
 		RenditionsTable,
@@ -882,6 +928,10 @@ func init() {
 	PlaybackSessionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
 	}
+	ProfilesTable.ForeignKeys[0].RefTable = UsersTable
+	ProfilesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
 	RatingsTable.ForeignKeys[0].RefTable = TitlesTable
 	RatingsTable.ForeignKeys[1].RefTable = UsersTable
 	RatingsTable.Annotation = &entsql.Annotation{
@@ -899,7 +949,8 @@ func init() {
 	SeasonsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
-	SessionsTable.ForeignKeys[0].RefTable = UsersTable
+	SessionsTable.ForeignKeys[0].RefTable = ProfilesTable
+	SessionsTable.ForeignKeys[1].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}

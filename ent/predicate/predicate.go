@@ -39,6 +39,9 @@ type Plan func(*sql.Selector)
 // PlaybackSession is the predicate function for playbacksession builders.
 type PlaybackSession func(*sql.Selector)
 
+// Profile is the predicate function for profile builders.
+type Profile func(*sql.Selector)
+
 // Rating is the predicate function for rating builders.
 type Rating func(*sql.Selector)
 

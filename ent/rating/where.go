@@ -70,6 +70,11 @@ func UserID(v int) predicate.Rating {
 	return predicate.Rating(sql.FieldEQ(FieldUserID, v))
 }
 
+// ProfileID applies equality check predicate on the "profile_id" field. It's identical to ProfileIDEQ.
+func ProfileID(v int) predicate.Rating {
+	return predicate.Rating(sql.FieldEQ(FieldProfileID, v))
+}
+
 // TitleID applies equality check predicate on the "title_id" field. It's identical to TitleIDEQ.
 func TitleID(v int) predicate.Rating {
 	return predicate.Rating(sql.FieldEQ(FieldTitleID, v))
@@ -178,6 +183,56 @@ func UserIDIn(vs ...int) predicate.Rating {
 // UserIDNotIn applies the NotIn predicate on the "user_id" field.
 func UserIDNotIn(vs ...int) predicate.Rating {
 	return predicate.Rating(sql.FieldNotIn(FieldUserID, vs...))
+}
+
+// ProfileIDEQ applies the EQ predicate on the "profile_id" field.
+func ProfileIDEQ(v int) predicate.Rating {
+	return predicate.Rating(sql.FieldEQ(FieldProfileID, v))
+}
+
+// ProfileIDNEQ applies the NEQ predicate on the "profile_id" field.
+func ProfileIDNEQ(v int) predicate.Rating {
+	return predicate.Rating(sql.FieldNEQ(FieldProfileID, v))
+}
+
+// ProfileIDIn applies the In predicate on the "profile_id" field.
+func ProfileIDIn(vs ...int) predicate.Rating {
+	return predicate.Rating(sql.FieldIn(FieldProfileID, vs...))
+}
+
+// ProfileIDNotIn applies the NotIn predicate on the "profile_id" field.
+func ProfileIDNotIn(vs ...int) predicate.Rating {
+	return predicate.Rating(sql.FieldNotIn(FieldProfileID, vs...))
+}
+
+// ProfileIDGT applies the GT predicate on the "profile_id" field.
+func ProfileIDGT(v int) predicate.Rating {
+	return predicate.Rating(sql.FieldGT(FieldProfileID, v))
+}
+
+// ProfileIDGTE applies the GTE predicate on the "profile_id" field.
+func ProfileIDGTE(v int) predicate.Rating {
+	return predicate.Rating(sql.FieldGTE(FieldProfileID, v))
+}
+
+// ProfileIDLT applies the LT predicate on the "profile_id" field.
+func ProfileIDLT(v int) predicate.Rating {
+	return predicate.Rating(sql.FieldLT(FieldProfileID, v))
+}
+
+// ProfileIDLTE applies the LTE predicate on the "profile_id" field.
+func ProfileIDLTE(v int) predicate.Rating {
+	return predicate.Rating(sql.FieldLTE(FieldProfileID, v))
+}
+
+// ProfileIDIsNil applies the IsNil predicate on the "profile_id" field.
+func ProfileIDIsNil() predicate.Rating {
+	return predicate.Rating(sql.FieldIsNull(FieldProfileID))
+}
+
+// ProfileIDNotNil applies the NotNil predicate on the "profile_id" field.
+func ProfileIDNotNil() predicate.Rating {
+	return predicate.Rating(sql.FieldNotNull(FieldProfileID))
 }
 
 // TitleIDEQ applies the EQ predicate on the "title_id" field.

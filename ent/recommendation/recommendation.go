@@ -21,6 +21,8 @@ const (
 	FieldKind = "kind"
 	// FieldUserID holds the string denoting the user_id field in the database.
 	FieldUserID = "user_id"
+	// FieldProfileID holds the string denoting the profile_id field in the database.
+	FieldProfileID = "profile_id"
 	// FieldSourceTitleID holds the string denoting the source_title_id field in the database.
 	FieldSourceTitleID = "source_title_id"
 	// FieldTitleID holds the string denoting the title_id field in the database.
@@ -53,6 +55,7 @@ var Columns = []string{
 	FieldID,
 	FieldKind,
 	FieldUserID,
+	FieldProfileID,
 	FieldSourceTitleID,
 	FieldTitleID,
 	FieldRank,
@@ -121,6 +124,11 @@ func ByKind(opts ...sql.OrderTermOption) OrderOption {
 // ByUserID orders the results by the user_id field.
 func ByUserID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUserID, opts...).ToFunc()
+}
+
+// ByProfileID orders the results by the profile_id field.
+func ByProfileID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProfileID, opts...).ToFunc()
 }
 
 // BySourceTitleID orders the results by the source_title_id field.

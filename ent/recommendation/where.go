@@ -60,6 +60,11 @@ func UserID(v int) predicate.Recommendation {
 	return predicate.Recommendation(sql.FieldEQ(FieldUserID, v))
 }
 
+// ProfileID applies equality check predicate on the "profile_id" field. It's identical to ProfileIDEQ.
+func ProfileID(v int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldEQ(FieldProfileID, v))
+}
+
 // SourceTitleID applies equality check predicate on the "source_title_id" field. It's identical to SourceTitleIDEQ.
 func SourceTitleID(v int) predicate.Recommendation {
 	return predicate.Recommendation(sql.FieldEQ(FieldSourceTitleID, v))
@@ -143,6 +148,56 @@ func UserIDIsNil() predicate.Recommendation {
 // UserIDNotNil applies the NotNil predicate on the "user_id" field.
 func UserIDNotNil() predicate.Recommendation {
 	return predicate.Recommendation(sql.FieldNotNull(FieldUserID))
+}
+
+// ProfileIDEQ applies the EQ predicate on the "profile_id" field.
+func ProfileIDEQ(v int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldEQ(FieldProfileID, v))
+}
+
+// ProfileIDNEQ applies the NEQ predicate on the "profile_id" field.
+func ProfileIDNEQ(v int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldNEQ(FieldProfileID, v))
+}
+
+// ProfileIDIn applies the In predicate on the "profile_id" field.
+func ProfileIDIn(vs ...int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldIn(FieldProfileID, vs...))
+}
+
+// ProfileIDNotIn applies the NotIn predicate on the "profile_id" field.
+func ProfileIDNotIn(vs ...int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldNotIn(FieldProfileID, vs...))
+}
+
+// ProfileIDGT applies the GT predicate on the "profile_id" field.
+func ProfileIDGT(v int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldGT(FieldProfileID, v))
+}
+
+// ProfileIDGTE applies the GTE predicate on the "profile_id" field.
+func ProfileIDGTE(v int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldGTE(FieldProfileID, v))
+}
+
+// ProfileIDLT applies the LT predicate on the "profile_id" field.
+func ProfileIDLT(v int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldLT(FieldProfileID, v))
+}
+
+// ProfileIDLTE applies the LTE predicate on the "profile_id" field.
+func ProfileIDLTE(v int) predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldLTE(FieldProfileID, v))
+}
+
+// ProfileIDIsNil applies the IsNil predicate on the "profile_id" field.
+func ProfileIDIsNil() predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldIsNull(FieldProfileID))
+}
+
+// ProfileIDNotNil applies the NotNil predicate on the "profile_id" field.
+func ProfileIDNotNil() predicate.Recommendation {
+	return predicate.Recommendation(sql.FieldNotNull(FieldProfileID))
 }
 
 // SourceTitleIDEQ applies the EQ predicate on the "source_title_id" field.

@@ -19,6 +19,8 @@ type PlaybackSession struct{ ent.Schema }
 func (PlaybackSession) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("user_id"),
+		// The profile that started it keeps it, whatever the login switches to meanwhile.
+		field.Int("profile_id").Optional(),
 		field.Int("title_id"),
 		field.Int("episode_id").Optional().Nillable(),
 		field.Int("video_id"),
@@ -62,6 +64,8 @@ type WatchProgress struct{ ent.Schema }
 func (WatchProgress) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("user_id"),
+		// The profile whose activity this is; user_id is its account.
+		field.Int("profile_id").Optional(),
 		field.Int("title_id"),
 		field.Int("episode_id").Optional().Nillable(),
 		field.Int("video_id"),
@@ -83,11 +87,11 @@ func (WatchProgress) Edges() []ent.Edge {
 // Indexes of the WatchProgress.
 func (WatchProgress) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("user_id", "video_id").Unique(),
-		// A viewer's finished (or unfinished) titles, latest first: up next.
-		index.Fields("user_id", "completed", "updated_at"),
-		// Continue Watching reads a viewer's latest progress, whatever its state.
-		index.Fields("user_id", "updated_at"),
+		index.Fields("profile_id", "video_id").Unique(),
+		// A profile's finished (or unfinished) titles, latest first: up next.
+		index.Fields("profile_id", "completed", "updated_at"),
+		// Continue Watching reads a profile's latest progress, whatever its state.
+		index.Fields("profile_id", "updated_at"),
 		index.Fields("title_id"),
 	}
 }
@@ -107,6 +111,8 @@ func (Rating) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 func (Rating) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("user_id"),
+		// The profile whose activity this is; user_id is its account.
+		field.Int("profile_id").Optional(),
 		field.Int("title_id"),
 		field.Int("stars").Range(1, 5),
 	}
@@ -122,7 +128,7 @@ func (Rating) Edges() []ent.Edge {
 
 // Indexes of the Rating.
 func (Rating) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("user_id", "title_id").Unique(), index.Fields("title_id")}
+	return []ent.Index{index.Fields("profile_id", "title_id").Unique(), index.Fields("title_id")}
 }
 
 // Annotations of the Rating.
@@ -137,6 +143,8 @@ type MyListItem struct{ ent.Schema }
 func (MyListItem) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("user_id"),
+		// The profile whose activity this is; user_id is its account.
+		field.Int("profile_id").Optional(),
 		field.Int("title_id"),
 		field.Time("created_at").Immutable().Default(time.Now),
 	}
@@ -153,8 +161,8 @@ func (MyListItem) Edges() []ent.Edge {
 // Indexes of the MyListItem.
 func (MyListItem) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("user_id", "title_id").Unique(),
-		index.Fields("user_id", "created_at"),
+		index.Fields("profile_id", "title_id").Unique(),
+		index.Fields("profile_id", "created_at"),
 	}
 }
 
@@ -170,6 +178,8 @@ type ViewEvent struct{ ent.Schema }
 func (ViewEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("user_id").Optional().Nillable(),
+		// The profile that watched; user_id is its account.
+		field.Int("profile_id").Optional().Nillable(),
 		field.Int("title_id"),
 		field.Int("video_id").Optional().Nillable(),
 		field.Enum("kind").Values("PLAY", "PROGRESS", "COMPLETE", "RATE", "LIST"),
@@ -191,7 +201,7 @@ func (ViewEvent) Edges() []ent.Edge {
 func (ViewEvent) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("title_id", "created_at"),
-		index.Fields("user_id", "created_at"),
+		index.Fields("profile_id", "created_at"),
 		index.Fields("created_at"),
 	}
 }
@@ -210,6 +220,8 @@ func (Recommendation) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("kind").Values("RECOMMENDED", "BECAUSE_YOU_WATCHED", "SIMILAR"),
 		field.Int("user_id").Optional().Nillable(),
+		// The profile it is for (RECOMMENDED, BECAUSE_YOU_WATCHED); user_id is its account.
+		field.Int("profile_id").Optional().Nillable(),
 		field.Int("source_title_id").Optional().Nillable(),
 		field.Int("title_id"),
 		field.Int("rank"),
@@ -230,7 +242,7 @@ func (Recommendation) Edges() []ent.Edge {
 // Indexes of the Recommendation.
 func (Recommendation) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("user_id", "kind", "rank"),
+		index.Fields("profile_id", "kind", "rank"),
 		index.Fields("source_title_id", "kind", "rank"),
 		// The refresh job asks when the last refresh ran.
 		index.Fields("created_at"),

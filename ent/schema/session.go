@@ -25,6 +25,9 @@ func (Session) Fields() []ent.Field {
 		field.String("user_agent").Default("").MaxLen(512),
 		field.String("ip").Default("").MaxLen(64),
 		field.Int("user_id"),
+		// The profile watching through this login; none until one is chosen when the
+		// account's first profile is locked with a PIN.
+		field.Int("profile_id").Optional().Nillable(),
 	}
 }
 
@@ -32,6 +35,7 @@ func (Session) Fields() []ent.Field {
 func (Session) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("user", User.Type).Ref("sessions").Unique().Required().Field("user_id"),
+		edge.From("profile", Profile.Type).Ref("sessions").Unique().Field("profile_id"),
 	}
 }
 

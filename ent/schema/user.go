@@ -37,6 +37,7 @@ func (User) Fields() []ent.Field {
 func (User) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("sessions", Session.Type).Annotations(entgql.Skip()),
+		edge.To("profiles", Profile.Type).Annotations(entgql.Skip()),
 		edge.To("membership", Membership.Type).Unique(),
 		edge.To("payments", Payment.Type).Annotations(entgql.RelayConnection()),
 		edge.To("playback_sessions", PlaybackSession.Type).Annotations(entgql.Skip()),

@@ -60,6 +60,11 @@ func UserID(v int) predicate.ViewEvent {
 	return predicate.ViewEvent(sql.FieldEQ(FieldUserID, v))
 }
 
+// ProfileID applies equality check predicate on the "profile_id" field. It's identical to ProfileIDEQ.
+func ProfileID(v int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldEQ(FieldProfileID, v))
+}
+
 // TitleID applies equality check predicate on the "title_id" field. It's identical to TitleIDEQ.
 func TitleID(v int) predicate.ViewEvent {
 	return predicate.ViewEvent(sql.FieldEQ(FieldTitleID, v))
@@ -108,6 +113,56 @@ func UserIDIsNil() predicate.ViewEvent {
 // UserIDNotNil applies the NotNil predicate on the "user_id" field.
 func UserIDNotNil() predicate.ViewEvent {
 	return predicate.ViewEvent(sql.FieldNotNull(FieldUserID))
+}
+
+// ProfileIDEQ applies the EQ predicate on the "profile_id" field.
+func ProfileIDEQ(v int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldEQ(FieldProfileID, v))
+}
+
+// ProfileIDNEQ applies the NEQ predicate on the "profile_id" field.
+func ProfileIDNEQ(v int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldNEQ(FieldProfileID, v))
+}
+
+// ProfileIDIn applies the In predicate on the "profile_id" field.
+func ProfileIDIn(vs ...int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldIn(FieldProfileID, vs...))
+}
+
+// ProfileIDNotIn applies the NotIn predicate on the "profile_id" field.
+func ProfileIDNotIn(vs ...int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldNotIn(FieldProfileID, vs...))
+}
+
+// ProfileIDGT applies the GT predicate on the "profile_id" field.
+func ProfileIDGT(v int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldGT(FieldProfileID, v))
+}
+
+// ProfileIDGTE applies the GTE predicate on the "profile_id" field.
+func ProfileIDGTE(v int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldGTE(FieldProfileID, v))
+}
+
+// ProfileIDLT applies the LT predicate on the "profile_id" field.
+func ProfileIDLT(v int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldLT(FieldProfileID, v))
+}
+
+// ProfileIDLTE applies the LTE predicate on the "profile_id" field.
+func ProfileIDLTE(v int) predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldLTE(FieldProfileID, v))
+}
+
+// ProfileIDIsNil applies the IsNil predicate on the "profile_id" field.
+func ProfileIDIsNil() predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldIsNull(FieldProfileID))
+}
+
+// ProfileIDNotNil applies the NotNil predicate on the "profile_id" field.
+func ProfileIDNotNil() predicate.ViewEvent {
+	return predicate.ViewEvent(sql.FieldNotNull(FieldProfileID))
 }
 
 // TitleIDEQ applies the EQ predicate on the "title_id" field.

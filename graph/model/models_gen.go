@@ -21,6 +21,8 @@ type AuthPayload struct {
 	// Opaque bearer token; send it as `Authorization: Bearer <token>`. The same token is also set as an HttpOnly cookie.
 	Token string    `json:"token"`
 	User  *ent.User `json:"user"`
+	// The profile the new login watches as; null when it must choose one (selectProfile).
+	Profile *ent.Profile `json:"profile,omitempty"`
 }
 
 type CardInput struct {
@@ -51,6 +53,19 @@ type CreateEpisodeInput struct {
 	Name           string  `json:"name"`
 	Synopsis       *string `json:"synopsis,omitempty"`
 	RuntimeMinutes *int    `json:"runtimeMinutes,omitempty"`
+}
+
+type CreateProfileInput struct {
+	// 1 to 50 characters.
+	Name string `json:"name"`
+	// A Kids profile; its ceiling defaults to, and may not exceed, 12.
+	Kids *bool `json:"kids,omitempty"`
+	// An age from 0 to 18; 18 (everything) by default, 12 for a Kids profile.
+	MaturityCeiling *int `json:"maturityCeiling,omitempty"`
+	// BCP 47 language tag; en by default.
+	Language *string `json:"language,omitempty"`
+	// Four digits that will guard entering the profile.
+	Pin *string `json:"pin,omitempty"`
 }
 
 type CreateSeasonInput struct {
@@ -178,6 +193,18 @@ type UpdateEpisodeInput struct {
 	Name           *string `json:"name,omitempty"`
 	Synopsis       *string `json:"synopsis,omitempty"`
 	RuntimeMinutes *int    `json:"runtimeMinutes,omitempty"`
+}
+
+type UpdateProfileInput struct {
+	Name            *string `json:"name,omitempty"`
+	Kids            *bool   `json:"kids,omitempty"`
+	MaturityCeiling *int    `json:"maturityCeiling,omitempty"`
+	Language        *string `json:"language,omitempty"`
+	// Four digits, or an empty string to remove the PIN.
+	Pin *string `json:"pin,omitempty"`
+	// The account password: needed to change the PIN, the kids flag or the maturity ceiling,
+	// and to change another profile locked with a PIN.
+	Password *string `json:"password,omitempty"`
 }
 
 type UpdateSeasonInput struct {

@@ -25,6 +25,7 @@ const (
 	PlanTooLow              Code = "PLAN_TOO_LOW"
 	RegionUnavailable       Code = "REGION_UNAVAILABLE"
 	MaturityRestricted      Code = "MATURITY_RESTRICTED"
+	PINRequired             Code = "PIN_REQUIRED"
 	StreamLimitReached      Code = "STREAM_LIMIT_REACHED"
 	NotReady                Code = "NOT_READY"
 	PaymentDeclined         Code = "PAYMENT_DECLINED"

@@ -10,12 +10,15 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/session"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 )
 
@@ -103,7 +106,9 @@ type NewUser struct {
 
 // Result is a logged-in session.
 type Result struct {
-	User    *ent.User
+	User *ent.User
+	// Profile is the profile the login watches as; nil when it must choose one.
+	Profile *ent.Profile
 	Session *ent.Session
 	// Token is the bearer token; only its hash is stored.
 	Token string
@@ -149,7 +154,13 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*ent.User, error)
 	if in.Admin {
 		role = user.RoleADMIN
 	}
-	u, err := s.client.User.Create().
+	// The account and its first profile are created together.
+	tx, err := s.client.Tx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	u, err := tx.User.Create().
 		SetEmail(email).SetName(name).SetCountry(country).SetRole(role).SetPasswordHash(hash).
 		Save(ctx)
 	if ent.IsConstraintError(err) {
@@ -158,7 +169,29 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*ent.User, error)
 	if err != nil {
 		return nil, fmt.Errorf("create user: %w", err)
 	}
-	return u, nil
+	if err := tx.Profile.Create().SetUserID(u.ID).SetName(FirstProfileName(name, email)).
+		SetMaturityCeiling(maturity.Adult).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("create profile: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		if ent.IsConstraintError(err) {
+			return nil, emailTaken()
+		}
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	return u.Unwrap(), nil
+}
+
+// FirstProfileName names an account's first profile: the account's name, else the part of
+// its email before the @.
+func FirstProfileName(name, email string) string {
+	if name == "" {
+		name, _, _ = strings.Cut(email, "@")
+	}
+	if r := []rune(name); len(r) > 50 {
+		name = string(r[:50])
+	}
+	return name
 }
 
 func emailTaken() error {
@@ -235,12 +268,25 @@ func (s *Service) verify(ctx context.Context, email, password string) (u *ent.Us
 	return u, ok, rehash, nil
 }
 
+// startSession logs u in, watching as the account's first profile unless a PIN locks it:
+// then the login has no profile until it selects one.
 func (s *Service) startSession(ctx context.Context, u *ent.User, c Client) (*Result, error) {
+	first, err := s.client.Profile.Query().Where(profile.UserID(u.ID)).Order(ent.Asc(profile.FieldID)).First(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("find profile: %w", err)
+	}
+	var profileID *int
+	if first != nil && first.PinHash == "" {
+		profileID = &first.ID
+	} else {
+		first = nil
+	}
 	token := newToken()
 	now := s.now()
 	sess, err := s.client.Session.Create().
 		SetTokenHash(hashToken(token)).
 		SetUserID(u.ID).
+		SetNillableProfileID(profileID).
 		SetCreatedAt(now).SetLastSeenAt(now).
 		SetExpiresAt(now.Add(s.absolute)).
 		SetUserAgent(truncate(c.UserAgent, 512)).
@@ -249,7 +295,7 @@ func (s *Service) startSession(ctx context.Context, u *ent.User, c Client) (*Res
 	if err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
-	return &Result{User: u, Session: sess, Token: token}, nil
+	return &Result{User: u, Profile: first, Session: sess, Token: token}, nil
 }
 
 func truncate(s string, n int) string {
@@ -369,6 +415,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Viewer, erro
 	sess, err := s.client.Session.Query().
 		Where(session.TokenHash(hashToken(token))).
 		WithUser().
+		WithProfile().
 		Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, ErrInvalidToken
@@ -389,5 +436,5 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Viewer, erro
 			s.log.WarnContext(ctx, "touch session", slog.Int("session_id", sess.ID), slog.Any("err", err))
 		}
 	}
-	return &Viewer{User: sess.Edges.User, SessionID: sess.ID, ExpiresAt: sess.ExpiresAt}, nil
+	return &Viewer{User: sess.Edges.User, Profile: sess.Edges.Profile, SessionID: sess.ID, ExpiresAt: sess.ExpiresAt}, nil
 }

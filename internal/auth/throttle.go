@@ -16,8 +16,12 @@ type Limit struct {
 // guesser is stopped fast; the per-account limit is looser, so that an attacker spraying
 // from many addresses locks the owner out for one window at most; the per-address limit
 // stops one address from trying many accounts.
+//
+// Profile PINs have their own: four digits are few, so a profile's PIN allows a handful of
+// wrong tries per window and an account's PINs together a few more.
 type LoginLimits struct {
 	AccountAddr, Account, Addr Limit
+	PINProfile, PINAccount     Limit
 }
 
 // DefaultLoginLimits are the production limits.
@@ -25,6 +29,8 @@ var DefaultLoginLimits = LoginLimits{
 	AccountAddr: Limit{Max: 5, Window: 15 * time.Minute},
 	Account:     Limit{Max: 30, Window: 15 * time.Minute},
 	Addr:        Limit{Max: 100, Window: 15 * time.Minute},
+	PINProfile:  Limit{Max: 5, Window: 15 * time.Minute},
+	PINAccount:  Limit{Max: 10, Window: 15 * time.Minute},
 }
 
 // Key is one counter an attempt is charged to.

@@ -7,20 +7,44 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/internal/apperr"
-	"github.com/marquee-org/marquee/internal/maturity"
 )
 
 // Viewer is the authenticated account behind a request.
 type Viewer struct {
-	User      *ent.User
+	User *ent.User
+	// Profile is who watches through this login: nil until one is chosen, when the
+	// account's first profile has a PIN.
+	Profile   *ent.Profile
 	SessionID int
 	ExpiresAt time.Time
 }
 
 // MaxAge is the maturity ceiling of whoever watches through this login: the oldest
-// maturity age (package maturity) of the titles they may see. Every login is an adult's
-// until profiles exist.
-func (v *Viewer) MaxAge() int { return maturity.Adult }
+// maturity age (package maturity) of the titles they may see. A login without a profile
+// sees only titles for all ages.
+func (v *Viewer) MaxAge() int {
+	if v.Profile == nil {
+		return 0
+	}
+	return Ceiling(v.Profile)
+}
+
+// ProfileID is the id of the profile watching, 0 when none is chosen.
+func (v *Viewer) ProfileID() int {
+	if v.Profile == nil {
+		return 0
+	}
+	return v.Profile.ID
+}
+
+// RequireProfile returns the profile watching, or PIN_REQUIRED when the login has yet to
+// choose one.
+func (v *Viewer) RequireProfile() (*ent.Profile, error) {
+	if v.Profile == nil {
+		return nil, apperr.New(apperr.PINRequired, "Choose who is watching first.")
+	}
+	return v.Profile, nil
+}
 
 // IsAdmin reports whether the viewer may administer the catalog.
 func (v *Viewer) IsAdmin() bool { return v != nil && v.User.Role == user.RoleADMIN }

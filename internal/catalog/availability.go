@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/maturity"
 )
@@ -16,9 +17,12 @@ import (
 // built without one sees only titles for all ages, so a path that forgets to carry the
 // ceiling hides titles rather than showing them to a child. Adults have maturity.Adult.
 type Viewer struct {
-	UserID  int
-	Country string
-	MaxAge  int
+	UserID int
+	// ProfileID is the profile watching: its activity is what the viewer's lists show. 0
+	// when the login has not chosen one.
+	ProfileID int
+	Country   string
+	MaxAge    int
 }
 
 // ViewerOf is the catalog's view of who is behind a request: anonymous when v is nil (a
@@ -28,11 +32,20 @@ func ViewerOf(v *auth.Viewer) Viewer {
 	if v == nil {
 		return Viewer{MaxAge: maturity.Adult}
 	}
-	return Viewer{UserID: v.User.ID, Country: v.User.Country, MaxAge: v.MaxAge()}
+	return Viewer{UserID: v.User.ID, ProfileID: v.ProfileID(), Country: v.User.Country, MaxAge: v.MaxAge()}
 }
 
-// Anonymous reports whether the viewer is not signed in.
-func (v Viewer) Anonymous() bool { return v.UserID == 0 }
+// watching refuses activity (My List, ratings) to a login that has not chosen a profile.
+func (v Viewer) watching() error {
+	if v.ProfileID == 0 {
+		return apperr.New(apperr.PINRequired, "Choose who is watching first.")
+	}
+	return nil
+}
+
+// Anonymous reports whether the viewer has no profile of their own: a visitor, or a login
+// yet to choose who is watching. Such viewers get no personal rows.
+func (v Viewer) Anonymous() bool { return v.ProfileID == 0 }
 
 // Sees reports whether a title rated rating exists for the viewer: a title above their
 // maturity ceiling is never listed, found, shown or played, as if it were not there.

@@ -208,7 +208,7 @@ const progressCap = 500
 // of suggestions, and for their taste in genres): the viewer's 500 latest progress rows at
 // most, whatever their history holds. When that is all of them, l learns them.
 func continueWatching(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, l *Loader) (started, all []int, err error) {
-	ps, err := client.WatchProgress.Query().Where(watchprogress.UserID(v.UserID)).
+	ps, err := client.WatchProgress.Query().Where(watchprogress.ProfileID(v.ProfileID)).
 		Order(watchprogress.ByUpdatedAt(sql.OrderDesc()), watchprogress.ByID(sql.OrderDesc())).
 		Limit(progressCap).All(ctx)
 	if err != nil {
@@ -238,7 +238,7 @@ func continueWatching(ctx context.Context, client *ent.Client, sh *shelf, v View
 // myList returns the viewer's latest likedCap saved titles, latest first; when that is all
 // of them, l learns them.
 func myList(ctx context.Context, client *ent.Client, v Viewer, l *Loader) ([]int, error) {
-	ids, err := client.MyListItem.Query().Where(mylistitem.UserID(v.UserID)).
+	ids, err := client.MyListItem.Query().Where(mylistitem.ProfileID(v.ProfileID)).
 		Order(mylistitem.ByCreatedAt(sql.OrderDesc()), mylistitem.ByID(sql.OrderDesc())).
 		Limit(likedCap).Select(mylistitem.FieldTitleID).Ints(ctx)
 	if err != nil {
@@ -258,7 +258,7 @@ func myList(ctx context.Context, client *ent.Client, v Viewer, l *Loader) ([]int
 // popular titles the viewer has not watched.
 func recommended(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, watched, popular []int) ([]int, error) {
 	ids, err := client.Recommendation.Query().
-		Where(recommendation.UserID(v.UserID), recommendation.KindEQ(recommendation.KindRECOMMENDED)).
+		Where(recommendation.ProfileID(v.ProfileID), recommendation.KindEQ(recommendation.KindRECOMMENDED)).
 		Order(recommendation.ByRank()).Limit(rowCap + len(watched)).Select(recommendation.FieldTitleID).Ints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("recommended: %w", err)
@@ -283,7 +283,7 @@ func recommended(ctx context.Context, client *ent.Client, sh *shelf, v Viewer, w
 // becauseYouWatched picks the most recently computed source title and its suggestions.
 func becauseYouWatched(ctx context.Context, client *ent.Client, sh *shelf, v Viewer) (int, []int, error) {
 	recs, err := client.Recommendation.Query().
-		Where(recommendation.UserID(v.UserID), recommendation.KindEQ(recommendation.KindBECAUSE_YOU_WATCHED),
+		Where(recommendation.ProfileID(v.ProfileID), recommendation.KindEQ(recommendation.KindBECAUSE_YOU_WATCHED),
 			recommendation.SourceTitleIDNotNil()).
 		Order(recommendation.ByCreatedAt(sql.OrderDesc()), recommendation.BySourceTitleID(), recommendation.ByRank()).
 		Limit(500).All(ctx)
@@ -310,7 +310,7 @@ func favouriteGenres(ctx context.Context, client *ent.Client, sh *shelf, v Viewe
 	count := map[*shelfGenre]int{}
 	var order []*shelfGenre
 	if !v.Anonymous() {
-		rated, err := client.Rating.Query().Where(rating.UserID(v.UserID), rating.StarsGTE(4)).
+		rated, err := client.Rating.Query().Where(rating.ProfileID(v.ProfileID), rating.StarsGTE(4)).
 			Order(rating.ByTitleID()).Limit(likedCap).Select(rating.FieldTitleID).Ints(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("favourite genres: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
@@ -22,7 +23,7 @@ import (
 type shelf struct {
 	cat  *catalog.Service
 	ids  map[string]int
-	user int
+	user, profile int
 }
 
 func stock(t *testing.T, s *store.Store) *shelf {
@@ -43,9 +44,7 @@ func stock(t *testing.T, s *store.Store) *shelf {
 	add("Echo", 2024, []string{"Sci-Fi", "Drama"})
 	add("Foxtrot", 2025, []string{"Comedy"})
 	add("Gulf", 2026, []string{"Drama"}, "FR") // only in France
-	u, err := s.Client.User.Create().SetEmail("feed@example.com").SetPasswordHash("x").SetCountry("US").Save(ctx)
-	require.NoError(t, err)
-	sh.user = u.ID
+	sh.user, sh.profile = testkit.Account(t, s.Client, "feed@example.com", "US")
 
 	// Plays: Alpha most today, Charlie a lot but a week ago (decayed), Delta a little today.
 	now := time.Now()
@@ -96,7 +95,7 @@ func TestTrendingDecaysAndRegionsFilter(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		sh := stock(t, s)
-		us := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
+		us := catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US", MaxAge: maturity.Adult}
 		rows, err := sh.cat.Feed(ctx, us, catalog.FeedOptions{PerRow: 20})
 		require.NoError(t, err)
 		got := rowsByKind(t, sh, rows, ctx, us)
@@ -119,7 +118,7 @@ func TestFeedRowsForAViewer(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		sh := stock(t, s)
-		v := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
+		v := catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US", MaxAge: maturity.Adult}
 
 		anon, err := sh.cat.Feed(ctx, catalog.Viewer{MaxAge: maturity.Adult}, catalog.FeedOptions{PerRow: 2})
 		require.NoError(t, err)
@@ -134,21 +133,21 @@ func TestFeedRowsForAViewer(t *testing.T) {
 
 		// Progress: Bravo half watched (latest), Echo finished; My List: Foxtrot then Charlie.
 		progress := func(name string, pos float64, done bool, at time.Time) {
-			require.NoError(t, s.Client.WatchProgress.Create().SetUserID(sh.user).SetTitleID(sh.ids[name]).
+			require.NoError(t, s.Client.WatchProgress.Create().SetUserID(sh.user).SetProfileID(sh.profile).SetTitleID(sh.ids[name]).
 				SetVideoID(sh.ids[name]).SetPositionSeconds(pos).SetDurationSeconds(100).SetCompleted(done).
 				SetUpdatedAt(at).Exec(ctx))
 		}
 		progress("Echo", 100, true, time.Now().Add(-time.Hour))
 		progress("Bravo", 50, false, time.Now())
 		progress("Gulf", 10, false, time.Now()) // watched in France, now out of region
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Charlie"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, sh.ids["Charlie"])
 		require.NoError(t, err)
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Foxtrot"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, sh.ids["Foxtrot"])
 		require.NoError(t, err)
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Foxtrot"])
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, sh.ids["Foxtrot"])
 		require.NoError(t, err, "adding twice keeps one entry")
 
-		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Alpha"], 5) // Drama now leads Comedy
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, sh.ids["Alpha"], 5) // Drama now leads Comedy
 		require.NoError(t, err)
 
 		rows, err := sh.cat.Feed(ctx, v, catalog.FeedOptions{PerRow: 2})
@@ -176,9 +175,9 @@ func TestFeedRowsForAViewer(t *testing.T) {
 
 		// Precomputed recommendations replace the fallback; Because You Watched names its source.
 		require.NoError(t, s.Client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
-			SetUserID(sh.user).SetTitleID(sh.ids["Delta"]).SetRank(1).SetScore(1).Exec(ctx))
+			SetUserID(sh.user).SetProfileID(sh.profile).SetTitleID(sh.ids["Delta"]).SetRank(1).SetScore(1).Exec(ctx))
 		require.NoError(t, s.Client.Recommendation.Create().SetKind(recommendation.KindBECAUSE_YOU_WATCHED).
-			SetUserID(sh.user).SetSourceTitleID(sh.ids["Echo"]).SetTitleID(sh.ids["Foxtrot"]).SetRank(1).SetScore(1).Exec(ctx))
+			SetUserID(sh.user).SetProfileID(sh.profile).SetSourceTitleID(sh.ids["Echo"]).SetTitleID(sh.ids["Foxtrot"]).SetRank(1).SetScore(1).Exec(ctx))
 		rows, err = sh.cat.Feed(ctx, v, catalog.FeedOptions{PerRow: 20})
 		require.NoError(t, err)
 		got = rowsByKind(t, sh, rows, ctx, v)
@@ -197,48 +196,47 @@ func TestMyListAndRatings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		sh := stock(t, s)
-		other, err := s.Client.User.Create().SetEmail("other@example.com").SetPasswordHash("x").Save(ctx)
-		require.NoError(t, err)
+		other, otherProfile := testkit.Account(t, s.Client, "other@example.com", "")
 		id := sh.ids["Alpha"]
 
-		tt, err := sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id, 5)
+		tt, err := sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, id, 5)
 		require.NoError(t, err)
 		require.Equal(t, 5.0, *catalog.AverageRating(tt))
-		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: other.ID, MaxAge: maturity.Adult}, id, 2)
+		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: other, ProfileID: otherProfile, MaxAge: maturity.Adult}, id, 2)
 		require.NoError(t, err)
 		require.Equal(t, 3.5, *catalog.AverageRating(tt))
-		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id, 4) // a change replaces the earlier stars
+		tt, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, id, 4) // a change replaces the earlier stars
 		require.NoError(t, err)
 		require.Equal(t, 3.0, *catalog.AverageRating(tt))
 		require.Equal(t, 2, tt.RatingCount)
 		before := s.Client.Title.GetX(ctx, sh.ids["Bravo"]).UpdatedAt
-		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, sh.ids["Bravo"], 3)
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, sh.ids["Bravo"], 3)
 		require.NoError(t, err)
 		require.True(t, before.Equal(s.Client.Title.GetX(ctx, sh.ids["Bravo"]).UpdatedAt),
 			"a rating is activity, not an edit: the title's listing stays as it was")
 
 		for _, stars := range []int{0, 6, -1} {
-			_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id, stars)
+			_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, id, stars)
 			e, ok := apperr.As(err)
 			require.True(t, ok)
 			require.Equal(t, apperr.BadUserInput, e.Code)
 			require.Equal(t, "stars", e.Field)
 		}
-		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, 987654, 3)
+		_, err = sh.cat.Rate(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, 987654, 3)
 		require.True(t, apperr.Is(err, apperr.NotFound))
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, 987654)
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, 987654)
 		require.True(t, apperr.Is(err, apperr.NotFound))
 
-		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id)
+		_, err = sh.cat.AddToMyList(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, id)
 		require.NoError(t, err)
-		l := sh.cat.NewLoader(ctx, catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult})
+		l := sh.cat.NewLoader(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US", MaxAge: maturity.Adult})
 		in, err := l.InMyList(ctx, id)
 		require.NoError(t, err)
 		require.True(t, in)
 		stars, err := l.MyRating(ctx, id)
 		require.NoError(t, err)
 		require.Equal(t, 4, stars)
-		_, err = sh.cat.RemoveFromMyList(ctx, catalog.Viewer{UserID: sh.user, MaxAge: maturity.Adult}, id)
+		_, err = sh.cat.RemoveFromMyList(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, MaxAge: maturity.Adult}, id)
 		require.NoError(t, err)
 		l.Forget(id)
 		in, err = l.InMyList(ctx, id)
@@ -256,8 +254,8 @@ func TestMaturityCeiling(t *testing.T) {
 		sh := stock(t, s)
 		require.NoError(t, s.Client.Title.UpdateOneID(sh.ids["Alpha"]).SetMaturityRating("R").Exec(ctx))
 		require.NoError(t, s.Client.Title.UpdateOneID(sh.ids["Bravo"]).SetMaturityRating("PG").Exec(ctx))
-		kid := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Kids}
-		adult := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
+		kid := catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US", MaxAge: maturity.Kids}
+		adult := catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US", MaxAge: maturity.Adult}
 
 		rows, err := sh.cat.Feed(ctx, kid, catalog.FeedOptions{PerRow: 20})
 		require.NoError(t, err)
@@ -279,7 +277,7 @@ func TestMaturityCeiling(t *testing.T) {
 		require.Len(t, ts, 1)
 		require.Equal(t, "Bravo", ts[0].Name)
 		require.Nil(t, sh.cat.NewLoader(ctx, kid).View(s.Client.Title.GetX(ctx, sh.ids["Alpha"])))
-		ts, err = sh.cat.NewLoader(ctx, catalog.Viewer{UserID: sh.user, Country: "US"}).Titles(ctx, all)
+		ts, err = sh.cat.NewLoader(ctx, catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US"}).Titles(ctx, all)
 		require.NoError(t, err)
 		require.Empty(t, ts, "a viewer built without a ceiling sees only titles for all ages")
 	})

@@ -41,22 +41,35 @@ func findTitle(ctx context.Context, client *ent.Client, id int) (*ent.Title, err
 	return t, nil
 }
 
+// findSeen loads a title the viewer may see: one above their maturity ceiling is NOT_FOUND,
+// as if it were not there.
+func findSeen(ctx context.Context, client *ent.Client, v Viewer, id int) (*ent.Title, error) {
+	t, err := findTitle(ctx, client, id)
+	if err == nil && !v.Sees(t.MaturityRating) {
+		return nil, apperr.New(apperr.NotFound, "No title has the id %d.", id)
+	}
+	return t, err
+}
+
 // AddToMyList saves a title for later; adding it twice keeps one entry.
 func (s *Service) AddToMyList(ctx context.Context, v Viewer, titleID int) (*ent.Title, error) {
-	st, userID := s.st, v.UserID
-	if _, err := findTitle(ctx, st.Client, titleID); err != nil {
+	st, userID, profileID := s.st, v.UserID, v.ProfileID
+	if err := v.watching(); err != nil {
+		return nil, err
+	}
+	if _, err := findSeen(ctx, st.Client, v, titleID); err != nil {
 		return nil, err
 	}
 	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
-		n, err := client.MyListItem.Query().Where(mylistitem.UserID(userID), mylistitem.TitleID(titleID)).Count(ctx)
+		n, err := client.MyListItem.Query().Where(mylistitem.ProfileID(profileID), mylistitem.TitleID(titleID)).Count(ctx)
 		if err != nil || n > 0 {
 			return err
 		}
-		if err := client.MyListItem.Create().SetUserID(userID).SetTitleID(titleID).
-			OnConflictColumns(mylistitem.FieldUserID, mylistitem.FieldTitleID).Ignore().Exec(ctx); err != nil {
+		if err := client.MyListItem.Create().SetUserID(userID).SetProfileID(profileID).SetTitleID(titleID).
+			OnConflictColumns(mylistitem.FieldProfileID, mylistitem.FieldTitleID).Ignore().Exec(ctx); err != nil {
 			return fmt.Errorf("add to my list: %w", err)
 		}
-		return client.ViewEvent.Create().SetUserID(userID).SetTitleID(titleID).
+		return client.ViewEvent.Create().SetUserID(userID).SetProfileID(profileID).SetTitleID(titleID).
 			SetKind(viewevent.KindLIST).SetWeight(WeightList).Exec(ctx)
 	})
 	if err != nil {
@@ -68,12 +81,15 @@ func (s *Service) AddToMyList(ctx context.Context, v Viewer, titleID int) (*ent.
 
 // RemoveFromMyList forgets a saved title; removing one not listed is not an error.
 func (s *Service) RemoveFromMyList(ctx context.Context, v Viewer, titleID int) (*ent.Title, error) {
-	st, userID := s.st, v.UserID
-	if _, err := findTitle(ctx, st.Client, titleID); err != nil {
+	st, profileID := s.st, v.ProfileID
+	if err := v.watching(); err != nil {
+		return nil, err
+	}
+	if _, err := findSeen(ctx, st.Client, v, titleID); err != nil {
 		return nil, err
 	}
 	if _, err := st.Client.MyListItem.Delete().
-		Where(mylistitem.UserID(userID), mylistitem.TitleID(titleID)).Exec(ctx); err != nil {
+		Where(mylistitem.ProfileID(profileID), mylistitem.TitleID(titleID)).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("remove from my list: %w", err)
 	}
 	return st.Client.Title.Get(ctx, titleID)
@@ -82,18 +98,21 @@ func (s *Service) RemoveFromMyList(ctx context.Context, v Viewer, titleID int) (
 // Rate records viewer v's 1–5 stars for a title, replacing an earlier rating, and keeps
 // the title's count and sum (its average) in step in the same transaction.
 func (s *Service) Rate(ctx context.Context, v Viewer, titleID, stars int) (*ent.Title, error) {
-	st, userID := s.st, v.UserID
+	st, userID, profileID := s.st, v.UserID, v.ProfileID
+	if err := v.watching(); err != nil {
+		return nil, err
+	}
 	if stars < 1 || stars > 5 {
 		return nil, apperr.Input("stars", "Rate from 1 to 5 stars.")
 	}
-	if _, err := findTitle(ctx, st.Client, titleID); err != nil {
+	if _, err := findSeen(ctx, st.Client, v, titleID); err != nil {
 		return nil, err
 	}
 	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
-		prev, err := client.Rating.Query().Where(rating.UserID(userID), rating.TitleID(titleID)).Only(ctx)
+		prev, err := client.Rating.Query().Where(rating.ProfileID(profileID), rating.TitleID(titleID)).Only(ctx)
 		switch {
 		case ent.IsNotFound(err):
-			if err := client.Rating.Create().SetUserID(userID).SetTitleID(titleID).SetStars(stars).Exec(ctx); err != nil {
+			if err := client.Rating.Create().SetUserID(userID).SetProfileID(profileID).SetTitleID(titleID).SetStars(stars).Exec(ctx); err != nil {
 				return fmt.Errorf("rate: %w", err)
 			}
 			if err := AddCounts(ctx, client, st.Dialect, titleID, Counts{Ratings: 1, RatingSum: stars}); err != nil {
@@ -111,7 +130,7 @@ func (s *Service) Rate(ctx context.Context, v Viewer, titleID, stars int) (*ent.
 		default:
 			return nil
 		}
-		return client.ViewEvent.Create().SetUserID(userID).SetTitleID(titleID).
+		return client.ViewEvent.Create().SetUserID(userID).SetProfileID(profileID).SetTitleID(titleID).
 			SetKind(viewevent.KindRATE).SetWeight(rateWeight(stars)).Exec(ctx)
 	})
 	if err != nil {

@@ -206,7 +206,7 @@ func (l *Loader) Progress(ctx context.Context, id int) (*ent.WatchProgress, erro
 	}
 	return get(ctx, l, &l.progress, id, func(ctx context.Context, ids []int) (map[int]*ent.WatchProgress, error) {
 		ps, err := l.client.WatchProgress.Query().
-			Where(watchprogress.UserID(l.viewer.UserID), predicate.WatchProgress(l.titleIn(watchprogress.FieldTitleID, ids))).
+			Where(watchprogress.ProfileID(l.viewer.ProfileID), predicate.WatchProgress(l.titleIn(watchprogress.FieldTitleID, ids))).
 			Order(watchprogress.ByUpdatedAt(sql.OrderDesc()), watchprogress.ByID(sql.OrderDesc())).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load progress: %w", err)
@@ -227,7 +227,7 @@ func (l *Loader) MyRating(ctx context.Context, id int) (int, error) {
 		return 0, nil
 	}
 	return get(ctx, l, &l.ratings, id, func(ctx context.Context, ids []int) (map[int]int, error) {
-		rs, err := l.client.Rating.Query().Where(rating.UserID(l.viewer.UserID), predicate.Rating(l.titleIn(rating.FieldTitleID, ids))).All(ctx)
+		rs, err := l.client.Rating.Query().Where(rating.ProfileID(l.viewer.ProfileID), predicate.Rating(l.titleIn(rating.FieldTitleID, ids))).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load ratings: %w", err)
 		}
@@ -246,7 +246,7 @@ func (l *Loader) InMyList(ctx context.Context, id int) (bool, error) {
 	}
 	return get(ctx, l, &l.listed, id, func(ctx context.Context, ids []int) (map[int]bool, error) {
 		listed, err := l.client.MyListItem.Query().
-			Where(mylistitem.UserID(l.viewer.UserID), predicate.MyListItem(l.titleIn(mylistitem.FieldTitleID, ids))).
+			Where(mylistitem.ProfileID(l.viewer.ProfileID), predicate.MyListItem(l.titleIn(mylistitem.FieldTitleID, ids))).
 			Select(mylistitem.FieldTitleID).Ints(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load my list: %w", err)

@@ -21,6 +21,7 @@ import (
 	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
@@ -128,19 +129,25 @@ func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle, 
 	}
 	us, err := client.User.CreateBulk(others...).Save(ctx)
 	require.NoError(t, err)
-	for i, o := range us {
+	var profiles []*ent.ProfileCreate
+	for _, o := range us {
+		profiles = append(profiles, client.Profile.Create().SetUserID(o.ID).SetName(o.Email).SetMaturityCeiling(maturity.Adult))
+	}
+	ops, err := client.Profile.CreateBulk(profiles...).Save(ctx)
+	require.NoError(t, err)
+	for i, o := range ops {
 		var ps []*ent.WatchProgressCreate
 		var rs []*ent.RatingCreate
 		var ls []*ent.MyListItemCreate
 		var recs []*ent.RecommendationCreate
 		for j := range 50 {
 			id := ids[(i*811+j*53)%len(ids)]
-			ps = append(ps, client.WatchProgress.Create().SetUserID(o.ID).SetTitleID(id).SetVideoID(id).
+			ps = append(ps, client.WatchProgress.Create().SetUserID(o.UserID).SetProfileID(o.ID).SetTitleID(id).SetVideoID(id).
 				SetPositionSeconds(10).SetDurationSeconds(100))
-			rs = append(rs, client.Rating.Create().SetUserID(o.ID).SetTitleID(id).SetStars(1+j%5))
-			ls = append(ls, client.MyListItem.Create().SetUserID(o.ID).SetTitleID(id))
+			rs = append(rs, client.Rating.Create().SetUserID(o.UserID).SetProfileID(o.ID).SetTitleID(id).SetStars(1+j%5))
+			ls = append(ls, client.MyListItem.Create().SetUserID(o.UserID).SetProfileID(o.ID).SetTitleID(id))
 			recs = append(recs, client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
-				SetUserID(o.ID).SetTitleID(id).SetRank(j).SetScore(1),
+				SetUserID(o.UserID).SetProfileID(o.ID).SetTitleID(id).SetRank(j).SetScore(1),
 				client.Recommendation.Create().SetKind(recommendation.KindSIMILAR).
 					SetSourceTitleID(ids[(i*50+j)%len(ids)]).SetTitleID(id).SetRank(j).SetScore(1))
 		}
@@ -149,21 +156,20 @@ func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle, 
 		require.NoError(t, client.Rating.CreateBulk(rs...).Exec(ctx))
 		require.NoError(t, client.MyListItem.CreateBulk(ls...).Exec(ctx))
 	}
-	u, err := client.User.Create().SetEmail("plans@example.com").SetPasswordHash("x").SetCountry("FR").Save(ctx)
-	require.NoError(t, err)
+	uid, pid := testkit.Account(t, client, "plans@example.com", "FR")
 	var mine []*ent.WatchProgressCreate
 	for i := range 2000 {
 		id := ids[(i*131)%len(ids)]
-		mine = append(mine, client.WatchProgress.Create().SetUserID(u.ID).SetTitleID(id).SetVideoID(id).
+		mine = append(mine, client.WatchProgress.Create().SetUserID(uid).SetProfileID(pid).SetTitleID(id).SetVideoID(id).
 			SetPositionSeconds(30).SetDurationSeconds(100).SetCompleted(i%3 == 0))
 	}
 	require.NoError(t, client.WatchProgress.CreateBulk(mine...).Exec(ctx))
 	for i := range 100 {
 		{
-			require.NoError(t, client.MyListItem.Create().SetUserID(u.ID).SetTitleID(ids[(i*17)%len(ids)]).Exec(ctx))
-			require.NoError(t, client.Rating.Create().SetUserID(u.ID).SetTitleID(ids[(i*29)%len(ids)]).SetStars(1+i%5).Exec(ctx))
+			require.NoError(t, client.MyListItem.Create().SetUserID(uid).SetProfileID(pid).SetTitleID(ids[(i*17)%len(ids)]).Exec(ctx))
+			require.NoError(t, client.Rating.Create().SetUserID(uid).SetProfileID(pid).SetTitleID(ids[(i*29)%len(ids)]).SetStars(1+i%5).Exec(ctx))
 			require.NoError(t, client.Recommendation.Create().SetKind(recommendation.KindRECOMMENDED).
-				SetUserID(u.ID).SetTitleID(ids[(i*37)%len(ids)]).SetRank(i).SetScore(1).Exec(ctx))
+				SetUserID(uid).SetProfileID(pid).SetTitleID(ids[(i*37)%len(ids)]).SetRank(i).SetScore(1).Exec(ctx))
 			require.NoError(t, client.Recommendation.Create().SetKind(recommendation.KindSIMILAR).
 				SetSourceTitleID(ids[0]).SetTitleID(ids[(i*41)%len(ids)]).SetRank(i).SetScore(1).Exec(ctx))
 		}
@@ -171,7 +177,7 @@ func bigShelf(t *testing.T, st *store.Store) (viewer catalog.Viewer, someTitle, 
 	// Fresh statistics, as a running database has them.
 	_, err = st.DB.ExecContext(ctx, "ANALYZE")
 	require.NoError(t, err)
-	return catalog.Viewer{UserID: u.ID, Country: "FR", MaxAge: maturity.Adult}, ids[0], inFrance
+	return catalog.Viewer{UserID: uid, ProfileID: pid, Country: "FR", MaxAge: maturity.Adult}, ids[0], inFrance
 }
 
 // fullScan matches a plan line that reads a whole table the catalog's reads must reach

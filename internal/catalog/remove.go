@@ -184,11 +184,11 @@ func (s *Service) ReplaceVideo(ctx context.Context, oldID, newID int) error {
 	var gone []*ent.Video
 	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
 		started, err := client.WatchProgress.Query().Where(watchprogress.VideoID(newID)).
-			Select(watchprogress.FieldUserID).Ints(ctx)
+			Select(watchprogress.FieldProfileID).Ints(ctx)
 		if err != nil {
 			return fmt.Errorf("find progress: %w", err)
 		}
-		_, err = client.WatchProgress.Update().Where(watchprogress.VideoID(oldID), watchprogress.UserIDNotIn(started...)).
+		_, err = client.WatchProgress.Update().Where(watchprogress.VideoID(oldID), watchprogress.ProfileIDNotIn(started...)).
 			SetVideoID(newID).Save(ctx)
 		if err != nil {
 			return fmt.Errorf("move progress: %w", err)

@@ -26,7 +26,7 @@ func TestKeptRowsFollowChanges(t *testing.T) {
 		defer cancel()
 		sh := stock(t, s)
 		go sh.cat.Follow(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		viewer := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
+		viewer := catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US", MaxAge: maturity.Adult}
 		id := sh.ids["Alpha"]
 		read := func() *catalog.Title {
 			ts, err := sh.cat.NewLoader(ctx, viewer).Titles(ctx, []int{id})
@@ -57,7 +57,7 @@ func TestSimilarSuggestsWhatCanBePlayed(t *testing.T) {
 		defer cancel()
 		sh := stock(t, s)
 		go sh.cat.Follow(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		viewer := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
+		viewer := catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US", MaxAge: maturity.Adult}
 		similar := func() []string {
 			got, err := sh.cat.Similar(ctx, viewer, sh.ids["Alpha"], nil, 5)
 			require.NoError(t, err)
@@ -91,8 +91,8 @@ func TestFeedTeachesTheLoader(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		sh := stock(t, s)
-		v := catalog.Viewer{UserID: sh.user, Country: "US", MaxAge: maturity.Adult}
-		s.Client.WatchProgress.Create().SetUserID(sh.user).SetTitleID(sh.ids["Alpha"]).SetVideoID(0).
+		v := catalog.Viewer{UserID: sh.user, ProfileID: sh.profile, Country: "US", MaxAge: maturity.Adult}
+		s.Client.WatchProgress.Create().SetUserID(sh.user).SetProfileID(sh.profile).SetTitleID(sh.ids["Alpha"]).SetVideoID(0).
 			SetPositionSeconds(30).SetDurationSeconds(120).ExecX(ctx)
 		_, err := sh.cat.AddToMyList(ctx, v, sh.ids["Bravo"])
 		require.NoError(t, err)

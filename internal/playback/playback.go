@@ -128,6 +128,10 @@ func (s *Service) staleAfter() time.Duration { return 3 * s.o.HeartbeatInterval 
 func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episodeID *int) (*Started, error) {
 	now := s.o.Now()
 	client := s.st.Client
+	prof, err := v.RequireProfile()
+	if err != nil {
+		return nil, err
+	}
 	plan, err := billing.CurrentPlan(ctx, client, v.User.ID, now)
 	if err != nil {
 		return nil, err
@@ -180,7 +184,7 @@ func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episod
 				Extra:   map[string]any{"maxStreams": plan.MaxStreams, "activeStreams": n}}
 		}
 		created, err := tx.PlaybackSession.Create().
-			SetUserID(v.User.ID).SetTitleID(t.ID).SetNillableEpisodeID(vid.EpisodeID).SetVideoID(vid.ID).
+			SetUserID(v.User.ID).SetProfileID(prof.ID).SetTitleID(t.ID).SetNillableEpisodeID(vid.EpisodeID).SetVideoID(vid.ID).
 			SetAuthSessionID(v.SessionID).SetMaxHeight(plan.MaxHeight).
 			SetStartedAt(now).SetLastHeartbeatAt(now).SetExpiresAt(now.Add(s.o.TokenTTL)).
 			Save(ctx)
@@ -189,7 +193,7 @@ func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episod
 		}
 		sess = created
 		// The activity log that trending and recommendations learn from.
-		if err := tx.ViewEvent.Create().SetUserID(v.User.ID).SetTitleID(t.ID).SetVideoID(vid.ID).
+		if err := tx.ViewEvent.Create().SetUserID(v.User.ID).SetProfileID(prof.ID).SetTitleID(t.ID).SetVideoID(vid.ID).
 			SetKind(viewevent.KindPLAY).SetWeight(catalog.WeightPlay).SetCreatedAt(now).Exec(ctx); err != nil {
 			return fmt.Errorf("log play: %w", err)
 		}
@@ -200,7 +204,7 @@ func (s *Service) Start(ctx context.Context, v *auth.Viewer, titleID int, episod
 	}
 	s.active.set(sess.ID, true)
 	token := s.signer.Sign(media.Grant{SessionID: sess.ID, VideoID: vid.ID, MaxHeight: plan.MaxHeight, Expires: sess.ExpiresAt})
-	resume, err := s.resumeAt(ctx, v.User.ID, vid)
+	resume, err := s.resumeAt(ctx, prof.ID, vid)
 	if err != nil {
 		return nil, err
 	}
@@ -245,9 +249,9 @@ func (s *Service) playableVideo(ctx context.Context, t *ent.Title, episodeID *in
 	return vid, nil
 }
 
-func (s *Service) resumeAt(ctx context.Context, userID int, vid *ent.Video) (float64, error) {
+func (s *Service) resumeAt(ctx context.Context, profileID int, vid *ent.Video) (float64, error) {
 	p, err := s.st.Client.WatchProgress.Query().
-		Where(watchprogress.UserID(userID), watchprogress.VideoID(vid.ID)).Only(ctx)
+		Where(watchprogress.ProfileID(profileID), watchprogress.VideoID(vid.ID)).Only(ctx)
 	if ent.IsNotFound(err) {
 		return 0, nil
 	}
@@ -279,7 +283,8 @@ const (
 	FinishedFraction = 0.95
 )
 
-// ReportProgress records where viewer v is in one of their active sessions.
+// ReportProgress records where viewer v is in one of their active sessions, for the profile
+// that started it (switching profiles meanwhile changes nothing for a stream playing).
 func (s *Service) ReportProgress(ctx context.Context, v *auth.Viewer, sessionID int, position float64) error {
 	sess, err := s.owned(ctx, v, sessionID)
 	if err != nil {
@@ -298,10 +303,10 @@ func (s *Service) ReportProgress(ctx context.Context, v *auth.Viewer, sessionID 
 	position = min(position, vid.DurationSeconds)
 	completed := vid.DurationSeconds > 0 && position >= FinishedFraction*vid.DurationSeconds
 	err = s.st.Client.WatchProgress.Create().
-		SetUserID(sess.UserID).SetTitleID(sess.TitleID).SetNillableEpisodeID(sess.EpisodeID).SetVideoID(vid.ID).
+		SetUserID(sess.UserID).SetProfileID(sess.ProfileID).SetTitleID(sess.TitleID).SetNillableEpisodeID(sess.EpisodeID).SetVideoID(vid.ID).
 		SetPositionSeconds(position).SetDurationSeconds(vid.DurationSeconds).SetCompleted(completed).
 		SetUpdatedAt(s.o.Now()).
-		OnConflictColumns(watchprogress.FieldUserID, watchprogress.FieldVideoID).
+		OnConflictColumns(watchprogress.FieldProfileID, watchprogress.FieldVideoID).
 		UpdatePositionSeconds().UpdateDurationSeconds().UpdateCompleted().UpdateUpdatedAt().
 		Exec(ctx)
 	if err != nil {
@@ -318,12 +323,12 @@ func (s *Service) ReportProgress(ctx context.Context, v *auth.Viewer, sessionID 
 
 // logCompletion adds one COMPLETE entry per viewer and video to the activity log.
 func (s *Service) logCompletion(ctx context.Context, sess *ent.PlaybackSession, videoID int) error {
-	n, err := s.st.Client.ViewEvent.Query().Where(viewevent.UserID(sess.UserID), viewevent.VideoID(videoID),
+	n, err := s.st.Client.ViewEvent.Query().Where(viewevent.ProfileID(sess.ProfileID), viewevent.VideoID(videoID),
 		viewevent.KindEQ(viewevent.KindCOMPLETE)).Count(ctx)
 	if err != nil || n > 0 {
 		return err
 	}
-	err = s.st.Client.ViewEvent.Create().SetUserID(sess.UserID).SetTitleID(sess.TitleID).SetVideoID(videoID).
+	err = s.st.Client.ViewEvent.Create().SetUserID(sess.UserID).SetProfileID(sess.ProfileID).SetTitleID(sess.TitleID).SetVideoID(videoID).
 		SetKind(viewevent.KindCOMPLETE).SetWeight(catalog.WeightComplete).SetCreatedAt(s.o.Now()).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("log completion: %w", err)

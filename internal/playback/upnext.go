@@ -40,7 +40,7 @@ func (s *Service) UpNext(ctx context.Context, v *auth.Viewer, sess *ent.Playback
 	// What the viewer finished lately is left out; a long history is read no further back
 	// than upNextHistory titles.
 	watched, err := client.WatchProgress.Query().
-		Where(watchprogress.UserID(v.User.ID), watchprogress.Completed(true)).
+		Where(watchprogress.ProfileID(v.ProfileID()), watchprogress.Completed(true)).
 		Order(watchprogress.ByUpdatedAt(sql.OrderDesc())).Limit(upNextHistory).
 		Select(watchprogress.FieldTitleID).Ints(ctx)
 	if err != nil {

@@ -19,7 +19,8 @@ const (
 // completion, 4★ like a high rating, 3★ like a listing and anything lower like a start.
 func StarsWeight(stars float64) float64 { return max(WeightStarted, stars-1) }
 
-// Interaction is one entry of the activity log, in external ids; Time is Unix seconds.
+// Interaction is one entry of the activity log, in external ids; Time is Unix seconds. The
+// user is whoever watched: a profile, when read from the database.
 type Interaction struct {
 	User, Item int
 	Weight     float64

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -18,10 +19,12 @@ import (
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
-	"github.com/marquee-org/marquee/ent/user"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
+	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
@@ -82,15 +85,20 @@ func cmpOr(v, def int) int {
 }
 
 // viewer is what serving needs to know of a user besides their history.
+// viewer is a profile as the ranking sees it: its account's country and plan, and its own
+// maturity ceiling.
 type viewer struct {
+	account  int
 	country  string
+	maxAge   int
 	planRank int // −1 without a membership
 }
 
 // recRow is one Recommendation row to write.
 type recRow struct {
 	kind         recommendation.Kind
-	user, source *int
+	profile, source *int
+	account      int
 	title, rank  int
 	score        float64
 	reason       string
@@ -160,7 +168,9 @@ func (s *Service) refit(ctx context.Context) error {
 	scores := make([]float64, len(d.Items))
 	for u, hist := range d.Hist {
 		uid := d.UserIDs[u]
-		rows = s.rankViewer(f, uid, viewers[uid], hist, start, scores, rows)
+		if v, ok := viewers[uid]; ok { // a profile deleted meanwhile gets nothing
+			rows = s.rankViewer(f, uid, v, hist, start, scores, rows)
+		}
 	}
 	for i := range d.Items {
 		id := d.Items[i].ID
@@ -226,7 +236,7 @@ func (s *Service) update(ctx context.Context) error {
 	}
 	err = s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
 		for chunk := range slices.Chunk(users, userBatch) {
-			_, err := client.Recommendation.Delete().Where(recommendation.UserIDIn(chunk...),
+			_, err := client.Recommendation.Delete().Where(recommendation.ProfileIDIn(chunk...),
 				recommendation.KindIn(recommendation.KindRECOMMENDED, recommendation.KindBECAUSE_YOU_WATCHED)).Exec(ctx)
 			if err != nil {
 				return fmt.Errorf("clear recommendations: %w", err)
@@ -275,7 +285,7 @@ func (s *Service) rankViewer(f *fitted, uid int, v viewer, hist []Event, start t
 	h, d, titles := f.h, f.d, f.titles
 	allowed := func(i int) bool {
 		t := titles[d.Items[i].ID]
-		return t != nil && catalog.AvailableIn(t, v.country)
+		return t != nil && catalog.AvailableIn(t, v.country) && maturity.Allows(v.maxAge, t.MaturityRating)
 	}
 	rec := Recommend(h, hist, 4*s.opts.Recommended, scores)
 	rec = slices.DeleteFunc(rec, func(i int) bool { return !allowed(i) })
@@ -284,7 +294,7 @@ func (s *Service) rankViewer(f *fitted, uid int, v viewer, hist []Event, start t
 		return boolInt(above(titles[d.Items[a].ID], v.planRank)) - boolInt(above(titles[d.Items[b].ID], v.planRank))
 	})
 	for rank, i := range rec[:min(len(rec), s.opts.Recommended)] {
-		rows = append(rows, recRow{kind: recommendation.KindRECOMMENDED, user: &uid, title: d.Items[i].ID,
+		rows = append(rows, recRow{kind: recommendation.KindRECOMMENDED, profile: &uid, account: v.account, title: d.Items[i].ID,
 			rank: rank + 1, score: scores[i], reason: s.reason(h, d, hist, i), createdAt: start})
 	}
 	// Because You Watched: the latest distinct titles, newest first; created_at steps back a
@@ -311,7 +321,7 @@ func (s *Service) rankViewer(f *fitted, uid int, v viewer, hist []Event, start t
 		}
 		reason := "Because you watched " + d.Items[src].Title
 		for rank, i := range picks {
-			rows = append(rows, recRow{kind: recommendation.KindBECAUSE_YOU_WATCHED, user: &uid, source: &srcID,
+			rows = append(rows, recRow{kind: recommendation.KindBECAUSE_YOU_WATCHED, profile: &uid, account: v.account, source: &srcID,
 				title: d.Items[i].ID, rank: rank + 1, reason: reason, createdAt: start.Add(-time.Duration(n) * time.Second)})
 		}
 		n++
@@ -326,7 +336,10 @@ func writeRows(ctx context.Context, client *ent.Client, rows []recRow) error {
 		for k, r := range chunk {
 			builders[k] = client.Recommendation.Create().SetKind(r.kind).SetTitleID(r.title).
 				SetRank(r.rank).SetScore(r.score).SetModel("hybrid").SetReason(r.reason).
-				SetCreatedAt(r.createdAt).SetNillableUserID(r.user).SetNillableSourceTitleID(r.source)
+				SetCreatedAt(r.createdAt).SetNillableProfileID(r.profile).SetNillableSourceTitleID(r.source)
+			if r.profile != nil {
+				builders[k].SetUserID(r.account)
+			}
 		}
 		if err := client.Recommendation.CreateBulk(builders...).Exec(ctx); err != nil {
 			return fmt.Errorf("write recommendations: %w", err)
@@ -387,7 +400,7 @@ func loadCatalog(ctx context.Context, client *ent.Client) (map[int]*ent.Title, [
 // userBatch bounds the user ids one statement names.
 const userBatch = 500
 
-// loadLog turns the activity of users (nil: everyone) into one interaction log: completed
+// loadLog turns the activity of profiles (nil: everyone) into one interaction log: completed
 // and started progress, ratings (4★ and up count as rated high, lower as a start: the
 // viewer watched but did not like it), My List adds, and the ViewEvent log with the
 // weights it was written with.
@@ -397,12 +410,12 @@ func loadLog(ctx context.Context, client *ent.Client, users []int) ([]Interactio
 		pq := client.WatchProgress.Query()
 		rq := client.Rating.Query()
 		lq := client.MyListItem.Query()
-		eq := client.ViewEvent.Query().Where(viewevent.UserIDNotNil())
+		eq := client.ViewEvent.Query().Where(viewevent.ProfileIDNotNil())
 		if batch != nil {
-			pq.Where(watchprogress.UserIDIn(batch...))
-			rq.Where(rating.UserIDIn(batch...))
-			lq.Where(mylistitem.UserIDIn(batch...))
-			eq.Where(viewevent.UserIDIn(batch...))
+			pq.Where(watchprogress.ProfileIDIn(batch...))
+			rq.Where(rating.ProfileIDIn(batch...))
+			lq.Where(mylistitem.ProfileIDIn(batch...))
+			eq.Where(viewevent.ProfileIDIn(batch...))
 		}
 		progress, err := pq.All(ctx)
 		if err != nil {
@@ -413,7 +426,7 @@ func loadLog(ctx context.Context, client *ent.Client, users []int) ([]Interactio
 			if p.Completed {
 				w = WeightCompleted
 			}
-			log = append(log, Interaction{User: p.UserID, Item: p.TitleID, Weight: w, Time: p.UpdatedAt.Unix()})
+			log = append(log, Interaction{User: p.ProfileID, Item: p.TitleID, Weight: w, Time: p.UpdatedAt.Unix()})
 		}
 		ratings, err := rq.All(ctx)
 		if err != nil {
@@ -424,21 +437,21 @@ func loadLog(ctx context.Context, client *ent.Client, users []int) ([]Interactio
 			if r.Stars >= 4 {
 				w = WeightRatedHigh
 			}
-			log = append(log, Interaction{User: r.UserID, Item: r.TitleID, Weight: w, Time: r.UpdatedAt.Unix()})
+			log = append(log, Interaction{User: r.ProfileID, Item: r.TitleID, Weight: w, Time: r.UpdatedAt.Unix()})
 		}
 		listed, err := lq.All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load my list: %w", err)
 		}
 		for _, l := range listed {
-			log = append(log, Interaction{User: l.UserID, Item: l.TitleID, Weight: WeightListed, Time: l.CreatedAt.Unix()})
+			log = append(log, Interaction{User: l.ProfileID, Item: l.TitleID, Weight: WeightListed, Time: l.CreatedAt.Unix()})
 		}
 		events, err := eq.All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load view events: %w", err)
 		}
 		for _, e := range events {
-			log = append(log, Interaction{User: *e.UserID, Item: e.TitleID, Weight: e.Weight, Time: e.CreatedAt.Unix()})
+			log = append(log, Interaction{User: *e.ProfileID, Item: e.TitleID, Weight: e.Weight, Time: e.CreatedAt.Unix()})
 		}
 	}
 	return log, nil
@@ -452,16 +465,16 @@ func userBatches(users []int) iter.Seq[[]int] {
 	return slices.Chunk(users, userBatch)
 }
 
-// activeSince lists the users with activity logged after t, in id order.
+// activeSince lists the profiles with activity logged after t, in id order.
 func activeSince(ctx context.Context, client *ent.Client, t time.Time) ([]int, error) {
 	var all []int
 	for what, q := range map[string]interface {
 		Ints(context.Context) ([]int, error)
 	}{
-		"progress":    client.WatchProgress.Query().Where(watchprogress.UpdatedAtGT(t)).Unique(true).Select(watchprogress.FieldUserID),
-		"ratings":     client.Rating.Query().Where(rating.UpdatedAtGT(t)).Unique(true).Select(rating.FieldUserID),
-		"my list":     client.MyListItem.Query().Where(mylistitem.CreatedAtGT(t)).Unique(true).Select(mylistitem.FieldUserID),
-		"view events": client.ViewEvent.Query().Where(viewevent.CreatedAtGT(t), viewevent.UserIDNotNil()).Unique(true).Select(viewevent.FieldUserID),
+		"progress":    client.WatchProgress.Query().Where(watchprogress.UpdatedAtGT(t)).Unique(true).Select(watchprogress.FieldProfileID),
+		"ratings":     client.Rating.Query().Where(rating.UpdatedAtGT(t)).Unique(true).Select(rating.FieldProfileID),
+		"my list":     client.MyListItem.Query().Where(mylistitem.CreatedAtGT(t)).Unique(true).Select(mylistitem.FieldProfileID),
+		"view events": client.ViewEvent.Query().Where(viewevent.CreatedAtGT(t), viewevent.ProfileIDNotNil()).Unique(true).Select(viewevent.FieldProfileID),
 	} {
 		ids, err := q.Ints(ctx)
 		if err != nil {
@@ -473,31 +486,36 @@ func activeSince(ctx context.Context, client *ent.Client, t time.Time) ([]int, e
 	return slices.Compact(all), nil
 }
 
-func loadViewers(ctx context.Context, client *ent.Client, users []int) (map[int]viewer, error) {
+// loadViewers reads the profiles (nil: every one) with what ranking needs of each: the
+// account's country and plan, the profile's maturity ceiling.
+func loadViewers(ctx context.Context, client *ent.Client, profiles []int) (map[int]viewer, error) {
 	out := map[int]viewer{}
-	for batch := range userBatches(users) {
-		uq := client.User.Query()
-		mq := client.Membership.Query().
-			Where(membership.StatusIn(membership.StatusACTIVE, membership.StatusPAST_DUE)).WithPlan()
+	for batch := range userBatches(profiles) {
+		pq := client.Profile.Query().WithUser()
 		if batch != nil {
-			uq.Where(user.IDIn(batch...))
-			mq.Where(membership.UserIDIn(batch...))
+			pq.Where(profile.IDIn(batch...))
 		}
-		us, err := uq.All(ctx)
+		ps, err := pq.All(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("load viewers: %w", err)
+			return nil, fmt.Errorf("load profiles: %w", err)
 		}
-		for _, u := range us {
-			out[u.ID] = viewer{country: u.Country, planRank: -1}
+		accounts := map[int][]int{}
+		for _, p := range ps {
+			out[p.ID] = viewer{account: p.UserID, country: p.Edges.User.Country, maxAge: auth.Ceiling(p), planRank: -1}
+			accounts[p.UserID] = append(accounts[p.UserID], p.ID)
 		}
-		ms, err := mq.All(ctx)
+		ms, err := client.Membership.Query().WithPlan().
+			Where(membership.StatusIn(membership.StatusACTIVE, membership.StatusPAST_DUE),
+				membership.UserIDIn(slices.Collect(maps.Keys(accounts))...)).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load memberships: %w", err)
 		}
 		for _, m := range ms {
-			if v, ok := out[m.UserID]; ok && m.Edges.Plan != nil {
-				v.planRank = m.Edges.Plan.Code.Rank()
-				out[m.UserID] = v
+			for _, id := range accounts[m.UserID] {
+				if v := out[id]; m.Edges.Plan != nil {
+					v.planRank = m.Edges.Plan.Code.Rank()
+					out[id] = v
+				}
 			}
 		}
 	}

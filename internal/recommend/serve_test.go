@@ -18,6 +18,7 @@ import (
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 )
 
@@ -49,26 +50,23 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		}
 
 		at := time.Now().Add(-time.Hour)
-		user := func(email, country string) int {
-			return c.User.Create().SetEmail(email).SetPasswordHash("x").SetCountry(country).SaveX(ctx).ID
-		}
 		for i := range 6 {
-			u := user(fmt.Sprintf("fan%d@example.com", i), "US")
+			u, p := testkit.Account(t, c, fmt.Sprintf("fan%d@example.com", i), "US")
 			for k, id := range []int{space1, space2, orbit, moon, vault} {
-				c.ViewEvent.Create().SetUserID(u).SetTitleID(id).SetKind(viewevent.KindCOMPLETE).
+				c.ViewEvent.Create().SetUserID(u).SetProfileID(p).SetTitleID(id).SetKind(viewevent.KindCOMPLETE).
 					SetWeight(WeightCompleted).SetCreatedAt(at.Add(time.Duration(k) * time.Minute)).ExecX(ctx)
 			}
-			w := user(fmt.Sprintf("cowboy%d@example.com", i), "US")
+			w, wp := testkit.Account(t, c, fmt.Sprintf("cowboy%d@example.com", i), "US")
 			for _, id := range westerns {
-				c.Rating.Create().SetUserID(w).SetTitleID(id).SetStars(5).ExecX(ctx)
+				c.Rating.Create().SetUserID(w).SetProfileID(wp).SetTitleID(id).SetStars(5).ExecX(ctx)
 			}
 		}
-		me := user("me@example.com", "US")
-		_, err := billing.Grant(ctx, c, me, plancode.Basic, time.Now())
+		account, me := testkit.Account(t, c, "me@example.com", "US")
+		_, err := billing.Grant(ctx, c, account, plancode.Basic, time.Now())
 		require.NoError(t, err)
-		c.WatchProgress.Create().SetUserID(me).SetTitleID(space1).SetVideoID(0).SetCompleted(true).ExecX(ctx)
-		c.Rating.Create().SetUserID(me).SetTitleID(space2).SetStars(5).ExecX(ctx)
-		c.MyListItem.Create().SetUserID(me).SetTitleID(westerns[0]).ExecX(ctx)
+		c.WatchProgress.Create().SetUserID(account).SetProfileID(me).SetTitleID(space1).SetVideoID(0).SetCompleted(true).ExecX(ctx)
+		c.Rating.Create().SetUserID(account).SetProfileID(me).SetTitleID(space2).SetStars(5).ExecX(ctx)
+		c.MyListItem.Create().SetUserID(account).SetProfileID(me).SetTitleID(westerns[0]).ExecX(ctx)
 
 		svc := NewService(s, slog.New(slog.DiscardHandler), ServeOptions{})
 		require.NoError(t, svc.Refresh(ctx))
@@ -76,7 +74,7 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		require.NoError(t, svc.Refit(ctx))
 		require.Equal(t, count, c.Recommendation.Query().CountX(ctx), "a refit replaces the rows")
 
-		recs := c.Recommendation.Query().Where(recommendation.UserID(me), recommendation.KindEQ(recommendation.KindRECOMMENDED)).
+		recs := c.Recommendation.Query().Where(recommendation.ProfileID(me), recommendation.KindEQ(recommendation.KindRECOMMENDED)).
 			Order(recommendation.ByRank()).AllX(ctx)
 		var ids []int
 		for _, r := range recs {
@@ -95,7 +93,7 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		orbitRec := recs[slices.Index(ids, orbit)]
 		require.Contains(t, []string{"Because you watched Space Dock", "Because you watched Space Run"}, orbitRec.Reason)
 
-		because := c.Recommendation.Query().Where(recommendation.UserID(me), recommendation.KindEQ(recommendation.KindBECAUSE_YOU_WATCHED)).
+		because := c.Recommendation.Query().Where(recommendation.ProfileID(me), recommendation.KindEQ(recommendation.KindBECAUSE_YOU_WATCHED)).
 			Order(recommendation.ByCreatedAt(), recommendation.ByRank()).AllX(ctx)
 		require.NotEmpty(t, because)
 		for _, r := range because {
@@ -111,6 +109,7 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		require.NotEmpty(t, similar, "a title nobody watched still gets neighbours by content")
 		require.Equal(t, space2, similar[0].TitleID, "the closest description")
 		require.Nil(t, similar[0].UserID)
+		require.Nil(t, similar[0].ProfileID)
 	})
 }
 
@@ -131,10 +130,10 @@ func TestRefreshBetweenFitsReranksActiveViewers(t *testing.T) {
 		var viewers []int
 		at := time.Now().Add(-time.Hour)
 		for v := range 4 {
-			u := c.User.Create().SetEmail(fmt.Sprintf("v%d@example.com", v)).SetPasswordHash("x").SetCountry("US").SaveX(ctx).ID
-			viewers = append(viewers, u)
+			u, p := testkit.Account(t, c, fmt.Sprintf("v%d@example.com", v), "US")
+			viewers = append(viewers, p)
 			for k := range 3 {
-				c.ViewEvent.Create().SetUserID(u).SetTitleID(ids[(v+k)%len(ids)]).SetKind(viewevent.KindCOMPLETE).
+				c.ViewEvent.Create().SetUserID(u).SetProfileID(p).SetTitleID(ids[(v+k)%len(ids)]).SetKind(viewevent.KindCOMPLETE).
 					SetWeight(WeightCompleted).SetCreatedAt(at.Add(time.Duration(k) * time.Minute)).ExecX(ctx)
 			}
 		}
@@ -144,30 +143,30 @@ func TestRefreshBetweenFitsReranksActiveViewers(t *testing.T) {
 		svc := NewService(s, slog.New(slog.DiscardHandler), ServeOptions{RefitEvery: time.Hour})
 		require.NoError(t, svc.Refresh(ctx))
 		me, other := viewers[0], viewers[1]
-		mine, others, similar := rowIDs(recommendation.UserID(me)), rowIDs(recommendation.UserID(other)),
+		mine, others, similar := rowIDs(recommendation.ProfileID(me)), rowIDs(recommendation.ProfileID(other)),
 			rowIDs(recommendation.KindEQ(recommendation.KindSIMILAR))
 		require.NotEmpty(t, mine)
 		require.NotEmpty(t, others)
 		require.NotEmpty(t, similar)
-		suggested := c.Recommendation.Query().Where(recommendation.UserID(me),
+		suggested := c.Recommendation.Query().Where(recommendation.ProfileID(me),
 			recommendation.KindEQ(recommendation.KindRECOMMENDED)).Order(recommendation.ByRank()).FirstX(ctx).TitleID
 
 		// The viewer finishes their top suggestion.
-		c.WatchProgress.Create().SetUserID(me).SetTitleID(suggested).SetVideoID(0).SetCompleted(true).ExecX(ctx)
+		c.WatchProgress.Create().SetUserID(c.Profile.GetX(ctx, me).UserID).SetProfileID(me).SetTitleID(suggested).SetVideoID(0).SetCompleted(true).ExecX(ctx)
 		require.NoError(t, svc.Refresh(ctx))
-		require.Equal(t, others, rowIDs(recommendation.UserID(other)), "no new activity: rows untouched")
+		require.Equal(t, others, rowIDs(recommendation.ProfileID(other)), "no new activity: rows untouched")
 		require.Equal(t, similar, rowIDs(recommendation.KindEQ(recommendation.KindSIMILAR)), "same model: same neighbours")
-		require.NotEqual(t, mine, rowIDs(recommendation.UserID(me)), "new activity: rows rewritten")
-		require.NotContains(t, c.Recommendation.Query().Where(recommendation.UserID(me),
+		require.NotEqual(t, mine, rowIDs(recommendation.ProfileID(me)), "new activity: rows rewritten")
+		require.NotContains(t, c.Recommendation.Query().Where(recommendation.ProfileID(me),
 			recommendation.KindEQ(recommendation.KindRECOMMENDED)).Select(recommendation.FieldTitleID).IntsX(ctx),
 			suggested, "what they just watched is no longer suggested")
 
 		require.NoError(t, svc.Refresh(ctx))
-		require.Equal(t, others, rowIDs(recommendation.UserID(other)), "nothing new since: nothing rewritten")
+		require.Equal(t, others, rowIDs(recommendation.ProfileID(other)), "nothing new since: nothing rewritten")
 
 		svc.opts.RefitEvery = time.Nanosecond // the model is now old
 		require.NoError(t, svc.Refresh(ctx))
-		require.NotEqual(t, others, rowIDs(recommendation.UserID(other)), "a refit rewrites every row")
+		require.NotEqual(t, others, rowIDs(recommendation.ProfileID(other)), "a refit rewrites every row")
 		require.NotEqual(t, similar, rowIDs(recommendation.KindEQ(recommendation.KindSIMILAR)))
 	})
 }

@@ -134,6 +134,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.Client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
+	if err := s.upgrade(ctx); err != nil {
+		return fmt.Errorf("upgrade data: %w", err)
+	}
 	m, err := rivermigrate.New(s.RiverDriver(), nil)
 	if err != nil {
 		return fmt.Errorf("migrate job queue: %w", err)

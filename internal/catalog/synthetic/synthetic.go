@@ -22,6 +22,7 @@ import (
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/season"
@@ -30,8 +31,10 @@ import (
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
+	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/catalog"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
@@ -136,6 +139,7 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Summary, error) 
 	w := &writer{st: st, m: m, seed: o.Seed, count: o.Viewers, progress: progress}
 	steps := []func(context.Context) error{
 		w.viewers, // first: they mark the database as seeded
+		w.profiles,
 		w.memberships,
 		w.genres,
 		func(ctx context.Context) error { return w.titles(ctx, counts) },
@@ -177,7 +181,7 @@ type writer struct {
 	count    int // viewers
 	progress func(phase string, done, total int)
 
-	userIDs, genreIDs, titleIDs, seasonIDs, episodeIDs, videoIDs []int
+	userIDs, profileIDs, genreIDs, titleIDs, seasonIDs, episodeIDs, videoIDs []int
 }
 
 // table starts a bulk insert whose progress is reported as phase out of total rows.
@@ -203,6 +207,21 @@ func (w *writer) viewers(ctx context.Context) error {
 		}
 	}
 	return b.flushInto(ctx, &w.userIDs)
+}
+
+// profiles gives every viewer the first profile every account has; their activity is its.
+func (w *writer) profiles(ctx context.Context) error {
+	b := w.table("profiles", w.count, profile.Table, true,
+		profile.FieldUserID, profile.FieldName, profile.FieldKids, profile.FieldMaturityCeiling,
+		profile.FieldLanguage, profile.FieldPinHash, profile.FieldCreatedAt)
+	for i := range w.count {
+		v := w.m.viewer(w.seed, i)
+		err := b.add(ctx, w.userIDs[i], auth.FirstProfileName(v.name, v.email), false, maturity.Adult, "en", "", w.local(v.joined))
+		if err != nil {
+			return err
+		}
+	}
+	return b.flushInto(ctx, &w.profileIDs)
 }
 
 // memberships gives every viewer an active plan the way an operator grants one (marquee
@@ -364,16 +383,16 @@ func (w *writer) activity(ctx context.Context, c *tally) error {
 	d := &rows{ctx: ctx, w: w}
 	tables := []*bulk{
 		newBulk(w.st, watchprogress.Table, false,
-			watchprogress.FieldUserID, watchprogress.FieldTitleID, watchprogress.FieldEpisodeID,
+			watchprogress.FieldUserID, watchprogress.FieldProfileID, watchprogress.FieldTitleID, watchprogress.FieldEpisodeID,
 			watchprogress.FieldVideoID, watchprogress.FieldPositionSeconds, watchprogress.FieldDurationSeconds,
 			watchprogress.FieldCompleted, watchprogress.FieldUpdatedAt),
 		newBulk(w.st, viewevent.Table, false,
-			viewevent.FieldUserID, viewevent.FieldTitleID, viewevent.FieldVideoID, viewevent.FieldKind,
+			viewevent.FieldUserID, viewevent.FieldProfileID, viewevent.FieldTitleID, viewevent.FieldVideoID, viewevent.FieldKind,
 			viewevent.FieldWeight, viewevent.FieldCreatedAt),
 		newBulk(w.st, rating.Table, false,
-			rating.FieldCreatedAt, rating.FieldUpdatedAt, rating.FieldStars, rating.FieldTitleID, rating.FieldUserID),
+			rating.FieldCreatedAt, rating.FieldUpdatedAt, rating.FieldStars, rating.FieldTitleID, rating.FieldUserID, rating.FieldProfileID),
 		newBulk(w.st, mylistitem.Table, false,
-			mylistitem.FieldCreatedAt, mylistitem.FieldTitleID, mylistitem.FieldUserID),
+			mylistitem.FieldCreatedAt, mylistitem.FieldTitleID, mylistitem.FieldUserID, mylistitem.FieldProfileID),
 	}
 	d.progresses, d.events, d.ratings, d.listItems = tables[0], tables[1], tables[2], tables[3]
 	for _, b := range tables {
@@ -411,7 +430,7 @@ func (d *rows) event(v *viewer, show, video int, kind viewevent.Kind, weight flo
 	if video >= 0 {
 		vid = d.w.videoIDs[video]
 	}
-	return d.events.add(d.ctx, d.w.userIDs[v.index], d.w.titleIDs[show], vid, string(kind), weight, d.w.local(at))
+	return d.events.add(d.ctx, d.w.userIDs[v.index], d.w.profileIDs[v.index], d.w.titleIDs[show], vid, string(kind), weight, d.w.local(at))
 }
 
 func (d *rows) progress(v *viewer, show, video, ep int, pos, dur float64, done bool, at time.Time) error {
@@ -419,15 +438,15 @@ func (d *rows) progress(v *viewer, show, video, ep int, pos, dur float64, done b
 	if ep >= 0 {
 		epID = d.w.episodeIDs[ep]
 	}
-	return d.progresses.add(d.ctx, d.w.userIDs[v.index], d.w.titleIDs[show], epID, d.w.videoIDs[video],
+	return d.progresses.add(d.ctx, d.w.userIDs[v.index], d.w.profileIDs[v.index], d.w.titleIDs[show], epID, d.w.videoIDs[video],
 		pos, dur, done, d.w.local(at))
 }
 
 func (d *rows) rate(v *viewer, show, stars int, at time.Time) error {
 	at = d.w.local(at)
-	return d.ratings.add(d.ctx, at, at, stars, d.w.titleIDs[show], d.w.userIDs[v.index])
+	return d.ratings.add(d.ctx, at, at, stars, d.w.titleIDs[show], d.w.userIDs[v.index], d.w.profileIDs[v.index])
 }
 
 func (d *rows) list(v *viewer, show int, at time.Time) error {
-	return d.listItems.add(d.ctx, d.w.local(at), d.w.titleIDs[show], d.w.userIDs[v.index])
+	return d.listItems.add(d.ctx, d.w.local(at), d.w.titleIDs[show], d.w.userIDs[v.index], d.w.profileIDs[v.index])
 }
