@@ -25,8 +25,8 @@ import (
 	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
-	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/testkit"
 )
 
 // counted is a GraphQL client over a store whose every SQL statement is counted.

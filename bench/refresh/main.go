@@ -21,8 +21,8 @@ import (
 
 	"github.com/marquee-org/marquee/bench/internal/proc"
 	"github.com/marquee-org/marquee/ent"
-	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/profile"
+	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/internal/recommend"
 	"github.com/marquee-org/marquee/internal/store"

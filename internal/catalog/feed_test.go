@@ -15,14 +15,14 @@ import (
 	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
-	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/testkit"
 )
 
 // shelf is a small catalog with known popularity, years and regions.
 type shelf struct {
-	cat  *catalog.Service
-	ids  map[string]int
+	cat           *catalog.Service
+	ids           map[string]int
 	user, profile int
 }
 

@@ -21,8 +21,8 @@ import (
 	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
-	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/testkit"
 )
 
 // recorder is an ent driver that keeps every statement it runs, with its arguments.

@@ -17,9 +17,9 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
+	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
-	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
 	"github.com/marquee-org/marquee/internal/auth"
@@ -96,13 +96,13 @@ type viewer struct {
 
 // recRow is one Recommendation row to write.
 type recRow struct {
-	kind         recommendation.Kind
+	kind            recommendation.Kind
 	profile, source *int
-	account      int
-	title, rank  int
-	score        float64
-	reason       string
-	createdAt    time.Time
+	account         int
+	title, rank     int
+	score           float64
+	reason          string
+	createdAt       time.Time
 }
 
 // Refresh brings the Recommendation table up to date. Readers see the old rows or the new

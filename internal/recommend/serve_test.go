@@ -18,8 +18,8 @@ import (
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/store"
-	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/store/storetest"
+	"github.com/marquee-org/marquee/internal/testkit"
 )
 
 func TestRefreshWritesRecommendations(t *testing.T) {
