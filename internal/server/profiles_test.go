@@ -203,3 +203,78 @@ func TestProfilePINIsThrottled(t *testing.T) {
 		require.Equal(t, "RATE_LIMITED", e.selectProfile(token, id, "9021").code(), "the right PIN waits too once throttled")
 	})
 }
+
+// A stream keeps the profile that started it: switching the login to another profile
+// meanwhile leaves its heartbeat and its progress where they were.
+func TestSwitchingProfileDuringPlayback(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.startWorkers()
+		admin := e.admin()
+		movie := e.readyTitle(admin, `kind: MOVIE, name: "Family Film", maturityRating: "PG"`)
+		tok := e.viewer("switch@example.com", "US", plancode.Standard)
+		owner := e.whoIsWatching(tok)
+		kid := field(t, e.createProfile(tok, map[string]any{"name": "Kid", "kids": true}), "createProfile")["id"].(string)
+
+		r := e.start(tok, movie)
+		require.Empty(t, r.Errors, r.Raw)
+		sid := r.Data["startPlayback"].(map[string]any)["id"]
+		ws := e.open(nil, map[string]any{"authorization": "Bearer " + tok})
+		require.NoError(t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": sid}}}))
+		beat := func() map[string]any {
+			m := e.next(ws)
+			require.Equal(t, "next", m.Type, "%+v", m)
+			return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)
+		}
+		require.Equal(t, "ACTIVE", beat()["status"])
+
+		field(t, e.selectProfile(tok, kid), "selectProfile")
+		r = e.gql(nil, `mutation($s: ID!) { reportProgress(input: {sessionId: $s, positionSeconds: 1.5}) }`, map[string]any{"s": sid}, bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		for range 2 {
+			require.Equal(t, "ACTIVE", beat()["status"], "the heartbeat goes on")
+		}
+		ps := e.store.Client.WatchProgress.Query().AllX(ctx)
+		require.Len(t, ps, 1)
+		require.Equal(t, atoi(t, owner), ps[0].ProfileID, "progress stays with the profile that started the stream")
+
+		// The kid's own Continue Watching is empty; the owner's has the film.
+		cw := `{ category(slug: "continue-watching") { titles { totalCount } } }`
+		require.EqualValues(t, 0, field(t, e.gql(nil, cw, nil, bearer(tok)), "category")["titles"].(map[string]any)["totalCount"])
+		field(t, e.selectProfile(tok, owner), "selectProfile")
+		require.EqualValues(t, 1, field(t, e.gql(nil, cw, nil, bearer(tok)), "category")["titles"].(map[string]any)["totalCount"])
+	})
+}
+
+// A title whose rating rises above a Kids profile's ceiling leaves its lists at once.
+func TestReratedTitleLeavesKidsLists(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.admin()
+		film := field(t, e.gql(nil, `mutation { createTitle(input: {kind: MOVIE, name: "Borderline", maturityRating: "PG"}) { id } }`,
+			nil, bearer(admin)), "createTitle")["id"].(string)
+		tok := e.viewer("rerated@example.com", "US", "")
+		kid := field(t, e.createProfile(tok, map[string]any{"name": "Kid", "kids": true}), "createProfile")["id"].(string)
+		field(t, e.selectProfile(tok, kid), "selectProfile")
+		require.Empty(t, e.gql(nil, `mutation($t: ID!) { addToMyList(titleId: $t) { id } }`, map[string]any{"t": film}, bearer(tok)).Errors)
+		acct := e.store.Client.Profile.GetX(ctx, atoi(t, kid)).UserID
+		e.store.Client.WatchProgress.Create().SetUserID(acct).SetProfileID(atoi(t, kid)).SetTitleID(atoi(t, film)).
+			SetVideoID(1).SetPositionSeconds(30).SetDurationSeconds(100).ExecX(ctx)
+
+		count := func(slug string) any {
+			r := e.gql(nil, `query($s: String!) { category(slug: $s) { titles { totalCount } } }`, map[string]any{"s": slug}, bearer(tok))
+			return field(t, r, "category")["titles"].(map[string]any)["totalCount"]
+		}
+		require.EqualValues(t, 1, count("my-list"))
+		require.EqualValues(t, 1, count("continue-watching"))
+
+		r := e.gql(nil, `mutation($t: ID!) { updateTitle(id: $t, input: {maturityRating: "R"}) { maturityAge } }`, map[string]any{"t": film}, bearer(admin))
+		require.EqualValues(t, 17, field(t, r, "updateTitle")["maturityAge"])
+		require.EqualValues(t, 0, count("my-list"))
+		require.EqualValues(t, 0, count("continue-watching"))
+		r = e.gql(nil, `{ feed { rows { kind titles { edges { node { id } } } } } }`, nil, bearer(tok))
+		require.NotContains(t, ids(field(t, r, "feed")), film)
+	})
+}
