@@ -32,7 +32,7 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		western := c.Genre.Create().SetSlug("western").SetName("Western").SaveX(ctx)
 		mk := func(name string, g *ent.Genre, set func(*ent.TitleCreate)) int {
 			q := c.Title.Create().SetKind(title.KindMOVIE).SetName(name).SetYear(1990).
-				SetSynopsis("A story of " + g.Name).AddGenres(g)
+				SetSynopsis("A story of " + g.Name).AddGenres(g).SetMaturityRating("PG")
 			if set != nil {
 				set(q)
 			}
@@ -40,7 +40,7 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		}
 		space1 := mk("Space Dock", scifi, nil)
 		space2 := mk("Space Run", scifi, nil)
-		orbit := mk("Orbit", scifi, nil)
+		orbit := mk("Orbit", scifi, func(q *ent.TitleCreate) { q.SetMaturityRating("R") })
 		moon := mk("Moon Base", scifi, func(q *ent.TitleCreate) { q.SetRegions([]string{"DE"}) })
 		vault := mk("Star Vault", scifi, func(q *ent.TitleCreate) { q.SetMinPlan(plancode.Premium) })
 		sequel := mk("Space Run Again", scifi, nil) // nobody has watched it yet
@@ -67,6 +67,10 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		c.WatchProgress.Create().SetUserID(account).SetProfileID(me).SetTitleID(space1).SetVideoID(0).SetCompleted(true).ExecX(ctx)
 		c.Rating.Create().SetUserID(account).SetProfileID(me).SetTitleID(space2).SetStars(5).ExecX(ctx)
 		c.MyListItem.Create().SetUserID(account).SetProfileID(me).SetTitleID(westerns[0]).ExecX(ctx)
+		// A Kids profile of the same account, with a history of its own.
+		kid := c.Profile.Create().SetUserID(account).SetName("Kid").SetKids(true).SetMaturityCeiling(12).SaveX(ctx).ID
+		c.ViewEvent.Create().SetUserID(account).SetProfileID(kid).SetTitleID(space1).SetKind(viewevent.KindCOMPLETE).
+			SetWeight(WeightCompleted).SetCreatedAt(at).ExecX(ctx)
 
 		svc := NewService(s, slog.New(slog.DiscardHandler), ServeOptions{})
 		require.NoError(t, svc.Refresh(ctx))
@@ -110,6 +114,17 @@ func TestRefreshWritesRecommendations(t *testing.T) {
 		require.Equal(t, space2, similar[0].TitleID, "the closest description")
 		require.Nil(t, similar[0].UserID)
 		require.Nil(t, similar[0].ProfileID)
+
+		// Each profile gets its own suggestions, within its own ceiling.
+		var kids []int
+		for _, r := range c.Recommendation.Query().Where(recommendation.ProfileID(kid)).AllX(ctx) {
+			kids = append(kids, r.TitleID)
+			require.Equal(t, account, *r.UserID)
+		}
+		require.NotEmpty(t, kids)
+		require.NotContains(t, kids, orbit, "rated R: not for a Kids profile")
+		require.NotContains(t, kids, space1, "what the kid watched")
+		require.Contains(t, kids, space2, "what the owner rated is still new to the kid")
 	})
 }
 
