@@ -5,6 +5,7 @@ import { useSession } from '../auth/session';
 import { graphql } from '../gql';
 import { formError } from '../lib/errors';
 import { formatDate, formatPrice } from '../lib/format';
+import { ManageProfiles } from '../profiles/ManageProfiles';
 import './account.css';
 
 const AccountQuery = graphql(`
@@ -111,6 +112,8 @@ export function AccountPage() {
           <dd>{me.country}</dd>
         </dl>
       </section>
+
+      <ManageProfiles />
 
       <section aria-labelledby="membership-heading" className="card">
         <h2 id="membership-heading">Membership</h2>

@@ -11,6 +11,7 @@ import { LandingPage } from '../landing/LandingPage';
 import { CheckoutPage } from '../plans/CheckoutPage';
 import { PlansPage } from '../plans/PlansPage';
 import { PlayerRoute } from '../player/route';
+import { ProfilesPage } from '../profiles/ProfilesPage';
 import { SearchPage } from '../search/SearchPage';
 import { TitlePage } from '../title/TitlePage';
 import { Layout } from './Layout';
@@ -22,7 +23,13 @@ const TitleEditorPage = lazy(() => import('../admin/TitleEditorPage'));
 function Start() {
   const { me, loading } = useSession();
   if (loading) return <p className="page muted" role="status">Loading…</p>;
-  return me ? <HomePage /> : <LandingPage />;
+  return me ? (
+    <RequireViewer>
+      <HomePage />
+    </RequireViewer>
+  ) : (
+    <LandingPage />
+  );
 }
 
 export function App() {
@@ -44,8 +51,9 @@ export function App() {
         <Route path="/category/:slug" element={<CategoryPage />} />
         <Route path="/search" element={<SearchPage />} />
         <Route path="/plans" element={<PlansPage />} />
-        <Route path="/plans/:code" element={<RequireViewer><CheckoutPage /></RequireViewer>} />
-        <Route path="/account" element={<RequireViewer><AccountPage /></RequireViewer>} />
+        <Route path="/profiles" element={<RequireViewer anyProfile><ProfilesPage /></RequireViewer>} />
+        <Route path="/plans/:code" element={<RequireViewer grownUp><CheckoutPage /></RequireViewer>} />
+        <Route path="/account" element={<RequireViewer grownUp><AccountPage /></RequireViewer>} />
         <Route path="/admin" element={<RequireViewer admin><AdminPage /></RequireViewer>} />
         <Route
           path="/admin/titles/:id"

@@ -7,6 +7,7 @@ export function Layout() {
   const { me, reset } = useSession();
   const [{ fetching }, logout] = useMutation(LogoutMutation);
   const navigate = useNavigate();
+  const kids = me?.profile?.kids ?? false;
 
   async function onLogout() {
     await logout({});
@@ -31,9 +32,13 @@ export function Layout() {
               Home
             </NavLink>
             <NavLink to="/search">Search</NavLink>
-            <NavLink to="/plans">Plans</NavLink>
-            <NavLink to="/account">Account</NavLink>
-            {me.role === 'ADMIN' && <NavLink to="/admin">Admin</NavLink>}
+            {!kids && <NavLink to="/plans">Plans</NavLink>}
+            {!kids && <NavLink to="/account">Account</NavLink>}
+            {!kids && me.role === 'ADMIN' && <NavLink to="/admin">Admin</NavLink>}
+            <NavLink to="/profiles" className="profile-link" aria-label={me.profile ? `Switch profile (watching as ${me.profile.name})` : 'Choose a profile'}>
+              {me.profile ? me.profile.name : 'Profiles'}
+              {kids && <span className="badge">Kids</span>}
+            </NavLink>
             <button type="button" className="link-button" onClick={onLogout} disabled={fetching}>
               Log out
             </button>

@@ -26,7 +26,8 @@ export function LoginPage() {
     const res = await login({ input: { email, password } });
     if (res.data) {
       reset();
-      navigate(safeNext(params.get('next')), { replace: true });
+      // Who is watching? The picker moves on by itself when there is only one choice.
+      navigate(`/profiles?auto=1&next=${encodeURIComponent(safeNext(params.get('next')))}`, { replace: true });
     }
   }
 

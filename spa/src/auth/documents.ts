@@ -8,6 +8,14 @@ export const MeQuery = graphql(`
       name
       country
       role
+      profile {
+        id
+        name
+        kids
+        maturityCeiling
+        language
+        hasPin
+      }
       membership {
         id
         status

@@ -1,8 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router-dom';
+import { Link, Navigate, useLocation } from 'react-router-dom';
 import { Provider, useQuery } from 'urql';
 import type { MeQuery as MeResult } from '../gql/graphql';
 import { createApiClient, type ApiClient } from '../lib/client';
+import { setChoiceScope } from '../player/storage';
 import { MeQuery } from './documents';
 
 export type Viewer = NonNullable<MeResult['me']>;
@@ -35,6 +36,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
 function ViewerLoader({ reset, children }: { reset: () => void; children: ReactNode }) {
   const [{ data, error }, reexecute] = useQuery({ query: MeQuery });
+  // Player choices (audio, subtitles, caption style) belong to the profile watching.
+  setChoiceScope(data?.me?.profile?.id);
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const value = useMemo<Session>(
     // Right after a reset the new client has no answer yet: that is loading, not
@@ -56,12 +59,37 @@ export function hasActiveMembership(me: Viewer | null): boolean {
   return status === 'ACTIVE' || status === 'CANCELED' || status === 'PAST_DUE';
 }
 
-/** Sends visitors to the login page, remembering where they were going. */
-export function RequireViewer({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
+interface RequireProps {
+  children: ReactNode;
+  /** Administrators only. */
+  admin?: boolean;
+  /** Not from a Kids profile: the account, payments, administration. */
+  grownUp?: boolean;
+  /** Reachable before a profile is chosen (the picker itself). */
+  anyProfile?: boolean;
+}
+
+/**
+ * Sends visitors to the login page and logins that have not chosen who is watching to the
+ * profile picker, remembering where they were going.
+ */
+export function RequireViewer({ children, admin = false, grownUp = admin, anyProfile = false }: RequireProps) {
   const { me, loading } = useSession();
   const location = useLocation();
   if (loading) return <p className="page muted" role="status">Loading…</p>;
-  if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  const here = encodeURIComponent(location.pathname + location.search);
+  if (!me) return <Navigate to={`/login?next=${here}`} replace />;
+  if (!me.profile && !anyProfile) return <Navigate to={`/profiles?next=${here}`} replace />;
+  if (grownUp && me.profile?.kids) {
+    return (
+      <main className="page">
+        <h1>Not on a Kids profile</h1>
+        <p>
+          <Link to="/profiles">Switch profile</Link> to open this page.
+        </p>
+      </main>
+    );
+  }
   if (admin && me.role !== 'ADMIN') {
     return (
       <main className="page">

@@ -1,6 +1,7 @@
 import { useId, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
+import { useSession } from '../auth/session';
 import type { FeedQuery as FeedResult } from '../gql/graphql';
 import { formError } from '../lib/errors';
 import { PosterCard } from '../title/Poster';
@@ -9,12 +10,19 @@ import './home.css';
 
 type Row = FeedResult['feed']['rows'][number];
 
+/** The rows a Kids home keeps: what the child started and saved, then genres. */
+const KIDS_ROWS: ReadonlyArray<Row['kind']> = ['CONTINUE_WATCHING', 'MY_LIST', 'GENRE'];
+
 export function HomePage() {
   const [{ data, fetching, error }] = useQuery({ query: FeedQuery, requestPolicy: 'cache-and-network' });
-  const rows = (data?.feed.rows ?? []).filter((r) => (r.titles.edges ?? []).length > 0);
+  const profile = useSession().me?.profile;
+  const kids = profile?.kids ?? false;
+  const rows = (data?.feed.rows ?? []).filter(
+    (r) => (r.titles.edges ?? []).length > 0 && (!kids || KIDS_ROWS.includes(r.kind)),
+  );
   return (
-    <main className="page home">
-      <h1 className="visually-hidden">Home</h1>
+    <main className={`page home${kids ? ' kids-home' : ''}`}>
+      {kids ? <h1>Hi, {profile?.name}!</h1> : <h1 className="visually-hidden">Home</h1>}
       {error && !data && <p role="alert" className="alert">{formError(error)}</p>}
       {fetching && !data && <p className="muted" role="status">Loading…</p>}
       {data && rows.length === 0 && (

@@ -22,6 +22,7 @@ const FRIENDLY: Record<string, string> = {
   SUBSCRIPTION_REQUIRED: 'You need a membership to watch. Choose a plan to start.',
   PLAN_TOO_LOW: 'Your plan does not include this title. Upgrade to watch it.',
   REGION_UNAVAILABLE: 'This title is not available in your country.',
+  MATURITY_RESTRICTED: 'This title is not available on this profile.',
   STREAM_LIMIT_REACHED: 'Too many streams are playing on your account right now. Stop one and try again.',
   NOT_READY: 'This title is still being prepared. Try again in a few minutes.',
   COMPLEXITY_LIMIT_EXCEEDED: 'That request was too large.',
