@@ -25,6 +25,7 @@ import (
 	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/app"
 	"github.com/marquee-org/marquee/internal/auth"
+	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 )
@@ -87,11 +88,15 @@ func graphQLEndpoint(ctx context.Context, st *store.Store, ix *search.Index) (st
 	if err != nil {
 		return "", nil, err
 	}
+	p, err := st.Client.Profile.Create().SetUserID(u.ID).SetName("bench").SetMaturityCeiling(maturity.Adult).Save(ctx)
+	if err != nil {
+		return "", nil, err
+	}
 	svc := app.OverStore(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	svc.Index = ix
 	h := graph.NewHandler(&graph.Resolver{Services: svc}, graph.HandlerOptions{ComplexityLimit: 1 << 20})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: u})))
+		h.ServeHTTP(w, r.WithContext(auth.WithViewer(r.Context(), &auth.Viewer{User: u, Profile: p})))
 	}))
 	return srv.URL, srv.Close, nil
 }

@@ -37,7 +37,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 function ViewerLoader({ reset, children }: { reset: () => void; children: ReactNode }) {
   const [{ data, error }, reexecute] = useQuery({ query: MeQuery });
   // Player choices (audio, subtitles, caption style) belong to the profile watching.
-  setChoiceScope(data?.me?.profile?.id);
+  setChoiceScope(data?.me?.profile);
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const value = useMemo<Session>(
     // Right after a reset the new client has no answer yet: that is loading, not

@@ -1,4 +1,4 @@
-import { readChoice, writeChoice } from './storage';
+import { profileLanguage, readChoice, writeChoice } from './storage';
 import { primaryLanguage, type TextTrackInfo } from './subtitles';
 
 /** An audio track as the player lists it. */
@@ -56,8 +56,8 @@ export function pickAudioTrack(menu: readonly AudioTrackInfo[], lang: string | n
 
 const KEY = 'marquee.audio';
 
-/** The language the viewer last chose audio in, on this browser; null when never. */
-export const rememberedAudio = () => readChoice(KEY);
+/** The language the profile last chose audio in on this browser, else the profile's language. */
+export const rememberedAudio = () => readChoice(KEY) ?? profileLanguage();
 
 export const rememberAudio = (lang: string) => writeChoice(KEY, lang);
 

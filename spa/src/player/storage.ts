@@ -4,11 +4,19 @@
  * choice lasts as long as the page.
  */
 let scope = '';
+let language = '';
 
-/** Makes later choices those of one profile (its id); each profile keeps its own. */
-export function setChoiceScope(profileId: string | null | undefined) {
-  scope = profileId ?? '';
+/**
+ * Makes later choices those of one profile (its id); each profile keeps its own. Its
+ * language is the audio a video starts in, where the video has it, until one is chosen.
+ */
+export function setChoiceScope(profile: { id: string; language: string } | null | undefined) {
+  scope = profile?.id ?? '';
+  language = profile?.language ?? '';
 }
+
+/** The language of the profile watching, or null. */
+export const profileLanguage = (): string | null => language || null;
 
 const scoped = (key: string) => (scope ? `${key}@${scope}` : key);
 
