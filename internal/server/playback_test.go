@@ -166,6 +166,19 @@ func TestSignedMediaFollowsThePlanAndTheSession(t *testing.T) {
 
 const beatSub = `subscription($s: ID!) { playbackHeartbeat(sessionId: $s) { sessionId status activeStreams maxStreams at } }`
 
+// heartbeats follows a playback session's heartbeats over a websocket logged in with token,
+// and returns the function that reads the next beat.
+func (e *env) heartbeats(token string, session any) func() map[string]any {
+	e.t.Helper()
+	ws := e.open(nil, map[string]any{"authorization": "Bearer " + token})
+	require.NoError(e.t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": session}}}))
+	return func() map[string]any {
+		m := e.next(ws)
+		require.Equal(e.t, "next", m.Type, "%+v", m)
+		return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)
+	}
+}
+
 func TestHeartbeatsAndLogoutRevocation(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, e *env) {
@@ -193,13 +206,7 @@ func TestHeartbeatsAndLogoutRevocation(t *testing.T) {
 			require.Equal(t, "NOT_FOUND", e.gql(nil, q, map[string]any{"s": sid}, bearer(other)).code(), q)
 		}
 
-		ws := e.open(nil, map[string]any{"authorization": "Bearer " + tok})
-		require.NoError(t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": sid}}}))
-		beat := func() map[string]any {
-			m := e.next(ws)
-			require.Equal(t, "next", m.Type, "%+v", m)
-			return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)
-		}
+		beat := e.heartbeats(tok, sid)
 		for range 2 {
 			b := beat()
 			require.Equal(t, "ACTIVE", b["status"])

@@ -220,13 +220,7 @@ func TestSwitchingProfileDuringPlayback(t *testing.T) {
 		r := e.start(tok, movie)
 		require.Empty(t, r.Errors, r.Raw)
 		sid := r.Data["startPlayback"].(map[string]any)["id"]
-		ws := e.open(nil, map[string]any{"authorization": "Bearer " + tok})
-		require.NoError(t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": sid}}}))
-		beat := func() map[string]any {
-			m := e.next(ws)
-			require.Equal(t, "next", m.Type, "%+v", m)
-			return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)
-		}
+		beat := e.heartbeats(tok, sid)
 		require.Equal(t, "ACTIVE", beat()["status"])
 
 		field(t, e.selectProfile(tok, kid), "selectProfile")

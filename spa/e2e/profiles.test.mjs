@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { withScreenshotOnFailure } from './artifacts.mjs';
 import { launch, watchCSP } from './browser.mjs';
 import { Header, LoginPage, SearchPage } from './pages.mjs';
-import { dataDir, startMarquee } from './server.mjs';
+import { dataDir, graphqlAt, startMarquee } from './server.mjs';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 const PARENT = { email: 'parent@example.com', password: 'correct horse battery' };
@@ -15,16 +15,7 @@ let server;
 let browser;
 const titles = {};
 
-async function gql(query, variables, token) {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
+const gql = (query, variables, token) => graphqlAt(server.url, query, variables, token);
 
 before(async () => {
   const data = dataDir();

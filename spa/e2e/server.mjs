@@ -1,5 +1,6 @@
 // Starts the real marquee binary on a free port with a fresh data dir, for one test file,
 // and runs its other commands (user create, ingest) against the same data dir.
+import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -92,4 +93,16 @@ export async function startMarquee({ data, args = ['--workers', '0'] } = {}) {
       if (own) store.remove();
     },
   };
+}
+
+/** Runs a GraphQL operation on the server at url, with a bearer token, and returns its data, failing on errors. */
+export async function graphqlAt(url, query, variables, token) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return body.data;
 }

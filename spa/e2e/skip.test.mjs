@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { withScreenshotOnFailure } from './artifacts.mjs';
 import { launch, watchCSP } from './browser.mjs';
 import { Header, LoginPage, Player } from './pages.mjs';
-import { dataDir, makeClip, startMarquee } from './server.mjs';
+import { dataDir, graphqlAt, makeClip, startMarquee } from './server.mjs';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 
@@ -20,17 +20,7 @@ let series;
 let film;
 let adminToken;
 
-/** Runs a GraphQL operation with a bearer token and returns its data, failing on errors. */
-async function gql(query, variables, token) {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
+const gql = (query, variables, token) => graphqlAt(server.url, query, variables, token);
 
 before(async () => {
   const data = dataDir();

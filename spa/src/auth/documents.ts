@@ -9,12 +9,7 @@ export const MeQuery = graphql(`
       country
       role
       profile {
-        id
-        name
-        kids
-        maturityCeiling
-        language
-        hasPin
+        ...ProfileFields
       }
       membership {
         id

@@ -1,14 +1,21 @@
 import { graphql } from '../gql';
 
+/** What the app shows of a profile; the header's (MeQuery) uses it too. */
+export const ProfileFieldsFragment = graphql(`
+  fragment ProfileFields on Profile {
+    id
+    name
+    kids
+    maturityCeiling
+    language
+    hasPin
+  }
+`);
+
 export const ProfilesQuery = graphql(`
   query Profiles {
     profiles {
-      id
-      name
-      kids
-      maturityCeiling
-      language
-      hasPin
+      ...ProfileFields
     }
   }
 `);
@@ -24,12 +31,7 @@ export const SelectProfileMutation = graphql(`
 export const CreateProfileMutation = graphql(`
   mutation CreateProfile($input: CreateProfileInput!) {
     createProfile(input: $input) {
-      id
-      name
-      kids
-      maturityCeiling
-      language
-      hasPin
+      ...ProfileFields
     }
   }
 `);
@@ -37,12 +39,7 @@ export const CreateProfileMutation = graphql(`
 export const UpdateProfileMutation = graphql(`
   mutation UpdateProfile($id: ID!, $input: UpdateProfileInput!) {
     updateProfile(id: $id, input: $input) {
-      id
-      name
-      kids
-      maturityCeiling
-      language
-      hasPin
+      ...ProfileFields
     }
   }
 `);
