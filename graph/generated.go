@@ -29,6 +29,7 @@ import (
 	video1 "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/artwork"
+	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/internal/catalog"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/video"
@@ -187,6 +188,16 @@ type ComplexityRoot struct {
 		UserID             func(childComplexity int) int
 	}
 
+	MembershipChangePreview struct {
+		AmountCents func(childComplexity int) int
+		Change      func(childComplexity int) int
+		Currency    func(childComplexity int) int
+		EffectiveAt func(childComplexity int) int
+		Plan        func(childComplexity int) int
+		QuotedAt    func(childComplexity int) int
+		RenewsAt    func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddToMyList      func(childComplexity int, titleID int) int
 		CancelMembership func(childComplexity int) int
@@ -308,17 +319,18 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Categories  func(childComplexity int, first *int, after *entgql.Cursor[int]) int
-		Category    func(childComplexity int, slug string) int
-		Feed        func(childComplexity int) int
-		LibraryScan func(childComplexity int, id int) int
-		Me          func(childComplexity int) int
-		Node        func(childComplexity int, id int) int
-		Nodes       func(childComplexity int, ids []int) int
-		Plans       func(childComplexity int) int
-		Profiles    func(childComplexity int) int
-		Search      func(childComplexity int, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) int
-		Title       func(childComplexity int, id int) int
+		Categories              func(childComplexity int, first *int, after *entgql.Cursor[int]) int
+		Category                func(childComplexity int, slug string) int
+		Feed                    func(childComplexity int) int
+		LibraryScan             func(childComplexity int, id int) int
+		Me                      func(childComplexity int) int
+		MembershipChangePreview func(childComplexity int, plan plancode.Code) int
+		Node                    func(childComplexity int, id int) int
+		Nodes                   func(childComplexity int, ids []int) int
+		Plans                   func(childComplexity int) int
+		Profiles                func(childComplexity int) int
+		Search                  func(childComplexity int, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) int
+		Title                   func(childComplexity int, id int) int
 	}
 
 	Rendition struct {
@@ -533,6 +545,7 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Plans(ctx context.Context) ([]*ent.Plan, error)
+	MembershipChangePreview(ctx context.Context, plan plancode.Code) (*billing.Preview, error)
 	Feed(ctx context.Context) (*model.Feed, error)
 	Categories(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.CategoryConnection, error)
 	Category(ctx context.Context, slug string) (*catalog.Row, error)
@@ -1075,6 +1088,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.UserID(childComplexity), true
+
+	case "MembershipChangePreview.amountCents":
+		if e.ComplexityRoot.MembershipChangePreview.AmountCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChangePreview.AmountCents(childComplexity), true
+	case "MembershipChangePreview.change":
+		if e.ComplexityRoot.MembershipChangePreview.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChangePreview.Change(childComplexity), true
+	case "MembershipChangePreview.currency":
+		if e.ComplexityRoot.MembershipChangePreview.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChangePreview.Currency(childComplexity), true
+	case "MembershipChangePreview.effectiveAt":
+		if e.ComplexityRoot.MembershipChangePreview.EffectiveAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChangePreview.EffectiveAt(childComplexity), true
+	case "MembershipChangePreview.plan":
+		if e.ComplexityRoot.MembershipChangePreview.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChangePreview.Plan(childComplexity), true
+	case "MembershipChangePreview.quotedAt":
+		if e.ComplexityRoot.MembershipChangePreview.QuotedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChangePreview.QuotedAt(childComplexity), true
+	case "MembershipChangePreview.renewsAt":
+		if e.ComplexityRoot.MembershipChangePreview.RenewsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChangePreview.RenewsAt(childComplexity), true
 
 	case "Mutation.addToMyList":
 		if e.ComplexityRoot.Mutation.AddToMyList == nil {
@@ -1812,6 +1868,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.membershipChangePreview":
+		if e.ComplexityRoot.Query.MembershipChangePreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_membershipChangePreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MembershipChangePreview(childComplexity, args["plan"].(plancode.Code)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2981,6 +3048,45 @@ input SubscribeInput {
   payment: PaymentInput!
   "1 to 200 printable characters, new for each purchase (a UUID is ideal)."
   idempotencyKey: String!
+  """
+  The quotedAt of the membershipChangePreview the viewer saw: an upgrade is then prorated as
+  of that instant (for up to an hour), so it charges exactly the amount shown.
+  """
+  quotedAt: Time
+}
+
+extend type Query {
+  """
+  What subscribe(plan) would do now, before paying: the change, the amount charged today
+  and when the plan applies and renews. The same rules as subscribe; nothing is written.
+  Choosing the plan the viewer is on is BAD_USER_INPUT, as subscribe would answer.
+  """
+  membershipChangePreview(plan: PlanCode!): MembershipChangePreview!
+}
+
+enum MembershipChange {
+  "No membership in force: the full price now, and a new monthly period."
+  NEW
+  "A dearer plan: the price difference for the rest of the period now, the plan at once."
+  UPGRADE
+  "A cheaper plan: nothing now, the plan from the period end."
+  DOWNGRADE
+  "The current plan again after cancelling (or instead of a scheduled downgrade): nothing now."
+  RESUME
+}
+
+type MembershipChangePreview {
+  plan: Plan!
+  change: MembershipChange!
+  "Charged today, in the plan's currency's minor unit."
+  amountCents: Int!
+  currency: String!
+  "When the plan applies."
+  effectiveAt: Time!
+  "When the plan's full price is next charged."
+  renewsAt: Time!
+  "Pass it back as SubscribeInput.quotedAt to be charged amountCents."
+  quotedAt: Time!
 }
 
 "Exactly one of card or paypal."
@@ -4215,6 +4321,26 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
 
+func (ec *executionContext) childFields_MembershipChangePreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_MembershipChangePreview_plan(ctx, field)
+	case "change":
+		return ec.fieldContext_MembershipChangePreview_change(ctx, field)
+	case "amountCents":
+		return ec.fieldContext_MembershipChangePreview_amountCents(ctx, field)
+	case "currency":
+		return ec.fieldContext_MembershipChangePreview_currency(ctx, field)
+	case "effectiveAt":
+		return ec.fieldContext_MembershipChangePreview_effectiveAt(ctx, field)
+	case "renewsAt":
+		return ec.fieldContext_MembershipChangePreview_renewsAt(ctx, field)
+	case "quotedAt":
+		return ec.fieldContext_MembershipChangePreview_quotedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipChangePreview", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -5380,6 +5506,20 @@ func (ec *executionContext) field_Query_libraryScan_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_membershipChangePreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "plan",
+		func(ctx context.Context, v any) (plancode.Code, error) {
+			return ec.unmarshalNPlanCode2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚋschemaᚋplancodeᚐCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["plan"] = arg0
 	return args, nil
 }
 
@@ -7555,6 +7695,176 @@ func (ec *executionContext) _Membership_paymentMethod(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_Membership_paymentMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "PaymentMethodKind")
+}
+
+func (ec *executionContext) _MembershipChangePreview_plan(ctx context.Context, field graphql.CollectedField, obj *billing.Preview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChangePreview_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChangePreview_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipChangePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipChangePreview_change(ctx context.Context, field graphql.CollectedField, obj *billing.Preview) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChangePreview_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v billing.Change) graphql.Marshaler {
+			return ec.marshalNMembershipChange2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋbillingᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChangePreview_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChangePreview", field, false, false, "MembershipChange")
+}
+
+func (ec *executionContext) _MembershipChangePreview_amountCents(ctx context.Context, field graphql.CollectedField, obj *billing.Preview) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChangePreview_amountCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChangePreview_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChangePreview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MembershipChangePreview_currency(ctx context.Context, field graphql.CollectedField, obj *billing.Preview) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChangePreview_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChangePreview_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChangePreview", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipChangePreview_effectiveAt(ctx context.Context, field graphql.CollectedField, obj *billing.Preview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChangePreview_effectiveAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChangePreview_effectiveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChangePreview", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MembershipChangePreview_renewsAt(ctx context.Context, field graphql.CollectedField, obj *billing.Preview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChangePreview_renewsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RenewsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChangePreview_renewsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChangePreview", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MembershipChangePreview_quotedAt(ctx context.Context, field graphql.CollectedField, obj *billing.Preview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChangePreview_quotedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuotedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChangePreview_quotedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChangePreview", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Mutation_signup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10426,6 +10736,50 @@ func (ec *executionContext) fieldContext_Query_plans(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Plan(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_membershipChangePreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_membershipChangePreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MembershipChangePreview(ctx, fc.Args["plan"].(plancode.Code))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *billing.Preview) graphql.Marshaler {
+			return ec.marshalNMembershipChangePreview2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋbillingᚐPreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_membershipChangePreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipChangePreview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_membershipChangePreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15477,7 +15831,7 @@ func (ec *executionContext) unmarshalInputSubscribeInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"plan", "payment", "idempotencyKey"}
+	fieldsInOrder := [...]string{"plan", "payment", "idempotencyKey", "quotedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15505,6 +15859,13 @@ func (ec *executionContext) unmarshalInputSubscribeInput(ctx context.Context, ob
 				return it, err
 			}
 			it.IdempotencyKey = data
+		case "quotedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quotedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuotedAt = data
 		}
 	}
 	return it, nil
@@ -17736,6 +18097,69 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var membershipChangePreviewImplementors = []string{"MembershipChangePreview"}
+
+func (ec *executionContext) _MembershipChangePreview(ctx context.Context, sel ast.SelectionSet, obj *billing.Preview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipChangePreviewImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipChangePreview")
+		case "plan":
+			out.Values[i] = ec._MembershipChangePreview_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._MembershipChangePreview_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountCents":
+			out.Values[i] = ec._MembershipChangePreview_amountCents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._MembershipChangePreview_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveAt":
+			out.Values[i] = ec._MembershipChangePreview_effectiveAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "renewsAt":
+			out.Values[i] = ec._MembershipChangePreview_renewsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quotedAt":
+			out.Values[i] = ec._MembershipChangePreview_quotedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -18579,6 +19003,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_plans(ctx, field)
+				})
+		case "membershipChangePreview":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_membershipChangePreview(ctx, field)
 				})
 		case "feed":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -20346,6 +20776,29 @@ func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋmarqueeᚑorg�
 		return graphql.Null
 	}
 	return ec._Membership(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembershipChange2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋbillingᚐChange(ctx context.Context, v any) (billing.Change, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := billing.Change(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipChange2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋbillingᚐChange(ctx context.Context, sel ast.SelectionSet, v billing.Change) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MembershipChange!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNMembershipChangePreview2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋbillingᚐPreview(ctx context.Context, sel ast.SelectionSet, v *billing.Preview) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipChangePreview!")
+		return graphql.Null
+	}
+	return ec._MembershipChangePreview(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMembershipOrderField2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐMembershipOrderField(ctx context.Context, v any) (*ent.MembershipOrderField, error) {

@@ -12,6 +12,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/schema/scanreport"
 	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/graph/model"
@@ -294,7 +295,7 @@ func (r *mutationResolver) Subscribe(ctx context.Context, input model.SubscribeI
 	if err != nil {
 		return nil, err
 	}
-	in := billing.SubscribeInput{UserID: v.User.ID, Plan: input.Plan, IdempotencyKey: input.IdempotencyKey}
+	in := billing.SubscribeInput{UserID: v.User.ID, Plan: input.Plan, IdempotencyKey: input.IdempotencyKey, QuotedAt: input.QuotedAt}
 	if c := input.Payment.Card; c != nil {
 		in.Payment.Card = &billing.Card{
 			Number: billing.CardNumber(c.Number), ExpMonth: c.ExpMonth, ExpYear: c.ExpYear,
@@ -447,6 +448,15 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 // Plans is the resolver for the plans field.
 func (r *queryResolver) Plans(ctx context.Context) ([]*ent.Plan, error) {
 	return billing.Plans(ctx, r.Store.Client)
+}
+
+// MembershipChangePreview is the resolver for the membershipChangePreview field.
+func (r *queryResolver) MembershipChangePreview(ctx context.Context, plan plancode.Code) (*billing.Preview, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Billing.Preview(ctx, v.User.ID, plan)
 }
 
 // Feed is the resolver for the feed field.

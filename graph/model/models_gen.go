@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/marquee-org/marquee/ent"
@@ -168,6 +169,9 @@ type SubscribeInput struct {
 	Payment *PaymentInput `json:"payment"`
 	// 1 to 200 printable characters, new for each purchase (a UUID is ideal).
 	IdempotencyKey string `json:"idempotencyKey"`
+	// The quotedAt of the membershipChangePreview the viewer saw: an upgrade is then prorated as
+	// of that instant (for up to an hour), so it charges exactly the amount shown.
+	QuotedAt *time.Time `json:"quotedAt,omitempty"`
 }
 
 type SubscribePayload struct {

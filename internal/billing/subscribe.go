@@ -29,6 +29,9 @@ type SubscribeInput struct {
 	Payment Instrument
 	// IdempotencyKey makes retries safe: the same key returns the first result.
 	IdempotencyKey string
+	// QuotedAt is the QuotedAt of the Preview the viewer saw, if any: an upgrade is then
+	// prorated as of that instant (within QuoteValidity), so that it costs what was shown.
+	QuotedAt *time.Time
 }
 
 // Result is the membership after a subscribe, and the payment it took (nil when the
@@ -108,6 +111,9 @@ func (s *Service) subscribe(ctx context.Context, h *accountHold, in SubscribeInp
 	kind, amount, err := decide(cur, target, now)
 	if err != nil {
 		return nil, err
+	}
+	if kind == changeUpgrade {
+		amount = prorate(target.PriceCents-cur.Edges.Plan.PriceCents, cur, prorateAt(in.QuotedAt, now))
 	}
 	if kind == changeDowngrade || kind == changeReactivate {
 		return s.changeWithoutCharge(ctx, in, hash, cur, target, kind)
