@@ -23,6 +23,7 @@ const CategoryQuery = graphql(`
             id
             name
             posterUrl
+            minPlan
           }
         }
       }

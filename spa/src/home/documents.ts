@@ -13,6 +13,7 @@ export const FeedQuery = graphql(`
               id
               name
               posterUrl
+              minPlan
               progress {
                 fraction
               }

@@ -7,8 +7,8 @@ import { Field, FormAlert } from '../app/Field';
 import type { PlanCode } from '../gql/graphql';
 import { apiErrors, describeError } from '../lib/errors';
 import { formatDate, formatPrice } from '../lib/format';
-import { EMPTY_FORM, fingerprint, formFieldFor, nextAttempt, toPaymentInput, type Attempt, type CheckoutForm, type Method } from './checkout';
-import { PlansQuery, SubscribeMutation } from './documents';
+import { EMPTY_FORM, fingerprint, formFieldFor, nextAttempt, payLabel, previewSentence, toPaymentInput, type Attempt, type CheckoutForm, type Method } from './checkout';
+import { ChangePreviewQuery, PlansQuery, SubscribeMutation } from './documents';
 import './plans.css';
 
 const METHODS: { id: Method; label: string }[] = [
@@ -22,6 +22,15 @@ export function CheckoutPage() {
   const next = safeNext(params.get('next'));
   const [{ data }] = useQuery({ query: PlansQuery });
   const plan = data?.plans.find((p) => p.code.toLowerCase() === code.toLowerCase());
+  // What today costs, asked of the server with the rules it charges by; its quote is sent
+  // back with the payment, so the amount shown is the amount charged.
+  const [preview] = useQuery({
+    query: ChangePreviewQuery,
+    variables: { plan: (plan?.code ?? 'BASIC') as PlanCode },
+    pause: !plan,
+    requestPolicy: 'network-only',
+  });
+  const quote = preview.data?.membershipChangePreview;
   const { refresh } = useSession();
   const [result, subscribe] = useMutation(SubscribeMutation);
   const [form, setForm] = useState<CheckoutForm>(EMPTY_FORM);
@@ -70,7 +79,7 @@ export function CheckoutPage() {
     const planCode = plan!.code as PlanCode;
     attempt.current = nextAttempt(attempt.current, fingerprint(planCode, form), () => crypto.randomUUID());
     const res = await subscribe({
-      input: { plan: planCode, payment: toPaymentInput(form), idempotencyKey: attempt.current.key },
+      input: { plan: planCode, payment: toPaymentInput(form), idempotencyKey: attempt.current.key, quotedAt: quote?.quotedAt ?? null },
     });
     if (res.data) refresh();
   }
@@ -92,6 +101,12 @@ export function CheckoutPage() {
       <p className="muted">
         {formatPrice(plan.priceCents, plan.currency)} a month · {plan.maxStreams} {plan.maxStreams === 1 ? 'stream' : 'streams'} at once
       </p>
+      {quote && (
+        <p className="notice" data-testid="charge-preview">
+          {previewSentence(quote)}
+        </p>
+      )}
+      {preview.error && <FormAlert message={preview.error.graphQLErrors[0]?.message ?? 'Could not work out the price.'} />}
       <div role="tablist" aria-label="Payment method" className="tabs">
         {METHODS.map((m, i) => (
           <button
@@ -127,7 +142,7 @@ export function CheckoutPage() {
           <Field label="PayPal email" type="email" autoComplete="email" value={form.paypalEmail} onChange={set('paypalEmail')} error={inline.paypalEmail} />
         )}
         <button type="submit" className="primary" disabled={result.fetching}>
-          {result.fetching ? 'Paying…' : `Pay ${formatPrice(plan.priceCents, plan.currency)}`}
+          {result.fetching ? 'Paying…' : payLabel(quote)}
         </button>
       </form>
     </main>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FORM, fingerprint, formFieldFor, nextAttempt, parseExpiry, toPaymentInput, type Attempt, type CheckoutForm } from './checkout';
+import { EMPTY_FORM, fingerprint, formFieldFor, nextAttempt, parseExpiry, payLabel, previewSentence, toPaymentInput, type Attempt, type CheckoutForm } from './checkout';
 
 const card = (over: Partial<CheckoutForm> = {}): CheckoutForm => ({
   ...EMPTY_FORM,
@@ -69,5 +69,23 @@ describe('checkout form', () => {
     expect(formFieldFor('payment.card.expYear')).toBe('expiry');
     expect(formFieldFor('payment.paypal.email')).toBe('paypalEmail');
     expect(formFieldFor('idempotencyKey')).toBeNull();
+  });
+});
+
+describe('previewSentence and payLabel', () => {
+  const base = { currency: 'USD', effectiveAt: '2026-03-11T12:00:00Z', renewsAt: '2026-04-01T12:00:00Z', plan: { name: 'Premium', priceCents: 1999 } };
+  it('says what an upgrade costs today, not the monthly price', () => {
+    const p = { ...base, change: 'UPGRADE' as const, amountCents: 600 };
+    expect(previewSentence(p, 'en-US')).toMatch(/^You pay \$6\.00 today for the rest of this billing period/);
+    expect(previewSentence(p, 'en-US')).toContain('$19.99 a month');
+    expect(payLabel(p, 'en-US')).toBe('Pay $6.00');
+  });
+  it('says a downgrade costs nothing now and when it starts', () => {
+    const p = { ...base, change: 'DOWNGRADE' as const, amountCents: 0, plan: { name: 'Basic', priceCents: 799 } };
+    expect(previewSentence(p, 'en-US')).toMatch(/^Nothing to pay today\. Basic starts on /);
+    expect(payLabel(p, 'en-US')).toBe('Switch to Basic');
+  });
+  it('labels the button before the preview arrives', () => {
+    expect(payLabel(undefined)).toBe('Pay');
   });
 });

@@ -1,4 +1,5 @@
 import type { PaymentInput, PlanCode } from '../gql/graphql';
+import { formatDate, formatPrice } from '../lib/format';
 
 export type Method = 'card' | 'paypal';
 
@@ -83,4 +84,36 @@ export function formFieldFor(serverField: string): keyof CheckoutForm | null {
     default:
       return null;
   }
+}
+
+/** What a preview of a plan change says, as the checkout needs it. */
+export interface ChangePreview {
+  change: 'NEW' | 'UPGRADE' | 'DOWNGRADE' | 'RESUME';
+  amountCents: number;
+  currency: string;
+  effectiveAt: string;
+  renewsAt: string;
+  plan: { name: string; priceCents: number };
+}
+
+/** The sentence that tells the viewer, before they pay, what today costs and what follows. */
+export function previewSentence(p: ChangePreview, locale?: string): string {
+  const monthly = formatPrice(p.plan.priceCents, p.currency, locale);
+  const today = formatPrice(p.amountCents, p.currency, locale);
+  switch (p.change) {
+    case 'NEW':
+      return `You pay ${today} today, then ${monthly} a month from ${formatDate(p.renewsAt, locale)}.`;
+    case 'UPGRADE':
+      return `You pay ${today} today for the rest of this billing period, and ${p.plan.name} starts now. Then ${monthly} a month from ${formatDate(p.renewsAt, locale)}.`;
+    case 'DOWNGRADE':
+      return `Nothing to pay today. ${p.plan.name} starts on ${formatDate(p.effectiveAt, locale)}, at ${monthly} a month.`;
+    case 'RESUME':
+      return `Nothing to pay today. ${p.plan.name} goes on, renewing on ${formatDate(p.renewsAt, locale)} at ${monthly} a month.`;
+  }
+}
+
+/** The checkout button's words: the amount charged today, or a change that costs nothing now. */
+export function payLabel(p: ChangePreview | undefined, locale?: string): string {
+  if (!p) return 'Pay';
+  return p.amountCents > 0 ? `Pay ${formatPrice(p.amountCents, p.currency, locale)}` : `Switch to ${p.plan.name}`;
 }

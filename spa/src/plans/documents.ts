@@ -37,3 +37,21 @@ export const SubscribeMutation = graphql(`
     }
   }
 `);
+
+export const ChangePreviewQuery = graphql(`
+  query ChangePreview($plan: PlanCode!) {
+    membershipChangePreview(plan: $plan) {
+      change
+      amountCents
+      currency
+      effectiveAt
+      renewsAt
+      quotedAt
+      plan {
+        id
+        name
+        priceCents
+      }
+    }
+  }
+`);

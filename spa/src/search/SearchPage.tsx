@@ -28,6 +28,7 @@ const SearchQuery = graphql(`
           year
           kind
           posterUrl
+          minPlan
         }
       }
     }

@@ -1,5 +1,8 @@
 import { Link } from 'react-router-dom';
+import { hasActiveMembership, useSession } from '../auth/session';
+import type { PlanCode } from '../gql/graphql';
 import { progressPercent } from '../lib/format';
+import { planName, planNeeded } from '../plans/tier';
 import './poster.css';
 
 export interface PosterTitle {
@@ -7,13 +10,27 @@ export interface PosterTitle {
   name: string;
   posterUrl?: string | null;
   progress?: { fraction: number } | null;
+  minPlan?: PlanCode | null;
+}
+
+/** The plan a viewer would need for a title, from the session: null when theirs covers it. */
+export function usePlanNeeded(minPlan: PlanCode | null | undefined): PlanCode | null {
+  const { me } = useSession();
+  const mine = hasActiveMembership(me) ? (me?.membership?.plan.code ?? null) : null;
+  return planNeeded(minPlan, mine);
 }
 
 /** A title's poster linking to its page; the name stands in while there is no picture. */
 export function PosterCard({ title, showProgress = false }: { title: PosterTitle; showProgress?: boolean }) {
   const pct = progressPercent(title.progress?.fraction);
+  const needed = usePlanNeeded(title.minPlan);
   return (
     <Link to={`/title/${title.id}`} className="poster-card">
+      {needed && (
+        <span className="plan-badge" title={`Needs the ${planName(needed)} plan`}>
+          {planName(needed)}
+        </span>
+      )}
       {title.posterUrl ? (
         <img src={title.posterUrl} alt="" loading="lazy" className="poster-img" />
       ) : (
@@ -21,7 +38,10 @@ export function PosterCard({ title, showProgress = false }: { title: PosterTitle
           {title.name}
         </span>
       )}
-      <span className="poster-name">{title.name}</span>
+      <span className="poster-name">
+        {title.name}
+        {needed && <span className="visually-hidden">, needs the {planName(needed)} plan</span>}
+      </span>
       {showProgress && title.progress && (
         <span
           className="poster-progress"

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { hasActiveMembership, useSession } from '../auth/session';
+import { checkoutFor, planName, planNeeded } from '../plans/tier';
 import { formError } from '../lib/errors';
 import { formatClock, progressPercent } from '../lib/format';
 import { preloadPlayer } from '../player/route';
@@ -45,6 +46,7 @@ function TitleView({ id }: { id: string }) {
   }
 
   const watchable = hasActiveMembership(me);
+  const needed = planNeeded(t.minPlan, watchable ? (me?.membership?.plan.code ?? null) : null);
   // Under a second in is not worth a "Resume from 0:00".
   const p = t.progress && !t.progress.completed && t.progress.positionSeconds >= 1 ? t.progress : null;
   const resumeEpisode = p?.episode?.id;
@@ -82,6 +84,7 @@ function TitleView({ id }: { id: string }) {
           <ul className="title-meta" aria-label="Details">
             {t.year && <li>{t.year}</li>}
             {t.maturityRating && <li className="badge">{t.maturityRating}</li>}
+            {needed && <li className="plan-badge">{planName(needed)}</li>}
             {t.runtimeMinutes ? <li>{t.runtimeMinutes} min</li> : null}
             {t.kind === 'SERIES' && <li>{t.seasons.length === 1 ? '1 season' : `${t.seasons.length} seasons`}</li>}
             <li>
@@ -100,6 +103,10 @@ function TitleView({ id }: { id: string }) {
               </Link>
             ) : !t.availableInMyRegion ? (
               <p className="muted">Not available in your country.</p>
+            ) : needed ? (
+              <Link className="button primary" to={checkoutFor(needed, `/title/${t.id}`)}>
+                {watchable ? `Upgrade to ${planName(needed)} to watch` : `Choose ${planName(needed)} to watch`}
+              </Link>
             ) : !watchable ? (
               <Link className="button primary" to={`/plans?next=${encodeURIComponent(`/title/${t.id}`)}`}>
                 Choose a plan to watch

@@ -52,6 +52,7 @@ export const TitleQuery = graphql(`
         id
         name
         posterUrl
+        minPlan
       }
     }
   }
