@@ -98,8 +98,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// A missing hashed asset usually means a page from an older release is
 	// still open. Answering with index.html would hand HTML to a <script> or
-	// stylesheet request, which fails far less clearly than a 404.
-	if name+"/" == assetsDir || strings.HasPrefix(name, assetsDir) {
+	// stylesheet request, which fails far less clearly than a 404. The same
+	// holds for any missing file (a name with an extension, such as
+	// /favicon.ico or /robots.txt): client routes never have one.
+	if name+"/" == assetsDir || strings.HasPrefix(name, assetsDir) || path.Ext(name) != "" {
 		http.NotFound(w, r)
 		return
 	}

@@ -152,3 +152,31 @@ func TestHandlerStaysInsideTheBuild(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.True(t, strings.HasPrefix(rec.Body.String(), "<!doctype html>"))
 }
+
+func TestHandlerReturnsNotFoundForMissingFiles(t *testing.T) {
+	for _, target := range []string{"/favicon.ico", "/sitemap.xml", "/title/7/poster.jpg"} {
+		rec := serve(t, fakeBuild(true), http.MethodGet, target)
+		require.Equal(t, http.StatusNotFound, rec.Code, target)
+		require.NotContains(t, rec.Body.String(), "<title>app</title>", target)
+	}
+	// A client route is not a file.
+	require.Equal(t, http.StatusOK, serve(t, fakeBuild(true), http.MethodGet, "/title/7").Code)
+}
+
+// The build carries the icons and the web app manifest the page links to.
+func TestBuildHasIconsAndManifest(t *testing.T) {
+	page, built := embedded(t, indexFile)
+	if !built {
+		t.Skip("the web app is not built into this binary")
+	}
+	for _, name := range []string{"favicon.ico", "favicon.svg", "manifest.webmanifest", "icon-192.png", "icon-512.png"} {
+		_, ok := embedded(t, name)
+		require.True(t, ok, name)
+	}
+	for _, link := range []string{`href="/favicon.ico"`, `href="/favicon.svg"`, `href="/manifest.webmanifest"`} {
+		require.Contains(t, page, link)
+	}
+	rec := serve(t, Handler(), http.MethodGet, "/favicon.ico")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "image/vnd.microsoft.icon", rec.Header().Get("Content-Type"))
+}

@@ -7,6 +7,7 @@ import { formError } from '../lib/errors';
 import { formatDate, formatPrice } from '../lib/format';
 import { ManageProfiles } from '../profiles/ManageProfiles';
 import './account.css';
+import { useTitle } from '../app/title';
 
 const AccountQuery = graphql(`
   query Account {
@@ -79,6 +80,7 @@ function words(s: string): string {
 }
 
 export function AccountPage() {
+  useTitle('Account');
   const [{ data, error }, reexecute] = useQuery({ query: AccountQuery, requestPolicy: 'cache-and-network' });
   const [cancel, cancelMembership] = useMutation(CancelMutation);
   const [confirming, setConfirming] = useState(false);

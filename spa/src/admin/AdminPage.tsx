@@ -10,6 +10,7 @@ import { FindTitle, ScanLibrary } from './LibrarySections';
 import { multipartBody, sendMultipart } from './upload';
 import { Transcode } from './VideoPanel';
 import './admin.css';
+import { useTitle } from '../app/title';
 
 const CreateTitleMutation = graphql(`
   mutation CreateTitle($input: CreateTitleInput!) {
@@ -28,6 +29,7 @@ const list = (s: string) =>
     .filter(Boolean);
 
 export function AdminPage() {
+  useTitle('Library');
   const [created, create] = useMutation(CreateTitleMutation);
   const [form, setForm] = useState({ kind: 'MOVIE', name: '', synopsis: '', year: '', genres: '', maturityRating: '', minPlan: '', regions: '' });
   const errors = fieldErrors(created.error);

@@ -11,6 +11,7 @@ import { SeasonsSection } from './SeasonsSection';
 import { multipartBody, sendMultipart } from './upload';
 import { VideoPanel } from './VideoPanel';
 import './admin.css';
+import { useTitle } from '../app/title';
 
 export type EditedTitle = NonNullable<AdminTitle['title']>;
 
@@ -20,6 +21,7 @@ export default function TitleEditorPage() {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: AdminTitleQuery, variables: { id }, requestPolicy: 'cache-and-network' });
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
   const t = data?.title;
+  useTitle(t ? `Edit ${t.name}` : 'Edit title');
   if (!t) {
     return (
       <main className="page admin">

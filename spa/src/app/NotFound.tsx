@@ -1,6 +1,8 @@
 import { Link } from 'react-router-dom';
+import { useTitle } from './title';
 
 export function NotFound() {
+  useTitle('Page not found');
   return (
     <main className="page">
       <h1>Page not found</h1>

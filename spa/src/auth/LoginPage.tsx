@@ -6,6 +6,7 @@ import { fieldErrors, formError } from '../lib/errors';
 import { LoginMutation } from './documents';
 import { useSession } from './session';
 import './auth.css';
+import { useTitle } from '../app/title';
 
 /** Only paths on this site, so a crafted link cannot send the viewer elsewhere after login. */
 export function safeNext(next: string | null): string {
@@ -13,6 +14,7 @@ export function safeNext(next: string | null): string {
 }
 
 export function LoginPage() {
+  useTitle('Log in');
   const [{ fetching, error }, login] = useMutation(LoginMutation);
   const { reset } = useSession();
   const navigate = useNavigate();

@@ -6,6 +6,7 @@ import { fieldErrors, formError } from '../lib/errors';
 import { SignupMutation } from './documents';
 import { useSession } from './session';
 import './auth.css';
+import { useTitle } from '../app/title';
 
 /** A country guess from the browser's language (en-GB → GB); the viewer can change it. */
 function guessCountry(): string {
@@ -16,6 +17,7 @@ function guessCountry(): string {
 const FIELDS = ['name', 'email', 'password', 'country'];
 
 export function SignupPage() {
+  useTitle('Create your account');
   const [{ fetching, error }, signup] = useMutation(SignupMutation);
   const { reset } = useSession();
   const navigate = useNavigate();

@@ -4,6 +4,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import { formError } from '../lib/errors';
 import { PosterGrid, type PosterTitle } from '../title/Poster';
+import { useTitle } from '../app/title';
 
 const PAGE_SIZE = 24;
 
@@ -68,6 +69,8 @@ function CategoryPageChunk(props: {
     variables: { slug: props.slug, first: PAGE_SIZE, after: props.after },
   });
   const category = data?.category;
+  // The first chunk names the page.
+  useTitle(category?.name, props.first);
   if (error && !data) return <p role="alert" className="alert">{formError(error)}</p>;
   if (!data) return fetching ? <p className="muted" role="status">Loading…</p> : null;
   if (!category) {

@@ -7,6 +7,7 @@ import { formError } from '../lib/errors';
 import { PosterCard } from '../title/Poster';
 import { FeedQuery } from './documents';
 import './home.css';
+import { useTitle } from '../app/title';
 
 type Row = FeedResult['feed']['rows'][number];
 
@@ -14,6 +15,7 @@ type Row = FeedResult['feed']['rows'][number];
 const KIDS_ROWS: ReadonlyArray<Row['kind']> = ['CONTINUE_WATCHING', 'MY_LIST', 'GENRE'];
 
 export function HomePage() {
+  useTitle('Home');
   const [{ data, fetching, error }] = useQuery({ query: FeedQuery, requestPolicy: 'cache-and-network' });
   const profile = useSession().me?.profile;
   const kids = profile?.kids ?? false;

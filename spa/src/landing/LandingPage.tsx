@@ -1,7 +1,9 @@
 import { Link } from 'react-router-dom';
 import './landing.css';
+import { useTitle } from '../app/title';
 
 export function LandingPage() {
+  useTitle();
   return (
     <main className="landing">
       <h1>Marquee</h1>

@@ -10,6 +10,7 @@ import { formatDate, formatPrice } from '../lib/format';
 import { EMPTY_FORM, fingerprint, formFieldFor, nextAttempt, payLabel, previewSentence, toPaymentInput, type Attempt, type CheckoutForm, type Method } from './checkout';
 import { ChangePreviewQuery, PlansQuery, SubscribeMutation } from './documents';
 import './plans.css';
+import { useTitle } from '../app/title';
 
 const METHODS: { id: Method; label: string }[] = [
   { id: 'card', label: 'Card' },
@@ -22,6 +23,7 @@ export function CheckoutPage() {
   const next = safeNext(params.get('next'));
   const [{ data }] = useQuery({ query: PlansQuery });
   const plan = data?.plans.find((p) => p.code.toLowerCase() === code.toLowerCase());
+  useTitle(plan ? `Checkout: ${plan.name}` : 'Checkout');
   // What today costs, asked of the server with the rules it charges by; its quote is sent
   // back with the payment, so the amount shown is the amount charged.
   const [preview] = useQuery({

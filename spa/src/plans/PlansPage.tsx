@@ -7,6 +7,7 @@ import { formatPrice, maxQualityLabel } from '../lib/format';
 import type { PlanCode } from '../gql/graphql';
 import { PlansQuery } from './documents';
 import './plans.css';
+import { useTitle } from '../app/title';
 
 type Plan = { code: PlanCode; name: string; priceCents: number; maxStreams: number; maxHeight: number };
 
@@ -27,6 +28,7 @@ export function actionLabel(p: Plan, all: readonly Plan[], current: PlanCode | n
 }
 
 export function PlansPage() {
+  useTitle('Plans');
   const [{ data, error }] = useQuery({ query: PlansQuery });
   const { me } = useSession();
   const [params] = useSearchParams();

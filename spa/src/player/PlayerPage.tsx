@@ -12,6 +12,7 @@ import { useShortcuts } from './useShortcuts';
 import { useThumbnails } from './useThumbnails';
 import { useVideoControls } from './useVideoControls';
 import './player.css';
+import { useTitle } from '../app/title';
 
 export default function PlayerPage() {
   const { titleId = '' } = useParams();
@@ -78,6 +79,7 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
   const { beat, report, finish, end, upNext } = usePlaybackSession({ session, videoRef, playing, stopped, stop });
 
   const titleURL = `/title/${session.title.id}`;
+  useTitle(session.episode ? `${session.title.name}: ${session.episode.name}` : session.title.name);
   const heading = sessionHeading(session);
 
   const exit = useCallback(() => {

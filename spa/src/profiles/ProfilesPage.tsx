@@ -8,6 +8,7 @@ import { formError } from '../lib/errors';
 import { initials, needsPin } from './choose';
 import { ProfilesQuery, SelectProfileMutation } from './documents';
 import './profiles.css';
+import { useTitle } from '../app/title';
 
 type Profile = { id: string; name: string; kids: boolean; hasPin: boolean };
 
@@ -17,6 +18,7 @@ type Profile = { id: string; name: string; kids: boolean; hasPin: boolean };
  * previous profile shows and the websocket reconnects as the new one.
  */
 export function ProfilesPage() {
+  useTitle('Who’s watching?');
   const { me, reset } = useSession();
   const [{ data, error }] = useQuery({ query: ProfilesQuery, requestPolicy: 'network-only' });
   const [select, selectProfile] = useMutation(SelectProfileMutation);

@@ -7,6 +7,7 @@ import { formError } from '../lib/errors';
 import { PosterGrid, type PosterTitle } from '../title/Poster';
 import { readSearch, toFilter, writeSearch, type SearchState } from './filters';
 import './search.css';
+import { useTitle } from '../app/title';
 
 const SearchQuery = graphql(`
   query Search($query: String!, $first: Int!, $after: Cursor, $filter: SearchFilter) {
@@ -40,6 +41,7 @@ export const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZE = 24;
 
 export function SearchPage() {
+  useTitle('Search');
   const [params, setParams] = useSearchParams();
   const state = readSearch(params);
   const update = (patch: Partial<SearchState>) => setParams(writeSearch({ ...state, ...patch }), { replace: true });

@@ -10,6 +10,7 @@ import { AddToMyListMutation, RateTitleMutation, RemoveFromMyListMutation, Title
 import { PosterGrid } from './Poster';
 import { StarRating } from './StarRating';
 import './title.css';
+import { useTitle } from '../app/title';
 
 export function TitlePage() {
   const { id = '' } = useParams();
@@ -21,6 +22,7 @@ function TitleView({ id }: { id: string }) {
   const { me } = useSession();
   const navigate = useNavigate();
   const [{ data, fetching, error }] = useQuery({ query: TitleQuery, variables: { id }, requestPolicy: 'cache-and-network' });
+  useTitle(data ? (data.title?.name ?? 'Title not found') : null);
   const [rating, rate] = useMutation(RateTitleMutation);
   const [add, addToList] = useMutation(AddToMyListMutation);
   const [remove, removeFromList] = useMutation(RemoveFromMyListMutation);
