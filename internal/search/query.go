@@ -98,9 +98,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if err != nil || len(words) == 0 {
 		return Result{}, err
 	}
+	out, err := ix.search(ctx, q, words, false)
+	// Nothing found: short words may hide a typo the usual rules keep exact. Asked again
+	// forgiving them, when there are any, so that a good match is not lost to a missing
+	// letter while exact short words keep ranking as they do.
+	if err == nil && out.Total == 0 && slices.ContainsFunc(words, func(w word) bool { return utf8.RuneCountInString(w.text) == 4 }) {
+		return ix.search(ctx, q, words, true)
+	}
+	return out, err
+}
+
+func (ix *Index) search(ctx context.Context, q Query, words []word, forgiving bool) (Result, error) {
 	match := make([]query.Query, len(words))
 	for i, w := range words {
-		match[i] = wordQuery(w.text, w.prefix)
+		match[i] = wordQuery(w.text, w.prefix, forgiving)
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(match...)
@@ -184,10 +195,11 @@ func (ix *Index) words(text string) ([]word, error) {
 	return words, nil
 }
 
-// allowedTypos is Meilisearch's default number of typos for a word of n letters.
-func allowedTypos(n int) int {
+// allowedTypos is Meilisearch's default number of typos for a word of n letters; a search
+// that finds nothing so forgives one typo from four letters too ("orbt" finds Orbit).
+func allowedTypos(n int, forgiving bool) int {
 	switch {
-	case n < 5:
+	case n < 4, n < 5 && !forgiving:
 		return 0
 	case n < 9:
 		return 1
@@ -198,13 +210,13 @@ func allowedTypos(n int) int {
 
 // wordQuery matches one word in any searched field, and completes it when it is the
 // word being typed.
-func wordQuery(w string, prefix bool) query.Query {
+func wordQuery(w string, prefix, forgiving bool) query.Query {
 	fields := [...]struct {
 		name  string
 		boost float64
 	}{{fieldName, nameBoost}, {fieldPeople, peopleBoost}, {fieldGenres, genresBoost}, {fieldSynopsis, synopsisBoost}}
 	n := utf8.RuneCountInString(w)
-	typos := allowedTypos(n)
+	typos := allowedTypos(n, forgiving)
 	// Bleve's fuzzy matching counts edit distance without transpositions, where swapping
 	// two neighbouring letters costs two; matching the swapped variants of the word
 	// makes a transposition cost one, as it does for a person typing.

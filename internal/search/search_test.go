@@ -82,8 +82,9 @@ func TestTypoToleranceAndPrefixes(t *testing.T) {
 			fixture{name: "The Silent Orchestra", synopsis: "Musicians lose their voices."},
 			fixture{name: "Moon", synopsis: "One miner, three years."},
 			fixture{name: "Incomprehensibilities", synopsis: "Nobody understands."},
+			fixture{name: "Orbit of Small Things", synopsis: "Satellites, seen up close."},
 		)
-		harbor, orchestra, moon, long := ids[0], ids[1], ids[2], ids[3]
+		harbor, orchestra, moon, long, orbit := ids[0], ids[1], ids[2], ids[3], ids[4]
 		ix := open(t, s)
 
 		// A trailing space ends the last word, so these test typos without prefixes.
@@ -101,16 +102,21 @@ func TestTypoToleranceAndPrefixes(t *testing.T) {
 			{"two typos in a 9-letter word", "orkhestrs ", []int{orchestra}},
 			{"transposition and a typo in a 9-letter word", "ocrhestrs ", []int{orchestra}},
 			{"three typos in a 9-letter word", "orkhectrs ", nil},
-			{"4-letter words are exact", "moon ", []int{moon}},
-			{"a 4-letter word with a typo does not match", "moan ", nil},
-			{"a 4-letter transposition does not match", "mono ", nil},
+			{"4-letter words match exactly", "moon ", []int{moon}},
+			{"a 4-letter word with a typo, when nothing matches exactly", "moan ", []int{moon}},
+			{"a 4-letter transposition is one typo", "mono ", []int{moon}},
+			{"a missing letter in a short word", "orbt ", []int{orbit}},
+			{"forgiving still needs every word", "moon orbt ", nil},
+			{"3-letter words are exact", "mon ", nil},
+			{"short words with typos, and a prefix, in several words", "orbt of smal", []int{orbit}},
+			{"the exact title first", "orbit of small things ", []int{orbit}},
 			{"every word must match", "midnight orchestra ", nil},
 			{"each word in any field", "midnight boats ", []int{harbor}},
-			{"prefix of one letter", "o", []int{orchestra}},
+			{"prefix of one letter", "o", []int{orchestra, orbit}},
 			{"prefixes complete names and people, not synopses", "l", []int{harbor}},
 			{"prefix of a person's name", "lovel", []int{harbor}},
 			{"whole words still match synopses", "one", []int{moon}},
-			{"prefix of two letters", "or", []int{orchestra}},
+			{"prefix of two letters", "or", []int{orchestra, orbit}},
 			{"prefix of four letters", "midn", []int{harbor}},
 			{"prefix only on the last word", "midn harbor", nil},
 			{"prefix after whole words", "silent orch", []int{orchestra}},
