@@ -93,6 +93,13 @@ async function journey(page) {
   assert.equal(await search.results.getByRole('link', { name: /Midnight Carnage/ }).count(), 0);
   await search.search('carnage');
   await page.getByText('0 results').waitFor();
+  // Nothing found: the page suggests genres instead, and they hold only what Robin may see.
+  const suggestions = page.getByRole('region', { name: 'Suggestions' });
+  await suggestions.getByText('Nothing matches').waitFor();
+  await suggestions.getByRole('link', { name: 'Adventure' }).click();
+  await page.getByRole('link', { name: /Meadow Friends/ }).waitFor();
+  assert.equal(await page.getByRole('link', { name: /Midnight Carnage/ }).count(), 0);
+  assert.equal(await page.title(), 'Adventure — Marquee');
 
   // Nor does its address open it.
   await page.goto(`${server.url}/title/${titles['Midnight Carnage']}`);

@@ -6,8 +6,8 @@ import { graphql } from '../gql';
 import { formError } from '../lib/errors';
 import { formatDate, formatPrice } from '../lib/format';
 import { ManageProfiles } from '../profiles/ManageProfiles';
-import './account.css';
 import { useTitle } from '../app/title';
+import './account.css';
 
 const AccountQuery = graphql(`
   query Account {

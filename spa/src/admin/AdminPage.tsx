@@ -9,8 +9,8 @@ import { UploadVideoDocument } from './documents';
 import { FindTitle, ScanLibrary } from './LibrarySections';
 import { multipartBody, sendMultipart } from './upload';
 import { Transcode } from './VideoPanel';
-import './admin.css';
 import { useTitle } from '../app/title';
+import './admin.css';
 
 const CreateTitleMutation = graphql(`
   mutation CreateTitle($input: CreateTitleInput!) {

@@ -10,8 +10,8 @@ import { creditsInput, deletionSummary, moveItem, parseList, type CreditRow } fr
 import { SeasonsSection } from './SeasonsSection';
 import { multipartBody, sendMultipart } from './upload';
 import { VideoPanel } from './VideoPanel';
-import './admin.css';
 import { useTitle } from '../app/title';
+import './admin.css';
 
 export type EditedTitle = NonNullable<AdminTitle['title']>;
 

@@ -5,8 +5,8 @@ import { Field, FormAlert } from '../app/Field';
 import { fieldErrors, formError } from '../lib/errors';
 import { LoginMutation } from './documents';
 import { useSession } from './session';
-import './auth.css';
 import { useTitle } from '../app/title';
+import './auth.css';
 
 /** Only paths on this site, so a crafted link cannot send the viewer elsewhere after login. */
 export function safeNext(next: string | null): string {

@@ -5,8 +5,8 @@ import { Field, FormAlert } from '../app/Field';
 import { fieldErrors, formError } from '../lib/errors';
 import { SignupMutation } from './documents';
 import { useSession } from './session';
-import './auth.css';
 import { useTitle } from '../app/title';
+import './auth.css';
 
 /** A country guess from the browser's language (en-GB → GB); the viewer can change it. */
 function guessCountry(): string {

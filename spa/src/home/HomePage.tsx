@@ -6,8 +6,8 @@ import type { FeedQuery as FeedResult } from '../gql/graphql';
 import { formError } from '../lib/errors';
 import { PosterCard } from '../title/Poster';
 import { FeedQuery } from './documents';
-import './home.css';
 import { useTitle } from '../app/title';
+import './home.css';
 
 type Row = FeedResult['feed']['rows'][number];
 

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
-import './landing.css';
 import { useTitle } from '../app/title';
+import './landing.css';
 
 export function LandingPage() {
   useTitle();

@@ -9,8 +9,8 @@ import { apiErrors, describeError } from '../lib/errors';
 import { formatDate, formatPrice } from '../lib/format';
 import { EMPTY_FORM, fingerprint, formFieldFor, nextAttempt, payLabel, previewSentence, toPaymentInput, type Attempt, type CheckoutForm, type Method } from './checkout';
 import { ChangePreviewQuery, PlansQuery, SubscribeMutation } from './documents';
-import './plans.css';
 import { useTitle } from '../app/title';
+import './plans.css';
 
 const METHODS: { id: Method; label: string }[] = [
   { id: 'card', label: 'Card' },

@@ -6,8 +6,8 @@ import { formError } from '../lib/errors';
 import { formatPrice, maxQualityLabel } from '../lib/format';
 import type { PlanCode } from '../gql/graphql';
 import { PlansQuery } from './documents';
-import './plans.css';
 import { useTitle } from '../app/title';
+import './plans.css';
 
 type Plan = { code: PlanCode; name: string; priceCents: number; maxStreams: number; maxHeight: number };
 

@@ -11,8 +11,8 @@ import { usePlaybackSession, useStartPlayback } from './usePlaybackSession';
 import { useShortcuts } from './useShortcuts';
 import { useThumbnails } from './useThumbnails';
 import { useVideoControls } from './useVideoControls';
-import './player.css';
 import { useTitle } from '../app/title';
+import './player.css';
 
 export default function PlayerPage() {
   const { titleId = '' } = useParams();

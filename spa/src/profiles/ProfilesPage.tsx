@@ -7,8 +7,8 @@ import { useSession } from '../auth/session';
 import { formError } from '../lib/errors';
 import { initials, needsPin } from './choose';
 import { ProfilesQuery, SelectProfileMutation } from './documents';
-import './profiles.css';
 import { useTitle } from '../app/title';
+import './profiles.css';
 
 type Profile = { id: string; name: string; kids: boolean; hasPin: boolean };
 

@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import { useDebouncedValue } from '../lib/debounce';
 import { formError } from '../lib/errors';
 import { PosterGrid, type PosterTitle } from '../title/Poster';
 import { readSearch, toFilter, writeSearch, type SearchState } from './filters';
-import './search.css';
 import { useTitle } from '../app/title';
+import './search.css';
 
 const SearchQuery = graphql(`
   query Search($query: String!, $first: Int!, $after: Cursor, $filter: SearchFilter) {
@@ -35,6 +35,68 @@ const SearchQuery = graphql(`
     }
   }
 `);
+
+const SuggestionsQuery = graphql(`
+  query SearchSuggestions {
+    categories(first: 40) {
+      edges {
+        node {
+          slug
+          name
+          kind
+        }
+      }
+    }
+    category(slug: "trending") {
+      titles(first: 12) {
+        edges {
+          node {
+            id
+            name
+            posterUrl
+            minPlan
+          }
+        }
+      }
+    }
+  }
+`);
+
+/**
+ * What to try instead: the genres, and what is popular now. Shown before the viewer types,
+ * and when a search finds nothing.
+ */
+function Suggestions({ empty }: { empty: boolean }) {
+  const [{ data }] = useQuery({ query: SuggestionsQuery });
+  const genres = (data?.categories.edges ?? []).flatMap((e) => (e.node.kind === 'GENRE' ? [e.node] : []));
+  const popular = (data?.category?.titles.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  if (!data) return null;
+  return (
+    <section aria-label="Suggestions" className="suggestions">
+      {empty && <p>Nothing matches. Check the spelling, or try one of these.</p>}
+      {genres.length > 0 && (
+        <>
+          <h2>Browse by genre</h2>
+          <ul className="chips">
+            {genres.map((g) => (
+              <li key={g.slug}>
+                <Link className="chip" to={`/category/${g.slug}`}>
+                  {g.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {popular.length > 0 && (
+        <>
+          <h2>Popular now</h2>
+          <PosterGrid titles={popular} />
+        </>
+      )}
+    </section>
+  );
+}
 
 /** How long typing must pause before a search goes out. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -132,6 +194,7 @@ export function SearchPage() {
           <PosterGrid titles={titles} />
         </section>
       )}
+      {(query === '' || result?.totalCount === 0) && <Suggestions empty={query !== ''} />}
       {result?.pageInfo.hasNextPage && (
         <p className="more">
           <button type="button" onClick={() => setFirst(first + PAGE_SIZE)} disabled={fetching}>

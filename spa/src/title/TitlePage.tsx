@@ -9,8 +9,8 @@ import { preloadPlayer } from '../player/route';
 import { AddToMyListMutation, RateTitleMutation, RemoveFromMyListMutation, TitleQuery } from './documents';
 import { PosterGrid } from './Poster';
 import { StarRating } from './StarRating';
-import './title.css';
 import { useTitle } from '../app/title';
+import './title.css';
 
 export function TitlePage() {
   const { id = '' } = useParams();
