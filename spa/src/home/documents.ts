@@ -16,6 +16,14 @@ export const FeedQuery = graphql(`
               minPlan
               progress {
                 fraction
+                episode {
+                  id
+                  number
+                  season {
+                    id
+                    number
+                  }
+                }
               }
             }
           }

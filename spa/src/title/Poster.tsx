@@ -9,7 +9,7 @@ export interface PosterTitle {
   id: string;
   name: string;
   posterUrl?: string | null;
-  progress?: { fraction: number } | null;
+  progress?: { fraction: number; episode?: { number: number; season: { number: number } } | null } | null;
   minPlan?: PlanCode | null;
 }
 
@@ -18,6 +18,11 @@ export function usePlanNeeded(minPlan: PlanCode | null | undefined): PlanCode | 
   const { me } = useSession();
   const mine = hasActiveMembership(me) ? (me?.membership?.plan.code ?? null) : null;
   return planNeeded(minPlan, mine);
+}
+
+/** "S1:E2": where a series was left, as Continue Watching says it. */
+export function episodeLabel(e: { number: number; season: { number: number } }): string {
+  return `S${e.season.number}:E${e.number}`;
 }
 
 /** A title's poster linking to its page; the name stands in while there is no picture. */
@@ -38,10 +43,14 @@ export function PosterCard({ title, showProgress = false }: { title: PosterTitle
           {title.name}
         </span>
       )}
-      <span className="poster-name">
+      {/* The placeholder prints the name already: then the caption is for screen readers only. */}
+      <span className={title.posterUrl ? 'poster-name' : 'visually-hidden'}>
         {title.name}
-        {needed && <span className="visually-hidden">, needs the {planName(needed)} plan</span>}
+        {needed && `, needs the ${planName(needed)} plan`}
       </span>
+      {showProgress && title.progress?.episode && (
+        <span className="poster-episode">{episodeLabel(title.progress.episode)}</span>
+      )}
       {showProgress && title.progress && (
         <span
           className="poster-progress"

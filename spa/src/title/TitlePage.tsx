@@ -97,6 +97,7 @@ function TitleView({ id }: { id: string }) {
           </ul>
           {t.genres.length > 0 && <p className="muted">{t.genres.join(' · ')}</p>}
           <p className="synopsis">{t.synopsis}</p>
+          <Credits credits={t.credits ?? []} />
 
           <div className="title-actions">
             {!me ? (
@@ -203,5 +204,34 @@ function TitleView({ id }: { id: string }) {
         </section>
       )}
     </main>
+  );
+}
+
+type CreditRow = { role: string; character: string; person: { id: string; name: string } };
+
+/** A role's label for one person and for several. */
+const ROLE_LABEL: Record<string, [string, string]> = {
+  CAST: ['Cast', 'Cast'],
+  DIRECTOR: ['Director', 'Directors'],
+  WRITER: ['Writer', 'Writers'],
+  CREATOR: ['Created by', 'Created by'],
+};
+
+/** Cast and crew in billing order, one line per role. */
+function Credits({ credits }: { credits: readonly CreditRow[] }) {
+  if (credits.length === 0) return null;
+  const roles = [...new Set(credits.map((c) => c.role))];
+  return (
+    <dl className="credits">
+      {roles.map((role) => {
+        const people = credits.filter((c) => c.role === role);
+        return (
+          <div key={role}>
+            <dt>{ROLE_LABEL[role]?.[people.length > 1 ? 1 : 0] ?? role}</dt>
+            <dd>{people.map((c) => (c.character ? `${c.person.name} (${c.character})` : c.person.name)).join(', ')}</dd>
+          </div>
+        );
+      })}
+    </dl>
   );
 }

@@ -16,6 +16,14 @@ export const TitleQuery = graphql(`
       myRating
       posterUrl
       minPlan
+      credits {
+        role
+        character
+        person {
+          id
+          name
+        }
+      }
       availableInMyRegion
       inMyList
       progress {
