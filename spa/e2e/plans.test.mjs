@@ -45,6 +45,11 @@ test('a Premium title: badge, upgrade at the previewed price, then play', async 
     await new LoginPage(page).logIn(VIEWER.email, VIEWER.password);
     await page.waitForURL(`${server.url}/`);
 
+    // The hero features it, with the upgrade.
+    const hero = page.getByRole('region', { name: 'Featured' });
+    await hero.getByRole('heading', { name: TITLE }).waitFor();
+    await hero.getByRole('link', { name: 'Upgrade to Premium to watch' }).waitFor();
+
     // The card says the title needs Premium.
     const card = new HomePage(page).row('New Releases').getByRole('link', { name: new RegExp(TITLE) });
     await card.getByText('Premium', { exact: true }).waitFor();

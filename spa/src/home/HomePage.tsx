@@ -6,6 +6,7 @@ import type { FeedQuery as FeedResult } from '../gql/graphql';
 import { formError } from '../lib/errors';
 import { PosterCard } from '../title/Poster';
 import { FeedQuery } from './documents';
+import { Hero } from './Hero';
 import { useTitle } from '../app/title';
 import './home.css';
 
@@ -25,6 +26,7 @@ export function HomePage() {
   return (
     <main className={`page home${kids ? ' kids-home' : ''}`}>
       {kids ? <h1>Hi, {profile?.name}!</h1> : <h1 className="visually-hidden">Home</h1>}
+      <Hero />
       {error && !data && <p role="alert" className="alert">{formError(error)}</p>}
       {fetching && !data && <p className="muted" role="status">Loading…</p>}
       {data && rows.length === 0 && (
