@@ -83,3 +83,29 @@ test('a Premium title: badge, upgrade at the previewed price, then play', async 
   });
   await context.close();
 });
+
+test('on a phone: the menu folds the links away, and the checkout fits', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await withScreenshotOnFailure(t, page, async () => {
+    await page.goto(`${server.url}/login`);
+    await new LoginPage(page).logIn(VIEWER.email, VIEWER.password);
+    await page.waitForURL(`${server.url}/`);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const menu = page.getByRole('button', { name: 'Menu' });
+    await menu.waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Search', exact: true }).isVisible(), false);
+    await menu.click();
+    await nav.getByRole('link', { name: 'Search', exact: true }).click();
+    await page.getByRole('heading', { name: 'Search', level: 1 }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Search', exact: true }).isVisible(), false, 'the menu folds after a choice');
+
+    await page.goto(`${server.url}/plans/premium`);
+    await page.getByLabel('Security code').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the checkout is ${overflow}px wider than the screen`);
+    const box = await page.getByLabel('Security code').boundingBox();
+    assert.ok(box && box.x + box.width <= 390, `the security code field ends at ${box?.x + box?.width}px`);
+  });
+  await context.close();
+});

@@ -1,4 +1,5 @@
-import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMutation } from 'urql';
 import { LogoutMutation } from '../auth/documents';
 import { useSession } from '../auth/session';
@@ -8,6 +9,10 @@ export function Layout() {
   const [{ fetching }, logout] = useMutation(LogoutMutation);
   const navigate = useNavigate();
   const kids = me?.profile?.kids ?? false;
+  // On small screens the links fold behind a Menu button; any navigation folds them again.
+  const [open, setOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setOpen(false), [location.pathname]);
 
   async function onLogout() {
     await logout({});
@@ -26,8 +31,19 @@ export function Layout() {
         <Link to="/" className="brand" aria-label="Marquee home">
           Marquee
         </Link>
+        {me && (
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={open}
+            aria-controls="main-nav"
+            onClick={() => setOpen(!open)}
+          >
+            {open ? 'Close menu' : 'Menu'}
+          </button>
+        )}
         {me ? (
-          <nav aria-label="Main" className="main-nav">
+          <nav aria-label="Main" id="main-nav" className={`main-nav${open ? ' open' : ''}`}>
             <NavLink to="/" end>
               Home
             </NavLink>
@@ -44,7 +60,7 @@ export function Layout() {
             </button>
           </nav>
         ) : (
-          <nav aria-label="Main" className="main-nav">
+          <nav aria-label="Main" className="main-nav short">
             <NavLink to="/plans">Plans</NavLink>
           </nav>
         )}
