@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useMutation } from 'urql';
 import { Field, FormAlert } from '../app/Field';
 import { fieldErrors, formError } from '../lib/errors';
+import { countries, countryLabel, parseCountry, validateSignup, type SignupForm } from './countries';
 import { SignupMutation } from './documents';
 import { useSession } from './session';
 import { useTitle } from '../app/title';
@@ -14,6 +15,12 @@ function guessCountry(): string {
   return region && /^[A-Za-z]{2}$/.test(region) ? region.toUpperCase() : 'US';
 }
 
+/** The picker's starting text: the guessed country's label. */
+function guessLabel(list: ReturnType<typeof countries>): string {
+  const c = list.find((x) => x.code === guessCountry());
+  return c ? countryLabel(c) : '';
+}
+
 const FIELDS = ['name', 'email', 'password', 'country'];
 
 export function SignupPage() {
@@ -21,19 +28,27 @@ export function SignupPage() {
   const [{ fetching, error }, signup] = useMutation(SignupMutation);
   const { reset } = useSession();
   const navigate = useNavigate();
-  const [form, setForm] = useState({ name: '', email: '', password: '', country: guessCountry() });
-  const errors = fieldErrors(error);
+  const list = useMemo(() => countries(navigator.language), []);
+  const [form, setForm] = useState<SignupForm>(() => ({ name: '', email: '', password: '', country: guessLabel(list) }));
+  const [local, setLocal] = useState<Partial<Record<keyof SignupForm, string>>>({});
+  const errors = { ...fieldErrors(error), ...local };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const res = await signup({ input: { ...form, country: form.country.trim().toUpperCase() } });
+    const problems = validateSignup(form, list);
+    setLocal(problems);
+    if (Object.keys(problems).length > 0) return;
+    const res = await signup({ input: { ...form, country: parseCountry(form.country, list) ?? '' } });
     if (res.data) {
       reset();
       navigate('/', { replace: true });
     }
   }
 
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof SignupForm) => (e: { target: { value: string } }) => {
+    setForm({ ...form, [k]: e.target.value });
+    setLocal({ ...local, [k]: undefined });
+  };
   return (
     <main className="page narrow">
       <h1>Create your account</h1>
@@ -53,14 +68,20 @@ export function SignupPage() {
         />
         <Field
           label="Country"
-          autoComplete="country"
+          autoComplete="country-name"
           required
-          maxLength={2}
+          list="signup-countries"
           value={form.country}
           onChange={set('country')}
+          onFocus={(e) => e.target.select()}
           error={errors.country}
-          hint="Two-letter code, such as US or FR. It decides what is available to you."
+          hint="Type to search. It decides what is available to you."
         />
+        <datalist id="signup-countries">
+          {list.map((c) => (
+            <option key={c.code} value={countryLabel(c)} />
+          ))}
+        </datalist>
         <button type="submit" className="primary" disabled={fetching}>
           {fetching ? 'Creating account…' : 'Sign up'}
         </button>
