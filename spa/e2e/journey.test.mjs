@@ -108,7 +108,7 @@ test('a visitor signs up, pays, watches and logs out', async (t) => {
     const player = new Player(page);
     await player.waitForPlayback(2);
     await player.waitForBeats(1);
-    assert.match(await player.heartbeat.textContent(), /Live · 1 of 2 streams/);
+    assert.match(await player.heartbeat.textContent(), /^1 of 2 screens in use$/);
 
     // Pick the rung that is not showing and wait until it is.
     const showing = await player.levelHeight();

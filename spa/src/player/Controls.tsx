@@ -8,6 +8,7 @@ import type { AudioTrackInfo } from './audio';
 import type { Beats } from './session';
 import { SEEK_STEP_SECONDS } from './useShortcuts';
 import { cueAt, type ThumbCue } from './vtt';
+import { Icon } from './icons';
 
 export interface ControlsProps {
   playing: boolean;
@@ -96,13 +97,13 @@ export function Controls(p: ControlsProps) {
       </div>
       <div className="controls-row">
         <button type="button" className="icon" onClick={p.onToggle} aria-label={p.playing ? 'Pause' : 'Play'}>
-          {p.playing ? '❚❚' : '▶'}
+          <Icon name={p.playing ? 'pause' : 'play'} />
         </button>
         <button type="button" className="icon" onClick={() => p.onSeek(time - SEEK_STEP_SECONDS)} aria-label="Back 10 seconds">
-          ↺
+          <Icon name="back10" />
         </button>
         <button type="button" className="icon" onClick={() => p.onSeek(time + SEEK_STEP_SECONDS)} aria-label="Forward 10 seconds">
-          ↻
+          <Icon name="forward10" />
         </button>
         <button type="button" className="icon" onClick={p.onToggleMute} aria-label={p.muted ? 'Unmute' : 'Mute'}>
           <SpeakerIcon off={p.muted || p.volume === 0} />
@@ -122,7 +123,7 @@ export function Controls(p: ControlsProps) {
         </span>
         <span className="spacer" />
         <p className="heartbeat" role="status" data-beats={beat?.count ?? 0} data-status={beat?.status ?? ''}>
-          {beat ? `Live · ${beat.activeStreams} of ${beat.maxStreams} streams` : 'Connecting…'}
+          {beat ? streamsLabel(beat.activeStreams, beat.maxStreams) : 'Connecting…'}
         </p>
         {p.audioTracks && p.audioTracks.length > 1 && (
           <select aria-label="Audio" value={p.audio ?? -1} onChange={(e) => p.onAudio?.(Number(e.target.value))}>
@@ -173,7 +174,7 @@ export function Controls(p: ControlsProps) {
           onClick={p.onToggleFullscreen}
           aria-label={p.fullscreen ? 'Exit full screen' : 'Full screen'}
         >
-          {p.fullscreen ? '⤡' : '⤢'}
+          <Icon name={p.fullscreen ? 'exitFullscreen' : 'fullscreen'} />
         </button>
       </div>
       {playingRung && <span className="visually-hidden">Playing at {rungLabel(playingRung)}</span>}
@@ -188,4 +189,9 @@ function SpeakerIcon({ off }: { off: boolean }) {
       {off ? <path d="M17 9l5 6M22 9l-5 6" /> : <path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />}
     </svg>
   );
+}
+
+/** The plan's screens in use, said quietly: "1 of 2 screens in use". */
+export function streamsLabel(active: number, max: number): string {
+  return `${active} of ${max} ${max === 1 ? 'screen' : 'screens'} in use`;
 }

@@ -13,6 +13,7 @@ import { useThumbnails } from './useThumbnails';
 import { useVideoControls } from './useVideoControls';
 import { useTitle } from '../app/title';
 import './player.css';
+import { Icon } from './icons';
 
 export default function PlayerPage() {
   const { titleId = '' } = useParams();
@@ -62,6 +63,8 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
   const [volume, setVolume] = useState(1);
   const [muted, setMuted] = useState(false);
   const [idle, setIdle] = useState(false);
+  const [buffering, setBuffering] = useState(false);
+  const [upNextDismissed, setUpNextDismissed] = useState(false);
   const [captionStyle, setCaptionStyle] = useState<CaptionStyle>(loadCaptionStyle);
   const changeCaptionStyle = (c: CaptionStyle) => {
     setCaptionStyle(c);
@@ -136,7 +139,12 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
         aria-label={heading}
         onClick={toggle}
         onPlay={() => setPlaying(true)}
-        onPlaying={() => setStarted(true)}
+        onPlaying={() => {
+          setStarted(true);
+          setBuffering(false);
+        }}
+        onWaiting={() => setBuffering(true)}
+        onCanPlay={() => setBuffering(false)}
         onPause={() => {
           setPlaying(false);
           report();
@@ -153,9 +161,15 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
         }}
       />
 
+      {(buffering || !started) && (
+        <div className="spinner" role="status">
+          <span className="visually-hidden">Loading…</span>
+        </div>
+      )}
+
       <div className="player-top">
         <button type="button" className="icon" onClick={exit} aria-label={`Back to ${session.title.name}`}>
-          ←
+          <Icon name="back" />
         </button>
         <h1>{heading}</h1>
       </div>
@@ -210,7 +224,9 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
           </div>
         </div>
       )}
-      {upNext && !stopped && <UpNextOverlay items={upNext} onPlay={play} onClose={() => navigate(titleURL)} />}
+      {upNext && !stopped && !upNextDismissed && (
+        <UpNextOverlay items={upNext} onPlay={play} onClose={() => navigate(titleURL)} onDismiss={() => setUpNextDismissed(true)} />
+      )}
     </div>
   );
 }

@@ -11,8 +11,21 @@ export interface UpNextItem {
 
 const COUNTDOWN_SECONDS = 10;
 
-/** At the end: what is next, starting by itself after a countdown unless the viewer stays. */
-export function UpNextOverlay({ items, onPlay, onClose }: { items: UpNextItem[]; onPlay(item: UpNextItem): void; onClose(): void }) {
+/**
+ * At the end: what is next, starting by itself after a countdown unless the viewer cancels,
+ * which puts the card away and leaves them on the video.
+ */
+export function UpNextOverlay({
+  items,
+  onPlay,
+  onClose,
+  onDismiss,
+}: {
+  items: UpNextItem[];
+  onPlay(item: UpNextItem): void;
+  onClose(): void;
+  onDismiss(): void;
+}) {
   const first = items[0];
   const [left, setLeft] = useState(COUNTDOWN_SECONDS);
   const [paused, setPaused] = useState(false);
@@ -44,6 +57,7 @@ export function UpNextOverlay({ items, onPlay, onClose }: { items: UpNextItem[];
       <section className="overlay-card up-next" aria-labelledby="up-next-heading">
         {first ? (
           <>
+            {first.posterUrl && <img className="up-next-art" src={first.posterUrl} alt="" />}
             <h2 id="up-next-heading">Up next</h2>
             <p className="muted">{first.reason}</p>
             <p className="up-next-name">{first.name}</p>
@@ -52,11 +66,15 @@ export function UpNextOverlay({ items, onPlay, onClose }: { items: UpNextItem[];
               <button type="button" className="primary" ref={playNow} onClick={() => onPlay(first)}>
                 Play now
               </button>
-              {!paused && (
-                <button type="button" onClick={() => setPaused(true)}>
-                  Cancel
-                </button>
-              )}
+              <button
+                type="button"
+                onClick={() => {
+                  setPaused(true);
+                  onDismiss();
+                }}
+              >
+                Cancel
+              </button>
               <button type="button" onClick={onClose}>
                 Back to the title
               </button>
