@@ -101,3 +101,12 @@ func pageInfo(p *ent.PageInfo, offset, n, total int) {
 		p.EndCursor = &ent.Cursor{ID: offset + n}
 	}
 }
+
+// basedOn makes sure a Because You Watched row opened as a category knows its title: it is
+// computed with the row's titles, whichever field asks first.
+func (r *categoryResolver) basedOn(ctx context.Context, row *catalog.Row) error {
+	if row.Kind != catalog.BecauseYouWatched {
+		return nil
+	}
+	return r.Catalog.Prepare(ctx, viewerOf(ctx), row)
+}

@@ -30,6 +30,9 @@ import (
 
 // Name is the resolver for the name field.
 func (r *categoryResolver) Name(ctx context.Context, obj *catalog.Row) (string, error) {
+	if err := r.basedOn(ctx, obj); err != nil {
+		return "", err
+	}
 	if obj.Kind == catalog.BecauseYouWatched && obj.BasedOn != nil {
 		ts, err := r.loaderOf(ctx).Titles(ctx, []int{*obj.BasedOn})
 		if err != nil {
@@ -49,8 +52,8 @@ func (r *categoryResolver) Kind(ctx context.Context, obj *catalog.Row) (model.Ca
 
 // BasedOn is the resolver for the basedOn field.
 func (r *categoryResolver) BasedOn(ctx context.Context, obj *catalog.Row) (*catalog.Title, error) {
-	if obj.BasedOn == nil {
-		return nil, nil
+	if err := r.basedOn(ctx, obj); err != nil || obj.BasedOn == nil {
+		return nil, err
 	}
 	ts, err := r.loaderOf(ctx).Titles(ctx, []int{*obj.BasedOn})
 	if err != nil || len(ts) == 0 {

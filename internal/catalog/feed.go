@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -58,6 +59,10 @@ type Row struct {
 	GenreID int
 	// ids is the computed order; nil means the row is paged from the database on demand.
 	ids []int
+	// A row opened as a category is computed once, by whichever of its fields asks first
+	// (they resolve concurrently); err is what that computation ended with.
+	once sync.Once
+	err  error
 }
 
 // FeedOptions bound the feed.
@@ -391,10 +396,8 @@ func (s *Service) Page(ctx context.Context, v Viewer, r *Row, offset, limit int)
 	if err != nil {
 		return nil, 0, err
 	}
-	if r.ids == nil {
-		if err := r.compute(ctx, s.st.Client, sh, v); err != nil {
-			return nil, 0, err
-		}
+	if err := s.prepare(ctx, sh, v, r); err != nil {
+		return nil, 0, err
 	}
 	ids := r.ids
 	if ids == nil { // a genre, paged from the shelf
@@ -408,6 +411,25 @@ func (s *Service) Page(ctx context.Context, v Viewer, r *Row, offset, limit int)
 		return nil, len(ids), nil
 	}
 	return ids[offset:min(len(ids), offset+limit)], len(ids), nil
+}
+
+// Prepare computes a fixed row opened as a category (its titles and, for Because You
+// Watched, the title it is based on), once however many of its fields ask.
+func (s *Service) Prepare(ctx context.Context, v Viewer, r *Row) error {
+	sh, err := s.shelf(ctx)
+	if err != nil {
+		return err
+	}
+	return s.prepare(ctx, sh, v, r)
+}
+
+func (s *Service) prepare(ctx context.Context, sh *shelf, v Viewer, r *Row) error {
+	r.once.Do(func() {
+		if r.ids == nil && r.Kind != Genre {
+			r.err = r.compute(ctx, s.st.Client, sh, v)
+		}
+	})
+	return r.err
 }
 
 // compute fills a fixed row opened as a category.

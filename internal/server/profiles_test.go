@@ -10,6 +10,7 @@ import (
 
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/rating"
+	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 )
 
@@ -270,5 +271,30 @@ func TestReratedTitleLeavesKidsLists(t *testing.T) {
 		require.EqualValues(t, 0, count("continue-watching"))
 		r = e.gql(nil, `{ feed { rows { kind titles { edges { node { id } } } } } }`, nil, bearer(tok))
 		require.NotContains(t, ids(field(t, r, "feed")), film)
+	})
+}
+
+// Opened by its slug, a Because You Watched row names its title in every field, however
+// the fields are resolved (they run at once).
+func TestBecauseYouWatchedOpenedAsACategory(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.admin()
+		mk := func(name string) string {
+			r := e.gql(nil, `mutation($n: String!) { createTitle(input: {kind: MOVIE, name: $n, maturityRating: "PG"}) { id } }`,
+				map[string]any{"n": name}, bearer(admin))
+			return field(t, r, "createTitle")["id"].(string)
+		}
+		source, pick := mk("The Source"), mk("The Pick")
+		tok := e.viewer("because@example.com", "US", "")
+		p := e.store.Client.Profile.GetX(ctx, atoi(t, e.whoIsWatching(tok)))
+		e.store.Client.Recommendation.Create().SetKind(recommendation.KindBECAUSE_YOU_WATCHED).SetUserID(p.UserID).
+			SetProfileID(p.ID).SetSourceTitleID(atoi(t, source)).SetTitleID(atoi(t, pick)).SetRank(1).SetScore(1).ExecX(ctx)
+		r := e.gql(nil, `{ category(slug: "because-you-watched") { name basedOn { id } titles { edges { node { id } } } } }`, nil, bearer(tok))
+		c := field(t, r, "category")
+		require.Equal(t, "Because You Watched The Source", c["name"])
+		require.Equal(t, source, c["basedOn"].(map[string]any)["id"])
+		require.Equal(t, []string{pick}, ids(c["titles"]))
 	})
 }
