@@ -1,4 +1,6 @@
 // Launches Debian's Chromium through playwright-core (no downloaded browsers).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export function launch() {
@@ -20,4 +22,23 @@ export function watchCSP(page, found) {
       found.push(`${page.url()}: ${msg.text()}`);
     }
   });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page as it is and returns its serious and critical violations, one
+ * line each ("color-contrast: .muted (3)"). The engine is evaluated through the debugging
+ * protocol, which the page's Content-Security-Policy does not govern.
+ */
+export async function a11yViolations(page) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')} (${v.nodes.length})`);
+  });
+  return found.map((f) => `${new URL(page.url()).pathname}: ${f}`);
 }

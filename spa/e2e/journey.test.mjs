@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, afterEach, before, test } from 'node:test';
 import { docShot, withScreenshotOnFailure } from './artifacts.mjs';
-import { launch, watchCSP } from './browser.mjs';
+import { a11yViolations, launch, watchCSP } from './browser.mjs';
 import {
   CheckoutPage, Header, HomePage, LandingPage, LoginPage, Player, PlansPage, SearchPage, SignupPage, TitlePage,
 } from './pages.mjs';
@@ -36,10 +36,18 @@ after(async () => {
 });
 
 const violations = [];
+const a11y = [];
 
 afterEach(() => {
   assert.deepEqual(violations.splice(0), [], 'nothing breaks the Content-Security-Policy');
+  assert.deepEqual(a11y.splice(0), [], 'no serious or critical accessibility violation (axe-core)');
 });
+
+/** Each screen the journey reaches: a picture for the docs, and an axe-core check. */
+async function screen(page, name) {
+  await docShot(page, name);
+  a11y.push(...(await a11yViolations(page)));
+}
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -55,7 +63,7 @@ test('a visitor signs up, pays, watches and logs out', async (t) => {
     await page.goto(server.url);
     const landing = new LandingPage(page);
     await landing.heading.waitFor();
-    await docShot(page, 'landing');
+    await screen(page, 'landing');
     await landing.signUp.click();
 
     const signup = new SignupPage(page);
@@ -63,14 +71,14 @@ test('a visitor signs up, pays, watches and logs out', async (t) => {
     await signup.signUp({ name: 'Viewer', email: 'viewer@example.com', password: 'x', country: 'NL' });
     // A password that is too short is reported next to the field.
     await page.getByText(/at least 8 characters/i).first().waitFor();
-    await docShot(page, 'signup');
+    await screen(page, 'signup');
     await signup.signUp({ name: 'Viewer', email: 'viewer@example.com', password: 'correct horse battery', country: 'NL' });
 
     // Home: the feed's rows, each a carousel with the title in it.
     const home = new HomePage(page);
     await home.row('Trending Now').getByRole('link', { name: TITLE }).waitFor();
     assert.ok((await home.rows.count()) >= 2, 'the home page shows several rows');
-    await docShot(page, 'home');
+    await screen(page, 'home');
 
     // Search with a typo finds it.
     const header = new Header(page);
@@ -78,7 +86,7 @@ test('a visitor signs up, pays, watches and logs out', async (t) => {
     const search = new SearchPage(page);
     await search.search('test patern');
     await search.result(TITLE).waitFor();
-    await docShot(page, 'search');
+    await screen(page, 'search');
     await search.result(TITLE).click();
 
     const title = new TitlePage(page);
@@ -87,17 +95,17 @@ test('a visitor signs up, pays, watches and logs out', async (t) => {
     await page.getByText(/★ 4\.0/).waitFor();
     await title.myList.click();
     await page.getByRole('button', { name: /In My List/, pressed: true }).waitFor();
-    await docShot(page, 'title');
+    await screen(page, 'title');
     await title.choosePlan.click();
 
     await page.getByRole('heading', { name: 'Choose a plan' }).waitFor();
-    await docShot(page, 'plans');
+    await screen(page, 'plans');
     await new PlansPage(page).choose('Standard');
 
     const checkout = new CheckoutPage(page);
     await checkout.payByCard({ number: '4000 0000 0000 0002' });
     await checkout.alert.filter({ hasText: /declined/i }).waitFor();
-    await docShot(page, 'checkout-declined');
+    await screen(page, 'checkout-declined');
     await checkout.payByCard({ number: '4242 4242 4242 4242' });
     await checkout.success.filter({ hasText: /Payment of .* received/ }).waitFor();
     await checkout.continue.click();
@@ -115,14 +123,14 @@ test('a visitor signs up, pays, watches and logs out', async (t) => {
     const target = showing === '240' ? '360' : '240';
     await player.quality.selectOption({ label: `${target}p` });
     await player.waitForLevelHeight(target);
-    await docShot(page, 'player');
+    await screen(page, 'player');
     await player.back(TITLE);
 
     await title.heading(TITLE).waitFor();
     await header.go('Account');
     await page.getByRole('cell', { name: /Declined: Your card was declined/ }).waitFor();
     await page.getByRole('cell', { name: 'Succeeded' }).waitFor();
-    await docShot(page, 'account');
+    await screen(page, 'account');
 
     await header.logOut();
     await landing.heading.waitFor();
@@ -166,7 +174,7 @@ test('an administrator creates a title and uploads its video', async (t) => {
     await page.waitForFunction(() => document.querySelector('#upload-progress')?.value === 100);
     await upload.getByText('Ready to watch').waitFor({ timeout: 90_000 });
     assert.equal(await page.locator('#transcode-progress').evaluate((el) => el.value), 100);
-    await docShot(page, 'admin');
+    await screen(page, 'admin');
   });
   await page.context().close();
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { withScreenshotOnFailure } from './artifacts.mjs';
-import { launch, watchCSP } from './browser.mjs';
+import { a11yViolations, launch, watchCSP } from './browser.mjs';
 import { CheckoutPage, HomePage, LoginPage, Player } from './pages.mjs';
 import { dataDir, graphqlAt, makeClip, startMarquee } from './server.mjs';
 
@@ -50,6 +50,8 @@ test('a Premium title: badge, upgrade at the previewed price, then play', async 
     await hero.getByRole('heading', { name: TITLE }).waitFor();
     await hero.getByRole('link', { name: 'Upgrade to Premium to watch' }).waitFor();
 
+    const a11y = await a11yViolations(page);
+
     // The card says the title needs Premium.
     const card = new HomePage(page).row('New Releases').getByRole('link', { name: new RegExp(TITLE) });
     await card.getByText('Premium', { exact: true }).waitFor();
@@ -70,6 +72,7 @@ test('a Premium title: badge, upgrade at the previewed price, then play', async 
     assert.ok(today, sentence);
     assert.notEqual(today, '$19.99', 'an upgrade costs the prorated difference, not the full price');
     await page.getByRole('button', { name: `Pay ${today}` }).waitFor();
+    a11y.push(...(await a11yViolations(page)));
     const checkout = new CheckoutPage(page);
     await checkout.payByCard({ number: '4242 4242 4242 4242' });
     await checkout.success.filter({ hasText: `Payment of ${today} received.` }).waitFor();
@@ -79,7 +82,9 @@ test('a Premium title: badge, upgrade at the previewed price, then play', async 
     await page.waitForURL(`${server.url}/title/${titleId}`);
     await page.getByRole('button', { name: 'Play' }).click();
     await new Player(page).waitForPlayback(1);
+    a11y.push(...(await a11yViolations(page)));
     assert.deepEqual(csp, []);
+    assert.deepEqual(a11y, [], 'no serious or critical accessibility violation (axe-core)');
   });
   await context.close();
 });
@@ -96,6 +101,7 @@ test('on a phone: the menu folds the links away, and the checkout fits', async (
     await menu.waitFor();
     assert.equal(await nav.getByRole('link', { name: 'Search', exact: true }).isVisible(), false);
     await menu.click();
+    assert.deepEqual(await a11yViolations(page), [], 'the open menu passes axe-core');
     await nav.getByRole('link', { name: 'Search', exact: true }).click();
     await page.getByRole('heading', { name: 'Search', level: 1 }).waitFor();
     assert.equal(await nav.getByRole('link', { name: 'Search', exact: true }).isVisible(), false, 'the menu folds after a choice');

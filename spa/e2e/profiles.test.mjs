@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { withScreenshotOnFailure } from './artifacts.mjs';
-import { launch, watchCSP } from './browser.mjs';
+import { a11yViolations, launch, watchCSP } from './browser.mjs';
 import { Header, LoginPage, SearchPage } from './pages.mjs';
 import { dataDir, graphqlAt, startMarquee } from './server.mjs';
 
@@ -77,12 +77,14 @@ async function journey(page) {
   await edit.getByLabel('Account password').fill(PARENT.password);
   await edit.getByRole('button', { name: 'Save' }).click();
   await profiles.getByText('PIN locked').waitFor();
+  const a11y = await a11yViolations(page);
 
   // Who's watching? Robin, without a PIN.
-  await page.getByRole('link', { name: /^Switch profile/ }).click();
+  await page.getByRole('link', { name: /switch profile$/ }).click();
   await page.getByRole('heading', { name: 'Who’s watching?' }).waitFor();
   await page.getByRole('button', { name: /Robin/ }).click();
   await page.getByRole('heading', { name: 'Hi, Robin!' }).waitFor();
+  a11y.push(...(await a11yViolations(page)));
   assert.equal(await header.nav.getByRole('link', { name: 'Account', exact: true }).count(), 0, 'no account page on a Kids profile');
 
   // Search finds the children's film, not the adult one.
@@ -96,6 +98,7 @@ async function journey(page) {
   // Nothing found: the page suggests genres instead, and they hold only what Robin may see.
   const suggestions = page.getByRole('region', { name: 'Suggestions' });
   await suggestions.getByText('Nothing matches').waitFor();
+  a11y.push(...(await a11yViolations(page)));
   await suggestions.getByRole('link', { name: 'Adventure' }).click();
   await page.getByRole('link', { name: /Meadow Friends/ }).waitFor();
   assert.equal(await page.getByRole('link', { name: /Midnight Carnage/ }).count(), 0);
@@ -106,16 +109,18 @@ async function journey(page) {
   await page.getByRole('heading', { name: 'Title not found' }).waitFor();
 
   // Back to the parent: the PIN is asked for, a wrong one refused.
-  await page.getByRole('link', { name: /^Switch profile/ }).click();
+  await page.getByRole('link', { name: /switch profile$/ }).click();
   await page.getByRole('button', { name: /parent/ }).click();
   const pin = page.getByRole('form', { name: /PIN for parent/ });
   await pin.getByLabel(/Enter the PIN/).fill('1111');
   await pin.getByRole('button', { name: 'Continue' }).click();
   await pin.getByRole('alert').waitFor();
+  a11y.push(...(await a11yViolations(page)));
   await pin.getByLabel(/Enter the PIN/).fill('2468');
   await pin.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL(`${server.url}/`);
   await page.goto(`${server.url}/title/${titles['Midnight Carnage']}`);
   await page.getByRole('heading', { name: 'Midnight Carnage' }).waitFor();
   assert.deepEqual(csp, []);
+  assert.deepEqual(a11y, [], 'no serious or critical accessibility violation (axe-core)');
 }

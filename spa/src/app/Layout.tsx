@@ -51,8 +51,9 @@ export function Layout() {
             {!kids && <NavLink to="/plans">Plans</NavLink>}
             {!kids && <NavLink to="/account">Account</NavLink>}
             {!kids && me.role === 'ADMIN' && <NavLink to="/admin">Admin</NavLink>}
-            <NavLink to="/profiles" className="profile-link" aria-label={me.profile ? `Switch profile (watching as ${me.profile.name})` : 'Choose a profile'}>
+            <NavLink to="/profiles" className="profile-link" aria-label={me.profile ? `${me.profile.name}${kids ? ' Kids' : ''}: switch profile` : 'Profiles: choose who is watching'}>
               {me.profile ? me.profile.name : 'Profiles'}
+              {kids && ' '}
               {kids && <span className="badge">Kids</span>}
             </NavLink>
             <button type="button" className="link-button" onClick={onLogout} disabled={fetching}>
