@@ -88,6 +88,9 @@ function TitleView({ id }: { id: string }) {
             {t.maturityRating && <li className="badge">{t.maturityRating}</li>}
             {needed && <li className="plan-badge">{planName(needed)}</li>}
             {t.runtimeMinutes ? <li>{t.runtimeMinutes} min</li> : null}
+            {isSampleClip(t.runtimeMinutes, t.video?.durationSeconds) && (
+              <li className="muted">Sample clip, {formatClock(t.video!.durationSeconds)}</li>
+            )}
             {t.kind === 'SERIES' && <li>{t.seasons.length === 1 ? '1 season' : `${t.seasons.length} seasons`}</li>}
             <li>
               {t.averageRating != null
@@ -208,6 +211,14 @@ function TitleView({ id }: { id: string }) {
 }
 
 type CreditRow = { role: string; character: string; person: { id: string; name: string } };
+
+/**
+ * Whether the video is a short stand-in for the title (the demo catalog's clips): under half
+ * its stated runtime. The page says so rather than promise two hours and play twelve seconds.
+ */
+export function isSampleClip(runtimeMinutes: number | null | undefined, durationSeconds: number | null | undefined): boolean {
+  return Boolean(runtimeMinutes && durationSeconds && durationSeconds < (runtimeMinutes * 60) / 2);
+}
 
 /** A role's label for one person and for several. */
 const ROLE_LABEL: Record<string, [string, string]> = {

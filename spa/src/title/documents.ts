@@ -55,6 +55,7 @@ export const TitleQuery = graphql(`
       video {
         id
         status
+        durationSeconds
       }
       similar(first: 12) {
         id
