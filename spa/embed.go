@@ -54,19 +54,23 @@ const explorerNotBuilt = `<!doctype html>
 `
 
 // Handler serves the embedded web app. Unknown paths get index.html so the
-// client-side router can handle deep links such as /title/123.
-func Handler() http.Handler {
+// client-side router can handle deep links such as /title/123; preview, when
+// given, describes such routes to link previews.
+func Handler(preview Previewer) http.Handler {
 	files, err := fs.Sub(dist, "dist")
 	if err != nil {
 		// fs.Sub only fails for an invalid directory name, and "dist" is a
 		// constant; reaching this is a programming error.
 		panic(err)
 	}
-	return newHandler(files)
+	h := newHandler(files)
+	h.preview = preview
+	return h
 }
 
 type handler struct {
-	files fs.FS
+	files   fs.FS
+	preview Previewer
 }
 
 func newHandler(files fs.FS) *handler {
@@ -106,6 +110,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if h.preview != nil {
+		if p, ok := h.preview(r); ok {
+			if page, err := fs.ReadFile(h.files, indexFile); err == nil {
+				writeHTML(w, r, http.StatusOK, string(withPreview(page, p)))
+				return
+			}
+		}
+	}
 	if !h.serveFile(w, r, indexFile) {
 		writeHTML(w, r, http.StatusServiceUnavailable, appNotBuilt)
 	}

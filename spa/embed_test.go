@@ -45,12 +45,12 @@ func requirePageOrNotBuilt(t *testing.T, rec *httptest.ResponseRecorder, file st
 }
 
 func TestHandlerFallsBackToIndexForClientRoutes(t *testing.T) {
-	requirePageOrNotBuilt(t, serve(t, Handler(), http.MethodGet, "/title/123"), indexFile)
+	requirePageOrNotBuilt(t, serve(t, Handler(nil), http.MethodGet, "/title/123"), indexFile)
 }
 
 func TestHandlerRejectsOtherMethods(t *testing.T) {
 	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
-		rec := serve(t, Handler(), method, "/")
+		rec := serve(t, Handler(nil), method, "/")
 		require.Equal(t, http.StatusMethodNotAllowed, rec.Code, method)
 		require.Equal(t, "GET, HEAD", rec.Header().Get("Allow"), method)
 	}
@@ -58,14 +58,14 @@ func TestHandlerRejectsOtherMethods(t *testing.T) {
 
 func TestHandlerDoesNotListAssetsDirectory(t *testing.T) {
 	for _, target := range []string{"/assets/", "/assets"} {
-		rec := serve(t, Handler(), http.MethodGet, target)
+		rec := serve(t, Handler(nil), http.MethodGet, target)
 		require.Equal(t, http.StatusNotFound, rec.Code, target)
 		require.NotContains(t, rec.Body.String(), "<a href", target)
 	}
 }
 
 func TestHandlerServesPlaygroundOrExplainsItIsMissing(t *testing.T) {
-	requirePageOrNotBuilt(t, serve(t, Handler(), http.MethodGet, "/playground"), playgroundFile)
+	requirePageOrNotBuilt(t, serve(t, Handler(nil), http.MethodGet, "/playground"), playgroundFile)
 }
 
 // The remaining tests use a synthetic build so they exercise a full asset
@@ -176,7 +176,36 @@ func TestBuildHasIconsAndManifest(t *testing.T) {
 	for _, link := range []string{`href="/favicon.ico"`, `href="/favicon.svg"`, `href="/manifest.webmanifest"`} {
 		require.Contains(t, page, link)
 	}
-	rec := serve(t, Handler(), http.MethodGet, "/favicon.ico")
+	rec := serve(t, Handler(nil), http.MethodGet, "/favicon.ico")
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, "image/vnd.microsoft.icon", rec.Header().Get("Content-Type"))
+}
+
+func TestHandlerWritesLinkPreviews(t *testing.T) {
+	h := newHandler(fstest.MapFS{
+		"index.html": {Data: []byte(`<!doctype html><html><head><title>Marquee</title><meta name="description" content="Films." /></head><body></body></html>`)},
+	})
+	h.preview = func(r *http.Request) (Preview, bool) {
+		if r.URL.Path != "/title/7" {
+			return Preview{}, false
+		}
+		return Preview{Title: `Tom & "Jerry"`, Description: "Chase <b>on</b>.", Image: "https://tv.example/art/7.jpg",
+			URL: "https://tv.example/title/7", Type: "video.movie"}, true
+	}
+	rec := serve(t, h, http.MethodGet, "/title/7")
+	require.Equal(t, http.StatusOK, rec.Code)
+	body := rec.Body.String()
+	require.Contains(t, body, `<title>Tom &amp; &#34;Jerry&#34; — Marquee</title>`)
+	require.Equal(t, 1, strings.Count(body, "<title>"), body)
+	require.Contains(t, body, `<meta property="og:title" content="Tom &amp; &#34;Jerry&#34;" />`)
+	require.Contains(t, body, `<meta property="og:description" content="Chase &lt;b&gt;on&lt;/b&gt;." />`)
+	require.Contains(t, body, `<meta name="description" content="Chase &lt;b&gt;on&lt;/b&gt;." />`)
+	require.NotContains(t, body, `content="Films."`)
+	require.Contains(t, body, `<meta property="og:image" content="https://tv.example/art/7.jpg" />`)
+	require.Contains(t, body, `<meta property="og:type" content="video.movie" />`)
+	require.Contains(t, body, `<meta name="twitter:card" content="summary_large_image" />`)
+	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+
+	other := serve(t, h, http.MethodGet, "/search").Body.String()
+	require.NotContains(t, other, "og:title")
 }

@@ -101,3 +101,27 @@ func TestContentSecurityPolicy(t *testing.T) {
 		}
 	}
 }
+
+// A title's page carries its link preview in the HTML itself, for apps that run no script;
+// other pages, and ids of no title, have none.
+func TestTitlePagesHaveLinkPreviews(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, storetest.SQLite(t))
+	admin := e.admin()
+	r := e.gql(nil, `mutation { createTitle(input: {kind: MOVIE, name: "Tom & Jerry's Night", synopsis: "A cat, a mouse, <one> long night."}) { id } }`, nil, bearer(admin))
+	require.Empty(t, r.Errors, r.Raw)
+	id := r.Data["createTitle"].(map[string]any)["id"].(string)
+	code, body := e.status("/title/" + id)
+	if code == http.StatusServiceUnavailable {
+		t.Skip("the web app is not built into this binary")
+	}
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, `<title>Tom &amp; Jerry&#39;s Night — Marquee</title>`)
+	require.Contains(t, body, `<meta property="og:title" content="Tom &amp; Jerry&#39;s Night" />`)
+	require.Contains(t, body, `<meta property="og:description" content="A cat, a mouse, &lt;one&gt; long night." />`)
+	require.Contains(t, body, `<meta property="og:url" content="`+e.http.URL+`/title/`+id+`" />`)
+	for _, p := range []string{"/title/1", "/title/nope", "/search"} {
+		_, body := e.status(p)
+		require.NotContains(t, body, "og:title", p)
+	}
+}

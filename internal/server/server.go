@@ -65,7 +65,7 @@ func New(d *app.Services) *Server {
 	mux.Handle("/media/", m.route("media", media.NewHandler(d.Media, d.Signer, d.Playback.Sessions(), video.OutputKey, time.Now)))
 	mux.Handle("/art/", m.route("art", media.NewArtHandler(d.Media, d.Signer)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("/", m.route("spa", spa.Handler()))
+	mux.Handle("/", m.route("spa", spa.Handler(titlePreviews(d))))
 
 	s.handler = requestID(accessLog(d.Log, recoverer(d.Log, securityHeaders(contentSecurityPolicy(media.Origins(d.Media)), d.Config.SecureCookies(), mux))))
 	return s
