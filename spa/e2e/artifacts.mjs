@@ -24,15 +24,26 @@ export async function withScreenshotOnFailure(t, page, body) {
   }
 }
 
+/** The phone the docs show each screen on as well: 390×844 CSS pixels. */
+const PHONE = { width: 390, height: 844 };
+
 /**
  * Screens for the docs: with MARQUEE_SCREENSHOTS set to a folder (make screenshots sets
- * docs/screenshots), each named step saves a PNG there; otherwise it does nothing.
+ * docs/screenshots), each named step saves NAME.png at the page's size and NAME-phone.png
+ * at a phone's; otherwise it does nothing.
  */
 export async function docShot(page, name) {
   const dir = process.env.MARQUEE_SCREENSHOTS;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   // Let transitions and lazy images settle so the picture is the screen people see.
-  await page.waitForLoadState('networkidle').catch(() => undefined);
+  const settle = () => page.waitForLoadState('networkidle').catch(() => undefined);
+  await settle();
   await page.screenshot({ path: join(dir, `${name}.png`) });
+  const size = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  await settle();
+  await page.waitForTimeout(300); // layout and the media query's styles
+  await page.screenshot({ path: join(dir, `${name}-phone.png`) });
+  if (size) await page.setViewportSize(size);
 }

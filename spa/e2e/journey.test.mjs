@@ -50,7 +50,7 @@ async function screen(page, name) {
 }
 
 async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   watchCSP(page, violations);
