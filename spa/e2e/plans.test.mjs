@@ -3,7 +3,7 @@
 // costs before paying, the payment is exactly that, and the title then plays.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { withScreenshotOnFailure } from './artifacts.mjs';
+import { docShot, withScreenshotOnFailure } from './artifacts.mjs';
 import { a11yViolations, launch, watchCSP } from './browser.mjs';
 import { CheckoutPage, HomePage, LoginPage, Player } from './pages.mjs';
 import { dataDir, graphqlAt, makeClip, startMarquee } from './server.mjs';
@@ -36,7 +36,7 @@ after(async () => {
 });
 
 test('a Premium title: badge, upgrade at the previewed price, then play', async (t) => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const csp = [];
   watchCSP(page, csp);
@@ -50,6 +50,7 @@ test('a Premium title: badge, upgrade at the previewed price, then play', async 
     await hero.getByRole('heading', { name: TITLE }).waitFor();
     await hero.getByRole('link', { name: 'Upgrade to Premium to watch' }).waitFor();
 
+    await docShot(page, 'home-upgrade');
     const a11y = await a11yViolations(page);
 
     // The card says the title needs Premium.
@@ -61,6 +62,7 @@ test('a Premium title: badge, upgrade at the previewed price, then play', async 
     // Its page offers the upgrade, not Play.
     await page.getByRole('heading', { name: TITLE }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Play' }).count(), 0);
+    await docShot(page, 'title-upgrade');
     await page.getByRole('link', { name: 'Upgrade to Premium to watch' }).click();
 
     // The checkout says what today costs, and the button charges that.
@@ -72,6 +74,7 @@ test('a Premium title: badge, upgrade at the previewed price, then play', async 
     assert.ok(today, sentence);
     assert.notEqual(today, '$19.99', 'an upgrade costs the prorated difference, not the full price');
     await page.getByRole('button', { name: `Pay ${today}` }).waitFor();
+    await docShot(page, 'checkout-upgrade');
     a11y.push(...(await a11yViolations(page)));
     const checkout = new CheckoutPage(page);
     await checkout.payByCard({ number: '4242 4242 4242 4242' });

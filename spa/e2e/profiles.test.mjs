@@ -3,7 +3,7 @@
 // with the PIN.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { withScreenshotOnFailure } from './artifacts.mjs';
+import { docShot, withScreenshotOnFailure } from './artifacts.mjs';
 import { a11yViolations, launch, watchCSP } from './browser.mjs';
 import { Header, LoginPage, SearchPage } from './pages.mjs';
 import { dataDir, graphqlAt, startMarquee } from './server.mjs';
@@ -45,7 +45,7 @@ after(async () => {
 });
 
 test('a Kids profile sees no adult title, and leaving it takes the PIN', async (t) => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await withScreenshotOnFailure(t, page, () => journey(page));
   await context.close();
@@ -77,13 +77,16 @@ async function journey(page) {
   await edit.getByLabel('Account password').fill(PARENT.password);
   await edit.getByRole('button', { name: 'Save' }).click();
   await profiles.getByText('PIN locked').waitFor();
+  await docShot(page, 'account-profiles');
   const a11y = await a11yViolations(page);
 
   // Who's watching? Robin, without a PIN.
   await page.getByRole('link', { name: /switch profile$/ }).click();
   await page.getByRole('heading', { name: 'Who’s watching?' }).waitFor();
+  await docShot(page, 'profiles');
   await page.getByRole('button', { name: /Robin/ }).click();
   await page.getByRole('heading', { name: 'Hi, Robin!' }).waitFor();
+  await docShot(page, 'kids-home');
   a11y.push(...(await a11yViolations(page)));
   assert.equal(await header.nav.getByRole('link', { name: 'Account', exact: true }).count(), 0, 'no account page on a Kids profile');
 
@@ -98,6 +101,7 @@ async function journey(page) {
   // Nothing found: the page suggests genres instead, and they hold only what Robin may see.
   const suggestions = page.getByRole('region', { name: 'Suggestions' });
   await suggestions.getByText('Nothing matches').waitFor();
+  await docShot(page, 'search-nothing');
   a11y.push(...(await a11yViolations(page)));
   await suggestions.getByRole('link', { name: 'Adventure' }).click();
   await page.getByRole('link', { name: /Meadow Friends/ }).waitFor();
@@ -115,6 +119,7 @@ async function journey(page) {
   await pin.getByLabel(/Enter the PIN/).fill('1111');
   await pin.getByRole('button', { name: 'Continue' }).click();
   await pin.getByRole('alert').waitFor();
+  await docShot(page, 'profiles-pin');
   a11y.push(...(await a11yViolations(page)));
   await pin.getByLabel(/Enter the PIN/).fill('2468');
   await pin.getByRole('button', { name: 'Continue' }).click();
