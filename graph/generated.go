@@ -460,6 +460,7 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		IntroEnd        func(childComplexity int) int
 		IntroStart      func(childComplexity int) int
+		PosterURL       func(childComplexity int) int
 		ProgressPercent func(childComplexity int) int
 		ReadyAt         func(childComplexity int) int
 		Renditions      func(childComplexity int) int
@@ -582,6 +583,7 @@ type VideoResolver interface {
 
 	Title(ctx context.Context, obj *ent.Video) (*catalog.Title, error)
 
+	PosterURL(ctx context.Context, obj *ent.Video) (*string, error)
 	Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error)
 	Subtitles(ctx context.Context, obj *ent.Video) ([]*ent.SubtitleTrack, error)
 	AudioTracks(ctx context.Context, obj *ent.Video) ([]*video.AudioTrack, error)
@@ -2513,6 +2515,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Video.IntroStart(childComplexity), true
+	case "Video.posterUrl":
+		if e.ComplexityRoot.Video.PosterURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Video.PosterURL(childComplexity), true
 	case "Video.progressPercent":
 		if e.ComplexityRoot.Video.ProgressPercent == nil {
 			break
@@ -2826,6 +2834,11 @@ extend type Episode {
   its library file is gone); null before an upload.
   """
   video: Video
+}
+
+extend type Video {
+  "A frame chosen from the video (for an episode, its thumbnail), signed; null until READY."
+  posterUrl: String
 }
 
 "A chapter mark kept from the source file, in seconds."
@@ -4767,6 +4780,8 @@ func (ec *executionContext) childFields_Video(ctx context.Context, field graphql
 		return ec.fieldContext_Video_title(ctx, field)
 	case "renditions":
 		return ec.fieldContext_Video_renditions(ctx, field)
+	case "posterUrl":
+		return ec.fieldContext_Video_posterUrl(ctx, field)
 	case "chapters":
 		return ec.fieldContext_Video_chapters(ctx, field)
 	case "subtitles":
@@ -13614,6 +13629,29 @@ func (ec *executionContext) fieldContext_Video_renditions(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Video_posterUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Video_posterUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Video().PosterURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Video_posterUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Video", field, true, true, "String")
+}
+
 func (ec *executionContext) _Video_chapters(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19900,6 +19938,12 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Video_renditions(ctx, field, obj)
+				})
+		case "posterUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Video_posterUrl(ctx, field, obj)
 				})
 		case "chapters":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

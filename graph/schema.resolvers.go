@@ -15,6 +15,7 @@ import (
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/schema/scanreport"
 	"github.com/marquee-org/marquee/ent/subtitletrack"
+	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/artwork"
@@ -658,6 +659,15 @@ func (r *userResolver) Profile(ctx context.Context, obj *ent.User) (*ent.Profile
 		return v.Profile, nil
 	}
 	return nil, nil
+}
+
+// PosterURL is the resolver for the posterUrl field.
+func (r *videoResolver) PosterURL(ctx context.Context, obj *ent.Video) (*string, error) {
+	if obj.Status != entvideo.StatusREADY || obj.OutputDir == "" || r.Signer == nil {
+		return nil, nil
+	}
+	u := r.Signer.ArtURL(obj.OutputDir + "/" + transcoder.PosterName)
+	return &u, nil
 }
 
 // Chapters is the resolver for the chapters field.

@@ -9,8 +9,9 @@ import (
 
 // Output layout inside outDir.
 const (
-	masterName    = "master.m3u8"
-	posterName    = "poster.jpg"
+	masterName = "master.m3u8"
+	// PosterName is the frame chosen to stand for the video, beside its playlists.
+	PosterName    = "poster.jpg"
 	thumbsVTTName = "thumbs.vtt"
 	thumbsDir     = "thumbs"
 	spritePattern = "sprite_%03d.jpg"

@@ -99,7 +99,7 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 		return nil, runFailure(ctx, "ffmpeg", err, stderr, false)
 	}
 
-	res = &Result{Source: *src, Master: masterName, Poster: posterName, Thumbnails: thumbsVTTName}
+	res = &Result{Source: *src, Master: masterName, Poster: PosterName, Thumbnails: thumbsVTTName}
 	for _, r := range plan.Rungs {
 		rend, dur, err := inspectRendition(outDir, r, plan)
 		if err != nil {
@@ -133,8 +133,8 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 	if err := os.WriteFile(filepath.Join(outDir, thumbsVTTName), []byte(thumbnailVTT(plan.Thumbs, thumbs, res.Duration)), 0o644); err != nil {
 		return nil, fmt.Errorf("transcode: %w", err)
 	}
-	created = append(created, posterName)
-	if err := makePoster(ctx, o, plan, input, filepath.Join(outDir, posterName), res.Duration); err != nil {
+	created = append(created, PosterName)
+	if err := makePoster(ctx, o, plan, input, filepath.Join(outDir, PosterName), res.Duration); err != nil {
 		return nil, err
 	}
 	created = append(created, masterName)

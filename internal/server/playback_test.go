@@ -376,3 +376,21 @@ func TestMissedEventsAreCaughtUp(t *testing.T) {
 		}
 	})
 }
+
+// A READY video offers its poster frame (an episode's thumbnail), signed; before that, none.
+func TestVideoPosterFrame(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, storetest.SQLite(t))
+	e.startWorkers()
+	admin := e.admin()
+	movie := e.readyTitle(admin, `kind: MOVIE, name: "Framed"`)
+	r := e.gql(nil, `query($t: ID!) { title(id: $t) { video { posterUrl } } }`, map[string]any{"t": movie}, bearer(admin))
+	require.Empty(t, r.Errors, r.Raw)
+	u, _ := r.Data["title"].(map[string]any)["video"].(map[string]any)["posterUrl"].(string)
+	require.NotEmpty(t, u, r.Raw)
+	res, err := http.Get(e.http.URL + u)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, "image/jpeg", res.Header.Get("Content-Type"))
+}

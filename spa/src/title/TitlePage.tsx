@@ -180,6 +180,13 @@ function TitleView({ id }: { id: string }) {
           <ol className="episode-list">
             {(currentSeason?.episodes ?? []).map((ep) => (
               <li key={ep.id}>
+                {ep.video?.posterUrl ? (
+                  <img className="episode-thumb" src={ep.video.posterUrl} alt="" loading="lazy" />
+                ) : (
+                  <span className="episode-thumb poster-placeholder" aria-hidden="true">
+                    {ep.number}
+                  </span>
+                )}
                 <div>
                   <h3>
                     {ep.number}. {ep.name}

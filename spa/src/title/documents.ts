@@ -49,6 +49,7 @@ export const TitleQuery = graphql(`
           runtimeMinutes
           video {
             status
+            posterUrl
           }
         }
       }
