@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { docShot, withScreenshotOnFailure } from './artifacts.mjs';
-import { launch, watchCSP } from './browser.mjs';
+import { a11yViolations, launch, watchCSP } from './browser.mjs';
 import { LoginPage } from './pages.mjs';
 import { dataDir, makeClip, startMarquee } from './server.mjs';
 
@@ -126,6 +126,7 @@ test('an administrator builds a series, adds artwork and a video, and deletes it
     await markers.getByRole('button', { name: 'Save markers' }).click();
     await markers.getByRole('status').filter({ hasText: 'Markers saved' }).waitFor();
     await docShot(page, 'admin-title');
+    assert.deepEqual(await a11yViolations(page), [], 'the title editor passes axe-core');
 
     // Delete, through a confirmation that says what goes.
     await page.getByRole('button', { name: 'Delete series' }).click();

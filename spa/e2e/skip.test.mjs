@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { withScreenshotOnFailure } from './artifacts.mjs';
-import { launch, watchCSP } from './browser.mjs';
+import { a11yViolations, launch, watchCSP } from './browser.mjs';
 import { Header, LoginPage, Player } from './pages.mjs';
 import { dataDir, graphqlAt, makeClip, startMarquee } from './server.mjs';
 
@@ -122,6 +122,7 @@ test('the player offers Skip intro during the intro, Next episode at the credits
     await chapter.selectOption({ label: 'The tide turns' });
     await page.waitForFunction(() => document.querySelector('video').currentTime >= 4);
     assert.deepEqual(await chapter.locator('option').allTextContents(), ['Cold open', 'The tide turns']);
+    assert.deepEqual(await a11yViolations(page), [], 'the player passes axe-core');
   });
   await context.close();
 });
