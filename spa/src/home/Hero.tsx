@@ -1,9 +1,9 @@
 import { Link } from 'react-router-dom';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { hasActiveMembership, useSession } from '../auth/session';
 import type { HeroQuery as HeroResult, HeroTitleFragment } from '../gql/graphql';
 import { checkoutFor, planName, planNeeded } from '../plans/tier';
-import { AddToMyListMutation, RemoveFromMyListMutation } from '../title/documents';
+import { MyListButton } from '../title/MyListButton';
 import { HeroQuery } from './documents';
 
 /** The featured title: the first with artwork among the recommended, trending and new ones. */
@@ -17,8 +17,6 @@ export function pickHero(data: HeroResult | undefined): HeroTitleFragment | null
 export function Hero() {
   const [{ data }] = useQuery({ query: HeroQuery, requestPolicy: 'cache-and-network' });
   const { me } = useSession();
-  const [add, addToList] = useMutation(AddToMyListMutation);
-  const [remove, removeFromList] = useMutation(RemoveFromMyListMutation);
   const t = pickHero(data);
   if (!t) return null;
   const watchable = hasActiveMembership(me);
@@ -49,14 +47,7 @@ export function Hero() {
               More about {t.name}
             </Link>
           )}
-          <button
-            type="button"
-            aria-pressed={t.inMyList}
-            disabled={add.fetching || remove.fetching}
-            onClick={() => (t.inMyList ? removeFromList({ titleId: t.id }) : addToList({ titleId: t.id }))}
-          >
-            {t.inMyList ? '✓ In My List' : '+ My List'}
-          </button>
+          <MyListButton id={t.id} inMyList={t.inMyList} />
         </div>
       </div>
     </section>

@@ -10,26 +10,23 @@ import './landing.css';
 const ShowcaseQuery = graphql(`
   query Showcase {
     fresh: category(slug: "new-releases") {
-      titles(first: 12) {
-        edges {
-          node {
-            id
-            name
-            posterUrl
-            backdropUrl
-          }
-        }
-      }
+      ...ShowcaseRow
     }
     trending: category(slug: "trending") {
-      titles(first: 12) {
-        edges {
-          node {
-            id
-            name
-            posterUrl
-            backdropUrl
-          }
+      ...ShowcaseRow
+    }
+  }
+`);
+
+export const ShowcaseRowFragment = graphql(`
+  fragment ShowcaseRow on Category {
+    titles(first: 12) {
+      edges {
+        node {
+          id
+          name
+          posterUrl
+          backdropUrl
         }
       }
     }

@@ -6,7 +6,8 @@ import { checkoutFor, planName, planNeeded } from '../plans/tier';
 import { formError } from '../lib/errors';
 import { formatClock, progressPercent } from '../lib/format';
 import { preloadPlayer } from '../player/route';
-import { AddToMyListMutation, RateTitleMutation, RemoveFromMyListMutation, TitleQuery } from './documents';
+import { RateTitleMutation, TitleQuery } from './documents';
+import { MyListButton } from './MyListButton';
 import { PosterGrid } from './Poster';
 import { StarRating } from './StarRating';
 import { useTitle } from '../app/title';
@@ -24,8 +25,6 @@ function TitleView({ id }: { id: string }) {
   const [{ data, fetching, error }] = useQuery({ query: TitleQuery, variables: { id }, requestPolicy: 'cache-and-network' });
   useTitle(data ? (data.title?.name ?? 'Title not found') : null);
   const [rating, rate] = useMutation(RateTitleMutation);
-  const [add, addToList] = useMutation(AddToMyListMutation);
-  const [remove, removeFromList] = useMutation(RemoveFromMyListMutation);
   const [season, setSeason] = useState(0);
   // The stars chosen, shown at once while the rating is saved.
   const [picked, setPicked] = useState<number | null>(null);
@@ -68,7 +67,7 @@ function TitleView({ id }: { id: string }) {
     navigate(`/watch/${t.id}${qs ? `?${qs}` : ''}`);
   };
   const canPlay = t.kind === 'SERIES' ? Boolean(resumeEpisode || firstEpisode) : t.video?.status === 'READY';
-  const mutationError = formError(rating.error ?? add.error ?? remove.error);
+  const mutationError = formError(rating.error);
   const currentSeason = t.seasons[season];
 
   return (
@@ -127,16 +126,7 @@ function TitleView({ id }: { id: string }) {
                 {canPlay ? 'Play' : 'Coming soon'}
               </button>
             )}
-            {me && (
-              <button
-                type="button"
-                aria-pressed={t.inMyList}
-                disabled={add.fetching || remove.fetching}
-                onClick={() => (t.inMyList ? removeFromList({ titleId: t.id }) : addToList({ titleId: t.id }))}
-              >
-                {t.inMyList ? '✓ In My List' : '+ My List'}
-              </button>
-            )}
+            {me && <MyListButton id={t.id} inMyList={t.inMyList} />}
           </div>
           {p && (
             <div
