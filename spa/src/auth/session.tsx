@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, Navigate, useLocation } from 'react-router-dom';
 import { Provider, useQuery } from 'urql';
-import type { MeQuery as MeResult } from '../gql/graphql';
+import type { MeQuery as MeResult, PlanCode } from '../gql/graphql';
 import { createApiClient, type ApiClient } from '../lib/client';
 import { setChoiceScope } from '../player/storage';
 import { MeQuery } from './documents';
@@ -57,6 +57,11 @@ export function useSession(): Session {
 export function hasActiveMembership(me: Viewer | null): boolean {
   const status = me?.membership?.status;
   return status === 'ACTIVE' || status === 'CANCELED' || status === 'PAST_DUE';
+}
+
+/** The plan the viewer may watch on now, or null without a membership in force. */
+export function planInForce(me: Viewer | null): PlanCode | null {
+  return hasActiveMembership(me) ? (me?.membership?.plan.code ?? null) : null;
 }
 
 interface RequireProps {

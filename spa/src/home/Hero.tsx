@@ -1,8 +1,9 @@
 import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
-import { hasActiveMembership, useSession } from '../auth/session';
+import { hasActiveMembership, planInForce, useSession } from '../auth/session';
 import type { HeroQuery as HeroResult, HeroTitleFragment } from '../gql/graphql';
-import { checkoutFor, planName, planNeeded } from '../plans/tier';
+import { planName, planNeeded } from '../plans/tier';
+import { UpgradeLink } from '../plans/UpgradeLink';
 import { MyListButton } from '../title/MyListButton';
 import { HeroQuery } from './documents';
 
@@ -20,7 +21,7 @@ export function Hero() {
   const t = pickHero(data);
   if (!t) return null;
   const watchable = hasActiveMembership(me);
-  const needed = planNeeded(t.minPlan, watchable ? (me?.membership?.plan.code ?? null) : null);
+  const needed = planNeeded(t.minPlan, planInForce(me));
   const art = t.backdropUrl ?? t.posterUrl;
   const playable = t.kind === 'MOVIE' && t.video?.status === 'READY';
   return (
@@ -35,9 +36,7 @@ export function Hero() {
         <p className="hero-synopsis">{t.synopsis}</p>
         <div className="hero-actions">
           {needed ? (
-            <Link className="button primary" to={checkoutFor(needed, `/title/${t.id}`)}>
-              {watchable ? `Upgrade to ${planName(needed)} to watch` : `Choose ${planName(needed)} to watch`}
-            </Link>
+            <UpgradeLink needed={needed} titleId={t.id} member={watchable} />
           ) : watchable && playable ? (
             <Link className="button primary" to={`/watch/${t.id}`}>
               ▶ Play

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { hasActiveMembership, useSession } from '../auth/session';
+import { planInForce, useSession } from '../auth/session';
 import type { PlanCode } from '../gql/graphql';
 import { progressPercent } from '../lib/format';
 import { planName, planNeeded } from '../plans/tier';
@@ -15,9 +15,7 @@ export interface PosterTitle {
 
 /** The plan a viewer would need for a title, from the session: null when theirs covers it. */
 export function usePlanNeeded(minPlan: PlanCode | null | undefined): PlanCode | null {
-  const { me } = useSession();
-  const mine = hasActiveMembership(me) ? (me?.membership?.plan.code ?? null) : null;
-  return planNeeded(minPlan, mine);
+  return planNeeded(minPlan, planInForce(useSession().me));
 }
 
 /** "S1:E2": where a series was left, as Continue Watching says it. */

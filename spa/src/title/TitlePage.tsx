@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import { hasActiveMembership, useSession } from '../auth/session';
-import { checkoutFor, planName, planNeeded } from '../plans/tier';
+import { hasActiveMembership, planInForce, useSession } from '../auth/session';
+import { planName, planNeeded } from '../plans/tier';
+import { UpgradeLink } from '../plans/UpgradeLink';
 import { formError } from '../lib/errors';
 import { formatClock, progressPercent } from '../lib/format';
 import { preloadPlayer } from '../player/route';
@@ -47,7 +48,7 @@ function TitleView({ id }: { id: string }) {
   }
 
   const watchable = hasActiveMembership(me);
-  const needed = planNeeded(t.minPlan, watchable ? (me?.membership?.plan.code ?? null) : null);
+  const needed = planNeeded(t.minPlan, planInForce(me));
   // Under a second in is not worth a "Resume from 0:00".
   const p = t.progress && !t.progress.completed && t.progress.positionSeconds >= 1 ? t.progress : null;
   const resumeEpisode = p?.episode?.id;
@@ -109,9 +110,7 @@ function TitleView({ id }: { id: string }) {
             ) : !t.availableInMyRegion ? (
               <p className="muted">Not available in your country.</p>
             ) : needed ? (
-              <Link className="button primary" to={checkoutFor(needed, `/title/${t.id}`)}>
-                {watchable ? `Upgrade to ${planName(needed)} to watch` : `Choose ${planName(needed)} to watch`}
-              </Link>
+              <UpgradeLink needed={needed} titleId={t.id} member={watchable} />
             ) : !watchable ? (
               <Link className="button primary" to={`/plans?next=${encodeURIComponent(`/title/${t.id}`)}`}>
                 Choose a plan to watch
