@@ -121,9 +121,12 @@ test('a visitor signs up, pays, watches and logs out', async (t) => {
     // Pick the rung that is not showing and wait until it is.
     const showing = await player.levelHeight();
     const target = showing === '240' ? '360' : '240';
-    await player.quality.selectOption({ label: `${target}p` });
+    await player.quality.choose(`${target}p`);
     await player.waitForLevelHeight(target);
     await screen(page, 'player');
+    await player.quality.open();
+    await screen(page, 'player-quality');
+    await page.keyboard.press('Escape');
     await player.back(TITLE);
 
     await title.heading(TITLE).waitFor();

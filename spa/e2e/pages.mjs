@@ -125,11 +125,45 @@ export class CheckoutPage {
   }
 }
 
+/** One of the player's menus (Quality, Audio, Subtitles, Chapter): a button that opens a list of radio items. */
+export class PlayerMenu {
+  constructor(page, name) {
+    this.page = page;
+    this.button = page.getByRole('button', { name: new RegExp(`^${name}:`) });
+    this.list = page.getByRole('menu', { name });
+  }
+
+  async open() {
+    if ((await this.button.getAttribute('aria-expanded')) !== 'true') await this.button.click();
+    await this.list.waitFor();
+  }
+
+  async choose(label) {
+    await this.open();
+    await this.list.getByRole('menuitemradio', { name: label, exact: true }).click();
+    await this.list.waitFor({ state: 'detached' });
+  }
+
+  /** The entries, in order; the menu is closed again with Escape. */
+  async labels() {
+    await this.open();
+    const labels = await this.list.getByRole('menuitemradio').allTextContents();
+    await this.page.keyboard.press('Escape');
+    await this.list.waitFor({ state: 'detached' });
+    return labels;
+  }
+
+  /** The chosen entry, as the button shows it. */
+  async chosen() {
+    return (await this.button.textContent()).replace(/^[^:]*: /, '');
+  }
+}
+
 export class Player {
   constructor(page) {
     this.page = page;
     this.video = page.locator('video');
-    this.quality = page.getByRole('combobox', { name: 'Quality' });
+    this.quality = new PlayerMenu(page, 'Quality');
     this.heartbeat = page.locator('[data-beats]');
     this.pause = page.getByRole('button', { name: 'Pause' });
   }

@@ -2,7 +2,8 @@
 // they are, and log out, all through GraphiQL in a real browser with the session cookie.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { launch, watchCSP } from './browser.mjs';
+import { docShot } from './artifacts.mjs';
+import { a11yViolations, launch, watchCSP } from './browser.mjs';
 import { startMarquee } from './server.mjs';
 
 class PlaygroundPage {
@@ -63,7 +64,7 @@ after(async () => {
 });
 
 test('the explorer loads offline and runs signup, me and logout with the cookie', async () => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   watchCSP(page, violations);
   const external = [];
@@ -89,6 +90,9 @@ test('the explorer loads offline and runs signup, me and logout with the cookie'
 
   const me = await pg.run('Me', 'query Me { me { email name } }');
   assert.deepEqual(me.data.me, { email: 'dev@example.com', name: 'Dev' });
+  // A query and its answer on screen: no serious or critical finding.
+  assert.deepEqual(await a11yViolations(page), [], 'the explorer passes axe-core');
+  await docShot(page, 'explorer');
 
   const logout = await pg.run('Logout', 'mutation Logout { logout }');
   assert.equal(logout.data.logout, true);
@@ -111,6 +115,7 @@ test('visitors land on a page that offers sign up and log in', async () => {
   watchCSP(page, violations);
   await page.goto(server.url);
   await page.getByRole('heading', { name: 'Marquee' }).waitFor();
+  assert.deepEqual(await a11yViolations(page), [], 'the landing page passes axe-core');
   assert.equal(await page.getByRole('link', { name: 'Sign up' }).count(), 1);
   assert.equal(await page.getByRole('link', { name: 'Log in' }).count(), 1);
   await page.close();

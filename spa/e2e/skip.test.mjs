@@ -9,7 +9,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { withScreenshotOnFailure } from './artifacts.mjs';
 import { a11yViolations, launch, watchCSP } from './browser.mjs';
-import { Header, LoginPage, Player } from './pages.mjs';
+import { Header, LoginPage, Player, PlayerMenu } from './pages.mjs';
 import { dataDir, graphqlAt, makeClip, startMarquee } from './server.mjs';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
@@ -118,10 +118,13 @@ test('the player offers Skip intro during the intro, Next episode at the credits
     assert.equal(await page.getByRole('button', { name: 'Skip intro' }).count(), 0, 'the second episode has no markers');
 
     // The source's chapters, to jump between.
-    const chapter = page.getByRole('combobox', { name: 'Chapter' });
-    await chapter.selectOption({ label: 'The tide turns' });
+    const chapter = new PlayerMenu(page, 'Chapter');
+    await chapter.choose('The tide turns');
     await page.waitForFunction(() => document.querySelector('video').currentTime >= 4);
-    assert.deepEqual(await chapter.locator('option').allTextContents(), ['Cold open', 'The tide turns']);
+    assert.deepEqual(await chapter.labels(), ['Cold open', 'The tide turns']);
+    await chapter.open();
+    assert.deepEqual(await a11yViolations(page), [], 'the open menu passes axe-core');
+    await page.keyboard.press('Escape');
     assert.deepEqual(await a11yViolations(page), [], 'the player passes axe-core');
   });
   await context.close();
@@ -154,8 +157,8 @@ test('captions uploaded for an episode show in the player, c turns them off, and
     const player = new Player(page);
     await player.waitForPlayback(0.5);
 
-    const menu = page.getByRole('combobox', { name: 'Subtitles' });
-    await menu.selectOption({ label: 'English (CC)' });
+    const menu = new PlayerMenu(page, 'Subtitles');
+    await menu.choose('English (CC)');
     const showing = () => page.evaluate(() => {
       const tracks = [...document.querySelector('video').textTracks].filter((tr) => tr.mode === 'showing');
       return tracks.flatMap((tr) => [...(tr.activeCues ?? [])].map((c) => c.text));
@@ -172,7 +175,7 @@ test('captions uploaded for an episode show in the player, c turns them off, and
 
     await page.keyboard.press('c');
     await page.waitForFunction(() => ![...document.querySelector('video').textTracks].some((tr) => tr.mode === 'showing'));
-    assert.equal(await menu.inputValue(), '-1');
+    assert.equal(await menu.chosen(), 'Off');
     await page.keyboard.press('c');
     await page.waitForFunction(() => [...document.querySelector('video').textTracks].some((tr) => tr.mode === 'showing'));
 
@@ -206,32 +209,31 @@ test('a dubbed film offers both audio tracks and both subtitle tracks; switching
     const player = new Player(page);
     await player.waitForPlayback(0.5);
 
-    const audio = page.getByRole('combobox', { name: 'Audio' });
-    const subtitles = page.getByRole('combobox', { name: 'Subtitles' });
-    const labels = (menu) => menu.locator('option').allTextContents();
-    assert.deepEqual(await labels(audio), ['English', 'French']);
-    assert.deepEqual(await labels(subtitles), ['Subtitles off', 'English', 'French (forced)']);
+    const audio = new PlayerMenu(page, 'Audio');
+    const subtitles = new PlayerMenu(page, 'Subtitles');
+    assert.deepEqual(await audio.labels(), ['English', 'French']);
+    assert.deepEqual(await subtitles.labels(), ['Off', 'English', 'French (forced)']);
     assert.ok(fetched.some((p) => p.endsWith('/audio1/index.m3u8')), 'the default track plays first');
     assert.ok(!fetched.some((p) => p.includes('/audio2/')), 'the dub is not fetched until chosen');
 
-    await audio.selectOption({ label: 'French' });
+    await audio.choose('French');
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/audio2\/seg_\d+\.m4s$/.test(e.name)));
     const at = await player.video.evaluate((v) => v.currentTime);
     await player.waitForPlayback(at + 0.5);
-    assert.equal(await audio.inputValue(), '1');
+    assert.equal(await audio.chosen(), 'French');
     // With subtitles off, the French dub brings its forced subtitles with it.
     await page.waitForFunction(() => [...document.querySelector('video').textTracks]
       .some((tr) => tr.mode === 'showing' && [...(tr.activeCues ?? [])].some((c) => c.text === 'PANNEAU : PLAGE')));
-    assert.equal(await subtitles.inputValue(), '1', 'French (forced) is the one showing');
+    assert.equal(await subtitles.chosen(), 'French (forced)', 'French (forced) is the one showing');
 
-    await subtitles.selectOption({ label: 'English' });
+    await subtitles.choose('English');
     await page.waitForFunction(() => [...document.querySelector('video').textTracks]
       .some((tr) => tr.mode === 'showing' && [...(tr.activeCues ?? [])].some((c) => c.text === 'The <b>tide</b> is out')));
 
     // The choice of French is kept: the next visit starts with the dub.
     await page.reload();
     await new Player(page).waitForPlayback(0.5);
-    await page.waitForFunction(() => document.querySelector('select[aria-label="Audio"]')?.value === '1');
+    await page.getByRole('button', { name: 'Audio: French' }).waitFor();
   });
   await context.close();
 });

@@ -8,7 +8,7 @@ export function CaptionStyleMenu({ style, onChange }: { style: CaptionStyle; onC
   const [open, setOpen] = useState(false);
   return (
     <div className="caption-style">
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button type="button" className="option-menu-button" aria-expanded={open} onClick={() => setOpen(!open)}>
         Caption style
       </button>
       {open && (

@@ -38,6 +38,12 @@ const button = (root: Element, name: string) => {
   return b;
 };
 
+const menuButton = (root: Element, name: string) => {
+  const b = [...root.querySelectorAll<HTMLButtonElement>('button[aria-haspopup="menu"]')].find((e) => e.textContent?.startsWith(`${name}:`));
+  if (!b) throw new Error(`no menu ${name}`);
+  return b;
+};
+
 describe('Controls', () => {
   let view: ReturnType<typeof render> | undefined;
   afterEach(() => {
@@ -59,38 +65,64 @@ describe('Controls', () => {
     expect(button(view.container, 'Pause').querySelector('svg[aria-hidden="true"]')).not.toBeNull();
   });
 
-  it('lists Auto and the rungs given, best first, with the chosen one selected', () => {
+  it('lists Auto and the rungs given, best first, with the chosen one ticked', () => {
     view = render(<Controls {...props({ level: 2, choice: 1 })} />);
-    const select = view.container.querySelector<HTMLSelectElement>('select[aria-label="Quality"]')!;
-    const options = [...select.options].map((o) => [o.value, o.textContent]);
-    expect(options).toEqual([
-      ['-1', 'Auto (360p)'],
-      ['1', '720p'],
-      ['2', '360p'],
-      ['0', '240p'],
+    const menu = menuButton(view.container, 'Quality');
+    expect(menu.textContent).toBe('Quality: 720p');
+    expect(menu.getAttribute('aria-expanded')).toBe('false');
+    fire(menu, new MouseEvent('click', { bubbles: true }));
+    expect(menu.getAttribute('aria-expanded')).toBe('true');
+    const items = [...view.container.querySelectorAll('[role="menu"] [role="menuitemradio"]')];
+    expect(items.map((i) => [i.textContent, i.getAttribute('aria-checked')])).toEqual([
+      ['Auto (360p)', 'false'],
+      ['720p', 'true'],
+      ['360p', 'false'],
+      ['240p', 'false'],
     ]);
-    expect(select.value).toBe('1');
     // The chosen rung is not the one showing yet.
     expect(view.container.textContent).toContain('switching…');
-    expect(view.container.querySelector('.visually-hidden')?.textContent).toBe('Playing at 360p');
+    expect(view.container.querySelector('.playing-rung')?.textContent).toBe('Playing at 360p');
   });
 
-  it('calls back with the level index the viewer picks', () => {
+  it('calls back with the level index the viewer picks, and closes', () => {
     const p = props();
     view = render(<Controls {...p} />);
-    const select = view.container.querySelector<HTMLSelectElement>('select[aria-label="Quality"]')!;
-    select.value = '0';
-    fire(select, new Event('change', { bubbles: true }));
+    const pick = (label: string) => {
+      fire(menuButton(view!.container, 'Quality'), new MouseEvent('click', { bubbles: true }));
+      const item = [...view!.container.querySelectorAll<HTMLButtonElement>('[role="menuitemradio"]')].find((i) => i.textContent === label)!;
+      fire(item, new MouseEvent('click', { bubbles: true }));
+    };
+    pick('240p');
     expect(p.onQuality).toHaveBeenCalledWith(0);
-    select.value = '-1';
-    fire(select, new Event('change', { bubbles: true }));
+    expect(view.container.querySelector('[role="menu"]')).toBeNull();
+    view.rerender(<Controls {...p} choice={0} />);
+    pick('Auto');
     expect(p.onQuality).toHaveBeenLastCalledWith(-1);
+  });
+
+  it('moves through the menu with the keyboard and closes on Escape', () => {
+    const p = props();
+    view = render(<Controls {...p} />);
+    const menu = menuButton(view.container, 'Quality');
+    fire(menu, new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    const list = view.container.querySelector('[role="menu"]')!;
+    expect(document.activeElement?.textContent).toBe('Auto');
+    fire(list, new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    expect(document.activeElement?.textContent).toBe('720p');
+    fire(list, new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+    expect(document.activeElement?.textContent).toBe('240p');
+    fire(list, new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    expect(document.activeElement?.textContent).toBe('Auto');
+    fire(list, new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(view.container.querySelector('[role="menu"]')).toBeNull();
+    expect(document.activeElement).toBe(menu);
+    expect(p.onQuality).not.toHaveBeenCalled();
   });
 
   it('shows no quality menu before the renditions are known', () => {
     view = render(<Controls {...props({ levels: [] })} />);
-    expect(view.container.querySelector('select')).toBeNull();
-    expect(view.container.querySelector('.visually-hidden')).toBeNull();
+    expect(view.container.querySelector('[aria-haspopup="menu"]')).toBeNull();
+    expect(view.container.querySelector('.playing-rung')).toBeNull();
   });
 
   it('skips ten seconds either way from the playhead', () => {

@@ -9,6 +9,7 @@ import type { Beats } from './session';
 import { SEEK_STEP_SECONDS } from './useShortcuts';
 import { cueAt, type ThumbCue } from './vtt';
 import { Icon } from './icons';
+import { OptionMenu } from './OptionMenu';
 
 export interface ControlsProps {
   playing: boolean;
@@ -126,47 +127,34 @@ export function Controls(p: ControlsProps) {
           {beat ? streamsLabel(beat.activeStreams, beat.maxStreams) : 'Connecting…'}
         </p>
         {p.audioTracks && p.audioTracks.length > 1 && (
-          <select aria-label="Audio" value={p.audio ?? -1} onChange={(e) => p.onAudio?.(Number(e.target.value))}>
-            {(p.audio ?? -1) < 0 && <option value={-1}>Audio</option>}
-            {p.audioTracks.map((t, i) => (
-              <option key={i} value={i}>
-                {t.name}
-              </option>
-            ))}
-          </select>
+          <OptionMenu
+            label="Audio"
+            options={p.audioTracks.map((t, i) => ({ value: i, label: t.name }))}
+            value={p.audio ?? -1}
+            onChange={(i) => p.onAudio?.(i)}
+          />
         )}
         {p.subtitles && p.subtitles.length > 0 && (
-          <select aria-label="Subtitles" value={p.subtitle ?? -1} onChange={(e) => p.onSubtitle?.(Number(e.target.value))}>
-            <option value={-1}>Subtitles off</option>
-            {p.subtitles.map((t, i) => (
-              <option key={i} value={i}>
-                {t.name}
-              </option>
-            ))}
-          </select>
+          <OptionMenu
+            label="Subtitles"
+            options={[{ value: -1, label: 'Off' }, ...p.subtitles.map((t, i) => ({ value: i, label: t.name }))]}
+            value={p.subtitle ?? -1}
+            onChange={(i) => p.onSubtitle?.(i)}
+          />
         )}
         {p.subtitles && p.subtitles.length > 0 && p.captionStyle && p.onCaptionStyle && (
           <CaptionStyleMenu style={p.captionStyle} onChange={p.onCaptionStyle} />
         )}
         {p.chapters && p.chapters.length > 0 && (
-          <select aria-label="Chapter" value={chapterAt(p.chapters, time)} onChange={(e) => p.onSeek(p.chapters![Number(e.target.value)]!.start)}>
-            {chapterAt(p.chapters, time) < 0 && <option value={-1}>Chapters</option>}
-            {p.chapters.map((c, i) => (
-              <option key={i} value={i}>
-                {chapterLabel(c, i)}
-              </option>
-            ))}
-          </select>
+          <OptionMenu
+            label="Chapter"
+            placeholder="Chapters"
+            options={p.chapters.map((c, i) => ({ value: i, label: chapterLabel(c, i) }))}
+            value={chapterAt(p.chapters, time)}
+            onChange={(i) => p.onSeek(p.chapters![i]!.start)}
+          />
         )}
-        {levels.length > 0 && (
-          <select aria-label="Quality" value={choice} onChange={(e) => p.onQuality(Number(e.target.value))}>
-            {options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        )}
+        {levels.length > 0 && <OptionMenu label="Quality" options={options} value={choice} onChange={p.onQuality} />}
         {playingRung && choice !== -1 && level !== choice && <span className="muted">switching…</span>}
         <button
           type="button"
@@ -177,7 +165,7 @@ export function Controls(p: ControlsProps) {
           <Icon name={p.fullscreen ? 'exitFullscreen' : 'fullscreen'} />
         </button>
       </div>
-      {playingRung && <span className="visually-hidden">Playing at {rungLabel(playingRung)}</span>}
+      {playingRung && <span className="visually-hidden playing-rung">Playing at {rungLabel(playingRung)}</span>}
     </div>
   );
 }

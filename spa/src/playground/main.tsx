@@ -9,6 +9,7 @@ import './playground.css';
 import { websocketURL } from '../lib/ws';
 import { DEFAULT_QUERY } from './defaultQuery';
 import { sameOriginJSONFetch } from './fetch';
+import { patchAccessibility } from './a11y';
 
 const fetcher = createGraphiQLFetcher({
   url: '/graphql',
@@ -21,6 +22,7 @@ if (!root) {
   throw new Error('playground.html is missing #root');
 }
 
+patchAccessibility(root);
 createRoot(root).render(
   <StrictMode>
     <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} />
