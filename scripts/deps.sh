@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: ffmpeg and jq (always); with --browser, what make test
-# needs besides: Chromium and versitygw (the S3 tests' server, built once into the Go cache); then Go
-# modules and npm packages. System packages come from apt when running as root on Debian;
+# needs besides: Chromium, versitygw and Mailpit (the S3 and mail tests' servers, built once into
+# the Go cache); then Go modules and npm packages. System packages come from apt when running as root on Debian;
 # otherwise this prints the one line to run and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,7 @@ go mod download
 
 if [ "${1:-}" = "--browser" ]; then
   scripts/versitygw.sh >/dev/null
+  scripts/mailpit.sh >/dev/null
 fi
 
 # npm ci only when the lock file changed since the last install.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -64,6 +65,11 @@ type Config struct {
 	// the whole log; refreshes in between re-rank only viewers with new activity.
 	RecommendRefit time.Duration
 
+	// SMTPURL is the mail server (smtp:// with STARTTLS, smtps:// with TLS); none: each
+	// message is written to the log instead. MailFrom is the sender.
+	SMTPURL  string
+	MailFrom string
+
 	// Database pool settings (PostgreSQL).
 	DBMaxOpenConns    int
 	DBMaxIdleConns    int
@@ -91,6 +97,7 @@ func Default() Config {
 		TranscodeTimeout:   2 * time.Hour,
 		ShutdownTimeout:    15 * time.Second,
 		PaymentProvider:    "sandbox",
+		MailFrom:           "Marquee <marquee@localhost>",
 		RenewEvery:         5 * time.Minute,
 		RecommendRefit:     6 * time.Hour,
 		DBMaxOpenConns:     20,
@@ -137,6 +144,8 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.DurationVar(&c.PaymentTimeout, "payment-timeout", envDuration(getenv, "MARQUEE_PAYMENT_TIMEOUT", c.PaymentTimeout), "longest one payment provider call may take; a payment left pending twice this long is retried under its key (MARQUEE_PAYMENT_TIMEOUT)")
 	fs.DurationVar(&c.RenewEvery, "renew-every", envDuration(getenv, "MARQUEE_RENEW_EVERY", c.RenewEvery), "how often due memberships are renewed or expired (MARQUEE_RENEW_EVERY)")
 	fs.DurationVar(&c.RecommendRefit, "recommend-refit", envDuration(getenv, "MARQUEE_RECOMMEND_REFIT", c.RecommendRefit), "fit the recommender on the whole activity log this often, at least 1m; refreshes in between re-rank only viewers with new activity (MARQUEE_RECOMMEND_REFIT)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("MARQUEE_SMTP_URL", ""), "mail server, smtp://user:password@host:587 (STARTTLS) or smtps://…:465; default: mail is written to the log (MARQUEE_SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("MARQUEE_MAIL_FROM", c.MailFrom), "sender of account mail, e.g. \"Marquee <tv@example.org>\" (MARQUEE_MAIL_FROM)")
 	fs.StringVar(&b.level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("MARQUEE_LOG_FORMAT", c.LogFormat), "text or json (MARQUEE_LOG_FORMAT)")
 	return b
@@ -261,6 +270,15 @@ func (c Config) Validate() error {
 	if c.RenewEvery < time.Second {
 		return errors.New("--renew-every: must be at least 1s")
 	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return errors.New("--smtp-url: must be smtp://[user:password@]host[:port] or smtps://…")
+		}
+	}
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || strings.ContainsAny(c.MailFrom, "\r\n") || !strings.Contains(a.Address, "@") {
+		return fmt.Errorf("--mail-from: %q is not an address", c.MailFrom)
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return errors.New("--log-format: must be text or json")
 	}
@@ -283,6 +301,18 @@ func (c Config) Rescue() time.Duration {
 }
 
 var x264Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
+
+// BaseURL is where links in mail point: --public-url, else this server's own address.
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	host, port, _ := net.SplitHostPort(c.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
 
 // SecureCookies reports whether cookies must carry the Secure attribute.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/marquee-org/marquee/internal/mail"
 	"github.com/marquee-org/marquee/internal/store"
 )
 
@@ -50,6 +51,9 @@ type Queue struct {
 // QueueMaintenance runs periodic housekeeping (renewals, recommendations) apart from
 // transcodes, so a long encode never delays them.
 const QueueMaintenance = "maintenance"
+
+// QueueMail delivers mail (package mail), two at a time.
+const QueueMail = mail.Queue
 
 // AddPeriodic schedules a job every interval (the first run at start) on the
 // maintenance queue. River elects one leader among all processes to insert them, so
@@ -110,6 +114,7 @@ func (q *Queue) Open() error {
 		cfg.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: q.opts.Workers},
 			QueueMaintenance:   {MaxWorkers: 1},
+			QueueMail:          {MaxWorkers: 2},
 		}
 	}
 	c, err := river.NewClient(q.st.RiverDriver(), cfg)

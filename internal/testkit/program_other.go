@@ -1,7 +1,7 @@
 //go:build !linux
 
-package mediatest
+package testkit
 
 import "os/exec"
 
-func dieWithParent(*exec.Cmd) {}
+func DieWithParent(*exec.Cmd) {}

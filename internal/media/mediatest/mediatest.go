@@ -7,20 +7,16 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/marquee-org/marquee/internal/testkit"
 )
 
 // Version is the versitygw release scripts/versitygw.sh builds.
@@ -37,24 +33,7 @@ const (
 // MARQUEE_TEST_S3=1 says S3 tests must run (CI).
 func Binary(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv(EnvBinary); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("%s: %v", EnvBinary, err)
-		}
-		return p
-	}
-	out, err := exec.Command("go", "env", "GOCACHE").Output()
-	if err == nil {
-		p := filepath.Join(strings.TrimSpace(string(out)), "marquee-versitygw", Version, "versitygw")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv(EnvRequire) == "1" {
-		t.Fatalf("%s=1 but no versitygw: run scripts/versitygw.sh or set %s", EnvRequire, EnvBinary)
-	}
-	t.Skipf("no versitygw for S3 tests: run scripts/versitygw.sh (or set %s)", EnvBinary)
-	return ""
+	return testkit.Tool{Name: "versitygw", Version: Version, EnvBinary: EnvBinary, EnvRequire: EnvRequire}.Path(t)
 }
 
 // Server is a running versitygw with its own empty storage.
@@ -72,7 +51,7 @@ func Start(t testing.TB) *Server {
 	s := &Server{Access: "marquee" + randHex(4), Secret: randHex(16)}
 	var lastErr error
 	for range 3 { // the free port found can be taken before versitygw binds it
-		port, err := freePort()
+		port, err := testkit.FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,39 +72,17 @@ func Start(t testing.TB) *Server {
 }
 
 func (s *Server) run(t testing.TB, bin, port string) error {
-	root := t.TempDir()
-	var log strings.Builder
-	cmd := exec.Command(bin, "--access", s.Access, "--secret", s.Secret, "--port", "127.0.0.1:"+port, "--quiet", "posix", root)
-	cmd.Stdout, cmd.Stderr = &log, &log
-	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}
 	s.Endpoint = "http://127.0.0.1:" + port
-	deadline := time.After(30 * time.Second)
-	for {
-		// Any HTTP answer (an S3 error for the anonymous request) means it is serving.
-		if res, err := http.Get(s.Endpoint + "/"); err == nil {
-			res.Body.Close()
-			t.Cleanup(stop)
-			return nil
-		}
-		select {
-		case err := <-exited:
-			exited <- err
-			return fmt.Errorf("versitygw exited (%v): %s", err, log.String())
-		case <-deadline:
-			stop()
-			return fmt.Errorf("versitygw did not answer within 30s: %s", log.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	return testkit.StartProgram(t, bin,
+		[]string{"--access", s.Access, "--secret", s.Secret, "--port", "127.0.0.1:" + port, "--quiet", "posix", t.TempDir()},
+		func() bool {
+			// Any HTTP answer (an S3 error for the anonymous request) means it is serving.
+			res, err := http.Get(s.Endpoint + "/")
+			if err == nil {
+				res.Body.Close()
+			}
+			return err == nil
+		})
 }
 
 // Bucket creates an empty bucket and returns its name and a media URL for it with prefix
@@ -139,16 +96,6 @@ func (s *Server) Bucket(t testing.TB, prefix string) (bucket, mediaURL string) {
 	u := url.URL{Scheme: "s3", User: url.UserPassword(s.Access, s.Secret), Host: bucket, Path: "/" + prefix,
 		RawQuery: url.Values{"endpoint": {s.Endpoint}}.Encode()}
 	return bucket, u.String()
-}
-
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	_, port, err := net.SplitHostPort(l.Addr().String())
-	return port, err
 }
 
 func randHex(n int) string {
