@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/marquee-org/marquee/ent/accounttoken"
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
@@ -47,6 +48,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// AccountToken is the client for interacting with the AccountToken builders.
+	AccountToken *AccountTokenClient
 	// Credit is the client for interacting with the Credit builders.
 	Credit *CreditClient
 	// Episode is the client for interacting with the Episode builders.
@@ -104,6 +107,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.AccountToken = NewAccountTokenClient(c.config)
 	c.Credit = NewCreditClient(c.config)
 	c.Episode = NewEpisodeClient(c.config)
 	c.Genre = NewGenreClient(c.config)
@@ -219,6 +223,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:             ctx,
 		config:          cfg,
+		AccountToken:    NewAccountTokenClient(cfg),
 		Credit:          NewCreditClient(cfg),
 		Episode:         NewEpisodeClient(cfg),
 		Genre:           NewGenreClient(cfg),
@@ -261,6 +266,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:             ctx,
 		config:          cfg,
+		AccountToken:    NewAccountTokenClient(cfg),
 		Credit:          NewCreditClient(cfg),
 		Episode:         NewEpisodeClient(cfg),
 		Genre:           NewGenreClient(cfg),
@@ -290,7 +296,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Credit.
+//		AccountToken.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -313,10 +319,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan, c.Membership,
-		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Profile,
-		c.Rating, c.Recommendation, c.Rendition, c.Season, c.Session, c.SubtitleTrack,
-		c.Title, c.User, c.Video, c.ViewEvent, c.WatchProgress,
+		c.AccountToken, c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan,
+		c.Membership, c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession,
+		c.Profile, c.Rating, c.Recommendation, c.Rendition, c.Season, c.Session,
+		c.SubtitleTrack, c.Title, c.User, c.Video, c.ViewEvent, c.WatchProgress,
 	} {
 		n.Use(hooks...)
 	}
@@ -326,10 +332,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan, c.Membership,
-		c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession, c.Profile,
-		c.Rating, c.Recommendation, c.Rendition, c.Season, c.Session, c.SubtitleTrack,
-		c.Title, c.User, c.Video, c.ViewEvent, c.WatchProgress,
+		c.AccountToken, c.Credit, c.Episode, c.Genre, c.LibraryFile, c.LibraryScan,
+		c.Membership, c.MyListItem, c.Payment, c.Person, c.Plan, c.PlaybackSession,
+		c.Profile, c.Rating, c.Recommendation, c.Rendition, c.Season, c.Session,
+		c.SubtitleTrack, c.Title, c.User, c.Video, c.ViewEvent, c.WatchProgress,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -338,6 +344,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AccountTokenMutation:
+		return c.AccountToken.mutate(ctx, m)
 	case *CreditMutation:
 		return c.Credit.mutate(ctx, m)
 	case *EpisodeMutation:
@@ -386,6 +394,155 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.WatchProgress.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AccountTokenClient is a client for the AccountToken schema.
+type AccountTokenClient struct {
+	config
+}
+
+// NewAccountTokenClient returns a client for the AccountToken from the given config.
+func NewAccountTokenClient(c config) *AccountTokenClient {
+	return &AccountTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `accounttoken.Hooks(f(g(h())))`.
+func (c *AccountTokenClient) Use(hooks ...Hook) {
+	c.hooks.AccountToken = append(c.hooks.AccountToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `accounttoken.Intercept(f(g(h())))`.
+func (c *AccountTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AccountToken = append(c.inters.AccountToken, interceptors...)
+}
+
+// Create returns a builder for creating a AccountToken entity.
+func (c *AccountTokenClient) Create() *AccountTokenCreate {
+	mutation := newAccountTokenMutation(c.config, OpCreate)
+	return &AccountTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AccountToken entities.
+func (c *AccountTokenClient) CreateBulk(builders ...*AccountTokenCreate) *AccountTokenCreateBulk {
+	return &AccountTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AccountTokenClient) MapCreateBulk(slice any, setFunc func(*AccountTokenCreate, int)) *AccountTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AccountTokenCreateBulk{err: fmt.Errorf("calling to AccountTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AccountTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AccountTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AccountToken.
+func (c *AccountTokenClient) Update() *AccountTokenUpdate {
+	mutation := newAccountTokenMutation(c.config, OpUpdate)
+	return &AccountTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AccountTokenClient) UpdateOne(_m *AccountToken) *AccountTokenUpdateOne {
+	mutation := newAccountTokenMutation(c.config, OpUpdateOne, withAccountToken(_m))
+	return &AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AccountTokenClient) UpdateOneID(id int) *AccountTokenUpdateOne {
+	mutation := newAccountTokenMutation(c.config, OpUpdateOne, withAccountTokenID(id))
+	return &AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AccountToken.
+func (c *AccountTokenClient) Delete() *AccountTokenDelete {
+	mutation := newAccountTokenMutation(c.config, OpDelete)
+	return &AccountTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AccountTokenClient) DeleteOne(_m *AccountToken) *AccountTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AccountTokenClient) DeleteOneID(id int) *AccountTokenDeleteOne {
+	builder := c.Delete().Where(accounttoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AccountTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for AccountToken.
+func (c *AccountTokenClient) Query() *AccountTokenQuery {
+	return &AccountTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAccountToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AccountToken entity by its id.
+func (c *AccountTokenClient) Get(ctx context.Context, id int) (*AccountToken, error) {
+	return c.Query().Where(accounttoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AccountTokenClient) GetX(ctx context.Context, id int) *AccountToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a AccountToken.
+func (c *AccountTokenClient) QueryUser(_m *AccountToken) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(accounttoken.Table, accounttoken.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, accounttoken.UserTable, accounttoken.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AccountTokenClient) Hooks() []Hook {
+	return c.hooks.AccountToken
+}
+
+// Interceptors returns the client interceptors.
+func (c *AccountTokenClient) Interceptors() []Interceptor {
+	return c.inters.AccountToken
+}
+
+func (c *AccountTokenClient) mutate(ctx context.Context, m *AccountTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AccountTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AccountTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AccountTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AccountToken mutation op: %q", m.Op())
 	}
 }
 
@@ -3536,6 +3693,22 @@ func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	return query
 }
 
+// QueryAccountTokens queries the account_tokens edge of a User.
+func (c *UserClient) QueryAccountTokens(_m *User) *AccountTokenQuery {
+	query := (&AccountTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(accounttoken.Table, accounttoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.AccountTokensTable, user.AccountTokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryProfiles queries the profiles edge of a User.
 func (c *UserClient) QueryProfiles(_m *User) *ProfileQuery {
 	query := (&ProfileClient{config: c.config}).Query()
@@ -4219,16 +4392,16 @@ func (c *WatchProgressClient) mutate(ctx context.Context, m *WatchProgressMutati
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Credit, Episode, Genre, LibraryFile, LibraryScan, Membership, MyListItem,
-		Payment, Person, Plan, PlaybackSession, Profile, Rating, Recommendation,
-		Rendition, Season, Session, SubtitleTrack, Title, User, Video, ViewEvent,
-		WatchProgress []ent.Hook
+		AccountToken, Credit, Episode, Genre, LibraryFile, LibraryScan, Membership,
+		MyListItem, Payment, Person, Plan, PlaybackSession, Profile, Rating,
+		Recommendation, Rendition, Season, Session, SubtitleTrack, Title, User, Video,
+		ViewEvent, WatchProgress []ent.Hook
 	}
 	inters struct {
-		Credit, Episode, Genre, LibraryFile, LibraryScan, Membership, MyListItem,
-		Payment, Person, Plan, PlaybackSession, Profile, Rating, Recommendation,
-		Rendition, Season, Session, SubtitleTrack, Title, User, Video, ViewEvent,
-		WatchProgress []ent.Interceptor
+		AccountToken, Credit, Episode, Genre, LibraryFile, LibraryScan, Membership,
+		MyListItem, Payment, Person, Plan, PlaybackSession, Profile, Rating,
+		Recommendation, Rendition, Season, Session, SubtitleTrack, Title, User, Video,
+		ViewEvent, WatchProgress []ent.Interceptor
 	}
 )
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/marquee-org/marquee/ent/accounttoken"
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
@@ -95,6 +96,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			accounttoken.Table:    accounttoken.ValidColumn,
 			credit.Table:          credit.ValidColumn,
 			episode.Table:         episode.ValidColumn,
 			genre.Table:           genre.ValidColumn,

@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/marquee-org/marquee/ent/accounttoken"
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
@@ -35,6 +36,18 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	accounttokenFields := schema.AccountToken{}.Fields()
+	_ = accounttokenFields
+	// accounttokenDescEmail is the schema descriptor for email field.
+	accounttokenDescEmail := accounttokenFields[3].Descriptor()
+	// accounttoken.DefaultEmail holds the default value on creation for the email field.
+	accounttoken.DefaultEmail = accounttokenDescEmail.Default.(string)
+	// accounttoken.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	accounttoken.EmailValidator = accounttokenDescEmail.Validators[0].(func(string) error)
+	// accounttokenDescCreatedAt is the schema descriptor for created_at field.
+	accounttokenDescCreatedAt := accounttokenFields[4].Descriptor()
+	// accounttoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	accounttoken.DefaultCreatedAt = accounttokenDescCreatedAt.Default.(func() time.Time)
 	creditFields := schema.Credit{}.Fields()
 	_ = creditFields
 	// creditDescCharacter is the schema descriptor for character field.

@@ -36,6 +36,10 @@ type User struct {
 	CheckoutHolder string `json:"checkout_holder,omitempty"`
 	// CheckoutUntil holds the value of the "checkout_until" field.
 	CheckoutUntil *time.Time `json:"checkout_until,omitempty"`
+	// EmailVerifiedAt holds the value of the "email_verified_at" field.
+	EmailVerifiedAt *time.Time `json:"email_verified_at,omitempty"`
+	// DeletedAt holds the value of the "deleted_at" field.
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the UserQuery when eager-loading is set.
 	Edges        UserEdges `json:"edges"`
@@ -46,6 +50,8 @@ type User struct {
 type UserEdges struct {
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
+	// AccountTokens holds the value of the account_tokens edge.
+	AccountTokens []*AccountToken `json:"account_tokens,omitempty"`
 	// Profiles holds the value of the profiles edge.
 	Profiles []*Profile `json:"profiles,omitempty"`
 	// Membership holds the value of the membership edge.
@@ -66,11 +72,12 @@ type UserEdges struct {
 	Recommendations []*Recommendation `json:"recommendations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
 	namedSessions         map[string][]*Session
+	namedAccountTokens    map[string][]*AccountToken
 	namedProfiles         map[string][]*Profile
 	namedPayments         map[string][]*Payment
 	namedPlaybackSessions map[string][]*PlaybackSession
@@ -90,10 +97,19 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 	return nil, &NotLoadedError{edge: "sessions"}
 }
 
+// AccountTokensOrErr returns the AccountTokens value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) AccountTokensOrErr() ([]*AccountToken, error) {
+	if e.loadedTypes[1] {
+		return e.AccountTokens, nil
+	}
+	return nil, &NotLoadedError{edge: "account_tokens"}
+}
+
 // ProfilesOrErr returns the Profiles value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ProfilesOrErr() ([]*Profile, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Profiles, nil
 	}
 	return nil, &NotLoadedError{edge: "profiles"}
@@ -104,7 +120,7 @@ func (e UserEdges) ProfilesOrErr() ([]*Profile, error) {
 func (e UserEdges) MembershipOrErr() (*Membership, error) {
 	if e.Membership != nil {
 		return e.Membership, nil
-	} else if e.loadedTypes[2] {
+	} else if e.loadedTypes[3] {
 		return nil, &NotFoundError{label: membership.Label}
 	}
 	return nil, &NotLoadedError{edge: "membership"}
@@ -113,7 +129,7 @@ func (e UserEdges) MembershipOrErr() (*Membership, error) {
 // PaymentsOrErr returns the Payments value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PaymentsOrErr() ([]*Payment, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Payments, nil
 	}
 	return nil, &NotLoadedError{edge: "payments"}
@@ -122,7 +138,7 @@ func (e UserEdges) PaymentsOrErr() ([]*Payment, error) {
 // PlaybackSessionsOrErr returns the PlaybackSessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PlaybackSessionsOrErr() ([]*PlaybackSession, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.PlaybackSessions, nil
 	}
 	return nil, &NotLoadedError{edge: "playback_sessions"}
@@ -131,7 +147,7 @@ func (e UserEdges) PlaybackSessionsOrErr() ([]*PlaybackSession, error) {
 // WatchProgressOrErr returns the WatchProgress value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) WatchProgressOrErr() ([]*WatchProgress, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.WatchProgress, nil
 	}
 	return nil, &NotLoadedError{edge: "watch_progress"}
@@ -140,7 +156,7 @@ func (e UserEdges) WatchProgressOrErr() ([]*WatchProgress, error) {
 // RatingsOrErr returns the Ratings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) RatingsOrErr() ([]*Rating, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.Ratings, nil
 	}
 	return nil, &NotLoadedError{edge: "ratings"}
@@ -149,7 +165,7 @@ func (e UserEdges) RatingsOrErr() ([]*Rating, error) {
 // MyListOrErr returns the MyList value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) MyListOrErr() ([]*MyListItem, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.MyList, nil
 	}
 	return nil, &NotLoadedError{edge: "my_list"}
@@ -158,7 +174,7 @@ func (e UserEdges) MyListOrErr() ([]*MyListItem, error) {
 // ViewEventsOrErr returns the ViewEvents value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ViewEventsOrErr() ([]*ViewEvent, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.ViewEvents, nil
 	}
 	return nil, &NotLoadedError{edge: "view_events"}
@@ -167,7 +183,7 @@ func (e UserEdges) ViewEventsOrErr() ([]*ViewEvent, error) {
 // RecommendationsOrErr returns the Recommendations value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) RecommendationsOrErr() ([]*Recommendation, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.Recommendations, nil
 	}
 	return nil, &NotLoadedError{edge: "recommendations"}
@@ -182,7 +198,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case user.FieldEmail, user.FieldName, user.FieldCountry, user.FieldRole, user.FieldPasswordHash, user.FieldCheckoutHolder:
 			values[i] = new(sql.NullString)
-		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldCheckoutUntil:
+		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldCheckoutUntil, user.FieldEmailVerifiedAt, user.FieldDeletedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -260,6 +276,20 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				_m.CheckoutUntil = new(time.Time)
 				*_m.CheckoutUntil = value.Time
 			}
+		case user.FieldEmailVerifiedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field email_verified_at", values[i])
+			} else if value.Valid {
+				_m.EmailVerifiedAt = new(time.Time)
+				*_m.EmailVerifiedAt = value.Time
+			}
+		case user.FieldDeletedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field deleted_at", values[i])
+			} else if value.Valid {
+				_m.DeletedAt = new(time.Time)
+				*_m.DeletedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -276,6 +306,11 @@ func (_m *User) Value(name string) (ent.Value, error) {
 // QuerySessions queries the "sessions" edge of the User entity.
 func (_m *User) QuerySessions() *SessionQuery {
 	return NewUserClient(_m.config).QuerySessions(_m)
+}
+
+// QueryAccountTokens queries the "account_tokens" edge of the User entity.
+func (_m *User) QueryAccountTokens() *AccountTokenQuery {
+	return NewUserClient(_m.config).QueryAccountTokens(_m)
 }
 
 // QueryProfiles queries the "profiles" edge of the User entity.
@@ -373,6 +408,16 @@ func (_m *User) String() string {
 		builder.WriteString("checkout_until=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	if v := _m.EmailVerifiedAt; v != nil {
+		builder.WriteString("email_verified_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeletedAt; v != nil {
+		builder.WriteString("deleted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -398,6 +443,30 @@ func (_m *User) appendNamedSessions(name string, edges ...*Session) {
 		_m.Edges.namedSessions[name] = []*Session{}
 	} else {
 		_m.Edges.namedSessions[name] = append(_m.Edges.namedSessions[name], edges...)
+	}
+}
+
+// NamedAccountTokens returns the AccountTokens named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedAccountTokens(name string) ([]*AccountToken, error) {
+	if _m.Edges.namedAccountTokens == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAccountTokens[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedAccountTokens(name string, edges ...*AccountToken) {
+	if _m.Edges.namedAccountTokens == nil {
+		_m.Edges.namedAccountTokens = make(map[string][]*AccountToken)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAccountTokens[name] = []*AccountToken{}
+	} else {
+		_m.Edges.namedAccountTokens[name] = append(_m.Edges.namedAccountTokens[name], edges...)
 	}
 }
 

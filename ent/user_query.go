@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/marquee-org/marquee/ent/accounttoken"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/mylistitem"
 	"github.com/marquee-org/marquee/ent/payment"
@@ -35,6 +36,7 @@ type UserQuery struct {
 	inters                    []Interceptor
 	predicates                []predicate.User
 	withSessions              *SessionQuery
+	withAccountTokens         *AccountTokenQuery
 	withProfiles              *ProfileQuery
 	withMembership            *MembershipQuery
 	withPayments              *PaymentQuery
@@ -47,6 +49,7 @@ type UserQuery struct {
 	loadTotal                 []func(context.Context, []*User) error
 	modifiers                 []func(*sql.Selector)
 	withNamedSessions         map[string]*SessionQuery
+	withNamedAccountTokens    map[string]*AccountTokenQuery
 	withNamedProfiles         map[string]*ProfileQuery
 	withNamedPayments         map[string]*PaymentQuery
 	withNamedPlaybackSessions map[string]*PlaybackSessionQuery
@@ -106,6 +109,28 @@ func (_q *UserQuery) QuerySessions() *SessionQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(session.Table, session.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.SessionsTable, user.SessionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAccountTokens chains the current query on the "account_tokens" edge.
+func (_q *UserQuery) QueryAccountTokens() *AccountTokenQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(accounttoken.Table, accounttoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.AccountTokensTable, user.AccountTokensColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -504,6 +529,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		inters:               append([]Interceptor{}, _q.inters...),
 		predicates:           append([]predicate.User{}, _q.predicates...),
 		withSessions:         _q.withSessions.Clone(),
+		withAccountTokens:    _q.withAccountTokens.Clone(),
 		withProfiles:         _q.withProfiles.Clone(),
 		withMembership:       _q.withMembership.Clone(),
 		withPayments:         _q.withPayments.Clone(),
@@ -527,6 +553,17 @@ func (_q *UserQuery) WithSessions(opts ...func(*SessionQuery)) *UserQuery {
 		opt(query)
 	}
 	_q.withSessions = query
+	return _q
+}
+
+// WithAccountTokens tells the query-builder to eager-load the nodes that are connected to
+// the "account_tokens" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithAccountTokens(opts ...func(*AccountTokenQuery)) *UserQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAccountTokens = query
 	return _q
 }
 
@@ -707,8 +744,9 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [11]bool{
 			_q.withSessions != nil,
+			_q.withAccountTokens != nil,
 			_q.withProfiles != nil,
 			_q.withMembership != nil,
 			_q.withPayments != nil,
@@ -745,6 +783,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.Edges.Sessions = []*Session{} },
 			func(n *User, e *Session) { n.Edges.Sessions = append(n.Edges.Sessions, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAccountTokens; query != nil {
+		if err := _q.loadAccountTokens(ctx, query, nodes,
+			func(n *User) { n.Edges.AccountTokens = []*AccountToken{} },
+			func(n *User, e *AccountToken) { n.Edges.AccountTokens = append(n.Edges.AccountTokens, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -814,6 +859,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.appendNamedSessions(name) },
 			func(n *User, e *Session) { n.appendNamedSessions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAccountTokens {
+		if err := _q.loadAccountTokens(ctx, query, nodes,
+			func(n *User) { n.appendNamedAccountTokens(name) },
+			func(n *User, e *AccountToken) { n.appendNamedAccountTokens(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -896,6 +948,36 @@ func (_q *UserQuery) loadSessions(ctx context.Context, query *SessionQuery, node
 	}
 	query.Where(predicate.Session(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.SessionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadAccountTokens(ctx context.Context, query *AccountTokenQuery, nodes []*User, init func(*User), assign func(*User, *AccountToken)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(accounttoken.FieldUserID)
+	}
+	query.Where(predicate.AccountToken(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.AccountTokensColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1309,6 +1391,20 @@ func (_q *UserQuery) WithNamedSessions(name string, opts ...func(*SessionQuery))
 		_q.withNamedSessions = make(map[string]*SessionQuery)
 	}
 	_q.withNamedSessions[name] = query
+	return _q
+}
+
+// WithNamedAccountTokens tells the query-builder to eager-load the nodes that are connected to the "account_tokens"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedAccountTokens(name string, opts ...func(*AccountTokenQuery)) *UserQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAccountTokens == nil {
+		_q.withNamedAccountTokens = make(map[string]*AccountTokenQuery)
+	}
+	_q.withNamedAccountTokens[name] = query
 	return _q
 }
 

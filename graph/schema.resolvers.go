@@ -423,6 +423,102 @@ func (r *mutationResolver) SelectProfile(ctx context.Context, id int, pin *strin
 	return r.Auth.SelectProfile(ctx, v, id, deref(pin), auth.ClientFrom(ctx))
 }
 
+// RequestPasswordReset is the resolver for the requestPasswordReset field.
+func (r *mutationResolver) RequestPasswordReset(ctx context.Context, email string) (bool, error) {
+	if err := r.Auth.RequestPasswordReset(ctx, email, auth.ClientFrom(ctx)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// ResetPassword is the resolver for the resetPassword field.
+func (r *mutationResolver) ResetPassword(ctx context.Context, token string, newPassword string) (*model.AuthPayload, error) {
+	res, err := r.Auth.ResetPassword(ctx, token, newPassword, auth.ClientFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	auth.SetSessionCookie(ctx, res.Token, res.Session.ExpiresAt)
+	return &model.AuthPayload{Token: res.Token, User: res.User, Profile: res.Profile}, nil
+}
+
+// ChangePassword is the resolver for the changePassword field.
+func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword string, newPassword string) (bool, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	return true, r.Auth.ChangePassword(ctx, v, currentPassword, newPassword)
+}
+
+// ResendVerification is the resolver for the resendVerification field.
+func (r *mutationResolver) ResendVerification(ctx context.Context) (bool, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	return true, r.Auth.ResendVerification(ctx, v)
+}
+
+// VerifyEmail is the resolver for the verifyEmail field.
+func (r *mutationResolver) VerifyEmail(ctx context.Context, token string) (bool, error) {
+	return true, r.Auth.VerifyEmail(ctx, token)
+}
+
+// ChangeEmail is the resolver for the changeEmail field.
+func (r *mutationResolver) ChangeEmail(ctx context.Context, newEmail string, password string) (bool, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	return true, r.Auth.ChangeEmail(ctx, v, newEmail, password)
+}
+
+// RevokeSession is the resolver for the revokeSession field.
+func (r *mutationResolver) RevokeSession(ctx context.Context, id int) (bool, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := r.Auth.RevokeSession(ctx, v, id); err != nil {
+		return false, err
+	}
+	if id == v.SessionID {
+		auth.ClearSessionCookie(ctx)
+	}
+	return true, nil
+}
+
+// RevokeOtherSessions is the resolver for the revokeOtherSessions field.
+func (r *mutationResolver) RevokeOtherSessions(ctx context.Context) (int, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return r.Auth.RevokeOtherSessions(ctx, v)
+}
+
+// ExportMyData is the resolver for the exportMyData field.
+func (r *mutationResolver) ExportMyData(ctx context.Context) (string, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return "", err
+	}
+	return r.Auth.ExportLink(ctx, v)
+}
+
+// DeleteAccount is the resolver for the deleteAccount field.
+func (r *mutationResolver) DeleteAccount(ctx context.Context, password string) (bool, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := r.Auth.DeleteAccount(ctx, v, password); err != nil {
+		return false, err
+	}
+	auth.ClearSessionCookie(ctx)
+	return true, nil
+}
+
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error) {
 	return r.view(ctx)(r.Store.Client.Title.Get(ctx, obj.TitleID))
@@ -558,6 +654,15 @@ func (r *queryResolver) Profiles(ctx context.Context) ([]*ent.Profile, error) {
 	return r.Auth.Profiles(ctx, v)
 }
 
+// Sessions is the resolver for the sessions field.
+func (r *queryResolver) Sessions(ctx context.Context) ([]*auth.LoginSession, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Auth.Sessions(ctx, v)
+}
+
 // TranscodeProgress is the resolver for the transcodeProgress field.
 func (r *subscriptionResolver) TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error) {
 	if _, err := auth.RequireAdmin(ctx); err != nil {
@@ -659,6 +764,11 @@ func (r *userResolver) Profile(ctx context.Context, obj *ent.User) (*ent.Profile
 		return v.Profile, nil
 	}
 	return nil, nil
+}
+
+// EmailVerified is the resolver for the emailVerified field.
+func (r *userResolver) EmailVerified(ctx context.Context, obj *ent.User) (bool, error) {
+	return obj.EmailVerifiedAt != nil, nil
 }
 
 // PosterURL is the resolver for the posterUrl field.

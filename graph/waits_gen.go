@@ -59,7 +59,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "User":
 		switch field {
-		case "membership", "payments", "profile":
+		case "emailVerified", "membership", "payments", "profile":
 			return true
 		}
 	case "Video":

@@ -9,6 +9,42 @@ import (
 )
 
 var (
+	// AccountTokensColumns holds the columns for the "account_tokens" table.
+	AccountTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"RESET", "VERIFY", "EXPORT"}},
+		{Name: "email", Type: field.TypeString, Size: 254, Default: ""},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// AccountTokensTable holds the schema information for the "account_tokens" table.
+	AccountTokensTable = &schema.Table{
+		Name:       "account_tokens",
+		Columns:    AccountTokensColumns,
+		PrimaryKey: []*schema.Column{AccountTokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "account_tokens_users_account_tokens",
+				Columns:    []*schema.Column{AccountTokensColumns[6]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "accounttoken_user_id_purpose",
+				Unique:  false,
+				Columns: []*schema.Column{AccountTokensColumns[6], AccountTokensColumns[2]},
+			},
+			{
+				Name:    "accounttoken_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{AccountTokensColumns[5]},
+			},
+		},
+	}
 	// CreditsColumns holds the columns for the "credits" table.
 	CreditsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -669,6 +705,8 @@ var (
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "checkout_holder", Type: field.TypeString, Default: ""},
 		{Name: "checkout_until", Type: field.TypeTime, Nullable: true},
+		{Name: "email_verified_at", Type: field.TypeTime, Nullable: true},
+		{Name: "deleted_at", Type: field.TypeTime, Nullable: true},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{
@@ -858,6 +896,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AccountTokensTable,
 		CreditsTable,
 		EpisodesTable,
 		GenresTable,
@@ -886,6 +925,10 @@ var (
 )
 
 func init() {
+	AccountTokensTable.ForeignKeys[0].RefTable = UsersTable
+	AccountTokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
 	CreditsTable.ForeignKeys[0].RefTable = PersonsTable
 	CreditsTable.ForeignKeys[1].RefTable = TitlesTable
 	CreditsTable.Annotation = &entsql.Annotation{

@@ -30,6 +30,11 @@ func (User) Fields() []ent.Field {
 		// viewer's checkouts run one after another on every replica (billing).
 		field.String("checkout_holder").Default("").Annotations(entgql.Skip()),
 		field.Time("checkout_until").Optional().Nillable().Annotations(entgql.Skip()),
+		// When the account proved it receives mail at its address (User.emailVerified).
+		field.Time("email_verified_at").Optional().Nillable().Annotations(entgql.Skip()),
+		// When the account was deleted: the row stays, without personal data, for the
+		// payments that bookkeeping must keep.
+		field.Time("deleted_at").Optional().Nillable().Annotations(entgql.Skip()),
 	}
 }
 
@@ -37,6 +42,7 @@ func (User) Fields() []ent.Field {
 func (User) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("sessions", Session.Type).Annotations(entgql.Skip()),
+		edge.To("account_tokens", AccountToken.Type).Annotations(entgql.Skip()),
 		edge.To("profiles", Profile.Type).Annotations(entgql.Skip()),
 		edge.To("membership", Membership.Type).Unique(),
 		edge.To("payments", Payment.Type).Annotations(entgql.RelayConnection()),

@@ -35,8 +35,14 @@ const (
 	FieldCheckoutHolder = "checkout_holder"
 	// FieldCheckoutUntil holds the string denoting the checkout_until field in the database.
 	FieldCheckoutUntil = "checkout_until"
+	// FieldEmailVerifiedAt holds the string denoting the email_verified_at field in the database.
+	FieldEmailVerifiedAt = "email_verified_at"
+	// FieldDeletedAt holds the string denoting the deleted_at field in the database.
+	FieldDeletedAt = "deleted_at"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
+	// EdgeAccountTokens holds the string denoting the account_tokens edge name in mutations.
+	EdgeAccountTokens = "account_tokens"
 	// EdgeProfiles holds the string denoting the profiles edge name in mutations.
 	EdgeProfiles = "profiles"
 	// EdgeMembership holds the string denoting the membership edge name in mutations.
@@ -64,6 +70,13 @@ const (
 	SessionsInverseTable = "sessions"
 	// SessionsColumn is the table column denoting the sessions relation/edge.
 	SessionsColumn = "user_id"
+	// AccountTokensTable is the table that holds the account_tokens relation/edge.
+	AccountTokensTable = "account_tokens"
+	// AccountTokensInverseTable is the table name for the AccountToken entity.
+	// It exists in this package in order to avoid circular dependency with the "accounttoken" package.
+	AccountTokensInverseTable = "account_tokens"
+	// AccountTokensColumn is the table column denoting the account_tokens relation/edge.
+	AccountTokensColumn = "user_id"
 	// ProfilesTable is the table that holds the profiles relation/edge.
 	ProfilesTable = "profiles"
 	// ProfilesInverseTable is the table name for the Profile entity.
@@ -141,6 +154,8 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldCheckoutHolder,
 	FieldCheckoutUntil,
+	FieldEmailVerifiedAt,
+	FieldDeletedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -253,6 +268,16 @@ func ByCheckoutUntil(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCheckoutUntil, opts...).ToFunc()
 }
 
+// ByEmailVerifiedAt orders the results by the email_verified_at field.
+func ByEmailVerifiedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmailVerifiedAt, opts...).ToFunc()
+}
+
+// ByDeletedAt orders the results by the deleted_at field.
+func ByDeletedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeletedAt, opts...).ToFunc()
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -264,6 +289,20 @@ func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 func BySessions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newSessionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByAccountTokensCount orders the results by account_tokens count.
+func ByAccountTokensCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAccountTokensStep(), opts...)
+	}
+}
+
+// ByAccountTokens orders the results by account_tokens terms.
+func ByAccountTokens(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAccountTokensStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -390,6 +429,13 @@ func newSessionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SessionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, SessionsTable, SessionsColumn),
+	)
+}
+func newAccountTokensStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AccountTokensInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AccountTokensTable, AccountTokensColumn),
 	)
 }
 func newProfilesStep() *sqlgraph.Step {

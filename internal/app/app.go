@@ -23,6 +23,7 @@ import (
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/jobs"
 	"github.com/marquee-org/marquee/internal/library"
+	"github.com/marquee-org/marquee/internal/mail"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -115,12 +116,22 @@ func (s *Services) open(ctx context.Context, workers int) error {
 	s.Queue.AddPeriodic(10*time.Minute, catalog.TrendingArgs{})
 	river.AddWorker(workersOf, recommend.NewWorker(recommend.NewService(st, s.Log, recommend.ServeOptions{RefitEvery: c.RecommendRefit})))
 	s.Queue.AddPeriodic(recommend.CheckEvery, recommend.RefreshArgs{})
+	authOpts := auth.Options{
+		IdleTTL: c.SessionIdleTTL, AbsoluteTTL: c.SessionAbsoluteTTL,
+		InTx: st.InTx, Queue: s.Queue, PublicURL: c.BaseURL(),
+	}
+	if c.Secret != "" {
+		outbox, err := s.openMail(workersOf)
+		if err != nil {
+			return err
+		}
+		authOpts.Mail = outbox
+	}
+	s.Auth = auth.NewService(st.Client, s.Broker, s.Log, authOpts)
+	river.AddWorker(workersOf, auth.NewResetWorker(s.Auth))
 	if err := s.Queue.Open(); err != nil {
 		return err
 	}
-	s.Auth = auth.NewService(st.Client, s.Broker, s.Log, auth.Options{
-		IdleTTL: c.SessionIdleTTL, AbsoluteTTL: c.SessionAbsoluteTTL,
-	})
 	if c.Secret != "" {
 		if s.Signer, err = media.NewSigner([]byte(c.Secret)); err != nil {
 			return err
@@ -131,6 +142,28 @@ func (s *Services) open(ctx context.Context, workers int) error {
 	s.Catalog.OnRemove(s.Videos.Removed)
 	s.Catalog.OnRemove(s.Artwork.Removed)
 	return nil
+}
+
+// openMail builds the outbox and registers the worker that delivers it: over --smtp-url,
+// or into the log when there is none. Queued mail is sealed with the server secret.
+func (s *Services) openMail(workers *river.Workers) (*mail.Outbox, error) {
+	c := s.Config
+	box, err := mail.NewBox([]byte(c.Secret))
+	if err != nil {
+		return nil, err
+	}
+	var sender mail.Sender = mail.LogSender{Log: s.Log}
+	if c.SMTPURL != "" {
+		from, err := mail.ParseFrom(c.MailFrom)
+		if err != nil {
+			return nil, err
+		}
+		if sender, err = mail.NewSMTP(c.SMTPURL, from); err != nil {
+			return nil, err
+		}
+	}
+	river.AddWorker(workers, mail.NewWorker(sender, box, s.Log))
+	return mail.NewOutbox(s.Queue, box), nil
 }
 
 // OpenStore opens the configured database, migrates it and makes sure the plans exist.

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"net/mail"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/marquee-org/marquee/internal/apperr"
@@ -85,6 +86,10 @@ func Name(s string) (string, error) {
 	}
 	if utf8.RuneCountInString(n) > 100 || !utf8.ValidString(n) {
 		return "", apperr.Input("name", "Name must be at most 100 characters.")
+	}
+	// A name goes into mail headers and pages: no line breaks or other control characters.
+	if strings.IndexFunc(n, unicode.IsControl) >= 0 {
+		return "", apperr.Input("name", "Name cannot contain line breaks or other control characters.")
 	}
 	return n, nil
 }

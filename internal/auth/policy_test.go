@@ -79,3 +79,29 @@ func TestCountryAndName(t *testing.T) {
 		require.True(t, apperr.Is(err, apperr.BadUserInput), bad)
 	}
 }
+
+func TestNamesRefuseControlCharacters(t *testing.T) {
+	for _, n := range []string{"Ana\r\nBcc: x@example.com", "Ana\nBo", "Ana\x00", "Ana\tBo"} {
+		_, err := Name(n)
+		require.Error(t, err, "%q", n)
+	}
+	got, err := Name("  Ana Núñez  ")
+	require.NoError(t, err)
+	require.Equal(t, "Ana Núñez", got)
+}
+
+func TestDeviceName(t *testing.T) {
+	for ua, want := range map[string]string{
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0": "Edge on Windows",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15":         "Safari on macOS",
+		"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36":         "Chrome on Android",
+		"Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0 Mobile/15E148 Safari/604.1": "Chrome on iPad",
+		"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0":                                                "Firefox on Linux",
+		"Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36":                "Chrome on ChromeOS",
+		"curl/8.5.0":        "curl",
+		"":                  "Unknown browser",
+		"Something (weird)": "Unknown browser",
+	} {
+		require.Equal(t, want, DeviceName(ua), ua)
+	}
+}

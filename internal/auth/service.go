@@ -5,6 +5,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"github.com/marquee-org/marquee/ent/session"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/mail"
 	"github.com/marquee-org/marquee/internal/maturity"
 	"github.com/marquee-org/marquee/internal/pubsub"
 )
@@ -35,6 +37,13 @@ type Options struct {
 	ConcurrentHashes int
 	Limits           LoginLimits
 	Now              func() time.Time
+
+	// Account mail: transactions with the raw handle the job queue needs, the outbox and
+	// the queue, and the base of every link (--public-url). Without them, nothing is mailed.
+	InTx      TxFunc
+	Mail      Outbox
+	Queue     mail.Enqueuer
+	PublicURL string
 }
 
 // Service signs viewers up and in, and resolves tokens to viewers.
@@ -50,6 +59,7 @@ type Service struct {
 	idle     time.Duration
 	absolute time.Duration
 	now      func() time.Time
+	opts     Options
 }
 
 // NewService wires a Service.
@@ -80,7 +90,7 @@ func NewService(client *ent.Client, broker pubsub.Broker, log *slog.Logger, o Op
 		conns:    NewConns(),
 		limits:   o.Limits,
 		idle:     o.IdleTTL, absolute: o.AbsoluteTTL,
-		now: o.Now,
+		now: o.Now, opts: o,
 	}
 }
 
@@ -102,6 +112,9 @@ type SignupInput struct {
 type NewUser struct {
 	SignupInput
 	Admin bool
+	// Verified marks the address as confirmed (the operator vouches for it); otherwise a
+	// confirmation link is mailed.
+	Verified bool
 }
 
 // Result is a logged-in session.
@@ -154,32 +167,37 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*ent.User, error)
 	if in.Admin {
 		role = user.RoleADMIN
 	}
-	// The account and its first profile are created together.
-	tx, err := s.client.Tx(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	u, err := tx.User.Create().
-		SetEmail(email).SetName(name).SetCountry(country).SetRole(role).SetPasswordHash(hash).
-		Save(ctx)
-	if ent.IsConstraintError(err) {
-		return nil, emailTaken()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("create user: %w", err)
-	}
-	if err := tx.Profile.Create().SetUserID(u.ID).SetName(FirstProfileName(name, email)).
-		SetMaturityCeiling(maturity.Adult).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("create profile: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		if ent.IsConstraintError(err) {
-			return nil, emailTaken()
+	// The account, its first profile and the mail that asks to confirm its address are
+	// created together.
+	var u *ent.User
+	err = s.inTx(ctx, func(tx *sql.Tx, c *ent.Client) error {
+		create := c.User.Create().
+			SetEmail(email).SetName(name).SetCountry(country).SetRole(role).SetPasswordHash(hash)
+		if in.Verified {
+			create.SetEmailVerifiedAt(s.now())
 		}
-		return nil, fmt.Errorf("create user: %w", err)
+		var err error
+		u, err = create.Save(ctx)
+		if ent.IsConstraintError(err) {
+			return emailTaken()
+		}
+		if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		if err := c.Profile.Create().SetUserID(u.ID).SetName(FirstProfileName(name, email)).
+			SetMaturityCeiling(maturity.Adult).Exec(ctx); err != nil {
+			return fmt.Errorf("create profile: %w", err)
+		}
+		if in.Verified {
+			return nil
+		}
+		return s.verifyLink(ctx, tx, c, u, email)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return u.Unwrap(), nil
+	// Read back outside the transaction, so the entity is bound to no finished one.
+	return s.client.User.Get(ctx, u.ID)
 }
 
 // FirstProfileName names an account's first profile: the account's name, else the part of

@@ -22,6 +22,8 @@ type Limit struct {
 type LoginLimits struct {
 	AccountAddr, Account, Addr Limit
 	PINProfile, PINAccount     Limit
+	// Reset bounds password-reset requests from one address, whatever accounts they name.
+	Reset Limit
 }
 
 // DefaultLoginLimits are the production limits.
@@ -31,6 +33,7 @@ var DefaultLoginLimits = LoginLimits{
 	Addr:        Limit{Max: 100, Window: 15 * time.Minute},
 	PINProfile:  Limit{Max: 5, Window: 15 * time.Minute},
 	PINAccount:  Limit{Max: 10, Window: 15 * time.Minute},
+	Reset:       Limit{Max: 20, Window: time.Hour},
 }
 
 // Key is one counter an attempt is charged to.

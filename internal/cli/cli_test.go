@@ -91,6 +91,15 @@ func TestMigrateAndUserCreate(t *testing.T) {
 	require.Equal(t, user.RoleADMIN, u.Role)
 	require.Equal(t, membership.StatusACTIVE, u.Edges.Membership.Status)
 	require.Equal(t, "PREMIUM", string(u.Edges.Membership.QueryPlan().OnlyX(context.Background()).Code))
+	require.NotNil(t, u.EmailVerifiedAt, "the operator vouches for the address")
+
+	// A reset link for an operator to hand over, from --public-url; none for no account.
+	r = run(t, nil, "user", "reset-password", "--data-dir", dir, "--email", "OP@example.com", "--public-url", "https://tv.example.org")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Regexp(t, `^https://tv\.example\.org/reset-password\?token=[A-Za-z0-9_-]{20,}\n$`, r.stdout)
+	r = run(t, nil, "user", "reset-password", "--data-dir", dir, "--email", "nobody@example.com")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "No account has this email")
 }
 
 func TestIngestRefusesWhatIsNoVideo(t *testing.T) {

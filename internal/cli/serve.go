@@ -49,6 +49,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if seedDemo && c.Workers > 0 {
 		a.Go(func(ctx context.Context) { seedOnStart(ctx, a) })
 	}
+	if c.SMTPURL == "" {
+		log.Info("mail is not sent: no --smtp-url, so each message (with its link) is written to this log")
+	}
 	return server.New(a).Serve(ctx, func(addr string) {
 		log.Info("marquee is serving", slog.String("url", "http://"+addr),
 			slog.String("dialect", a.Store.Dialect), slog.Int("workers", c.Workers))

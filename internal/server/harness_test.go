@@ -29,6 +29,7 @@ import (
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/jobs"
 	"github.com/marquee-org/marquee/internal/library"
+	"github.com/marquee-org/marquee/internal/mail"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/pubsub"
@@ -40,6 +41,9 @@ import (
 	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/transcoder"
 )
+
+// testSecret signs media URLs and seals queued mail.
+const testSecret = "test-secret-test-secret-test-secret!"
 
 // env is a running server over a real store, reached through real HTTP.
 type env struct {
@@ -79,22 +83,37 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	for _, f := range configure {
 		f(&c)
 	}
-	svc := auth.NewService(s.Client, broker, log, auth.Options{
-		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
-	})
 	scratch := filepath.Join(t.TempDir(), "scratch")
 	m, err := media.Open(context.Background(), c.MediaURL, scratch)
 	require.NoError(t, err)
 	local, _ := m.(*media.Local)
 	reg := app.NewRegistry()
 	q := jobs.New(s, jobs.Options{Workers: 1, PollInterval: 100 * time.Millisecond, Metrics: reg}, log)
+	// Account mail goes to --smtp-url when a test sets one (a Mailpit), else to the log;
+	// it is delivered while the queue's workers run (startWorkers).
+	box, err := mail.NewBox([]byte(testSecret))
+	require.NoError(t, err)
+	var sender mail.Sender = mail.LogSender{Log: log}
+	if c.SMTPURL != "" {
+		from, err := mail.ParseFrom(c.MailFrom)
+		require.NoError(t, err)
+		smtp, err := mail.NewSMTP(c.SMTPURL, from)
+		require.NoError(t, err)
+		sender = smtp
+	}
+	river.AddWorker(q.Workers(), mail.NewWorker(sender, box, log))
+	svc := auth.NewService(s.Client, broker, log, auth.Options{
+		Params: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
+		InTx:   s.InTx, Queue: q, Mail: mail.NewOutbox(q, box), PublicURL: c.BaseURL(),
+	})
+	river.AddWorker(q.Workers(), auth.NewResetWorker(svc))
 	cat := catalog.NewService(s, broker)
 	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes, cat)
 	river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{
 		Heights: []int{90, 144, 180}, Timeout: 2 * time.Minute, Preset: "ultrafast",
 	}))
 	require.NoError(t, q.Open())
-	signer, err := media.NewSigner([]byte("test-secret-test-secret-test-secret!"))
+	signer, err := media.NewSigner([]byte(testSecret))
 	require.NoError(t, err)
 	pb := playback.NewService(s, cat, broker, signer, log, playback.Options{HeartbeatInterval: time.Second, Metrics: reg}) // stale after 3 s: slow CI machines must not expire a test's session between two calls
 	art := artwork.NewService(m, cat, log)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/marquee-org/marquee/graph"
 	"github.com/marquee-org/marquee/internal/app"
+	"github.com/marquee-org/marquee/internal/auth"
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/video"
 	"github.com/marquee-org/marquee/spa"
@@ -64,6 +65,7 @@ func New(d *app.Services) *Server {
 	mux.Handle("GET /readyz", m.route("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("/media/", m.route("media", media.NewHandler(d.Media, d.Signer, d.Playback.Sessions(), video.OutputKey, time.Now)))
 	mux.Handle("/art/", m.route("art", media.NewArtHandler(d.Media, d.Signer)))
+	mux.Handle("GET "+auth.ExportPath, m.route("export", d.Auth.ExportHandler()))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.route("spa", spa.Handler(titlePreviews(d))))
 

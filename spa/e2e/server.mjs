@@ -106,3 +106,55 @@ export async function graphqlAt(url, query, variables, token) {
   assert.equal(body.errors, undefined, JSON.stringify(body.errors));
   return body.data;
 }
+
+/**
+ * Starts Mailpit (built into the Go cache by scripts/mailpit.sh, or $MARQUEE_MAILPIT) on
+ * loopback ports: smtpUrl for marquee's --smtp-url, and the messages it received.
+ */
+export async function startMailpit() {
+  let bin = process.env.MARQUEE_MAILPIT;
+  if (!bin) {
+    const { stdout } = await promisify(execFile)('go', ['env', 'GOCACHE']);
+    bin = join(stdout.trim(), 'marquee-mailpit', 'v1.33.1', 'mailpit');
+  }
+  const [smtp, http] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-mailpit-'));
+  const proc = spawn(bin, ['--smtp', `127.0.0.1:${smtp}`, '--listen', `127.0.0.1:${http}`, '--smtp-auth-accept-any',
+    '--smtp-auth-allow-insecure', '--database', join(dir, 'mail.db'), '--disable-version-check', '--quiet'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const api = `http://127.0.0.1:${http}/api/v1`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`mailpit exited early (${bin})`);
+    try {
+      if ((await fetch(`${api}/info`)).ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error('mailpit did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const to = async (address) => {
+    const found = await (await fetch(`${api}/search?query=${encodeURIComponent(`to:${address}`)}`)).json();
+    const messages = [];
+    for (const m of found.messages.reverse()) messages.push(await (await fetch(`${api}/message/${m.ID}`)).json());
+    return messages;
+  };
+  return {
+    smtpUrl: `smtp://marquee:secret@127.0.0.1:${smtp}`,
+    to,
+    /** The n-th message (1: the first) to address, once it arrived. */
+    async wait(address, n = 1) {
+      const until = Date.now() + 30_000;
+      for (;;) {
+        const got = await to(address);
+        if (got.length >= n) return got[n - 1];
+        if (Date.now() > until) throw new Error(`no message ${n} for ${address}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      proc.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

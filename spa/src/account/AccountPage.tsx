@@ -6,6 +6,7 @@ import { graphql } from '../gql';
 import { formError } from '../lib/errors';
 import { formatDate, formatPrice } from '../lib/format';
 import { ManageProfiles } from '../profiles/ManageProfiles';
+import { Security } from './Security';
 import { useTitle } from '../app/title';
 import './account.css';
 
@@ -206,6 +207,8 @@ export function AccountPage() {
           </div>
         )}
       </section>
+
+      <Security />
     </main>
   );
 }

@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { AccountPage } from '../account/AccountPage';
 import { AdminPage } from '../admin/AdminPage';
+import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from '../auth/RecoveryPages';
 import { LoginPage } from '../auth/LoginPage';
 import { RequireViewer, useSession } from '../auth/session';
 import { SignupPage } from '../auth/SignupPage';
@@ -47,6 +48,9 @@ export function App() {
         <Route path="/" element={<Start />} />
         <Route path="/signup" element={<SignupPage />} />
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
+        <Route path="/verify-email" element={<VerifyEmailPage />} />
         <Route path="/title/:id" element={<TitlePage />} />
         <Route path="/category/:slug" element={<CategoryPage />} />
         <Route path="/search" element={<SearchPage />} />

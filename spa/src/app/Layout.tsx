@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-do
 import { useMutation } from 'urql';
 import { LogoutMutation } from '../auth/documents';
 import { useSession } from '../auth/session';
+import { VerifyBanner } from '../account/VerifyBanner';
 
 export function Layout() {
   const { me, reset } = useSession();
@@ -66,6 +67,7 @@ export function Layout() {
           </nav>
         )}
       </header>
+      {me && !kids && <VerifyBanner me={me} />}
       <div id="main" tabIndex={-1}>
         <Outlet />
       </div>

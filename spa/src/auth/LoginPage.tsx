@@ -51,6 +51,7 @@ export function LoginPage() {
         <button type="submit" className="primary" disabled={fetching}>
           {fetching ? 'Logging in…' : 'Log in'}
         </button>
+        <Link to="/forgot-password">Forgot your password?</Link>
       </form>
       <p>
         New here? <Link to="/signup">Create an account</Link>

@@ -16,6 +16,13 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query Account {\n    me {\n      id\n      name\n      email\n      country\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        canceledAt\n        graceUntil\n        cardBrand\n        cardLast4\n        paymentMethod\n        plan {\n          id\n          code\n          name\n          priceCents\n          currency\n        }\n      }\n      payments(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) {\n        totalCount\n        edges {\n          node {\n            id\n            createdAt\n            plan\n            amountCents\n            currency\n            status\n            reason\n            method\n            brand\n            last4\n            paypalEmail\n            failureMessage\n          }\n        }\n      }\n    }\n  }\n": typeof types.AccountDocument,
     "\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n": typeof types.CancelMembershipDocument,
+    "\n  query Sessions {\n    sessions {\n      id\n      device\n      ip\n      createdAt\n      lastUsedAt\n      current\n    }\n  }\n": typeof types.SessionsDocument,
+    "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(currentPassword: $current, newPassword: $next)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation ChangeEmail($email: String!, $password: String!) {\n    changeEmail(newEmail: $email, password: $password)\n  }\n": typeof types.ChangeEmailDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": typeof types.RevokeOtherSessionsDocument,
+    "\n  mutation ExportMyData {\n    exportMyData\n  }\n": typeof types.ExportMyDataDocument,
+    "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
     "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.CreateTitleDocument,
     "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": typeof types.UploadVideoDocument,
     "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n": typeof types.UploadArtworkDocument,
@@ -33,10 +40,14 @@ type Documents = {
     "\n  mutation SetVideoMarkers($videoId: ID!, $input: VideoMarkersInput!) {\n    setVideoMarkers(videoId: $videoId, input: $input) {\n      id\n      introStart\n      introEnd\n      creditsStart\n    }\n  }\n": typeof types.SetVideoMarkersDocument,
     "\n  mutation StartLibraryScan($path: String!) {\n    startLibraryScan(path: $path) {\n      id\n    }\n  }\n": typeof types.StartLibraryScanDocument,
     "\n  subscription LibraryScanProgress($id: ID!) {\n    libraryScanProgress(id: $id) {\n      id\n      state\n      done\n      total\n      current\n      added\n      updated\n      unchanged\n      skipped {\n        path\n        why\n      }\n      missing\n      notes {\n        path\n        why\n      }\n      error\n    }\n  }\n": typeof types.LibraryScanProgressDocument,
-    "\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      profile {\n        ...ProfileFields\n      }\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query Me {\n    me {\n      id\n      email\n      emailVerified\n      name\n      country\n      role\n      profile {\n        ...ProfileFields\n      }\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Signup($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.SignupDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": typeof types.VerifyEmailDocument,
+    "\n  mutation ResendVerification {\n    resendVerification\n  }\n": typeof types.ResendVerificationDocument,
     "\n  query Category($slug: String!, $first: Int!, $after: Cursor) {\n    category(slug: $slug) {\n      slug\n      name\n      titles(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            name\n            posterUrl\n            minPlan\n          }\n        }\n      }\n    }\n  }\n": typeof types.CategoryDocument,
     "\n  query Feed {\n    feed {\n      rows {\n        slug\n        name\n        kind\n        titles(first: 20) {\n          edges {\n            node {\n              id\n              name\n              posterUrl\n              minPlan\n              progress {\n                fraction\n                episode {\n                  id\n                  number\n                  season {\n                    id\n                    number\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.FeedDocument,
     "\n  fragment HeroTitle on Title {\n    id\n    name\n    synopsis\n    year\n    maturityRating\n    posterUrl\n    backdropUrl\n    logoUrl\n    minPlan\n    inMyList\n    kind\n    video {\n      id\n      status\n    }\n  }\n": typeof types.HeroTitleFragmentDoc,
@@ -66,6 +77,13 @@ type Documents = {
 const documents: Documents = {
     "\n  query Account {\n    me {\n      id\n      name\n      email\n      country\n      membership {\n        id\n        status\n        currentPeriodEnd\n        pendingPlan\n        canceledAt\n        graceUntil\n        cardBrand\n        cardLast4\n        paymentMethod\n        plan {\n          id\n          code\n          name\n          priceCents\n          currency\n        }\n      }\n      payments(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) {\n        totalCount\n        edges {\n          node {\n            id\n            createdAt\n            plan\n            amountCents\n            currency\n            status\n            reason\n            method\n            brand\n            last4\n            paypalEmail\n            failureMessage\n          }\n        }\n      }\n    }\n  }\n": types.AccountDocument,
     "\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n": types.CancelMembershipDocument,
+    "\n  query Sessions {\n    sessions {\n      id\n      device\n      ip\n      createdAt\n      lastUsedAt\n      current\n    }\n  }\n": types.SessionsDocument,
+    "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(currentPassword: $current, newPassword: $next)\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation ChangeEmail($email: String!, $password: String!) {\n    changeEmail(newEmail: $email, password: $password)\n  }\n": types.ChangeEmailDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
+    "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": types.RevokeOtherSessionsDocument,
+    "\n  mutation ExportMyData {\n    exportMyData\n  }\n": types.ExportMyDataDocument,
+    "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
     "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": types.CreateTitleDocument,
     "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": types.UploadVideoDocument,
     "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n": types.UploadArtworkDocument,
@@ -83,10 +101,14 @@ const documents: Documents = {
     "\n  mutation SetVideoMarkers($videoId: ID!, $input: VideoMarkersInput!) {\n    setVideoMarkers(videoId: $videoId, input: $input) {\n      id\n      introStart\n      introEnd\n      creditsStart\n    }\n  }\n": types.SetVideoMarkersDocument,
     "\n  mutation StartLibraryScan($path: String!) {\n    startLibraryScan(path: $path) {\n      id\n    }\n  }\n": types.StartLibraryScanDocument,
     "\n  subscription LibraryScanProgress($id: ID!) {\n    libraryScanProgress(id: $id) {\n      id\n      state\n      done\n      total\n      current\n      added\n      updated\n      unchanged\n      skipped {\n        path\n        why\n      }\n      missing\n      notes {\n        path\n        why\n      }\n      error\n    }\n  }\n": types.LibraryScanProgressDocument,
-    "\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      profile {\n        ...ProfileFields\n      }\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n": types.MeDocument,
+    "\n  query Me {\n    me {\n      id\n      email\n      emailVerified\n      name\n      country\n      role\n      profile {\n        ...ProfileFields\n      }\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n": types.MeDocument,
     "\n  mutation Signup($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.SignupDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword) {\n      user {\n        id\n      }\n    }\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": types.VerifyEmailDocument,
+    "\n  mutation ResendVerification {\n    resendVerification\n  }\n": types.ResendVerificationDocument,
     "\n  query Category($slug: String!, $first: Int!, $after: Cursor) {\n    category(slug: $slug) {\n      slug\n      name\n      titles(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            name\n            posterUrl\n            minPlan\n          }\n        }\n      }\n    }\n  }\n": types.CategoryDocument,
     "\n  query Feed {\n    feed {\n      rows {\n        slug\n        name\n        kind\n        titles(first: 20) {\n          edges {\n            node {\n              id\n              name\n              posterUrl\n              minPlan\n              progress {\n                fraction\n                episode {\n                  id\n                  number\n                  season {\n                    id\n                    number\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": types.FeedDocument,
     "\n  fragment HeroTitle on Title {\n    id\n    name\n    synopsis\n    year\n    maturityRating\n    posterUrl\n    backdropUrl\n    logoUrl\n    minPlan\n    inMyList\n    kind\n    video {\n      id\n      status\n    }\n  }\n": types.HeroTitleFragmentDoc,
@@ -136,6 +158,34 @@ export function graphql(source: "\n  query Account {\n    me {\n      id\n      
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n"): (typeof documents)["\n  mutation CancelMembership {\n    cancelMembership {\n      id\n      status\n      canceledAt\n      currentPeriodEnd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sessions {\n    sessions {\n      id\n      device\n      ip\n      createdAt\n      lastUsedAt\n      current\n    }\n  }\n"): (typeof documents)["\n  query Sessions {\n    sessions {\n      id\n      device\n      ip\n      createdAt\n      lastUsedAt\n      current\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(currentPassword: $current, newPassword: $next)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(currentPassword: $current, newPassword: $next)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangeEmail($email: String!, $password: String!) {\n    changeEmail(newEmail: $email, password: $password)\n  }\n"): (typeof documents)["\n  mutation ChangeEmail($email: String!, $password: String!) {\n    changeEmail(newEmail: $email, password: $password)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n"): (typeof documents)["\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExportMyData {\n    exportMyData\n  }\n"): (typeof documents)["\n  mutation ExportMyData {\n    exportMyData\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"): (typeof documents)["\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -207,7 +257,7 @@ export function graphql(source: "\n  subscription LibraryScanProgress($id: ID!) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      profile {\n        ...ProfileFields\n      }\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n      name\n      country\n      role\n      profile {\n        ...ProfileFields\n      }\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n      emailVerified\n      name\n      country\n      role\n      profile {\n        ...ProfileFields\n      }\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n      emailVerified\n      name\n      country\n      role\n      profile {\n        ...ProfileFields\n      }\n      membership {\n        id\n        status\n        currentPeriodEnd\n        plan {\n          id\n          code\n          name\n          maxHeight\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -220,6 +270,22 @@ export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword) {\n      user {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResendVerification {\n    resendVerification\n  }\n"): (typeof documents)["\n  mutation ResendVerification {\n    resendVerification\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
