@@ -1,6 +1,6 @@
 # Marquee: `make run` to try it, `make test` to test it. See README.md.
 # Every target installs what it needs first (deps: ffmpeg, jq, Go modules, npm packages;
-# deps-browser adds Chromium and the S3 test server); make runs each only once.
+# deps-browser adds Chromium and the S3 and mail test servers); make runs each only once.
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/marquee

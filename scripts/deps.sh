@@ -27,8 +27,8 @@ fi
 go mod download
 
 if [ "${1:-}" = "--browser" ]; then
-  scripts/versitygw.sh >/dev/null
-  scripts/mailpit.sh >/dev/null
+  scripts/test-server.sh versitygw >/dev/null
+  scripts/test-server.sh mailpit >/dev/null
 fi
 
 # npm ci only when the lock file changed since the last install.

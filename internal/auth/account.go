@@ -256,7 +256,7 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password string, c Cli
 // ChangePassword replaces the password after checking the current one, and signs out every
 // other session of the account.
 func (s *Service) ChangePassword(ctx context.Context, v *Viewer, current, password string) error {
-	if err := s.checkPassword(ctx, v, &current, "currentPassword"); err != nil {
+	if err := s.checkPassword(ctx, v, &current, "currentPassword", "Enter your current password."); err != nil {
 		return err
 	}
 	if err := s.policy.Password(password); err != nil {

@@ -25,7 +25,7 @@ import (
 // digits or PayPal address, on a row that keeps no name or address; the email may sign up
 // again at once.
 func (s *Service) DeleteAccount(ctx context.Context, v *Viewer, password string) error {
-	if err := s.checkPassword(ctx, v, &password, "password"); err != nil {
+	if err := s.checkPassword(ctx, v, &password, "password", "Enter your password to delete the account."); err != nil {
 		return err
 	}
 	id := v.User.ID

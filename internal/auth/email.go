@@ -74,7 +74,7 @@ func (s *Service) VerifyEmail(ctx context.Context, raw string) error {
 // ChangeEmail asks to move the account to a new address: a link goes to the new address and
 // the change takes effect when it is followed; the current address is told at once.
 func (s *Service) ChangeEmail(ctx context.Context, v *Viewer, newEmail, password string) error {
-	if err := s.checkPassword(ctx, v, &password, "password"); err != nil {
+	if err := s.checkPassword(ctx, v, &password, "password", "Enter your password to change the email."); err != nil {
 		return err
 	}
 	email, err := Email(newEmail)

@@ -79,7 +79,7 @@ func (s *Service) guarded(ctx context.Context, v *Viewer, p *ent.Profile, passwo
 	if p.PinHash == "" || p.ID == v.ProfileID() {
 		return nil
 	}
-	return s.checkPassword(ctx, v, password, "password")
+	return s.checkPassword(ctx, v, password, "password", passwordForParentalControls)
 }
 
 // CreateProfile adds a profile to the viewer's account; an account has at most MaxProfiles.
@@ -124,7 +124,7 @@ func (s *Service) UpdateProfile(ctx context.Context, v *Viewer, id int, in Profi
 	}
 	if in.PIN != nil || (in.Kids != nil && *in.Kids != p.Kids) ||
 		(in.MaturityCeiling != nil && *in.MaturityCeiling != p.MaturityCeiling) {
-		if err := s.checkPassword(ctx, v, in.Password, "password"); err != nil {
+		if err := s.checkPassword(ctx, v, in.Password, "password", passwordForParentalControls); err != nil {
 			return nil, err
 		}
 	} else if err := s.guarded(ctx, v, p, in.Password); err != nil {
@@ -191,11 +191,13 @@ func (s *Service) applyProfile(ctx context.Context, v *Viewer, p *ent.Profile, i
 	return nil
 }
 
-// checkPassword verifies the account password given in field, throttled like a login.
-func (s *Service) checkPassword(ctx context.Context, v *Viewer, password *string, field string) error {
+const passwordForParentalControls = "Enter the account password to change a PIN or parental controls."
+
+// checkPassword verifies the account password given in field, throttled like a login;
+// missing is what to say when it was left out.
+func (s *Service) checkPassword(ctx context.Context, v *Viewer, password *string, field, missing string) error {
 	if password == nil || *password == "" {
-		return &apperr.Error{Code: apperr.BadUserInput, Field: field,
-			Message: "Enter the account password to confirm this change."}
+		return &apperr.Error{Code: apperr.BadUserInput, Field: field, Message: missing}
 	}
 	attempt, wait := s.throttle.Reserve(Key{"acct:" + v.User.Email, s.limits.Account})
 	if attempt == nil {

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/internal/mail/mailtest"
 	"github.com/marquee-org/marquee/internal/store/storetest"
 	"github.com/marquee-org/marquee/internal/testmedia"
 )
@@ -140,8 +143,10 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 	t.Parallel()
 	url := storetest.PostgresURL(t) // skips without MARQUEE_TEST_DATABASE_URL
 	shared := t.TempDir()
+	box := mailtest.Start(t)
 	common := []string{"--database-url", url, "--media-url", "file://" + filepath.Join(shared, "media"),
-		"--secret", strings.Repeat("s", 40), "--log-level", "warn"}
+		"--secret", strings.Repeat("s", 40), "--log-level", "warn",
+		"--smtp-url", box.SMTPURL, "--public-url", "https://tv.example.org"}
 	clip := testmedia.Make(t, testmedia.Clip{Seconds: 4, Width: 640, Height: 360, Audio: true})
 
 	r := run(t, nil, append([]string{"migrate", "--data-dir", filepath.Join(shared, "m")}, common...)...)
@@ -221,4 +226,17 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 			break
 		}
 	}
+
+	// A reset asked of B is mailed by the worker (the replicas run none), with a link from
+	// --public-url; the password it sets works on A.
+	require.Nil(t, b.gql("", `mutation { requestPasswordReset(email: "viewer@example.com") }`, nil)["errors"])
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	m := box.Wait(ctx, t, "viewer@example.com", 1)
+	link, err := neturl.Parse(mailtest.Link(t, m, "https://tv.example.org/reset-password?token="))
+	require.NoError(t, err)
+	reset := a.gql("", `mutation($t: String!) { resetPassword(token: $t, newPassword: "a brand new passphrase") { token } }`,
+		map[string]any{"t": link.Query().Get("token")})
+	require.Nil(t, reset["errors"], "%v", reset)
+	a.login("viewer@example.com", "a brand new passphrase")
 }

@@ -164,6 +164,15 @@ func TestResetLinksExpireAndRequestsAreThrottled(t *testing.T) {
 		require.Equal(t, "BAD_USER_INPUT", r.code(), r.Raw)
 		require.Contains(t, r.Errors[0].Message, "expired or was already used")
 
+		// A link names its account: Bo's new link changes Bo's password, not Cy's.
+		link, err := e.auth.ResetLink(context.Background(), "bo@example.com")
+		require.NoError(t, err)
+		u, err := url.Parse(link)
+		require.NoError(t, err)
+		require.Empty(t, e.gql(nil, resetMutation, map[string]any{"t": u.Query().Get("token"), "p": newPassword}).Errors)
+		require.Empty(t, e.gql(nil, loginMutation, map[string]any{"e": "bo@example.com", "p": newPassword}).Errors)
+		require.Empty(t, e.gql(nil, loginMutation, map[string]any{"e": "cy@example.com", "p": "correct horse battery"}).Errors)
+
 		// One address asking again and again, for one account or many: throttled, and the
 		// answer is the same for accounts that exist and those that do not.
 		limited := 0

@@ -59,7 +59,7 @@ func StartProgram(t testing.TB, bin string, args []string, ready func() bool) er
 	}
 }
 
-// Tool is a test server program that a script under scripts/ builds into the Go build cache
+// Tool is a test server program that scripts/test-server.sh builds into the Go build cache
 // (GOCACHE/marquee-NAME/VERSION/NAME).
 type Tool struct {
 	Name, Version string
@@ -85,8 +85,8 @@ func (tool Tool) Path(t testing.TB) string {
 		}
 	}
 	if os.Getenv(tool.EnvRequire) == "1" {
-		t.Fatalf("%s=1 but no %s: run scripts/%s.sh or set %s", tool.EnvRequire, tool.Name, tool.Name, tool.EnvBinary)
+		t.Fatalf("%s=1 but no %s: run scripts/test-server.sh %s or set %s", tool.EnvRequire, tool.Name, tool.Name, tool.EnvBinary)
 	}
-	t.Skipf("no %s: run scripts/%s.sh (or set %s)", tool.Name, tool.Name, tool.EnvBinary)
+	t.Skipf("no %s: run scripts/test-server.sh %s (or set %s)", tool.Name, tool.Name, tool.EnvBinary)
 	return ""
 }

@@ -2,10 +2,10 @@
 // (Mailpit): a viewer who forgot the password asks for a link, follows it from the mail,
 // chooses a new password and is logged in; then sees their devices on the account page.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
-import { docShot, withScreenshotOnFailure } from './artifacts.mjs';
-import { a11yViolations, launch, watchCSP } from './browser.mjs';
-import { Header, LoginPage } from './pages.mjs';
+import { after, before, test } from 'node:test';
+import { screenChecks, withScreenshotOnFailure } from './artifacts.mjs';
+import { launch, watchCSP } from './browser.mjs';
+import { Header, LoginPage, SignupPage } from './pages.mjs';
 import { dataDir, startMailpit, startMarquee } from './server.mjs';
 
 const VIEWER = { email: 'ana@example.com', password: 'correct horse battery' };
@@ -14,8 +14,7 @@ const NEW_PASSWORD = 'a brand new passphrase';
 let server;
 let mailpit;
 let browser;
-const violations = [];
-const a11y = [];
+const { violations, screen } = screenChecks();
 
 before(async () => {
   mailpit = await startMailpit();
@@ -31,16 +30,6 @@ after(async () => {
   server?.data.remove();
   await mailpit?.stop();
 });
-
-afterEach(() => {
-  assert.deepEqual(violations.splice(0), [], 'nothing breaks the Content-Security-Policy');
-  assert.deepEqual(a11y.splice(0), [], 'no serious or critical accessibility violation (axe-core)');
-});
-
-async function screen(page, name) {
-  await docShot(page, name);
-  a11y.push(...(await a11yViolations(page)));
-}
 
 test('a forgotten password: the link from the mail sets a new one and logs the viewer in', async (t) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -97,6 +86,28 @@ test('a forgotten password: the link from the mail sets a new one and logs the v
     await page.goto(`${server.url}/login`);
     await new LoginPage(page).logIn(VIEWER.email, NEW_PASSWORD);
     await header.nav.getByRole('button', { name: 'Log out' }).waitFor();
+  });
+  await context.close();
+});
+
+test('a new account is asked to confirm its email until it follows the link', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watchCSP(page, violations);
+  await withScreenshotOnFailure(t, page, async () => {
+    await page.goto(`${server.url}/signup`);
+    await new SignupPage(page).signUp({ name: 'Bo', email: 'bo@example.com', password: VIEWER.password, country: 'NL' });
+    const banner = page.getByRole('complementary', { name: 'Confirm your email' });
+    await banner.getByText('bo@example.com').waitFor();
+    await screen(page, 'verify-banner');
+
+    const mail = await mailpit.wait('bo@example.com');
+    assert.equal(mail.Subject, 'Confirm your email for Marquee');
+    await page.goto(mail.Text.match(/https?:\/\/\S+\/verify-email\?token=\S+/)[0]);
+    await page.getByRole('status').getByText('your email is confirmed').waitFor();
+    await banner.waitFor({ state: 'detached' });
+    await screen(page, 'verify-email');
   });
   await context.close();
 });

@@ -1,8 +1,11 @@
 // Where failure screenshots go: $E2E_ARTIFACTS_DIR, or a folder under the system temp dir.
 // Never inside the repository.
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'node:test';
+import { a11yViolations } from './browser.mjs';
 
 export function artifactsDir() {
   const dir = process.env.E2E_ARTIFACTS_DIR || join(tmpdir(), 'marquee-e2e-artifacts');
@@ -46,4 +49,26 @@ export async function docShot(page, name) {
   await page.waitForTimeout(300); // layout and the media query's styles
   await page.screenshot({ path: join(dir, `${name}-phone.png`) });
   if (size) await page.setViewportSize(size);
+}
+
+/**
+ * The checks each test of a file ends with: nothing broke the Content-Security-Policy
+ * (pages report into violations, with watchCSP), and no screen that screen(page, name)
+ * pictured had a serious or critical axe-core finding.
+ */
+export function screenChecks() {
+  const violations = [];
+  const a11y = [];
+  afterEach(() => {
+    assert.deepEqual(violations.splice(0), [], 'nothing breaks the Content-Security-Policy');
+    assert.deepEqual(a11y.splice(0), [], 'no serious or critical accessibility violation (axe-core)');
+  });
+  return {
+    violations,
+    /** A picture for the docs, and an axe-core check. */
+    async screen(page, name) {
+      await docShot(page, name);
+      a11y.push(...(await a11yViolations(page)));
+    },
+  };
 }

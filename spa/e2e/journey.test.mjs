@@ -3,9 +3,9 @@
 // see heartbeats, log out. Content is made with the binary before the server starts.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, afterEach, before, test } from 'node:test';
-import { docShot, withScreenshotOnFailure } from './artifacts.mjs';
-import { a11yViolations, launch, watchCSP } from './browser.mjs';
+import { after, before, test } from 'node:test';
+import { screenChecks, withScreenshotOnFailure } from './artifacts.mjs';
+import { launch, watchCSP } from './browser.mjs';
 import {
   CheckoutPage, Header, HomePage, LandingPage, LoginPage, Player, PlansPage, SearchPage, SignupPage, TitlePage,
 } from './pages.mjs';
@@ -35,19 +35,7 @@ after(async () => {
   server?.data.remove();
 });
 
-const violations = [];
-const a11y = [];
-
-afterEach(() => {
-  assert.deepEqual(violations.splice(0), [], 'nothing breaks the Content-Security-Policy');
-  assert.deepEqual(a11y.splice(0), [], 'no serious or critical accessibility violation (axe-core)');
-});
-
-/** Each screen the journey reaches: a picture for the docs, and an axe-core check. */
-async function screen(page, name) {
-  await docShot(page, name);
-  a11y.push(...(await a11yViolations(page)));
-}
+const { violations, screen } = screenChecks();
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

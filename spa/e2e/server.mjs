@@ -108,7 +108,7 @@ export async function graphqlAt(url, query, variables, token) {
 }
 
 /**
- * Starts Mailpit (built into the Go cache by scripts/mailpit.sh, or $MARQUEE_MAILPIT) on
+ * Starts Mailpit (built into the Go cache by scripts/test-server.sh mailpit, or $MARQUEE_MAILPIT) on
  * loopback ports: smtpUrl for marquee's --smtp-url, and the messages it received.
  */
 export async function startMailpit() {

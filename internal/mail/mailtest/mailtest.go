@@ -18,7 +18,7 @@ import (
 	"github.com/marquee-org/marquee/internal/testkit"
 )
 
-// Version is the Mailpit release scripts/mailpit.sh builds.
+// Version is the Mailpit release scripts/test-server.sh mailpit builds.
 const Version = "v1.33.1"
 
 // Env names: a Mailpit binary to use, and whether mail tests must run rather than skip.

@@ -19,7 +19,7 @@ import (
 	"github.com/marquee-org/marquee/internal/testkit"
 )
 
-// Version is the versitygw release scripts/versitygw.sh builds.
+// Version is the versitygw release scripts/test-server.sh versitygw builds.
 const Version = "v1.8.0"
 
 // Env names: a versitygw binary to use, and whether S3 tests must run rather than skip.
@@ -28,7 +28,7 @@ const (
 	EnvRequire = "MARQUEE_TEST_S3"
 )
 
-// Binary returns the versitygw to run: $MARQUEE_VERSITYGW, else the one scripts/versitygw.sh
+// Binary returns the versitygw to run: $MARQUEE_VERSITYGW, else the one scripts/test-server.sh versitygw
 // builds into the Go build cache. Without one the test is skipped, or fails when
 // MARQUEE_TEST_S3=1 says S3 tests must run (CI).
 func Binary(t testing.TB) string {
