@@ -9580,6 +9580,21 @@ type PlaybackSessionMutation struct {
 	last_heartbeat_at   *time.Time
 	ended_at            *time.Time
 	expires_at          *time.Time
+	startup_ms          *float64
+	addstartup_ms       *float64
+	stall_count         *int
+	addstall_count      *int
+	stall_ms            *float64
+	addstall_ms         *float64
+	played_seconds      *float64
+	addplayed_seconds   *float64
+	rung_seconds        *map[int]float64
+	rung_switches       *int
+	addrung_switches    *int
+	dropped_frames      *int
+	adddropped_frames   *int
+	fatal_error         *string
+	qoe_reported_at     *time.Time
 	clearedFields       map[string]struct{}
 	user                *int
 	cleareduser         bool
@@ -10349,6 +10364,490 @@ func (m *PlaybackSessionMutation) ResetExpiresAt() {
 	m.expires_at = nil
 }
 
+// SetStartupMs sets the "startup_ms" field.
+func (m *PlaybackSessionMutation) SetStartupMs(f float64) {
+	m.startup_ms = &f
+	m.addstartup_ms = nil
+}
+
+// StartupMs returns the value of the "startup_ms" field in the mutation.
+func (m *PlaybackSessionMutation) StartupMs() (r float64, exists bool) {
+	v := m.startup_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartupMs returns the old "startup_ms" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldStartupMs(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartupMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartupMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartupMs: %w", err)
+	}
+	return oldValue.StartupMs, nil
+}
+
+// AddStartupMs adds f to the "startup_ms" field.
+func (m *PlaybackSessionMutation) AddStartupMs(f float64) {
+	if m.addstartup_ms != nil {
+		*m.addstartup_ms += f
+	} else {
+		m.addstartup_ms = &f
+	}
+}
+
+// AddedStartupMs returns the value that was added to the "startup_ms" field in this mutation.
+func (m *PlaybackSessionMutation) AddedStartupMs() (r float64, exists bool) {
+	v := m.addstartup_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStartupMs clears the value of the "startup_ms" field.
+func (m *PlaybackSessionMutation) ClearStartupMs() {
+	m.startup_ms = nil
+	m.addstartup_ms = nil
+	m.clearedFields[playbacksession.FieldStartupMs] = struct{}{}
+}
+
+// StartupMsCleared returns if the "startup_ms" field was cleared in this mutation.
+func (m *PlaybackSessionMutation) StartupMsCleared() bool {
+	_, ok := m.clearedFields[playbacksession.FieldStartupMs]
+	return ok
+}
+
+// ResetStartupMs resets all changes to the "startup_ms" field.
+func (m *PlaybackSessionMutation) ResetStartupMs() {
+	m.startup_ms = nil
+	m.addstartup_ms = nil
+	delete(m.clearedFields, playbacksession.FieldStartupMs)
+}
+
+// SetStallCount sets the "stall_count" field.
+func (m *PlaybackSessionMutation) SetStallCount(i int) {
+	m.stall_count = &i
+	m.addstall_count = nil
+}
+
+// StallCount returns the value of the "stall_count" field in the mutation.
+func (m *PlaybackSessionMutation) StallCount() (r int, exists bool) {
+	v := m.stall_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStallCount returns the old "stall_count" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldStallCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStallCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStallCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStallCount: %w", err)
+	}
+	return oldValue.StallCount, nil
+}
+
+// AddStallCount adds i to the "stall_count" field.
+func (m *PlaybackSessionMutation) AddStallCount(i int) {
+	if m.addstall_count != nil {
+		*m.addstall_count += i
+	} else {
+		m.addstall_count = &i
+	}
+}
+
+// AddedStallCount returns the value that was added to the "stall_count" field in this mutation.
+func (m *PlaybackSessionMutation) AddedStallCount() (r int, exists bool) {
+	v := m.addstall_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStallCount resets all changes to the "stall_count" field.
+func (m *PlaybackSessionMutation) ResetStallCount() {
+	m.stall_count = nil
+	m.addstall_count = nil
+}
+
+// SetStallMs sets the "stall_ms" field.
+func (m *PlaybackSessionMutation) SetStallMs(f float64) {
+	m.stall_ms = &f
+	m.addstall_ms = nil
+}
+
+// StallMs returns the value of the "stall_ms" field in the mutation.
+func (m *PlaybackSessionMutation) StallMs() (r float64, exists bool) {
+	v := m.stall_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStallMs returns the old "stall_ms" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldStallMs(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStallMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStallMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStallMs: %w", err)
+	}
+	return oldValue.StallMs, nil
+}
+
+// AddStallMs adds f to the "stall_ms" field.
+func (m *PlaybackSessionMutation) AddStallMs(f float64) {
+	if m.addstall_ms != nil {
+		*m.addstall_ms += f
+	} else {
+		m.addstall_ms = &f
+	}
+}
+
+// AddedStallMs returns the value that was added to the "stall_ms" field in this mutation.
+func (m *PlaybackSessionMutation) AddedStallMs() (r float64, exists bool) {
+	v := m.addstall_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStallMs resets all changes to the "stall_ms" field.
+func (m *PlaybackSessionMutation) ResetStallMs() {
+	m.stall_ms = nil
+	m.addstall_ms = nil
+}
+
+// SetPlayedSeconds sets the "played_seconds" field.
+func (m *PlaybackSessionMutation) SetPlayedSeconds(f float64) {
+	m.played_seconds = &f
+	m.addplayed_seconds = nil
+}
+
+// PlayedSeconds returns the value of the "played_seconds" field in the mutation.
+func (m *PlaybackSessionMutation) PlayedSeconds() (r float64, exists bool) {
+	v := m.played_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlayedSeconds returns the old "played_seconds" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldPlayedSeconds(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlayedSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlayedSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlayedSeconds: %w", err)
+	}
+	return oldValue.PlayedSeconds, nil
+}
+
+// AddPlayedSeconds adds f to the "played_seconds" field.
+func (m *PlaybackSessionMutation) AddPlayedSeconds(f float64) {
+	if m.addplayed_seconds != nil {
+		*m.addplayed_seconds += f
+	} else {
+		m.addplayed_seconds = &f
+	}
+}
+
+// AddedPlayedSeconds returns the value that was added to the "played_seconds" field in this mutation.
+func (m *PlaybackSessionMutation) AddedPlayedSeconds() (r float64, exists bool) {
+	v := m.addplayed_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPlayedSeconds resets all changes to the "played_seconds" field.
+func (m *PlaybackSessionMutation) ResetPlayedSeconds() {
+	m.played_seconds = nil
+	m.addplayed_seconds = nil
+}
+
+// SetRungSeconds sets the "rung_seconds" field.
+func (m *PlaybackSessionMutation) SetRungSeconds(value map[int]float64) {
+	m.rung_seconds = &value
+}
+
+// RungSeconds returns the value of the "rung_seconds" field in the mutation.
+func (m *PlaybackSessionMutation) RungSeconds() (r map[int]float64, exists bool) {
+	v := m.rung_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRungSeconds returns the old "rung_seconds" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldRungSeconds(ctx context.Context) (v map[int]float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRungSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRungSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRungSeconds: %w", err)
+	}
+	return oldValue.RungSeconds, nil
+}
+
+// ClearRungSeconds clears the value of the "rung_seconds" field.
+func (m *PlaybackSessionMutation) ClearRungSeconds() {
+	m.rung_seconds = nil
+	m.clearedFields[playbacksession.FieldRungSeconds] = struct{}{}
+}
+
+// RungSecondsCleared returns if the "rung_seconds" field was cleared in this mutation.
+func (m *PlaybackSessionMutation) RungSecondsCleared() bool {
+	_, ok := m.clearedFields[playbacksession.FieldRungSeconds]
+	return ok
+}
+
+// ResetRungSeconds resets all changes to the "rung_seconds" field.
+func (m *PlaybackSessionMutation) ResetRungSeconds() {
+	m.rung_seconds = nil
+	delete(m.clearedFields, playbacksession.FieldRungSeconds)
+}
+
+// SetRungSwitches sets the "rung_switches" field.
+func (m *PlaybackSessionMutation) SetRungSwitches(i int) {
+	m.rung_switches = &i
+	m.addrung_switches = nil
+}
+
+// RungSwitches returns the value of the "rung_switches" field in the mutation.
+func (m *PlaybackSessionMutation) RungSwitches() (r int, exists bool) {
+	v := m.rung_switches
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRungSwitches returns the old "rung_switches" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldRungSwitches(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRungSwitches is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRungSwitches requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRungSwitches: %w", err)
+	}
+	return oldValue.RungSwitches, nil
+}
+
+// AddRungSwitches adds i to the "rung_switches" field.
+func (m *PlaybackSessionMutation) AddRungSwitches(i int) {
+	if m.addrung_switches != nil {
+		*m.addrung_switches += i
+	} else {
+		m.addrung_switches = &i
+	}
+}
+
+// AddedRungSwitches returns the value that was added to the "rung_switches" field in this mutation.
+func (m *PlaybackSessionMutation) AddedRungSwitches() (r int, exists bool) {
+	v := m.addrung_switches
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRungSwitches resets all changes to the "rung_switches" field.
+func (m *PlaybackSessionMutation) ResetRungSwitches() {
+	m.rung_switches = nil
+	m.addrung_switches = nil
+}
+
+// SetDroppedFrames sets the "dropped_frames" field.
+func (m *PlaybackSessionMutation) SetDroppedFrames(i int) {
+	m.dropped_frames = &i
+	m.adddropped_frames = nil
+}
+
+// DroppedFrames returns the value of the "dropped_frames" field in the mutation.
+func (m *PlaybackSessionMutation) DroppedFrames() (r int, exists bool) {
+	v := m.dropped_frames
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDroppedFrames returns the old "dropped_frames" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldDroppedFrames(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDroppedFrames is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDroppedFrames requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDroppedFrames: %w", err)
+	}
+	return oldValue.DroppedFrames, nil
+}
+
+// AddDroppedFrames adds i to the "dropped_frames" field.
+func (m *PlaybackSessionMutation) AddDroppedFrames(i int) {
+	if m.adddropped_frames != nil {
+		*m.adddropped_frames += i
+	} else {
+		m.adddropped_frames = &i
+	}
+}
+
+// AddedDroppedFrames returns the value that was added to the "dropped_frames" field in this mutation.
+func (m *PlaybackSessionMutation) AddedDroppedFrames() (r int, exists bool) {
+	v := m.adddropped_frames
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDroppedFrames resets all changes to the "dropped_frames" field.
+func (m *PlaybackSessionMutation) ResetDroppedFrames() {
+	m.dropped_frames = nil
+	m.adddropped_frames = nil
+}
+
+// SetFatalError sets the "fatal_error" field.
+func (m *PlaybackSessionMutation) SetFatalError(s string) {
+	m.fatal_error = &s
+}
+
+// FatalError returns the value of the "fatal_error" field in the mutation.
+func (m *PlaybackSessionMutation) FatalError() (r string, exists bool) {
+	v := m.fatal_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFatalError returns the old "fatal_error" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldFatalError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFatalError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFatalError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFatalError: %w", err)
+	}
+	return oldValue.FatalError, nil
+}
+
+// ResetFatalError resets all changes to the "fatal_error" field.
+func (m *PlaybackSessionMutation) ResetFatalError() {
+	m.fatal_error = nil
+}
+
+// SetQoeReportedAt sets the "qoe_reported_at" field.
+func (m *PlaybackSessionMutation) SetQoeReportedAt(t time.Time) {
+	m.qoe_reported_at = &t
+}
+
+// QoeReportedAt returns the value of the "qoe_reported_at" field in the mutation.
+func (m *PlaybackSessionMutation) QoeReportedAt() (r time.Time, exists bool) {
+	v := m.qoe_reported_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQoeReportedAt returns the old "qoe_reported_at" field's value of the PlaybackSession entity.
+// If the PlaybackSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaybackSessionMutation) OldQoeReportedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQoeReportedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQoeReportedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQoeReportedAt: %w", err)
+	}
+	return oldValue.QoeReportedAt, nil
+}
+
+// ClearQoeReportedAt clears the value of the "qoe_reported_at" field.
+func (m *PlaybackSessionMutation) ClearQoeReportedAt() {
+	m.qoe_reported_at = nil
+	m.clearedFields[playbacksession.FieldQoeReportedAt] = struct{}{}
+}
+
+// QoeReportedAtCleared returns if the "qoe_reported_at" field was cleared in this mutation.
+func (m *PlaybackSessionMutation) QoeReportedAtCleared() bool {
+	_, ok := m.clearedFields[playbacksession.FieldQoeReportedAt]
+	return ok
+}
+
+// ResetQoeReportedAt resets all changes to the "qoe_reported_at" field.
+func (m *PlaybackSessionMutation) ResetQoeReportedAt() {
+	m.qoe_reported_at = nil
+	delete(m.clearedFields, playbacksession.FieldQoeReportedAt)
+}
+
 // ClearUser clears the "user" edge to the User entity.
 func (m *PlaybackSessionMutation) ClearUser() {
 	m.cleareduser = true
@@ -10410,7 +10909,7 @@ func (m *PlaybackSessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlaybackSessionMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 22)
 	if m.user != nil {
 		fields = append(fields, playbacksession.FieldUserID)
 	}
@@ -10450,6 +10949,33 @@ func (m *PlaybackSessionMutation) Fields() []string {
 	if m.expires_at != nil {
 		fields = append(fields, playbacksession.FieldExpiresAt)
 	}
+	if m.startup_ms != nil {
+		fields = append(fields, playbacksession.FieldStartupMs)
+	}
+	if m.stall_count != nil {
+		fields = append(fields, playbacksession.FieldStallCount)
+	}
+	if m.stall_ms != nil {
+		fields = append(fields, playbacksession.FieldStallMs)
+	}
+	if m.played_seconds != nil {
+		fields = append(fields, playbacksession.FieldPlayedSeconds)
+	}
+	if m.rung_seconds != nil {
+		fields = append(fields, playbacksession.FieldRungSeconds)
+	}
+	if m.rung_switches != nil {
+		fields = append(fields, playbacksession.FieldRungSwitches)
+	}
+	if m.dropped_frames != nil {
+		fields = append(fields, playbacksession.FieldDroppedFrames)
+	}
+	if m.fatal_error != nil {
+		fields = append(fields, playbacksession.FieldFatalError)
+	}
+	if m.qoe_reported_at != nil {
+		fields = append(fields, playbacksession.FieldQoeReportedAt)
+	}
 	return fields
 }
 
@@ -10484,6 +11010,24 @@ func (m *PlaybackSessionMutation) Field(name string) (ent.Value, bool) {
 		return m.EndedAt()
 	case playbacksession.FieldExpiresAt:
 		return m.ExpiresAt()
+	case playbacksession.FieldStartupMs:
+		return m.StartupMs()
+	case playbacksession.FieldStallCount:
+		return m.StallCount()
+	case playbacksession.FieldStallMs:
+		return m.StallMs()
+	case playbacksession.FieldPlayedSeconds:
+		return m.PlayedSeconds()
+	case playbacksession.FieldRungSeconds:
+		return m.RungSeconds()
+	case playbacksession.FieldRungSwitches:
+		return m.RungSwitches()
+	case playbacksession.FieldDroppedFrames:
+		return m.DroppedFrames()
+	case playbacksession.FieldFatalError:
+		return m.FatalError()
+	case playbacksession.FieldQoeReportedAt:
+		return m.QoeReportedAt()
 	}
 	return nil, false
 }
@@ -10519,6 +11063,24 @@ func (m *PlaybackSessionMutation) OldField(ctx context.Context, name string) (en
 		return m.OldEndedAt(ctx)
 	case playbacksession.FieldExpiresAt:
 		return m.OldExpiresAt(ctx)
+	case playbacksession.FieldStartupMs:
+		return m.OldStartupMs(ctx)
+	case playbacksession.FieldStallCount:
+		return m.OldStallCount(ctx)
+	case playbacksession.FieldStallMs:
+		return m.OldStallMs(ctx)
+	case playbacksession.FieldPlayedSeconds:
+		return m.OldPlayedSeconds(ctx)
+	case playbacksession.FieldRungSeconds:
+		return m.OldRungSeconds(ctx)
+	case playbacksession.FieldRungSwitches:
+		return m.OldRungSwitches(ctx)
+	case playbacksession.FieldDroppedFrames:
+		return m.OldDroppedFrames(ctx)
+	case playbacksession.FieldFatalError:
+		return m.OldFatalError(ctx)
+	case playbacksession.FieldQoeReportedAt:
+		return m.OldQoeReportedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown PlaybackSession field %s", name)
 }
@@ -10619,6 +11181,69 @@ func (m *PlaybackSessionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetExpiresAt(v)
 		return nil
+	case playbacksession.FieldStartupMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartupMs(v)
+		return nil
+	case playbacksession.FieldStallCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStallCount(v)
+		return nil
+	case playbacksession.FieldStallMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStallMs(v)
+		return nil
+	case playbacksession.FieldPlayedSeconds:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlayedSeconds(v)
+		return nil
+	case playbacksession.FieldRungSeconds:
+		v, ok := value.(map[int]float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRungSeconds(v)
+		return nil
+	case playbacksession.FieldRungSwitches:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRungSwitches(v)
+		return nil
+	case playbacksession.FieldDroppedFrames:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDroppedFrames(v)
+		return nil
+	case playbacksession.FieldFatalError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFatalError(v)
+		return nil
+	case playbacksession.FieldQoeReportedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQoeReportedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PlaybackSession field %s", name)
 }
@@ -10648,6 +11273,24 @@ func (m *PlaybackSessionMutation) AddedFields() []string {
 	if m.addposition_seconds != nil {
 		fields = append(fields, playbacksession.FieldPositionSeconds)
 	}
+	if m.addstartup_ms != nil {
+		fields = append(fields, playbacksession.FieldStartupMs)
+	}
+	if m.addstall_count != nil {
+		fields = append(fields, playbacksession.FieldStallCount)
+	}
+	if m.addstall_ms != nil {
+		fields = append(fields, playbacksession.FieldStallMs)
+	}
+	if m.addplayed_seconds != nil {
+		fields = append(fields, playbacksession.FieldPlayedSeconds)
+	}
+	if m.addrung_switches != nil {
+		fields = append(fields, playbacksession.FieldRungSwitches)
+	}
+	if m.adddropped_frames != nil {
+		fields = append(fields, playbacksession.FieldDroppedFrames)
+	}
 	return fields
 }
 
@@ -10670,6 +11313,18 @@ func (m *PlaybackSessionMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedMaxHeight()
 	case playbacksession.FieldPositionSeconds:
 		return m.AddedPositionSeconds()
+	case playbacksession.FieldStartupMs:
+		return m.AddedStartupMs()
+	case playbacksession.FieldStallCount:
+		return m.AddedStallCount()
+	case playbacksession.FieldStallMs:
+		return m.AddedStallMs()
+	case playbacksession.FieldPlayedSeconds:
+		return m.AddedPlayedSeconds()
+	case playbacksession.FieldRungSwitches:
+		return m.AddedRungSwitches()
+	case playbacksession.FieldDroppedFrames:
+		return m.AddedDroppedFrames()
 	}
 	return nil, false
 }
@@ -10728,6 +11383,48 @@ func (m *PlaybackSessionMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddPositionSeconds(v)
 		return nil
+	case playbacksession.FieldStartupMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStartupMs(v)
+		return nil
+	case playbacksession.FieldStallCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStallCount(v)
+		return nil
+	case playbacksession.FieldStallMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStallMs(v)
+		return nil
+	case playbacksession.FieldPlayedSeconds:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPlayedSeconds(v)
+		return nil
+	case playbacksession.FieldRungSwitches:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRungSwitches(v)
+		return nil
+	case playbacksession.FieldDroppedFrames:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDroppedFrames(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PlaybackSession numeric field %s", name)
 }
@@ -10747,6 +11444,15 @@ func (m *PlaybackSessionMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(playbacksession.FieldEndedAt) {
 		fields = append(fields, playbacksession.FieldEndedAt)
+	}
+	if m.FieldCleared(playbacksession.FieldStartupMs) {
+		fields = append(fields, playbacksession.FieldStartupMs)
+	}
+	if m.FieldCleared(playbacksession.FieldRungSeconds) {
+		fields = append(fields, playbacksession.FieldRungSeconds)
+	}
+	if m.FieldCleared(playbacksession.FieldQoeReportedAt) {
+		fields = append(fields, playbacksession.FieldQoeReportedAt)
 	}
 	return fields
 }
@@ -10773,6 +11479,15 @@ func (m *PlaybackSessionMutation) ClearField(name string) error {
 		return nil
 	case playbacksession.FieldEndedAt:
 		m.ClearEndedAt()
+		return nil
+	case playbacksession.FieldStartupMs:
+		m.ClearStartupMs()
+		return nil
+	case playbacksession.FieldRungSeconds:
+		m.ClearRungSeconds()
+		return nil
+	case playbacksession.FieldQoeReportedAt:
+		m.ClearQoeReportedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown PlaybackSession nullable field %s", name)
@@ -10820,6 +11535,33 @@ func (m *PlaybackSessionMutation) ResetField(name string) error {
 		return nil
 	case playbacksession.FieldExpiresAt:
 		m.ResetExpiresAt()
+		return nil
+	case playbacksession.FieldStartupMs:
+		m.ResetStartupMs()
+		return nil
+	case playbacksession.FieldStallCount:
+		m.ResetStallCount()
+		return nil
+	case playbacksession.FieldStallMs:
+		m.ResetStallMs()
+		return nil
+	case playbacksession.FieldPlayedSeconds:
+		m.ResetPlayedSeconds()
+		return nil
+	case playbacksession.FieldRungSeconds:
+		m.ResetRungSeconds()
+		return nil
+	case playbacksession.FieldRungSwitches:
+		m.ResetRungSwitches()
+		return nil
+	case playbacksession.FieldDroppedFrames:
+		m.ResetDroppedFrames()
+		return nil
+	case playbacksession.FieldFatalError:
+		m.ResetFatalError()
+		return nil
+	case playbacksession.FieldQoeReportedAt:
+		m.ResetQoeReportedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown PlaybackSession field %s", name)

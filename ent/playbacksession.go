@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -44,6 +45,24 @@ type PlaybackSession struct {
 	EndedAt *time.Time `json:"ended_at,omitempty"`
 	// ExpiresAt holds the value of the "expires_at" field.
 	ExpiresAt time.Time `json:"expires_at,omitempty"`
+	// StartupMs holds the value of the "startup_ms" field.
+	StartupMs *float64 `json:"startup_ms,omitempty"`
+	// StallCount holds the value of the "stall_count" field.
+	StallCount int `json:"stall_count,omitempty"`
+	// StallMs holds the value of the "stall_ms" field.
+	StallMs float64 `json:"stall_ms,omitempty"`
+	// PlayedSeconds holds the value of the "played_seconds" field.
+	PlayedSeconds float64 `json:"played_seconds,omitempty"`
+	// RungSeconds holds the value of the "rung_seconds" field.
+	RungSeconds map[int]float64 `json:"rung_seconds,omitempty"`
+	// RungSwitches holds the value of the "rung_switches" field.
+	RungSwitches int `json:"rung_switches,omitempty"`
+	// DroppedFrames holds the value of the "dropped_frames" field.
+	DroppedFrames int `json:"dropped_frames,omitempty"`
+	// FatalError holds the value of the "fatal_error" field.
+	FatalError string `json:"fatal_error,omitempty"`
+	// QoeReportedAt holds the value of the "qoe_reported_at" field.
+	QoeReportedAt *time.Time `json:"qoe_reported_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlaybackSessionQuery when eager-loading is set.
 	Edges        PlaybackSessionEdges `json:"edges"`
@@ -77,13 +96,15 @@ func (*PlaybackSession) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case playbacksession.FieldPositionSeconds:
+		case playbacksession.FieldRungSeconds:
+			values[i] = new([]byte)
+		case playbacksession.FieldPositionSeconds, playbacksession.FieldStartupMs, playbacksession.FieldStallMs, playbacksession.FieldPlayedSeconds:
 			values[i] = new(sql.NullFloat64)
-		case playbacksession.FieldID, playbacksession.FieldUserID, playbacksession.FieldProfileID, playbacksession.FieldTitleID, playbacksession.FieldEpisodeID, playbacksession.FieldVideoID, playbacksession.FieldAuthSessionID, playbacksession.FieldMaxHeight:
+		case playbacksession.FieldID, playbacksession.FieldUserID, playbacksession.FieldProfileID, playbacksession.FieldTitleID, playbacksession.FieldEpisodeID, playbacksession.FieldVideoID, playbacksession.FieldAuthSessionID, playbacksession.FieldMaxHeight, playbacksession.FieldStallCount, playbacksession.FieldRungSwitches, playbacksession.FieldDroppedFrames:
 			values[i] = new(sql.NullInt64)
-		case playbacksession.FieldStatus:
+		case playbacksession.FieldStatus, playbacksession.FieldFatalError:
 			values[i] = new(sql.NullString)
-		case playbacksession.FieldStartedAt, playbacksession.FieldLastHeartbeatAt, playbacksession.FieldEndedAt, playbacksession.FieldExpiresAt:
+		case playbacksession.FieldStartedAt, playbacksession.FieldLastHeartbeatAt, playbacksession.FieldEndedAt, playbacksession.FieldExpiresAt, playbacksession.FieldQoeReportedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -187,6 +208,64 @@ func (_m *PlaybackSession) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ExpiresAt = value.Time
 			}
+		case playbacksession.FieldStartupMs:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field startup_ms", values[i])
+			} else if value.Valid {
+				_m.StartupMs = new(float64)
+				*_m.StartupMs = value.Float64
+			}
+		case playbacksession.FieldStallCount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field stall_count", values[i])
+			} else if value.Valid {
+				_m.StallCount = int(value.Int64)
+			}
+		case playbacksession.FieldStallMs:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field stall_ms", values[i])
+			} else if value.Valid {
+				_m.StallMs = value.Float64
+			}
+		case playbacksession.FieldPlayedSeconds:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field played_seconds", values[i])
+			} else if value.Valid {
+				_m.PlayedSeconds = value.Float64
+			}
+		case playbacksession.FieldRungSeconds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field rung_seconds", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RungSeconds); err != nil {
+					return fmt.Errorf("unmarshal field rung_seconds: %w", err)
+				}
+			}
+		case playbacksession.FieldRungSwitches:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field rung_switches", values[i])
+			} else if value.Valid {
+				_m.RungSwitches = int(value.Int64)
+			}
+		case playbacksession.FieldDroppedFrames:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field dropped_frames", values[i])
+			} else if value.Valid {
+				_m.DroppedFrames = int(value.Int64)
+			}
+		case playbacksession.FieldFatalError:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field fatal_error", values[i])
+			} else if value.Valid {
+				_m.FatalError = value.String
+			}
+		case playbacksession.FieldQoeReportedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field qoe_reported_at", values[i])
+			} else if value.Valid {
+				_m.QoeReportedAt = new(time.Time)
+				*_m.QoeReportedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -272,6 +351,37 @@ func (_m *PlaybackSession) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("expires_at=")
 	builder.WriteString(_m.ExpiresAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.StartupMs; v != nil {
+		builder.WriteString("startup_ms=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("stall_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StallCount))
+	builder.WriteString(", ")
+	builder.WriteString("stall_ms=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StallMs))
+	builder.WriteString(", ")
+	builder.WriteString("played_seconds=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PlayedSeconds))
+	builder.WriteString(", ")
+	builder.WriteString("rung_seconds=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RungSeconds))
+	builder.WriteString(", ")
+	builder.WriteString("rung_switches=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RungSwitches))
+	builder.WriteString(", ")
+	builder.WriteString("dropped_frames=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DroppedFrames))
+	builder.WriteString(", ")
+	builder.WriteString("fatal_error=")
+	builder.WriteString(_m.FatalError)
+	builder.WriteString(", ")
+	if v := _m.QoeReportedAt; v != nil {
+		builder.WriteString("qoe_reported_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

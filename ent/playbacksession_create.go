@@ -165,6 +165,124 @@ func (_c *PlaybackSessionCreate) SetExpiresAt(v time.Time) *PlaybackSessionCreat
 	return _c
 }
 
+// SetStartupMs sets the "startup_ms" field.
+func (_c *PlaybackSessionCreate) SetStartupMs(v float64) *PlaybackSessionCreate {
+	_c.mutation.SetStartupMs(v)
+	return _c
+}
+
+// SetNillableStartupMs sets the "startup_ms" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillableStartupMs(v *float64) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetStartupMs(*v)
+	}
+	return _c
+}
+
+// SetStallCount sets the "stall_count" field.
+func (_c *PlaybackSessionCreate) SetStallCount(v int) *PlaybackSessionCreate {
+	_c.mutation.SetStallCount(v)
+	return _c
+}
+
+// SetNillableStallCount sets the "stall_count" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillableStallCount(v *int) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetStallCount(*v)
+	}
+	return _c
+}
+
+// SetStallMs sets the "stall_ms" field.
+func (_c *PlaybackSessionCreate) SetStallMs(v float64) *PlaybackSessionCreate {
+	_c.mutation.SetStallMs(v)
+	return _c
+}
+
+// SetNillableStallMs sets the "stall_ms" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillableStallMs(v *float64) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetStallMs(*v)
+	}
+	return _c
+}
+
+// SetPlayedSeconds sets the "played_seconds" field.
+func (_c *PlaybackSessionCreate) SetPlayedSeconds(v float64) *PlaybackSessionCreate {
+	_c.mutation.SetPlayedSeconds(v)
+	return _c
+}
+
+// SetNillablePlayedSeconds sets the "played_seconds" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillablePlayedSeconds(v *float64) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetPlayedSeconds(*v)
+	}
+	return _c
+}
+
+// SetRungSeconds sets the "rung_seconds" field.
+func (_c *PlaybackSessionCreate) SetRungSeconds(v map[int]float64) *PlaybackSessionCreate {
+	_c.mutation.SetRungSeconds(v)
+	return _c
+}
+
+// SetRungSwitches sets the "rung_switches" field.
+func (_c *PlaybackSessionCreate) SetRungSwitches(v int) *PlaybackSessionCreate {
+	_c.mutation.SetRungSwitches(v)
+	return _c
+}
+
+// SetNillableRungSwitches sets the "rung_switches" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillableRungSwitches(v *int) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetRungSwitches(*v)
+	}
+	return _c
+}
+
+// SetDroppedFrames sets the "dropped_frames" field.
+func (_c *PlaybackSessionCreate) SetDroppedFrames(v int) *PlaybackSessionCreate {
+	_c.mutation.SetDroppedFrames(v)
+	return _c
+}
+
+// SetNillableDroppedFrames sets the "dropped_frames" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillableDroppedFrames(v *int) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetDroppedFrames(*v)
+	}
+	return _c
+}
+
+// SetFatalError sets the "fatal_error" field.
+func (_c *PlaybackSessionCreate) SetFatalError(v string) *PlaybackSessionCreate {
+	_c.mutation.SetFatalError(v)
+	return _c
+}
+
+// SetNillableFatalError sets the "fatal_error" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillableFatalError(v *string) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetFatalError(*v)
+	}
+	return _c
+}
+
+// SetQoeReportedAt sets the "qoe_reported_at" field.
+func (_c *PlaybackSessionCreate) SetQoeReportedAt(v time.Time) *PlaybackSessionCreate {
+	_c.mutation.SetQoeReportedAt(v)
+	return _c
+}
+
+// SetNillableQoeReportedAt sets the "qoe_reported_at" field if the given value is not nil.
+func (_c *PlaybackSessionCreate) SetNillableQoeReportedAt(v *time.Time) *PlaybackSessionCreate {
+	if v != nil {
+		_c.SetQoeReportedAt(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *PlaybackSessionCreate) SetUser(v *User) *PlaybackSessionCreate {
 	return _c.SetUserID(v.ID)
@@ -221,6 +339,30 @@ func (_c *PlaybackSessionCreate) defaults() {
 		v := playbacksession.DefaultLastHeartbeatAt()
 		_c.mutation.SetLastHeartbeatAt(v)
 	}
+	if _, ok := _c.mutation.StallCount(); !ok {
+		v := playbacksession.DefaultStallCount
+		_c.mutation.SetStallCount(v)
+	}
+	if _, ok := _c.mutation.StallMs(); !ok {
+		v := playbacksession.DefaultStallMs
+		_c.mutation.SetStallMs(v)
+	}
+	if _, ok := _c.mutation.PlayedSeconds(); !ok {
+		v := playbacksession.DefaultPlayedSeconds
+		_c.mutation.SetPlayedSeconds(v)
+	}
+	if _, ok := _c.mutation.RungSwitches(); !ok {
+		v := playbacksession.DefaultRungSwitches
+		_c.mutation.SetRungSwitches(v)
+	}
+	if _, ok := _c.mutation.DroppedFrames(); !ok {
+		v := playbacksession.DefaultDroppedFrames
+		_c.mutation.SetDroppedFrames(v)
+	}
+	if _, ok := _c.mutation.FatalError(); !ok {
+		v := playbacksession.DefaultFatalError
+		_c.mutation.SetFatalError(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -261,6 +403,29 @@ func (_c *PlaybackSessionCreate) check() error {
 	}
 	if _, ok := _c.mutation.ExpiresAt(); !ok {
 		return &ValidationError{Name: "expires_at", err: errors.New(`ent: missing required field "PlaybackSession.expires_at"`)}
+	}
+	if _, ok := _c.mutation.StallCount(); !ok {
+		return &ValidationError{Name: "stall_count", err: errors.New(`ent: missing required field "PlaybackSession.stall_count"`)}
+	}
+	if _, ok := _c.mutation.StallMs(); !ok {
+		return &ValidationError{Name: "stall_ms", err: errors.New(`ent: missing required field "PlaybackSession.stall_ms"`)}
+	}
+	if _, ok := _c.mutation.PlayedSeconds(); !ok {
+		return &ValidationError{Name: "played_seconds", err: errors.New(`ent: missing required field "PlaybackSession.played_seconds"`)}
+	}
+	if _, ok := _c.mutation.RungSwitches(); !ok {
+		return &ValidationError{Name: "rung_switches", err: errors.New(`ent: missing required field "PlaybackSession.rung_switches"`)}
+	}
+	if _, ok := _c.mutation.DroppedFrames(); !ok {
+		return &ValidationError{Name: "dropped_frames", err: errors.New(`ent: missing required field "PlaybackSession.dropped_frames"`)}
+	}
+	if _, ok := _c.mutation.FatalError(); !ok {
+		return &ValidationError{Name: "fatal_error", err: errors.New(`ent: missing required field "PlaybackSession.fatal_error"`)}
+	}
+	if v, ok := _c.mutation.FatalError(); ok {
+		if err := playbacksession.FatalErrorValidator(v); err != nil {
+			return &ValidationError{Name: "fatal_error", err: fmt.Errorf(`ent: validator failed for field "PlaybackSession.fatal_error": %w`, err)}
+		}
 	}
 	if len(_c.mutation.UserIDs()) == 0 {
 		return &ValidationError{Name: "user", err: errors.New(`ent: missing required edge "PlaybackSession.user"`)}
@@ -339,6 +504,42 @@ func (_c *PlaybackSessionCreate) createSpec() (*PlaybackSession, *sqlgraph.Creat
 	if value, ok := _c.mutation.ExpiresAt(); ok {
 		_spec.SetField(playbacksession.FieldExpiresAt, field.TypeTime, value)
 		_node.ExpiresAt = value
+	}
+	if value, ok := _c.mutation.StartupMs(); ok {
+		_spec.SetField(playbacksession.FieldStartupMs, field.TypeFloat64, value)
+		_node.StartupMs = &value
+	}
+	if value, ok := _c.mutation.StallCount(); ok {
+		_spec.SetField(playbacksession.FieldStallCount, field.TypeInt, value)
+		_node.StallCount = value
+	}
+	if value, ok := _c.mutation.StallMs(); ok {
+		_spec.SetField(playbacksession.FieldStallMs, field.TypeFloat64, value)
+		_node.StallMs = value
+	}
+	if value, ok := _c.mutation.PlayedSeconds(); ok {
+		_spec.SetField(playbacksession.FieldPlayedSeconds, field.TypeFloat64, value)
+		_node.PlayedSeconds = value
+	}
+	if value, ok := _c.mutation.RungSeconds(); ok {
+		_spec.SetField(playbacksession.FieldRungSeconds, field.TypeJSON, value)
+		_node.RungSeconds = value
+	}
+	if value, ok := _c.mutation.RungSwitches(); ok {
+		_spec.SetField(playbacksession.FieldRungSwitches, field.TypeInt, value)
+		_node.RungSwitches = value
+	}
+	if value, ok := _c.mutation.DroppedFrames(); ok {
+		_spec.SetField(playbacksession.FieldDroppedFrames, field.TypeInt, value)
+		_node.DroppedFrames = value
+	}
+	if value, ok := _c.mutation.FatalError(); ok {
+		_spec.SetField(playbacksession.FieldFatalError, field.TypeString, value)
+		_node.FatalError = value
+	}
+	if value, ok := _c.mutation.QoeReportedAt(); ok {
+		_spec.SetField(playbacksession.FieldQoeReportedAt, field.TypeTime, value)
+		_node.QoeReportedAt = &value
 	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -616,6 +817,168 @@ func (u *PlaybackSessionUpsert) SetExpiresAt(v time.Time) *PlaybackSessionUpsert
 // UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
 func (u *PlaybackSessionUpsert) UpdateExpiresAt() *PlaybackSessionUpsert {
 	u.SetExcluded(playbacksession.FieldExpiresAt)
+	return u
+}
+
+// SetStartupMs sets the "startup_ms" field.
+func (u *PlaybackSessionUpsert) SetStartupMs(v float64) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldStartupMs, v)
+	return u
+}
+
+// UpdateStartupMs sets the "startup_ms" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateStartupMs() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldStartupMs)
+	return u
+}
+
+// AddStartupMs adds v to the "startup_ms" field.
+func (u *PlaybackSessionUpsert) AddStartupMs(v float64) *PlaybackSessionUpsert {
+	u.Add(playbacksession.FieldStartupMs, v)
+	return u
+}
+
+// ClearStartupMs clears the value of the "startup_ms" field.
+func (u *PlaybackSessionUpsert) ClearStartupMs() *PlaybackSessionUpsert {
+	u.SetNull(playbacksession.FieldStartupMs)
+	return u
+}
+
+// SetStallCount sets the "stall_count" field.
+func (u *PlaybackSessionUpsert) SetStallCount(v int) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldStallCount, v)
+	return u
+}
+
+// UpdateStallCount sets the "stall_count" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateStallCount() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldStallCount)
+	return u
+}
+
+// AddStallCount adds v to the "stall_count" field.
+func (u *PlaybackSessionUpsert) AddStallCount(v int) *PlaybackSessionUpsert {
+	u.Add(playbacksession.FieldStallCount, v)
+	return u
+}
+
+// SetStallMs sets the "stall_ms" field.
+func (u *PlaybackSessionUpsert) SetStallMs(v float64) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldStallMs, v)
+	return u
+}
+
+// UpdateStallMs sets the "stall_ms" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateStallMs() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldStallMs)
+	return u
+}
+
+// AddStallMs adds v to the "stall_ms" field.
+func (u *PlaybackSessionUpsert) AddStallMs(v float64) *PlaybackSessionUpsert {
+	u.Add(playbacksession.FieldStallMs, v)
+	return u
+}
+
+// SetPlayedSeconds sets the "played_seconds" field.
+func (u *PlaybackSessionUpsert) SetPlayedSeconds(v float64) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldPlayedSeconds, v)
+	return u
+}
+
+// UpdatePlayedSeconds sets the "played_seconds" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdatePlayedSeconds() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldPlayedSeconds)
+	return u
+}
+
+// AddPlayedSeconds adds v to the "played_seconds" field.
+func (u *PlaybackSessionUpsert) AddPlayedSeconds(v float64) *PlaybackSessionUpsert {
+	u.Add(playbacksession.FieldPlayedSeconds, v)
+	return u
+}
+
+// SetRungSeconds sets the "rung_seconds" field.
+func (u *PlaybackSessionUpsert) SetRungSeconds(v map[int]float64) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldRungSeconds, v)
+	return u
+}
+
+// UpdateRungSeconds sets the "rung_seconds" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateRungSeconds() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldRungSeconds)
+	return u
+}
+
+// ClearRungSeconds clears the value of the "rung_seconds" field.
+func (u *PlaybackSessionUpsert) ClearRungSeconds() *PlaybackSessionUpsert {
+	u.SetNull(playbacksession.FieldRungSeconds)
+	return u
+}
+
+// SetRungSwitches sets the "rung_switches" field.
+func (u *PlaybackSessionUpsert) SetRungSwitches(v int) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldRungSwitches, v)
+	return u
+}
+
+// UpdateRungSwitches sets the "rung_switches" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateRungSwitches() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldRungSwitches)
+	return u
+}
+
+// AddRungSwitches adds v to the "rung_switches" field.
+func (u *PlaybackSessionUpsert) AddRungSwitches(v int) *PlaybackSessionUpsert {
+	u.Add(playbacksession.FieldRungSwitches, v)
+	return u
+}
+
+// SetDroppedFrames sets the "dropped_frames" field.
+func (u *PlaybackSessionUpsert) SetDroppedFrames(v int) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldDroppedFrames, v)
+	return u
+}
+
+// UpdateDroppedFrames sets the "dropped_frames" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateDroppedFrames() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldDroppedFrames)
+	return u
+}
+
+// AddDroppedFrames adds v to the "dropped_frames" field.
+func (u *PlaybackSessionUpsert) AddDroppedFrames(v int) *PlaybackSessionUpsert {
+	u.Add(playbacksession.FieldDroppedFrames, v)
+	return u
+}
+
+// SetFatalError sets the "fatal_error" field.
+func (u *PlaybackSessionUpsert) SetFatalError(v string) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldFatalError, v)
+	return u
+}
+
+// UpdateFatalError sets the "fatal_error" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateFatalError() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldFatalError)
+	return u
+}
+
+// SetQoeReportedAt sets the "qoe_reported_at" field.
+func (u *PlaybackSessionUpsert) SetQoeReportedAt(v time.Time) *PlaybackSessionUpsert {
+	u.Set(playbacksession.FieldQoeReportedAt, v)
+	return u
+}
+
+// UpdateQoeReportedAt sets the "qoe_reported_at" field to the value that was provided on create.
+func (u *PlaybackSessionUpsert) UpdateQoeReportedAt() *PlaybackSessionUpsert {
+	u.SetExcluded(playbacksession.FieldQoeReportedAt)
+	return u
+}
+
+// ClearQoeReportedAt clears the value of the "qoe_reported_at" field.
+func (u *PlaybackSessionUpsert) ClearQoeReportedAt() *PlaybackSessionUpsert {
+	u.SetNull(playbacksession.FieldQoeReportedAt)
 	return u
 }
 
@@ -906,6 +1269,195 @@ func (u *PlaybackSessionUpsertOne) SetExpiresAt(v time.Time) *PlaybackSessionUps
 func (u *PlaybackSessionUpsertOne) UpdateExpiresAt() *PlaybackSessionUpsertOne {
 	return u.Update(func(s *PlaybackSessionUpsert) {
 		s.UpdateExpiresAt()
+	})
+}
+
+// SetStartupMs sets the "startup_ms" field.
+func (u *PlaybackSessionUpsertOne) SetStartupMs(v float64) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetStartupMs(v)
+	})
+}
+
+// AddStartupMs adds v to the "startup_ms" field.
+func (u *PlaybackSessionUpsertOne) AddStartupMs(v float64) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddStartupMs(v)
+	})
+}
+
+// UpdateStartupMs sets the "startup_ms" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateStartupMs() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateStartupMs()
+	})
+}
+
+// ClearStartupMs clears the value of the "startup_ms" field.
+func (u *PlaybackSessionUpsertOne) ClearStartupMs() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.ClearStartupMs()
+	})
+}
+
+// SetStallCount sets the "stall_count" field.
+func (u *PlaybackSessionUpsertOne) SetStallCount(v int) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetStallCount(v)
+	})
+}
+
+// AddStallCount adds v to the "stall_count" field.
+func (u *PlaybackSessionUpsertOne) AddStallCount(v int) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddStallCount(v)
+	})
+}
+
+// UpdateStallCount sets the "stall_count" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateStallCount() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateStallCount()
+	})
+}
+
+// SetStallMs sets the "stall_ms" field.
+func (u *PlaybackSessionUpsertOne) SetStallMs(v float64) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetStallMs(v)
+	})
+}
+
+// AddStallMs adds v to the "stall_ms" field.
+func (u *PlaybackSessionUpsertOne) AddStallMs(v float64) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddStallMs(v)
+	})
+}
+
+// UpdateStallMs sets the "stall_ms" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateStallMs() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateStallMs()
+	})
+}
+
+// SetPlayedSeconds sets the "played_seconds" field.
+func (u *PlaybackSessionUpsertOne) SetPlayedSeconds(v float64) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetPlayedSeconds(v)
+	})
+}
+
+// AddPlayedSeconds adds v to the "played_seconds" field.
+func (u *PlaybackSessionUpsertOne) AddPlayedSeconds(v float64) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddPlayedSeconds(v)
+	})
+}
+
+// UpdatePlayedSeconds sets the "played_seconds" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdatePlayedSeconds() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdatePlayedSeconds()
+	})
+}
+
+// SetRungSeconds sets the "rung_seconds" field.
+func (u *PlaybackSessionUpsertOne) SetRungSeconds(v map[int]float64) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetRungSeconds(v)
+	})
+}
+
+// UpdateRungSeconds sets the "rung_seconds" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateRungSeconds() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateRungSeconds()
+	})
+}
+
+// ClearRungSeconds clears the value of the "rung_seconds" field.
+func (u *PlaybackSessionUpsertOne) ClearRungSeconds() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.ClearRungSeconds()
+	})
+}
+
+// SetRungSwitches sets the "rung_switches" field.
+func (u *PlaybackSessionUpsertOne) SetRungSwitches(v int) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetRungSwitches(v)
+	})
+}
+
+// AddRungSwitches adds v to the "rung_switches" field.
+func (u *PlaybackSessionUpsertOne) AddRungSwitches(v int) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddRungSwitches(v)
+	})
+}
+
+// UpdateRungSwitches sets the "rung_switches" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateRungSwitches() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateRungSwitches()
+	})
+}
+
+// SetDroppedFrames sets the "dropped_frames" field.
+func (u *PlaybackSessionUpsertOne) SetDroppedFrames(v int) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetDroppedFrames(v)
+	})
+}
+
+// AddDroppedFrames adds v to the "dropped_frames" field.
+func (u *PlaybackSessionUpsertOne) AddDroppedFrames(v int) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddDroppedFrames(v)
+	})
+}
+
+// UpdateDroppedFrames sets the "dropped_frames" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateDroppedFrames() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateDroppedFrames()
+	})
+}
+
+// SetFatalError sets the "fatal_error" field.
+func (u *PlaybackSessionUpsertOne) SetFatalError(v string) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetFatalError(v)
+	})
+}
+
+// UpdateFatalError sets the "fatal_error" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateFatalError() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateFatalError()
+	})
+}
+
+// SetQoeReportedAt sets the "qoe_reported_at" field.
+func (u *PlaybackSessionUpsertOne) SetQoeReportedAt(v time.Time) *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetQoeReportedAt(v)
+	})
+}
+
+// UpdateQoeReportedAt sets the "qoe_reported_at" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertOne) UpdateQoeReportedAt() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateQoeReportedAt()
+	})
+}
+
+// ClearQoeReportedAt clears the value of the "qoe_reported_at" field.
+func (u *PlaybackSessionUpsertOne) ClearQoeReportedAt() *PlaybackSessionUpsertOne {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.ClearQoeReportedAt()
 	})
 }
 
@@ -1362,6 +1914,195 @@ func (u *PlaybackSessionUpsertBulk) SetExpiresAt(v time.Time) *PlaybackSessionUp
 func (u *PlaybackSessionUpsertBulk) UpdateExpiresAt() *PlaybackSessionUpsertBulk {
 	return u.Update(func(s *PlaybackSessionUpsert) {
 		s.UpdateExpiresAt()
+	})
+}
+
+// SetStartupMs sets the "startup_ms" field.
+func (u *PlaybackSessionUpsertBulk) SetStartupMs(v float64) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetStartupMs(v)
+	})
+}
+
+// AddStartupMs adds v to the "startup_ms" field.
+func (u *PlaybackSessionUpsertBulk) AddStartupMs(v float64) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddStartupMs(v)
+	})
+}
+
+// UpdateStartupMs sets the "startup_ms" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateStartupMs() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateStartupMs()
+	})
+}
+
+// ClearStartupMs clears the value of the "startup_ms" field.
+func (u *PlaybackSessionUpsertBulk) ClearStartupMs() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.ClearStartupMs()
+	})
+}
+
+// SetStallCount sets the "stall_count" field.
+func (u *PlaybackSessionUpsertBulk) SetStallCount(v int) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetStallCount(v)
+	})
+}
+
+// AddStallCount adds v to the "stall_count" field.
+func (u *PlaybackSessionUpsertBulk) AddStallCount(v int) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddStallCount(v)
+	})
+}
+
+// UpdateStallCount sets the "stall_count" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateStallCount() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateStallCount()
+	})
+}
+
+// SetStallMs sets the "stall_ms" field.
+func (u *PlaybackSessionUpsertBulk) SetStallMs(v float64) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetStallMs(v)
+	})
+}
+
+// AddStallMs adds v to the "stall_ms" field.
+func (u *PlaybackSessionUpsertBulk) AddStallMs(v float64) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddStallMs(v)
+	})
+}
+
+// UpdateStallMs sets the "stall_ms" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateStallMs() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateStallMs()
+	})
+}
+
+// SetPlayedSeconds sets the "played_seconds" field.
+func (u *PlaybackSessionUpsertBulk) SetPlayedSeconds(v float64) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetPlayedSeconds(v)
+	})
+}
+
+// AddPlayedSeconds adds v to the "played_seconds" field.
+func (u *PlaybackSessionUpsertBulk) AddPlayedSeconds(v float64) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddPlayedSeconds(v)
+	})
+}
+
+// UpdatePlayedSeconds sets the "played_seconds" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdatePlayedSeconds() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdatePlayedSeconds()
+	})
+}
+
+// SetRungSeconds sets the "rung_seconds" field.
+func (u *PlaybackSessionUpsertBulk) SetRungSeconds(v map[int]float64) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetRungSeconds(v)
+	})
+}
+
+// UpdateRungSeconds sets the "rung_seconds" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateRungSeconds() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateRungSeconds()
+	})
+}
+
+// ClearRungSeconds clears the value of the "rung_seconds" field.
+func (u *PlaybackSessionUpsertBulk) ClearRungSeconds() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.ClearRungSeconds()
+	})
+}
+
+// SetRungSwitches sets the "rung_switches" field.
+func (u *PlaybackSessionUpsertBulk) SetRungSwitches(v int) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetRungSwitches(v)
+	})
+}
+
+// AddRungSwitches adds v to the "rung_switches" field.
+func (u *PlaybackSessionUpsertBulk) AddRungSwitches(v int) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddRungSwitches(v)
+	})
+}
+
+// UpdateRungSwitches sets the "rung_switches" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateRungSwitches() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateRungSwitches()
+	})
+}
+
+// SetDroppedFrames sets the "dropped_frames" field.
+func (u *PlaybackSessionUpsertBulk) SetDroppedFrames(v int) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetDroppedFrames(v)
+	})
+}
+
+// AddDroppedFrames adds v to the "dropped_frames" field.
+func (u *PlaybackSessionUpsertBulk) AddDroppedFrames(v int) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.AddDroppedFrames(v)
+	})
+}
+
+// UpdateDroppedFrames sets the "dropped_frames" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateDroppedFrames() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateDroppedFrames()
+	})
+}
+
+// SetFatalError sets the "fatal_error" field.
+func (u *PlaybackSessionUpsertBulk) SetFatalError(v string) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetFatalError(v)
+	})
+}
+
+// UpdateFatalError sets the "fatal_error" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateFatalError() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateFatalError()
+	})
+}
+
+// SetQoeReportedAt sets the "qoe_reported_at" field.
+func (u *PlaybackSessionUpsertBulk) SetQoeReportedAt(v time.Time) *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.SetQoeReportedAt(v)
+	})
+}
+
+// UpdateQoeReportedAt sets the "qoe_reported_at" field to the value that was provided on create.
+func (u *PlaybackSessionUpsertBulk) UpdateQoeReportedAt() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.UpdateQoeReportedAt()
+	})
+}
+
+// ClearQoeReportedAt clears the value of the "qoe_reported_at" field.
+func (u *PlaybackSessionUpsertBulk) ClearQoeReportedAt() *PlaybackSessionUpsertBulk {
+	return u.Update(func(s *PlaybackSessionUpsert) {
+		s.ClearQoeReportedAt()
 	})
 }
 

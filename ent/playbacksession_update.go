@@ -270,6 +270,184 @@ func (_u *PlaybackSessionUpdate) SetNillableExpiresAt(v *time.Time) *PlaybackSes
 	return _u
 }
 
+// SetStartupMs sets the "startup_ms" field.
+func (_u *PlaybackSessionUpdate) SetStartupMs(v float64) *PlaybackSessionUpdate {
+	_u.mutation.ResetStartupMs()
+	_u.mutation.SetStartupMs(v)
+	return _u
+}
+
+// SetNillableStartupMs sets the "startup_ms" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillableStartupMs(v *float64) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetStartupMs(*v)
+	}
+	return _u
+}
+
+// AddStartupMs adds value to the "startup_ms" field.
+func (_u *PlaybackSessionUpdate) AddStartupMs(v float64) *PlaybackSessionUpdate {
+	_u.mutation.AddStartupMs(v)
+	return _u
+}
+
+// ClearStartupMs clears the value of the "startup_ms" field.
+func (_u *PlaybackSessionUpdate) ClearStartupMs() *PlaybackSessionUpdate {
+	_u.mutation.ClearStartupMs()
+	return _u
+}
+
+// SetStallCount sets the "stall_count" field.
+func (_u *PlaybackSessionUpdate) SetStallCount(v int) *PlaybackSessionUpdate {
+	_u.mutation.ResetStallCount()
+	_u.mutation.SetStallCount(v)
+	return _u
+}
+
+// SetNillableStallCount sets the "stall_count" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillableStallCount(v *int) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetStallCount(*v)
+	}
+	return _u
+}
+
+// AddStallCount adds value to the "stall_count" field.
+func (_u *PlaybackSessionUpdate) AddStallCount(v int) *PlaybackSessionUpdate {
+	_u.mutation.AddStallCount(v)
+	return _u
+}
+
+// SetStallMs sets the "stall_ms" field.
+func (_u *PlaybackSessionUpdate) SetStallMs(v float64) *PlaybackSessionUpdate {
+	_u.mutation.ResetStallMs()
+	_u.mutation.SetStallMs(v)
+	return _u
+}
+
+// SetNillableStallMs sets the "stall_ms" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillableStallMs(v *float64) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetStallMs(*v)
+	}
+	return _u
+}
+
+// AddStallMs adds value to the "stall_ms" field.
+func (_u *PlaybackSessionUpdate) AddStallMs(v float64) *PlaybackSessionUpdate {
+	_u.mutation.AddStallMs(v)
+	return _u
+}
+
+// SetPlayedSeconds sets the "played_seconds" field.
+func (_u *PlaybackSessionUpdate) SetPlayedSeconds(v float64) *PlaybackSessionUpdate {
+	_u.mutation.ResetPlayedSeconds()
+	_u.mutation.SetPlayedSeconds(v)
+	return _u
+}
+
+// SetNillablePlayedSeconds sets the "played_seconds" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillablePlayedSeconds(v *float64) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetPlayedSeconds(*v)
+	}
+	return _u
+}
+
+// AddPlayedSeconds adds value to the "played_seconds" field.
+func (_u *PlaybackSessionUpdate) AddPlayedSeconds(v float64) *PlaybackSessionUpdate {
+	_u.mutation.AddPlayedSeconds(v)
+	return _u
+}
+
+// SetRungSeconds sets the "rung_seconds" field.
+func (_u *PlaybackSessionUpdate) SetRungSeconds(v map[int]float64) *PlaybackSessionUpdate {
+	_u.mutation.SetRungSeconds(v)
+	return _u
+}
+
+// ClearRungSeconds clears the value of the "rung_seconds" field.
+func (_u *PlaybackSessionUpdate) ClearRungSeconds() *PlaybackSessionUpdate {
+	_u.mutation.ClearRungSeconds()
+	return _u
+}
+
+// SetRungSwitches sets the "rung_switches" field.
+func (_u *PlaybackSessionUpdate) SetRungSwitches(v int) *PlaybackSessionUpdate {
+	_u.mutation.ResetRungSwitches()
+	_u.mutation.SetRungSwitches(v)
+	return _u
+}
+
+// SetNillableRungSwitches sets the "rung_switches" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillableRungSwitches(v *int) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetRungSwitches(*v)
+	}
+	return _u
+}
+
+// AddRungSwitches adds value to the "rung_switches" field.
+func (_u *PlaybackSessionUpdate) AddRungSwitches(v int) *PlaybackSessionUpdate {
+	_u.mutation.AddRungSwitches(v)
+	return _u
+}
+
+// SetDroppedFrames sets the "dropped_frames" field.
+func (_u *PlaybackSessionUpdate) SetDroppedFrames(v int) *PlaybackSessionUpdate {
+	_u.mutation.ResetDroppedFrames()
+	_u.mutation.SetDroppedFrames(v)
+	return _u
+}
+
+// SetNillableDroppedFrames sets the "dropped_frames" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillableDroppedFrames(v *int) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetDroppedFrames(*v)
+	}
+	return _u
+}
+
+// AddDroppedFrames adds value to the "dropped_frames" field.
+func (_u *PlaybackSessionUpdate) AddDroppedFrames(v int) *PlaybackSessionUpdate {
+	_u.mutation.AddDroppedFrames(v)
+	return _u
+}
+
+// SetFatalError sets the "fatal_error" field.
+func (_u *PlaybackSessionUpdate) SetFatalError(v string) *PlaybackSessionUpdate {
+	_u.mutation.SetFatalError(v)
+	return _u
+}
+
+// SetNillableFatalError sets the "fatal_error" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillableFatalError(v *string) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetFatalError(*v)
+	}
+	return _u
+}
+
+// SetQoeReportedAt sets the "qoe_reported_at" field.
+func (_u *PlaybackSessionUpdate) SetQoeReportedAt(v time.Time) *PlaybackSessionUpdate {
+	_u.mutation.SetQoeReportedAt(v)
+	return _u
+}
+
+// SetNillableQoeReportedAt sets the "qoe_reported_at" field if the given value is not nil.
+func (_u *PlaybackSessionUpdate) SetNillableQoeReportedAt(v *time.Time) *PlaybackSessionUpdate {
+	if v != nil {
+		_u.SetQoeReportedAt(*v)
+	}
+	return _u
+}
+
+// ClearQoeReportedAt clears the value of the "qoe_reported_at" field.
+func (_u *PlaybackSessionUpdate) ClearQoeReportedAt() *PlaybackSessionUpdate {
+	_u.mutation.ClearQoeReportedAt()
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *PlaybackSessionUpdate) SetUser(v *User) *PlaybackSessionUpdate {
 	return _u.SetUserID(v.ID)
@@ -323,6 +501,11 @@ func (_u *PlaybackSessionUpdate) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := playbacksession.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "PlaybackSession.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FatalError(); ok {
+		if err := playbacksession.FatalErrorValidator(v); err != nil {
+			return &ValidationError{Name: "fatal_error", err: fmt.Errorf(`ent: validator failed for field "PlaybackSession.fatal_error": %w`, err)}
 		}
 	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
@@ -408,6 +591,60 @@ func (_u *PlaybackSessionUpdate) sqlSave(ctx context.Context) (_node int, err er
 	}
 	if value, ok := _u.mutation.ExpiresAt(); ok {
 		_spec.SetField(playbacksession.FieldExpiresAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.StartupMs(); ok {
+		_spec.SetField(playbacksession.FieldStartupMs, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedStartupMs(); ok {
+		_spec.AddField(playbacksession.FieldStartupMs, field.TypeFloat64, value)
+	}
+	if _u.mutation.StartupMsCleared() {
+		_spec.ClearField(playbacksession.FieldStartupMs, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.StallCount(); ok {
+		_spec.SetField(playbacksession.FieldStallCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedStallCount(); ok {
+		_spec.AddField(playbacksession.FieldStallCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.StallMs(); ok {
+		_spec.SetField(playbacksession.FieldStallMs, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedStallMs(); ok {
+		_spec.AddField(playbacksession.FieldStallMs, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.PlayedSeconds(); ok {
+		_spec.SetField(playbacksession.FieldPlayedSeconds, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedPlayedSeconds(); ok {
+		_spec.AddField(playbacksession.FieldPlayedSeconds, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.RungSeconds(); ok {
+		_spec.SetField(playbacksession.FieldRungSeconds, field.TypeJSON, value)
+	}
+	if _u.mutation.RungSecondsCleared() {
+		_spec.ClearField(playbacksession.FieldRungSeconds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RungSwitches(); ok {
+		_spec.SetField(playbacksession.FieldRungSwitches, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRungSwitches(); ok {
+		_spec.AddField(playbacksession.FieldRungSwitches, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.DroppedFrames(); ok {
+		_spec.SetField(playbacksession.FieldDroppedFrames, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDroppedFrames(); ok {
+		_spec.AddField(playbacksession.FieldDroppedFrames, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FatalError(); ok {
+		_spec.SetField(playbacksession.FieldFatalError, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.QoeReportedAt(); ok {
+		_spec.SetField(playbacksession.FieldQoeReportedAt, field.TypeTime, value)
+	}
+	if _u.mutation.QoeReportedAtCleared() {
+		_spec.ClearField(playbacksession.FieldQoeReportedAt, field.TypeTime)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -699,6 +936,184 @@ func (_u *PlaybackSessionUpdateOne) SetNillableExpiresAt(v *time.Time) *Playback
 	return _u
 }
 
+// SetStartupMs sets the "startup_ms" field.
+func (_u *PlaybackSessionUpdateOne) SetStartupMs(v float64) *PlaybackSessionUpdateOne {
+	_u.mutation.ResetStartupMs()
+	_u.mutation.SetStartupMs(v)
+	return _u
+}
+
+// SetNillableStartupMs sets the "startup_ms" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillableStartupMs(v *float64) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetStartupMs(*v)
+	}
+	return _u
+}
+
+// AddStartupMs adds value to the "startup_ms" field.
+func (_u *PlaybackSessionUpdateOne) AddStartupMs(v float64) *PlaybackSessionUpdateOne {
+	_u.mutation.AddStartupMs(v)
+	return _u
+}
+
+// ClearStartupMs clears the value of the "startup_ms" field.
+func (_u *PlaybackSessionUpdateOne) ClearStartupMs() *PlaybackSessionUpdateOne {
+	_u.mutation.ClearStartupMs()
+	return _u
+}
+
+// SetStallCount sets the "stall_count" field.
+func (_u *PlaybackSessionUpdateOne) SetStallCount(v int) *PlaybackSessionUpdateOne {
+	_u.mutation.ResetStallCount()
+	_u.mutation.SetStallCount(v)
+	return _u
+}
+
+// SetNillableStallCount sets the "stall_count" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillableStallCount(v *int) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetStallCount(*v)
+	}
+	return _u
+}
+
+// AddStallCount adds value to the "stall_count" field.
+func (_u *PlaybackSessionUpdateOne) AddStallCount(v int) *PlaybackSessionUpdateOne {
+	_u.mutation.AddStallCount(v)
+	return _u
+}
+
+// SetStallMs sets the "stall_ms" field.
+func (_u *PlaybackSessionUpdateOne) SetStallMs(v float64) *PlaybackSessionUpdateOne {
+	_u.mutation.ResetStallMs()
+	_u.mutation.SetStallMs(v)
+	return _u
+}
+
+// SetNillableStallMs sets the "stall_ms" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillableStallMs(v *float64) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetStallMs(*v)
+	}
+	return _u
+}
+
+// AddStallMs adds value to the "stall_ms" field.
+func (_u *PlaybackSessionUpdateOne) AddStallMs(v float64) *PlaybackSessionUpdateOne {
+	_u.mutation.AddStallMs(v)
+	return _u
+}
+
+// SetPlayedSeconds sets the "played_seconds" field.
+func (_u *PlaybackSessionUpdateOne) SetPlayedSeconds(v float64) *PlaybackSessionUpdateOne {
+	_u.mutation.ResetPlayedSeconds()
+	_u.mutation.SetPlayedSeconds(v)
+	return _u
+}
+
+// SetNillablePlayedSeconds sets the "played_seconds" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillablePlayedSeconds(v *float64) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetPlayedSeconds(*v)
+	}
+	return _u
+}
+
+// AddPlayedSeconds adds value to the "played_seconds" field.
+func (_u *PlaybackSessionUpdateOne) AddPlayedSeconds(v float64) *PlaybackSessionUpdateOne {
+	_u.mutation.AddPlayedSeconds(v)
+	return _u
+}
+
+// SetRungSeconds sets the "rung_seconds" field.
+func (_u *PlaybackSessionUpdateOne) SetRungSeconds(v map[int]float64) *PlaybackSessionUpdateOne {
+	_u.mutation.SetRungSeconds(v)
+	return _u
+}
+
+// ClearRungSeconds clears the value of the "rung_seconds" field.
+func (_u *PlaybackSessionUpdateOne) ClearRungSeconds() *PlaybackSessionUpdateOne {
+	_u.mutation.ClearRungSeconds()
+	return _u
+}
+
+// SetRungSwitches sets the "rung_switches" field.
+func (_u *PlaybackSessionUpdateOne) SetRungSwitches(v int) *PlaybackSessionUpdateOne {
+	_u.mutation.ResetRungSwitches()
+	_u.mutation.SetRungSwitches(v)
+	return _u
+}
+
+// SetNillableRungSwitches sets the "rung_switches" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillableRungSwitches(v *int) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetRungSwitches(*v)
+	}
+	return _u
+}
+
+// AddRungSwitches adds value to the "rung_switches" field.
+func (_u *PlaybackSessionUpdateOne) AddRungSwitches(v int) *PlaybackSessionUpdateOne {
+	_u.mutation.AddRungSwitches(v)
+	return _u
+}
+
+// SetDroppedFrames sets the "dropped_frames" field.
+func (_u *PlaybackSessionUpdateOne) SetDroppedFrames(v int) *PlaybackSessionUpdateOne {
+	_u.mutation.ResetDroppedFrames()
+	_u.mutation.SetDroppedFrames(v)
+	return _u
+}
+
+// SetNillableDroppedFrames sets the "dropped_frames" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillableDroppedFrames(v *int) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetDroppedFrames(*v)
+	}
+	return _u
+}
+
+// AddDroppedFrames adds value to the "dropped_frames" field.
+func (_u *PlaybackSessionUpdateOne) AddDroppedFrames(v int) *PlaybackSessionUpdateOne {
+	_u.mutation.AddDroppedFrames(v)
+	return _u
+}
+
+// SetFatalError sets the "fatal_error" field.
+func (_u *PlaybackSessionUpdateOne) SetFatalError(v string) *PlaybackSessionUpdateOne {
+	_u.mutation.SetFatalError(v)
+	return _u
+}
+
+// SetNillableFatalError sets the "fatal_error" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillableFatalError(v *string) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetFatalError(*v)
+	}
+	return _u
+}
+
+// SetQoeReportedAt sets the "qoe_reported_at" field.
+func (_u *PlaybackSessionUpdateOne) SetQoeReportedAt(v time.Time) *PlaybackSessionUpdateOne {
+	_u.mutation.SetQoeReportedAt(v)
+	return _u
+}
+
+// SetNillableQoeReportedAt sets the "qoe_reported_at" field if the given value is not nil.
+func (_u *PlaybackSessionUpdateOne) SetNillableQoeReportedAt(v *time.Time) *PlaybackSessionUpdateOne {
+	if v != nil {
+		_u.SetQoeReportedAt(*v)
+	}
+	return _u
+}
+
+// ClearQoeReportedAt clears the value of the "qoe_reported_at" field.
+func (_u *PlaybackSessionUpdateOne) ClearQoeReportedAt() *PlaybackSessionUpdateOne {
+	_u.mutation.ClearQoeReportedAt()
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *PlaybackSessionUpdateOne) SetUser(v *User) *PlaybackSessionUpdateOne {
 	return _u.SetUserID(v.ID)
@@ -765,6 +1180,11 @@ func (_u *PlaybackSessionUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := playbacksession.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "PlaybackSession.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FatalError(); ok {
+		if err := playbacksession.FatalErrorValidator(v); err != nil {
+			return &ValidationError{Name: "fatal_error", err: fmt.Errorf(`ent: validator failed for field "PlaybackSession.fatal_error": %w`, err)}
 		}
 	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
@@ -867,6 +1287,60 @@ func (_u *PlaybackSessionUpdateOne) sqlSave(ctx context.Context) (_node *Playbac
 	}
 	if value, ok := _u.mutation.ExpiresAt(); ok {
 		_spec.SetField(playbacksession.FieldExpiresAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.StartupMs(); ok {
+		_spec.SetField(playbacksession.FieldStartupMs, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedStartupMs(); ok {
+		_spec.AddField(playbacksession.FieldStartupMs, field.TypeFloat64, value)
+	}
+	if _u.mutation.StartupMsCleared() {
+		_spec.ClearField(playbacksession.FieldStartupMs, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.StallCount(); ok {
+		_spec.SetField(playbacksession.FieldStallCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedStallCount(); ok {
+		_spec.AddField(playbacksession.FieldStallCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.StallMs(); ok {
+		_spec.SetField(playbacksession.FieldStallMs, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedStallMs(); ok {
+		_spec.AddField(playbacksession.FieldStallMs, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.PlayedSeconds(); ok {
+		_spec.SetField(playbacksession.FieldPlayedSeconds, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedPlayedSeconds(); ok {
+		_spec.AddField(playbacksession.FieldPlayedSeconds, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.RungSeconds(); ok {
+		_spec.SetField(playbacksession.FieldRungSeconds, field.TypeJSON, value)
+	}
+	if _u.mutation.RungSecondsCleared() {
+		_spec.ClearField(playbacksession.FieldRungSeconds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RungSwitches(); ok {
+		_spec.SetField(playbacksession.FieldRungSwitches, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRungSwitches(); ok {
+		_spec.AddField(playbacksession.FieldRungSwitches, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.DroppedFrames(); ok {
+		_spec.SetField(playbacksession.FieldDroppedFrames, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDroppedFrames(); ok {
+		_spec.AddField(playbacksession.FieldDroppedFrames, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FatalError(); ok {
+		_spec.SetField(playbacksession.FieldFatalError, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.QoeReportedAt(); ok {
+		_spec.SetField(playbacksession.FieldQoeReportedAt, field.TypeTime, value)
+	}
+	if _u.mutation.QoeReportedAtCleared() {
+		_spec.ClearField(playbacksession.FieldQoeReportedAt, field.TypeTime)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -271,6 +271,32 @@ func init() {
 	playbacksessionDescLastHeartbeatAt := playbacksessionFields[10].Descriptor()
 	// playbacksession.DefaultLastHeartbeatAt holds the default value on creation for the last_heartbeat_at field.
 	playbacksession.DefaultLastHeartbeatAt = playbacksessionDescLastHeartbeatAt.Default.(func() time.Time)
+	// playbacksessionDescStallCount is the schema descriptor for stall_count field.
+	playbacksessionDescStallCount := playbacksessionFields[14].Descriptor()
+	// playbacksession.DefaultStallCount holds the default value on creation for the stall_count field.
+	playbacksession.DefaultStallCount = playbacksessionDescStallCount.Default.(int)
+	// playbacksessionDescStallMs is the schema descriptor for stall_ms field.
+	playbacksessionDescStallMs := playbacksessionFields[15].Descriptor()
+	// playbacksession.DefaultStallMs holds the default value on creation for the stall_ms field.
+	playbacksession.DefaultStallMs = playbacksessionDescStallMs.Default.(float64)
+	// playbacksessionDescPlayedSeconds is the schema descriptor for played_seconds field.
+	playbacksessionDescPlayedSeconds := playbacksessionFields[16].Descriptor()
+	// playbacksession.DefaultPlayedSeconds holds the default value on creation for the played_seconds field.
+	playbacksession.DefaultPlayedSeconds = playbacksessionDescPlayedSeconds.Default.(float64)
+	// playbacksessionDescRungSwitches is the schema descriptor for rung_switches field.
+	playbacksessionDescRungSwitches := playbacksessionFields[18].Descriptor()
+	// playbacksession.DefaultRungSwitches holds the default value on creation for the rung_switches field.
+	playbacksession.DefaultRungSwitches = playbacksessionDescRungSwitches.Default.(int)
+	// playbacksessionDescDroppedFrames is the schema descriptor for dropped_frames field.
+	playbacksessionDescDroppedFrames := playbacksessionFields[19].Descriptor()
+	// playbacksession.DefaultDroppedFrames holds the default value on creation for the dropped_frames field.
+	playbacksession.DefaultDroppedFrames = playbacksessionDescDroppedFrames.Default.(int)
+	// playbacksessionDescFatalError is the schema descriptor for fatal_error field.
+	playbacksessionDescFatalError := playbacksessionFields[20].Descriptor()
+	// playbacksession.DefaultFatalError holds the default value on creation for the fatal_error field.
+	playbacksession.DefaultFatalError = playbacksessionDescFatalError.Default.(string)
+	// playbacksession.FatalErrorValidator is a validator for the "fatal_error" field. It is called by the builders before save.
+	playbacksession.FatalErrorValidator = playbacksessionDescFatalError.Validators[0].(func(string) error)
 	profileFields := schema.Profile{}.Fields()
 	_ = profileFields
 	// profileDescName is the schema descriptor for name field.

@@ -229,6 +229,7 @@ type ComplexityRoot struct {
 		Logout               func(childComplexity int) int
 		RateTitle            func(childComplexity int, titleID int, stars int) int
 		RemoveFromMyList     func(childComplexity int, titleID int) int
+		ReportPlaybackQoe    func(childComplexity int, input model.PlaybackQoeInput) int
 		ReportProgress       func(childComplexity int, input model.ReportProgressInput) int
 		RequestPasswordReset func(childComplexity int, email string) int
 		ResendVerification   func(childComplexity int) int
@@ -338,6 +339,32 @@ type ComplexityRoot struct {
 		Name            func(childComplexity int) int
 	}
 
+	QoeDay struct {
+		Day           func(childComplexity int) int
+		Failures      func(childComplexity int) int
+		Plays         func(childComplexity int) int
+		RebufferRatio func(childComplexity int) int
+		StartupP50Ms  func(childComplexity int) int
+		StartupP95Ms  func(childComplexity int) int
+	}
+
+	QoeError struct {
+		Count   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	QoeReport struct {
+		Days   func(childComplexity int) int
+		Errors func(childComplexity int) int
+		Rungs  func(childComplexity int) int
+	}
+
+	QoeRung struct {
+		Height  func(childComplexity int) int
+		Plays   func(childComplexity int) int
+		Seconds func(childComplexity int) int
+	}
+
 	Query struct {
 		Categories              func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		Category                func(childComplexity int, slug string) int
@@ -349,6 +376,7 @@ type ComplexityRoot struct {
 		Nodes                   func(childComplexity int, ids []int) int
 		Plans                   func(childComplexity int) int
 		Profiles                func(childComplexity int) int
+		QoeReport               func(childComplexity int, days int) int
 		Search                  func(childComplexity int, query string, first *int, after *entgql.Cursor[int], filter *model.SearchFilter) int
 		Sessions                func(childComplexity int) int
 		Title                   func(childComplexity int, id int) int
@@ -565,6 +593,7 @@ type MutationResolver interface {
 	RevokeOtherSessions(ctx context.Context) (int, error)
 	ExportMyData(ctx context.Context) (string, error)
 	DeleteAccount(ctx context.Context, password string) (bool, error)
+	ReportPlaybackQoe(ctx context.Context, input model.PlaybackQoeInput) (bool, error)
 }
 type PlaybackSessionResolver interface {
 	Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error)
@@ -587,6 +616,7 @@ type QueryResolver interface {
 	LibraryScan(ctx context.Context, id int) (*ent.LibraryScan, error)
 	Profiles(ctx context.Context) ([]*ent.Profile, error)
 	Sessions(ctx context.Context) ([]*auth.LoginSession, error)
+	QoeReport(ctx context.Context, days int) (*playback.QoESummary, error)
 }
 type SeasonResolver interface {
 	Title(ctx context.Context, obj *ent.Season) (*catalog.Title, error)
@@ -1410,6 +1440,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveFromMyList(childComplexity, args["titleId"].(int)), true
+	case "Mutation.reportPlaybackQoe":
+		if e.ComplexityRoot.Mutation.ReportPlaybackQoe == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportPlaybackQoe_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportPlaybackQoe(childComplexity, args["input"].(model.PlaybackQoeInput)), true
 	case "Mutation.reportProgress":
 		if e.ComplexityRoot.Mutation.ReportProgress == nil {
 			break
@@ -1990,6 +2031,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Profile.Name(childComplexity), true
 
+	case "QoeDay.day":
+		if e.ComplexityRoot.QoeDay.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeDay.Day(childComplexity), true
+	case "QoeDay.failures":
+		if e.ComplexityRoot.QoeDay.Failures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeDay.Failures(childComplexity), true
+	case "QoeDay.plays":
+		if e.ComplexityRoot.QoeDay.Plays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeDay.Plays(childComplexity), true
+	case "QoeDay.rebufferRatio":
+		if e.ComplexityRoot.QoeDay.RebufferRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeDay.RebufferRatio(childComplexity), true
+	case "QoeDay.startupP50Ms":
+		if e.ComplexityRoot.QoeDay.StartupP50Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeDay.StartupP50Ms(childComplexity), true
+	case "QoeDay.startupP95Ms":
+		if e.ComplexityRoot.QoeDay.StartupP95Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeDay.StartupP95Ms(childComplexity), true
+
+	case "QoeError.count":
+		if e.ComplexityRoot.QoeError.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeError.Count(childComplexity), true
+	case "QoeError.message":
+		if e.ComplexityRoot.QoeError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeError.Message(childComplexity), true
+
+	case "QoeReport.days":
+		if e.ComplexityRoot.QoeReport.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeReport.Days(childComplexity), true
+	case "QoeReport.errors":
+		if e.ComplexityRoot.QoeReport.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeReport.Errors(childComplexity), true
+	case "QoeReport.rungs":
+		if e.ComplexityRoot.QoeReport.Rungs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeReport.Rungs(childComplexity), true
+
+	case "QoeRung.height":
+		if e.ComplexityRoot.QoeRung.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeRung.Height(childComplexity), true
+	case "QoeRung.plays":
+		if e.ComplexityRoot.QoeRung.Plays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeRung.Plays(childComplexity), true
+	case "QoeRung.seconds":
+		if e.ComplexityRoot.QoeRung.Seconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QoeRung.Seconds(childComplexity), true
+
 	case "Query.categories":
 		if e.ComplexityRoot.Query.Categories == nil {
 			break
@@ -2081,6 +2210,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Profiles(childComplexity), true
+	case "Query.qoeReport":
+		if e.ComplexityRoot.Query.QoeReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_qoeReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QoeReport(childComplexity, args["days"].(int)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2805,7 +2945,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PayPalInput", ec.unmarshalInputPayPalInput),
 			graphql.NewInputUnmarshaler("PaymentInput", ec.unmarshalInputPaymentInput),
 			graphql.NewInputUnmarshaler("PaymentOrder", ec.unmarshalInputPaymentOrder),
+			graphql.NewInputUnmarshaler("PlaybackQoeInput", ec.unmarshalInputPlaybackQoeInput),
 			graphql.NewInputUnmarshaler("ReportProgressInput", ec.unmarshalInputReportProgressInput),
+			graphql.NewInputUnmarshaler("RungTimeInput", ec.unmarshalInputRungTimeInput),
 			graphql.NewInputUnmarshaler("SearchFilter", ec.unmarshalInputSearchFilter),
 			graphql.NewInputUnmarshaler("SignupInput", ec.unmarshalInputSignupInput),
 			graphql.NewInputUnmarshaler("StartPlaybackInput", ec.unmarshalInputStartPlaybackInput),
@@ -3710,6 +3852,84 @@ extend type Mutation {
   membership go; payments stay for the books without personal data; the email may sign up again.
   """
   deleteAccount(password: String!): Boolean!
+}
+
+"Seconds of content played at one picture height."
+input RungTimeInput {
+  height: Int!
+  seconds: Float!
+}
+
+"""
+What a player measured since its previous report, for one playback session. Send a batch
+every few seconds and a last one when playback ends (up to two minutes after); one report a
+second per session at most.
+"""
+input PlaybackQoeInput {
+  sessionId: ID!
+  "Milliseconds from the play request to the first frame (0 to 120000); the first report that has it counts."
+  startupMs: Float
+  "Stalls after the first frame, and their total milliseconds."
+  stalls: Int
+  stallMs: Float
+  "Content seconds played, and how they split by rung (picture height)."
+  playedSeconds: Float
+  rungs: [RungTimeInput!]
+  "Rung switches."
+  switches: Int
+  droppedFrames: Int
+  "The error that stopped playback, if one did (kept to 200 characters)."
+  fatalError: String
+}
+
+extend type Mutation {
+  """
+  Adds a player's measurements to one of the viewer's playback sessions (NOT_FOUND for
+  another's). Impossible values (negative, not finite, beyond a batch) are BAD_USER_INPUT;
+  more than one report a second is RATE_LIMITED.
+  """
+  reportPlaybackQoe(input: PlaybackQoeInput!): Boolean!
+}
+
+"One UTC day of plays as their players measured them."
+type QoeDay {
+  day: Time!
+  plays: Int!
+  "Startup percentiles in milliseconds; null on a day without one measured."
+  startupP50Ms: Float
+  startupP95Ms: Float
+  "Stall time over stall and play time."
+  rebufferRatio: Float!
+  "Plays stopped by a fatal error."
+  failures: Int!
+}
+
+"Play at one picture height."
+type QoeRung {
+  height: Int!
+  "Sessions that spent most of their time on this rung."
+  plays: Int!
+  seconds: Float!
+}
+
+"A fatal player error and how many plays it stopped."
+type QoeError {
+  message: String!
+  count: Int!
+}
+
+type QoeReport {
+  "Oldest first, one per day, days without plays included."
+  days: [QoeDay!]!
+  "By height, lowest first."
+  rungs: [QoeRung!]!
+  "Most frequent first."
+  errors: [QoeError!]!
+}
+
+extend type Query {
+  "Quality of experience over the plays started in the last ` + "`" + `days` + "`" + ` days (1 to 90). Administrators only."
+  qoeReport(days: Int! = 14): QoeReport!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -4784,6 +5004,58 @@ func (ec *executionContext) childFields_Profile(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Profile", field.Name)
 }
 
+func (ec *executionContext) childFields_QoeDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_QoeDay_day(ctx, field)
+	case "plays":
+		return ec.fieldContext_QoeDay_plays(ctx, field)
+	case "startupP50Ms":
+		return ec.fieldContext_QoeDay_startupP50Ms(ctx, field)
+	case "startupP95Ms":
+		return ec.fieldContext_QoeDay_startupP95Ms(ctx, field)
+	case "rebufferRatio":
+		return ec.fieldContext_QoeDay_rebufferRatio(ctx, field)
+	case "failures":
+		return ec.fieldContext_QoeDay_failures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QoeDay", field.Name)
+}
+
+func (ec *executionContext) childFields_QoeError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_QoeError_message(ctx, field)
+	case "count":
+		return ec.fieldContext_QoeError_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QoeError", field.Name)
+}
+
+func (ec *executionContext) childFields_QoeReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "days":
+		return ec.fieldContext_QoeReport_days(ctx, field)
+	case "rungs":
+		return ec.fieldContext_QoeReport_rungs(ctx, field)
+	case "errors":
+		return ec.fieldContext_QoeReport_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QoeReport", field.Name)
+}
+
+func (ec *executionContext) childFields_QoeRung(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "height":
+		return ec.fieldContext_QoeRung_height(ctx, field)
+	case "plays":
+		return ec.fieldContext_QoeRung_plays(ctx, field)
+	case "seconds":
+		return ec.fieldContext_QoeRung_seconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QoeRung", field.Name)
+}
+
 func (ec *executionContext) childFields_Rendition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5476,6 +5748,20 @@ func (ec *executionContext) field_Mutation_removeFromMyList_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reportPlaybackQoe_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PlaybackQoeInput, error) {
+			return ec.unmarshalNPlaybackQoeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐPlaybackQoeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_reportProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5943,6 +6229,20 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_qoeReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg0
 	return args, nil
 }
 
@@ -10064,6 +10364,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteAccount(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_reportPlaybackQoe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportPlaybackQoe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportPlaybackQoe(ctx, fc.Args["input"].(model.PlaybackQoeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportPlaybackQoe(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportPlaybackQoe_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return resolvePlain(
 		ctx,
@@ -11498,6 +11842,355 @@ func (ec *executionContext) fieldContext_Profile_hasPin(_ context.Context, field
 	return graphql.NewScalarFieldContext("Profile", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _QoeDay_day(ctx context.Context, field graphql.CollectedField, obj *playback.QoEDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeDay_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeDay_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeDay", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QoeDay_plays(ctx context.Context, field graphql.CollectedField, obj *playback.QoEDay) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeDay_plays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeDay_plays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QoeDay_startupP50Ms(ctx context.Context, field graphql.CollectedField, obj *playback.QoEDay) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeDay_startupP50Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartupP50Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QoeDay_startupP50Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeDay", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QoeDay_startupP95Ms(ctx context.Context, field graphql.CollectedField, obj *playback.QoEDay) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeDay_startupP95Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartupP95Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QoeDay_startupP95Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeDay", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QoeDay_rebufferRatio(ctx context.Context, field graphql.CollectedField, obj *playback.QoEDay) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeDay_rebufferRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RebufferRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeDay_rebufferRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeDay", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QoeDay_failures(ctx context.Context, field graphql.CollectedField, obj *playback.QoEDay) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeDay_failures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeDay_failures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QoeError_message(ctx context.Context, field graphql.CollectedField, obj *playback.QoEError) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeError", field, false, false, "String")
+}
+
+func (ec *executionContext) _QoeError_count(ctx context.Context, field graphql.CollectedField, obj *playback.QoEError) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeError_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeError_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QoeReport_days(ctx context.Context, field graphql.CollectedField, obj *playback.QoESummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeReport_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*playback.QoEDay) graphql.Marshaler {
+			return ec.marshalNQoeDay2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoEDayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeReport_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QoeReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QoeDay(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QoeReport_rungs(ctx context.Context, field graphql.CollectedField, obj *playback.QoESummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeReport_rungs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rungs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*playback.QoERung) graphql.Marshaler {
+			return ec.marshalNQoeRung2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoERungᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeReport_rungs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QoeReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QoeRung(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QoeReport_errors(ctx context.Context, field graphql.CollectedField, obj *playback.QoESummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeReport_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*playback.QoEError) graphql.Marshaler {
+			return ec.marshalNQoeError2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoEErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeReport_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QoeReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QoeError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QoeRung_height(ctx context.Context, field graphql.CollectedField, obj *playback.QoERung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeRung_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeRung_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeRung", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QoeRung_plays(ctx context.Context, field graphql.CollectedField, obj *playback.QoERung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeRung_plays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeRung_plays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeRung", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QoeRung_seconds(ctx context.Context, field graphql.CollectedField, obj *playback.QoERung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QoeRung_seconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QoeRung_seconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QoeRung", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12006,6 +12699,50 @@ func (ec *executionContext) fieldContext_Query_sessions(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LoginSession(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_qoeReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_qoeReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QoeReport(ctx, fc.Args["days"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *playback.QoESummary) graphql.Marshaler {
+			return ec.marshalNQoeReport2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoESummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_qoeReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QoeReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_qoeReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16584,6 +17321,104 @@ func UnmarshalPaymentOrder(ctx context.Context, raw any) (ent.PaymentOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlaybackQoeInput(ctx context.Context, obj any) (model.PlaybackQoeInput, error) {
+	var it model.PlaybackQoeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId", "startupMs", "stalls", "stallMs", "playedSeconds", "rungs", "switches", "droppedFrames", "fatalError"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "startupMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupMs = data
+		case "stalls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stalls"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stalls = data
+		case "stallMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stallMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StallMs = data
+		case "playedSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("playedSeconds"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlayedSeconds = data
+		case "rungs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rungs"))
+			data, err := ec.unmarshalORungTimeInput2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐRungTimeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rungs = data
+		case "switches":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("switches"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Switches = data
+		case "droppedFrames":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("droppedFrames"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DroppedFrames = data
+		case "fatalError":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fatalError"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FatalError = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlaybackQoeInput unmarshals raw into the PlaybackQoeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlaybackQoeInput(ctx context.Context, raw any) (model.PlaybackQoeInput, error) {
+	var out model.PlaybackQoeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlaybackQoeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReportProgressInput(ctx context.Context, obj any) (model.ReportProgressInput, error) {
 	var it model.ReportProgressInput
 	if obj == nil {
@@ -16630,6 +17465,55 @@ func (ec *executionContext) unmarshalInputReportProgressInput(ctx context.Contex
 func UnmarshalReportProgressInput(ctx context.Context, raw any) (model.ReportProgressInput, error) {
 	var out model.ReportProgressInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportProgressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRungTimeInput(ctx context.Context, obj any) (model.RungTimeInput, error) {
+	var it model.RungTimeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"height", "seconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "height":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Height = data
+		case "seconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seconds"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRungTimeInput unmarshals raw into the RungTimeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRungTimeInput(ctx context.Context, raw any) (model.RungTimeInput, error) {
+	var out model.RungTimeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RungTimeInput", raw, &out)
 	return out, err
 }
 
@@ -19505,6 +20389,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reportPlaybackQoe":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportPlaybackQoe(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20077,6 +20968,188 @@ func (ec *executionContext) _Profile(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var qoeDayImplementors = []string{"QoeDay"}
+
+func (ec *executionContext) _QoeDay(ctx context.Context, sel ast.SelectionSet, obj *playback.QoEDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qoeDayImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QoeDay")
+		case "day":
+			out.Values[i] = ec._QoeDay_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plays":
+			out.Values[i] = ec._QoeDay_plays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startupP50Ms":
+			out.Values[i] = ec._QoeDay_startupP50Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startupP95Ms":
+			out.Values[i] = ec._QoeDay_startupP95Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rebufferRatio":
+			out.Values[i] = ec._QoeDay_rebufferRatio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failures":
+			out.Values[i] = ec._QoeDay_failures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var qoeErrorImplementors = []string{"QoeError"}
+
+func (ec *executionContext) _QoeError(ctx context.Context, sel ast.SelectionSet, obj *playback.QoEError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qoeErrorImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QoeError")
+		case "message":
+			out.Values[i] = ec._QoeError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._QoeError_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var qoeReportImplementors = []string{"QoeReport"}
+
+func (ec *executionContext) _QoeReport(ctx context.Context, sel ast.SelectionSet, obj *playback.QoESummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qoeReportImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QoeReport")
+		case "days":
+			out.Values[i] = ec._QoeReport_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rungs":
+			out.Values[i] = ec._QoeReport_rungs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._QoeReport_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var qoeRungImplementors = []string{"QoeRung"}
+
+func (ec *executionContext) _QoeRung(ctx context.Context, sel ast.SelectionSet, obj *playback.QoERung) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qoeRungImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QoeRung")
+		case "height":
+			out.Values[i] = ec._QoeRung_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plays":
+			out.Values[i] = ec._QoeRung_plays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seconds":
+			out.Values[i] = ec._QoeRung_seconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -20173,6 +21246,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sessions(ctx, field)
+				})
+		case "qoeReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_qoeReport(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -22122,6 +23201,11 @@ func (ec *executionContext) marshalNPlaybackHeartbeat2ᚖgithubᚗcomᚋmarquee�
 	return ec._PlaybackHeartbeat(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPlaybackQoeInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐPlaybackQoeInput(ctx context.Context, v any) (model.PlaybackQoeInput, error) {
+	res, err := ec.unmarshalInputPlaybackQoeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPlaybackSession2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐStarted(ctx context.Context, sel ast.SelectionSet, v *playback.Started) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlaybackSession!")
@@ -22164,6 +23248,86 @@ func (ec *executionContext) marshalNProfile2ᚖgithubᚗcomᚋmarqueeᚑorgᚋma
 	return ec._Profile(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQoeDay2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoEDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*playback.QoEDay) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQoeDay2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoEDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQoeDay2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoEDay(ctx context.Context, sel ast.SelectionSet, v *playback.QoEDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QoeDay!")
+		return graphql.Null
+	}
+	return ec._QoeDay(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQoeError2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoEErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*playback.QoEError) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQoeError2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoEError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQoeError2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoEError(ctx context.Context, sel ast.SelectionSet, v *playback.QoEError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QoeError!")
+		return graphql.Null
+	}
+	return ec._QoeError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQoeReport2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoESummary(ctx context.Context, sel ast.SelectionSet, v *playback.QoESummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QoeReport!")
+		return graphql.Null
+	}
+	return ec._QoeReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQoeRung2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoERungᚄ(ctx context.Context, sel ast.SelectionSet, v []*playback.QoERung) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQoeRung2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoERung(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQoeRung2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋinternalᚋplaybackᚐQoERung(ctx context.Context, sel ast.SelectionSet, v *playback.QoERung) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QoeRung!")
+		return graphql.Null
+	}
+	return ec._QoeRung(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRendition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐRendition(ctx context.Context, sel ast.SelectionSet, v *ent.Rendition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Rendition!")
@@ -22175,6 +23339,11 @@ func (ec *executionContext) marshalNRendition2ᚖgithubᚗcomᚋmarqueeᚑorgᚋ
 func (ec *executionContext) unmarshalNReportProgressInput2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐReportProgressInput(ctx context.Context, v any) (model.ReportProgressInput, error) {
 	res, err := ec.unmarshalInputReportProgressInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRungTimeInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐRungTimeInput(ctx context.Context, v any) (*model.RungTimeInput, error) {
+	res, err := ec.unmarshalInputRungTimeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -23061,6 +24230,23 @@ func (ec *executionContext) marshalORendition2ᚕᚖgithubᚗcomᚋmarqueeᚑorg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalORungTimeInput2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐRungTimeInputᚄ(ctx context.Context, v any) ([]*model.RungTimeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RungTimeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRungTimeInput2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐRungTimeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOSearchFilter2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐSearchFilter(ctx context.Context, v any) (*model.SearchFilter, error) {

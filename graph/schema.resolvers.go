@@ -519,6 +519,23 @@ func (r *mutationResolver) DeleteAccount(ctx context.Context, password string) (
 	return true, nil
 }
 
+// ReportPlaybackQoe is the resolver for the reportPlaybackQoe field.
+func (r *mutationResolver) ReportPlaybackQoe(ctx context.Context, input model.PlaybackQoeInput) (bool, error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return false, err
+	}
+	rep := playback.QoEReport{
+		SessionID: input.SessionID, StartupMs: input.StartupMs, Stalls: deref(input.Stalls), StallMs: deref(input.StallMs),
+		PlayedSeconds: deref(input.PlayedSeconds), Switches: deref(input.Switches), DroppedFrames: deref(input.DroppedFrames),
+		FatalError: deref(input.FatalError),
+	}
+	for _, rt := range input.Rungs {
+		rep.Rungs = append(rep.Rungs, playback.RungTime{Height: rt.Height, Seconds: rt.Seconds})
+	}
+	return true, r.Playback.ReportQoE(ctx, v, rep)
+}
+
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error) {
 	return r.view(ctx)(r.Store.Client.Title.Get(ctx, obj.TitleID))
@@ -661,6 +678,14 @@ func (r *queryResolver) Sessions(ctx context.Context) ([]*auth.LoginSession, err
 		return nil, err
 	}
 	return r.Auth.Sessions(ctx, v)
+}
+
+// QoeReport is the resolver for the qoeReport field.
+func (r *queryResolver) QoeReport(ctx context.Context, days int) (*playback.QoESummary, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Playback.QoE(ctx, days)
 }
 
 // TranscodeProgress is the resolver for the transcodeProgress field.

@@ -363,6 +363,15 @@ var (
 		{Name: "last_heartbeat_at", Type: field.TypeTime},
 		{Name: "ended_at", Type: field.TypeTime, Nullable: true},
 		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "startup_ms", Type: field.TypeFloat64, Nullable: true},
+		{Name: "stall_count", Type: field.TypeInt, Default: 0},
+		{Name: "stall_ms", Type: field.TypeFloat64, Default: 0},
+		{Name: "played_seconds", Type: field.TypeFloat64, Default: 0},
+		{Name: "rung_seconds", Type: field.TypeJSON, Nullable: true},
+		{Name: "rung_switches", Type: field.TypeInt, Default: 0},
+		{Name: "dropped_frames", Type: field.TypeInt, Default: 0},
+		{Name: "fatal_error", Type: field.TypeString, Size: 200, Default: ""},
+		{Name: "qoe_reported_at", Type: field.TypeTime, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
 	}
 	// PlaybackSessionsTable holds the schema information for the "playback_sessions" table.
@@ -373,7 +382,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "playback_sessions_users_playback_sessions",
-				Columns:    []*schema.Column{PlaybackSessionsColumns[13]},
+				Columns:    []*schema.Column{PlaybackSessionsColumns[22]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -382,12 +391,17 @@ var (
 			{
 				Name:    "playbacksession_user_id_status_last_heartbeat_at",
 				Unique:  false,
-				Columns: []*schema.Column{PlaybackSessionsColumns[13], PlaybackSessionsColumns[7], PlaybackSessionsColumns[10]},
+				Columns: []*schema.Column{PlaybackSessionsColumns[22], PlaybackSessionsColumns[7], PlaybackSessionsColumns[10]},
 			},
 			{
 				Name:    "playbacksession_auth_session_id",
 				Unique:  false,
 				Columns: []*schema.Column{PlaybackSessionsColumns[5]},
+			},
+			{
+				Name:    "playbacksession_started_at",
+				Unique:  false,
+				Columns: []*schema.Column{PlaybackSessionsColumns[9]},
 			},
 		},
 	}

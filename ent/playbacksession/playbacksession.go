@@ -43,6 +43,24 @@ const (
 	FieldEndedAt = "ended_at"
 	// FieldExpiresAt holds the string denoting the expires_at field in the database.
 	FieldExpiresAt = "expires_at"
+	// FieldStartupMs holds the string denoting the startup_ms field in the database.
+	FieldStartupMs = "startup_ms"
+	// FieldStallCount holds the string denoting the stall_count field in the database.
+	FieldStallCount = "stall_count"
+	// FieldStallMs holds the string denoting the stall_ms field in the database.
+	FieldStallMs = "stall_ms"
+	// FieldPlayedSeconds holds the string denoting the played_seconds field in the database.
+	FieldPlayedSeconds = "played_seconds"
+	// FieldRungSeconds holds the string denoting the rung_seconds field in the database.
+	FieldRungSeconds = "rung_seconds"
+	// FieldRungSwitches holds the string denoting the rung_switches field in the database.
+	FieldRungSwitches = "rung_switches"
+	// FieldDroppedFrames holds the string denoting the dropped_frames field in the database.
+	FieldDroppedFrames = "dropped_frames"
+	// FieldFatalError holds the string denoting the fatal_error field in the database.
+	FieldFatalError = "fatal_error"
+	// FieldQoeReportedAt holds the string denoting the qoe_reported_at field in the database.
+	FieldQoeReportedAt = "qoe_reported_at"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// Table holds the table name of the playbacksession in the database.
@@ -72,6 +90,15 @@ var Columns = []string{
 	FieldLastHeartbeatAt,
 	FieldEndedAt,
 	FieldExpiresAt,
+	FieldStartupMs,
+	FieldStallCount,
+	FieldStallMs,
+	FieldPlayedSeconds,
+	FieldRungSeconds,
+	FieldRungSwitches,
+	FieldDroppedFrames,
+	FieldFatalError,
+	FieldQoeReportedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -93,6 +120,20 @@ var (
 	DefaultStartedAt func() time.Time
 	// DefaultLastHeartbeatAt holds the default value on creation for the "last_heartbeat_at" field.
 	DefaultLastHeartbeatAt func() time.Time
+	// DefaultStallCount holds the default value on creation for the "stall_count" field.
+	DefaultStallCount int
+	// DefaultStallMs holds the default value on creation for the "stall_ms" field.
+	DefaultStallMs float64
+	// DefaultPlayedSeconds holds the default value on creation for the "played_seconds" field.
+	DefaultPlayedSeconds float64
+	// DefaultRungSwitches holds the default value on creation for the "rung_switches" field.
+	DefaultRungSwitches int
+	// DefaultDroppedFrames holds the default value on creation for the "dropped_frames" field.
+	DefaultDroppedFrames int
+	// DefaultFatalError holds the default value on creation for the "fatal_error" field.
+	DefaultFatalError string
+	// FatalErrorValidator is a validator for the "fatal_error" field. It is called by the builders before save.
+	FatalErrorValidator func(string) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -194,6 +235,46 @@ func ByEndedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByExpiresAt orders the results by the expires_at field.
 func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
+}
+
+// ByStartupMs orders the results by the startup_ms field.
+func ByStartupMs(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStartupMs, opts...).ToFunc()
+}
+
+// ByStallCount orders the results by the stall_count field.
+func ByStallCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStallCount, opts...).ToFunc()
+}
+
+// ByStallMs orders the results by the stall_ms field.
+func ByStallMs(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStallMs, opts...).ToFunc()
+}
+
+// ByPlayedSeconds orders the results by the played_seconds field.
+func ByPlayedSeconds(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPlayedSeconds, opts...).ToFunc()
+}
+
+// ByRungSwitches orders the results by the rung_switches field.
+func ByRungSwitches(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRungSwitches, opts...).ToFunc()
+}
+
+// ByDroppedFrames orders the results by the dropped_frames field.
+func ByDroppedFrames(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDroppedFrames, opts...).ToFunc()
+}
+
+// ByFatalError orders the results by the fatal_error field.
+func ByFatalError(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFatalError, opts...).ToFunc()
+}
+
+// ByQoeReportedAt orders the results by the qoe_reported_at field.
+func ByQoeReportedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQoeReportedAt, opts...).ToFunc()
 }
 
 // ByUserField orders the results by user field.

@@ -115,6 +115,46 @@ func ExpiresAt(v time.Time) predicate.PlaybackSession {
 	return predicate.PlaybackSession(sql.FieldEQ(FieldExpiresAt, v))
 }
 
+// StartupMs applies equality check predicate on the "startup_ms" field. It's identical to StartupMsEQ.
+func StartupMs(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldStartupMs, v))
+}
+
+// StallCount applies equality check predicate on the "stall_count" field. It's identical to StallCountEQ.
+func StallCount(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldStallCount, v))
+}
+
+// StallMs applies equality check predicate on the "stall_ms" field. It's identical to StallMsEQ.
+func StallMs(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldStallMs, v))
+}
+
+// PlayedSeconds applies equality check predicate on the "played_seconds" field. It's identical to PlayedSecondsEQ.
+func PlayedSeconds(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldPlayedSeconds, v))
+}
+
+// RungSwitches applies equality check predicate on the "rung_switches" field. It's identical to RungSwitchesEQ.
+func RungSwitches(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldRungSwitches, v))
+}
+
+// DroppedFrames applies equality check predicate on the "dropped_frames" field. It's identical to DroppedFramesEQ.
+func DroppedFrames(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldDroppedFrames, v))
+}
+
+// FatalError applies equality check predicate on the "fatal_error" field. It's identical to FatalErrorEQ.
+func FatalError(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldFatalError, v))
+}
+
+// QoeReportedAt applies equality check predicate on the "qoe_reported_at" field. It's identical to QoeReportedAtEQ.
+func QoeReportedAt(v time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldQoeReportedAt, v))
+}
+
 // UserIDEQ applies the EQ predicate on the "user_id" field.
 func UserIDEQ(v int) predicate.PlaybackSession {
 	return predicate.PlaybackSession(sql.FieldEQ(FieldUserID, v))
@@ -633,6 +673,381 @@ func ExpiresAtLT(v time.Time) predicate.PlaybackSession {
 // ExpiresAtLTE applies the LTE predicate on the "expires_at" field.
 func ExpiresAtLTE(v time.Time) predicate.PlaybackSession {
 	return predicate.PlaybackSession(sql.FieldLTE(FieldExpiresAt, v))
+}
+
+// StartupMsEQ applies the EQ predicate on the "startup_ms" field.
+func StartupMsEQ(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldStartupMs, v))
+}
+
+// StartupMsNEQ applies the NEQ predicate on the "startup_ms" field.
+func StartupMsNEQ(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNEQ(FieldStartupMs, v))
+}
+
+// StartupMsIn applies the In predicate on the "startup_ms" field.
+func StartupMsIn(vs ...float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIn(FieldStartupMs, vs...))
+}
+
+// StartupMsNotIn applies the NotIn predicate on the "startup_ms" field.
+func StartupMsNotIn(vs ...float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotIn(FieldStartupMs, vs...))
+}
+
+// StartupMsGT applies the GT predicate on the "startup_ms" field.
+func StartupMsGT(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGT(FieldStartupMs, v))
+}
+
+// StartupMsGTE applies the GTE predicate on the "startup_ms" field.
+func StartupMsGTE(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGTE(FieldStartupMs, v))
+}
+
+// StartupMsLT applies the LT predicate on the "startup_ms" field.
+func StartupMsLT(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLT(FieldStartupMs, v))
+}
+
+// StartupMsLTE applies the LTE predicate on the "startup_ms" field.
+func StartupMsLTE(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLTE(FieldStartupMs, v))
+}
+
+// StartupMsIsNil applies the IsNil predicate on the "startup_ms" field.
+func StartupMsIsNil() predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIsNull(FieldStartupMs))
+}
+
+// StartupMsNotNil applies the NotNil predicate on the "startup_ms" field.
+func StartupMsNotNil() predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotNull(FieldStartupMs))
+}
+
+// StallCountEQ applies the EQ predicate on the "stall_count" field.
+func StallCountEQ(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldStallCount, v))
+}
+
+// StallCountNEQ applies the NEQ predicate on the "stall_count" field.
+func StallCountNEQ(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNEQ(FieldStallCount, v))
+}
+
+// StallCountIn applies the In predicate on the "stall_count" field.
+func StallCountIn(vs ...int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIn(FieldStallCount, vs...))
+}
+
+// StallCountNotIn applies the NotIn predicate on the "stall_count" field.
+func StallCountNotIn(vs ...int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotIn(FieldStallCount, vs...))
+}
+
+// StallCountGT applies the GT predicate on the "stall_count" field.
+func StallCountGT(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGT(FieldStallCount, v))
+}
+
+// StallCountGTE applies the GTE predicate on the "stall_count" field.
+func StallCountGTE(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGTE(FieldStallCount, v))
+}
+
+// StallCountLT applies the LT predicate on the "stall_count" field.
+func StallCountLT(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLT(FieldStallCount, v))
+}
+
+// StallCountLTE applies the LTE predicate on the "stall_count" field.
+func StallCountLTE(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLTE(FieldStallCount, v))
+}
+
+// StallMsEQ applies the EQ predicate on the "stall_ms" field.
+func StallMsEQ(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldStallMs, v))
+}
+
+// StallMsNEQ applies the NEQ predicate on the "stall_ms" field.
+func StallMsNEQ(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNEQ(FieldStallMs, v))
+}
+
+// StallMsIn applies the In predicate on the "stall_ms" field.
+func StallMsIn(vs ...float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIn(FieldStallMs, vs...))
+}
+
+// StallMsNotIn applies the NotIn predicate on the "stall_ms" field.
+func StallMsNotIn(vs ...float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotIn(FieldStallMs, vs...))
+}
+
+// StallMsGT applies the GT predicate on the "stall_ms" field.
+func StallMsGT(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGT(FieldStallMs, v))
+}
+
+// StallMsGTE applies the GTE predicate on the "stall_ms" field.
+func StallMsGTE(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGTE(FieldStallMs, v))
+}
+
+// StallMsLT applies the LT predicate on the "stall_ms" field.
+func StallMsLT(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLT(FieldStallMs, v))
+}
+
+// StallMsLTE applies the LTE predicate on the "stall_ms" field.
+func StallMsLTE(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLTE(FieldStallMs, v))
+}
+
+// PlayedSecondsEQ applies the EQ predicate on the "played_seconds" field.
+func PlayedSecondsEQ(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldPlayedSeconds, v))
+}
+
+// PlayedSecondsNEQ applies the NEQ predicate on the "played_seconds" field.
+func PlayedSecondsNEQ(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNEQ(FieldPlayedSeconds, v))
+}
+
+// PlayedSecondsIn applies the In predicate on the "played_seconds" field.
+func PlayedSecondsIn(vs ...float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIn(FieldPlayedSeconds, vs...))
+}
+
+// PlayedSecondsNotIn applies the NotIn predicate on the "played_seconds" field.
+func PlayedSecondsNotIn(vs ...float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotIn(FieldPlayedSeconds, vs...))
+}
+
+// PlayedSecondsGT applies the GT predicate on the "played_seconds" field.
+func PlayedSecondsGT(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGT(FieldPlayedSeconds, v))
+}
+
+// PlayedSecondsGTE applies the GTE predicate on the "played_seconds" field.
+func PlayedSecondsGTE(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGTE(FieldPlayedSeconds, v))
+}
+
+// PlayedSecondsLT applies the LT predicate on the "played_seconds" field.
+func PlayedSecondsLT(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLT(FieldPlayedSeconds, v))
+}
+
+// PlayedSecondsLTE applies the LTE predicate on the "played_seconds" field.
+func PlayedSecondsLTE(v float64) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLTE(FieldPlayedSeconds, v))
+}
+
+// RungSecondsIsNil applies the IsNil predicate on the "rung_seconds" field.
+func RungSecondsIsNil() predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIsNull(FieldRungSeconds))
+}
+
+// RungSecondsNotNil applies the NotNil predicate on the "rung_seconds" field.
+func RungSecondsNotNil() predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotNull(FieldRungSeconds))
+}
+
+// RungSwitchesEQ applies the EQ predicate on the "rung_switches" field.
+func RungSwitchesEQ(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldRungSwitches, v))
+}
+
+// RungSwitchesNEQ applies the NEQ predicate on the "rung_switches" field.
+func RungSwitchesNEQ(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNEQ(FieldRungSwitches, v))
+}
+
+// RungSwitchesIn applies the In predicate on the "rung_switches" field.
+func RungSwitchesIn(vs ...int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIn(FieldRungSwitches, vs...))
+}
+
+// RungSwitchesNotIn applies the NotIn predicate on the "rung_switches" field.
+func RungSwitchesNotIn(vs ...int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotIn(FieldRungSwitches, vs...))
+}
+
+// RungSwitchesGT applies the GT predicate on the "rung_switches" field.
+func RungSwitchesGT(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGT(FieldRungSwitches, v))
+}
+
+// RungSwitchesGTE applies the GTE predicate on the "rung_switches" field.
+func RungSwitchesGTE(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGTE(FieldRungSwitches, v))
+}
+
+// RungSwitchesLT applies the LT predicate on the "rung_switches" field.
+func RungSwitchesLT(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLT(FieldRungSwitches, v))
+}
+
+// RungSwitchesLTE applies the LTE predicate on the "rung_switches" field.
+func RungSwitchesLTE(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLTE(FieldRungSwitches, v))
+}
+
+// DroppedFramesEQ applies the EQ predicate on the "dropped_frames" field.
+func DroppedFramesEQ(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldDroppedFrames, v))
+}
+
+// DroppedFramesNEQ applies the NEQ predicate on the "dropped_frames" field.
+func DroppedFramesNEQ(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNEQ(FieldDroppedFrames, v))
+}
+
+// DroppedFramesIn applies the In predicate on the "dropped_frames" field.
+func DroppedFramesIn(vs ...int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIn(FieldDroppedFrames, vs...))
+}
+
+// DroppedFramesNotIn applies the NotIn predicate on the "dropped_frames" field.
+func DroppedFramesNotIn(vs ...int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotIn(FieldDroppedFrames, vs...))
+}
+
+// DroppedFramesGT applies the GT predicate on the "dropped_frames" field.
+func DroppedFramesGT(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGT(FieldDroppedFrames, v))
+}
+
+// DroppedFramesGTE applies the GTE predicate on the "dropped_frames" field.
+func DroppedFramesGTE(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGTE(FieldDroppedFrames, v))
+}
+
+// DroppedFramesLT applies the LT predicate on the "dropped_frames" field.
+func DroppedFramesLT(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLT(FieldDroppedFrames, v))
+}
+
+// DroppedFramesLTE applies the LTE predicate on the "dropped_frames" field.
+func DroppedFramesLTE(v int) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLTE(FieldDroppedFrames, v))
+}
+
+// FatalErrorEQ applies the EQ predicate on the "fatal_error" field.
+func FatalErrorEQ(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldFatalError, v))
+}
+
+// FatalErrorNEQ applies the NEQ predicate on the "fatal_error" field.
+func FatalErrorNEQ(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNEQ(FieldFatalError, v))
+}
+
+// FatalErrorIn applies the In predicate on the "fatal_error" field.
+func FatalErrorIn(vs ...string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIn(FieldFatalError, vs...))
+}
+
+// FatalErrorNotIn applies the NotIn predicate on the "fatal_error" field.
+func FatalErrorNotIn(vs ...string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotIn(FieldFatalError, vs...))
+}
+
+// FatalErrorGT applies the GT predicate on the "fatal_error" field.
+func FatalErrorGT(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGT(FieldFatalError, v))
+}
+
+// FatalErrorGTE applies the GTE predicate on the "fatal_error" field.
+func FatalErrorGTE(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGTE(FieldFatalError, v))
+}
+
+// FatalErrorLT applies the LT predicate on the "fatal_error" field.
+func FatalErrorLT(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLT(FieldFatalError, v))
+}
+
+// FatalErrorLTE applies the LTE predicate on the "fatal_error" field.
+func FatalErrorLTE(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLTE(FieldFatalError, v))
+}
+
+// FatalErrorContains applies the Contains predicate on the "fatal_error" field.
+func FatalErrorContains(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldContains(FieldFatalError, v))
+}
+
+// FatalErrorHasPrefix applies the HasPrefix predicate on the "fatal_error" field.
+func FatalErrorHasPrefix(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldHasPrefix(FieldFatalError, v))
+}
+
+// FatalErrorHasSuffix applies the HasSuffix predicate on the "fatal_error" field.
+func FatalErrorHasSuffix(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldHasSuffix(FieldFatalError, v))
+}
+
+// FatalErrorEqualFold applies the EqualFold predicate on the "fatal_error" field.
+func FatalErrorEqualFold(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEqualFold(FieldFatalError, v))
+}
+
+// FatalErrorContainsFold applies the ContainsFold predicate on the "fatal_error" field.
+func FatalErrorContainsFold(v string) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldContainsFold(FieldFatalError, v))
+}
+
+// QoeReportedAtEQ applies the EQ predicate on the "qoe_reported_at" field.
+func QoeReportedAtEQ(v time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldEQ(FieldQoeReportedAt, v))
+}
+
+// QoeReportedAtNEQ applies the NEQ predicate on the "qoe_reported_at" field.
+func QoeReportedAtNEQ(v time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNEQ(FieldQoeReportedAt, v))
+}
+
+// QoeReportedAtIn applies the In predicate on the "qoe_reported_at" field.
+func QoeReportedAtIn(vs ...time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIn(FieldQoeReportedAt, vs...))
+}
+
+// QoeReportedAtNotIn applies the NotIn predicate on the "qoe_reported_at" field.
+func QoeReportedAtNotIn(vs ...time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotIn(FieldQoeReportedAt, vs...))
+}
+
+// QoeReportedAtGT applies the GT predicate on the "qoe_reported_at" field.
+func QoeReportedAtGT(v time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGT(FieldQoeReportedAt, v))
+}
+
+// QoeReportedAtGTE applies the GTE predicate on the "qoe_reported_at" field.
+func QoeReportedAtGTE(v time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldGTE(FieldQoeReportedAt, v))
+}
+
+// QoeReportedAtLT applies the LT predicate on the "qoe_reported_at" field.
+func QoeReportedAtLT(v time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLT(FieldQoeReportedAt, v))
+}
+
+// QoeReportedAtLTE applies the LTE predicate on the "qoe_reported_at" field.
+func QoeReportedAtLTE(v time.Time) predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldLTE(FieldQoeReportedAt, v))
+}
+
+// QoeReportedAtIsNil applies the IsNil predicate on the "qoe_reported_at" field.
+func QoeReportedAtIsNil() predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldIsNull(FieldQoeReportedAt))
+}
+
+// QoeReportedAtNotNil applies the NotNil predicate on the "qoe_reported_at" field.
+func QoeReportedAtNotNil() predicate.PlaybackSession {
+	return predicate.PlaybackSession(sql.FieldNotNull(FieldQoeReportedAt))
 }
 
 // HasUser applies the HasEdge predicate on the "user" edge.

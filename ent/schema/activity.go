@@ -34,6 +34,19 @@ func (PlaybackSession) Fields() []ent.Field {
 		field.Time("last_heartbeat_at").Default(time.Now),
 		field.Time("ended_at").Optional().Nillable(),
 		field.Time("expires_at"),
+		// What the player measured (reportPlaybackQoe): time to the first frame, stalls
+		// after it, content seconds played in all and on each rung (by picture height),
+		// rung switches, dropped frames, and the error that stopped playback, if one did.
+		field.Float("startup_ms").Optional().Nillable(),
+		field.Int("stall_count").Default(0),
+		field.Float("stall_ms").Default(0),
+		field.Float("played_seconds").Default(0),
+		field.JSON("rung_seconds", map[int]float64{}).Optional(),
+		field.Int("rung_switches").Default(0),
+		field.Int("dropped_frames").Default(0),
+		field.String("fatal_error").Default("").MaxLen(200),
+		// When the last report was taken: one a second at most per session.
+		field.Time("qoe_reported_at").Optional().Nillable(),
 	}
 }
 
@@ -49,6 +62,7 @@ func (PlaybackSession) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("user_id", "status", "last_heartbeat_at"),
 		index.Fields("auth_session_id"),
+		index.Fields("started_at"),
 	}
 }
 

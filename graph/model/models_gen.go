@@ -127,9 +127,35 @@ type PaymentInput struct {
 	Paypal *PayPalInput `json:"paypal,omitempty"`
 }
 
+// What a player measured since its previous report, for one playback session. Send a batch
+// every few seconds and a last one when playback ends (up to two minutes after); one report a
+// second per session at most.
+type PlaybackQoeInput struct {
+	SessionID int `json:"sessionId"`
+	// Milliseconds from the play request to the first frame (0 to 120000); the first report that has it counts.
+	StartupMs *float64 `json:"startupMs,omitempty"`
+	// Stalls after the first frame, and their total milliseconds.
+	Stalls  *int     `json:"stalls,omitempty"`
+	StallMs *float64 `json:"stallMs,omitempty"`
+	// Content seconds played, and how they split by rung (picture height).
+	PlayedSeconds *float64         `json:"playedSeconds,omitempty"`
+	Rungs         []*RungTimeInput `json:"rungs,omitempty"`
+	// Rung switches.
+	Switches      *int `json:"switches,omitempty"`
+	DroppedFrames *int `json:"droppedFrames,omitempty"`
+	// The error that stopped playback, if one did (kept to 200 characters).
+	FatalError *string `json:"fatalError,omitempty"`
+}
+
 type ReportProgressInput struct {
 	SessionID       int     `json:"sessionId"`
 	PositionSeconds float64 `json:"positionSeconds"`
+}
+
+// Seconds of content played at one picture height.
+type RungTimeInput struct {
+	Height  int     `json:"height"`
+	Seconds float64 `json:"seconds"`
 }
 
 type SearchConnection struct {
