@@ -57,6 +57,9 @@ export function AdminPage() {
   return (
     <main className="page admin">
       <h1>Administration</h1>
+      <p>
+        <Link to="/admin/qoe">Quality of experience</Link>: startup, stalls and rungs as players measured them.
+      </p>
       {deleted && (
         <p className="notice" role="status">
           Deleted {deleted}.

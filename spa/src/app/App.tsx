@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { AccountPage } from '../account/AccountPage';
 import { AdminPage } from '../admin/AdminPage';
@@ -20,6 +20,19 @@ import { NotFound } from './NotFound';
 
 // The title editor is for administrators only: its code loads when one opens it.
 const TitleEditorPage = lazy(() => import('../admin/TitleEditorPage'));
+// So are the quality-of-experience charts, with their charting library.
+const QoePage = lazy(() => import('../admin/QoePage'));
+
+/** An administration page whose code loads when an administrator first opens it. */
+function AdminOnly({ page: Page }: { page: ComponentType }) {
+  return (
+    <RequireViewer admin>
+      <Suspense fallback={<p className="page muted" role="status">Loading…</p>}>
+        <Page />
+      </Suspense>
+    </RequireViewer>
+  );
+}
 
 function Start() {
   const { me, loading } = useSession();
@@ -59,16 +72,8 @@ export function App() {
         <Route path="/plans/:code" element={<RequireViewer grownUp><CheckoutPage /></RequireViewer>} />
         <Route path="/account" element={<RequireViewer grownUp><AccountPage /></RequireViewer>} />
         <Route path="/admin" element={<RequireViewer admin><AdminPage /></RequireViewer>} />
-        <Route
-          path="/admin/titles/:id"
-          element={
-            <RequireViewer admin>
-              <Suspense fallback={<p className="page muted" role="status">Loading…</p>}>
-                <TitleEditorPage />
-              </Suspense>
-            </RequireViewer>
-          }
-        />
+        <Route path="/admin/titles/:id" element={<AdminOnly page={TitleEditorPage} />} />
+        <Route path="/admin/qoe" element={<AdminOnly page={QoePage} />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -24,6 +24,7 @@ type Documents = {
     "\n  mutation ExportMyData {\n    exportMyData\n  }\n": typeof types.ExportMyDataDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
     "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.CreateTitleDocument,
+    "\n  query QoeReport($days: Int!) {\n    qoeReport(days: $days) {\n      days {\n        day\n        plays\n        startupP50Ms\n        startupP95Ms\n        rebufferRatio\n        failures\n      }\n      rungs {\n        height\n        plays\n        seconds\n      }\n      errors {\n        message\n        count\n      }\n    }\n  }\n": typeof types.QoeReportDocument,
     "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": typeof types.UploadVideoDocument,
     "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n": typeof types.UploadArtworkDocument,
     "\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n": typeof types.TranscodeProgressDocument,
@@ -59,6 +60,7 @@ type Documents = {
     "\n  query ChangePreview($plan: PlanCode!) {\n    membershipChangePreview(plan: $plan) {\n      change\n      amountCents\n      currency\n      effectiveAt\n      renewsAt\n      quotedAt\n      plan {\n        id\n        name\n        priceCents\n      }\n    }\n  }\n": typeof types.ChangePreviewDocument,
     "\n  mutation StartPlayback($input: StartPlaybackInput!) {\n    startPlayback(input: $input) {\n      id\n      manifestUrl\n      maxHeight\n      resumePositionSeconds\n      heartbeatIntervalSeconds\n      introStart\n      introEnd\n      creditsStart\n      chapters {\n        start\n        end\n        title\n      }\n      title {\n        id\n        name\n        seasons {\n          number\n          episodes {\n            id\n            number\n            video {\n              status\n            }\n          }\n        }\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n": typeof types.StartPlaybackDocument,
     "\n  mutation ReportProgress($input: ReportProgressInput!) {\n    reportProgress(input: $input)\n  }\n": typeof types.ReportProgressDocument,
+    "\n  mutation ReportPlaybackQoe($input: PlaybackQoeInput!) {\n    reportPlaybackQoe(input: $input)\n  }\n": typeof types.ReportPlaybackQoeDocument,
     "\n  mutation EndPlayback($sessionId: ID!) {\n    endPlayback(sessionId: $sessionId) {\n      reason\n      title {\n        id\n        name\n        posterUrl\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n": typeof types.EndPlaybackDocument,
     "\n  subscription PlaybackHeartbeat($sessionId: ID!) {\n    playbackHeartbeat(sessionId: $sessionId) {\n      sessionId\n      status\n      activeStreams\n      maxStreams\n      at\n    }\n  }\n": typeof types.PlaybackHeartbeatDocument,
     "\n  fragment ProfileFields on Profile {\n    id\n    name\n    kids\n    maturityCeiling\n    language\n    hasPin\n  }\n": typeof types.ProfileFieldsFragmentDoc,
@@ -85,6 +87,7 @@ const documents: Documents = {
     "\n  mutation ExportMyData {\n    exportMyData\n  }\n": types.ExportMyDataDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
     "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": types.CreateTitleDocument,
+    "\n  query QoeReport($days: Int!) {\n    qoeReport(days: $days) {\n      days {\n        day\n        plays\n        startupP50Ms\n        startupP95Ms\n        rebufferRatio\n        failures\n      }\n      rungs {\n        height\n        plays\n        seconds\n      }\n      errors {\n        message\n        count\n      }\n    }\n  }\n": types.QoeReportDocument,
     "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": types.UploadVideoDocument,
     "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n": types.UploadArtworkDocument,
     "\n  subscription TranscodeProgress($videoId: ID!) {\n    transcodeProgress(videoId: $videoId) {\n      videoId\n      status\n      percent\n      failureReason\n    }\n  }\n": types.TranscodeProgressDocument,
@@ -120,6 +123,7 @@ const documents: Documents = {
     "\n  query ChangePreview($plan: PlanCode!) {\n    membershipChangePreview(plan: $plan) {\n      change\n      amountCents\n      currency\n      effectiveAt\n      renewsAt\n      quotedAt\n      plan {\n        id\n        name\n        priceCents\n      }\n    }\n  }\n": types.ChangePreviewDocument,
     "\n  mutation StartPlayback($input: StartPlaybackInput!) {\n    startPlayback(input: $input) {\n      id\n      manifestUrl\n      maxHeight\n      resumePositionSeconds\n      heartbeatIntervalSeconds\n      introStart\n      introEnd\n      creditsStart\n      chapters {\n        start\n        end\n        title\n      }\n      title {\n        id\n        name\n        seasons {\n          number\n          episodes {\n            id\n            number\n            video {\n              status\n            }\n          }\n        }\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n": types.StartPlaybackDocument,
     "\n  mutation ReportProgress($input: ReportProgressInput!) {\n    reportProgress(input: $input)\n  }\n": types.ReportProgressDocument,
+    "\n  mutation ReportPlaybackQoe($input: PlaybackQoeInput!) {\n    reportPlaybackQoe(input: $input)\n  }\n": types.ReportPlaybackQoeDocument,
     "\n  mutation EndPlayback($sessionId: ID!) {\n    endPlayback(sessionId: $sessionId) {\n      reason\n      title {\n        id\n        name\n        posterUrl\n      }\n      episode {\n        id\n        number\n        name\n      }\n    }\n  }\n": types.EndPlaybackDocument,
     "\n  subscription PlaybackHeartbeat($sessionId: ID!) {\n    playbackHeartbeat(sessionId: $sessionId) {\n      sessionId\n      status\n      activeStreams\n      maxStreams\n      at\n    }\n  }\n": types.PlaybackHeartbeatDocument,
     "\n  fragment ProfileFields on Profile {\n    id\n    name\n    kids\n    maturityCeiling\n    language\n    hasPin\n  }\n": types.ProfileFieldsFragmentDoc,
@@ -190,6 +194,10 @@ export function graphql(source: "\n  mutation DeleteAccount($password: String!) 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QoeReport($days: Int!) {\n    qoeReport(days: $days) {\n      days {\n        day\n        plays\n        startupP50Ms\n        startupP95Ms\n        rebufferRatio\n        failures\n      }\n      rungs {\n        height\n        plays\n        seconds\n      }\n      errors {\n        message\n        count\n      }\n    }\n  }\n"): (typeof documents)["\n  query QoeReport($days: Int!) {\n    qoeReport(days: $days) {\n      days {\n        day\n        plays\n        startupP50Ms\n        startupP95Ms\n        rebufferRatio\n        failures\n      }\n      rungs {\n        height\n        plays\n        seconds\n      }\n      errors {\n        message\n        count\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -330,6 +338,10 @@ export function graphql(source: "\n  mutation StartPlayback($input: StartPlaybac
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReportProgress($input: ReportProgressInput!) {\n    reportProgress(input: $input)\n  }\n"): (typeof documents)["\n  mutation ReportProgress($input: ReportProgressInput!) {\n    reportProgress(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReportPlaybackQoe($input: PlaybackQoeInput!) {\n    reportPlaybackQoe(input: $input)\n  }\n"): (typeof documents)["\n  mutation ReportPlaybackQoe($input: PlaybackQoeInput!) {\n    reportPlaybackQoe(input: $input)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -8,6 +8,7 @@ import { sessionHeading, type Session } from './session';
 import { UpNextOverlay, type UpNextItem } from './UpNext';
 import { useHls } from './useHls';
 import { usePlaybackSession, useStartPlayback } from './usePlaybackSession';
+import { useQoe } from './useQoe';
 import { useShortcuts } from './useShortcuts';
 import { useThumbnails } from './useThumbnails';
 import { useVideoControls } from './useVideoControls';
@@ -71,7 +72,7 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
     saveCaptionStyle(c);
   };
 
-  const { levels, level, choice, pickQuality, stopped, stop, subtitles, subtitle, pickSubtitle, audioTracks, audio, pickAudio } = useHls({
+  const { levels, level, choice, pickQuality, stopped, stop, failure, subtitles, subtitle, pickSubtitle, audioTracks, audio, pickAudio } = useHls({
     videoRef,
     manifestUrl: session.manifestUrl,
     startPosition: session.resumePositionSeconds,
@@ -79,6 +80,7 @@ function Player({ session, profile }: { session: Session; profile: HlsProfile })
     started,
   });
   const cues = useThumbnails(session.manifestUrl, started);
+  useQoe({ videoRef, sessionId: session.id, height: levels[level]?.height, failure });
   const { beat, report, finish, end, upNext } = usePlaybackSession({ session, videoRef, playing, stopped, stop });
 
   const titleURL = `/title/${session.title.id}`;

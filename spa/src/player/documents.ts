@@ -45,6 +45,12 @@ export const ReportProgressMutation = graphql(`
   }
 `);
 
+export const ReportQoeMutation = graphql(`
+  mutation ReportPlaybackQoe($input: PlaybackQoeInput!) {
+    reportPlaybackQoe(input: $input)
+  }
+`);
+
 export const EndPlaybackMutation = graphql(`
   mutation EndPlayback($sessionId: ID!) {
     endPlayback(sessionId: $sessionId) {

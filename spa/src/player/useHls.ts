@@ -57,6 +57,8 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
   const [level, setLevel] = useState(-1);
   const [choice, setChoice] = useState(-1);
   const [stopped, setStopped] = useState<string | null>(null);
+  /** The player error that stopped playback ("networkError: manifestLoadError"), for the telemetry. */
+  const [failure, setFailure] = useState<string | null>(null);
   const [subtitles, setSubtitles] = useState<TextTrackInfo[]>([]);
   const [subtitle, setSubtitle] = useState(-1);
   const [audioTracks, setAudioTracks] = useState<AudioTrackInfo[]>([]);
@@ -109,6 +111,7 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
           hls.recoverMediaError();
           return;
         }
+        setFailure(`${d.type}: ${d.details}`);
         stop('Playback stopped: the video could not be loaded.');
       });
       hls.loadSource(manifestUrl);
@@ -258,6 +261,7 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
     pickQuality,
     stopped,
     stop,
+    failure,
     subtitles,
     subtitle,
     pickSubtitle,
