@@ -35,7 +35,11 @@ func (s *Service) DeleteAccount(ctx context.Context, v *Viewer, password string)
 			what string
 			run  func(context.Context) (int, error)
 		}{
-			{"streams", c.PlaybackSession.Delete().Where(playbacksession.UserID(id)).Exec},
+			// Past streams go. Those playing now are revoked with their logins below (their
+			// heartbeat says REVOKED, as at a logout) and keep a row with no person behind
+			// it, like the payments.
+			{"past streams", c.PlaybackSession.Delete().Where(playbacksession.UserID(id),
+				playbacksession.StatusNEQ(playbacksession.StatusACTIVE)).Exec},
 			{"progress", c.WatchProgress.Delete().Where(watchprogress.UserID(id)).Exec},
 			{"ratings", c.Rating.Delete().Where(rating.UserID(id)).Exec},
 			{"my list", c.MyListItem.Delete().Where(mylistitem.UserID(id)).Exec},

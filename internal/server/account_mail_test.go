@@ -294,14 +294,17 @@ func TestExportAndDeleteAccount(t *testing.T) {
 	t.Parallel()
 	eachWithMail(t, func(t *testing.T, e *env, box *mailtest.Server) {
 		admin := e.admin()
-		r := e.gql(nil, `mutation { createTitle(input: {kind: MOVIE, name: "Kept Film"}) { id } }`, nil, bearer(admin))
-		require.Empty(t, r.Errors, r.Raw)
-		film := r.Data["createTitle"].(map[string]any)["id"]
+		film := e.readyTitle(admin, `kind: MOVIE, name: "Kept Film"`)
 		tok, _ := e.signup(nil, "fay@example.com")
 		require.Empty(t, e.gql(nil, subscribeMutation, cardVars("BASIC", "4242424242424242", "k"), bearer(tok)).Errors)
 		require.Empty(t, e.gql(nil, `mutation($t: ID!) { rateTitle(titleId: $t, stars: 5) { id } }`, map[string]any{"t": film}, bearer(tok)).Errors)
+		s := e.start(tok, film)
+		require.Empty(t, s.Errors, s.Raw)
+		started := s.Data["startPlayback"].(map[string]any)
+		beat := e.heartbeats(tok, started["id"])
+		require.Equal(t, "ACTIVE", beat()["status"])
 
-		r = e.gql(nil, `mutation { exportMyData }`, nil, bearer(tok))
+		r := e.gql(nil, `mutation { exportMyData }`, nil, bearer(tok))
 		require.Empty(t, r.Errors, r.Raw)
 		link := r.Data["exportMyData"].(string)
 		require.True(t, strings.HasPrefix(link, publicURL+"/data-export?token="), link)
@@ -334,6 +337,18 @@ func TestExportAndDeleteAccount(t *testing.T) {
 		require.Equal(t, "INVALID_CREDENTIALS", e.gql(nil, del, map[string]any{"p": "wrong password!"}, bearer(tok)).code())
 		require.Empty(t, e.gql(nil, del, map[string]any{"p": "correct horse battery"}, bearer(tok)).Errors)
 		require.Equal(t, "UNAUTHENTICATED", e.gql(nil, meQuery, nil, bearer(tok)).code())
+		// The stream stops: its heartbeat says so and its media URL dies.
+		for {
+			b := beat()
+			if b["status"] != "ACTIVE" {
+				require.Equal(t, "REVOKED", b["status"])
+				break
+			}
+		}
+		require.Eventually(t, func() bool {
+			code, _ := e.status(started["manifestUrl"].(string))
+			return code == http.StatusForbidden
+		}, 5*time.Second, 50*time.Millisecond)
 		res, err = http.Get(download)
 		require.NoError(t, err)
 		res.Body.Close()
