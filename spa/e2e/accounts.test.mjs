@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { screenChecks, withScreenshotOnFailure } from './artifacts.mjs';
-import { launch, watchCSP } from './browser.mjs';
+import { launch, openPage } from './browser.mjs';
 import { Header, LoginPage, SignupPage } from './pages.mjs';
 import { dataDir, startMailpit, startMarquee } from './server.mjs';
 
@@ -32,10 +32,7 @@ after(async () => {
 });
 
 test('a forgotten password: the link from the mail sets a new one and logs the viewer in', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  watchCSP(page, violations);
+  const { context, page } = await openPage(browser, violations);
   await withScreenshotOnFailure(t, page, async () => {
     await page.goto(`${server.url}/login`);
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
@@ -91,10 +88,7 @@ test('a forgotten password: the link from the mail sets a new one and logs the v
 });
 
 test('a new account is asked to confirm its email until it follows the link', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  watchCSP(page, violations);
+  const { context, page } = await openPage(browser, violations);
   await withScreenshotOnFailure(t, page, async () => {
     await page.goto(`${server.url}/signup`);
     await new SignupPage(page).signUp({ name: 'Bo', email: 'bo@example.com', password: VIEWER.password, country: 'NL' });

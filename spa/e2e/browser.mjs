@@ -24,6 +24,18 @@ export function watchCSP(page, found) {
   });
 }
 
+/**
+ * A page in a fresh context (empty cookies and cache) of the given size, with a 20 s default
+ * timeout, reporting Content-Security-Policy refusals into violations.
+ */
+export async function openPage(browser, violations, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watchCSP(page, violations);
+  return { context, page };
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**

@@ -38,6 +38,13 @@ export class LoginPage {
     await this.page.getByLabel('Password').fill(password);
     await this.page.getByRole('button', { name: 'Log in' }).click();
   }
+
+  /** Opens the login page of the server at baseURL and logs in, waiting until the header offers Log out. */
+  static async as(page, baseURL, { email, password }) {
+    await page.goto(`${baseURL}/login`);
+    await new LoginPage(page).logIn(email, password);
+    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+  }
 }
 
 export class Header {

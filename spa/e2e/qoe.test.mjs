@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { screenChecks, withScreenshotOnFailure } from './artifacts.mjs';
-import { launch, watchCSP } from './browser.mjs';
-import { Header, LoginPage, Player } from './pages.mjs';
+import { launch, openPage } from './browser.mjs';
+import { LoginPage, Player } from './pages.mjs';
 import { dataDir, makeClip, startMarquee } from './server.mjs';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
@@ -32,14 +32,9 @@ after(async () => {
 });
 
 test('a play measured by the player shows on the Quality of experience screen', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  watchCSP(page, violations);
+  const { context, page } = await openPage(browser, violations);
   await withScreenshotOnFailure(t, page, async () => {
-    await page.goto(`${server.url}/login`);
-    await new LoginPage(page).logIn(ADMIN.email, ADMIN.password);
-    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+    await LoginPage.as(page, server.url, ADMIN);
 
     // Watch a little, then leave: the player sends what it measured as it goes.
     const sent = page.waitForRequest((r) => r.url().endsWith('/graphql') && (r.postData() ?? '').includes('reportPlaybackQoe'));

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { withScreenshotOnFailure } from './artifacts.mjs';
-import { a11yViolations, launch, watchCSP } from './browser.mjs';
-import { Header, LoginPage, Player, PlayerMenu } from './pages.mjs';
+import { a11yViolations, launch, openPage } from './browser.mjs';
+import { LoginPage, Player, PlayerMenu } from './pages.mjs';
 import { dataDir, graphqlAt, makeClip, startMarquee } from './server.mjs';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
@@ -92,14 +92,9 @@ afterEach(() => {
 });
 
 test('the player offers Skip intro during the intro, Next episode at the credits, and chapters', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  watchCSP(page, violations);
+  const { context, page } = await openPage(browser, violations, { width: 1280, height: 720 });
   await withScreenshotOnFailure(t, page, async () => {
-    await page.goto(`${server.url}/login`);
-    await new LoginPage(page).logIn(ADMIN.email, ADMIN.password);
-    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+    await LoginPage.as(page, server.url, ADMIN);
     const [first, second] = series.episodes;
     await page.goto(`${server.url}/watch/${series.id}?episode=${encodeURIComponent(first.id)}`);
     const player = new Player(page);
@@ -143,16 +138,11 @@ test('captions uploaded for an episode show in the player, c turns them off, and
   const body = await res.json();
   assert.equal(body.errors, undefined, JSON.stringify(body.errors));
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  watchCSP(page, violations);
+  const { context, page } = await openPage(browser, violations, { width: 1280, height: 720 });
   let dialogs = 0;
   page.on('dialog', (d) => { dialogs += 1; void d.dismiss(); });
   await withScreenshotOnFailure(t, page, async () => {
-    await page.goto(`${server.url}/login`);
-    await new LoginPage(page).logIn(ADMIN.email, ADMIN.password);
-    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+    await LoginPage.as(page, server.url, ADMIN);
     await page.goto(`${server.url}/watch/${series.id}?episode=${encodeURIComponent(series.episodes[1].id)}`);
     const player = new Player(page);
     await player.waitForPlayback(0.5);
@@ -195,16 +185,11 @@ test('captions uploaded for an episode show in the player, c turns them off, and
 });
 
 test('a dubbed film offers both audio tracks and both subtitle tracks; switching audio keeps playing', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  watchCSP(page, violations);
+  const { context, page } = await openPage(browser, violations, { width: 1280, height: 720 });
   const fetched = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await withScreenshotOnFailure(t, page, async () => {
-    await page.goto(`${server.url}/login`);
-    await new LoginPage(page).logIn(ADMIN.email, ADMIN.password);
-    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+    await LoginPage.as(page, server.url, ADMIN);
     await page.goto(`${server.url}/watch/${film.id}`);
     const player = new Player(page);
     await player.waitForPlayback(0.5);
