@@ -138,6 +138,19 @@ test('wrong credentials are reported as such', async (t) => {
     await login.heading.waitFor();
     await login.logIn(ADMIN.email, 'not the password');
     await login.alert.filter({ hasText: 'Wrong email or password.' }).waitFor();
+    await screen(page, 'login');
+
+    // The other screens a link may lead to: a whole category, and a page that is not there.
+    await login.logIn(ADMIN.email, ADMIN.password);
+    await new Header(page).nav.getByRole('button', { name: 'Log out' }).waitFor();
+    await page.goto(`${server.url}/category/new-releases`);
+    await page.getByRole('heading', { name: 'New Releases' }).waitFor();
+    await page.getByRole('link', { name: TITLE }).first().waitFor();
+    await page.getByText('1 title', { exact: true }).waitFor();
+    await screen(page, 'category');
+    await page.goto(`${server.url}/no-such-page`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await screen(page, 'not-found');
   });
   await page.context().close();
 });

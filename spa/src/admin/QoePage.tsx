@@ -17,6 +17,7 @@ import { useQuery } from 'urql';
 import { useTitle } from '../app/title';
 import { graphql } from '../gql';
 import { formError } from '../lib/errors';
+import { count } from '../lib/format';
 import './admin.css';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
@@ -124,7 +125,7 @@ export default function QoePage() {
       {report && (
         <>
           <p role="status">
-            {total} {total === 1 ? 'play' : 'plays'} measured by their players.
+            {count(total, 'play')} measured by their players.
           </p>
           <div className="admin-grid">
             <section aria-labelledby="qoe-startup" className="card">

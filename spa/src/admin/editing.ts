@@ -1,4 +1,5 @@
 import type { CreditRole } from '../gql/graphql';
+import { count } from '../lib/format';
 
 /** A comma-separated list as the forms take it: trimmed, without empty items. */
 export function parseList(s: string): string[] {
@@ -39,8 +40,6 @@ export interface Doomed {
   episodes?: number;
   videos?: number;
 }
-
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * The sentence a deletion's confirmation shows: what goes with it, and that playback of it

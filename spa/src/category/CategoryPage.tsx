@@ -3,6 +3,7 @@ import { useParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import { formError } from '../lib/errors';
+import { count } from '../lib/format';
 import { PosterGrid, type PosterTitle } from '../title/Poster';
 import { useTitle } from '../app/title';
 
@@ -88,7 +89,7 @@ function CategoryPageChunk(props: {
       {props.first && (
         <>
           <h1>{category.name}</h1>
-          <p className="muted">{category.titles.totalCount} titles</p>
+          <p className="muted">{count(category.titles.totalCount, 'title')}</p>
         </>
       )}
       <PosterGrid titles={titles} />

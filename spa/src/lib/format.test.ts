@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatPrice, fractionOf, maxQualityLabel, progressPercent } from './format';
+import { count, formatClock, formatPrice, fractionOf, maxQualityLabel, progressPercent } from './format';
 
 describe('format', () => {
   it('formats clocks', () => {
@@ -28,5 +28,13 @@ describe('format', () => {
     expect(maxQualityLabel(720)).toBe('Up to HD (720p)');
     expect(maxQualityLabel(1080)).toBe('Up to Full HD (1080p)');
     expect(maxQualityLabel(0)).toBe('Up to 4K (2160p)');
+  });
+});
+
+describe('count', () => {
+  it('says one in the singular and any other number in the plural', () => {
+    expect(count(1, 'title')).toBe('1 title');
+    expect(count(0, 'title')).toBe('0 titles');
+    expect(count(2, 'series', 'series')).toBe('2 series');
   });
 });

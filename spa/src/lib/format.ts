@@ -36,3 +36,8 @@ export function maxQualityLabel(maxHeight: number): string {
   if (maxHeight >= 720) return `Up to HD (${maxHeight}p)`;
   return `Up to ${maxHeight}p`;
 }
+
+/** A number with its noun, singular for one: "1 title", "3 titles". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
