@@ -232,7 +232,7 @@ func TestTwoReplicasAndAWorker(t *testing.T) {
 	require.Nil(t, b.gql("", `mutation { requestPasswordReset(email: "viewer@example.com") }`, nil)["errors"])
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	m := box.Wait(ctx, t, "viewer@example.com", 1)
+	m := box.Wait(ctx, t, "viewer@example.com", "Reset your Marquee password")
 	link, err := neturl.Parse(mailtest.Link(t, m, "https://tv.example.org/reset-password?token="))
 	require.NoError(t, err)
 	reset := a.gql("", `mutation($t: String!) { resetPassword(token: $t, newPassword: "a brand new passphrase") { token } }`,

@@ -166,6 +166,15 @@ func TestSignedMediaFollowsThePlanAndTheSession(t *testing.T) {
 
 const beatSub = `subscription($s: ID!) { playbackHeartbeat(sessionId: $s) { sessionId status activeStreams maxStreams at } }`
 
+// endOf reads heartbeats until one is not ACTIVE and returns its status: how the stream ended.
+func endOf(beat func() map[string]any) any {
+	for {
+		if st := beat()["status"]; st != "ACTIVE" {
+			return st
+		}
+	}
+}
+
 // heartbeats follows a playback session's heartbeats over a websocket logged in with token,
 // and returns the function that reads the next beat.
 func (e *env) heartbeats(token string, session any) func() map[string]any {
@@ -216,13 +225,7 @@ func TestHeartbeatsAndLogoutRevocation(t *testing.T) {
 
 		// Logging out (over HTTP) revokes the stream: the heartbeat says so and the URL dies.
 		require.Equal(t, true, e.gql(nil, `mutation { logout }`, nil, bearer(tok)).Data["logout"])
-		for {
-			b := beat()
-			if b["status"] != "ACTIVE" {
-				require.Equal(t, "REVOKED", b["status"])
-				break
-			}
-		}
+		require.Equal(t, "REVOKED", endOf(beat))
 		require.Eventually(t, func() bool {
 			code, _ := e.status(manifest)
 			return code == http.StatusForbidden

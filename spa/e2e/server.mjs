@@ -141,13 +141,13 @@ export async function startMailpit() {
   return {
     smtpUrl: `smtp://marquee:secret@127.0.0.1:${smtp}`,
     to,
-    /** The n-th message (1: the first) to address, once it arrived. */
-    async wait(address, n = 1) {
+    /** The first message to address with this subject, once it arrived (found by what it says, not its place). */
+    async wait(address, subject) {
       const until = Date.now() + 30_000;
       for (;;) {
-        const got = await to(address);
-        if (got.length >= n) return got[n - 1];
-        if (Date.now() > until) throw new Error(`no message ${n} for ${address}`);
+        const found = (await to(address)).find((m) => m.Subject === subject);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`no message "${subject}" for ${address}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

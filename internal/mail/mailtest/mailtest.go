@@ -108,17 +108,20 @@ func (s *Server) To(t testing.TB, address string) []Message {
 	return out
 }
 
-// Wait returns the n-th message (1: the first) delivered to address, waiting for it as long
-// as ctx lasts.
-func (s *Server) Wait(ctx context.Context, t testing.TB, address string, n int) Message {
+// Wait returns the first message to address with this subject, waiting for it as long as
+// ctx lasts. Mailpit orders messages by their arrival, to the second: tests find a message
+// by what it says, not by its place.
+func (s *Server) Wait(ctx context.Context, t testing.TB, address, subject string) Message {
 	t.Helper()
 	for {
-		if got := s.To(t, address); len(got) >= n {
-			return got[n-1]
+		for _, m := range s.To(t, address) {
+			if m.Subject == subject {
+				return m
+			}
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("no message %d for %s: %v", n, address, ctx.Err())
+			t.Fatalf("no message %q for %s: %v", subject, address, ctx.Err())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
