@@ -26,14 +26,17 @@ type Limits struct {
 
 // Options configure probing and encoding. Zero values get the defaults noted on each field.
 type Options struct {
-	FFmpeg, FFprobe string        // default "ffmpeg", "ffprobe" (resolved through PATH)
-	Preset          string        // libx264 preset, default "veryfast"
-	SegmentSeconds  int           // HLS segment length, default 4; must be a multiple of GOPSeconds
-	GOPSeconds      int           // keyframe interval, default 2
-	Heights         []int         // ladder heights (the short side of the picture), default 240,360,480,720,1080,2160
-	Limits          Limits        // what a source may be
-	Timeout         time.Duration // the whole Transcode, default 2 h; exceeding it kills ffmpeg
-	Threads         int           // encoder and filter threads; 0 lets ffmpeg decide
+	FFmpeg, FFprobe string // default "ffmpeg", "ffprobe" (resolved through PATH)
+	Preset          string // libx264 preset, default "veryfast"
+	SegmentSeconds  int    // HLS segment length, default 4; must be a multiple of GOPSeconds
+	GOPSeconds      int    // keyframe interval, default 2
+	// Fragment is the length of the movie fragments inside each segment (see fragment.go), default 500 ms;
+	// a negative value keeps ffmpeg's one fragment per segment.
+	Fragment time.Duration
+	Heights  []int         // ladder heights (the short side of the picture), default 240,360,480,720,1080,2160
+	Limits   Limits        // what a source may be
+	Timeout  time.Duration // the whole Transcode, default 2 h; exceeding it kills ffmpeg
+	Threads  int           // encoder and filter threads; 0 lets ffmpeg decide
 }
 
 // Defaults, exported so that configuration and documentation can show them.
@@ -41,6 +44,7 @@ const (
 	DefaultPreset         = "veryfast"
 	DefaultSegmentSeconds = 4
 	DefaultGOPSeconds     = 2
+	DefaultFragment       = 500 * time.Millisecond
 	DefaultMaxBytes       = 20 << 30
 	DefaultMaxDuration    = 6 * time.Hour
 	DefaultMaxWidth       = 7680
@@ -73,6 +77,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.GOPSeconds == 0 {
 		o.GOPSeconds = DefaultGOPSeconds
+	}
+	if o.Fragment == 0 {
+		o.Fragment = DefaultFragment
 	}
 	if len(o.Heights) == 0 {
 		o.Heights = DefaultHeights()

@@ -98,6 +98,13 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 	if err != nil {
 		return nil, runFailure(ctx, "ffmpeg", err, stderr, false)
 	}
+	if o.Fragment > 0 {
+		for _, name := range outputNames(plan) {
+			if err := fragmentRendition(filepath.Join(outDir, name), o.Fragment); err != nil {
+				return nil, fmt.Errorf("transcode: rendition %s: %w", name, err)
+			}
+		}
+	}
 
 	res = &Result{Source: *src, Master: masterName, Poster: PosterName, Thumbnails: thumbsVTTName}
 	for _, r := range plan.Rungs {

@@ -190,7 +190,7 @@ func OpenStore(ctx context.Context, c config.Config, log *slog.Logger) (*store.S
 func TranscodeOptions(c config.Config) transcoder.Options {
 	return transcoder.Options{
 		FFmpeg: c.FFmpeg, FFprobe: c.FFprobe, Preset: c.X264Preset,
-		SegmentSeconds: c.SegmentSeconds, Timeout: c.TranscodeTimeout,
+		SegmentSeconds: c.SegmentSeconds, Fragment: c.Fragment(), Timeout: c.TranscodeTimeout,
 		Limits: transcoder.Limits{MaxBytes: c.MaxUploadBytes},
 	}
 }

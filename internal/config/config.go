@@ -44,6 +44,7 @@ type Config struct {
 	FFmpeg, FFprobe  string
 	X264Preset       string
 	SegmentSeconds   int
+	FragmentMillis   int // movie fragments inside each segment; 0 keeps one per segment
 	TranscodeTimeout time.Duration
 	// RescueAfter is how long a job whose worker died stays claimed before it is retried.
 	// Live workers mark their jobs as they run (every quarter of it), so it bounds how long
@@ -94,6 +95,7 @@ func Default() Config {
 		FFprobe:            "ffprobe",
 		X264Preset:         "veryfast",
 		SegmentSeconds:     4,
+		FragmentMillis:     500,
 		TranscodeTimeout:   2 * time.Hour,
 		ShutdownTimeout:    15 * time.Second,
 		PaymentProvider:    "sandbox",
@@ -136,6 +138,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.StringVar(&c.FFmpeg, "ffmpeg", env("MARQUEE_FFMPEG", c.FFmpeg), "ffmpeg executable (MARQUEE_FFMPEG)")
 	fs.StringVar(&c.FFprobe, "ffprobe", env("MARQUEE_FFPROBE", c.FFprobe), "ffprobe executable (MARQUEE_FFPROBE)")
 	fs.StringVar(&c.X264Preset, "x264-preset", env("MARQUEE_X264_PRESET", c.X264Preset), "libx264 preset: ultrafast … veryslow (MARQUEE_X264_PRESET)")
+	fs.IntVar(&c.FragmentMillis, "fragment-ms", envInt(getenv, "MARQUEE_FRAGMENT_MS", c.FragmentMillis), "length of the movie fragments inside each HLS segment, in milliseconds; 0 keeps one fragment per segment (MARQUEE_FRAGMENT_MS)")
 	fs.IntVar(&c.SegmentSeconds, "segment-seconds", envInt(getenv, "MARQUEE_SEGMENT_SECONDS", c.SegmentSeconds), "HLS segment length, an even number of seconds (MARQUEE_SEGMENT_SECONDS)")
 	fs.DurationVar(&c.TranscodeTimeout, "transcode-timeout", envDuration(getenv, "MARQUEE_TRANSCODE_TIMEOUT", c.TranscodeTimeout), "longest one transcode may run (MARQUEE_TRANSCODE_TIMEOUT)")
 	fs.DurationVar(&c.RescueAfter, "rescue-after", envDuration(getenv, "MARQUEE_RESCUE_AFTER", 0), "retry a job whose worker died after this long, at least 10s (MARQUEE_RESCUE_AFTER)")
@@ -243,6 +246,9 @@ func (c Config) Validate() error {
 	if c.MaxUploadBytes < 1<<20 {
 		return errors.New("--max-upload-bytes: must be at least 1 MiB")
 	}
+	if c.FragmentMillis != 0 && (c.FragmentMillis < 100 || c.FragmentMillis > 1000*c.SegmentSeconds) {
+		return errors.New("--fragment-ms: must be 0 or from 100 to the segment length")
+	}
 	if c.SegmentSeconds < 2 || c.SegmentSeconds > 12 || c.SegmentSeconds%2 != 0 {
 		return errors.New("--segment-seconds: must be an even number from 2 to 12 (segments hold whole 2 s GOPs)")
 	}
@@ -324,4 +330,13 @@ func (c Config) Logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Fragment is the transcoder's fragment length: --fragment-ms, where 0 (one fragment per segment) is the
+// transcoder's negative.
+func (c Config) Fragment() time.Duration {
+	if c.FragmentMillis == 0 {
+		return -1
+	}
+	return time.Duration(c.FragmentMillis) * time.Millisecond
 }
