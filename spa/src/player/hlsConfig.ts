@@ -1,5 +1,5 @@
-import { FetchLoader } from 'hls.js';
-import type { HlsConfig, LoaderCallbacks, LoaderConfiguration, LoaderContext } from 'hls.js';
+import Hls, { FetchLoader } from 'hls.js';
+import type { FragmentLoaderContext, HlsConfig, LoaderCallbacks, LoaderConfiguration, LoaderContext } from 'hls.js';
 
 /** Seconds of media to fetch before the first frame; one 4 s segment is enough to start. */
 export const START_BUFFER_SECONDS = 4;
@@ -8,18 +8,95 @@ export const PLAYING_BUFFER_SECONDS = 30;
 
 /** How much of a segment the fragment loader gathers before handing it on. */
 export const CHUNK_BYTES = 16 * 1024;
+/** The same for audio, whose half-second fragments are about 8 KiB. */
+export const AUDIO_CHUNK_BYTES = 4 * 1024;
 
 /**
- * hls.js's fetch loader, handing each segment on in pieces of CHUNK_BYTES as they arrive
- * rather than of 128 KiB (hls.js's fixed size, half of a whole 4 s segment of the lowest
- * rung). hls.js appends the complete movie fragments of each piece and keeps the rest for
- * the next.
+ * A fragment loader for one player: hls.js's fetch loader, handing each segment on in
+ * pieces of CHUNK_BYTES as they arrive rather than of 128 KiB (hls.js's fixed size, half of
+ * a whole 4 s segment of the lowest rung). hls.js appends the complete movie fragments of
+ * each piece and keeps the rest for the next.
+ *
+ * Audio pieces are held back until the video's first timestamp is known (`timestampKnown`,
+ * called on hls.js's INIT_PTS_FOUND), then handed on together with the next: hls.js 1.7
+ * keeps the audio pieces that arrive before that timestamp for later, but hands a piece
+ * arriving just after it on at once, ahead of the kept ones, and then cannot read the
+ * segment (the first frame never comes).
  */
-export class StreamingLoader extends FetchLoader {
-  load(context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>) {
-    const streaming = Number.isFinite(config.highWaterMark) ? { ...config, highWaterMark: CHUNK_BYTES } : config;
-    super.load(context, streaming, callbacks);
+export function streamingLoader(): { loader: HlsConfig['fLoader']; timestampKnown: () => void } {
+  let timed = false;
+  const waiting = new Set<() => void>(); // audio loads holding pieces back
+  class StreamingLoader extends FetchLoader {
+    load(context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>) {
+      if (!Number.isFinite(config.highWaterMark)) {
+        super.load(context, config, callbacks); // init segments, which hls.js wants whole
+        return;
+      }
+      const audio = (context as FragmentLoaderContext).frag?.type === 'audio';
+      const pieces = { ...config, highWaterMark: audio ? AUDIO_CHUNK_BYTES : CHUNK_BYTES };
+      const onProgress = callbacks.onProgress;
+      if (timed || !audio || !onProgress) {
+        super.load(context, pieces, callbacks);
+        return;
+      }
+      let held: Uint8Array[] = [];
+      let last: Parameters<typeof onProgress> | null = null;
+      const release = () => {
+        waiting.delete(release);
+        if (!last || !held.length || last[0].aborted) return;
+        const [stats, ctx, , details] = last;
+        const all = joined(held);
+        held = [];
+        onProgress(stats, ctx, all.buffer as ArrayBuffer, details);
+      };
+      waiting.add(release);
+      super.load(context, pieces, {
+        ...callbacks,
+        onProgress: (...args) => {
+          held.push(new Uint8Array(args[2] as ArrayBuffer));
+          last = args;
+          if (timed) release();
+        },
+        onSuccess: (...args) => {
+          release();
+          callbacks.onSuccess(...args);
+        },
+        onError: (...args) => {
+          waiting.delete(release);
+          callbacks.onError(...args);
+        },
+        onTimeout: (...args) => {
+          waiting.delete(release);
+          callbacks.onTimeout(...args);
+        },
+        onAbort: (...args) => {
+          waiting.delete(release);
+          callbacks.onAbort?.(...args);
+        },
+      });
+    }
+
   }
+  return {
+    loader: StreamingLoader as unknown as HlsConfig['fLoader'],
+    timestampKnown: () => {
+      timed = true;
+      // Out of hls.js's event dispatch, which announced the timestamp.
+      setTimeout(() => [...waiting].forEach((release) => release()), 0);
+    },
+  };
+}
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  const [only] = parts;
+  if (parts.length === 1 && only) return only;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /**
@@ -38,7 +115,7 @@ export class StreamingLoader extends FetchLoader {
  * - progressive loading: segments arrive as several movie fragments (the transcoder's
  *   --fragment-ms), and hls.js appends each one as it completes, so the first frame
  *   needs the first half second of the first segment rather than all of it (with
- *   StreamingLoader, which hands on small pieces);
+ *   streamingLoader, which hands on small pieces);
  * - no transmuxing worker: the segments are fMP4 and pass through untouched, and
  *   starting the worker means parsing hls.js a second time before the first segment.
  */
@@ -52,7 +129,6 @@ export const TUNED_CONFIG: Partial<HlsConfig> = {
   backBufferLength: 60,
   enableWorker: false,
   progressive: true,
-  fLoader: StreamingLoader as unknown as HlsConfig['fLoader'],
 };
 
 export type HlsProfile = 'tuned' | 'defaults';
@@ -69,4 +145,13 @@ export function hlsProfile(search: string): HlsProfile {
 export function hlsConfig(profile: HlsProfile, startPosition: number): Partial<HlsConfig> {
   const start = startPosition > 0 ? { startPosition } : {};
   return profile === 'defaults' ? { ...start } : { ...TUNED_CONFIG, ...start };
+}
+
+/** A player with the profile's settings, its fragment loader wired to its events. */
+export function createHls(profile: HlsProfile, startPosition: number): Hls {
+  if (profile === 'defaults') return new Hls(hlsConfig(profile, startPosition));
+  const streaming = streamingLoader();
+  const hls = new Hls({ ...hlsConfig(profile, startPosition), fLoader: streaming.loader });
+  hls.once(Hls.Events.INIT_PTS_FOUND, streaming.timestampKnown);
+  return hls;
 }

@@ -1,6 +1,6 @@
 import Hls from 'hls.js';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
-import { hlsConfig, PLAYING_BUFFER_SECONDS, type HlsProfile } from './hlsConfig';
+import { createHls, PLAYING_BUFFER_SECONDS, type HlsProfile } from './hlsConfig';
 import type { Rung } from './quality';
 import { pickSubtitleTrack, rememberSubtitles, rememberedSubtitles, type TextTrackInfo } from './subtitles';
 import {
@@ -90,7 +90,7 @@ export function useHls({ videoRef, manifestUrl, startPosition, profile, started 
       });
     };
     if (Hls.isSupported()) {
-      const hls = new Hls(hlsConfig(profile, startPosition));
+      const hls = createHls(profile, startPosition);
       hlsRef.current = hls;
       let recovered = false;
       hls.on(Hls.Events.MANIFEST_PARSED, () => {
