@@ -1,5 +1,5 @@
 import Hls, { FetchLoader } from 'hls.js';
-import type { FragmentLoaderContext, HlsConfig, LoaderCallbacks, LoaderConfiguration, LoaderContext } from 'hls.js';
+import type { Fragment, FragmentLoaderContext, HlsConfig, LoaderCallbacks, LoaderConfiguration, LoaderContext, LoaderStats } from 'hls.js';
 
 /** Seconds of media to fetch before the first frame; one 4 s segment is enough to start. */
 export const START_BUFFER_SECONDS = 4;
@@ -23,7 +23,10 @@ export const AUDIO_CHUNK_BYTES = 4 * 1024;
  * arriving just after it on at once, ahead of the kept ones, and then cannot read the
  * segment (the first frame never comes).
  */
-export function streamingLoader(): { loader: HlsConfig['fLoader']; timestampKnown: () => void } {
+export function streamingLoader(onVideoProgress?: (frag: Fragment, stats: LoaderStats) => void): {
+  loader: HlsConfig['fLoader'];
+  timestampKnown: () => void;
+} {
   let timed = false;
   const waiting = new Set<() => void>(); // audio loads holding pieces back
   class StreamingLoader extends FetchLoader {
@@ -35,6 +38,17 @@ export function streamingLoader(): { loader: HlsConfig['fLoader']; timestampKnow
       const audio = (context as FragmentLoaderContext).frag?.type === 'audio';
       const pieces = { ...config, highWaterMark: audio ? AUDIO_CHUNK_BYTES : CHUNK_BYTES };
       const onProgress = callbacks.onProgress;
+      const frag = (context as FragmentLoaderContext).frag;
+      if (!audio && onProgress && onVideoProgress) {
+        super.load(context, pieces, {
+          ...callbacks,
+          onProgress: (...args) => {
+            onProgress(...args);
+            onVideoProgress(frag, args[0]);
+          },
+        });
+        return;
+      }
       if (timed || !audio || !onProgress) {
         super.load(context, pieces, callbacks);
         return;
@@ -147,11 +161,47 @@ export function hlsConfig(profile: HlsProfile, startPosition: number): Partial<H
   return profile === 'defaults' ? { ...start } : { ...TUNED_CONFIG, ...start };
 }
 
+/** How long a segment's download streams before its pace is judged. */
+const JUDGE_AFTER_MS = 1000;
+
+/**
+ * Switches down as soon as the video segment being loaded shows that the link cannot carry
+ * its rung: once a second of it has streamed, if the whole segment would take longer to
+ * load than it takes to play, the load is dropped and the next one asks for the best rung
+ * that fits in 80 % of the pace measured. hls.js's own rule waits while more than two
+ * segments are buffered, which with a 30 s buffer means finishing a top-rung segment at
+ * whatever the link has fallen to (12 s for a 4 s 720p segment at 1 Mb/s) before it looks
+ * at a lower rung.
+ */
+export function switchDownWhenSlow(hls: Hls) {
+  return (frag: Fragment, stats: LoaderStats) => {
+    if (!hls.autoLevelEnabled || frag.level <= 0 || stats.aborted || !stats.loading.first) return;
+    const streamed = performance.now() - stats.loading.first;
+    if (streamed < JUDGE_AFTER_MS || stats.loaded <= 0) return;
+    const pace = (stats.loaded * 8 * 1000) / streamed; // bits per second
+    const level = hls.levels[frag.level];
+    if (!level) return;
+    const expected = Math.max(stats.total || 0, (frag.duration * level.bitrate) / 8, stats.loaded);
+    const eta = streamed + ((expected - stats.loaded) * 8 * 1000) / pace;
+    if (eta <= frag.duration * 1000) return;
+    let next = 0;
+    hls.levels.forEach((l, i) => {
+      if (i < frag.level && l.bitrate <= 0.8 * pace) next = i;
+    });
+    hls.bandwidthEstimate = pace;
+    hls.nextLoadLevel = next;
+    frag.abortRequests();
+    hls.trigger(Hls.Events.FRAG_LOAD_EMERGENCY_ABORTED, { frag, part: null, stats });
+  };
+}
+
 /** A player with the profile's settings, its fragment loader wired to its events. */
 export function createHls(profile: HlsProfile, startPosition: number): Hls {
   if (profile === 'defaults') return new Hls(hlsConfig(profile, startPosition));
-  const streaming = streamingLoader();
+  let watch: ((frag: Fragment, stats: LoaderStats) => void) | undefined;
+  const streaming = streamingLoader((frag, stats) => watch?.(frag, stats));
   const hls = new Hls({ ...hlsConfig(profile, startPosition), fLoader: streaming.loader });
   hls.once(Hls.Events.INIT_PTS_FOUND, streaming.timestampKnown);
+  watch = switchDownWhenSlow(hls);
   return hls;
 }
