@@ -86,10 +86,11 @@ clean:
 	rm -rf bin spa/dist/assets spa/dist/playground.html
 	git checkout -- spa/dist/index.html
 
-# Every benchmark program in turn (each within 5 minutes), each printing its figures beside
-# its baseline; bench/report files each output into its section of BENCHMARKS.md with the
-# command, the machine and the date. segments needs wrk and nginx, search PostgreSQL, ttff
-# Chromium; one that cannot run says why in its block. About 15 minutes on 2 cores.
+# Every benchmark program in turn (each within 5 minutes, qoe within 45), each printing its
+# figures beside its baseline; bench/report files each output into its section of
+# BENCHMARKS.md with the command, the machine and the date. segments needs wrk and nginx,
+# search PostgreSQL, qoe Chromium; one that cannot run says why in its block. About 45
+# minutes on 2 cores.
 .PHONY: bench
 bench: deps build
 	$(GO) run ./bench/report

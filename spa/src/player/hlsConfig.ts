@@ -18,10 +18,12 @@ export const AUDIO_CHUNK_BYTES = 4 * 1024;
  * each piece and keeps the rest for the next.
  *
  * Audio pieces are held back until the video's first timestamp is known (`timestampKnown`,
- * called on hls.js's INIT_PTS_FOUND), then handed on together with the next: hls.js 1.7
+ * called on hls.js's INIT_PTS_FOUND), then handed on at once, all together: hls.js 1.7
  * keeps the audio pieces that arrive before that timestamp for later, but hands a piece
  * arriving just after it on at once, ahead of the kept ones, and then cannot read the
  * segment (the first frame never comes).
+ *
+ * onVideoProgress sees each video piece's load statistics (see switchDownWhenSlow).
  */
 export function streamingLoader(onVideoProgress?: (frag: Fragment, stats: LoaderStats) => void): {
   loader: HlsConfig['fLoader'];
@@ -35,10 +37,10 @@ export function streamingLoader(onVideoProgress?: (frag: Fragment, stats: Loader
         super.load(context, config, callbacks); // init segments, which hls.js wants whole
         return;
       }
-      const audio = (context as FragmentLoaderContext).frag?.type === 'audio';
+      const frag = (context as FragmentLoaderContext).frag;
+      const audio = frag?.type === 'audio';
       const pieces = { ...config, highWaterMark: audio ? AUDIO_CHUNK_BYTES : CHUNK_BYTES };
       const onProgress = callbacks.onProgress;
-      const frag = (context as FragmentLoaderContext).frag;
       if (!audio && onProgress && onVideoProgress) {
         super.load(context, pieces, {
           ...callbacks,
@@ -149,7 +151,7 @@ export type HlsProfile = 'tuned' | 'defaults';
 
 /**
  * Which settings to use. `?hls=defaults` on the player's URL selects hls.js's own
- * defaults; it exists for bench/ttff, which times both side by side, and is not
+ * defaults; it exists for bench/qoe, which times both side by side, and is not
  * linked from anywhere in the app.
  */
 export function hlsProfile(search: string): HlsProfile {

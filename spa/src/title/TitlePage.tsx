@@ -61,7 +61,7 @@ function TitleView({ id }: { id: string }) {
   const play = (episodeId?: string) => {
     const q = new URLSearchParams();
     if (episodeId) q.set('episode', episodeId);
-    // bench/ttff opens this page with ?hls=defaults to time hls.js's own settings.
+    // bench/qoe opens this page with ?hls=defaults to time hls.js's own settings.
     const hls = new URLSearchParams(window.location.search).get('hls');
     if (hls) q.set('hls', hls);
     const qs = q.toString();
