@@ -14,7 +14,7 @@
 //          then); time until a frame from there is presented
 //   3g     1.6 Mb/s, 300 ms: time to the first frame and stalls over 20 s of play
 //
-//   make build && node bench/qoe/qoe.mjs [-runs 10] [-only start,seek] [-seconds 64] [-v]
+//   make build && node bench/qoe/qoe.mjs [-runs 10] [-only start,seek] [-seconds 64] [-seek-to 48] [-v]
 //
 // It makes its own 1280x720 clip with ffmpeg (four rungs), ingests it into a fresh data dir
 // and serves it with the binary at $MARQUEE_BIN (default bin/marquee); -data DIR reuses a
@@ -89,7 +89,7 @@ const SCENARIOS = {
     link: link(5, 40),
     async play(r) {
       await r.until('v.currentTime >= 2', 30_000);
-      const target = Math.floor(SECONDS * 0.75);
+      const target = Number(flag('seek-to', String(Math.floor(SECONDS * 0.75))));
       const buffered = await r.evaluate(`(() => { q.seekTarget = ${target}; q.seekDone = 0; q.seekAt = performance.timeOrigin + performance.now();
         const b = [...Array(v.buffered.length).keys()].some((i) => v.buffered.start(i) <= ${target} && v.buffered.end(i) > ${target});
         v.currentTime = ${target}; return b; })()`);
