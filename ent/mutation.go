@@ -21807,6 +21807,7 @@ type VideoMutation struct {
 	addcredits_start    *float64
 	replaces_id         *int
 	addreplaces_id      *int
+	content_key         *[]byte
 	clearedFields       map[string]struct{}
 	title               *int
 	clearedtitle        bool
@@ -22709,6 +22710,55 @@ func (m *VideoMutation) ResetReplacesID() {
 	delete(m.clearedFields, video.FieldReplacesID)
 }
 
+// SetContentKey sets the "content_key" field.
+func (m *VideoMutation) SetContentKey(b []byte) {
+	m.content_key = &b
+}
+
+// ContentKey returns the value of the "content_key" field in the mutation.
+func (m *VideoMutation) ContentKey() (r []byte, exists bool) {
+	v := m.content_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentKey returns the old "content_key" field's value of the Video entity.
+// If the Video object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VideoMutation) OldContentKey(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentKey: %w", err)
+	}
+	return oldValue.ContentKey, nil
+}
+
+// ClearContentKey clears the value of the "content_key" field.
+func (m *VideoMutation) ClearContentKey() {
+	m.content_key = nil
+	m.clearedFields[video.FieldContentKey] = struct{}{}
+}
+
+// ContentKeyCleared returns if the "content_key" field was cleared in this mutation.
+func (m *VideoMutation) ContentKeyCleared() bool {
+	_, ok := m.clearedFields[video.FieldContentKey]
+	return ok
+}
+
+// ResetContentKey resets all changes to the "content_key" field.
+func (m *VideoMutation) ResetContentKey() {
+	m.content_key = nil
+	delete(m.clearedFields, video.FieldContentKey)
+}
+
 // ClearTitle clears the "title" edge to the Title entity.
 func (m *VideoMutation) ClearTitle() {
 	m.clearedtitle = true
@@ -22851,7 +22901,7 @@ func (m *VideoMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *VideoMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, video.FieldCreatedAt)
 	}
@@ -22900,6 +22950,9 @@ func (m *VideoMutation) Fields() []string {
 	if m.replaces_id != nil {
 		fields = append(fields, video.FieldReplacesID)
 	}
+	if m.content_key != nil {
+		fields = append(fields, video.FieldContentKey)
+	}
 	return fields
 }
 
@@ -22940,6 +22993,8 @@ func (m *VideoMutation) Field(name string) (ent.Value, bool) {
 		return m.CreditsStart()
 	case video.FieldReplacesID:
 		return m.ReplacesID()
+	case video.FieldContentKey:
+		return m.ContentKey()
 	}
 	return nil, false
 }
@@ -22981,6 +23036,8 @@ func (m *VideoMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCreditsStart(ctx)
 	case video.FieldReplacesID:
 		return m.OldReplacesID(ctx)
+	case video.FieldContentKey:
+		return m.OldContentKey(ctx)
 	}
 	return nil, fmt.Errorf("unknown Video field %s", name)
 }
@@ -23101,6 +23158,13 @@ func (m *VideoMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetReplacesID(v)
+		return nil
+	case video.FieldContentKey:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentKey(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Video field %s", name)
@@ -23228,6 +23292,9 @@ func (m *VideoMutation) ClearedFields() []string {
 	if m.FieldCleared(video.FieldReplacesID) {
 		fields = append(fields, video.FieldReplacesID)
 	}
+	if m.FieldCleared(video.FieldContentKey) {
+		fields = append(fields, video.FieldContentKey)
+	}
 	return fields
 }
 
@@ -23262,6 +23329,9 @@ func (m *VideoMutation) ClearField(name string) error {
 		return nil
 	case video.FieldReplacesID:
 		m.ClearReplacesID()
+		return nil
+	case video.FieldContentKey:
+		m.ClearContentKey()
 		return nil
 	}
 	return fmt.Errorf("unknown Video nullable field %s", name)
@@ -23318,6 +23388,9 @@ func (m *VideoMutation) ResetField(name string) error {
 		return nil
 	case video.FieldReplacesID:
 		m.ResetReplacesID()
+		return nil
+	case video.FieldContentKey:
+		m.ResetContentKey()
 		return nil
 	}
 	return fmt.Errorf("unknown Video field %s", name)

@@ -52,6 +52,8 @@ type Video struct {
 	CreditsStart *float64 `json:"credits_start,omitempty"`
 	// ReplacesID holds the value of the "replaces_id" field.
 	ReplacesID *int `json:"replaces_id,omitempty"`
+	// ContentKey holds the value of the "content_key" field.
+	ContentKey []byte `json:"-"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the VideoQuery when eager-loading is set.
 	Edges        VideoEdges `json:"edges"`
@@ -111,7 +113,7 @@ func (*Video) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case video.FieldSourceInfo:
+		case video.FieldSourceInfo, video.FieldContentKey:
 			values[i] = new([]byte)
 		case video.FieldDurationSeconds, video.FieldIntroStart, video.FieldIntroEnd, video.FieldCreditsStart:
 			values[i] = new(sql.NullFloat64)
@@ -246,6 +248,12 @@ func (_m *Video) assignValues(columns []string, values []any) error {
 				_m.ReplacesID = new(int)
 				*_m.ReplacesID = int(value.Int64)
 			}
+		case video.FieldContentKey:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field content_key", values[i])
+			} else if value != nil {
+				_m.ContentKey = *value
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -356,6 +364,8 @@ func (_m *Video) String() string {
 		builder.WriteString("replaces_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("content_key=<sensitive>")
 	builder.WriteByte(')')
 	return builder.String()
 }

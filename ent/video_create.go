@@ -233,6 +233,12 @@ func (_c *VideoCreate) SetNillableReplacesID(v *int) *VideoCreate {
 	return _c
 }
 
+// SetContentKey sets the "content_key" field.
+func (_c *VideoCreate) SetContentKey(v []byte) *VideoCreate {
+	_c.mutation.SetContentKey(v)
+	return _c
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_c *VideoCreate) SetTitle(v *Title) *VideoCreate {
 	return _c.SetTitleID(v.ID)
@@ -451,6 +457,10 @@ func (_c *VideoCreate) createSpec() (*Video, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ReplacesID(); ok {
 		_spec.SetField(video.FieldReplacesID, field.TypeInt, value)
 		_node.ReplacesID = &value
+	}
+	if value, ok := _c.mutation.ContentKey(); ok {
+		_spec.SetField(video.FieldContentKey, field.TypeBytes, value)
+		_node.ContentKey = value
 	}
 	if nodes := _c.mutation.TitleIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -812,6 +822,24 @@ func (u *VideoUpsert) ClearReplacesID() *VideoUpsert {
 	return u
 }
 
+// SetContentKey sets the "content_key" field.
+func (u *VideoUpsert) SetContentKey(v []byte) *VideoUpsert {
+	u.Set(video.FieldContentKey, v)
+	return u
+}
+
+// UpdateContentKey sets the "content_key" field to the value that was provided on create.
+func (u *VideoUpsert) UpdateContentKey() *VideoUpsert {
+	u.SetExcluded(video.FieldContentKey)
+	return u
+}
+
+// ClearContentKey clears the value of the "content_key" field.
+func (u *VideoUpsert) ClearContentKey() *VideoUpsert {
+	u.SetNull(video.FieldContentKey)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1155,6 +1183,27 @@ func (u *VideoUpsertOne) UpdateReplacesID() *VideoUpsertOne {
 func (u *VideoUpsertOne) ClearReplacesID() *VideoUpsertOne {
 	return u.Update(func(s *VideoUpsert) {
 		s.ClearReplacesID()
+	})
+}
+
+// SetContentKey sets the "content_key" field.
+func (u *VideoUpsertOne) SetContentKey(v []byte) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetContentKey(v)
+	})
+}
+
+// UpdateContentKey sets the "content_key" field to the value that was provided on create.
+func (u *VideoUpsertOne) UpdateContentKey() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateContentKey()
+	})
+}
+
+// ClearContentKey clears the value of the "content_key" field.
+func (u *VideoUpsertOne) ClearContentKey() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearContentKey()
 	})
 }
 
@@ -1667,6 +1716,27 @@ func (u *VideoUpsertBulk) UpdateReplacesID() *VideoUpsertBulk {
 func (u *VideoUpsertBulk) ClearReplacesID() *VideoUpsertBulk {
 	return u.Update(func(s *VideoUpsert) {
 		s.ClearReplacesID()
+	})
+}
+
+// SetContentKey sets the "content_key" field.
+func (u *VideoUpsertBulk) SetContentKey(v []byte) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetContentKey(v)
+	})
+}
+
+// UpdateContentKey sets the "content_key" field to the value that was provided on create.
+func (u *VideoUpsertBulk) UpdateContentKey() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateContentKey()
+	})
+}
+
+// ClearContentKey clears the value of the "content_key" field.
+func (u *VideoUpsertBulk) ClearContentKey() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearContentKey()
 	})
 }
 

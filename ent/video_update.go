@@ -309,6 +309,18 @@ func (_u *VideoUpdate) ClearReplacesID() *VideoUpdate {
 	return _u
 }
 
+// SetContentKey sets the "content_key" field.
+func (_u *VideoUpdate) SetContentKey(v []byte) *VideoUpdate {
+	_u.mutation.SetContentKey(v)
+	return _u
+}
+
+// ClearContentKey clears the value of the "content_key" field.
+func (_u *VideoUpdate) ClearContentKey() *VideoUpdate {
+	_u.mutation.ClearContentKey()
+	return _u
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_u *VideoUpdate) SetTitle(v *Title) *VideoUpdate {
 	return _u.SetTitleID(v.ID)
@@ -512,6 +524,12 @@ func (_u *VideoUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ReplacesIDCleared() {
 		_spec.ClearField(video.FieldReplacesID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ContentKey(); ok {
+		_spec.SetField(video.FieldContentKey, field.TypeBytes, value)
+	}
+	if _u.mutation.ContentKeyCleared() {
+		_spec.ClearField(video.FieldContentKey, field.TypeBytes)
 	}
 	if _u.mutation.TitleCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -914,6 +932,18 @@ func (_u *VideoUpdateOne) ClearReplacesID() *VideoUpdateOne {
 	return _u
 }
 
+// SetContentKey sets the "content_key" field.
+func (_u *VideoUpdateOne) SetContentKey(v []byte) *VideoUpdateOne {
+	_u.mutation.SetContentKey(v)
+	return _u
+}
+
+// ClearContentKey clears the value of the "content_key" field.
+func (_u *VideoUpdateOne) ClearContentKey() *VideoUpdateOne {
+	_u.mutation.ClearContentKey()
+	return _u
+}
+
 // SetTitle sets the "title" edge to the Title entity.
 func (_u *VideoUpdateOne) SetTitle(v *Title) *VideoUpdateOne {
 	return _u.SetTitleID(v.ID)
@@ -1147,6 +1177,12 @@ func (_u *VideoUpdateOne) sqlSave(ctx context.Context) (_node *Video, err error)
 	}
 	if _u.mutation.ReplacesIDCleared() {
 		_spec.ClearField(video.FieldReplacesID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ContentKey(); ok {
+		_spec.SetField(video.FieldContentKey, field.TypeBytes, value)
+	}
+	if _u.mutation.ContentKeyCleared() {
+		_spec.ClearField(video.FieldContentKey, field.TypeBytes)
 	}
 	if _u.mutation.TitleCleared() {
 		edge := &sqlgraph.EdgeSpec{

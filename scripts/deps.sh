@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: ffmpeg and jq (always); with --browser, what make test
-# needs besides: Chromium, versitygw and Mailpit (the S3 and mail tests' servers, built once into
+# needs besides: Chromium, nginx, versitygw and Mailpit (the S3 and mail tests' servers, built once into
 # the Go cache); then Go modules and npm packages. System packages come from apt when running as root on Debian;
 # otherwise this prints the one line to run and fails.
 set -euo pipefail
@@ -10,6 +10,10 @@ need=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 if [ "${1:-}" = "--browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   need+=(chromium)
+fi
+# nginx serves the media folder in front of marquee in the CDN tests.
+if [ "${1:-}" = "--browser" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  need+=(nginx)
 fi
 # jq reads govulncheck's findings (make vulncheck).
 command -v jq >/dev/null 2>&1 || need+=(jq)

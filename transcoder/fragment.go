@@ -48,14 +48,24 @@ func fragmentRendition(dir string, every time.Duration) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.uri, err)
 		}
-		tmp := file + ".split"
-		if err := os.WriteFile(tmp, out, 0o644); err != nil {
+		if err := replaceFile(file, out); err != nil {
 			return err
 		}
-		if err := os.Rename(tmp, file); err != nil {
-			_ = os.Remove(tmp)
-			return err
-		}
+	}
+	return nil
+}
+
+// replaceFile writes data beside file and renames it over file, so a reader or a failure sees the old
+// content or the new one, never half of it.
+func replaceFile(file string, data []byte) error {
+	tmp := file + ".new"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		_ = os.Remove(tmp)
+		return err
 	}
 	return nil
 }

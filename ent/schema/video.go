@@ -44,6 +44,9 @@ func (Video) Fields() []ent.Field {
 		// The video this one replaces once READY (its library file changed): the old one is
 		// removed then, so viewers keep a playable version until the new one is.
 		field.Int("replaces_id").Optional().Nillable().Annotations(entgql.Skip()),
+		// The seed of the video's content keys, sealed with the server secret (media.Keyring);
+		// set before the first encrypted output is published and never changed after.
+		field.Bytes("content_key").Optional().Sensitive().Annotations(entgql.Skip()),
 	}
 }
 

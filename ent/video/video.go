@@ -49,6 +49,8 @@ const (
 	FieldCreditsStart = "credits_start"
 	// FieldReplacesID holds the string denoting the replaces_id field in the database.
 	FieldReplacesID = "replaces_id"
+	// FieldContentKey holds the string denoting the content_key field in the database.
+	FieldContentKey = "content_key"
 	// EdgeTitle holds the string denoting the title edge name in mutations.
 	EdgeTitle = "title"
 	// EdgeEpisode holds the string denoting the episode edge name in mutations.
@@ -99,6 +101,7 @@ var Columns = []string{
 	FieldIntroEnd,
 	FieldCreditsStart,
 	FieldReplacesID,
+	FieldContentKey,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -125,6 +125,11 @@ func ReplacesID(v int) predicate.Video {
 	return predicate.Video(sql.FieldEQ(FieldReplacesID, v))
 }
 
+// ContentKey applies equality check predicate on the "content_key" field. It's identical to ContentKeyEQ.
+func ContentKey(v []byte) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldContentKey, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Video {
 	return predicate.Video(sql.FieldEQ(FieldCreatedAt, v))
@@ -808,6 +813,56 @@ func ReplacesIDIsNil() predicate.Video {
 // ReplacesIDNotNil applies the NotNil predicate on the "replaces_id" field.
 func ReplacesIDNotNil() predicate.Video {
 	return predicate.Video(sql.FieldNotNull(FieldReplacesID))
+}
+
+// ContentKeyEQ applies the EQ predicate on the "content_key" field.
+func ContentKeyEQ(v []byte) predicate.Video {
+	return predicate.Video(sql.FieldEQ(FieldContentKey, v))
+}
+
+// ContentKeyNEQ applies the NEQ predicate on the "content_key" field.
+func ContentKeyNEQ(v []byte) predicate.Video {
+	return predicate.Video(sql.FieldNEQ(FieldContentKey, v))
+}
+
+// ContentKeyIn applies the In predicate on the "content_key" field.
+func ContentKeyIn(vs ...[]byte) predicate.Video {
+	return predicate.Video(sql.FieldIn(FieldContentKey, vs...))
+}
+
+// ContentKeyNotIn applies the NotIn predicate on the "content_key" field.
+func ContentKeyNotIn(vs ...[]byte) predicate.Video {
+	return predicate.Video(sql.FieldNotIn(FieldContentKey, vs...))
+}
+
+// ContentKeyGT applies the GT predicate on the "content_key" field.
+func ContentKeyGT(v []byte) predicate.Video {
+	return predicate.Video(sql.FieldGT(FieldContentKey, v))
+}
+
+// ContentKeyGTE applies the GTE predicate on the "content_key" field.
+func ContentKeyGTE(v []byte) predicate.Video {
+	return predicate.Video(sql.FieldGTE(FieldContentKey, v))
+}
+
+// ContentKeyLT applies the LT predicate on the "content_key" field.
+func ContentKeyLT(v []byte) predicate.Video {
+	return predicate.Video(sql.FieldLT(FieldContentKey, v))
+}
+
+// ContentKeyLTE applies the LTE predicate on the "content_key" field.
+func ContentKeyLTE(v []byte) predicate.Video {
+	return predicate.Video(sql.FieldLTE(FieldContentKey, v))
+}
+
+// ContentKeyIsNil applies the IsNil predicate on the "content_key" field.
+func ContentKeyIsNil() predicate.Video {
+	return predicate.Video(sql.FieldIsNull(FieldContentKey))
+}
+
+// ContentKeyNotNil applies the NotNil predicate on the "content_key" field.
+func ContentKeyNotNil() predicate.Video {
+	return predicate.Video(sql.FieldNotNull(FieldContentKey))
 }
 
 // HasTitle applies the HasEdge predicate on the "title" edge.

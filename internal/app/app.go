@@ -50,7 +50,9 @@ type Services struct {
 	// Library runs the library scans administrators start from the app.
 	Library *library.Runner
 	// Signer and Playback exist when the configuration has a signing secret.
-	Signer   *media.Signer
+	Signer *media.Signer
+	// Keyring seals the videos' content keys; it too exists with a signing secret.
+	Keyring  *media.Keyring
 	Playback *playback.Service
 	// Index is this process's search index, once OpenSearch opened it.
 	Index *search.Index
@@ -105,6 +107,12 @@ func (s *Services) open(ctx context.Context, workers int) error {
 	s.Queue = jobs.New(st, jobs.Options{Workers: workers, RescueAfter: c.Rescue(), Metrics: s.Metrics}, s.Log)
 	s.Catalog = catalog.NewService(st, s.Broker)
 	s.Videos = video.NewService(st, s.Media, s.Broker, s.Queue, s.Log, c.MaxUploadBytes, s.Catalog)
+	if c.Secret != "" {
+		if s.Keyring, err = media.NewKeyring([]byte(c.Secret)); err != nil {
+			return err
+		}
+		s.Videos.Encrypt(video.Encryption{Keyring: s.Keyring, Period: c.KeyPeriod})
+	}
 	s.Artwork = artwork.NewService(s.Media, s.Catalog, s.Log)
 	s.Library = library.NewRunner(library.NewScanner(st, s.Catalog, s.Videos, s.Artwork), s.Broker, s.Log, c.LibraryDirs, s.Go)
 	s.Billing = billing.NewService(st, billing.NewSandbox(c.SandboxLatency), s.Broker, s.Log, billing.Options{ProviderTimeout: c.PaymentTimeout})

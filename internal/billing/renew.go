@@ -162,6 +162,13 @@ func (s *Service) charge(ctx context.Context, m *ent.Membership, now time.Time) 
 	if declined {
 		s.log.InfoContext(ctx, "renewal declined", slog.Int("membership_id", m.ID), slog.String("code", d.Code))
 	}
+	if !declined && m.PendingPlan != nil && p.ID != m.Edges.Plan.ID {
+		// A downgrade took effect: streams opened under the old plan's limits (its height, its
+		// titles) end, and their keys with them; the viewer starts again under the new plan.
+		if err := s.broker.Publish(ctx, TopicPlanChanged, []byte(strconv.Itoa(m.UserID))); err != nil {
+			s.log.WarnContext(ctx, "announce plan change", slog.Int("user_id", m.UserID), slog.Any("err", err))
+		}
+	}
 	return !declined, nil
 }
 

@@ -12,6 +12,10 @@ import (
 // replica stops their streams.
 const TopicMembershipEnded = "billing.membership_ended"
 
+// TopicPlanChanged carries the id of a user whose plan was lowered (a scheduled downgrade
+// took effect), so that every replica ends the streams opened under the old plan.
+const TopicPlanChanged = "billing.plan_changed"
+
 // Options tune the membership lifecycle.
 type Options struct {
 	// Grace is how long a membership whose renewal failed keeps working (PAST_DUE).

@@ -35,6 +35,7 @@ func commands() []command {
 		{"migrate", "apply schema migrations and exit", migrateCmd},
 		{"ingest", "queue a transcode of a local file: ingest --file PATH (--title-id ID | --name NAME) [--wait]", ingest},
 		{"library", "bring a media folder into the catalog: library scan DIR (Movies/Name (Year)/…, Shows/Name (Year)/Season 01/Name - S01E02 - Episode.mkv); prints added=N updated=N unchanged=N skipped=N", libraryCmd},
+		{"media", "re-package transcoded videos without re-encoding: media encrypt [--video ID,…] encrypts those still in the clear; prints encrypted=N skipped=N failed=N", mediaCmd},
 		{"user", "manage accounts: user create --email E --password P [--admin] [--plan P] [--country CC]; user reset-password --email E", userCmd},
 		{"seed", "load the demo catalog: seed --demo [--wait] (idempotent); or a catalog at scale: seed --synthetic --titles N --viewers M", seedCmd},
 		{"recommend", "offline recommender: recommend eval --ratings F --items F | recommend gen --out DIR", recommendCmd},

@@ -41,10 +41,15 @@ type Config struct {
 	ShutdownTimeout time.Duration
 
 	// Transcoding.
-	FFmpeg, FFprobe  string
-	X264Preset       string
-	SegmentSeconds   int
-	FragmentMillis   int // movie fragments inside each segment; 0 keeps one per segment
+	FFmpeg, FFprobe string
+	X264Preset      string
+	SegmentSeconds  int
+	FragmentMillis  int // movie fragments inside each segment; 0 keeps one per segment
+	// KeyPeriod is how much content one encryption key covers (0: one key per rendition).
+	KeyPeriod time.Duration
+	// MediaPublicURL is where encrypted videos' folders are served without a token: this
+	// server's /media (the default), or a server in front or a CDN.
+	MediaPublicURL   string
 	TranscodeTimeout time.Duration
 	// RescueAfter is how long a job whose worker died stays claimed before it is retried.
 	// Live workers mark their jobs as they run (every quarter of it), so it bounds how long
@@ -96,6 +101,8 @@ func Default() Config {
 		X264Preset:         "veryfast",
 		SegmentSeconds:     4,
 		FragmentMillis:     500,
+		KeyPeriod:          2 * time.Minute,
+		MediaPublicURL:     "/media",
 		TranscodeTimeout:   2 * time.Hour,
 		ShutdownTimeout:    15 * time.Second,
 		PaymentProvider:    "sandbox",
@@ -139,6 +146,8 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.StringVar(&c.FFprobe, "ffprobe", env("MARQUEE_FFPROBE", c.FFprobe), "ffprobe executable (MARQUEE_FFPROBE)")
 	fs.StringVar(&c.X264Preset, "x264-preset", env("MARQUEE_X264_PRESET", c.X264Preset), "libx264 preset: ultrafast … veryslow (MARQUEE_X264_PRESET)")
 	fs.IntVar(&c.FragmentMillis, "fragment-ms", envInt(getenv, "MARQUEE_FRAGMENT_MS", c.FragmentMillis), "length of the movie fragments inside each HLS segment, in milliseconds; 0 keeps one fragment per segment (MARQUEE_FRAGMENT_MS)")
+	fs.DurationVar(&c.KeyPeriod, "key-period", envDuration(getenv, "MARQUEE_KEY_PERIOD", c.KeyPeriod), "content time one encryption key covers; a revoked viewer stops within it; 0: one key per rendition (MARQUEE_KEY_PERIOD)")
+	fs.StringVar(&c.MediaPublicURL, "media-public-url", env("MARQUEE_MEDIA_PUBLIC_URL", c.MediaPublicURL), "where the media folder is served without a token: /media (this server) or a server in front or CDN, e.g. https://cdn.example.org/media (MARQUEE_MEDIA_PUBLIC_URL)")
 	fs.IntVar(&c.SegmentSeconds, "segment-seconds", envInt(getenv, "MARQUEE_SEGMENT_SECONDS", c.SegmentSeconds), "HLS segment length, an even number of seconds (MARQUEE_SEGMENT_SECONDS)")
 	fs.DurationVar(&c.TranscodeTimeout, "transcode-timeout", envDuration(getenv, "MARQUEE_TRANSCODE_TIMEOUT", c.TranscodeTimeout), "longest one transcode may run (MARQUEE_TRANSCODE_TIMEOUT)")
 	fs.DurationVar(&c.RescueAfter, "rescue-after", envDuration(getenv, "MARQUEE_RESCUE_AFTER", 0), "retry a job whose worker died after this long, at least 10s (MARQUEE_RESCUE_AFTER)")
@@ -248,6 +257,13 @@ func (c Config) Validate() error {
 	}
 	if c.FragmentMillis != 0 && (c.FragmentMillis < 100 || c.FragmentMillis > 1000*c.SegmentSeconds) {
 		return errors.New("--fragment-ms: must be 0 or from 100 to the segment length")
+	}
+	if c.KeyPeriod != 0 && (c.KeyPeriod < time.Duration(c.SegmentSeconds)*time.Second || c.KeyPeriod > 24*time.Hour) {
+		return errors.New("--key-period: must be 0 or from one segment to 24h")
+	}
+	if u, err := url.Parse(c.MediaPublicURL); err != nil || u.RawQuery != "" || u.Fragment != "" ||
+		!(strings.HasPrefix(c.MediaPublicURL, "/") && !strings.HasPrefix(c.MediaPublicURL, "//") || (u.Scheme == "http" || u.Scheme == "https") && u.Host != "") {
+		return errors.New("--media-public-url: must be a path on this server (/media) or an http(s):// URL")
 	}
 	if c.SegmentSeconds < 2 || c.SegmentSeconds > 12 || c.SegmentSeconds%2 != 0 {
 		return errors.New("--segment-seconds: must be an even number from 2 to 12 (segments hold whole 2 s GOPs)")

@@ -50,7 +50,7 @@ func NewArtHandler(store Store, signer *Signer) http.Handler {
 			fail(w, http.StatusForbidden)
 			return
 		}
-		h := &handler{store: store}
+		h := &Handler{store: store}
 		obj, status := h.open(r, key)
 		if obj == nil {
 			fail(w, status)

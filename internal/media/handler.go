@@ -68,12 +68,14 @@ func kindOf(name string) (fileKind, bool) {
 	return fileKind{}, false
 }
 
-type handler struct {
+// Handler serves media: the token route, and with Deliver the public route and the keys.
+type Handler struct {
 	store    Store
 	signer   *Signer
 	sessions Sessions
 	videoDir func(videoID int) string
 	now      func() time.Time
+	deliver  *deliverState // nil until Deliver
 }
 
 // NewHandler serves a video's HLS files at /media/<token>/<path inside the video directory>.
@@ -83,11 +85,11 @@ type handler struct {
 //
 // videoDir maps the token's video to its store key (e.g. "videos/42"); a token reaches nothing
 // else. now is the clock tokens are checked against.
-func NewHandler(store Store, signer *Signer, sessions Sessions, videoDir func(videoID int) string, now func() time.Time) http.Handler {
-	return &handler{store: store, signer: signer, sessions: sessions, videoDir: videoDir, now: now}
+func NewHandler(store Store, signer *Signer, sessions Sessions, videoDir func(videoID int) string, now func() time.Time) *Handler {
+	return &Handler{store: store, signer: signer, sessions: sessions, videoDir: videoDir, now: now}
 }
 
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	// The token is in the URL, so the URL must not leak to whatever a page links to.
 	hdr.Set("Referrer-Policy", "no-referrer")
@@ -103,6 +105,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token, rest, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, mediaPrefix), "/")
 	if !ok || !strings.HasPrefix(r.URL.Path, mediaPrefix) {
 		fail(w, http.StatusNotFound)
+		return
+	}
+	if token+"/" == publicPrefix && h.deliver != nil {
+		h.servePublic(w, r, rest)
 		return
 	}
 	g, err := h.signer.Verify(token, h.now())
@@ -128,6 +134,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound)
 		return
 	}
+	if rest == masterName {
+		h.serveMaster(w, r, dir, g, token)
+		return
+	}
+	h.serveFile(w, r, dir, rest, kind)
+}
+
+// serveFile serves the file rest of the video folder dir, its checks passed.
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, dir, rest string, kind fileKind) {
+	hdr := w.Header()
 	if rd, ok := h.store.(Redirector); ok && kind.cache == cacheImmutable {
 		// Files that never change may be fetched straight from the store. The token and plan
 		// checks above still ran: the URL is short-lived and names this one object.
@@ -152,10 +168,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Type", kind.contentType)
 	hdr.Set("Cache-Control", kind.cache)
 	hdr.Set("X-Content-Type-Options", "nosniff")
-	if rest == masterName && g.MaxHeight > 0 {
-		h.serveMaster(w, r, obj, g.MaxHeight)
-		return
-	}
 	hdr.Set("Etag", etag(obj, -1))
 	// ServeContent handles Range, If-Range, If-None-Match and HEAD. A local file lets the server
 	// send the body with sendfile, whole or a range of it; an object store's is read as a ranged
@@ -164,7 +176,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // open opens a file of the store; on failure it returns the status to answer with.
-func (h *handler) open(r *http.Request, key string) (Object, int) {
+func (h *Handler) open(r *http.Request, key string) (Object, int) {
 	obj, err := h.store.Open(r.Context(), key)
 	switch {
 	case err == nil:
@@ -267,23 +279,41 @@ func (s *sizedFile) sync() error {
 	return nil
 }
 
-// serveMaster serves the master playlist without the variants above maxHeight.
-func (h *handler) serveMaster(w http.ResponseWriter, r *http.Request, obj Object, maxHeight int) {
+// serveMaster serves the master playlist without the variants above the grant's height, and for an
+// encrypted video pointing into the public folder with the session's key URLs.
+func (h *Handler) serveMaster(w http.ResponseWriter, r *http.Request, dir string, g Grant, token string) {
+	obj, status := h.open(r, dir+"/"+masterName)
+	if obj == nil {
+		fail(w, status)
+		return
+	}
+	defer obj.Close()
 	master, err := io.ReadAll(io.LimitReader(obj, maxMasterSize+1))
 	if err != nil || len(master) > maxMasterSize {
 		fail(w, http.StatusInternalServerError)
 		return
 	}
-	filtered, _ := filterMaster(master, maxHeight)
+	body, _ := filterMaster(master, g.MaxHeight)
+	if h.isEncrypted(r, g.VideoID, dir) {
+		body = h.deliverMaster(r, body, g.VideoID, token)
+	}
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/vnd.apple.mpegurl")
+	hdr.Set("Cache-Control", cacheShort)
+	hdr.Set("X-Content-Type-Options", "nosniff")
 	// The body depends on the plan's limit as well as the file, and so does the validator: a
 	// viewer who upgrades must not be told their cached, smaller master is still current.
-	w.Header().Set("Etag", etag(obj, maxHeight))
-	http.ServeContent(w, r, "", obj.ModTime(), bytes.NewReader(filtered))
+	variant := -1
+	if g.MaxHeight > 0 {
+		variant = g.MaxHeight
+	}
+	hdr.Set("Etag", etag(obj, variant))
+	http.ServeContent(w, r, "", obj.ModTime(), bytes.NewReader(body))
 }
 
 // fallbackRung reports whether rung, although above maxHeight, is the one variant the filtered
 // master keeps because nothing else fits. Only requests over the limit pay for reading the master.
-func (h *handler) fallbackRung(r *http.Request, dir string, rung, maxHeight int) bool {
+func (h *Handler) fallbackRung(r *http.Request, dir string, rung, maxHeight int) bool {
 	obj, _ := h.open(r, dir+"/"+masterName)
 	if obj == nil {
 		return false

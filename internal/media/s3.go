@@ -358,25 +358,51 @@ func (s *S3) Fetch(ctx context.Context, key, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.bucket, Key: &name})
-	if err != nil {
-		return "", s.failed("fetch", name, err)
-	}
-	defer out.Body.Close()
 	dst := filepath.Join(dir, path.Base(key))
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
-	if err != nil {
-		return "", fmt.Errorf("media: fetch %s: %w", name, err)
-	}
-	_, err = io.Copy(f, out.Body)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(dst)
-		return "", fmt.Errorf("media: fetch %s: %w", name, err)
+	if err := s.download(ctx, name, dst); err != nil {
+		return "", err
 	}
 	return dst, nil
+}
+
+// FetchAll implements Store: it lists the objects under key and downloads each into dir.
+func (s *S3) FetchAll(ctx context.Context, key, dir string) error {
+	name, err := s.name(key)
+	if err != nil {
+		return err
+	}
+	prefix := name + "/"
+	pages := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: &prefix})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("media: list %s: %w", prefix, err)
+		}
+		for _, o := range page.Contents {
+			rel := strings.TrimPrefix(aws.ToString(o.Key), prefix)
+			if !filepath.IsLocal(rel) {
+				continue
+			}
+			dst := filepath.Join(dir, filepath.FromSlash(rel))
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return fmt.Errorf("media: %w", err)
+			}
+			if err := s.download(ctx, aws.ToString(o.Key), dst); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// download copies object name into a new local file dst.
+func (s *S3) download(ctx context.Context, name, dst string) error {
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.bucket, Key: &name})
+	if err != nil {
+		return s.failed("fetch", name, err)
+	}
+	defer out.Body.Close()
+	return writeNew(dst, out.Body)
 }
 
 // Remove implements Store.

@@ -51,6 +51,10 @@ type Store interface {
 	// the stored file itself on a filesystem store, otherwise a download into dir, which
 	// should be a TempDir of this store so that CleanTemp removes it.
 	Fetch(ctx context.Context, key, dir string) (string, error)
+	// FetchAll copies every file under the folder key into the local directory dir, keeping
+	// their paths below key (on a filesystem store, as hard links where it can). Replace a
+	// copied file by renaming over it, never by writing into it.
+	FetchAll(ctx context.Context, key, dir string) error
 	// Remove deletes key and everything under it.
 	Remove(ctx context.Context, key string) error
 	// CleanTemp removes scratch directories whose name starts with prefix: leftovers of
@@ -344,6 +348,64 @@ func (l *Local) Fetch(_ context.Context, key, _ string) (string, error) {
 		return "", fmt.Errorf("media: %w", err)
 	}
 	return p, nil
+}
+
+// FetchAll implements Store with hard links, or copies where links fail (another filesystem).
+func (l *Local) FetchAll(ctx context.Context, key, dir string) error {
+	root, err := l.Path(key)
+	if err != nil {
+		return err
+	}
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("media: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(dst, 0o755)
+		case !d.Type().IsRegular():
+			return nil
+		}
+		if os.Link(p, dst) == nil {
+			return nil
+		}
+		return copyFile(p, dst)
+	})
+}
+
+// copyFile copies the regular file src to a new file dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return writeNew(dst, in)
+}
+
+// writeNew writes r to a new file at dst, removing it again if the copy fails.
+func writeNew(dst string, r io.Reader) error {
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("media: %w", err)
+	}
+	_, err = io.Copy(out, r)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst)
+		return fmt.Errorf("media: copy to %s: %w", dst, err)
+	}
+	return nil
 }
 
 // Remove implements Store. ctx is checked before the removal starts.

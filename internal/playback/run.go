@@ -28,6 +28,7 @@ func (s *Service) Run(ctx context.Context) {
 	revoked := s.broker.Subscribe(ctx, TopicRevoked)
 	logouts := s.broker.Subscribe(ctx, auth.TopicSessionRevoked)
 	lapsed := s.broker.Subscribe(ctx, billing.TopicMembershipEnded)
+	lowered := s.broker.Subscribe(ctx, billing.TopicPlanChanged)
 	missed := s.broker.Subscribe(ctx, pubsub.TopicMissed)
 	tick := time.NewTicker(s.o.HeartbeatInterval)
 	defer tick.Stop()
@@ -69,6 +70,13 @@ func (s *Service) Run(ctx context.Context) {
 				s.endForLogin(ctx, id)
 			}
 		case b, ok := <-lapsed:
+			if !ok {
+				return
+			}
+			if id, err := strconv.Atoi(string(b)); err == nil {
+				s.endForUser(ctx, id)
+			}
+		case b, ok := <-lowered:
 			if !ok {
 				return
 			}

@@ -109,6 +109,9 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	river.AddWorker(q.Workers(), auth.NewResetWorker(svc))
 	cat := catalog.NewService(s, broker)
 	videos := video.NewService(s, m, broker, q, log, c.MaxUploadBytes, cat)
+	keyring, err := media.NewKeyring([]byte(testSecret))
+	require.NoError(t, err)
+	videos.Encrypt(video.Encryption{Keyring: keyring, Period: c.KeyPeriod})
 	river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{
 		Heights: []int{90, 144, 180}, Timeout: 2 * time.Minute, Preset: "ultrafast",
 	}))
@@ -140,7 +143,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	// hashing, a small ladder, short polls and heartbeats).
 	srv := server.New(&app.Services{
 		Config: c, Log: log, Store: s, Broker: broker, Media: m, Queue: q, Auth: svc, Billing: bill,
-		Catalog: cat, Videos: videos, Artwork: art, Library: scanner, Signer: signer, Playback: pb, Index: index, Metrics: reg,
+		Catalog: cat, Videos: videos, Artwork: art, Library: scanner, Signer: signer, Keyring: keyring, Playback: pb, Index: index, Metrics: reg,
 	})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {

@@ -128,7 +128,7 @@ func accessLevel(path string, status int) slog.Level {
 	switch {
 	case status >= http.StatusInternalServerError:
 		return slog.LevelWarn
-	case strings.HasPrefix(path, "/media/"), strings.HasPrefix(path, "/art/"),
+	case strings.HasPrefix(path, "/media/"), strings.HasPrefix(path, "/art/"), strings.HasPrefix(path, "/keys/"),
 		path == "/healthz", path == "/readyz", path == "/metrics":
 		return slog.LevelDebug
 	}
@@ -195,14 +195,18 @@ func writeForbiddenCrossOrigin(w http.ResponseWriter) {
 	apperr.WriteHTTP(w, http.StatusForbidden, apperr.New(apperr.Forbidden, "Cross-origin request refused."))
 }
 
-// redactToken keeps playback tokens, which are credentials, out of the logs.
+// redactToken keeps playback tokens, which are credentials, out of the logs (the public
+// route's /media/videos/… carries none).
 func redactToken(path string) string {
-	rest, ok := strings.CutPrefix(path, "/media/")
-	if !ok {
-		return path
+	for _, prefix := range []string{"/media/", "/keys/"} {
+		rest, ok := strings.CutPrefix(path, prefix)
+		if !ok || strings.HasPrefix(rest, "videos/") {
+			continue
+		}
+		if _, after, found := strings.Cut(rest, "/"); found {
+			return prefix + "REDACTED/" + after
+		}
+		return prefix + "REDACTED"
 	}
-	if _, after, found := strings.Cut(rest, "/"); found {
-		return "/media/REDACTED/" + after
-	}
-	return "/media/REDACTED"
+	return path
 }

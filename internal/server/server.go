@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -63,14 +64,32 @@ func New(d *app.Services) *Server {
 		_, _ = w.Write([]byte("ok\n"))
 	})))
 	mux.Handle("GET /readyz", m.route("readyz", http.HandlerFunc(s.readyz)))
-	mux.Handle("/media/", m.route("media", media.NewHandler(d.Media, d.Signer, d.Playback.Sessions(), video.OutputKey, time.Now)))
+	mh := media.NewHandler(d.Media, d.Signer, d.Playback.Sessions(), video.OutputKey, time.Now)
+	origins := media.Origins(d.Media)
+	if d.Keyring != nil {
+		mh.Deliver(media.Delivery{Keyring: d.Keyring, Seeds: d.Videos.SealedSeed, PublicURL: d.Config.MediaPublicURL, KeysURL: d.Config.PublicURL})
+		if o := originOf(d.Config.MediaPublicURL); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	mux.Handle("/media/", m.route("media", mh))
+	mux.Handle("/keys/", m.route("keys", mh.Keys()))
 	mux.Handle("/art/", m.route("art", media.NewArtHandler(d.Media, d.Signer)))
 	mux.Handle("GET "+auth.ExportPath, m.route("export", d.Auth.ExportHandler()))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.route("spa", spa.Handler(titlePreviews(d))))
 
-	s.handler = requestID(accessLog(d.Log, recoverer(d.Log, securityHeaders(contentSecurityPolicy(media.Origins(d.Media)), d.Config.SecureCookies(), mux))))
+	s.handler = requestID(accessLog(d.Log, recoverer(d.Log, securityHeaders(contentSecurityPolicy(origins), d.Config.SecureCookies(), mux))))
 	return s
+}
+
+// originOf is the origin of an absolute URL, "" for a path.
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // Handler is the root handler, for tests and embedding.

@@ -98,7 +98,7 @@ func TestSubtitleUploads(t *testing.T) {
 			require.NoError(t, err)
 			return string(b)
 		}
-		master := get(manifest)
+		master := storedURIs(get(manifest))
 		require.Contains(t, master, `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="American English (CC)",LANGUAGE="en-US",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,CHARACTERISTICS="public.accessibility.describes-spoken-dialog,public.accessibility.describes-music-and-sound",URI="subs/`)
 		require.Contains(t, master, `NAME="French",LANGUAGE="fr"`)
 		for _, line := range strings.Split(master, "\n") {
@@ -199,7 +199,7 @@ func TestSubtitlesFromTheSource(t *testing.T) {
 			require.Equal(t, http.StatusOK, res.StatusCode, uri)
 			return string(body)
 		}
-		master := get("master.m3u8")
+		master := storedURIs(get("master.m3u8"))
 		require.Contains(t, master, `NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="subs/`)
 		require.Contains(t, master, `NAME="French (forced)",LANGUAGE="fr",DEFAULT=NO,AUTOSELECT=YES,FORCED=YES,URI="subs/`)
 		require.Contains(t, master, `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="stereo",NAME="English",LANGUAGE="en",CHANNELS="2",DEFAULT=YES,AUTOSELECT=YES,URI="audio1/index.m3u8"`)

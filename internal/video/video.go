@@ -60,6 +60,7 @@ type Service struct {
 	log       *slog.Logger
 	maxSource int64
 	listings  Listings
+	enc       Encryption
 }
 
 // Listings is the catalog as videos see it: told when a title gains or loses a playable

@@ -123,6 +123,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[TranscodeArgs]) error 
 		return err
 	}
 	s.sourceSubtitles(ctx, log, id, w.opts, src, res.Source)
+	if err := s.encryptOutput(ctx, v, out); err != nil {
+		_ = s.media.CleanTemp(tempPrefix(id))
+		return fmt.Errorf("encrypt: %w", err)
+	}
 	err = s.media.Publish(ctx, out, OutputKey(id))
 	_ = s.media.CleanTemp(tempPrefix(id))
 	if err != nil {

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
