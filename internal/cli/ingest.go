@@ -58,6 +58,10 @@ func ingest(ctx context.Context, env Env, args []string) error {
 	workers := 0
 	if wait {
 		workers = 1
+		// The transcode runs here and seals its content key with the servers' secret.
+		if err := withSecret(&c); err != nil {
+			return err
+		}
 	}
 	a, err := app.Open(ctx, c, log, workers)
 	if err != nil {

@@ -38,10 +38,8 @@ func mediaCmd(ctx context.Context, env Env, args []string) error {
 		ids = append(ids, id)
 	}
 	// Keys are sealed with the server secret: the one the servers use.
-	if c.Secret == "" {
-		if c.Secret, err = ensureSecret(c.DataDir); err != nil {
-			return err
-		}
+	if err := withSecret(&c); err != nil {
+		return err
 	}
 	a, err := app.Open(ctx, c, c.Logger(env.Stderr), 0)
 	if err != nil {

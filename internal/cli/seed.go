@@ -67,6 +67,10 @@ func seedCmd(ctx context.Context, env Env, args []string) error {
 	workers := 0
 	if wait {
 		workers = max(1, c.Workers)
+		// The transcodes run here and seal their content keys with the servers' secret.
+		if err := withSecret(&c); err != nil {
+			return err
+		}
 	}
 	a, err := app.Open(ctx, c, log, workers)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/marquee-org/marquee/internal/app"
+	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/server"
 )
 
@@ -22,10 +23,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	log := c.Logger(env.Stderr)
-	if c.Secret == "" {
-		if c.Secret, err = ensureSecret(c.DataDir); err != nil {
-			return err
-		}
+	if err := withSecret(&c); err != nil {
+		return err
 	}
 	a, err := app.Open(ctx, c, log, c.Workers)
 	if err != nil {
@@ -56,6 +55,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 		log.Info("marquee is serving", slog.String("url", "http://"+addr),
 			slog.String("dialect", a.Store.Dialect), slog.Int("workers", c.Workers))
 	})
+}
+
+// withSecret fills c.Secret from the data dir (generating it there the first time) unless
+// it was given: every process that signs media URLs, seals mail or content keys uses it.
+func withSecret(c *config.Config) error {
+	if c.Secret != "" {
+		return nil
+	}
+	var err error
+	c.Secret, err = ensureSecret(c.DataDir)
+	return err
 }
 
 // ensureSecret returns the media-signing key stored in the data dir, generating it on

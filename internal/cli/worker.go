@@ -25,11 +25,9 @@ func worker(ctx context.Context, env Env, args []string) error {
 		return errors.New("--workers: a worker needs at least 1")
 	}
 	log := c.Logger(env.Stderr)
-	// Queued mail is sealed with the secret: a worker opens it with the same one.
-	if c.Secret == "" {
-		if c.Secret, err = ensureSecret(c.DataDir); err != nil {
-			return err
-		}
+	// Queued mail and content keys are sealed with the secret: a worker uses the same one.
+	if err := withSecret(&c); err != nil {
+		return err
 	}
 	a, err := app.Open(ctx, c, log, c.Workers)
 	if err != nil {

@@ -96,7 +96,7 @@ func TestPublicRouteServesOnlyEncryptedFolders(t *testing.T) {
 		require.Equal(t, http.StatusOK, w.Code)
 		require.Equal(t, "public, max-age=31536000, immutable", w.Header().Get("Cache-Control"))
 		for _, target := range []string{
-			"/media/videos/42/master.m3u8",       // the master is per session
+			"/media/videos/42/master.m3u8",        // the master is per session
 			"/media/videos/42/" + EncryptedMarker, // not a media file
 			"/media/videos/42/notes.txt",
 			"/media/videos/7/720p/seg_00001.m4s", // in the clear: token only
