@@ -16,6 +16,11 @@
 // changes, neither of which the handler can do by itself:
 //
 //	(d) (a) with the connection corked (TCP_CORK) while the handler runs, as nginx's tcp_nopush does
+//	(f) marquee's public route for encrypted videos (/media/videos/<id>/…, no token), no front
+//	(g) nginx with deploy/nginx-marquee.conf in front of marquee: the public folder served by nginx
+//
+// (f) and (g) are in the default set: delivery of encrypted media is measured against (c).
+//
 //	(e) (a) behind a ResponseWriter wrapper that hides io.ReaderFrom, as a status-recording
 //	    middleware without a ReadFrom method does: the body is then copied through user space
 //	    instead of sent with sendfile
@@ -50,6 +55,8 @@ import (
 const (
 	minRatioNginx = 0.90
 	minRatioGo    = 0.97
+	// nginx in front of marquee (deploy/nginx-marquee.conf) against nginx alone.
+	minRatioFront = 0.97
 	maxP99Nginx   = 1.25
 )
 
@@ -76,7 +83,7 @@ func main() {
 	flag.IntVar(&c.rounds, "rounds", 1, "rounds; the order of the targets rotates each round")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary directory (media, nginx.conf, Lua scripts)")
 	flag.BoolVar(&c.serve, "serve", false, "start the servers, print their URLs and wait for ^C instead of loading them")
-	flag.StringVar(&c.targets, "targets", "abc", "which targets to load, by letter; d and e are what-ifs (see the package comment)")
+	flag.StringVar(&c.targets, "targets", "abcfg", "which targets to load, by letter; d and e are what-ifs (see the package comment)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write CPU profiles of this process (which runs the Go targets) to <file>.<target>.<round>")
 	flag.Parse()
 	if err := run(c); err != nil {
@@ -140,6 +147,14 @@ func run(c config) error {
 	}
 	token := signer.Sign(media.Grant{SessionID: 1, VideoID: videoID, Expires: time.Now().Add(24 * time.Hour)})
 	signed := media.NewHandler(store, signer, alwaysActive{}, func(id int) string { return "videos/" + strconv.Itoa(id) }, time.Now)
+	keyring, err := media.NewKeyring(secret)
+	if err != nil {
+		return err
+	}
+	signed.Deliver(media.Delivery{Keyring: keyring, Seeds: func(context.Context, int) ([]byte, error) { return nil, fs.ErrNotExist }})
+	if _, err := store.Put(ctx, videoKey+"/"+media.EncryptedMarker, strings.NewReader("{}"), 16); err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/media/", signed) // mounted the way the server mounts it
 	prefixed := func(prefix string) []string {
@@ -161,6 +176,7 @@ func run(c config) error {
 		{"b", "(b) go unsigned", plainRoute(videoPath), nil, "/"},
 		{"d", "(d) (a) + TCP_CORK", corked(mux), connContext, signedPrefix},
 		{"e", "(e) (a), no ReadFrom", withoutReadFrom(mux), nil, signedPrefix},
+		{"f", "(f) marquee public", mux, nil, "/media/" + videoKey + "/"},
 	} {
 		base, stop, err := serveGo(g.handler, g.connCtx)
 		if err != nil {
@@ -176,10 +192,23 @@ func run(c config) error {
 	}
 	defer stopC()
 	targets = append(targets, target{"c", "(c) nginx", cBase, prefixed("/"), func() time.Duration { return treeCPU(nginxPID) }})
+	if strings.Contains(c.targets, "g") {
+		marquee, stopM, err := serveGo(mux, nil)
+		if err != nil {
+			return err
+		}
+		defer stopM()
+		gBase, frontPID, stopG, err := startNginxFront(ctx, nginx, tmp, filepath.Join(tmp, "media"), strings.TrimPrefix(marquee, "http://"))
+		if err != nil {
+			return err
+		}
+		defer stopG()
+		targets = append(targets, target{"g", "(g) nginx in front", gBase, prefixed("/media/" + videoKey + "/"), func() time.Duration { return treeCPU(frontPID) }})
+	}
 	slices.SortFunc(targets, func(x, y target) int { return strings.Compare(x.id, y.id) })
 	targets = slices.DeleteFunc(targets, func(t target) bool { return !strings.Contains(c.targets, t.id) })
 	if len(targets) == 0 {
-		return fmt.Errorf("-targets %q names none of a, b, c, d, e", c.targets)
+		return fmt.Errorf("-targets %q names none of a to g", c.targets)
 	}
 	for _, t := range targets {
 		if err := check(t, videoPath, segments[0]); err != nil {

@@ -70,6 +70,14 @@ func printTable(rows []result) {
 		}
 		return "MISSED"
 	}
+	if f, ok := by["f"]; ok && okOf(by, "c") {
+		r := f.requests / by["c"].requests
+		fmt.Printf("(f)/(c) throughput %.3f (public route, no front; target ≥ %.2f: %s)\n", r, minRatioNginx, verdictOf(r >= minRatioNginx))
+	}
+	if g, ok := by["g"]; ok && okOf(by, "c") {
+		r := g.requests / by["c"].requests
+		fmt.Printf("(g)/(c) throughput %.3f (nginx in front with deploy/nginx-marquee.conf; target ≥ %.2f: %s)\n", r, minRatioFront, verdictOf(r >= minRatioFront))
+	}
 	a, okA := by["a"]
 	b, okB := by["b"]
 	c, okC := by["c"]
@@ -94,3 +102,12 @@ func printTable(rows []result) {
 func us(d time.Duration) string { return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond)) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+func okOf(by map[string]result, id string) bool { _, ok := by[id]; return ok }
+
+func verdictOf(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "MISSED"
+}

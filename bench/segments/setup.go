@@ -162,7 +162,33 @@ func withoutReadFrom(next http.Handler) http.Handler {
 	})
 }
 
+// startNginxFront starts nginx with the deployment configuration (deploy/nginx-marquee.conf) in front
+// of the marquee at upstream, the media folder at mediaRoot, in its own directory under tmp.
+func startNginxFront(ctx context.Context, nginx, tmp, mediaRoot, upstream string) (base string, pid int, stop func(), err error) {
+	site, err := os.ReadFile(frontConf)
+	if err != nil {
+		return "", 0, nil, fmt.Errorf("%w (run from the repository root)", err)
+	}
+	dir := filepath.Join(tmp, "front")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return "", 0, nil, err
+	}
+	return startNginxWith(ctx, nginx, dir, func(addr string) string {
+		return strings.NewReplacer("__LISTEN__", addr, "__MEDIA_ROOT__", mediaRoot, "__MARQUEE__", upstream).Replace(string(site))
+	})
+}
+
+// frontConf is the nginx configuration operators put in front of marquee.
+const frontConf = "deploy/nginx-marquee.conf"
+
 func startNginx(ctx context.Context, nginx, tmp, root string) (base string, pid int, stop func(), err error) {
+	return startNginxWith(ctx, nginx, tmp, func(addr string) string {
+		return fmt.Sprintf("server {\n\t\tlisten %s;\n\t\troot %s;\n\t}", addr, root)
+	})
+}
+
+// startNginxWith starts nginx in tmp with the server block(s) site returns for its listen address.
+func startNginxWith(ctx context.Context, nginx, tmp string, site func(addr string) string) (base string, pid int, stop func(), err error) {
 	addr, err := proc.FreeAddr()
 	if err != nil {
 		return "", 0, nil, err
@@ -195,12 +221,9 @@ http {
 		video/mp4 mp4;
 	}
 	default_type application/octet-stream;
-	server {
-		listen %[3]s;
-		root %[4]s;
-	}
+	%[3]s
 }
-`, user, tmp, addr, root)
+`, user, tmp, site(addr))
 	confPath := filepath.Join(tmp, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		return "", 0, nil, err
