@@ -87,4 +87,3 @@ func decrypt(t *testing.T, key [16]byte, seq uint64, data []byte) []byte {
 	cipher.NewCBCDecrypter(block, transcoder.SegmentIV(seq)).CryptBlocks(plain, data)
 	return plain[:len(plain)-int(plain[len(plain)-1])]
 }
-
