@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"io"
@@ -13,7 +14,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/marquee-org/marquee/ent/plan"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
+	"github.com/marquee-org/marquee/internal/billing"
 	"github.com/marquee-org/marquee/transcoder"
 )
 
@@ -126,5 +129,54 @@ func TestEncryptedTitlePlaysFromPublicURLsWithSessionKeys(t *testing.T) {
 		res, bobKey := e.fetch(bobKeysLine[:strings.IndexByte(bobKeysLine, '"')] + "/" + rung + "/0.key")
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		require.Equal(t, key, bobKey, "one key per rendition and period, whoever asks")
+	})
+}
+
+// keysOf is the session key prefix a delivered master defines.
+func keysOf(t *testing.T, master string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(master, `#EXT-X-DEFINE:NAME="marquee_keys",VALUE="`)
+	require.True(t, ok, master)
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// A downgrade that takes effect at renewal ends the streams opened under the dearer plan, and
+// with them their keys; the viewer starts again under the new plan.
+func TestDowngradeAtRenewalEndsStreamsAndTheirKeys(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.startWorkers()
+		admin := e.admin()
+		movie := e.readyTitle(admin, `kind: MOVIE, name: "Lowered"`)
+		tok := e.viewer("lower@example.com", "US", "")
+		r := e.gql(nil, subscribeMutation, cardVars("STANDARD", "4242424242424242", "k1"), bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		r = e.start(tok, movie)
+		require.Empty(t, r.Errors, r.Raw)
+		_, master := e.fetch(r.Data["startPlayback"].(map[string]any)["manifestUrl"].(string))
+		key := keysOf(t, string(master)) + "/audio1/0.key"
+		res, _ := e.fetch(key)
+		require.Equal(t, http.StatusOK, res.StatusCode)
+
+		r = e.gql(nil, subscribeMutation, cardVars("BASIC", "4242424242424242", "k2"), bearer(tok))
+		require.Empty(t, r.Errors, r.Raw)
+		res, _ = e.fetch(key)
+		require.Equal(t, http.StatusOK, res.StatusCode, "a scheduled downgrade changes nothing before the period ends")
+
+		n, err := e.store.Client.Membership.Update().SetCurrentPeriodEnd(time.Now().Add(-time.Second)).Save(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		renewed, err := e.billing.Renew(ctx)
+		require.NoError(t, err)
+		require.Equal(t, billing.Renewals{Renewed: 1}, renewed)
+		require.Eventually(t, func() bool {
+			res, _ := e.fetch(key)
+			return res.StatusCode == http.StatusForbidden
+		}, 10*time.Second, 20*time.Millisecond)
+		r = e.start(tok, movie)
+		require.Empty(t, r.Errors, r.Raw)
+		basic := e.store.Client.Plan.Query().Where(plan.CodeEQ(plancode.Basic)).OnlyX(ctx)
+		require.Equal(t, float64(basic.MaxHeight), r.Data["startPlayback"].(map[string]any)["maxHeight"], "the new stream is the new plan's")
 	})
 }
