@@ -154,10 +154,20 @@ func TestDowngradeAtRenewalEndsStreamsAndTheirKeys(t *testing.T) {
 		require.Empty(t, r.Errors, r.Raw)
 		r = e.start(tok, movie)
 		require.Empty(t, r.Errors, r.Raw)
-		_, master := e.fetch(r.Data["startPlayback"].(map[string]any)["manifestUrl"].(string))
+		started := r.Data["startPlayback"].(map[string]any)
+		_, master := e.fetch(started["manifestUrl"].(string))
 		key := keysOf(t, string(master)) + "/audio1/0.key"
 		res, _ := e.fetch(key)
 		require.Equal(t, http.StatusOK, res.StatusCode)
+		// The player keeps its heartbeat, so the stream stays live until something ends it.
+		ws := e.open(nil, map[string]any{"authorization": "Bearer " + tok})
+		require.NoError(t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": started["id"]}}}))
+		beat := func() string {
+			m := e.next(ws)
+			require.Equal(t, "next", m.Type, "%+v", m)
+			return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)["status"].(string)
+		}
+		require.Equal(t, "ACTIVE", beat())
 
 		r = e.gql(nil, subscribeMutation, cardVars("BASIC", "4242424242424242", "k2"), bearer(tok))
 		require.Empty(t, r.Errors, r.Raw)
@@ -170,6 +180,14 @@ func TestDowngradeAtRenewalEndsStreamsAndTheirKeys(t *testing.T) {
 		renewed, err := e.billing.Renew(ctx)
 		require.NoError(t, err)
 		require.Equal(t, billing.Renewals{Renewed: 1}, renewed)
+		status := beat()
+		for range 10 { // a beat a second: ten are plenty for the event to arrive
+			if status != "ACTIVE" {
+				break
+			}
+			status = beat()
+		}
+		require.Equal(t, "REVOKED", status)
 		require.Eventually(t, func() bool {
 			res, _ := e.fetch(key)
 			return res.StatusCode == http.StatusForbidden
