@@ -208,14 +208,10 @@ func appendWithURIAttr(out []byte, base string, line []byte) []byte {
 // this replica reads the database, for its sealed seed.
 func (h *Handler) Keys() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hdr := w.Header()
-		hdr.Set("Referrer-Policy", "no-referrer")
-		hdr.Set("Access-Control-Allow-Origin", "*")
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			hdr.Set("Allow", "GET, HEAD")
-			fail(w, http.StatusMethodNotAllowed)
+		if !readOnly(w, r) {
 			return
 		}
+		hdr := w.Header()
 		ds := h.deliver
 		parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/keys/"), "/")
 		if ds == nil || len(parts) != 3 || r.URL.RawPath != "" {

@@ -89,7 +89,9 @@ func NewHandler(store Store, signer *Signer, sessions Sessions, videoDir func(vi
 	return &Handler{store: store, signer: signer, sessions: sessions, videoDir: videoDir, now: now}
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// readOnly sets the headers every media and key answer carries and refuses methods other than
+// GET and HEAD; false when it has answered.
+func readOnly(w http.ResponseWriter, r *http.Request) bool {
 	hdr := w.Header()
 	// The token is in the URL, so the URL must not leak to whatever a page links to.
 	hdr.Set("Referrer-Policy", "no-referrer")
@@ -100,6 +102,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		hdr.Set("Allow", "GET, HEAD")
 		fail(w, http.StatusMethodNotAllowed)
+		return false
+	}
+	return true
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !readOnly(w, r) {
 		return
 	}
 	token, rest, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, mediaPrefix), "/")

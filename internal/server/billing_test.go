@@ -135,13 +135,7 @@ func TestMembershipEndRevokesStreams(t *testing.T) {
 		code, _ := e.status(manifest)
 		require.Equal(t, http.StatusOK, code)
 
-		ws := e.open(nil, map[string]any{"authorization": "Bearer " + tok})
-		require.NoError(t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": s["id"]}}}))
-		beat := func() string {
-			m := e.next(ws)
-			require.Equal(t, "next", m.Type, "%+v", m)
-			return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)["status"].(string)
-		}
+		beat := e.heartbeat(tok, s["id"])
 		require.Equal(t, "ACTIVE", beat())
 
 		r = e.gql(nil, `mutation { cancelMembership { status } }`, nil, bearer(tok))

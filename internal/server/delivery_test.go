@@ -160,13 +160,7 @@ func TestDowngradeAtRenewalEndsStreamsAndTheirKeys(t *testing.T) {
 		res, _ := e.fetch(key)
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		// The player keeps its heartbeat, so the stream stays live until something ends it.
-		ws := e.open(nil, map[string]any{"authorization": "Bearer " + tok})
-		require.NoError(t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": started["id"]}}}))
-		beat := func() string {
-			m := e.next(ws)
-			require.Equal(t, "next", m.Type, "%+v", m)
-			return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)["status"].(string)
-		}
+		beat := e.heartbeat(tok, started["id"])
 		require.Equal(t, "ACTIVE", beat())
 
 		r = e.gql(nil, subscribeMutation, cardVars("BASIC", "4242424242424242", "k2"), bearer(tok))
@@ -197,4 +191,17 @@ func TestDowngradeAtRenewalEndsStreamsAndTheirKeys(t *testing.T) {
 		basic := e.store.Client.Plan.Query().Where(plan.CodeEQ(plancode.Basic)).OnlyX(ctx)
 		require.Equal(t, float64(basic.MaxHeight), r.Data["startPlayback"].(map[string]any)["maxHeight"], "the new stream is the new plan's")
 	})
+}
+
+// heartbeat opens a player's heartbeat subscription for a playback session and returns a reader
+// of the next beat's status.
+func (e *env) heartbeat(token string, sessionID any) func() string {
+	e.t.Helper()
+	ws := e.open(nil, map[string]any{"authorization": "Bearer " + token})
+	require.NoError(e.t, ws.WriteJSON(wsMsg{ID: "h", Type: "subscribe", Payload: map[string]any{"query": beatSub, "variables": map[string]any{"s": sessionID}}}))
+	return func() string {
+		m := e.next(ws)
+		require.Equal(e.t, "next", m.Type, "%+v", m)
+		return m.Payload["data"].(map[string]any)["playbackHeartbeat"].(map[string]any)["status"].(string)
+	}
 }
