@@ -42,7 +42,8 @@ type bench struct {
 var benches = []bench{
 	{name: "go-bench", cmd: "go test -run '^$' -bench . -benchtime 2s -count 3 ./internal/auth/ ./internal/server/"},
 	{name: "heartbeats", cmd: "go run ./bench/heartbeats -n 10000 -window 30s", needs: []string{"bin/marquee"}},
-	{name: "segments", cmd: "go run ./bench/segments -targets abcd -rounds 3 -duration 8s", needs: []string{"wrk", "nginx"}},
+	{name: "segments", cmd: "go run ./bench/segments -targets abcdfg -rounds 3 -duration 8s", needs: []string{"wrk", "nginx"}},
+	{name: "keys", cmd: "go run ./bench/keys -rate 1000 -duration 20s"},
 	{name: "ladder", cmd: "go run ./bench/ladder -runs 1", needs: []string{"ffmpeg"}},
 	{name: "recommend", cmd: "d=$(mktemp -d) && bin/marquee recommend gen --out $d --seed 1 >/dev/null && " +
 		"bin/marquee recommend eval --ratings $d/ratings.csv --items $d/movies.csv --seed 1; s=$?; rm -rf $d; exit $s",

@@ -111,7 +111,9 @@ func (s *Services) open(ctx context.Context, workers int) error {
 		if s.Keyring, err = media.NewKeyring([]byte(c.Secret)); err != nil {
 			return err
 		}
-		s.Videos.Encrypt(video.Encryption{Keyring: s.Keyring, Period: c.KeyPeriod})
+		if c.EncryptMedia {
+			s.Videos.Encrypt(video.Encryption{Keyring: s.Keyring, Period: c.KeyPeriod})
+		}
 	}
 	s.Artwork = artwork.NewService(s.Media, s.Catalog, s.Log)
 	s.Library = library.NewRunner(library.NewScanner(st, s.Catalog, s.Videos, s.Artwork), s.Broker, s.Log, c.LibraryDirs, s.Go)

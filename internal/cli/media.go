@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/marquee-org/marquee/internal/app"
+	"github.com/marquee-org/marquee/internal/video"
 )
 
 // mediaCmd: media encrypt [--video ID,…] re-packages videos transcoded before their media was
@@ -46,6 +47,8 @@ func mediaCmd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	// Asked for by name: done even where --encrypt-media=false leaves new transcodes clear.
+	a.Videos.Encrypt(video.Encryption{Keyring: a.Keyring, Period: c.KeyPeriod})
 	n, err := a.Videos.EncryptExisting(ctx, ids)
 	if err != nil {
 		return err
