@@ -49,6 +49,11 @@ func TestBadFlagsExitNonZeroAndWriteNothing(t *testing.T) {
 		{"migrate", "--data-dir", dir, "extra-arg"},
 		{"user", "create", "--data-dir", dir, "--plan", "gold", "--email", "a@example.com", "--password", "correct horse battery"},
 		{"user", "delete"},
+		{"serve", "--data-dir", dir, "--key-period", "1s"},
+		{"serve", "--data-dir", dir, "--media-public-url", "ftp://cdn.example.org"},
+		{"serve", "--data-dir", dir, "--media-public-url", "//cdn.example.org"},
+		{"media", "encrypt", "--data-dir", dir, "--video", "x"},
+		{"media", "decrypt", "--data-dir", dir},
 	} {
 		r := run(t, nil, args...)
 		require.Equal(t, 2, r.code, "%v: %s", args, r.stderr)
