@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,9 +53,13 @@ type deliverState struct {
 	d       Delivery
 	limiter *keyLimiter
 
-	mu        sync.Mutex
-	seeds     map[int][]byte
-	encrypted map[int]time.Time // zero: encrypted for good; else not encrypted as of then
+	mu    sync.Mutex
+	seeds map[int][]byte
+	// encrypted maps a video id to the zero time when its folder is encrypted (for good), else
+	// to when it was last seen in the clear. A sync.Map: read on every public request by every
+	// core, written once per video.
+	encrypted sync.Map
+	known     atomic.Int64 // entries in encrypted, to bound it
 }
 
 // maxCached bounds each in-memory map; past it, the map starts afresh (a miss costs one lookup).
@@ -75,7 +80,7 @@ func (h *Handler) Deliver(d Delivery) *Handler {
 	if d.KeyBurst <= 0 {
 		d.KeyBurst = DefaultKeyBurst
 	}
-	h.deliver = &deliverState{d: d, limiter: newKeyLimiter(d.KeyRate, d.KeyBurst), seeds: map[int][]byte{}, encrypted: map[int]time.Time{}}
+	h.deliver = &deliverState{d: d, limiter: newKeyLimiter(d.KeyRate, d.KeyBurst), seeds: map[int][]byte{}}
 	return h
 }
 
@@ -87,11 +92,10 @@ func (h *Handler) isEncrypted(r *http.Request, id int, dir string) bool {
 		return false
 	}
 	now := h.now()
-	ds.mu.Lock()
-	at, known := ds.encrypted[id]
-	ds.mu.Unlock()
-	if known && (at.IsZero() || now.Sub(at) < encryptedRecheck) {
-		return at.IsZero()
+	if v, known := ds.encrypted.Load(id); known {
+		if at := v.(time.Time); at.IsZero() || now.Sub(at) < encryptedRecheck {
+			return at.IsZero()
+		}
 	}
 	obj, err := h.store.Open(r.Context(), dir+"/"+EncryptedMarker)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -101,16 +105,15 @@ func (h *Handler) isEncrypted(r *http.Request, id int, dir string) bool {
 	if yes {
 		obj.Close()
 	}
-	ds.mu.Lock()
-	if len(ds.encrypted) >= maxCached {
-		clear(ds.encrypted)
+	if ds.known.Add(1) > maxCached {
+		ds.encrypted.Clear()
+		ds.known.Store(1)
 	}
 	if yes {
-		ds.encrypted[id] = time.Time{}
+		ds.encrypted.Store(id, time.Time{})
 	} else {
-		ds.encrypted[id] = now
+		ds.encrypted.Store(id, now)
 	}
-	ds.mu.Unlock()
 	return yes
 }
 
