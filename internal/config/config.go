@@ -45,8 +45,8 @@ type Config struct {
 	X264Preset      string
 	SegmentSeconds  int
 	FragmentMillis  int // movie fragments inside each segment; 0 keeps one per segment
-	// EncryptMedia makes transcodes publish encrypted media; off (the default for now), new
-	// videos stay in the clear behind signed URLs, as before encryption existed.
+	// EncryptMedia makes transcodes publish encrypted media (the default); off, new videos
+	// stay in the clear behind signed URLs, as before encryption existed.
 	EncryptMedia bool
 	// KeyPeriod is how much content one encryption key covers (0: one key per rendition).
 	KeyPeriod time.Duration
@@ -104,6 +104,7 @@ func Default() Config {
 		X264Preset:         "veryfast",
 		SegmentSeconds:     4,
 		FragmentMillis:     500,
+		EncryptMedia:       true,
 		KeyPeriod:          2 * time.Minute,
 		MediaPublicURL:     "/media",
 		TranscodeTimeout:   2 * time.Hour,
@@ -149,7 +150,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.StringVar(&c.FFprobe, "ffprobe", env("MARQUEE_FFPROBE", c.FFprobe), "ffprobe executable (MARQUEE_FFPROBE)")
 	fs.StringVar(&c.X264Preset, "x264-preset", env("MARQUEE_X264_PRESET", c.X264Preset), "libx264 preset: ultrafast … veryslow (MARQUEE_X264_PRESET)")
 	fs.IntVar(&c.FragmentMillis, "fragment-ms", envInt(getenv, "MARQUEE_FRAGMENT_MS", c.FragmentMillis), "length of the movie fragments inside each HLS segment, in milliseconds; 0 keeps one fragment per segment (MARQUEE_FRAGMENT_MS)")
-	fs.BoolVar(&c.EncryptMedia, "encrypt-media", envBool(getenv, "MARQUEE_ENCRYPT_MEDIA", c.EncryptMedia), "encrypt what transcodes publish, so segments can be public and keys go to live sessions only; off by default until the web player decrypts reliably on seeks and audio switches (MARQUEE_ENCRYPT_MEDIA)")
+	fs.BoolVar(&c.EncryptMedia, "encrypt-media", envBool(getenv, "MARQUEE_ENCRYPT_MEDIA", c.EncryptMedia), "encrypt what transcodes publish, so segments can be public and keys go to live sessions only (MARQUEE_ENCRYPT_MEDIA)")
 	fs.DurationVar(&c.KeyPeriod, "key-period", envDuration(getenv, "MARQUEE_KEY_PERIOD", c.KeyPeriod), "content time one encryption key covers; a revoked viewer stops within it; 0: one key per rendition (MARQUEE_KEY_PERIOD)")
 	fs.StringVar(&c.MediaPublicURL, "media-public-url", env("MARQUEE_MEDIA_PUBLIC_URL", c.MediaPublicURL), "where the media folder is served without a token: /media (this server) or a server in front or CDN, e.g. https://cdn.example.org/media (MARQUEE_MEDIA_PUBLIC_URL)")
 	fs.IntVar(&c.SegmentSeconds, "segment-seconds", envInt(getenv, "MARQUEE_SEGMENT_SECONDS", c.SegmentSeconds), "HLS segment length, an even number of seconds (MARQUEE_SEGMENT_SECONDS)")

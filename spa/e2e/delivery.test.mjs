@@ -75,7 +75,7 @@ before(async () => {
   const data = dataDir();
   const clip = await makeClip(data.dir, 16);
   await data.run('user', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--admin', '--plan', 'premium');
-  const out = await data.run('ingest', '--file', clip, '--name', 'Sealed Pattern', '--wait', '--encrypt-media', '--key-period', `${KEY_PERIOD}s`);
+  const out = await data.run('ingest', '--file', clip, '--name', 'Sealed Pattern', '--wait', '--key-period', `${KEY_PERIOD}s`);
   titleId = out.match(/title=(\d+)/)[1];
   server = await startMarquee({ data, args: ['--workers', '0', '--seed-demo=false'] });
   nginx = await startNginx(data.dir, join(data.dir, 'media'), server.url.replace('http://', ''));
@@ -108,9 +108,7 @@ test('an encrypted title plays through nginx, and after logout its next key is r
       }
     });
 
-    // hls.js's own settings: the tuned player streams segments in pieces, which hls.js 1.7
-    // cannot decrypt piece by piece (see docs/OPERATIONS.md).
-    await page.goto(`${nginx.url}/watch/${encodeURIComponent(titleId)}?hls=defaults`);
+    await page.goto(`${nginx.url}/watch/${encodeURIComponent(titleId)}`);
     const player = new Player(page);
     await player.waitForPlayback(1);
     const route = await Promise.race([held, new Promise((_, fail) => setTimeout(() => fail(new Error('the third key was never asked for')), 30_000))]);

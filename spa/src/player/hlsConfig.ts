@@ -1,5 +1,6 @@
 import Hls, { FetchLoader } from 'hls.js';
 import type { Fragment, FragmentLoaderContext, HlsConfig, LoaderCallbacks, LoaderConfiguration, LoaderContext, LoaderStats } from 'hls.js';
+import { SegmentDecrypter } from './decrypt';
 
 /** Seconds of media to fetch before the first frame; one 4 s segment is enough to start. */
 export const START_BUFFER_SECONDS = 4;
@@ -40,21 +41,24 @@ export function streamingLoader(onVideoProgress?: (frag: Fragment, stats: Loader
       const frag = (context as FragmentLoaderContext).frag;
       const audio = frag?.type === 'audio';
       const pieces = { ...config, highWaterMark: audio ? AUDIO_CHUNK_BYTES : CHUNK_BYTES };
+      const decrypter = frag && callbacks.onProgress ? takeKey(frag) : null;
+      const onward = this.onward(frag, audio, callbacks);
+      super.load(context, pieces, decrypter ? decrypting(onward, decrypter) : onward);
+    }
+
+    /** What the loader hands the (clear) pieces on to: hls.js, with the audio and pace rules. */
+    private onward(frag: Fragment | undefined, audio: boolean, callbacks: LoaderCallbacks<LoaderContext>): LoaderCallbacks<LoaderContext> {
       const onProgress = callbacks.onProgress;
-      if (!audio && onProgress && onVideoProgress) {
-        super.load(context, pieces, {
+      if (!audio && onProgress && onVideoProgress && frag) {
+        return {
           ...callbacks,
           onProgress: (...args) => {
             onProgress(...args);
             onVideoProgress(frag, args[0]);
           },
-        });
-        return;
+        };
       }
-      if (timed || !audio || !onProgress) {
-        super.load(context, pieces, callbacks);
-        return;
-      }
+      if (timed || !audio || !onProgress) return callbacks;
       let held: Uint8Array[] = [];
       let last: Parameters<typeof onProgress> | null = null;
       const release = () => {
@@ -66,7 +70,7 @@ export function streamingLoader(onVideoProgress?: (frag: Fragment, stats: Loader
         onProgress(stats, ctx, all.buffer as ArrayBuffer, details);
       };
       waiting.add(release);
-      super.load(context, pieces, {
+      return {
         ...callbacks,
         onProgress: (...args) => {
           held.push(new Uint8Array(args[2] as ArrayBuffer));
@@ -89,9 +93,8 @@ export function streamingLoader(onVideoProgress?: (frag: Fragment, stats: Loader
           waiting.delete(release);
           callbacks.onAbort?.(...args);
         },
-      });
+      };
     }
-
   }
   return {
     loader: StreamingLoader as unknown as HlsConfig['fLoader'],
@@ -99,6 +102,65 @@ export function streamingLoader(onVideoProgress?: (frag: Fragment, stats: Loader
       timed = true;
       // Out of hls.js's event dispatch, which announced the timestamp.
       setTimeout(() => [...waiting].forEach((release) => release()), 0);
+    },
+  };
+}
+
+/**
+ * The decrypter of an AES-128 segment whose key hls.js has loaded, or null. The fragment's key
+ * data is then replaced by a copy without the key, so that hls.js, which would decrypt each
+ * piece again as if it were a whole segment, takes the pieces this loader hands on as clear;
+ * hls.js fetches the key again (from its cache) if it loads the fragment again.
+ */
+function takeKey(frag: Fragment): SegmentDecrypter | null {
+  const data = frag.decryptdata;
+  if (data?.method !== 'AES-128' || !data.key || !data.iv) return null;
+  const decrypter = new SegmentDecrypter(data.key, data.iv);
+  (frag as unknown as { _decryptdata: unknown })._decryptdata = null;
+  return decrypter;
+}
+
+/** Callbacks that decrypt each piece before handing it on, in order, and the last on success. */
+export function decrypting(callbacks: LoaderCallbacks<LoaderContext>, decrypter: SegmentDecrypter): LoaderCallbacks<LoaderContext> {
+  const onProgress = callbacks.onProgress!;
+  let stopped = false;
+  let last: Parameters<typeof onProgress> | null = null;
+  const fail = (stats: LoaderStats, ctx: LoaderContext, details: Parameters<typeof onProgress>[3]) => {
+    stopped = true;
+    callbacks.onError({ code: 0, text: 'The segment could not be decrypted.' }, ctx, details, stats);
+  };
+  return {
+    ...callbacks,
+    onProgress: (stats, ctx, data, details) => {
+      last = [stats, ctx, data, details];
+      decrypter.push(new Uint8Array(data as ArrayBuffer)).then(
+        (plain) => {
+          if (!stopped && plain.length) onProgress(stats, ctx, plain.buffer, details);
+        },
+        () => stopped || fail(stats, ctx, details),
+      );
+    },
+    onSuccess: (response, stats, ctx, details) => {
+      decrypter.end().then(
+        (plain) => {
+          if (stopped) return;
+          if (plain.length) onProgress(last?.[0] ?? stats, ctx, plain.buffer, details);
+          callbacks.onSuccess({ ...response, data: plain.buffer }, stats, ctx, details);
+        },
+        () => stopped || fail(stats, ctx, details),
+      );
+    },
+    onError: (...args) => {
+      stopped = true;
+      callbacks.onError(...args);
+    },
+    onTimeout: (...args) => {
+      stopped = true;
+      callbacks.onTimeout(...args);
+    },
+    onAbort: (...args) => {
+      stopped = true;
+      callbacks.onAbort?.(...args);
     },
   };
 }
