@@ -25,7 +25,9 @@ type result struct {
 
 func run(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
-	var out, errb bytes.Buffer
+	// Goroutine-safe: a command that runs workers (ingest --wait) logs from them while it
+	// draws its progress bar.
+	var out, errb testkit.Buffer
 	code := Main(context.Background(), args, Env{
 		Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string { return env[k] },
