@@ -239,7 +239,7 @@ func (h *Handler) Keys() http.Handler {
 			return
 		}
 		dir := h.videoDir(g.VideoID)
-		if rung, ok := parseRungName(rendition); ok && g.MaxHeight > 0 && rung > g.MaxHeight && !h.fallbackRung(r, dir, rung, g.MaxHeight) {
+		if rung, ok := parseRungName(rendition); ok && h.abovePlan(r, dir, rung, g.MaxHeight) {
 			fail(w, http.StatusForbidden)
 			return
 		}

@@ -139,7 +139,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dir := h.videoDir(g.VideoID)
-	if rung, ok := rungHeight(rest); ok && g.MaxHeight > 0 && rung > g.MaxHeight && !h.fallbackRung(r, dir, rung, g.MaxHeight) {
+	if rung, ok := rungHeight(rest); ok && h.abovePlan(r, dir, rung, g.MaxHeight) {
 		fail(w, http.StatusNotFound)
 		return
 	}
@@ -320,20 +320,24 @@ func (h *Handler) serveMaster(w http.ResponseWriter, r *http.Request, dir string
 	http.ServeContent(w, r, "", obj.ModTime(), bytes.NewReader(body))
 }
 
-// fallbackRung reports whether rung, although above maxHeight, is the one variant the filtered
-// master keeps because nothing else fits. Only requests over the limit pay for reading the master.
-func (h *Handler) fallbackRung(r *http.Request, dir string, rung, maxHeight int) bool {
+// abovePlan reports whether rung is beyond a plan limited to maxHeight (0: no limit): taller, and
+// not the one variant the filtered master keeps because nothing else fits. Only requests over
+// the limit pay for reading the master.
+func (h *Handler) abovePlan(r *http.Request, dir string, rung, maxHeight int) bool {
+	if maxHeight <= 0 || rung <= maxHeight {
+		return false
+	}
 	obj, _ := h.open(r, dir+"/"+masterName)
 	if obj == nil {
-		return false
+		return true
 	}
 	defer obj.Close()
 	master, err := io.ReadAll(io.LimitReader(obj, maxMasterSize+1))
 	if err != nil || len(master) > maxMasterSize {
-		return false
+		return true
 	}
 	_, fallback := filterMaster(master, maxHeight)
-	return fallback == rung
+	return fallback != rung
 }
 
 // validRest reports whether rest is a relative path of plain names, the same shape the store
