@@ -21807,6 +21807,7 @@ type VideoMutation struct {
 	addcredits_start    *float64
 	replaces_id         *int
 	addreplaces_id      *int
+	ladder              *map[string]interface{}
 	content_key         *[]byte
 	clearedFields       map[string]struct{}
 	title               *int
@@ -22710,6 +22711,55 @@ func (m *VideoMutation) ResetReplacesID() {
 	delete(m.clearedFields, video.FieldReplacesID)
 }
 
+// SetLadder sets the "ladder" field.
+func (m *VideoMutation) SetLadder(value map[string]interface{}) {
+	m.ladder = &value
+}
+
+// Ladder returns the value of the "ladder" field in the mutation.
+func (m *VideoMutation) Ladder() (r map[string]interface{}, exists bool) {
+	v := m.ladder
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLadder returns the old "ladder" field's value of the Video entity.
+// If the Video object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VideoMutation) OldLadder(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLadder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLadder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLadder: %w", err)
+	}
+	return oldValue.Ladder, nil
+}
+
+// ClearLadder clears the value of the "ladder" field.
+func (m *VideoMutation) ClearLadder() {
+	m.ladder = nil
+	m.clearedFields[video.FieldLadder] = struct{}{}
+}
+
+// LadderCleared returns if the "ladder" field was cleared in this mutation.
+func (m *VideoMutation) LadderCleared() bool {
+	_, ok := m.clearedFields[video.FieldLadder]
+	return ok
+}
+
+// ResetLadder resets all changes to the "ladder" field.
+func (m *VideoMutation) ResetLadder() {
+	m.ladder = nil
+	delete(m.clearedFields, video.FieldLadder)
+}
+
 // SetContentKey sets the "content_key" field.
 func (m *VideoMutation) SetContentKey(b []byte) {
 	m.content_key = &b
@@ -22901,7 +22951,7 @@ func (m *VideoMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *VideoMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, video.FieldCreatedAt)
 	}
@@ -22950,6 +23000,9 @@ func (m *VideoMutation) Fields() []string {
 	if m.replaces_id != nil {
 		fields = append(fields, video.FieldReplacesID)
 	}
+	if m.ladder != nil {
+		fields = append(fields, video.FieldLadder)
+	}
 	if m.content_key != nil {
 		fields = append(fields, video.FieldContentKey)
 	}
@@ -22993,6 +23046,8 @@ func (m *VideoMutation) Field(name string) (ent.Value, bool) {
 		return m.CreditsStart()
 	case video.FieldReplacesID:
 		return m.ReplacesID()
+	case video.FieldLadder:
+		return m.Ladder()
 	case video.FieldContentKey:
 		return m.ContentKey()
 	}
@@ -23036,6 +23091,8 @@ func (m *VideoMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCreditsStart(ctx)
 	case video.FieldReplacesID:
 		return m.OldReplacesID(ctx)
+	case video.FieldLadder:
+		return m.OldLadder(ctx)
 	case video.FieldContentKey:
 		return m.OldContentKey(ctx)
 	}
@@ -23158,6 +23215,13 @@ func (m *VideoMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetReplacesID(v)
+		return nil
+	case video.FieldLadder:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLadder(v)
 		return nil
 	case video.FieldContentKey:
 		v, ok := value.([]byte)
@@ -23292,6 +23356,9 @@ func (m *VideoMutation) ClearedFields() []string {
 	if m.FieldCleared(video.FieldReplacesID) {
 		fields = append(fields, video.FieldReplacesID)
 	}
+	if m.FieldCleared(video.FieldLadder) {
+		fields = append(fields, video.FieldLadder)
+	}
 	if m.FieldCleared(video.FieldContentKey) {
 		fields = append(fields, video.FieldContentKey)
 	}
@@ -23329,6 +23396,9 @@ func (m *VideoMutation) ClearField(name string) error {
 		return nil
 	case video.FieldReplacesID:
 		m.ClearReplacesID()
+		return nil
+	case video.FieldLadder:
+		m.ClearLadder()
 		return nil
 	case video.FieldContentKey:
 		m.ClearContentKey()
@@ -23388,6 +23458,9 @@ func (m *VideoMutation) ResetField(name string) error {
 		return nil
 	case video.FieldReplacesID:
 		m.ResetReplacesID()
+		return nil
+	case video.FieldLadder:
+		m.ResetLadder()
 		return nil
 	case video.FieldContentKey:
 		m.ResetContentKey()

@@ -52,6 +52,8 @@ type Video struct {
 	CreditsStart *float64 `json:"credits_start,omitempty"`
 	// ReplacesID holds the value of the "replaces_id" field.
 	ReplacesID *int `json:"replaces_id,omitempty"`
+	// Ladder holds the value of the "ladder" field.
+	Ladder map[string]interface{} `json:"ladder,omitempty"`
 	// ContentKey holds the value of the "content_key" field.
 	ContentKey []byte `json:"-"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -113,7 +115,7 @@ func (*Video) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case video.FieldSourceInfo, video.FieldContentKey:
+		case video.FieldSourceInfo, video.FieldLadder, video.FieldContentKey:
 			values[i] = new([]byte)
 		case video.FieldDurationSeconds, video.FieldIntroStart, video.FieldIntroEnd, video.FieldCreditsStart:
 			values[i] = new(sql.NullFloat64)
@@ -248,6 +250,14 @@ func (_m *Video) assignValues(columns []string, values []any) error {
 				_m.ReplacesID = new(int)
 				*_m.ReplacesID = int(value.Int64)
 			}
+		case video.FieldLadder:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field ladder", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Ladder); err != nil {
+					return fmt.Errorf("unmarshal field ladder: %w", err)
+				}
+			}
 		case video.FieldContentKey:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field content_key", values[i])
@@ -364,6 +374,9 @@ func (_m *Video) String() string {
 		builder.WriteString("replaces_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("ladder=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Ladder))
 	builder.WriteString(", ")
 	builder.WriteString("content_key=<sensitive>")
 	builder.WriteByte(')')

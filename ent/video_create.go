@@ -233,6 +233,12 @@ func (_c *VideoCreate) SetNillableReplacesID(v *int) *VideoCreate {
 	return _c
 }
 
+// SetLadder sets the "ladder" field.
+func (_c *VideoCreate) SetLadder(v map[string]interface{}) *VideoCreate {
+	_c.mutation.SetLadder(v)
+	return _c
+}
+
 // SetContentKey sets the "content_key" field.
 func (_c *VideoCreate) SetContentKey(v []byte) *VideoCreate {
 	_c.mutation.SetContentKey(v)
@@ -457,6 +463,10 @@ func (_c *VideoCreate) createSpec() (*Video, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ReplacesID(); ok {
 		_spec.SetField(video.FieldReplacesID, field.TypeInt, value)
 		_node.ReplacesID = &value
+	}
+	if value, ok := _c.mutation.Ladder(); ok {
+		_spec.SetField(video.FieldLadder, field.TypeJSON, value)
+		_node.Ladder = value
 	}
 	if value, ok := _c.mutation.ContentKey(); ok {
 		_spec.SetField(video.FieldContentKey, field.TypeBytes, value)
@@ -822,6 +832,24 @@ func (u *VideoUpsert) ClearReplacesID() *VideoUpsert {
 	return u
 }
 
+// SetLadder sets the "ladder" field.
+func (u *VideoUpsert) SetLadder(v map[string]interface{}) *VideoUpsert {
+	u.Set(video.FieldLadder, v)
+	return u
+}
+
+// UpdateLadder sets the "ladder" field to the value that was provided on create.
+func (u *VideoUpsert) UpdateLadder() *VideoUpsert {
+	u.SetExcluded(video.FieldLadder)
+	return u
+}
+
+// ClearLadder clears the value of the "ladder" field.
+func (u *VideoUpsert) ClearLadder() *VideoUpsert {
+	u.SetNull(video.FieldLadder)
+	return u
+}
+
 // SetContentKey sets the "content_key" field.
 func (u *VideoUpsert) SetContentKey(v []byte) *VideoUpsert {
 	u.Set(video.FieldContentKey, v)
@@ -1183,6 +1211,27 @@ func (u *VideoUpsertOne) UpdateReplacesID() *VideoUpsertOne {
 func (u *VideoUpsertOne) ClearReplacesID() *VideoUpsertOne {
 	return u.Update(func(s *VideoUpsert) {
 		s.ClearReplacesID()
+	})
+}
+
+// SetLadder sets the "ladder" field.
+func (u *VideoUpsertOne) SetLadder(v map[string]interface{}) *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetLadder(v)
+	})
+}
+
+// UpdateLadder sets the "ladder" field to the value that was provided on create.
+func (u *VideoUpsertOne) UpdateLadder() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateLadder()
+	})
+}
+
+// ClearLadder clears the value of the "ladder" field.
+func (u *VideoUpsertOne) ClearLadder() *VideoUpsertOne {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearLadder()
 	})
 }
 
@@ -1716,6 +1765,27 @@ func (u *VideoUpsertBulk) UpdateReplacesID() *VideoUpsertBulk {
 func (u *VideoUpsertBulk) ClearReplacesID() *VideoUpsertBulk {
 	return u.Update(func(s *VideoUpsert) {
 		s.ClearReplacesID()
+	})
+}
+
+// SetLadder sets the "ladder" field.
+func (u *VideoUpsertBulk) SetLadder(v map[string]interface{}) *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.SetLadder(v)
+	})
+}
+
+// UpdateLadder sets the "ladder" field to the value that was provided on create.
+func (u *VideoUpsertBulk) UpdateLadder() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.UpdateLadder()
+	})
+}
+
+// ClearLadder clears the value of the "ladder" field.
+func (u *VideoUpsertBulk) ClearLadder() *VideoUpsertBulk {
+	return u.Update(func(s *VideoUpsert) {
+		s.ClearLadder()
 	})
 }
 

@@ -309,6 +309,18 @@ func (_u *VideoUpdate) ClearReplacesID() *VideoUpdate {
 	return _u
 }
 
+// SetLadder sets the "ladder" field.
+func (_u *VideoUpdate) SetLadder(v map[string]interface{}) *VideoUpdate {
+	_u.mutation.SetLadder(v)
+	return _u
+}
+
+// ClearLadder clears the value of the "ladder" field.
+func (_u *VideoUpdate) ClearLadder() *VideoUpdate {
+	_u.mutation.ClearLadder()
+	return _u
+}
+
 // SetContentKey sets the "content_key" field.
 func (_u *VideoUpdate) SetContentKey(v []byte) *VideoUpdate {
 	_u.mutation.SetContentKey(v)
@@ -524,6 +536,12 @@ func (_u *VideoUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ReplacesIDCleared() {
 		_spec.ClearField(video.FieldReplacesID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Ladder(); ok {
+		_spec.SetField(video.FieldLadder, field.TypeJSON, value)
+	}
+	if _u.mutation.LadderCleared() {
+		_spec.ClearField(video.FieldLadder, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.ContentKey(); ok {
 		_spec.SetField(video.FieldContentKey, field.TypeBytes, value)
@@ -932,6 +950,18 @@ func (_u *VideoUpdateOne) ClearReplacesID() *VideoUpdateOne {
 	return _u
 }
 
+// SetLadder sets the "ladder" field.
+func (_u *VideoUpdateOne) SetLadder(v map[string]interface{}) *VideoUpdateOne {
+	_u.mutation.SetLadder(v)
+	return _u
+}
+
+// ClearLadder clears the value of the "ladder" field.
+func (_u *VideoUpdateOne) ClearLadder() *VideoUpdateOne {
+	_u.mutation.ClearLadder()
+	return _u
+}
+
 // SetContentKey sets the "content_key" field.
 func (_u *VideoUpdateOne) SetContentKey(v []byte) *VideoUpdateOne {
 	_u.mutation.SetContentKey(v)
@@ -1177,6 +1207,12 @@ func (_u *VideoUpdateOne) sqlSave(ctx context.Context) (_node *Video, err error)
 	}
 	if _u.mutation.ReplacesIDCleared() {
 		_spec.ClearField(video.FieldReplacesID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Ladder(); ok {
+		_spec.SetField(video.FieldLadder, field.TypeJSON, value)
+	}
+	if _u.mutation.LadderCleared() {
+		_spec.ClearField(video.FieldLadder, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.ContentKey(); ok {
 		_spec.SetField(video.FieldContentKey, field.TypeBytes, value)

@@ -121,6 +121,24 @@ type ComplexityRoot struct {
 		TitleID   func(childComplexity int) int
 	}
 
+	EncodingLadder struct {
+		Method func(childComplexity int) int
+		Rungs  func(childComplexity int) int
+	}
+
+	EncodingRung struct {
+		AverageBitrate func(childComplexity int) int
+		Crf            func(childComplexity int) int
+		DroppedReason  func(childComplexity int) int
+		Height         func(childComplexity int) int
+		MaxBitrate     func(childComplexity int) int
+		Name           func(childComplexity int) int
+		PeakBitrate    func(childComplexity int) int
+		Published      func(childComplexity int) int
+		TargetBitrate  func(childComplexity int) int
+		Width          func(childComplexity int) int
+	}
+
 	Episode struct {
 		ID             func(childComplexity int) int
 		Name           func(childComplexity int) int
@@ -505,6 +523,7 @@ type ComplexityRoot struct {
 		CreatedAt       func(childComplexity int) int
 		CreditsStart    func(childComplexity int) int
 		DurationSeconds func(childComplexity int) int
+		EncodingLadder  func(childComplexity int) int
 		EpisodeID       func(childComplexity int) int
 		FailureReason   func(childComplexity int) int
 		ID              func(childComplexity int) int
@@ -649,6 +668,7 @@ type VideoResolver interface {
 
 	PosterURL(ctx context.Context, obj *ent.Video) (*string, error)
 	Chapters(ctx context.Context, obj *ent.Video) ([]*transcoder.Chapter, error)
+	EncodingLadder(ctx context.Context, obj *ent.Video) (*model.EncodingLadder, error)
 	Subtitles(ctx context.Context, obj *ent.Video) ([]*ent.SubtitleTrack, error)
 	AudioTracks(ctx context.Context, obj *ent.Video) ([]*video.AudioTrack, error)
 }
@@ -865,6 +885,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Credit.TitleID(childComplexity), true
+
+	case "EncodingLadder.method":
+		if e.ComplexityRoot.EncodingLadder.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingLadder.Method(childComplexity), true
+	case "EncodingLadder.rungs":
+		if e.ComplexityRoot.EncodingLadder.Rungs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingLadder.Rungs(childComplexity), true
+
+	case "EncodingRung.averageBitrate":
+		if e.ComplexityRoot.EncodingRung.AverageBitrate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.AverageBitrate(childComplexity), true
+	case "EncodingRung.crf":
+		if e.ComplexityRoot.EncodingRung.Crf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.Crf(childComplexity), true
+	case "EncodingRung.droppedReason":
+		if e.ComplexityRoot.EncodingRung.DroppedReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.DroppedReason(childComplexity), true
+	case "EncodingRung.height":
+		if e.ComplexityRoot.EncodingRung.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.Height(childComplexity), true
+	case "EncodingRung.maxBitrate":
+		if e.ComplexityRoot.EncodingRung.MaxBitrate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.MaxBitrate(childComplexity), true
+	case "EncodingRung.name":
+		if e.ComplexityRoot.EncodingRung.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.Name(childComplexity), true
+	case "EncodingRung.peakBitrate":
+		if e.ComplexityRoot.EncodingRung.PeakBitrate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.PeakBitrate(childComplexity), true
+	case "EncodingRung.published":
+		if e.ComplexityRoot.EncodingRung.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.Published(childComplexity), true
+	case "EncodingRung.targetBitrate":
+		if e.ComplexityRoot.EncodingRung.TargetBitrate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.TargetBitrate(childComplexity), true
+	case "EncodingRung.width":
+		if e.ComplexityRoot.EncodingRung.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EncodingRung.Width(childComplexity), true
 
 	case "Episode.id":
 		if e.ComplexityRoot.Episode.ID == nil {
@@ -2803,6 +2897,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Video.DurationSeconds(childComplexity), true
+	case "Video.encodingLadder":
+		if e.ComplexityRoot.Video.EncodingLadder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Video.EncodingLadder(childComplexity), true
 	case "Video.episodeID":
 		if e.ComplexityRoot.Video.EpisodeID == nil {
 			break
@@ -3172,6 +3272,50 @@ type Chapter {
 extend type Video {
   "The source's chapters, in order; empty when it had none or before the transcode."
   chapters: [Chapter!]!
+}
+
+extend type Video {
+  """
+  How the video's bitrate ladder was encoded: the method and every planned rung with what it
+  took, rungs left unpublished included. Administrators only (null for others, and for videos
+  transcoded before ladders were recorded).
+  """
+  encodingLadder: EncodingLadder
+}
+
+enum LadderMethod {
+  "Each rung at a constant quality, capped at the fixed ladder's rate: bits follow the picture."
+  PER_TITLE
+  "Each rung at the same rate for every video of its size and frame rate."
+  FIXED
+}
+
+type EncodingLadder {
+  method: LadderMethod!
+  "Every rung planned for the source, lowest first; nothing is ever larger than the source."
+  rungs: [EncodingRung!]!
+}
+
+"One planned rung of a ladder: what the encoder was asked for and what the video stream took."
+type EncodingRung {
+  "The rendition's name, e.g. 720p."
+  name: String!
+  width: Int!
+  height: Int!
+  "The constant quality it was encoded at (x264 CRF; lower is better); null on the fixed ladder."
+  crf: Float
+  "The cap on the average rate (per-title) or the rate aimed at (fixed), bits per second."
+  targetBitrate: Int!
+  "The encoder's peak rate, bits per second."
+  maxBitrate: Int!
+  "The video stream's measured average, bits per second, without audio."
+  averageBitrate: Int!
+  "The video stream's measured peak (its costliest segment), bits per second, without audio."
+  peakBitrate: Int!
+  "Whether players are offered the rung."
+  published: Boolean!
+  "Why the rung was encoded but not published; null when it was."
+  droppedReason: String
 }
 
 enum ArtworkKind {
@@ -4668,6 +4812,42 @@ func (ec *executionContext) childFields_Credit(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Credit", field.Name)
 }
 
+func (ec *executionContext) childFields_EncodingLadder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "method":
+		return ec.fieldContext_EncodingLadder_method(ctx, field)
+	case "rungs":
+		return ec.fieldContext_EncodingLadder_rungs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EncodingLadder", field.Name)
+}
+
+func (ec *executionContext) childFields_EncodingRung(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_EncodingRung_name(ctx, field)
+	case "width":
+		return ec.fieldContext_EncodingRung_width(ctx, field)
+	case "height":
+		return ec.fieldContext_EncodingRung_height(ctx, field)
+	case "crf":
+		return ec.fieldContext_EncodingRung_crf(ctx, field)
+	case "targetBitrate":
+		return ec.fieldContext_EncodingRung_targetBitrate(ctx, field)
+	case "maxBitrate":
+		return ec.fieldContext_EncodingRung_maxBitrate(ctx, field)
+	case "averageBitrate":
+		return ec.fieldContext_EncodingRung_averageBitrate(ctx, field)
+	case "peakBitrate":
+		return ec.fieldContext_EncodingRung_peakBitrate(ctx, field)
+	case "published":
+		return ec.fieldContext_EncodingRung_published(ctx, field)
+	case "droppedReason":
+		return ec.fieldContext_EncodingRung_droppedReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EncodingRung", field.Name)
+}
+
 func (ec *executionContext) childFields_Episode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5314,6 +5494,8 @@ func (ec *executionContext) childFields_Video(ctx context.Context, field graphql
 		return ec.fieldContext_Video_posterUrl(ctx, field)
 	case "chapters":
 		return ec.fieldContext_Video_chapters(ctx, field)
+	case "encodingLadder":
+		return ec.fieldContext_Video_encodingLadder(ctx, field)
 	case "subtitles":
 		return ec.fieldContext_Video_subtitles(ctx, field)
 	case "audioTracks":
@@ -7255,6 +7437,291 @@ func (ec *executionContext) fieldContext_Credit_person(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EncodingLadder_method(ctx context.Context, field graphql.CollectedField, obj *model.EncodingLadder) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingLadder_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LadderMethod) graphql.Marshaler {
+			return ec.marshalNLadderMethod2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐLadderMethod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingLadder_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingLadder", field, false, false, "LadderMethod")
+}
+
+func (ec *executionContext) _EncodingLadder_rungs(ctx context.Context, field graphql.CollectedField, obj *model.EncodingLadder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingLadder_rungs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rungs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EncodingRung) graphql.Marshaler {
+			return ec.marshalNEncodingRung2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐEncodingRungᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingLadder_rungs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EncodingLadder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EncodingRung(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EncodingRung_name(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "String")
+}
+
+func (ec *executionContext) _EncodingRung_width(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EncodingRung_height(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EncodingRung_crf(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_crf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Crf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_crf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EncodingRung_targetBitrate(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_targetBitrate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetBitrate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_targetBitrate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EncodingRung_maxBitrate(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_maxBitrate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxBitrate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_maxBitrate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EncodingRung_averageBitrate(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_averageBitrate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageBitrate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_averageBitrate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EncodingRung_peakBitrate(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_peakBitrate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeakBitrate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_peakBitrate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EncodingRung_published(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EncodingRung_droppedReason(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
+	return resolvePlain(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EncodingRung_droppedReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DroppedReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EncodingRung_droppedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "String")
 }
 
 func (ec *executionContext) _Episode_id(ctx context.Context, field graphql.CollectedField, obj *ent.Episode) (ret graphql.Marshaler) {
@@ -15371,6 +15838,38 @@ func (ec *executionContext) fieldContext_Video_chapters(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Video_encodingLadder(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Video_encodingLadder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Video().EncodingLadder(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EncodingLadder) graphql.Marshaler {
+			return ec.marshalOEncodingLadder2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐEncodingLadder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Video_encodingLadder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Video",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EncodingLadder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Video_subtitles(ctx context.Context, field graphql.CollectedField, obj *ent.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19532,6 +20031,122 @@ func (ec *executionContext) _Credit(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var encodingLadderImplementors = []string{"EncodingLadder"}
+
+func (ec *executionContext) _EncodingLadder(ctx context.Context, sel ast.SelectionSet, obj *model.EncodingLadder) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, encodingLadderImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EncodingLadder")
+		case "method":
+			out.Values[i] = ec._EncodingLadder_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rungs":
+			out.Values[i] = ec._EncodingLadder_rungs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var encodingRungImplementors = []string{"EncodingRung"}
+
+func (ec *executionContext) _EncodingRung(ctx context.Context, sel ast.SelectionSet, obj *model.EncodingRung) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, encodingRungImplementors)
+
+	out := newFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EncodingRung")
+		case "name":
+			out.Values[i] = ec._EncodingRung_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "width":
+			out.Values[i] = ec._EncodingRung_width(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._EncodingRung_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "crf":
+			out.Values[i] = ec._EncodingRung_crf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "targetBitrate":
+			out.Values[i] = ec._EncodingRung_targetBitrate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxBitrate":
+			out.Values[i] = ec._EncodingRung_maxBitrate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageBitrate":
+			out.Values[i] = ec._EncodingRung_averageBitrate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peakBitrate":
+			out.Values[i] = ec._EncodingRung_peakBitrate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._EncodingRung_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "droppedReason":
+			out.Values[i] = ec._EncodingRung_droppedReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var episodeImplementors = []string{"Episode", "Node"}
 
 func (ec *executionContext) _Episode(ctx context.Context, sel ast.SelectionSet, obj *ent.Episode) graphql.Marshaler {
@@ -22120,6 +22735,12 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Video_chapters(ctx, field, obj)
 				})
+		case "encodingLadder":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Video_encodingLadder(ctx, field, obj)
+				})
 		case "subtitles":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -22825,6 +23446,30 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) marshalNEncodingRung2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐEncodingRungᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EncodingRung) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEncodingRung2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐEncodingRung(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEncodingRung2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐEncodingRung(ctx context.Context, sel ast.SelectionSet, v *model.EncodingRung) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EncodingRung!")
+		return graphql.Null
+	}
+	return ec._EncodingRung(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEpisode2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐEpisode(ctx context.Context, sel ast.SelectionSet, v *ent.Episode) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Episode!")
@@ -22934,6 +23579,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNLadderMethod2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐLadderMethod(ctx context.Context, v any) (model.LadderMethod, error) {
+	var res model.LadderMethod
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLadderMethod2githubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐLadderMethod(ctx context.Context, sel ast.SelectionSet, v model.LadderMethod) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNLibraryScan2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐLibraryScan(ctx context.Context, sel ast.SelectionSet, v *ent.LibraryScan) graphql.Marshaler {
@@ -23930,6 +24585,13 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOEncodingLadder2ᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋgraphᚋmodelᚐEncodingLadder(ctx context.Context, sel ast.SelectionSet, v *model.EncodingLadder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EncodingLadder(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOEpisode2ᚕᚖgithubᚗcomᚋmarqueeᚑorgᚋmarqueeᚋentᚐEpisodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Episode) graphql.Marshaler {

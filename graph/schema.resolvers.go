@@ -810,6 +810,15 @@ func (r *videoResolver) Chapters(ctx context.Context, obj *ent.Video) ([]*transc
 	return pointers(transcoder.ChaptersIn(obj.SourceInfo)), nil
 }
 
+// EncodingLadder is the resolver for the encodingLadder field.
+func (r *videoResolver) EncodingLadder(ctx context.Context, obj *ent.Video) (*model.EncodingLadder, error) {
+	l := video.Ladder(obj)
+	if !auth.FromContext(ctx).IsAdmin() || l == nil {
+		return nil, nil
+	}
+	return encodingLadder(*l), nil
+}
+
 // Subtitles is the resolver for the subtitles field.
 func (r *videoResolver) Subtitles(ctx context.Context, obj *ent.Video) ([]*ent.SubtitleTrack, error) {
 	return r.Videos.Subtitles(ctx, obj.ID)

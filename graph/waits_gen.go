@@ -64,7 +64,7 @@ func fieldWaits(typ, field string) bool {
 		}
 	case "Video":
 		switch field {
-		case "audioTracks", "chapters", "failureReason", "posterUrl", "progressPercent", "renditions", "subtitles", "title":
+		case "audioTracks", "chapters", "encodingLadder", "failureReason", "posterUrl", "progressPercent", "renditions", "subtitles", "title":
 			return true
 		}
 	case "WatchPosition":

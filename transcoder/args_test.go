@@ -31,7 +31,7 @@ func TestArgsGolden(t *testing.T) {
 			name: "mpegts_interlaced_high_fps",
 			src: Source{Container: "mpegts", Duration: 7200, Width: 1280, Height: 720, FrameRate: 119.88, VideoCodec: "h264", Interlaced: true, HasAudio: true, AudioCodec: "ac3", VideoStream: 0, AudioStream: 1,
 				Audio: []AudioTrack{{Index: 1, Codec: "ac3", Channels: 8, Language: "de", Default: true}}},
-			o: Options{Heights: []int{360, 720}},
+			o: Options{Heights: []int{360, 720}, Ladder: LadderFixed},
 		},
 	}
 	for _, tt := range tests {

@@ -48,6 +48,7 @@ type clip struct {
 	extra         []string // output options, e.g. -movflags +faststart
 	format        string   // -f for the output; default from the file extension
 	rotate        int      // display rotation, set by a remux (ffmpeg 5.1 drops it when encoding)
+	filters       string   // appended to the testsrc2 picture, e.g. to flatten it
 }
 
 // makeClip writes c to dir/name and returns its path.
@@ -69,7 +70,11 @@ func makeClip(t *testing.T, dir, name string, c clip) string {
 	dur := strconv.FormatFloat(c.seconds, 'f', -1, 64)
 	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-y"}
 	if !c.noVideo {
-		args = append(args, "-f", "lavfi", "-i", "testsrc2=size="+strconv.Itoa(c.width)+"x"+strconv.Itoa(c.height)+":rate="+c.fps+":duration="+dur)
+		src := "testsrc2=size=" + strconv.Itoa(c.width) + "x" + strconv.Itoa(c.height) + ":rate=" + c.fps + ":duration=" + dur
+		if c.filters != "" {
+			src += "," + c.filters
+		}
+		args = append(args, "-f", "lavfi", "-i", src)
 	}
 	if c.audio || c.noVideo {
 		args = append(args, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration="+dur)

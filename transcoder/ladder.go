@@ -27,6 +27,9 @@ type Rung struct {
 	Bitrate int    `json:"bitrate"` // target, bits/s
 	MaxRate int    `json:"maxRate"` // VBV peak, bits/s
 	BufSize int    `json:"bufSize"` // VBV buffer, bits
+	// CRF, when not zero, encodes the rung at this constant quality under the MaxRate/BufSize cap
+	// instead of at Bitrate (the per-title ladder).
+	CRF float64 `json:"crf,omitempty"`
 }
 
 // ThumbPlan describes the seek thumbnails: one picture every Interval seconds, Width×Height each, tiled
@@ -41,6 +44,7 @@ type ThumbPlan struct {
 // Plan is everything Args needs, decided from the source and the options.
 type Plan struct {
 	Source         Source
+	Method         string   // LadderPerTitle or LadderFixed
 	Rungs          []Rung   // lowest first
 	FrameRate      Rational // constant output rate of every rung
 	GOPFrames      int      // keyframe interval in frames (GOPSeconds at FrameRate)
@@ -83,6 +87,7 @@ func PlanLadder(src Source, o Options) Plan {
 	fps := planFrameRate(src.FrameRate)
 	p := Plan{
 		Source:         src,
+		Method:         o.Ladder,
 		FrameRate:      fps,
 		GOPFrames:      max(1, int(math.Round(float64(o.GOPSeconds)*fps.Float()))),
 		GOPSeconds:     o.GOPSeconds,
@@ -117,8 +122,99 @@ func PlanLadder(src Source, o Options) Plan {
 		p.Rungs = append(p.Rungs, newRung(name, maxW, maxH, src, fps))
 		break
 	}
+	if p.Method == LadderPerTitle {
+		// The cap is the fixed ladder's average: where the picture needs more than that (grain, fast
+		// motion), more bits buy little SSIM, so the rung spends what the fixed ladder would.
+		for i := range p.Rungs {
+			p.Rungs[i].CRF = rungCRF(p.Rungs[i])
+			p.Rungs[i].MaxRate = p.Rungs[i].Bitrate
+		}
+	}
 	p.Thumbs = planThumbs(src.Duration, w, h)
 	return p
+}
+
+// Ladder methods (Options.Ladder).
+const (
+	// LadderPerTitle encodes every rung at a constant quality (x264's CRF) capped at the fixed
+	// ladder's average rate: a cartoon or a talking head takes the few bits its pictures need, film grain and
+	// fast motion take what the fixed ladder allows. Rungs that end up no cheaper than the rung
+	// above are dropped after encoding (see pruneRungs).
+	LadderPerTitle = "per-title"
+	// LadderFixed encodes every rung at the bits-per-pixel curve's average rate whatever it shows.
+	LadderFixed = "fixed"
+)
+
+// The per-title ladder's constant quality: CRF 23 (x264's default) and, for rungs up to 640×360, which
+// players stretch the most, CRF 21. bench/ladder -rq chose them: each rung stays within 0.005 SSIM of the
+// fixed ladder's on four kinds of content (a talking head at CRF 23 would lose 0.006 on the small rungs).
+const (
+	perTitleCRF      = 23
+	perTitleSmallCRF = 21
+	smallRungPixels  = 640 * 360
+)
+
+// Ladder is how a video's ladder was encoded, for administrators: the method and every planned rung.
+type Ladder struct {
+	Method string       `json:"method"`
+	Rungs  []LadderRung `json:"rungs"` // lowest first
+}
+
+// LadderRung is one planned rung: what the encoder was asked for and what the video stream took
+// (without audio), measured from the segments.
+type LadderRung struct {
+	Rung
+	AverageBandwidth int `json:"averageBandwidth"`
+	Bandwidth        int `json:"bandwidth"` // the peak
+	// Dropped says why the rung was encoded but not published; empty when it was.
+	Dropped string `json:"dropped,omitempty"`
+}
+
+func (l Ladder) dropped(name string) bool {
+	for _, r := range l.Rungs {
+		if r.Name == name {
+			return r.Dropped != ""
+		}
+	}
+	return false
+}
+
+// keepRatio is how much more than the rung below a rung of the per-title ladder must average for the
+// rung below to stay.
+const keepRatio = 1.1
+
+// chosenLadder pairs the plan's rungs with their measured renditions (one each, in order) and, on the
+// per-title ladder, drops the rungs that are not worth their place. With constant quality a larger
+// picture never looks worse than a smaller one, so when a rung averages less than keepRatio times the
+// rung below it, or peaks no higher, the one below goes: players would pay about as much for less
+// picture. That happens on flat pictures, whose edges cost about the same at any size. The top rung
+// always stays, and the published ladder's bitrates rise strictly, peak and average.
+func chosenLadder(p Plan, rs []Rendition) Ladder {
+	l := Ladder{Method: p.Method}
+	for i, r := range p.Rungs {
+		l.Rungs = append(l.Rungs, LadderRung{Rung: r, AverageBandwidth: rs[i].AverageBandwidth, Bandwidth: rs[i].Bandwidth})
+	}
+	if p.Method != LadderPerTitle {
+		return l
+	}
+	above := len(l.Rungs) - 1
+	for i := above - 1; i >= 0; i-- {
+		lo, hi := l.Rungs[i], l.Rungs[above]
+		if float64(hi.AverageBandwidth) < keepRatio*float64(lo.AverageBandwidth) || hi.Bandwidth <= lo.Bandwidth {
+			l.Rungs[i].Dropped = fmt.Sprintf("%s costs about as much (%d kb/s on average) and looks better",
+				hi.Name, (hi.AverageBandwidth+500)/1000)
+			continue
+		}
+		above = i
+	}
+	return l
+}
+
+func rungCRF(r Rung) float64 {
+	if r.Width*r.Height <= smallRungPixels {
+		return perTitleSmallCRF
+	}
+	return perTitleCRF
 }
 
 // AudioRung is one audio-only rendition: AAC of one source track, in stereo or 5.1.

@@ -71,9 +71,12 @@ func TestPlanLadderBitrates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tt.src.Duration = 60
-			p := PlanLadder(tt.src, Options{})
+			fixed := PlanLadder(tt.src, Options{Ladder: LadderFixed})
+			perTitle := PlanLadder(tt.src, Options{})
+			require.Equal(t, LadderPerTitle, perTitle.Method)
+			require.Len(t, perTitle.Rungs, len(fixed.Rungs))
 			var found bool
-			for _, r := range p.Rungs {
+			for i, r := range fixed.Rungs {
 				if r.Name != tt.rung {
 					continue
 				}
@@ -82,6 +85,13 @@ func TestPlanLadderBitrates(t *testing.T) {
 				require.LessOrEqual(t, r.Bitrate, tt.max)
 				require.Equal(t, r.Bitrate*3/2, r.MaxRate)
 				require.Equal(t, r.Bitrate*2, r.BufSize)
+				require.Zero(t, r.CRF)
+				// The per-title rung is capped at the fixed rung's average, at a constant quality.
+				pt := perTitle.Rungs[i]
+				require.Equal(t, r.Bitrate, pt.Bitrate)
+				require.Equal(t, r.Bitrate, pt.MaxRate)
+				require.Equal(t, r.BufSize, pt.BufSize)
+				require.Equal(t, rungCRF(r), pt.CRF)
 			}
 			require.True(t, found, "rung %s", tt.rung)
 		})

@@ -28,6 +28,7 @@ type Limits struct {
 type Options struct {
 	FFmpeg, FFprobe string // default "ffmpeg", "ffprobe" (resolved through PATH)
 	Preset          string // libx264 preset, default "veryfast"
+	Ladder          string // LadderPerTitle (default) or LadderFixed
 	SegmentSeconds  int    // HLS segment length, default 4; must be a multiple of GOPSeconds
 	GOPSeconds      int    // keyframe interval, default 2
 	// Fragment is the length of the movie fragments inside each segment (see fragment.go), default 500 ms;
@@ -72,6 +73,9 @@ func (o Options) withDefaults() Options {
 	if o.Preset == "" {
 		o.Preset = DefaultPreset
 	}
+	if o.Ladder == "" {
+		o.Ladder = LadderPerTitle
+	}
 	if o.SegmentSeconds == 0 {
 		o.SegmentSeconds = DefaultSegmentSeconds
 	}
@@ -113,6 +117,9 @@ func (o Options) Validate() error {
 	var errs []error
 	if !slices.Contains(presets(), o.Preset) {
 		errs = append(errs, fmt.Errorf("preset %q is not a libx264 preset (one of %v)", o.Preset, presets()))
+	}
+	if o.Ladder != LadderPerTitle && o.Ladder != LadderFixed {
+		errs = append(errs, fmt.Errorf("ladder %q is neither %q nor %q", o.Ladder, LadderPerTitle, LadderFixed))
 	}
 	if o.GOPSeconds < 0 || o.SegmentSeconds < 0 {
 		errs = append(errs, errors.New("segment and GOP seconds must be positive"))

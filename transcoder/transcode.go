@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,8 @@ import (
 type Result struct {
 	Source     Source
 	Duration   float64     // seconds actually encoded
-	Renditions []Rendition // lowest first
+	Renditions []Rendition // lowest first, the published ones
+	Ladder     Ladder      // every planned rung, how it was encoded and whether it was published
 	Audio      []AudioRendition
 	Master     string // "master.m3u8"
 	Poster     string // "poster.jpg"
@@ -115,6 +117,17 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 		res.Renditions = append(res.Renditions, rend)
 		if res.Duration == 0 || dur < res.Duration {
 			res.Duration = dur
+		}
+	}
+	res.Ladder = chosenLadder(plan, res.Renditions)
+	res.Renditions = slices.DeleteFunc(res.Renditions, func(r Rendition) bool {
+		return res.Ladder.dropped(r.Name)
+	})
+	for _, r := range res.Ladder.Rungs {
+		if r.Dropped != "" {
+			if err := os.RemoveAll(filepath.Join(outDir, r.Name)); err != nil {
+				return nil, fmt.Errorf("transcode: %w", err)
+			}
 		}
 	}
 	for _, a := range plan.Audio {

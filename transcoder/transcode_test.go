@@ -82,6 +82,22 @@ func TestTranscode(t *testing.T) {
 			require.Positive(t, r.Bandwidth)
 			require.Positive(t, r.AverageBandwidth)
 			require.InDelta(t, 30, r.FrameRate, 0.001)
+			if i > 0 {
+				require.Greater(t, r.AverageBandwidth, res.Renditions[i-1].AverageBandwidth, "bitrates rise with the rungs")
+				require.Greater(t, r.Bandwidth, res.Renditions[i-1].Bandwidth, "bitrates rise with the rungs")
+			}
+		}
+	})
+
+	t.Run("the per-title ladder is recorded", func(t *testing.T) {
+		require.Equal(t, LadderPerTitle, res.Ladder.Method)
+		require.Len(t, res.Ladder.Rungs, 3)
+		for i, r := range res.Ladder.Rungs {
+			require.Empty(t, r.Dropped)
+			require.Positive(t, r.CRF)
+			require.Equal(t, r.Bitrate, r.MaxRate, "capped at the fixed ladder's average")
+			// The ladder's measurements are the video alone; the renditions' add the audio.
+			require.Less(t, r.AverageBandwidth, res.Renditions[i].AverageBandwidth)
 		}
 	})
 

@@ -15,6 +15,7 @@
 //	go run ./bench/ladder                 # 30 s 1080p30 source, cached
 //	go run ./bench/ladder -seconds 10     # quicker
 //	go run ./bench/ladder -explore        # also try variants of (b): cascade, scaler flags, threads
+//	go run ./bench/ladder -rq -runs 2     # per-title against fixed ladder: BD-rate, SSIM per rung, time (rq.go)
 package main
 
 import (
@@ -48,6 +49,10 @@ func main() {
 	only := flag.String("only", "", "comma-separated variant names to run (default: all)")
 	keep := flag.Bool("keep", false, "keep the encoded outputs and print where")
 	tracks := flag.Bool("tracks", true, "also run (a+2): the whole transcode of a source with two audio tracks and two subtitle streams")
+	rq := flag.Bool("rq", false, "instead: compare the per-title ladder's rate and quality with the fixed ladder's on four kinds of content")
+	rqSeconds := flag.Int("rq-seconds", 8, "with -rq: length of each generated 1080p30 source")
+	kinds := flag.String("kinds", strings.Join(kindNames(), ","), "with -rq: the kinds of content to compare")
+	av1 := flag.Bool("av1", false, "with -rq: also encode each ladder with SVT-AV1 and compare it with the per-title H.264 ladder")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -60,7 +65,14 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	o := transcoder.Options{Heights: []int{240, 360, 720, 1080}}
+	if *rq {
+		if err := rateQuality(ctx, ffmpeg, *cacheDir, *rqSeconds, *runs, strings.Split(*kinds, ","), *av1); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	// The fixed ladder, which the hand-written commands below reproduce.
+	o := transcoder.Options{Heights: []int{240, 360, 720, 1080}, Ladder: transcoder.LadderFixed}
 	probed, err := transcoder.Probe(ctx, o, src)
 	if err != nil {
 		log.Fatal(err)
@@ -197,17 +209,17 @@ func summarize(rs []result) (med, least result) {
 	for i, r := range rs {
 		walls[i], cpus[i] = r.wall, r.cpu
 	}
-	slices.Sort(walls)
-	slices.Sort(cpus)
-	mid := func(d []time.Duration) time.Duration {
-		if len(d)%2 == 1 {
-			return d[len(d)/2]
-		}
-		return (d[len(d)/2-1] + d[len(d)/2]) / 2
-	}
-	med = result{wall: mid(walls), cpu: mid(cpus), ssim1080: rs[0].ssim1080, ssim360: rs[0].ssim360}
-	least = result{wall: walls[0], cpu: cpus[0], ssim1080: rs[0].ssim1080, ssim360: rs[0].ssim360}
+	med = result{wall: median(walls), cpu: median(cpus), ssim1080: rs[0].ssim1080, ssim360: rs[0].ssim360}
+	least = result{wall: slices.Min(walls), cpu: slices.Min(cpus), ssim1080: rs[0].ssim1080, ssim360: rs[0].ssim360}
 	return med, least
+}
+
+func median(d []time.Duration) time.Duration {
+	d = slices.Sorted(slices.Values(d))
+	if len(d)%2 == 1 {
+		return d[len(d)/2]
+	}
+	return (d[len(d)/2-1] + d[len(d)/2]) / 2
 }
 
 type variant struct {
@@ -380,13 +392,18 @@ func ssim(ctx context.Context, ffmpeg, dir, src, size string, rate transcoder.Ra
 		return 0, err
 	}
 	defer os.Remove(joined)
-	grid := "setpts=PTS-STARTPTS,fps=" + rate.String()
-	ref := "[1:v]" + grid
+	ref := ""
 	if size != "" {
-		ref += ",scale=" + size + ":flags=lanczos"
+		ref = ",scale=" + size + ":flags=lanczos"
 	}
-	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "info", "-i", joined, "-i", src,
-		"-lavfi", "[0:v]"+grid+"[m];"+ref+"[r];[m][r]ssim", "-f", "null", "-")
+	return ssimOf(ctx, ffmpeg, joined, src, rate, "", ref)
+}
+
+// ssimOf compares the video file dist with the source, with filters of its own appended to each one's chain.
+func ssimOf(ctx context.Context, ffmpeg, dist, src string, rate transcoder.Rational, distFilters, refFilters string) (float64, error) {
+	grid := "setpts=PTS-STARTPTS,fps=" + rate.String()
+	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "info", "-i", dist, "-i", src,
+		"-lavfi", "[0:v]"+grid+distFilters+"[m];[1:v]"+grid+refFilters+"[r];[m][r]ssim", "-f", "null", "-")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("%w: %s", err, lastLines(string(out), 5))

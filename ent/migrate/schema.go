@@ -745,6 +745,7 @@ var (
 		{Name: "intro_end", Type: field.TypeFloat64, Nullable: true},
 		{Name: "credits_start", Type: field.TypeFloat64, Nullable: true},
 		{Name: "replaces_id", Type: field.TypeInt, Nullable: true},
+		{Name: "ladder", Type: field.TypeJSON, Nullable: true},
 		{Name: "content_key", Type: field.TypeBytes, Nullable: true},
 		{Name: "episode_id", Type: field.TypeInt, Nullable: true},
 		{Name: "title_id", Type: field.TypeInt},
@@ -757,13 +758,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "videos_episodes_videos",
-				Columns:    []*schema.Column{VideosColumns[16]},
+				Columns:    []*schema.Column{VideosColumns[17]},
 				RefColumns: []*schema.Column{EpisodesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "videos_titles_videos",
-				Columns:    []*schema.Column{VideosColumns[17]},
+				Columns:    []*schema.Column{VideosColumns[18]},
 				RefColumns: []*schema.Column{TitlesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -772,7 +773,7 @@ var (
 			{
 				Name:    "video_title_id_episode_id",
 				Unique:  false,
-				Columns: []*schema.Column{VideosColumns[17], VideosColumns[16]},
+				Columns: []*schema.Column{VideosColumns[18], VideosColumns[17]},
 			},
 			{
 				Name:    "video_status",

@@ -46,6 +46,9 @@ func (Video) Fields() []ent.Field {
 		field.Int("replaces_id").Optional().Nillable().Annotations(entgql.Skip()),
 		// The seed of the video's content keys, sealed with the server secret (media.Keyring);
 		// set before the first encrypted output is published and never changed after.
+		// How the bitrate ladder was encoded: the method and every planned rung with what it took;
+		// administrators read it as encodingLadder.
+		field.JSON("ladder", map[string]any{}).Optional().Annotations(entgql.Skip()),
 		field.Bytes("content_key").Optional().Sensitive().Annotations(entgql.Skip()),
 	}
 }

@@ -49,6 +49,8 @@ const (
 	FieldCreditsStart = "credits_start"
 	// FieldReplacesID holds the string denoting the replaces_id field in the database.
 	FieldReplacesID = "replaces_id"
+	// FieldLadder holds the string denoting the ladder field in the database.
+	FieldLadder = "ladder"
 	// FieldContentKey holds the string denoting the content_key field in the database.
 	FieldContentKey = "content_key"
 	// EdgeTitle holds the string denoting the title edge name in mutations.
@@ -101,6 +103,7 @@ var Columns = []string{
 	FieldIntroEnd,
 	FieldCreditsStart,
 	FieldReplacesID,
+	FieldLadder,
 	FieldContentKey,
 }
 

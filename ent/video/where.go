@@ -815,6 +815,16 @@ func ReplacesIDNotNil() predicate.Video {
 	return predicate.Video(sql.FieldNotNull(FieldReplacesID))
 }
 
+// LadderIsNil applies the IsNil predicate on the "ladder" field.
+func LadderIsNil() predicate.Video {
+	return predicate.Video(sql.FieldIsNull(FieldLadder))
+}
+
+// LadderNotNil applies the NotNil predicate on the "ladder" field.
+func LadderNotNil() predicate.Video {
+	return predicate.Video(sql.FieldNotNull(FieldLadder))
+}
+
 // ContentKeyEQ applies the EQ predicate on the "content_key" field.
 func ContentKeyEQ(v []byte) predicate.Video {
 	return predicate.Video(sql.FieldEQ(FieldContentKey, v))

@@ -102,6 +102,34 @@ type CreditInput struct {
 	Character *string `json:"character,omitempty"`
 }
 
+type EncodingLadder struct {
+	Method LadderMethod `json:"method"`
+	// Every rung planned for the source, lowest first; nothing is ever larger than the source.
+	Rungs []*EncodingRung `json:"rungs"`
+}
+
+// One planned rung of a ladder: what the encoder was asked for and what the video stream took.
+type EncodingRung struct {
+	// The rendition's name, e.g. 720p.
+	Name   string `json:"name"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	// The constant quality it was encoded at (x264 CRF; lower is better); null on the fixed ladder.
+	Crf *float64 `json:"crf,omitempty"`
+	// The cap on the average rate (per-title) or the rate aimed at (fixed), bits per second.
+	TargetBitrate int `json:"targetBitrate"`
+	// The encoder's peak rate, bits per second.
+	MaxBitrate int `json:"maxBitrate"`
+	// The video stream's measured average, bits per second, without audio.
+	AverageBitrate int `json:"averageBitrate"`
+	// The video stream's measured peak (its costliest segment), bits per second, without audio.
+	PeakBitrate int `json:"peakBitrate"`
+	// Whether players are offered the rung.
+	Published bool `json:"published"`
+	// Why the rung was encoded but not published; null when it was.
+	DroppedReason *string `json:"droppedReason,omitempty"`
+}
+
 type Feed struct {
 	Rows []*catalog.Row `json:"rows"`
 }
@@ -327,6 +355,63 @@ func (e *CategoryKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e CategoryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type LadderMethod string
+
+const (
+	// Each rung at a constant quality, capped at the fixed ladder's rate: bits follow the picture.
+	LadderMethodPerTitle LadderMethod = "PER_TITLE"
+	// Each rung at the same rate for every video of its size and frame rate.
+	LadderMethodFixed LadderMethod = "FIXED"
+)
+
+var AllLadderMethod = []LadderMethod{
+	LadderMethodPerTitle,
+	LadderMethodFixed,
+}
+
+func (e LadderMethod) IsValid() bool {
+	switch e {
+	case LadderMethodPerTitle, LadderMethodFixed:
+		return true
+	}
+	return false
+}
+
+func (e LadderMethod) String() string {
+	return string(e)
+}
+
+func (e *LadderMethod) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LadderMethod(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LadderMethod", str)
+	}
+	return nil
+}
+
+func (e LadderMethod) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LadderMethod) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LadderMethod) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

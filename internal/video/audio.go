@@ -1,10 +1,6 @@
 package video
 
-import (
-	"encoding/json"
-
-	"github.com/marquee-org/marquee/transcoder"
-)
+import "github.com/marquee-org/marquee/transcoder"
 
 // AudioKind is what an audio track holds.
 type AudioKind string
@@ -30,10 +26,7 @@ type AudioTrack struct {
 // (source_info). A video transcoded before tracks were kept has its one track, described as
 // well as that source did.
 func AudioTracks(info map[string]any) []AudioTrack {
-	var src transcoder.Source
-	if b, err := json.Marshal(info); err == nil {
-		_ = json.Unmarshal(b, &src)
-	}
+	src := fromMap[transcoder.Source](info)
 	tracks := src.Audio
 	if len(tracks) == 0 && src.HasAudio {
 		tracks = []transcoder.AudioTrack{{Index: src.AudioStream, Codec: src.AudioCodec, Channels: 2, Language: "und", Default: true}}

@@ -3,7 +3,6 @@ package video
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -159,17 +158,13 @@ func (s *Service) orphaned(ctx context.Context, v *ent.Video) {
 // markReady records the renditions and flips the video to READY in one transaction, only
 // if no other attempt did it first.
 func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.Result) error {
-	info := map[string]any{}
-	if b, err := json.Marshal(res.Source); err == nil {
-		_ = json.Unmarshal(b, &info)
-	}
 	prefix := OutputKey(v.ID) + "/"
 	won := false
 	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
 		n, err := client.Video.Update().
 			Where(entvideo.ID(v.ID), entvideo.StatusNEQ(entvideo.StatusREADY)).
 			SetStatus(entvideo.StatusREADY).SetProgressPercent(100).SetFailureReason("").
-			SetDurationSeconds(res.Duration).SetSourceInfo(info).
+			SetDurationSeconds(res.Duration).SetSourceInfo(toMap(res.Source)).SetLadder(toMap(res.Ladder)).
 			SetOutputDir(OutputKey(v.ID)).SetReadyAt(time.Now()).
 			Save(ctx)
 		if err != nil {
