@@ -199,7 +199,7 @@ func OpenStore(ctx context.Context, c config.Config, log *slog.Logger) (*store.S
 // TranscodeOptions are the transcoder's settings from the configuration.
 func TranscodeOptions(c config.Config) transcoder.Options {
 	return transcoder.Options{
-		FFmpeg: c.FFmpeg, FFprobe: c.FFprobe, Preset: c.X264Preset,
+		FFmpeg: c.FFmpeg, FFprobe: c.FFprobe, Preset: c.X264Preset, Ladder: c.Ladder,
 		SegmentSeconds: c.SegmentSeconds, Fragment: c.Fragment(), Timeout: c.TranscodeTimeout,
 		Limits: transcoder.Limits{MaxBytes: c.MaxUploadBytes},
 	}

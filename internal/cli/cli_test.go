@@ -52,6 +52,7 @@ func TestBadFlagsExitNonZeroAndWriteNothing(t *testing.T) {
 		{"user", "create", "--data-dir", dir, "--plan", "gold", "--email", "a@example.com", "--password", "correct horse battery"},
 		{"user", "delete"},
 		{"serve", "--data-dir", dir, "--key-period", "1s"},
+		{"serve", "--data-dir", dir, "--ladder", "per-tile"},
 		{"serve", "--data-dir", dir, "--media-public-url", "ftp://cdn.example.org"},
 		{"serve", "--data-dir", dir, "--media-public-url", "//cdn.example.org"},
 		{"media", "encrypt", "--data-dir", dir, "--video", "x"},

@@ -43,6 +43,7 @@ type Config struct {
 	// Transcoding.
 	FFmpeg, FFprobe string
 	X264Preset      string
+	Ladder          string // transcoder.LadderPerTitle or transcoder.LadderFixed
 	SegmentSeconds  int
 	FragmentMillis  int // movie fragments inside each segment; 0 keeps one per segment
 	// EncryptMedia makes transcodes publish encrypted media (the default); off, new videos
@@ -102,6 +103,7 @@ func Default() Config {
 		FFmpeg:             "ffmpeg",
 		FFprobe:            "ffprobe",
 		X264Preset:         "veryfast",
+		Ladder:             "per-title",
 		SegmentSeconds:     4,
 		FragmentMillis:     500,
 		EncryptMedia:       true,
@@ -148,6 +150,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", envInt64(getenv, "MARQUEE_MAX_UPLOAD_BYTES", c.MaxUploadBytes), "largest accepted source video (MARQUEE_MAX_UPLOAD_BYTES)")
 	fs.StringVar(&c.FFmpeg, "ffmpeg", env("MARQUEE_FFMPEG", c.FFmpeg), "ffmpeg executable (MARQUEE_FFMPEG)")
 	fs.StringVar(&c.FFprobe, "ffprobe", env("MARQUEE_FFPROBE", c.FFprobe), "ffprobe executable (MARQUEE_FFPROBE)")
+	fs.StringVar(&c.Ladder, "ladder", env("MARQUEE_LADDER", c.Ladder), "bitrate ladder of new transcodes: per-title (bits follow the picture) or fixed (MARQUEE_LADDER)")
 	fs.StringVar(&c.X264Preset, "x264-preset", env("MARQUEE_X264_PRESET", c.X264Preset), "libx264 preset: ultrafast … veryslow (MARQUEE_X264_PRESET)")
 	fs.IntVar(&c.FragmentMillis, "fragment-ms", envInt(getenv, "MARQUEE_FRAGMENT_MS", c.FragmentMillis), "length of the movie fragments inside each HLS segment, in milliseconds; 0 keeps one fragment per segment (MARQUEE_FRAGMENT_MS)")
 	fs.BoolVar(&c.EncryptMedia, "encrypt-media", envBool(getenv, "MARQUEE_ENCRYPT_MEDIA", c.EncryptMedia), "encrypt what transcodes publish, so segments can be public and keys go to live sessions only (MARQUEE_ENCRYPT_MEDIA)")
@@ -282,6 +285,9 @@ func (c Config) Validate() error {
 	}
 	if c.SegmentSeconds < 2 || c.SegmentSeconds > 12 || c.SegmentSeconds%2 != 0 {
 		return errors.New("--segment-seconds: must be an even number from 2 to 12 (segments hold whole 2 s GOPs)")
+	}
+	if c.Ladder != "per-title" && c.Ladder != "fixed" {
+		return fmt.Errorf("--ladder: %q is neither per-title nor fixed", c.Ladder)
 	}
 	if !slices.Contains(x264Presets, c.X264Preset) {
 		return fmt.Errorf("--x264-preset: %q is not one of %s", c.X264Preset, strings.Join(x264Presets, ", "))

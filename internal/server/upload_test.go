@@ -121,6 +121,33 @@ func TestAdminCreatesTitleAndUploadsVideo(t *testing.T) {
 		}
 		require.ElementsMatch(t, []float64{90, 144, 180}, heights)
 
+		// The ladder as chosen: for administrators only.
+		const ladderQuery = `query($id: ID!) { node(id: $id) { ... on Video { encodingLadder { method
+			rungs { name height crf targetBitrate maxBitrate averageBitrate peakBitrate published droppedReason } } } } }`
+		r = e.gql(nil, ladderQuery, map[string]any{"id": videoID}, bearer(admin))
+		require.Empty(t, r.Errors, r.Raw)
+		ladder := r.Data["node"].(map[string]any)["encodingLadder"].(map[string]any)
+		require.Equal(t, "PER_TITLE", ladder["method"])
+		published := []float64{}
+		for _, rr := range ladder["rungs"].([]any) {
+			rung := rr.(map[string]any)
+			require.Greater(t, rung["crf"], 0.0, r.Raw)
+			require.Equal(t, rung["targetBitrate"], rung["maxBitrate"], r.Raw)
+			require.Greater(t, rung["averageBitrate"], 0.0, r.Raw)
+			require.GreaterOrEqual(t, rung["peakBitrate"], rung["averageBitrate"], r.Raw)
+			if rung["published"] == true {
+				require.Nil(t, rung["droppedReason"])
+				published = append(published, rung["height"].(float64))
+			} else {
+				require.NotEmpty(t, rung["droppedReason"])
+			}
+		}
+		require.Equal(t, heights, published, "the published rungs are the renditions")
+		viewer, _ := e.signup(nil, "viewer@example.com")
+		r = e.gql(nil, ladderQuery, map[string]any{"id": videoID}, bearer(viewer))
+		require.Empty(t, r.Errors, r.Raw)
+		require.Nil(t, r.Data["node"].(map[string]any)["encodingLadder"], r.Raw)
+
 		vid := e.store.Client.Video.Query().OnlyX(context.Background())
 		for _, f := range []string{"master.m3u8", "poster.jpg", "thumbs.vtt", "180p/index.m3u8"} {
 			p, err := e.media.Path(vid.OutputDir + "/" + f)
