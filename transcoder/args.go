@@ -112,24 +112,16 @@ func filterGraph(p Plan) string {
 	return b.String()
 }
 
-// videoArgs are one rung's encoder settings: H.264 High 4:2:0 at the rung's constant quality (or, on the
-// fixed ladder, its bitrate) with a VBV cap, and keyframes only at multiples of GOPSeconds (no scene-cut
-// keyframes, which would differ between rungs).
+// videoArgs are one rung's encoder settings: H.264 High 4:2:0 at the rung's bitrate with a VBV cap, and
+// keyframes only at multiples of GOPSeconds (no scene-cut keyframes, which would differ between rungs).
 func videoArgs(p Plan, r Rung) []string {
 	gop := strconv.Itoa(p.GOPFrames)
-	rate := []string{"-b:v", strconv.Itoa(r.Bitrate)}
-	if r.CRF > 0 {
-		// The VBV buffer starts a quarter full rather than x264's 90 %: capped at the average, a
-		// picture that wants more would otherwise spend the full buffer in its first seconds, the
-		// very segments a player starts on.
-		rate = []string{"-crf", strconv.FormatFloat(r.CRF, 'f', -1, 64), "-rc_init_occupancy", strconv.Itoa(r.BufSize / 4)}
-	}
-	return append(append([]string{
+	return []string{
 		"-c:v", "libx264",
 		"-preset", p.Preset,
 		"-profile:v", "high",
 		"-pix_fmt", "yuv420p",
-	}, rate...),
+		"-b:v", strconv.Itoa(r.Bitrate),
 		"-maxrate", strconv.Itoa(r.MaxRate),
 		"-bufsize", strconv.Itoa(r.BufSize),
 		"-g", gop,
@@ -137,7 +129,7 @@ func videoArgs(p Plan, r Rung) []string {
 		"-sc_threshold", "0",
 		"-forced-idr", "1",
 		"-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", p.GOPSeconds),
-	)
+	}
 }
 
 // privacyArgs drop the upload's metadata (phones record GPS position and device names) and chapters from what
