@@ -127,18 +127,16 @@ type ComplexityRoot struct {
 	}
 
 	EncodingRung struct {
-		AverageBitrate   func(childComplexity int) int
-		Crf              func(childComplexity int) int
-		DroppedReason    func(childComplexity int) int
-		EstimatedBitrate func(childComplexity int) int
-		FixedBitrate     func(childComplexity int) int
-		Height           func(childComplexity int) int
-		MaxBitrate       func(childComplexity int) int
-		Name             func(childComplexity int) int
-		PeakBitrate      func(childComplexity int) int
-		Published        func(childComplexity int) int
-		TargetBitrate    func(childComplexity int) int
-		Width            func(childComplexity int) int
+		AverageBitrate func(childComplexity int) int
+		Crf            func(childComplexity int) int
+		DroppedReason  func(childComplexity int) int
+		Height         func(childComplexity int) int
+		MaxBitrate     func(childComplexity int) int
+		Name           func(childComplexity int) int
+		PeakBitrate    func(childComplexity int) int
+		Published      func(childComplexity int) int
+		TargetBitrate  func(childComplexity int) int
+		Width          func(childComplexity int) int
 	}
 
 	Episode struct {
@@ -919,18 +917,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EncodingRung.DroppedReason(childComplexity), true
-	case "EncodingRung.estimatedBitrate":
-		if e.ComplexityRoot.EncodingRung.EstimatedBitrate == nil {
-			break
-		}
-
-		return e.ComplexityRoot.EncodingRung.EstimatedBitrate(childComplexity), true
-	case "EncodingRung.fixedBitrate":
-		if e.ComplexityRoot.EncodingRung.FixedBitrate == nil {
-			break
-		}
-
-		return e.ComplexityRoot.EncodingRung.FixedBitrate(childComplexity), true
 	case "EncodingRung.height":
 		if e.ComplexityRoot.EncodingRung.Height == nil {
 			break
@@ -3298,7 +3284,7 @@ extend type Video {
 }
 
 enum LadderMethod {
-  "Each rung at the rate a complexity probe found its picture needs, capped at the fixed ladder's: bits follow the picture."
+  "Each rung at a constant quality, capped at the fixed ladder's rate: bits follow the picture."
   PER_TITLE
   "Each rung at the same rate for every video of its size and frame rate."
   FIXED
@@ -3316,13 +3302,9 @@ type EncodingRung {
   name: String!
   width: Int!
   height: Int!
-  "The constant quality the complexity probe encoded at (x264 CRF; lower is better); null on the fixed ladder."
+  "The constant quality it was encoded at (x264 CRF; lower is better); null on the fixed ladder."
   crf: Float
-  "What the probe found the rung needs for that quality, bits per second; null on the fixed ladder."
-  estimatedBitrate: Int
-  "The fixed ladder's rate for the rung (bits per pixel, capped by the source), bits per second."
-  fixedBitrate: Int!
-  "The average rate the rung was encoded at: the lower of the two above on the per-title ladder, bits per second."
+  "The cap on the average rate (per-title) or the rate aimed at (fixed), bits per second."
   targetBitrate: Int!
   "The encoder's peak rate, bits per second."
   maxBitrate: Int!
@@ -4850,10 +4832,6 @@ func (ec *executionContext) childFields_EncodingRung(ctx context.Context, field 
 		return ec.fieldContext_EncodingRung_height(ctx, field)
 	case "crf":
 		return ec.fieldContext_EncodingRung_crf(ctx, field)
-	case "estimatedBitrate":
-		return ec.fieldContext_EncodingRung_estimatedBitrate(ctx, field)
-	case "fixedBitrate":
-		return ec.fieldContext_EncodingRung_fixedBitrate(ctx, field)
 	case "targetBitrate":
 		return ec.fieldContext_EncodingRung_targetBitrate(ctx, field)
 	case "maxBitrate":
@@ -7606,52 +7584,6 @@ func (ec *executionContext) _EncodingRung_crf(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_EncodingRung_crf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Float")
-}
-
-func (ec *executionContext) _EncodingRung_estimatedBitrate(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
-	return resolvePlain(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EncodingRung_estimatedBitrate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EstimatedBitrate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_EncodingRung_estimatedBitrate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Int")
-}
-
-func (ec *executionContext) _EncodingRung_fixedBitrate(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
-	return resolvePlain(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EncodingRung_fixedBitrate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FixedBitrate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_EncodingRung_fixedBitrate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EncodingRung", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EncodingRung_targetBitrate(ctx context.Context, field graphql.CollectedField, obj *model.EncodingRung) (ret graphql.Marshaler) {
@@ -20166,16 +20098,6 @@ func (ec *executionContext) _EncodingRung(ctx context.Context, sel ast.Selection
 		case "crf":
 			out.Values[i] = ec._EncodingRung_crf(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "estimatedBitrate":
-			out.Values[i] = ec._EncodingRung_estimatedBitrate(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "fixedBitrate":
-			out.Values[i] = ec._EncodingRung_fixedBitrate(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "targetBitrate":

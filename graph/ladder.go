@@ -14,15 +14,12 @@ func encodingLadder(l transcoder.Ladder) *model.EncodingLadder {
 	for _, r := range l.Rungs {
 		rung := &model.EncodingRung{
 			Name: r.Name, Width: r.Width, Height: r.Height,
-			FixedBitrate: r.Curve, TargetBitrate: r.Bitrate, MaxBitrate: r.MaxRate,
+			TargetBitrate: r.Bitrate, MaxBitrate: r.MaxRate,
 			AverageBitrate: r.AverageBandwidth, PeakBitrate: r.Bandwidth,
 			Published: r.Dropped == "",
 		}
 		if r.CRF > 0 {
 			rung.Crf = &r.CRF
-		}
-		if r.Estimate > 0 {
-			rung.EstimatedBitrate = &r.Estimate
 		}
 		if r.Dropped != "" {
 			rung.DroppedReason = &r.Dropped

@@ -112,16 +112,24 @@ func filterGraph(p Plan) string {
 	return b.String()
 }
 
-// videoArgs are one rung's encoder settings: H.264 High 4:2:0 at the rung's bitrate with a VBV cap, and
-// keyframes only at multiples of GOPSeconds (no scene-cut keyframes, which would differ between rungs).
+// videoArgs are one rung's encoder settings: H.264 High 4:2:0 at the rung's constant quality (or, on the
+// fixed ladder, its bitrate) with a VBV cap, and keyframes only at multiples of GOPSeconds (no scene-cut
+// keyframes, which would differ between rungs).
 func videoArgs(p Plan, r Rung) []string {
 	gop := strconv.Itoa(p.GOPFrames)
-	return []string{
+	rate := []string{"-b:v", strconv.Itoa(r.Bitrate)}
+	if r.CRF > 0 {
+		// The VBV buffer starts half full rather than x264's 90 %: capped at the average, a picture
+		// that wants more would otherwise spend most of the buffer in its first seconds, the very
+		// segments a player starts on (a quarter full starved those seconds of quality).
+		rate = []string{"-crf", strconv.FormatFloat(r.CRF, 'f', -1, 64), "-rc_init_occupancy", strconv.Itoa(r.BufSize / 2)}
+	}
+	return append(append([]string{
 		"-c:v", "libx264",
 		"-preset", p.Preset,
 		"-profile:v", "high",
 		"-pix_fmt", "yuv420p",
-		"-b:v", strconv.Itoa(r.Bitrate),
+	}, rate...),
 		"-maxrate", strconv.Itoa(r.MaxRate),
 		"-bufsize", strconv.Itoa(r.BufSize),
 		"-g", gop,
@@ -129,7 +137,7 @@ func videoArgs(p Plan, r Rung) []string {
 		"-sc_threshold", "0",
 		"-forced-idr", "1",
 		"-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", p.GOPSeconds),
-	}
+	)
 }
 
 // privacyArgs drop the upload's metadata (phones record GPS position and device names) and chapters from what

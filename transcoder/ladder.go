@@ -27,12 +27,9 @@ type Rung struct {
 	Bitrate int    `json:"bitrate"` // target, bits/s
 	MaxRate int    `json:"maxRate"` // VBV peak, bits/s
 	BufSize int    `json:"bufSize"` // VBV buffer, bits
-	// Curve is the fixed ladder's rate for the rung: the bits-per-pixel curve, capped by the source.
-	Curve int `json:"curve"`
-	// On the per-title ladder: the constant quality the complexity probe encodes at, and the rate it
-	// found the rung needs for it (see perTitleRates); Bitrate is the lower of Estimate and Curve.
-	CRF      float64 `json:"crf,omitempty"`
-	Estimate int     `json:"estimate,omitempty"`
+	// CRF, when not zero, encodes the rung at this constant quality under the MaxRate/BufSize cap
+	// instead of at Bitrate (the per-title ladder).
+	CRF float64 `json:"crf,omitempty"`
 }
 
 // ThumbPlan describes the seek thumbnails: one picture every Interval seconds, Width×Height each, tiled
@@ -125,10 +122,12 @@ func PlanLadder(src Source, o Options) Plan {
 		p.Rungs = append(p.Rungs, newRung(name, maxW, maxH, src, fps))
 		break
 	}
-	for i := range p.Rungs {
-		p.Rungs[i].Curve = p.Rungs[i].Bitrate
-		if p.Method == LadderPerTitle {
+	if p.Method == LadderPerTitle {
+		// The cap is the fixed ladder's average: where the picture needs more than that (grain, fast
+		// motion), more bits buy little SSIM, so the rung spends what the fixed ladder would.
+		for i := range p.Rungs {
 			p.Rungs[i].CRF = rungCRF(p.Rungs[i])
+			p.Rungs[i].MaxRate = p.Rungs[i].Bitrate
 		}
 	}
 	p.Thumbs = planThumbs(src.Duration, w, h)
@@ -137,21 +136,20 @@ func PlanLadder(src Source, o Options) Plan {
 
 // Ladder methods (Options.Ladder).
 const (
-	// LadderPerTitle chooses each rung's rate from a complexity probe (complexity.go): what the
-	// rung's picture needs for a constant quality, never more than the fixed ladder's rate. A
-	// cartoon or a talking head gets the few bits its pictures need; film grain and fast motion
-	// get the fixed ladder's rate, where more bits would buy little. Rungs that end up no cheaper
-	// than the rung above are dropped after encoding (see chosenLadder).
+	// LadderPerTitle encodes every rung at a constant quality (x264's CRF) capped at the fixed
+	// ladder's average rate: a cartoon or a talking head takes the few bits its pictures need, film grain and
+	// fast motion take what the fixed ladder allows. Rungs that end up no cheaper than the rung
+	// above are dropped after encoding (see pruneRungs).
 	LadderPerTitle = "per-title"
-	// LadderFixed encodes every rung at the bits-per-pixel curve's rate whatever it shows.
+	// LadderFixed encodes every rung at the bits-per-pixel curve's average rate whatever it shows.
 	LadderFixed = "fixed"
 )
 
-// The quality the probe aims at: CRF 23 (x264's default) and, for rungs up to 640×360, which players
-// stretch the most, CRF 21. bench/ladder -rq chose them: each rung stays within 0.005 SSIM of the fixed
-// ladder's on four kinds of content.
+// The per-title ladder's constant quality: CRF 22 and, for rungs up to 640×360, which players stretch the
+// most, CRF 21. bench/ladder -rq chose them: each rung stays within 0.005 SSIM of the fixed ladder's on
+// four kinds of content (at CRF 23, a page of text lost 0.006 at 720p).
 const (
-	perTitleCRF      = 23
+	perTitleCRF      = 22
 	perTitleSmallCRF = 21
 	smallRungPixels  = 640 * 360
 )

@@ -86,10 +86,11 @@ func TestPlanLadderBitrates(t *testing.T) {
 				require.Equal(t, r.Bitrate*3/2, r.MaxRate)
 				require.Equal(t, r.Bitrate*2, r.BufSize)
 				require.Zero(t, r.CRF)
-				require.Equal(t, r.Bitrate, r.Curve)
-				// The per-title rung starts from the same curve; the complexity probe lowers it.
+				// The per-title rung is capped at the fixed rung's average, at a constant quality.
 				pt := perTitle.Rungs[i]
-				require.Equal(t, r.Bitrate, pt.Curve)
+				require.Equal(t, r.Bitrate, pt.Bitrate)
+				require.Equal(t, r.Bitrate, pt.MaxRate)
+				require.Equal(t, r.BufSize, pt.BufSize)
 				require.Equal(t, rungCRF(r), pt.CRF)
 			}
 			require.True(t, found, "rung %s", tt.rung)

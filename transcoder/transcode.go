@@ -76,11 +76,6 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 		return nil, err
 	}
 	plan := PlanLadder(*src, o)
-	if plan.Method == LadderPerTitle {
-		if plan, err = probeComplexity(ctx, o, plan, input, outDir); err != nil {
-			return nil, err
-		}
-	}
 
 	var created []string
 	defer func() {

@@ -45,6 +45,7 @@ var benches = []bench{
 	{name: "segments", cmd: "go run ./bench/segments -targets abcdfg -rounds 3 -duration 8s", needs: []string{"wrk", "nginx"}},
 	{name: "keys", cmd: "go run ./bench/keys -rate 1000 -duration 20s"},
 	{name: "ladder", cmd: "go run ./bench/ladder -runs 1", needs: []string{"ffmpeg"}},
+	{name: "ladder-rq", cmd: "go run ./bench/ladder -rq -runs 1", needs: []string{"ffmpeg"}, limit: 20 * time.Minute},
 	{name: "recommend", cmd: "d=$(mktemp -d) && bin/marquee recommend gen --out $d --seed 1 >/dev/null && " +
 		"bin/marquee recommend eval --ratings $d/ratings.csv --items $d/movies.csv --seed 1; s=$?; rm -rf $d; exit $s",
 		needs: []string{"bin/marquee"}},

@@ -114,13 +114,9 @@ type EncodingRung struct {
 	Name   string `json:"name"`
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
-	// The constant quality the complexity probe encoded at (x264 CRF; lower is better); null on the fixed ladder.
+	// The constant quality it was encoded at (x264 CRF; lower is better); null on the fixed ladder.
 	Crf *float64 `json:"crf,omitempty"`
-	// What the probe found the rung needs for that quality, bits per second; null on the fixed ladder.
-	EstimatedBitrate *int `json:"estimatedBitrate,omitempty"`
-	// The fixed ladder's rate for the rung (bits per pixel, capped by the source), bits per second.
-	FixedBitrate int `json:"fixedBitrate"`
-	// The average rate the rung was encoded at: the lower of the two above on the per-title ladder, bits per second.
+	// The cap on the average rate (per-title) or the rate aimed at (fixed), bits per second.
 	TargetBitrate int `json:"targetBitrate"`
 	// The encoder's peak rate, bits per second.
 	MaxBitrate int `json:"maxBitrate"`
@@ -367,7 +363,7 @@ func (e CategoryKind) MarshalJSON() ([]byte, error) {
 type LadderMethod string
 
 const (
-	// Each rung at the rate a complexity probe found its picture needs, capped at the fixed ladder's: bits follow the picture.
+	// Each rung at a constant quality, capped at the fixed ladder's rate: bits follow the picture.
 	LadderMethodPerTitle LadderMethod = "PER_TITLE"
 	// Each rung at the same rate for every video of its size and frame rate.
 	LadderMethodFixed LadderMethod = "FIXED"
