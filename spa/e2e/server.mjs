@@ -45,11 +45,11 @@ export function dataDir() {
 }
 
 /** An H.264/AAC test clip made with ffmpeg's generators: 640×360 gives the 240p and 360p rungs. */
-export async function makeClip(dir, seconds = 12) {
+export async function makeClip(dir, seconds = 12, size = '640x360') {
   const file = join(dir, 'clip.mp4');
   await exec('ffmpeg', [
     '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
+    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`,
     '-f', 'lavfi', '-i', 'sine=frequency=440',
     '-t', String(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file,
   ], { timeout: 120_000 });
