@@ -5,9 +5,7 @@ import { after, before, test } from 'node:test';
 import { screenChecks, withScreenshotOnFailure } from './artifacts.mjs';
 import { launch, openPage } from './browser.mjs';
 import { LoginPage, Player } from './pages.mjs';
-import { dataDir, makeClip, startMarquee } from './server.mjs';
-
-const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
+import { admin, servedTitle } from './server.mjs';
 
 let server;
 let browser;
@@ -15,12 +13,7 @@ let titleId;
 const { violations } = screenChecks();
 
 before(async () => {
-  const data = dataDir();
-  const clip = await makeClip(data.dir, 20, '1280x720');
-  await data.run('user', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--admin', '--plan', 'premium');
-  const out = await data.run('ingest', '--file', clip, '--name', 'Ladder Pattern', '--wait');
-  titleId = out.match(/title=(\d+)/)[1];
-  server = await startMarquee({ data, args: ['--workers', '0', '--seed-demo=false'] });
+  ({ server, titleId } = await servedTitle('Ladder Pattern', { seconds: 20, size: '1280x720' }));
   browser = await launch();
 });
 
@@ -33,7 +26,7 @@ after(async () => {
 test('every rung of a per-title ladder plays', async (t) => {
   const { context, page } = await openPage(browser, violations);
   await withScreenshotOnFailure(t, page, async () => {
-    await LoginPage.as(page, server.url, ADMIN);
+    await LoginPage.as(page, server.url, admin);
     const res = await page.evaluate(async (id) => (await fetch('/graphql', {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({

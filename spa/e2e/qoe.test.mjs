@@ -6,9 +6,7 @@ import { after, before, test } from 'node:test';
 import { screenChecks, withScreenshotOnFailure } from './artifacts.mjs';
 import { launch, openPage } from './browser.mjs';
 import { LoginPage, Player } from './pages.mjs';
-import { dataDir, makeClip, startMarquee } from './server.mjs';
-
-const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
+import { admin, servedTitle } from './server.mjs';
 
 let server;
 let browser;
@@ -16,12 +14,7 @@ let titleId;
 const { violations, screen } = screenChecks();
 
 before(async () => {
-  const data = dataDir();
-  const clip = await makeClip(data.dir);
-  await data.run('user', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--admin', '--plan', 'premium');
-  const out = await data.run('ingest', '--file', clip, '--name', 'Measured Pattern', '--wait');
-  titleId = out.match(/title=(\d+)/)[1];
-  server = await startMarquee({ data, args: ['--workers', '0', '--seed-demo=false'] });
+  ({ server, titleId } = await servedTitle('Measured Pattern'));
   browser = await launch();
 });
 
@@ -34,7 +27,7 @@ after(async () => {
 test('a play measured by the player shows on the Quality of experience screen', async (t) => {
   const { context, page } = await openPage(browser, violations);
   await withScreenshotOnFailure(t, page, async () => {
-    await LoginPage.as(page, server.url, ADMIN);
+    await LoginPage.as(page, server.url, admin);
 
     // Watch a little, then leave: the player sends what it measured as it goes.
     const sent = page.waitForRequest((r) => r.url().endsWith('/graphql') && (r.postData() ?? '').includes('reportPlaybackQoe'));

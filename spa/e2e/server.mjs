@@ -57,6 +57,23 @@ export async function makeClip(dir, seconds = 12, size = '640x360') {
 }
 
 /**
+ * A server holding one title transcoded from a generated clip, ingested from the shell, and
+ * an administrator on Premium (admin) who can watch it; no workers, no demo catalog.
+ */
+export async function servedTitle(name, { seconds = 12, size = '640x360', ingestArgs = [] } = {}) {
+  const data = dataDir();
+  const clip = await makeClip(data.dir, seconds, size);
+  await data.run('user', 'create', '--email', admin.email, '--password', admin.password, '--admin', '--plan', 'premium');
+  const out = await data.run('ingest', '--file', clip, '--name', name, '--wait', ...ingestArgs);
+  const titleId = out.match(/title=(\d+)/)[1];
+  const server = await startMarquee({ data, args: ['--workers', '0', '--seed-demo=false'] });
+  return { server, titleId };
+}
+
+/** The administrator servedTitle creates. */
+export const admin = { email: 'admin@example.com', password: 'correct horse battery' };
+
+/**
  * Serves on a free port. By default with a fresh data dir and no transcoder workers;
  * pass data (from dataDir) to serve content prepared beforehand, and extra flags such
  * as ['--workers', '1', '--seed-demo=false'].
