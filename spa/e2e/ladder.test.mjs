@@ -46,6 +46,14 @@ test('every rung of a per-title ladder plays', async (t) => {
       assert.ok(renditions[i].averageBandwidth > renditions[i - 1].averageBandwidth, 'bitrates rise with the rungs');
     }
 
+    // The administrator's title editor shows the same ladder.
+    await page.goto(`${server.url}/admin/titles/${encodeURIComponent(titleId)}`);
+    await page.getByText('Bitrate ladder: per title').click();
+    const table = page.getByRole('table', { name: 'Bitrate ladder of Ladder Pattern' });
+    for (const r of encodingLadder.rungs) {
+      await table.getByRole('row', { name: new RegExp(`^${r.height}p `) }).getByText(r.published ? 'yes' : /^no: /).waitFor();
+    }
+
     await page.goto(`${server.url}/watch/${encodeURIComponent(titleId)}`);
     const player = new Player(page);
     await player.waitForPlayback(0.5);

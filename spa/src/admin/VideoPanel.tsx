@@ -4,7 +4,7 @@ import { FormAlert } from '../app/Field';
 import type { AdminVideoFragment, UploadVideoMutation } from '../gql/graphql';
 import { fieldErrors, formError } from '../lib/errors';
 import { TranscodeProgressSubscription, SetVideoMarkersMutation, UploadVideoDocument } from './documents';
-import { clock, markersInput } from './editing';
+import { clock, markersInput, rate } from './editing';
 import { multipartBody, sendMultipart } from './upload';
 
 /**
@@ -72,8 +72,46 @@ export function VideoPanel({
         </label>
       )}
       {videoId && <Transcode videoId={videoId} label={label} onDone={onChanged} />}
+      {video?.encodingLadder && <Ladder ladder={video.encodingLadder} label={label} />}
       {video && video.durationSeconds > 0 && <Markers key={video.id} video={video} label={label} />}
     </div>
+  );
+}
+
+/** How the video's ladder was encoded: each planned rung, what it took, and whether players get it. */
+function Ladder({ ladder, label }: { ladder: NonNullable<AdminVideoFragment['encodingLadder']>; label: string }) {
+  return (
+    <details className="ladder">
+      <summary>Bitrate ladder: {ladder.method === 'PER_TITLE' ? 'per title' : 'fixed'}</summary>
+      <div className="table-scroll">
+        <table aria-label={`Bitrate ladder of ${label}`}>
+          <thead>
+            <tr>
+              <th scope="col">Rung</th>
+              <th scope="col">Size</th>
+              <th scope="col">Quality (CRF)</th>
+              <th scope="col">{ladder.method === 'PER_TITLE' ? 'Cap' : 'Target'}</th>
+              <th scope="col">Average</th>
+              <th scope="col">Offered</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ladder.rungs.map((r) => (
+              <tr key={r.name}>
+                <th scope="row">{r.name}</th>
+                <td>
+                  {r.width}×{r.height}
+                </td>
+                <td>{r.crf ?? '–'}</td>
+                <td>{rate(r.targetBitrate)}</td>
+                <td>{rate(r.averageBitrate)}</td>
+                <td>{r.published ? 'yes' : `no: ${r.droppedReason ?? ''}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
   );
 }
 

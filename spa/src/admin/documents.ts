@@ -83,6 +83,19 @@ export const AdminTitleQuery = graphql(`
     introStart
     introEnd
     creditsStart
+    encodingLadder {
+      method
+      rungs {
+        name
+        width
+        height
+        crf
+        targetBitrate
+        averageBitrate
+        published
+        droppedReason
+      }
+    }
   }
 `);
 

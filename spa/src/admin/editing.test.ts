@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clock, creditsInput, deletionSummary, markersInput, moveItem, parseList } from './editing';
+import { clock, creditsInput, deletionSummary, markersInput, moveItem, parseList, rate } from './editing';
 
 describe('admin editing helpers', () => {
+  it('writes bitrates as people read them', () => {
+    expect(rate(216_555)).toBe('217 kb/s');
+    expect(rate(999_400)).toBe('999 kb/s');
+    expect(rate(999_600)).toBe('1.0 Mb/s');
+    expect(rate(2_765_000)).toBe('2.8 Mb/s');
+  });
+
   it('reads comma-separated lists', () => {
     expect(parseList(' Drama, ,Comedy ,')).toEqual(['Drama', 'Comedy']);
   });

@@ -65,6 +65,11 @@ export function markersInput(f: { introStart: string; introEnd: string; creditsS
   return { introStart: n(f.introStart), introEnd: n(f.introEnd), creditsStart: n(f.creditsStart) };
 }
 
+/** Bits per second as people read them: 412 kb/s, 2.8 Mb/s. */
+export function rate(bps: number): string {
+  return bps >= 999_500 ? `${(bps / 1_000_000).toFixed(1)} Mb/s` : `${Math.round(bps / 1000)} kb/s`;
+}
+
 /** Seconds as m:ss for the markers' labels. */
 export function clock(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
