@@ -88,24 +88,24 @@ function Ladder({ ladder, label }: { ladder: NonNullable<AdminVideoFragment['enc
           <thead>
             <tr>
               <th scope="col">Rung</th>
-              <th scope="col">Size</th>
-              <th scope="col">Quality (CRF)</th>
-              <th scope="col">{ladder.method === 'PER_TITLE' ? 'Cap' : 'Target'}</th>
               <th scope="col">Average</th>
+              <th scope="col">{ladder.method === 'PER_TITLE' ? 'Cap' : 'Target'}</th>
               <th scope="col">Offered</th>
+              <th scope="col">Quality (CRF)</th>
+              <th scope="col">Size</th>
             </tr>
           </thead>
           <tbody>
             {ladder.rungs.map((r) => (
               <tr key={r.name}>
                 <th scope="row">{r.name}</th>
+                <td>{rate(r.averageBitrate)}</td>
+                <td>{rate(r.targetBitrate)}</td>
+                <td>{r.published ? 'yes' : `no: ${r.droppedReason ?? ''}`}</td>
+                <td>{r.crf ?? '–'}</td>
                 <td>
                   {r.width}×{r.height}
                 </td>
-                <td>{r.crf ?? '–'}</td>
-                <td>{rate(r.targetBitrate)}</td>
-                <td>{rate(r.averageBitrate)}</td>
-                <td>{r.published ? 'yes' : `no: ${r.droppedReason ?? ''}`}</td>
               </tr>
             ))}
           </tbody>
