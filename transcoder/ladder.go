@@ -137,9 +137,9 @@ func PlanLadder(src Source, o Options) Plan {
 // Ladder methods (Options.Ladder).
 const (
 	// LadderPerTitle encodes every rung at a constant quality (x264's CRF) capped at the fixed
-	// ladder's average rate: a cartoon or a talking head takes the few bits its pictures need, film grain and
-	// fast motion take what the fixed ladder allows. Rungs that end up no cheaper than the rung
-	// above are dropped after encoding (see pruneRungs).
+	// ladder's average rate: a cartoon or a talking head takes the few bits its pictures need,
+	// film grain and fast motion take what the fixed ladder allows. Rungs that end up no cheaper
+	// than the rung above are dropped after encoding (see chosenLadder).
 	LadderPerTitle = "per-title"
 	// LadderFixed encodes every rung at the bits-per-pixel curve's average rate whatever it shows.
 	LadderFixed = "fixed"
@@ -168,15 +168,6 @@ type LadderRung struct {
 	Bandwidth        int `json:"bandwidth"` // the peak
 	// Dropped says why the rung was encoded but not published; empty when it was.
 	Dropped string `json:"dropped,omitempty"`
-}
-
-func (l Ladder) dropped(name string) bool {
-	for _, r := range l.Rungs {
-		if r.Name == name {
-			return r.Dropped != ""
-		}
-	}
-	return false
 }
 
 // keepRatio is how much more than the rung below a rung of the per-title ladder must average for the

@@ -13,7 +13,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,16 +119,15 @@ func Transcode(ctx context.Context, o Options, input, outDir string, progress fu
 		}
 	}
 	res.Ladder = chosenLadder(plan, res.Renditions)
-	res.Renditions = slices.DeleteFunc(res.Renditions, func(r Rendition) bool {
-		return res.Ladder.dropped(r.Name)
-	})
-	for _, r := range res.Ladder.Rungs {
-		if r.Dropped != "" {
-			if err := os.RemoveAll(filepath.Join(outDir, r.Name)); err != nil {
-				return nil, fmt.Errorf("transcode: %w", err)
-			}
+	published := res.Renditions[:0]
+	for i, r := range res.Ladder.Rungs {
+		if r.Dropped == "" {
+			published = append(published, res.Renditions[i])
+		} else if err := os.RemoveAll(filepath.Join(outDir, r.Name)); err != nil {
+			return nil, fmt.Errorf("transcode: %w", err)
 		}
 	}
+	res.Renditions = published
 	for _, a := range plan.Audio {
 		rend, err := inspectAudio(outDir, a, src.Audio[a.Track])
 		if err != nil {

@@ -10,9 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { screenChecks, withScreenshotOnFailure } from './artifacts.mjs';
 import { launch, openPage } from './browser.mjs';
 import { LoginPage, Player } from './pages.mjs';
-import { dataDir, freePort, makeClip, startMarquee } from './server.mjs';
+import { admin, freePort, servedTitle } from './server.mjs';
 
-const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 const CONF = fileURLToPath(new URL('../../deploy/nginx-marquee.conf', import.meta.url));
 const KEY_PERIOD = 4; // seconds of content per key: one segment
 
@@ -72,13 +71,9 @@ http {
 }
 
 before(async () => {
-  const data = dataDir();
-  const clip = await makeClip(data.dir, 16);
-  await data.run('user', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--admin', '--plan', 'premium');
-  const out = await data.run('ingest', '--file', clip, '--name', 'Sealed Pattern', '--wait', '--key-period', `${KEY_PERIOD}s`);
-  titleId = out.match(/title=(\d+)/)[1];
-  server = await startMarquee({ data, args: ['--workers', '0', '--seed-demo=false'] });
-  nginx = await startNginx(data.dir, join(data.dir, 'media'), server.url.replace('http://', ''));
+  ({ server, titleId } = await servedTitle('Sealed Pattern', { seconds: 16, ingestArgs: ['--key-period', `${KEY_PERIOD}s`] }));
+  const { dir } = server.data;
+  nginx = await startNginx(dir, join(dir, 'media'), server.url.replace('http://', ''));
   browser = await launch();
 });
 
@@ -92,7 +87,7 @@ after(async () => {
 test('an encrypted title plays through nginx, and after logout its next key is refused', async (t) => {
   const { context, page } = await openPage(browser, violations);
   await withScreenshotOnFailure(t, page, async () => {
-    await LoginPage.as(page, nginx.url, ADMIN);
+    await LoginPage.as(page, nginx.url, admin);
 
     // The key of the third period is held until the viewer has logged out: the player plays the
     // first two periods and then waits on it, as a player that reaches the next period would.
