@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/marquee-org/marquee/ent/accounttoken"
+	"github.com/marquee-org/marquee/ent/apikey"
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
@@ -36,6 +37,8 @@ import (
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
+	"github.com/marquee-org/marquee/ent/webhook"
+	"github.com/marquee-org/marquee/ent/webhookdelivery"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -96,6 +99,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apikey.Table:          apikey.ValidColumn,
 			accounttoken.Table:    accounttoken.ValidColumn,
 			credit.Table:          credit.ValidColumn,
 			episode.Table:         episode.ValidColumn,
@@ -120,6 +124,8 @@ func checkColumn(t, c string) error {
 			video.Table:           video.ValidColumn,
 			viewevent.Table:       viewevent.ValidColumn,
 			watchprogress.Table:   watchprogress.ValidColumn,
+			webhook.Table:         webhook.ValidColumn,
+			webhookdelivery.Table: webhookdelivery.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/marquee-org/marquee/ent/accounttoken"
+	"github.com/marquee-org/marquee/ent/apikey"
 	"github.com/marquee-org/marquee/ent/credit"
 	"github.com/marquee-org/marquee/ent/episode"
 	"github.com/marquee-org/marquee/ent/genre"
@@ -30,12 +31,28 @@ import (
 	"github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
+	"github.com/marquee-org/marquee/ent/webhook"
+	"github.com/marquee-org/marquee/ent/webhookdelivery"
 )
 
 // The init function reads all schema descriptors with runtime code
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apikeyFields := schema.APIKey{}.Fields()
+	_ = apikeyFields
+	// apikeyDescLabel is the schema descriptor for label field.
+	apikeyDescLabel := apikeyFields[0].Descriptor()
+	// apikey.LabelValidator is a validator for the "label" field. It is called by the builders before save.
+	apikey.LabelValidator = apikeyDescLabel.Validators[0].(func(string) error)
+	// apikeyDescRateLimit is the schema descriptor for rate_limit field.
+	apikeyDescRateLimit := apikeyFields[4].Descriptor()
+	// apikey.RateLimitValidator is a validator for the "rate_limit" field. It is called by the builders before save.
+	apikey.RateLimitValidator = apikeyDescRateLimit.Validators[0].(func(int) error)
+	// apikeyDescCreatedAt is the schema descriptor for created_at field.
+	apikeyDescCreatedAt := apikeyFields[6].Descriptor()
+	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
 	accounttokenFields := schema.AccountToken{}.Fields()
 	_ = accounttokenFields
 	// accounttokenDescEmail is the schema descriptor for email field.
@@ -646,4 +663,32 @@ func init() {
 	watchprogress.DefaultUpdatedAt = watchprogressDescUpdatedAt.Default.(func() time.Time)
 	// watchprogress.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	watchprogress.UpdateDefaultUpdatedAt = watchprogressDescUpdatedAt.UpdateDefault.(func() time.Time)
+	webhookFields := schema.Webhook{}.Fields()
+	_ = webhookFields
+	// webhookDescURL is the schema descriptor for url field.
+	webhookDescURL := webhookFields[0].Descriptor()
+	// webhook.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	webhook.URLValidator = webhookDescURL.Validators[0].(func(string) error)
+	// webhookDescCreatedAt is the schema descriptor for created_at field.
+	webhookDescCreatedAt := webhookFields[4].Descriptor()
+	// webhook.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhook.DefaultCreatedAt = webhookDescCreatedAt.Default.(func() time.Time)
+	webhookdeliveryFields := schema.WebhookDelivery{}.Fields()
+	_ = webhookdeliveryFields
+	// webhookdeliveryDescEventID is the schema descriptor for event_id field.
+	webhookdeliveryDescEventID := webhookdeliveryFields[1].Descriptor()
+	// webhookdelivery.EventIDValidator is a validator for the "event_id" field. It is called by the builders before save.
+	webhookdelivery.EventIDValidator = webhookdeliveryDescEventID.Validators[0].(func(string) error)
+	// webhookdeliveryDescAttempts is the schema descriptor for attempts field.
+	webhookdeliveryDescAttempts := webhookdeliveryFields[5].Descriptor()
+	// webhookdelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	webhookdelivery.DefaultAttempts = webhookdeliveryDescAttempts.Default.(int)
+	// webhookdeliveryDescError is the schema descriptor for error field.
+	webhookdeliveryDescError := webhookdeliveryFields[8].Descriptor()
+	// webhookdelivery.DefaultError holds the default value on creation for the error field.
+	webhookdelivery.DefaultError = webhookdeliveryDescError.Default.(string)
+	// webhookdeliveryDescCreatedAt is the schema descriptor for created_at field.
+	webhookdeliveryDescCreatedAt := webhookdeliveryFields[9].Descriptor()
+	// webhookdelivery.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookdelivery.DefaultCreatedAt = webhookdeliveryDescCreatedAt.Default.(func() time.Time)
 }

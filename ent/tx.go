@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// APIKey is the client for interacting with the APIKey builders.
+	APIKey *APIKeyClient
 	// AccountToken is the client for interacting with the AccountToken builders.
 	AccountToken *AccountTokenClient
 	// Credit is the client for interacting with the Credit builders.
@@ -62,6 +64,10 @@ type Tx struct {
 	ViewEvent *ViewEventClient
 	// WatchProgress is the client for interacting with the WatchProgress builders.
 	WatchProgress *WatchProgressClient
+	// Webhook is the client for interacting with the Webhook builders.
+	Webhook *WebhookClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
 
 	// lazily loaded.
 	client     *Client
@@ -193,6 +199,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.AccountToken = NewAccountTokenClient(tx.config)
 	tx.Credit = NewCreditClient(tx.config)
 	tx.Episode = NewEpisodeClient(tx.config)
@@ -217,6 +224,8 @@ func (tx *Tx) init() {
 	tx.Video = NewVideoClient(tx.config)
 	tx.ViewEvent = NewViewEventClient(tx.config)
 	tx.WatchProgress = NewWatchProgressClient(tx.config)
+	tx.Webhook = NewWebhookClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.
@@ -226,7 +235,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AccountToken.QueryXXX(), the query will be executed
+// applies a query, for example: APIKey.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

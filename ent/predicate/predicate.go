@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// APIKey is the predicate function for apikey builders.
+type APIKey func(*sql.Selector)
+
 // AccountToken is the predicate function for accounttoken builders.
 type AccountToken func(*sql.Selector)
 
@@ -77,3 +80,9 @@ type ViewEvent func(*sql.Selector)
 
 // WatchProgress is the predicate function for watchprogress builders.
 type WatchProgress func(*sql.Selector)
+
+// Webhook is the predicate function for webhook builders.
+type Webhook func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
