@@ -94,6 +94,7 @@ func newServer(r *Resolver, o HandlerOptions, post graphql.Transport) *handler.S
 		// out, whose per-viewer fields take none.
 		return next(catalog.WithLoader(ctx, r.newLoader(ctx)))
 	})
+	srv.AroundOperations(keyScopes)
 	srv.AroundFields(markInternal)
 	srv.SetErrorPresenter(presentError(r.Log))
 	srv.SetRecoverFunc(recoverPanic(r.Log))
@@ -162,8 +163,9 @@ func hasUpload(v any) bool {
 type wsReleaseKey struct{}
 
 // wsInit authenticates a websocket from its connection_init payload
-// ({"authorization": "Bearer …"}) or, failing that, from the upgrade request's cookie,
-// and ties the connection to its login session so that logout closes it.
+// ({"authorization": "Bearer …"}, a session token or an API key) or, failing that, from the
+// upgrade request's cookie, and ties the connection to its login session or key so that
+// logout or revocation closes it.
 func wsInit(svc *auth.Service, closing context.Context) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		ctx, stop := context.WithCancel(ctx)
@@ -175,10 +177,14 @@ func wsInit(svc *auth.Service, closing context.Context) transport.WebsocketInitF
 				done()
 				return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: authorization must be \"Bearer <token>\"")
 			}
-			v, err := svc.Authenticate(ctx, strings.TrimSpace(token))
+			v, err := svc.AuthenticateBearer(ctx, strings.TrimSpace(token))
 			if err != nil {
 				done()
-				return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: the session token is invalid or has expired")
+				return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: the session token or API key is invalid or has expired")
+			}
+			if _, ok := svc.AllowKey(v); !ok {
+				done()
+				return rejectWS(ctx), nil, errors.New("RATE_LIMITED: this API key has made too many requests")
 			}
 			ctx = auth.WithViewer(ctx, v)
 		}
@@ -186,11 +192,10 @@ func wsInit(svc *auth.Service, closing context.Context) transport.WebsocketInitF
 		if v == nil {
 			return context.WithValue(ctx, wsReleaseKey{}, done), nil, nil
 		}
-		ctx, release := svc.Conns().Track(ctx, v.SessionID)
 		// A socket authenticated by its upgrade's cookie is tracked only now: a logout in
-		// between revoked nothing here, so look again once it is tracked.
-		if live, err := svc.Live(ctx, v.SessionID); err != nil || !live {
-			release()
+		// between revoked nothing here, so Track looks again once it is tracked.
+		ctx, release := svc.Track(ctx, v)
+		if release == nil {
 			done()
 			return rejectWS(ctx), nil, errors.New("UNAUTHENTICATED: the session has ended")
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/payment"
 	"github.com/marquee-org/marquee/ent/rendition"
+	"github.com/marquee-org/marquee/ent/schema/apiscope"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/video"
@@ -31,6 +32,12 @@ const maxNodes = 100
 func visible(ctx context.Context, client *ent.Client, n ent.Noder) bool {
 	v := auth.FromContext(ctx)
 	admin := v != nil && v.IsAdmin()
+	switch n.(type) {
+	case *ent.User, *ent.Membership, *ent.Payment:
+		if v != nil && !v.HasScope(apiscope.UsersRead) {
+			return false // an API key reads accounts only with users:read
+		}
+	}
 	switch n := n.(type) {
 	case *ent.User:
 		return admin || (v != nil && v.User.ID == n.ID)

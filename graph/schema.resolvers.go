@@ -8,6 +8,8 @@ package graph
 import (
 	"context"
 	"slices"
+	"strings"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -15,6 +17,7 @@ import (
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/schema/scanreport"
 	"github.com/marquee-org/marquee/ent/subtitletrack"
+	"github.com/marquee-org/marquee/ent/user"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/graph/model"
 	"github.com/marquee-org/marquee/internal/apperr"
@@ -26,8 +29,14 @@ import (
 	"github.com/marquee-org/marquee/internal/playback"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/video"
+	"github.com/marquee-org/marquee/internal/webhook"
 	"github.com/marquee-org/marquee/transcoder"
 )
+
+// Active is the resolver for the active field.
+func (r *apiKeyResolver) Active(ctx context.Context, obj *ent.APIKey) (bool, error) {
+	return auth.KeyActive(obj, time.Now()), nil
+}
 
 // Name is the resolver for the name field.
 func (r *categoryResolver) Name(ctx context.Context, obj *catalog.Row) (string, error) {
@@ -536,6 +545,54 @@ func (r *mutationResolver) ReportPlaybackQoe(ctx context.Context, input model.Pl
 	return true, r.Playback.ReportQoE(ctx, v, rep)
 }
 
+// CreateAPIKey is the resolver for the createApiKey field.
+func (r *mutationResolver) CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error) {
+	v, err := auth.RequireAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k, err := r.Auth.CreateAPIKey(ctx, v, auth.KeyInput{
+		Label: input.Label, Scopes: input.Scopes, ExpiresAt: input.ExpiresAt, RateLimit: input.RateLimitPerMinute,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateAPIKeyPayload{Key: k.Key, Secret: k.Secret}, nil
+}
+
+// RevokeAPIKey is the resolver for the revokeApiKey field.
+func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id int) (bool, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return false, err
+	}
+	return r.Auth.RevokeAPIKey(ctx, id)
+}
+
+// CreateWebhook is the resolver for the createWebhook field.
+func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.CreateWebhookInput) (*ent.Webhook, error) {
+	v, err := auth.RequireAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Webhooks.Create(ctx, v.User.ID, webhook.NewWebhook{URL: input.URL, Events: input.Events, Secret: input.Secret})
+}
+
+// DeleteWebhook is the resolver for the deleteWebhook field.
+func (r *mutationResolver) DeleteWebhook(ctx context.Context, id int) (bool, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return false, err
+	}
+	return true, r.Webhooks.Delete(ctx, id)
+}
+
+// Redeliver is the resolver for the redeliver field.
+func (r *mutationResolver) Redeliver(ctx context.Context, deliveryID int) (*ent.WebhookDelivery, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Webhooks.Redeliver(ctx, deliveryID)
+}
+
 // Title is the resolver for the title field.
 func (r *playbackSessionResolver) Title(ctx context.Context, obj *playback.Started) (*catalog.Title, error) {
 	return r.view(ctx)(r.Store.Client.Title.Get(ctx, obj.TitleID))
@@ -688,6 +745,77 @@ func (r *queryResolver) QoeReport(ctx context.Context, days int) (*playback.QoES
 	return r.Playback.QoE(ctx, days)
 }
 
+// APIKeys is the resolver for the apiKeys field.
+func (r *queryResolver) APIKeys(ctx context.Context) ([]*ent.APIKey, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Auth.APIKeys(ctx)
+}
+
+// Webhooks is the resolver for the webhooks field.
+func (r *queryResolver) Webhooks(ctx context.Context) ([]*ent.Webhook, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.Services.Webhooks.List(ctx)
+}
+
+// WebhookDeliveries is the resolver for the webhookDeliveries field.
+func (r *queryResolver) WebhookDeliveries(ctx context.Context, webhookID int, first *int, after *entgql.Cursor[int]) (*model.WebhookDeliveryConnection, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	_, limit, err := pageArgs(first, nil, defaultPage, maxPage)
+	if err != nil {
+		return nil, err
+	}
+	before := 0
+	if after != nil {
+		before = after.ID
+	}
+	page, err := r.Services.Webhooks.Deliveries(ctx, webhookID, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.WebhookDeliveryConnection{TotalCount: page.Total, PageInfo: &entgql.PageInfo[int]{HasNextPage: page.More, HasPreviousPage: after != nil}}
+	for _, d := range page.Deliveries {
+		conn.Edges = append(conn.Edges, &model.WebhookDeliveryEdge{Cursor: entgql.Cursor[int]{ID: d.ID}, Node: d})
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
+	}
+	return conn, nil
+}
+
+// Titles is the resolver for the titles field.
+func (r *queryResolver) Titles(ctx context.Context, first *int, after *entgql.Cursor[int], createdAfter *time.Time) (*model.TitleConnection, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	offset, limit, err := pageArgs(first, after, defaultPage, maxPage)
+	if err != nil {
+		return nil, err
+	}
+	ids, total, err := r.Catalog.TitlesSince(ctx, deref(createdAfter), offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	return r.titleConnection(ctx, ids, offset, total)
+}
+
+// Users is the resolver for the users field.
+func (r *queryResolver) Users(ctx context.Context, first *int, after *entgql.Cursor[int], email *string) (*ent.UserConnection, error) {
+	if _, err := auth.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	q := r.Store.Client.User.Query()
+	if e := strings.TrimSpace(deref(email)); e != "" {
+		q.Where(user.EmailContainsFold(e))
+	}
+	return q.Paginate(ctx, after, first, nil, nil)
+}
+
 // TranscodeProgress is the resolver for the transcodeProgress field.
 func (r *subscriptionResolver) TranscodeProgress(ctx context.Context, videoID int) (<-chan *model.TranscodeProgress, error) {
 	if _, err := auth.RequireAdmin(ctx); err != nil {
@@ -837,6 +965,9 @@ func (r *watchPositionResolver) Episode(ctx context.Context, obj *catalog.Positi
 	return r.Store.Client.Episode.Get(ctx, *obj.EpisodeID)
 }
 
+// ApiKey returns ApiKeyResolver implementation.
+func (r *Resolver) ApiKey() ApiKeyResolver { return &apiKeyResolver{r} }
+
 // Category returns CategoryResolver implementation.
 func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
 
@@ -862,6 +993,7 @@ func (r *Resolver) UpNext() UpNextResolver { return &upNextResolver{r} }
 func (r *Resolver) WatchPosition() WatchPositionResolver { return &watchPositionResolver{r} }
 
 type (
+	apiKeyResolver          struct{ *Resolver }
 	categoryResolver        struct{ *Resolver }
 	libraryScanResolver     struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }

@@ -7,6 +7,11 @@ package graph
 // selection reaches one.
 func fieldWaits(typ, field string) bool {
 	switch typ {
+	case "ApiKey":
+		switch field {
+		case "active":
+			return true
+		}
 	case "Category":
 		switch field {
 		case "basedOn", "kind", "name", "titles":

@@ -12,6 +12,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/credit"
+	"github.com/marquee-org/marquee/ent/schema/apiscope"
+	"github.com/marquee-org/marquee/ent/schema/hookevent"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/video"
@@ -46,6 +48,22 @@ type CategoryConnection struct {
 type CategoryEdge struct {
 	Cursor entgql.Cursor[int] `json:"cursor"`
 	Node   *catalog.Row       `json:"node"`
+}
+
+type CreateAPIKeyInput struct {
+	// What the key is for, e.g. the integration's name (1 to 100 characters).
+	Label  string           `json:"label"`
+	Scopes []apiscope.Scope `json:"scopes"`
+	// When the key stops working; null: never.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// Requests a minute, 1 to 60000; default 600.
+	RateLimitPerMinute *int `json:"rateLimitPerMinute,omitempty"`
+}
+
+type CreateAPIKeyPayload struct {
+	Key *ent.APIKey `json:"key"`
+	// The key's secret, starting with mk_: shown this once; only its hash is kept.
+	Secret string `json:"secret"`
 }
 
 type CreateEpisodeInput struct {
@@ -91,6 +109,14 @@ type CreateTitleInput struct {
 	// ISO country codes where it may be watched; empty means everywhere.
 	Regions        []string `json:"regions,omitempty"`
 	RuntimeMinutes *int     `json:"runtimeMinutes,omitempty"`
+}
+
+type CreateWebhookInput struct {
+	// Where deliveries are POSTed: https (http only where the operator allows it), on a public address.
+	URL    string            `json:"url"`
+	Events []hookevent.Event `json:"events"`
+	// Signs deliveries (HMAC-SHA256); 16 to 200 characters.
+	Secret string `json:"secret"`
 }
 
 // One person credited on a title.
@@ -293,6 +319,17 @@ type VideoMarkersInput struct {
 	IntroStart   *float64 `json:"introStart,omitempty"`
 	IntroEnd     *float64 `json:"introEnd,omitempty"`
 	CreditsStart *float64 `json:"creditsStart,omitempty"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges      []*WebhookDeliveryEdge `json:"edges"`
+	PageInfo   *entgql.PageInfo[int]  `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor entgql.Cursor[int]   `json:"cursor"`
+	Node   *ent.WebhookDelivery `json:"node"`
 }
 
 type CategoryKind string

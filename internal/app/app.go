@@ -31,6 +31,7 @@ import (
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
 	"github.com/marquee-org/marquee/internal/video"
+	"github.com/marquee-org/marquee/internal/webhook"
 	"github.com/marquee-org/marquee/transcoder"
 )
 
@@ -54,6 +55,8 @@ type Services struct {
 	// Keyring seals the videos' content keys; it too exists with a signing secret.
 	Keyring  *media.Keyring
 	Playback *playback.Service
+	// Webhooks records events for integrators' receivers and delivers them.
+	Webhooks *webhook.Service
 	// Index is this process's search index, once OpenSearch opened it.
 	Index *search.Index
 	// Metrics collects what the process's services measure; serve and worker expose it.
@@ -105,6 +108,9 @@ func (s *Services) open(ctx context.Context, workers int) error {
 		return err
 	}
 	s.Queue = jobs.New(st, jobs.Options{Workers: workers, RescueAfter: c.Rescue(), Metrics: s.Metrics}, s.Log)
+	s.Webhooks = webhook.NewService(st, s.Queue, s.Log, webhook.Options{
+		Policy: webhook.Policy{AllowHTTP: c.WebhookAllowHTTP, Allow: c.WebhookAllowNetworks},
+	})
 	s.Catalog = catalog.NewService(st, s.Broker)
 	s.Videos = video.NewService(st, s.Media, s.Broker, s.Queue, s.Log, c.MaxUploadBytes, s.Catalog)
 	if c.Secret != "" {
@@ -139,6 +145,7 @@ func (s *Services) open(ctx context.Context, workers int) error {
 	}
 	s.Auth = auth.NewService(st.Client, s.Broker, s.Log, authOpts)
 	river.AddWorker(workersOf, auth.NewResetWorker(s.Auth))
+	river.AddWorker(workersOf, webhook.NewWorker(s.Webhooks))
 	if err := s.Queue.Open(); err != nil {
 		return err
 	}
@@ -150,6 +157,9 @@ func (s *Services) open(ctx context.Context, workers int) error {
 		s.Catalog.OnRemove(s.Playback.Removed) // streams end before their media goes
 	}
 	s.Catalog.OnRemove(s.Videos.Removed)
+	s.Catalog.EmitTo(s.Webhooks)
+	s.Videos.EmitTo(s.Webhooks)
+	s.Billing.EmitTo(s.Webhooks)
 	s.Catalog.OnRemove(s.Artwork.Removed)
 	return nil
 }

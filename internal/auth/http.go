@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,8 +66,9 @@ func HasCookie(r *http.Request) bool {
 	return err == nil
 }
 
-// Middleware authenticates requests from the Authorization header or the session cookie.
-// A bad bearer token is an error (integrators must notice); a bad cookie is dropped and the
+// Middleware authenticates requests from the Authorization header (a session token or an
+// API key) or the session cookie; with the header, the cookie is ignored, so that a key
+// used from a browser acts as the key and nothing more. A bad bearer token is an error (integrators must notice); a bad cookie is dropped and the
 // request goes on anonymously (a browser with a stale cookie must still reach the login).
 func (s *Service) Middleware(secureCookies bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
@@ -81,9 +83,16 @@ func (s *Service) Middleware(secureCookies bool) func(http.Handler) http.Handler
 					apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.New(apperr.Unauthenticated, "Authorization must be \"Bearer <token>\"."))
 					return
 				}
-				v, err := s.Authenticate(ctx, strings.TrimSpace(token))
+				token = strings.TrimSpace(token)
+				v, err := s.AuthenticateBearer(ctx, token)
 				if err != nil {
-					s.authFailed(w, r, err)
+					s.authFailed(w, r, err, strings.HasPrefix(token, KeyPrefix))
+					return
+				}
+				if wait, ok := s.AllowKey(v); !ok {
+					e := apperr.Later(apperr.RateLimited, wait, "This API key has made too many requests.")
+					w.Header().Set("Retry-After", strconv.Itoa(e.Extra["retryAfterSeconds"].(int)))
+					apperr.WriteHTTP(w, http.StatusTooManyRequests, e)
 					return
 				}
 				ctx = WithViewer(ctx, v)
@@ -93,7 +102,7 @@ func (s *Service) Middleware(secureCookies bool) func(http.Handler) http.Handler
 				case errors.Is(err, ErrInvalidToken):
 					http.SetCookie(w, sessionCookie("", time.Unix(0, 0), secureCookies))
 				case err != nil:
-					s.authFailed(w, r, err)
+					s.authFailed(w, r, err, false)
 					return
 				default:
 					ctx = WithViewer(ctx, v)
@@ -104,10 +113,14 @@ func (s *Service) Middleware(secureCookies bool) func(http.Handler) http.Handler
 	}
 }
 
-func (s *Service) authFailed(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Service) authFailed(w http.ResponseWriter, r *http.Request, err error, key bool) {
 	if errors.Is(err, ErrInvalidToken) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.New(apperr.Unauthenticated, "The session token is invalid or has expired; log in again."))
+		msg := "The session token is invalid or has expired; log in again."
+		if key {
+			msg = "The API key is invalid, expired or revoked."
+		}
+		apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.New(apperr.Unauthenticated, "%s", msg))
 		return
 	}
 	// The session could not be looked up (the database is unreachable, say): not the client's

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/apikey"
 	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/session"
 	"github.com/marquee-org/marquee/ent/user"
@@ -55,6 +56,8 @@ type Service struct {
 	policy   *Policy
 	throttle *Throttle
 	conns    *Conns
+	keyConns *Conns
+	keys     *keyLimiter
 	limits   LoginLimits
 	idle     time.Duration
 	absolute time.Duration
@@ -88,14 +91,37 @@ func NewService(client *ent.Client, broker pubsub.Broker, log *slog.Logger, o Op
 		policy:   NewPolicy(),
 		throttle: NewThrottle(o.Now),
 		conns:    NewConns(),
+		keyConns: NewConns(),
+		keys:     newKeyLimiter(),
 		limits:   o.Limits,
 		idle:     o.IdleTTL, absolute: o.AbsoluteTTL,
 		now: o.Now, opts: o,
 	}
 }
 
-// Conns is the websocket registry of this replica.
+// Conns is the websocket registry of this replica's login sessions.
 func (s *Service) Conns() *Conns { return s.conns }
+
+// KeyConns is the websocket registry of this replica's API keys.
+func (s *Service) KeyConns() *Conns { return s.keyConns }
+
+// AuthenticateBearer resolves an Authorization bearer token: an API key (KeyPrefix) or a
+// session token.
+func (s *Service) AuthenticateBearer(ctx context.Context, token string) (*Viewer, error) {
+	if strings.HasPrefix(token, KeyPrefix) {
+		return s.authenticateKey(ctx, token)
+	}
+	return s.Authenticate(ctx, token)
+}
+
+// AllowKey spends one request of v's API key on this replica; when the key has used its
+// allowance it returns how long to wait. Logins are not limited here.
+func (s *Service) AllowKey(v *Viewer) (time.Duration, bool) {
+	if v.Key == nil {
+		return 0, true
+	}
+	return s.keys.take(v.Key.ID, v.Key.RateLimit, s.now())
+}
 
 // Client describes where a request comes from, for sessions and throttling.
 type Client struct {
@@ -341,6 +367,28 @@ func (s *Service) revoked(ctx context.Context, sessionID int) {
 	}
 }
 
+// Track ties a websocket to what authenticated it (v's login session or API key), so that
+// logging out or revoking the key closes it, and checks that it is still live now that it
+// is tracked (a logout in between revoked nothing here). The returned release is nil when
+// it is not live, or when that cannot be told.
+func (s *Service) Track(ctx context.Context, v *Viewer) (context.Context, func()) {
+	var release func()
+	var live bool
+	var err error
+	if v.Key != nil {
+		ctx, release = s.keyConns.Track(ctx, v.Key.ID)
+		live, err = s.client.APIKey.Query().Where(apikey.ID(v.Key.ID), apikey.RevokedAtIsNil()).Exist(ctx)
+	} else {
+		ctx, release = s.conns.Track(ctx, v.SessionID)
+		live, err = s.Live(ctx, v.SessionID)
+	}
+	if err != nil || !live {
+		release()
+		return ctx, nil
+	}
+	return ctx, release
+}
+
 // Live reports whether a login session still exists: not logged out, swept or expired.
 func (s *Service) Live(ctx context.Context, sessionID int) (bool, error) {
 	ok, err := s.client.Session.Query().Where(session.ID(sessionID), session.ExpiresAtGT(s.now())).Exist(ctx)
@@ -350,8 +398,8 @@ func (s *Service) Live(ctx context.Context, sessionID int) (bool, error) {
 	return ok, nil
 }
 
-// closeEnded closes the connections of login sessions that no longer exist: logged out or
-// swept while the broker was not listening.
+// closeEnded closes the connections of login sessions that no longer exist (logged out or
+// swept) and of API keys revoked while the broker was not listening.
 func (s *Service) closeEnded(ctx context.Context) error {
 	open := s.conns.Sessions()
 	for chunk := range slices.Chunk(open, 500) {
@@ -362,6 +410,17 @@ func (s *Service) closeEnded(ctx context.Context) error {
 		for _, id := range chunk {
 			if !slices.Contains(live, id) {
 				s.conns.Revoke(id)
+			}
+		}
+	}
+	for chunk := range slices.Chunk(s.keyConns.Sessions(), 500) {
+		live, err := s.client.APIKey.Query().Where(apikey.IDIn(chunk...), apikey.RevokedAtIsNil()).IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("find api keys: %w", err)
+		}
+		for _, id := range chunk {
+			if !slices.Contains(live, id) {
+				s.keyConns.Revoke(id)
 			}
 		}
 	}
@@ -376,6 +435,7 @@ const sweepEvery = time.Hour
 // deletes expired sessions every hour, until ctx ends.
 func (s *Service) Run(ctx context.Context) {
 	revoked := s.broker.Subscribe(ctx, TopicSessionRevoked)
+	keys := s.broker.Subscribe(ctx, TopicKeyRevoked)
 	missed := s.broker.Subscribe(ctx, pubsub.TopicMissed)
 	tick := time.NewTicker(sweepEvery)
 	defer tick.Stop()
@@ -395,6 +455,13 @@ func (s *Service) Run(ctx context.Context) {
 			}
 			if id, err := strconv.Atoi(string(msg)); err == nil {
 				s.conns.Revoke(id)
+			}
+		case msg, ok := <-keys:
+			if !ok {
+				return
+			}
+			if id, err := strconv.Atoi(string(msg)); err == nil {
+				s.keyConns.Revoke(id)
 			}
 		case _, ok := <-missed:
 			if !ok {

@@ -2,11 +2,14 @@ package auth
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/marquee-org/marquee/ent"
+	"github.com/marquee-org/marquee/ent/schema/apiscope"
 	"github.com/marquee-org/marquee/ent/user"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/maturity"
 )
 
 // Viewer is the authenticated account behind a request.
@@ -16,13 +19,25 @@ type Viewer struct {
 	// account's first profile has a PIN.
 	Profile   *ent.Profile
 	SessionID int
+	// Key is the API key the request came with; nil for a login. A key acts for the
+	// administrator who created it, within its scopes.
+	Key       *ent.APIKey
 	ExpiresAt time.Time
+}
+
+// HasScope reports whether the request may do what scope allows: always for a login
+// (its role decides), and for a key when it was given scope.
+func (v *Viewer) HasScope(scope apiscope.Scope) bool {
+	return v.Key == nil || slices.Contains(v.Key.Scopes, scope)
 }
 
 // MaxAge is the maturity ceiling of whoever watches through this login: the oldest
 // maturity age (package maturity) of the titles they may see. A login without a profile
 // sees only titles for all ages.
 func (v *Viewer) MaxAge() int {
+	if v.Key != nil {
+		return maturity.Adult // an integration sees the catalog as its administrator manages it
+	}
 	if v.Profile == nil {
 		return 0
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/payment"
+	"github.com/marquee-org/marquee/ent/schema/hookevent"
 	"github.com/marquee-org/marquee/ent/plan"
 )
 
@@ -136,7 +137,7 @@ func (s *Service) charge(ctx context.Context, m *ent.Membership, now time.Time) 
 		return false, fmt.Errorf("renew membership %d: %w", m.ID, err)
 	}
 	ctx = context.WithoutCancel(ctx)
-	err = s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+	err = s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
 		if declined {
 			if err := client.Payment.UpdateOneID(pay.ID).SetStatus(payment.StatusFAILED).
 				SetFailureCode(d.Code).SetFailureMessage(d.Message).Exec(ctx); err != nil {
@@ -147,14 +148,35 @@ func (s *Service) charge(ctx context.Context, m *ent.Membership, now time.Time) 
 			if m.Status != membership.StatusPAST_DUE {
 				u.SetGraceUntil(m.CurrentPeriodEnd.Add(s.o.Grace))
 			}
-			return u.Exec(ctx)
+			if err := u.Exec(ctx); err != nil {
+				return err
+			}
+			if err := s.paymentSettled(ctx, tx, client, pay.ID); err != nil {
+				return err
+			}
+			if m.Status == membership.StatusPAST_DUE {
+				return nil // already past due: only the payment is news
+			}
+			return s.membershipEvent(ctx, tx, client, hookevent.MembershipChanged, m.ID)
 		}
 		if err := client.Payment.UpdateOneID(pay.ID).SetStatus(payment.StatusSUCCEEDED).SetProviderRef(r.Ref).Exec(ctx); err != nil {
 			return err
 		}
-		return client.Membership.UpdateOneID(m.ID).SetStatus(membership.StatusACTIVE).SetPlanID(p.ID).
+		err := client.Membership.UpdateOneID(m.ID).SetStatus(membership.StatusACTIVE).SetPlanID(p.ID).
 			SetCurrentPeriodStart(start).SetCurrentPeriodEnd(NextPeriodEnd(start)).
 			ClearPendingPlan().ClearGraceUntil().ClearNextRetryAt().Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.paymentSettled(ctx, tx, client, pay.ID); err != nil {
+			return err
+		}
+		// A renewal is news to integrators when it changed something: the plan (a downgrade
+		// taking effect) or the standing (back from past due).
+		if m.PendingPlan == nil && m.Status != membership.StatusPAST_DUE {
+			return nil
+		}
+		return s.membershipEvent(ctx, tx, client, hookevent.MembershipChanged, m.ID)
 	})
 	if err != nil {
 		return false, fmt.Errorf("record renewal of membership %d: %w", m.ID, err)
@@ -181,9 +203,17 @@ func methodOrCard(m *membership.PaymentMethod) payment.Method {
 
 // expire ends m and tells every replica to stop the viewer's streams.
 func (s *Service) expire(ctx context.Context, m *ent.Membership) error {
-	n, err := s.st.Client.Membership.Update().
-		Where(membership.ID(m.ID), membership.StatusEQ(m.Status)).
-		SetStatus(membership.StatusEXPIRED).ClearPendingPlan().ClearNextRetryAt().Save(ctx)
+	var n int
+	err := s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
+		var err error
+		n, err = client.Membership.Update().
+			Where(membership.ID(m.ID), membership.StatusEQ(m.Status)).
+			SetStatus(membership.StatusEXPIRED).ClearPendingPlan().ClearNextRetryAt().Save(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		return s.membershipEvent(ctx, tx, client, hookevent.MembershipEnded, m.ID)
+	})
 	if err != nil {
 		return fmt.Errorf("expire membership %d: %w", m.ID, err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/webhook"
 )
 
 // TopicMembershipEnded carries the id of a user whose membership expired, so that every
@@ -38,6 +39,7 @@ type Service struct {
 	broker   pubsub.Broker
 	log      *slog.Logger
 	o        Options
+	events   webhook.Emitter
 }
 
 // NewService returns a billing service charging through provider.

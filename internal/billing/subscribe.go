@@ -17,6 +17,7 @@ import (
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/membership"
 	"github.com/marquee-org/marquee/ent/payment"
+	"github.com/marquee-org/marquee/ent/schema/hookevent"
 	"github.com/marquee-org/marquee/ent/plan"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/internal/apperr"
@@ -281,7 +282,7 @@ func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m M
 		start, end = periodStart(cur), cur.CurrentPeriodEnd
 	}
 	var memID int
-	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+	err := s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
 		n, err := client.Payment.Update().Where(payment.ID(payID), payment.StatusEQ(payment.StatusPENDING)).
 			SetStatus(payment.StatusSUCCEEDED).SetProviderRef(r.Ref).Save(ctx)
 		if err != nil {
@@ -289,6 +290,9 @@ func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m M
 		}
 		if n == 0 {
 			return errRecorded
+		}
+		if err := s.paymentSettled(ctx, tx, client, payID); err != nil {
+			return err
 		}
 		if kind == changeStale {
 			return nil // paid, and nothing more to apply
@@ -304,7 +308,11 @@ func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m M
 		if err != nil {
 			return fmt.Errorf("apply membership: %w", err)
 		}
-		return nil
+		event := hookevent.MembershipChanged
+		if kind == changeNew {
+			event = hookevent.MembershipStarted
+		}
+		return s.membershipEvent(ctx, tx, client, event, memID)
 	})
 	if errors.Is(err, errRecorded) || (err == nil && kind == changeStale) {
 		// A retry that took this attempt over for abandoned recorded the same charge first,
@@ -351,7 +359,7 @@ func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, ha
 	if kind == changeDowngrade {
 		reason = payment.ReasonDOWNGRADE
 	}
-	err = s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+	err = s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
 		u := client.Membership.UpdateOneID(cur.ID).
 			SetStatus(membership.StatusACTIVE).ClearCanceledAt().
 			SetPaymentProvider(s.provider.Name()).SetPaymentToken(m.Token).
@@ -371,7 +379,7 @@ func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, ha
 		if err != nil {
 			return fmt.Errorf("record plan change: %w", err)
 		}
-		return nil
+		return s.membershipEvent(ctx, tx, client, hookevent.MembershipChanged, cur.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -382,9 +390,16 @@ func (s *Service) changeWithoutCharge(ctx context.Context, in SubscribeInput, ha
 // fail keeps the declined attempt for the record and answers with its reason.
 func (s *Service) fail(ctx context.Context, payID int, d *Decline) error {
 	// Only from PENDING: a resumed attempt may have recorded the payment first.
-	err := s.st.Client.Payment.Update().Where(payment.ID(payID), payment.StatusEQ(payment.StatusPENDING)).
-		SetStatus(payment.StatusFAILED).SetFailureCode(d.Code).SetFailureMessage(d.Message).
-		Exec(context.WithoutCancel(ctx))
+	ctx = context.WithoutCancel(ctx)
+	err := s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
+		n, err := client.Payment.Update().Where(payment.ID(payID), payment.StatusEQ(payment.StatusPENDING)).
+			SetStatus(payment.StatusFAILED).SetFailureCode(d.Code).SetFailureMessage(d.Message).
+			Save(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		return s.paymentSettled(ctx, tx, client, payID)
+	})
 	if err != nil {
 		return fmt.Errorf("record declined payment: %w", err)
 	}
@@ -491,10 +506,16 @@ func (s *Service) Cancel(ctx context.Context, userID int) (*ent.Membership, erro
 		return nil, fmt.Errorf("find membership: %w", err)
 	}
 	if m.Status != membership.StatusCANCELED {
-		err = s.st.Client.Membership.UpdateOneID(m.ID).SetStatus(membership.StatusCANCELED).
-			SetCanceledAt(s.o.Now()).ClearPendingPlan().Exec(ctx)
+		err = s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
+			err := client.Membership.UpdateOneID(m.ID).SetStatus(membership.StatusCANCELED).
+				SetCanceledAt(s.o.Now()).ClearPendingPlan().Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("cancel membership: %w", err)
+			}
+			return s.membershipEvent(ctx, tx, client, hookevent.MembershipChanged, m.ID)
+		})
 		if err != nil {
-			return nil, fmt.Errorf("cancel membership: %w", err)
+			return nil, err
 		}
 	}
 	return s.st.Client.Membership.Query().Where(membership.ID(m.ID)).WithPlan().Only(ctx)

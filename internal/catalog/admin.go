@@ -15,6 +15,7 @@ import (
 	"github.com/marquee-org/marquee/ent/schema/artset"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/season"
+	"github.com/marquee-org/marquee/ent/schema/hookevent"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
 	"github.com/marquee-org/marquee/internal/search"
@@ -49,7 +50,7 @@ type Credit struct {
 // UpdateTitle applies e to the title with id in one transaction, validated as a new title
 // would be, and tells every replica's lists and search indexes.
 func (s *Service) UpdateTitle(ctx context.Context, id int, e TitleEdit) (*ent.Title, error) {
-	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+	err := s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
 		t, err := findTitle(ctx, client, id)
 		if err != nil {
 			return err
@@ -98,13 +99,16 @@ func (s *Service) UpdateTitle(ctx context.Context, id int, e TitleEdit) (*ent.Ti
 		} else {
 			upd.ClearRuntimeMinutes()
 		}
-		if err := upd.Exec(ctx); err != nil {
+		t, err = upd.Save(ctx)
+		if err != nil {
 			return fmt.Errorf("update title: %w", err)
 		}
 		if e.Credits != nil {
-			return SetCredits(ctx, client, id, e.Credits)
+			if err := SetCredits(ctx, client, id, e.Credits); err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.titleEvent(ctx, tx, client, hookevent.TitleUpdated, t)
 	})
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
 	"github.com/marquee-org/marquee/ent/rendition"
+	"github.com/marquee-org/marquee/ent/schema/hookevent"
 	"github.com/marquee-org/marquee/ent/season"
 	"github.com/marquee-org/marquee/ent/subtitletrack"
 	"github.com/marquee-org/marquee/ent/video"
@@ -42,11 +43,11 @@ func (s *Service) OnRemove(f func(ctx context.Context, r Removed)) {
 // Every replica's lists and search indexes drop it; then the OnRemove hooks run.
 func (s *Service) DeleteTitle(ctx context.Context, id int) error {
 	var gone []*ent.Video
-	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
-		if _, err := findTitle(ctx, client, id); err != nil {
+	err := s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
+		t, err := findTitle(ctx, client, id)
+		if err != nil {
 			return err
 		}
-		var err error
 		if gone, err = removeVideos(ctx, client, video.TitleID(id)); err != nil {
 			return err
 		}
@@ -81,7 +82,7 @@ func (s *Service) DeleteTitle(ctx context.Context, id int) error {
 		if err := client.Title.DeleteOneID(id).Exec(ctx); err != nil {
 			return fmt.Errorf("delete title: %w", err)
 		}
-		return nil
+		return s.titleEvent(ctx, tx, client, hookevent.TitleDeleted, t)
 	})
 	if err != nil {
 		return err

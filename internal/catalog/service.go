@@ -10,6 +10,7 @@ import (
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/search"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/webhook"
 )
 
 // Service is the catalog: titles and what a viewer may see of them (the home feed,
@@ -32,6 +33,9 @@ type Service struct {
 	mu      sync.Mutex // held while building a shelf
 	current atomic.Pointer[shelf]
 	built   atomic.Int64
+
+	// events hears of titles created, edited and deleted (EmitTo).
+	events webhook.Emitter
 
 	// onRemove run after each deletion commits (see OnRemove).
 	onRemove []func(ctx context.Context, r Removed)

@@ -13,9 +13,11 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/genre"
+	"github.com/marquee-org/marquee/ent/schema/hookevent"
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
+	"github.com/marquee-org/marquee/internal/webhook"
 	"github.com/marquee-org/marquee/internal/geo"
 	"github.com/marquee-org/marquee/internal/maturity"
 )
@@ -109,7 +111,7 @@ type Also func(ctx context.Context, client *ent.Client, titleID int) error
 func (s *Service) CreateTitle(ctx context.Context, in NewTitle, also ...Also) (*ent.Title, error) {
 	st := s.st
 	var id int
-	err := st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+	err := st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
 		t, err := addTitle(ctx, client, in)
 		if err != nil {
 			return err
@@ -120,7 +122,7 @@ func (s *Service) CreateTitle(ctx context.Context, in NewTitle, also ...Also) (*
 				return err
 			}
 		}
-		return nil
+		return s.titleEvent(ctx, tx, client, hookevent.TitleCreated, t)
 	})
 	if err != nil {
 		return nil, err
@@ -175,4 +177,34 @@ func EnsureGenres(ctx context.Context, client *ent.Client, names []string) ([]in
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// TitlesSince lists the ids of the titles added after since (all of them when since is
+// zero), oldest first, a page at a time, and how many there are: what an integration
+// syncs from.
+func (s *Service) TitlesSince(ctx context.Context, since time.Time, offset, limit int) ([]int, int, error) {
+	q := s.st.Client.Title.Query()
+	if !since.IsZero() {
+		q.Where(title.CreatedAtGT(since))
+	}
+	total, err := q.Clone().Count(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count titles: %w", err)
+	}
+	ids, err := q.Order(ent.Asc(title.FieldCreatedAt), ent.Asc(title.FieldID)).Offset(offset).Limit(limit).IDs(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list titles: %w", err)
+	}
+	return ids, total, nil
+}
+
+// EmitTo makes the service announce title events to em (webhooks), in the transactions
+// that make them. Call before serving.
+func (s *Service) EmitTo(em webhook.Emitter) { s.events = em }
+
+// titleEvent announces t, as it is in client's transaction.
+func (s *Service) titleEvent(ctx context.Context, tx *sql.Tx, client *ent.Client, typ hookevent.Event, t *ent.Title) error {
+	return webhook.Emit(ctx, s.events, tx, client, webhook.Event{Type: typ, Data: map[string]any{
+		"titleId": t.ID, "name": t.Name, "kind": t.Kind,
+	}})
 }

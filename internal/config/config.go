@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -80,6 +81,11 @@ type Config struct {
 	SMTPURL  string
 	MailFrom string
 
+	// Webhooks: http:// receivers allowed (otherwise https only), and the private networks
+	// deliveries may reach (otherwise only public addresses).
+	WebhookAllowHTTP     bool
+	WebhookAllowNetworks []netip.Prefix
+
 	// Database pool settings (PostgreSQL).
 	DBMaxOpenConns    int
 	DBMaxIdleConns    int
@@ -124,8 +130,8 @@ func Default() Config {
 // Binder registers the common flags, each defaulting to its environment twin, on a flag
 // set that a command may extend with its own flags before parsing.
 type Binder struct {
-	c                         Config
-	origins, level, libraries string
+	c                                   Config
+	origins, level, libraries, hookNets string
 }
 
 // Bind registers the common flags on fs. getenv is os.Getenv outside tests.
@@ -166,6 +172,8 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Binder {
 	fs.DurationVar(&c.RecommendRefit, "recommend-refit", envDuration(getenv, "MARQUEE_RECOMMEND_REFIT", c.RecommendRefit), "fit the recommender on the whole activity log this often, at least 1m; refreshes in between re-rank only viewers with new activity (MARQUEE_RECOMMEND_REFIT)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("MARQUEE_SMTP_URL", ""), "mail server, smtp://user:password@host:587 (STARTTLS) or smtps://…:465; default: mail is written to the log (MARQUEE_SMTP_URL)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("MARQUEE_MAIL_FROM", c.MailFrom), "sender of account mail, e.g. \"Marquee <tv@example.org>\" (MARQUEE_MAIL_FROM)")
+	fs.BoolVar(&c.WebhookAllowHTTP, "webhook-allow-http", envBool(getenv, "MARQUEE_WEBHOOK_ALLOW_HTTP", false), "let webhooks use http:// URLs; default https only (MARQUEE_WEBHOOK_ALLOW_HTTP)")
+	fs.StringVar(&b.hookNets, "webhook-allow-networks", env("MARQUEE_WEBHOOK_ALLOW_NETWORKS", ""), "private networks webhook deliveries may reach, comma-separated CIDRs, e.g. 10.1.0.0/16; default: public addresses only (MARQUEE_WEBHOOK_ALLOW_NETWORKS)")
 	fs.StringVar(&b.level, "log-level", env("MARQUEE_LOG_LEVEL", "info"), "debug, info, warn or error (MARQUEE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("MARQUEE_LOG_FORMAT", c.LogFormat), "text or json (MARQUEE_LOG_FORMAT)")
 	return b
@@ -189,6 +197,15 @@ func (b *Binder) Config() (Config, error) {
 				return c, fmt.Errorf("--library-dirs: %w", err)
 			}
 			c.LibraryDirs = append(c.LibraryDirs, abs)
+		}
+	}
+	for _, n := range strings.Split(b.hookNets, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			p, err := netip.ParsePrefix(n)
+			if err != nil {
+				return c, fmt.Errorf("--webhook-allow-networks: %q is not a network in CIDR form (e.g. 10.1.0.0/16)", n)
+			}
+			c.WebhookAllowNetworks = append(c.WebhookAllowNetworks, p.Masked())
 		}
 	}
 	if c.MediaURL == "" {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/marquee-org/marquee/internal/mail"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/webhook"
 )
 
 // Options configure the queue.
@@ -54,6 +55,10 @@ const QueueMaintenance = "maintenance"
 
 // QueueMail delivers mail (package mail), two at a time.
 const QueueMail = mail.Queue
+
+// QueueWebhooks delivers webhooks (package webhook), four at a time: a receiver that
+// hangs holds one for its timeout, never the transcodes or the mail.
+const QueueWebhooks = webhook.Queue
 
 // AddPeriodic schedules a job every interval (the first run at start) on the
 // maintenance queue. River elects one leader among all processes to insert them, so
@@ -115,6 +120,7 @@ func (q *Queue) Open() error {
 			river.QueueDefault: {MaxWorkers: q.opts.Workers},
 			QueueMaintenance:   {MaxWorkers: 1},
 			QueueMail:          {MaxWorkers: 2},
+			QueueWebhooks:      {MaxWorkers: 4},
 		}
 	}
 	c, err := river.NewClient(q.st.RiverDriver(), cfg)

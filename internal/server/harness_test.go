@@ -39,6 +39,7 @@ import (
 	"github.com/marquee-org/marquee/internal/store/storetest"
 	"github.com/marquee-org/marquee/internal/testkit"
 	"github.com/marquee-org/marquee/internal/video"
+	"github.com/marquee-org/marquee/internal/webhook"
 	"github.com/marquee-org/marquee/transcoder"
 )
 
@@ -54,6 +55,7 @@ type env struct {
 	auth    *auth.Service
 	queue   *jobs.Queue
 	billing *billing.Service
+	hooks   *webhook.Service
 	// objects is the media store the server uses; media is the same when it is a filesystem
 	// store (nil on S3), for tests that look at its files.
 	objects media.Store
@@ -115,6 +117,15 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	river.AddWorker(q.Workers(), video.NewWorker(videos, transcoder.Options{
 		Heights: []int{90, 144, 180}, Timeout: 2 * time.Minute, Preset: "ultrafast",
 	}))
+	// Webhooks follow the operator's settings (the test's configure); attempts are short and
+	// retried at once, so that retries show within a test.
+	hooks := webhook.NewService(s, q, log, webhook.Options{
+		Policy:  webhook.Policy{AllowHTTP: c.WebhookAllowHTTP, Allow: c.WebhookAllowNetworks},
+		Timeout: 2 * time.Second, Retry: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond},
+	})
+	river.AddWorker(q.Workers(), webhook.NewWorker(hooks))
+	cat.EmitTo(hooks)
+	videos.EmitTo(hooks)
 	require.NoError(t, q.Open())
 	signer, err := media.NewSigner([]byte(testSecret))
 	require.NoError(t, err)
@@ -128,6 +139,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	go func() { defer close(done); pb.Run(runCtx) }()
 	t.Cleanup(func() { stopRun(); <-done })
 	bill := billing.NewService(s, billing.NewSandbox(c.SandboxLatency), broker, log, billing.Options{ProviderTimeout: c.PaymentTimeout})
+	bill.EmitTo(hooks)
 	index, err := search.Open(filepath.Join(t.TempDir(), "search"))
 	require.NoError(t, err)
 	followCtx, stopFollow := context.WithCancel(context.Background())
@@ -144,13 +156,14 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	srv := server.New(&app.Services{
 		Config: c, Log: log, Store: s, Broker: broker, Media: m, Queue: q, Auth: svc, Billing: bill,
 		Catalog: cat, Videos: videos, Artwork: art, Library: scanner, Signer: signer, Keyring: keyring, Playback: pb, Index: index, Metrics: reg,
+		Webhooks: hooks,
 	})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		srv.CloseSockets()
 		hs.Close()
 	})
-	return &env{t: t, store: s, srv: srv, http: hs, auth: svc, billing: bill, queue: q, objects: m, media: local, scratch: scratch, logs: logs}
+	return &env{t: t, store: s, srv: srv, http: hs, auth: svc, billing: bill, hooks: hooks, queue: q, objects: m, media: local, scratch: scratch, logs: logs}
 }
 
 // startWorkers runs the transcode worker until the test ends.

@@ -59,6 +59,7 @@ func New(d *app.Services) *Server {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", m.route("graphql", cop.Handler(d.Auth.Middleware(d.Config.SecureCookies())(gql))))
+	mux.Handle("GET "+graph.SchemaPath, m.route("schema", graph.SchemaHandler()))
 	mux.Handle("GET /healthz", m.route("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

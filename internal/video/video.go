@@ -32,6 +32,7 @@ import (
 	"github.com/marquee-org/marquee/internal/media"
 	"github.com/marquee-org/marquee/internal/pubsub"
 	"github.com/marquee-org/marquee/internal/store"
+	"github.com/marquee-org/marquee/internal/webhook"
 	"github.com/marquee-org/marquee/transcoder"
 )
 
@@ -61,6 +62,7 @@ type Service struct {
 	maxSource int64
 	listings  Listings
 	enc       Encryption
+	events    webhook.Emitter
 }
 
 // Listings is the catalog as videos see it: told when a title gains or loses a playable

@@ -17,10 +17,12 @@ import (
 
 	"github.com/marquee-org/marquee/ent"
 	"github.com/marquee-org/marquee/ent/rendition"
+	"github.com/marquee-org/marquee/ent/schema/hookevent"
 	"github.com/marquee-org/marquee/ent/title"
 	entvideo "github.com/marquee-org/marquee/ent/video"
 	"github.com/marquee-org/marquee/internal/config"
 	"github.com/marquee-org/marquee/internal/media"
+	"github.com/marquee-org/marquee/internal/webhook"
 	"github.com/marquee-org/marquee/transcoder"
 )
 
@@ -160,7 +162,7 @@ func (s *Service) orphaned(ctx context.Context, v *ent.Video) {
 func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.Result) error {
 	prefix := OutputKey(v.ID) + "/"
 	won := false
-	err := s.st.InTx(ctx, func(_ *sql.Tx, client *ent.Client) error {
+	err := s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
 		n, err := client.Video.Update().
 			Where(entvideo.ID(v.ID), entvideo.StatusNEQ(entvideo.StatusREADY)).
 			SetStatus(entvideo.StatusREADY).SetProgressPercent(100).SetFailureReason("").
@@ -203,7 +205,7 @@ func (s *Service) markReady(ctx context.Context, v *ent.Video, res *transcoder.R
 				return fmt.Errorf("set runtime: %w", err)
 			}
 		}
-		return nil
+		return s.videoEvent(ctx, tx, client, hookevent.VideoReady, v.ID)
 	})
 	if err != nil {
 		return err
@@ -237,10 +239,16 @@ func (s *Service) fail(ctx context.Context, log *slog.Logger, id int, reason str
 }
 
 func (s *Service) setStatus(ctx context.Context, id int, st entvideo.Status, pct int, reason string) error {
-	_, err := s.st.Client.Video.Update().
-		Where(entvideo.ID(id), entvideo.StatusNEQ(entvideo.StatusREADY)).
-		SetStatus(st).SetProgressPercent(pct).SetFailureReason(reason).
-		Save(ctx)
+	err := s.st.InTx(ctx, func(tx *sql.Tx, client *ent.Client) error {
+		n, err := client.Video.Update().
+			Where(entvideo.ID(id), entvideo.StatusNEQ(entvideo.StatusREADY)).
+			SetStatus(st).SetProgressPercent(pct).SetFailureReason(reason).
+			Save(ctx)
+		if err != nil || n == 0 || st != entvideo.StatusFAILED {
+			return err
+		}
+		return s.videoEvent(ctx, tx, client, hookevent.VideoFailed, id)
+	})
 	if err != nil {
 		return fmt.Errorf("set video status: %w", err)
 	}
@@ -286,3 +294,25 @@ func diskFull(err error, scratch string) bool {
 
 // lowSpace is how little free space counts as full: less than one segment of a 4K rung.
 const lowSpace = 4 << 20
+
+// EmitTo makes the service announce videos becoming ready or failing to em (webhooks), in
+// the transactions that mark them. Call before serving.
+func (s *Service) EmitTo(em webhook.Emitter) { s.events = em }
+
+// videoEvent announces the video as it is in client's transaction. A video becomes ready
+// once, so its video.ready is keyed to it; failures are each news.
+func (s *Service) videoEvent(ctx context.Context, tx *sql.Tx, client *ent.Client, typ hookevent.Event, id int) error {
+	v, err := client.Video.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("find video: %w", err)
+	}
+	data := map[string]any{"videoId": v.ID, "titleId": v.TitleID, "episodeId": v.EpisodeID, "status": v.Status}
+	key := ""
+	if typ == hookevent.VideoReady {
+		data["durationSeconds"] = v.DurationSeconds
+		key = "video:" + strconv.Itoa(v.ID) + ":ready"
+	} else {
+		data["failureReason"] = v.FailureReason
+	}
+	return webhook.Emit(ctx, s.events, tx, client, webhook.Event{Type: typ, Key: key, Data: data})
+}
