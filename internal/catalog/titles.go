@@ -17,9 +17,9 @@ import (
 	"github.com/marquee-org/marquee/ent/schema/plancode"
 	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/internal/apperr"
-	"github.com/marquee-org/marquee/internal/webhook"
 	"github.com/marquee-org/marquee/internal/geo"
 	"github.com/marquee-org/marquee/internal/maturity"
+	"github.com/marquee-org/marquee/internal/webhook"
 )
 
 // NewTitle is what an administrator submits to create a title.
