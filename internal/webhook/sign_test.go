@@ -103,27 +103,33 @@ func TestVerifyMalformed(t *testing.T) {
 	good := strings.TrimPrefix(Sign(signTestSecret, now, signTestBody), "t="+ts+",v1=")
 	require.Len(t, good, 64)
 
-	for _, tc := range []struct{ name, header string }{
-		{"empty", ""},
-		{"no timestamp", "v1=" + good},
-		{"empty timestamp", "t=,v1=" + good},
-		{"non-numeric timestamp", "t=soon,v1=" + good},
-		{"signed timestamp", "t=+" + ts + ",v1=" + good},
-		{"negative timestamp", "t=-" + ts + ",v1=" + good},
-		{"timestamp out of range", "t=99999999999999999999,v1=" + good},
-		{"two timestamps", "t=" + ts + ",t=" + ts + ",v1=" + good},
-		{"no v1", "t=" + ts},
-		{"only another scheme", "t=" + ts + ",v0=" + good},
-		{"non-hex v1", "t=" + ts + ",v1=" + strings.Repeat("zz", 32)},
-		{"short v1", "t=" + ts + ",v1=" + good[:62]},
-		{"empty v1", "t=" + ts + ",v1="},
-		{"not key=value", "t=" + ts + ",v1=" + good + ",garbage"},
+	// A timestamp that only a holder of the secret could sign, but not as Sign writes it.
+	m := hmac.New(sha256.New, []byte(signTestSecret))
+	m.Write([]byte("+" + ts + "." + string(signTestBody)))
+	plusSigned := hex.EncodeToString(m.Sum(nil))
+
+	for _, tc := range []struct{ name, header, msg string }{
+		{"empty", "", ""},
+		{"no timestamp", "v1=" + good, "no timestamp"},
+		{"empty timestamp", "t=,v1=" + good, "not a number"},
+		{"non-numeric timestamp", "t=soon,v1=" + good, "not a number"},
+		{"signed timestamp", "t=+" + ts + ",v1=" + plusSigned, "not a number"},
+		{"negative timestamp", "t=-" + ts + ",v1=" + good, "not a number"},
+		{"timestamp out of range", "t=99999999999999999999,v1=" + good, "out of range"},
+		{"two timestamps", "t=" + ts + ",t=" + ts + ",v1=" + good, "more than one timestamp"},
+		{"no v1", "t=" + ts, "no v1"},
+		{"only another scheme", "t=" + ts + ",v0=" + good, "no v1"},
+		{"non-hex v1", "t=" + ts + ",v1=" + strings.Repeat("zz", 32), "not a hex SHA-256 MAC"},
+		{"short v1", "t=" + ts + ",v1=" + good[:62], "not a hex SHA-256 MAC"},
+		{"empty v1", "t=" + ts + ",v1=", "not a hex SHA-256 MAC"},
+		{"not key=value", "t=" + ts + ",v1=" + good + ",garbage", "not key=value"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			err := Verify(signTestSecret, tc.header, signTestBody, now)
 			require.ErrorIs(t, err, ErrBadSignature)
 			require.NotErrorIs(t, err, ErrStale)
+			require.ErrorContains(t, err, tc.msg)
 		})
 	}
 

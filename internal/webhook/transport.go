@@ -237,6 +237,7 @@ func (p Policy) Client(timeout time.Duration) *http.Client {
 			IdleConnTimeout:        90 * time.Second,
 			ExpectContinueTimeout:  time.Second,
 		},
+		Timeout: timeout,
 		// A redirect would lead past CheckURL; the receiver's 3xx is its answer.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

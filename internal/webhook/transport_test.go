@@ -171,11 +171,21 @@ func TestClientTimesOut(t *testing.T) {
 	// Cleanups run last first: the handler is released before the server waits for it.
 	t.Cleanup(func() { close(release) })
 
-	_, err := postDelivery(t, loopbackPolicy().Client(300*time.Millisecond), rc.URL)
+	// A backstop, so that a client without a timeout fails the test instead of hanging it;
+	// its expiry reads "context deadline exceeded", not the client's own message.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rc.URL, strings.NewReader(`{"id":"evt_1"}`))
+	require.NoError(t, err)
+	resp, err := loopbackPolicy().Client(300 * time.Millisecond).Do(req)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
 	require.Error(t, err)
 	var ne net.Error
 	require.ErrorAs(t, err, &ne)
 	require.True(t, ne.Timeout(), "want a timeout, got %v", err)
+	require.ErrorContains(t, err, "Client.Timeout exceeded")
 	require.NotErrorIs(t, err, ErrRefusedAddress)
 }
 
