@@ -252,6 +252,15 @@ func setComplexity(c *ComplexityRoot) {
 	c.Title.Similar = func(child int, first *int) int {
 		return connectionCost(child, orDefault(first, defaultSimilar), nil)
 	}
+	c.Query.Titles = func(child int, first *int, _ *entgql.Cursor[int], _ *time.Time) int {
+		return connectionCost(child, orDefault(first, defaultPage), nil)
+	}
+	c.Query.Users = func(child int, first *int, _ *entgql.Cursor[int], _ *string) int {
+		return connectionCost(child, orDefault(first, defaultPage), nil)
+	}
+	c.Query.WebhookDeliveries = func(child int, _ int, first *int, _ *entgql.Cursor[int]) int {
+		return connectionCost(child, orDefault(first, defaultPage), nil)
+	}
 	// Each id fetches a node and everything selected under it.
 	c.Query.Nodes = func(child int, ids []int) int { return 1 + max(len(ids), 1)*child }
 	c.User.Payments = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.PaymentOrder) int {

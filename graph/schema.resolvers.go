@@ -809,11 +809,15 @@ func (r *queryResolver) Users(ctx context.Context, first *int, after *entgql.Cur
 	if _, err := auth.RequireAdmin(ctx); err != nil {
 		return nil, err
 	}
+	_, limit, err := pageArgs(first, nil, defaultPage, maxPage)
+	if err != nil {
+		return nil, err
+	}
 	q := r.Store.Client.User.Query()
 	if e := strings.TrimSpace(deref(email)); e != "" {
 		q.Where(user.EmailContainsFold(e))
 	}
-	return q.Paginate(ctx, after, first, nil, nil)
+	return q.Paginate(ctx, after, &limit, nil, nil)
 }
 
 // TranscodeProgress is the resolver for the transcodeProgress field.

@@ -21,18 +21,7 @@ import (
 func TestReplicasShareLimitsAndRevocations(t *testing.T) {
 	t.Parallel()
 	url := storetest.PostgresURL(t)
-	ctx := context.Background()
-	replica := func() *env {
-		s, err := store.OpenPostgres(ctx, url, store.Options{MaxOpenConns: 8})
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = s.Close() })
-		require.NoError(t, s.Migrate(ctx))
-		b, err := pubsub.NewPostgres(ctx, s.DB, url, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = b.Close() })
-		return newEnvWith(t, s, b)
-	}
-	a, b := replica(), replica()
+	a, b := replica(t, url), replica(t, url)
 	a.startWorkers()
 	admin := a.admin()
 	movie := a.readyTitle(admin, `kind: MOVIE, name: "Everywhere"`)
@@ -54,4 +43,19 @@ func TestReplicasShareLimitsAndRevocations(t *testing.T) {
 
 	r = b.start(tok, movie)
 	require.Empty(t, r.Errors, r.Raw, "the ended stream no longer counts")
+}
+
+// replica opens a server on the PostgreSQL at url with its own LISTEN/NOTIFY broker, as
+// one replica behind a load balancer.
+func replica(t *testing.T, url string) *env {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.OpenPostgres(ctx, url, store.Options{MaxOpenConns: 8})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	require.NoError(t, s.Migrate(ctx))
+	b, err := pubsub.NewPostgres(ctx, s.DB, url, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = b.Close() })
+	return newEnvWith(t, s, b)
 }
