@@ -195,19 +195,6 @@ func (l *keyLimiter) take(id, perMinute int, now time.Time) (time.Duration, bool
 	return time.Duration((1 - b.left) / rate), false
 }
 
-// RequireScope returns the viewer, refusing a key that lacks scope. Logins are not
-// limited by scopes: their role decides, in the resolver.
-func RequireScope(ctx context.Context, scope apiscope.Scope) (*Viewer, error) {
-	v, err := Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if v.Key != nil && !v.HasScope(scope) {
-		return nil, MissingScope(scope)
-	}
-	return v, nil
-}
-
 // MissingScope is the error for a key without scope.
 func MissingScope(scope apiscope.Scope) *apperr.Error {
 	return &apperr.Error{Code: apperr.Forbidden,

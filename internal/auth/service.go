@@ -102,9 +102,6 @@ func NewService(client *ent.Client, broker pubsub.Broker, log *slog.Logger, o Op
 // Conns is the websocket registry of this replica's login sessions.
 func (s *Service) Conns() *Conns { return s.conns }
 
-// KeyConns is the websocket registry of this replica's API keys.
-func (s *Service) KeyConns() *Conns { return s.keyConns }
-
 // AuthenticateBearer resolves an Authorization bearer token: an API key (KeyPrefix) or a
 // session token.
 func (s *Service) AuthenticateBearer(ctx context.Context, token string) (*Viewer, error) {
