@@ -121,7 +121,7 @@ func newEnvWith(t testing.TB, s *store.Store, broker pubsub.Broker, configure ..
 	// retried at once, so that retries show within a test.
 	hooks := webhook.NewService(s, q, log, webhook.Options{
 		Policy:  webhook.Policy{AllowHTTP: c.WebhookAllowHTTP, Allow: c.WebhookAllowNetworks},
-		Timeout: 2 * time.Second, Retry: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond},
+		Timeout: 3 * time.Second, Retry: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond},
 	})
 	river.AddWorker(q.Workers(), webhook.NewWorker(hooks))
 	cat.EmitTo(hooks)
