@@ -4,13 +4,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
+import { screenChecks, withScreenshotOnFailure } from './artifacts.mjs';
+import { launch, openPage } from './browser.mjs';
+import { LoginPage } from './pages.mjs';
 import { admin, dataDir, freePort, graphqlAt, startMarquee } from './server.mjs';
 
 const script = fileURLToPath(new URL('../../docs/examples/integration.mjs', import.meta.url));
 const secret = 'integration-test-secret-0123';
 let server;
 let data;
+let browser;
+const { violations, screen } = screenChecks();
 
 before(async () => {
   data = dataDir();
@@ -22,6 +28,7 @@ before(async () => {
 });
 
 after(async () => {
+  await browser?.close();
   await server?.stop();
   data?.remove();
 });
@@ -79,17 +86,92 @@ test('the example integration lists titles with a key and verifies webhooks', as
 
     // Sent again, the same event is dropped by the receiver.
     const log = `query($id: ID!) { webhookDeliveries(webhookId: $id) { edges { node { id status attempts responseCode } } } }`;
-    const first = (await graphqlAt(server.url, log, { id: createWebhook.id }, token)).webhookDeliveries.edges[0].node;
+    /** Waits until the webhook's delivery has succeeded after attempts attempts, and returns it. */
+    async function delivered(attempts) {
+      for (const deadline = Date.now() + 30_000; ;) {
+        const d = (await graphqlAt(server.url, log, { id: createWebhook.id }, token)).webhookDeliveries.edges[0].node;
+        if (d.status === 'SUCCEEDED' && d.attempts === attempts) return d;
+        assert.ok(Date.now() < deadline, `delivery did not succeed: ${JSON.stringify(d)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const first = await delivered(1);
     assert.equal(first.responseCode, 204);
     await graphqlAt(server.url, `mutation($d: ID!) { redeliver(deliveryId: $d) { id } }`, { d: first.id }, token);
-    for (const deadline = Date.now() + 30_000; ;) {
-      const d = (await graphqlAt(server.url, log, { id: createWebhook.id }, token)).webhookDeliveries.edges[0].node;
-      if (d.status === 'SUCCEEDED' && d.attempts === 2) break;
-      assert.ok(Date.now() < deadline, `redelivery did not succeed: ${JSON.stringify(d)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await delivered(2);
     assert.equal(example.lines().filter((l) => l.startsWith('event ')).length, 1, example.lines().join('\n'));
   } finally {
     example.stop();
   }
+});
+
+test('an administrator manages keys and webhooks on the Integrations page', async (t) => {
+  // A receiver that takes every delivery.
+  let received = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  t.after(() => receiver.close());
+
+  browser = await launch();
+  const { context, page } = await openPage(browser, violations);
+  await withScreenshotOnFailure(t, page, async () => {
+    await LoginPage.as(page, server.url, admin);
+    await page.goto(`${server.url}/admin`);
+    await page.getByRole('link', { name: 'Integrations' }).click();
+    await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
+
+    await page.getByLabel('Label').fill('Catalog sync');
+    await page.getByRole('checkbox', { name: 'Read the catalog' }).check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByRole('textbox', { name: 'New API key' }).inputValue();
+    assert.match(secret, /^mk_[\w-]{43}$/);
+    const keys = page.getByRole('region', { name: 'API keys' });
+    await keys.getByRole('cell', { name: 'Catalog sync', exact: true }).waitFor();
+    const listed = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query: '{ titles(first: 5) { totalCount } }' }),
+    });
+    assert.equal(listed.status, 200, 'the key shown works');
+
+    const url = `http://127.0.0.1:${receiver.address().port}/events`;
+    await page.getByLabel('URL').fill(url);
+    await page.getByLabel('Signing secret').fill('a signing secret for the page test');
+    await page.getByRole('checkbox', { name: 'title.created' }).check();
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    const hook = page.getByRole('region', { name: 'Webhooks' }).getByRole('article', { name: url });
+    await hook.waitFor();
+
+    const { login } = await graphqlAt(server.url, `mutation($in: LoginInput!) { login(input: $in) { token } }`, { in: admin });
+    await graphqlAt(server.url, `mutation { createTitle(input: {kind: MOVIE, name: "Fourth Wall"}) { id } }`, {}, login.token);
+    await hook.getByRole('button', { name: 'Show deliveries' }).click();
+    const deliveries = hook.getByRole('table', { name: 'Deliveries' });
+    for (const deadline = Date.now() + 30_000; ;) {
+      if (await deliveries.getByRole('cell', { name: 'SUCCEEDED' }).count()) break;
+      assert.ok(Date.now() < deadline, 'the delivery shows as succeeded');
+      await hook.getByRole('button', { name: 'Refresh deliveries' }).click();
+      await page.waitForTimeout(200);
+    }
+    assert.equal(await deliveries.getByRole('cell', { name: 'title.created' }).count(), 1);
+    assert.equal(await deliveries.getByRole('cell', { name: '204' }).count(), 1);
+    assert.ok(received >= 1);
+    await screen(page, 'admin-integrations');
+
+    await keys.getByRole('button', { name: 'Revoke Catalog sync' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke Catalog sync' }).click();
+    await keys.getByRole('cell', { name: /^Revoked / }).waitFor();
+    const refused = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query: '{ plans { code } }' }),
+    });
+    assert.equal(refused.status, 401, 'a revoked key stops at once');
+  });
+  await context.close();
 });

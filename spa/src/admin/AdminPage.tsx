@@ -60,6 +60,9 @@ export function AdminPage() {
       <p>
         <Link to="/admin/qoe">Quality of experience</Link>: startup, stalls and rungs as players measured them.
       </p>
+      <p>
+        <Link to="/admin/integrations">Integrations</Link>: API keys and webhooks for the servers that work with this catalog.
+      </p>
       {deleted && (
         <p className="notice" role="status">
           Deleted {deleted}.

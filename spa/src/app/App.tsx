@@ -22,6 +22,7 @@ import { NotFound } from './NotFound';
 const TitleEditorPage = lazy(() => import('../admin/TitleEditorPage'));
 // So are the quality-of-experience charts, with their charting library.
 const QoePage = lazy(() => import('../admin/QoePage'));
+const IntegrationsPage = lazy(() => import('../admin/IntegrationsPage'));
 
 /** An administration page whose code loads when an administrator first opens it. */
 function AdminOnly({ page: Page }: { page: ComponentType }) {
@@ -74,6 +75,7 @@ export function App() {
         <Route path="/admin" element={<RequireViewer admin><AdminPage /></RequireViewer>} />
         <Route path="/admin/titles/:id" element={<AdminOnly page={TitleEditorPage} />} />
         <Route path="/admin/qoe" element={<AdminOnly page={QoePage} />} />
+        <Route path="/admin/integrations" element={<AdminOnly page={IntegrationsPage} />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -24,6 +24,13 @@ type Documents = {
     "\n  mutation ExportMyData {\n    exportMyData\n  }\n": typeof types.ExportMyDataDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
     "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.CreateTitleDocument,
+    "\n  query Integrations {\n    apiKeys {\n      id\n      label\n      prefix\n      scopes\n      rateLimitPerMinute\n      createdAt\n      expiresAt\n      lastUsedAt\n      revokedAt\n      active\n    }\n    webhooks {\n      id\n      url\n      events\n      createdAt\n    }\n  }\n": typeof types.IntegrationsDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      key {\n        id\n        label\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      id\n      url\n    }\n  }\n": typeof types.CreateWebhookDocument,
+    "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n": typeof types.DeleteWebhookDocument,
+    "\n  query WebhookDeliveries($id: ID!) {\n    webhookDeliveries(webhookId: $id, first: 20) {\n      totalCount\n      edges {\n        node {\n          id\n          event\n          status\n          attempts\n          responseCode\n          latencyMs\n          error\n          createdAt\n          nextAttemptAt\n        }\n      }\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation Redeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      id\n      status\n    }\n  }\n": typeof types.RedeliverDocument,
     "\n  query QoeReport($days: Int!) {\n    qoeReport(days: $days) {\n      days {\n        day\n        plays\n        startupP50Ms\n        startupP95Ms\n        rebufferRatio\n        failures\n      }\n      rungs {\n        height\n        plays\n        seconds\n      }\n      errors {\n        message\n        count\n      }\n    }\n  }\n": typeof types.QoeReportDocument,
     "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": typeof types.UploadVideoDocument,
     "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n": typeof types.UploadArtworkDocument,
@@ -87,6 +94,13 @@ const documents: Documents = {
     "\n  mutation ExportMyData {\n    exportMyData\n  }\n": types.ExportMyDataDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
     "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n": types.CreateTitleDocument,
+    "\n  query Integrations {\n    apiKeys {\n      id\n      label\n      prefix\n      scopes\n      rateLimitPerMinute\n      createdAt\n      expiresAt\n      lastUsedAt\n      revokedAt\n      active\n    }\n    webhooks {\n      id\n      url\n      events\n      createdAt\n    }\n  }\n": types.IntegrationsDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      key {\n        id\n        label\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
+    "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      id\n      url\n    }\n  }\n": types.CreateWebhookDocument,
+    "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n": types.DeleteWebhookDocument,
+    "\n  query WebhookDeliveries($id: ID!) {\n    webhookDeliveries(webhookId: $id, first: 20) {\n      totalCount\n      edges {\n        node {\n          id\n          event\n          status\n          attempts\n          responseCode\n          latencyMs\n          error\n          createdAt\n          nextAttemptAt\n        }\n      }\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation Redeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      id\n      status\n    }\n  }\n": types.RedeliverDocument,
     "\n  query QoeReport($days: Int!) {\n    qoeReport(days: $days) {\n      days {\n        day\n        plays\n        startupP50Ms\n        startupP95Ms\n        rebufferRatio\n        failures\n      }\n      rungs {\n        height\n        plays\n        seconds\n      }\n      errors {\n        message\n        count\n      }\n    }\n  }\n": types.QoeReportDocument,
     "\n  mutation UploadVideo($titleId: ID!, $episodeId: ID, $file: Upload!) {\n    uploadVideo(titleId: $titleId, episodeId: $episodeId, file: $file) {\n      id\n      status\n    }\n  }\n": types.UploadVideoDocument,
     "\n  mutation UploadArtwork($titleId: ID!, $kind: ArtworkKind!, $file: Upload!) {\n    uploadArtwork(titleId: $titleId, kind: $kind, file: $file) {\n      id\n      posterUrl\n      backdropUrl\n      logoUrl\n    }\n  }\n": types.UploadArtworkDocument,
@@ -194,6 +208,34 @@ export function graphql(source: "\n  mutation DeleteAccount($password: String!) 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTitle($input: CreateTitleInput!) {\n    createTitle(input: $input) {\n      id\n      name\n      kind\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Integrations {\n    apiKeys {\n      id\n      label\n      prefix\n      scopes\n      rateLimitPerMinute\n      createdAt\n      expiresAt\n      lastUsedAt\n      revokedAt\n      active\n    }\n    webhooks {\n      id\n      url\n      events\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query Integrations {\n    apiKeys {\n      id\n      label\n      prefix\n      scopes\n      rateLimitPerMinute\n      createdAt\n      expiresAt\n      lastUsedAt\n      revokedAt\n      active\n    }\n    webhooks {\n      id\n      url\n      events\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      key {\n        id\n        label\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      key {\n        id\n        label\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      id\n      url\n    }\n  }\n"): (typeof documents)["\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      id\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($id: ID!) {\n    webhookDeliveries(webhookId: $id, first: 20) {\n      totalCount\n      edges {\n        node {\n          id\n          event\n          status\n          attempts\n          responseCode\n          latencyMs\n          error\n          createdAt\n          nextAttemptAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WebhookDeliveries($id: ID!) {\n    webhookDeliveries(webhookId: $id, first: 20) {\n      totalCount\n      edges {\n        node {\n          id\n          event\n          status\n          attempts\n          responseCode\n          latencyMs\n          error\n          createdAt\n          nextAttemptAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Redeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation Redeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      id\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
