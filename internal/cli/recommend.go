@@ -16,7 +16,7 @@ import (
 	"github.com/marquee-org/marquee/internal/recommend/offline"
 )
 
-const recommendUsage = "usage: marquee recommend eval --ratings ratings.csv --items movies.csv [--seed N] [--json] [--k N]\n" +
+const recommendUsage = "usage: marquee recommend eval --ratings ratings.csv --items movies.csv [--split per-user|global-time] [--seed N] [--json] [--k N]\n" +
 	"       marquee recommend gen --out DIR [--users N] [--items M] [--seed S]"
 
 // recommendCmd runs the offline side of the recommender: evaluating the models on
@@ -59,12 +59,14 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 	var ratingsPath, itemsPath string
 	var seed uint64
 	var asJSON bool
+	var split string
 	h := recommend.Hybrid{}
 	err := parseOwn("recommend eval", args, env, func(fs *flag.FlagSet) {
 		fs.StringVar(&ratingsPath, "ratings", "", "MovieLens ratings.csv: userId,movieId,rating,timestamp (required)")
 		fs.StringVar(&itemsPath, "items", "", "MovieLens movies.csv: movieId,title,genres (required)")
 		fs.Uint64Var(&seed, "seed", 1, "seed for the viewers sampled to tune the hybrid")
 		fs.BoolVar(&asJSON, "json", false, "print the results as JSON")
+		fs.StringVar(&split, "split", offline.SplitPerUser, "per-user: hold out each viewer's latest 20% (continuing a session); global-time: hold out everything after the 80th percentile of times (the next visit)")
 		fs.IntVar(&h.ItemKNN.K, "k", 100, "neighbours kept per item by item-kNN")
 		fs.Float64Var(&h.EASE.Lambda, "lambda", 400, "EASE L2 penalty")
 		fs.IntVar(&h.EASE.MaxItems, "max-items", 2500, "EASE keeps only this many most-watched items (memory grows with its square)")
@@ -74,6 +76,10 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 	}
 	if ratingsPath == "" || itemsPath == "" {
 		fmt.Fprintln(env.Stderr, "marquee recommend eval: give --ratings and --items")
+		return errUsage
+	}
+	if split != offline.SplitPerUser && split != offline.SplitGlobalTime {
+		fmt.Fprintf(env.Stderr, "marquee recommend eval: --split must be %s or %s\n", offline.SplitPerUser, offline.SplitGlobalTime)
 		return errUsage
 	}
 	if h.ItemKNN.K <= 0 || h.EASE.Lambda <= 0 || h.EASE.MaxItems <= 0 {
@@ -95,29 +101,35 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 	h.Seed, h.Progress = seed, bar
 	models := []recommend.Model{
 		&recommend.Popularity{},
+		&recommend.Popularity{Count: true},
 		&recommend.ItemKNN{K: h.ItemKNN.K},
 		&recommend.Content{},
 		&recommend.EASE{Lambda: h.EASE.Lambda, MaxItems: h.EASE.MaxItems},
 		&h,
 	}
 	start := time.Now()
-	results, err := offline.Evaluate(ctx, d, models, bar)
+	results, proto, err := offline.Evaluate(ctx, d, models, offline.Options{Split: split, Listed: len(items), Progress: bar})
 	fmt.Fprintln(env.Stderr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "done in %s\n", time.Since(start).Round(100*time.Millisecond))
+	if proto.Split == offline.SplitGlobalTime {
+		fmt.Fprintf(env.Stderr, "global-time split at %s: %d viewers evaluated, %d with nothing after the cut, %d with nothing before it; %d held-out ratings of titles unknown at the cut left out\n",
+			time.Unix(proto.Cut, 0).UTC().Format(time.DateTime), proto.Users, proto.NoTest, proto.New, proto.Unknown)
+	}
 	if asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			Ratings int                `json:"ratings"`
-			Users   int                `json:"users"`
-			Items   int                `json:"items"`
-			Seed    uint64             `json:"seed"`
-			Models  []offline.Result   `json:"models"`
-			Weights map[string]float64 `json:"hybridWeights"`
-		}{len(log), len(d.UserIDs), len(d.Items), seed, results, h.Weights()})
+			Ratings  int                `json:"ratings"`
+			Users    int                `json:"users"`
+			Items    int                `json:"items"`
+			Seed     uint64             `json:"seed"`
+			Protocol offline.Protocol   `json:"protocol"`
+			Models   []offline.Result   `json:"models"`
+			Weights  map[string]float64 `json:"hybridWeights"`
+		}{len(log), len(d.UserIDs), len(d.Items), seed, proto, results, h.Weights()})
 	}
 	for _, r := range results {
 		fmt.Fprintf(env.Stdout, "%-10s ndcg@10=%.4f recall@20=%.4f coverage=%.4f\n", r.Model, r.NDCG10, r.Recall20, r.Coverage)

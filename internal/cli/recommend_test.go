@@ -21,8 +21,8 @@ func TestRecommendGenThenEval(t *testing.T) {
 	r = run(t, nil, args...)
 	require.Equal(t, 0, r.code, r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	require.Len(t, lines, 5, r.stdout)
-	for i, model := range []string{"popularity", "itemknn", "content", "ease", "hybrid"} {
+	require.Len(t, lines, 6, r.stdout)
+	for i, model := range []string{"popularity", "popcount", "itemknn", "content", "ease", "hybrid"} {
 		require.Regexp(t, `^`+model+` +ndcg@10=0\.\d{4} recall@20=0\.\d{4} coverage=[01]\.\d{4}$`, lines[i])
 	}
 	require.Contains(t, r.stderr, "100%", "a progress bar on stderr")
@@ -39,8 +39,28 @@ func TestRecommendGenThenEval(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
 	require.Equal(t, 150, out.Users)
-	require.Len(t, out.Models, 5)
-	require.Equal(t, "hybrid", out.Models[4].Model)
+	require.Len(t, out.Models, 6)
+	require.Equal(t, "hybrid", out.Models[5].Model)
+
+	r = run(t, nil, append(args, "--split", "global-time", "--json")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stderr, "global-time split at ")
+	var global struct {
+		Protocol struct {
+			Split string `json:"split"`
+			Cut   int64  `json:"cut"`
+			Users int    `json:"users"`
+		} `json:"protocol"`
+		Models []struct {
+			Model string `json:"model"`
+		} `json:"models"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &global))
+	require.Equal(t, "global-time", global.Protocol.Split)
+	require.Positive(t, global.Protocol.Cut)
+	require.Positive(t, global.Protocol.Users)
+	require.Less(t, global.Protocol.Users, 150, "viewers with nothing after the cut are not evaluated")
+	require.Len(t, global.Models, 6)
 }
 
 func TestRecommendBadInput(t *testing.T) {
@@ -58,6 +78,7 @@ func TestRecommendBadInput(t *testing.T) {
 		{[]string{"recommend"}, 2, "usage"},
 		{[]string{"recommend", "train"}, 2, "usage"},
 		{[]string{"recommend", "eval"}, 2, "give --ratings and --items"},
+		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "--split", "random"}, 2, "--split must be per-user or global-time"},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "--k", "0"}, 2, "must be positive"},
 		{[]string{"recommend", "eval", "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "extra"}, 2, "unexpected argument"},

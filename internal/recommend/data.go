@@ -82,8 +82,8 @@ func NewData(items []Item, log []Interaction) *Data {
 		d.Now = max(d.Now, in.Time)
 		merge(d.Hist, pos, u, Event{Item: int32(ii), Weight: float32(in.Weight), Time: in.Time})
 	}
-	for _, h := range d.Hist {
-		sortByTime(h)
+	for u, h := range d.Hist {
+		sortByTime(h, d.UserIDs[u], d.Items)
 	}
 	return d
 }
@@ -112,7 +112,7 @@ func (d *Data) Histories(log []Interaction) map[int][]Event {
 	}
 	out := make(map[int][]Event, len(users))
 	for u, id := range users {
-		sortByTime(hist[u])
+		sortByTime(hist[u], id, d.Items)
 		out[id] = hist[u]
 	}
 	return out
@@ -152,14 +152,30 @@ func (d *Data) WithHist(hist [][]Event) *Data {
 	return &c
 }
 
-// sortByTime orders a history by time, then item, so splits never depend on input order.
-func sortByTime(h []Event) {
+// sortByTime orders user's history by time. Events of the same second are ordered by a
+// hash of (user, item) in external ids: not by input or catalog order, which would let
+// the numbering of titles decide which of them a split holds out.
+func sortByTime(h []Event, user int, items []Item) {
 	slices.SortFunc(h, func(a, b Event) int {
 		if c := cmp.Compare(a.Time, b.Time); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Item, b.Item)
+		ha, hb := tieHash(user, items[a.Item].ID), tieHash(user, items[b.Item].ID)
+		if c := cmp.Compare(ha, hb); c != 0 {
+			return c
+		}
+		return cmp.Compare(items[a.Item].ID, items[b.Item].ID)
 	})
+}
+
+// tieHash mixes a user and an item id (splitmix64), for ordering same-second events.
+func tieHash(user, item int) uint64 {
+	x := uint64(user)*0x9e3779b97f4a7c15 ^ uint64(item)
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // HoldOut is the share of each viewer's latest interactions held out: the hybrid
@@ -181,6 +197,35 @@ func Split(hist [][]Event, frac float64) (train, test [][]Event) {
 		}
 		train[u] = h[:len(h)-n]
 		test[u] = h[len(h)-n:]
+	}
+	return train, test
+}
+
+// TimeQuantile returns the time below which a share q of all events fall: the cut of a
+// global-time split.
+func TimeQuantile(hist [][]Event, q float64) int64 {
+	var times []int64
+	for _, h := range hist {
+		for _, e := range h {
+			times = append(times, e.Time)
+		}
+	}
+	if len(times) == 0 {
+		return 0
+	}
+	slices.Sort(times)
+	return times[min(int(float64(len(times))*q), len(times)-1)]
+}
+
+// SplitAt holds out every event at or after cut: one moment for everyone, as when
+// recommendations made then are judged by what each viewer did next.
+func SplitAt(hist [][]Event, cut int64) (train, test [][]Event) {
+	train = make([][]Event, len(hist))
+	test = make([][]Event, len(hist))
+	for u, h := range hist {
+		// Histories are ordered by time, so the cut is one place in each.
+		n, _ := slices.BinarySearchFunc(h, cut, func(e Event, t int64) int { return cmp.Compare(e.Time, t) })
+		train[u], test[u] = h[:n], h[n:]
 	}
 	return train, test
 }

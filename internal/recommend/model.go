@@ -25,9 +25,19 @@ type Progress func(stage string, frac float64)
 // Recommend returns the indexes of the n best-scored items the viewer has not
 // interacted with, best first; ties go to the lower index so results are stable.
 func Recommend(m Model, hist []Event, n int, scores []float64) []int {
+	return RecommendAmong(m, hist, n, scores, nil)
+}
+
+// RecommendAmong is Recommend limited to the items candidate marks (nil: all of them).
+func RecommendAmong(m Model, hist []Event, n int, scores []float64, candidate []bool) []int {
 	m.Score(hist, scores)
 	for _, e := range hist {
 		scores[e.Item] = math.Inf(-1)
+	}
+	for i, ok := range candidate {
+		if !ok {
+			scores[i] = math.Inf(-1)
+		}
 	}
 	return topN(scores, n)
 }
@@ -107,13 +117,21 @@ func Parallel(ctx context.Context, n int, fn func(worker, i int)) error {
 type Popularity struct {
 	// HalfLife in seconds; 0 means a tenth of the log's time span, negative no decay.
 	HalfLife float64
+	// Count makes it the plain baseline: how many viewers interacted with each item,
+	// whatever the weight or the time ("popcount").
+	Count bool
 
 	score []float64
 	d     *Data
 }
 
 // Name implements Model.
-func (p *Popularity) Name() string { return "popularity" }
+func (p *Popularity) Name() string {
+	if p.Count {
+		return "popcount"
+	}
+	return "popularity"
+}
 
 // Fit implements Model.
 func (p *Popularity) Fit(_ context.Context, d *Data) error {
@@ -131,6 +149,10 @@ func (p *Popularity) Fit(_ context.Context, d *Data) error {
 	}
 	for _, h := range d.Hist {
 		for _, e := range h {
+			if p.Count {
+				p.score[e.Item]++
+				continue
+			}
 			p.score[e.Item] += float64(e.Weight) * decay(d.Now-e.Time, halfLife)
 		}
 	}

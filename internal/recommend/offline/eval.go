@@ -25,14 +25,57 @@ type Result struct {
 	Users    int     `json:"users"`
 }
 
-// Evaluate holds out each viewer's latest recommend.HoldOut of interactions, fits
-// every model on the rest and ranks the catalog for each viewer, excluding what they
-// interacted with in training. A held-out item counts as relevant whatever its weight.
-func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, progress recommend.Progress) ([]Result, error) {
+// The protocols Evaluate knows.
+const (
+	// SplitPerUser holds out each viewer's latest recommend.HoldOut of interactions: it
+	// measures continuing a viewer's current session.
+	SplitPerUser = "per-user"
+	// SplitGlobalTime holds out everything after one moment (GlobalCut of the log's
+	// interactions came before it): it measures a viewer's next visit.
+	SplitGlobalTime = "global-time"
+)
+
+// GlobalCut is the share of interactions before the cut of a global-time split.
+const GlobalCut = 0.8
+
+// Options choose the protocol.
+type Options struct {
+	Split string // SplitPerUser (the default) or SplitGlobalTime
+	// Listed is how many of the log's items came from the catalog file (recommend.NewData
+	// puts them first). Under a global-time split, an item neither listed nor seen before
+	// the cut did not exist then: it is no candidate, and interactions with it are not
+	// tested. 0 counts every item as listed.
+	Listed int
+	// Progress hears of each stage; nil is silent.
+	Progress recommend.Progress
+}
+
+// Protocol describes the split an evaluation ran: who was evaluated, and for a
+// global-time split, where it cut and who was left out.
+type Protocol struct {
+	Split string `json:"split"`
+	Cut   int64  `json:"cut,omitempty"`
+	// Users is how many viewers were evaluated. Under a global-time split, NoTest viewers
+	// did nothing after the cut, and New viewers nothing before it; neither is evaluated.
+	Users  int `json:"users"`
+	NoTest int `json:"withoutTest,omitempty"`
+	New    int `json:"new,omitempty"`
+	// Unknown counts held-out interactions with items that did not exist at the cut.
+	Unknown int `json:"unknownItems,omitempty"`
+}
+
+// Evaluate splits the log as o says, fits every model on the training side and ranks
+// the candidates for each viewer, excluding what they interacted with in training. A
+// held-out item counts as relevant whatever its weight.
+func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, o Options) ([]Result, Protocol, error) {
+	progress := o.Progress
 	if progress == nil {
 		progress = func(string, float64) {}
 	}
-	trainHist, test := recommend.Split(d.Hist, recommend.HoldOut)
+	trainHist, test, candidate, p, err := split(d, o)
+	if err != nil {
+		return nil, p, err
+	}
 	train := d.WithHist(trainHist)
 	var users []int
 	for u, t := range test {
@@ -40,14 +83,15 @@ func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, 
 			users = append(users, u)
 		}
 	}
+	p.Users = len(users)
 	if len(users) == 0 {
-		return nil, fmt.Errorf("no viewer has two or more interactions to hold out")
+		return nil, p, fmt.Errorf("no viewer has interactions to hold out")
 	}
 	var out []Result
 	for _, m := range models {
 		progress(m.Name()+" fit", 0)
 		if err := m.Fit(ctx, train); err != nil {
-			return nil, fmt.Errorf("%s: %w", m.Name(), err)
+			return nil, p, fmt.Errorf("%s: %w", m.Name(), err)
 		}
 		ndcg := make([]float64, len(users))
 		recall := make([]float64, len(users))
@@ -61,7 +105,7 @@ func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, 
 			}
 			scores := scratch[w]
 			u := users[k]
-			rec := recommend.Recommend(m, trainHist[u], 20, scores)
+			rec := recommend.RecommendAmong(m, trainHist[u], 20, scores, candidate)
 			relevant := map[int]bool{}
 			for _, e := range test[u] {
 				relevant[int(e.Item)] = true
@@ -79,7 +123,7 @@ func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, 
 			mu.Unlock()
 		})
 		if err != nil {
-			return nil, err
+			return nil, p, err
 		}
 		r := Result{Model: m.Name(), Users: len(users), NDCG10: linalg.Mean(ndcg), Recall20: linalg.Mean(recall)}
 		n := 0
@@ -92,7 +136,56 @@ func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, 
 		out = append(out, r)
 		progress(m.Name(), 1)
 	}
-	return out, nil
+	return out, p, nil
+}
+
+// split divides the log as o says. candidate, when not nil, marks the items that may be
+// recommended.
+func split(d *recommend.Data, o Options) (train, test [][]recommend.Event, candidate []bool, p Protocol, err error) {
+	switch o.Split {
+	case "", SplitPerUser:
+		train, test = recommend.Split(d.Hist, recommend.HoldOut)
+		return train, test, nil, Protocol{Split: SplitPerUser}, nil
+	case SplitGlobalTime:
+	default:
+		return nil, nil, nil, Protocol{}, fmt.Errorf("unknown split %q: use %s or %s", o.Split, SplitPerUser, SplitGlobalTime)
+	}
+	p = Protocol{Split: SplitGlobalTime, Cut: recommend.TimeQuantile(d.Hist, GlobalCut)}
+	train, test = recommend.SplitAt(d.Hist, p.Cut)
+	listed := o.Listed
+	if listed <= 0 {
+		listed = len(d.Items)
+	}
+	candidate = make([]bool, len(d.Items))
+	for i := range min(listed, len(d.Items)) {
+		candidate[i] = true
+	}
+	for _, h := range train {
+		for _, e := range h {
+			candidate[e.Item] = true
+		}
+	}
+	for u := range test {
+		switch {
+		case len(test[u]) == 0:
+			p.NoTest++
+			continue
+		case len(train[u]) == 0:
+			p.New++
+			test[u] = nil
+			continue
+		}
+		kept := test[u][:0:0]
+		for _, e := range test[u] {
+			if candidate[e.Item] {
+				kept = append(kept, e)
+			} else {
+				p.Unknown++
+			}
+		}
+		test[u] = kept
+	}
+	return train, test, candidate, p, nil
 }
 
 // Recall is the share of relevant items in the top k, out of at most k, so that a

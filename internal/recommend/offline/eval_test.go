@@ -65,9 +65,107 @@ func TestDeterministic(t *testing.T) {
 		for _, r := range ratings1 {
 			log = append(log, recommend.Interaction{User: r.User, Item: r.Item, Weight: recommend.StarsWeight(r.Stars), Time: r.Time})
 		}
-		res, err := Evaluate(context.Background(), recommend.NewData(items1, log), models(), nil)
+		res, _, err := Evaluate(context.Background(), recommend.NewData(items1, log), models(), Options{})
 		require.NoError(t, err)
 		return res
 	}
 	require.Equal(t, run(), run())
+}
+
+// TestGlobalTimeSplit checks the next-visit protocol on a hand-made log: nothing before the
+// cut is tested, viewers without a before or an after are left out and counted, and a
+// title first seen after the cut (not in the catalog file) is neither tested nor
+// recommended.
+func TestGlobalTimeSplit(t *testing.T) {
+	t.Parallel()
+	items := []recommend.Item{{ID: 1}, {ID: 2}, {ID: 3}, {ID: 4}}
+	var log []recommend.Interaction
+	add := func(user, item int, at int64) {
+		log = append(log, recommend.Interaction{User: user, Item: item, Weight: 1, Time: at})
+	}
+	// Viewers 10 and 11 watch before and after the cut; 12 only before; 13 only after.
+	for _, u := range []int{10, 11} {
+		add(u, 1, 100)
+		add(u, 2, 200)
+		add(u, 3, 300)
+		add(u, 4, 400)
+	}
+	add(12, 1, 110)
+	add(12, 2, 120)
+	add(13, 3, 900)
+	add(10, 99, 950) // a title that exists only because it was watched after the cut
+	add(11, 99, 960)
+	for u := 21; u <= 28; u++ { // older activity, so that the cut falls at 400
+		add(u, 1, int64(u-20))
+	}
+	d := recommend.NewData(items, log)
+	train, test, candidate, p, err := split(d, Options{Split: SplitGlobalTime, Listed: len(items)})
+	require.NoError(t, err)
+	require.EqualValues(t, 400, p.Cut, "the 80th percentile of times")
+	for u := range d.Hist {
+		for _, e := range train[u] {
+			require.Less(t, e.Time, p.Cut)
+		}
+		for _, e := range test[u] {
+			require.GreaterOrEqual(t, e.Time, p.Cut, "no test interaction before the cut")
+		}
+	}
+	require.Equal(t, 9, p.NoTest, "viewers 12 and 21–28 did nothing after the cut")
+	require.Equal(t, 1, p.New, "viewer 13 did nothing before it")
+	require.Equal(t, 2, p.Unknown, "two ratings of title 99")
+	unknown, _ := d.ItemIndex(99)
+	require.False(t, candidate[unknown])
+	for _, h := range test {
+		for _, e := range h {
+			require.NotEqual(t, int32(unknown), e.Item, "title 99 is not tested")
+		}
+	}
+
+	res, proto, err := Evaluate(context.Background(), d, []recommend.Model{&recommend.Popularity{Count: true}, &recommend.Content{}}, Options{Split: SplitGlobalTime, Listed: len(items)})
+	require.NoError(t, err)
+	require.Equal(t, 2, proto.Users, "viewers 10 and 11")
+	require.Len(t, res, 2)
+	require.Equal(t, "popcount", res[0].Model)
+	// Both evaluated viewers held out title 4 only, which plain counts rank first among
+	// what they have not seen (titles 1–3 are seen; 99 is no candidate).
+	require.InDelta(t, 1, res[0].NDCG10, 1e-12)
+
+	_, _, err = Evaluate(context.Background(), d, nil, Options{Split: "random"})
+	require.ErrorContains(t, err, "unknown split")
+}
+
+// TestSameSecondTiesDoNotFollowCatalogOrder renumbers the catalog and checks that the
+// per-user split holds out the same titles: ties in time are broken by (viewer, title).
+func TestSameSecondTiesDoNotFollowCatalogOrder(t *testing.T) {
+	t.Parallel()
+	var log []recommend.Interaction
+	for u := 1; u <= 40; u++ {
+		for i := 1; i <= 10; i++ {
+			log = append(log, recommend.Interaction{User: u, Item: i, Weight: 1, Time: 1000}) // all in one second
+		}
+	}
+	heldOut := func(items []recommend.Item) map[[2]int]bool {
+		d := recommend.NewData(items, log)
+		_, test := recommend.Split(d.Hist, recommend.HoldOut)
+		out := map[[2]int]bool{}
+		for u, h := range test {
+			for _, e := range h {
+				out[[2]int{d.UserIDs[u], d.Items[e.Item].ID}] = true
+			}
+		}
+		return out
+	}
+	var forward, backward []recommend.Item
+	for i := 1; i <= 10; i++ {
+		forward = append(forward, recommend.Item{ID: i})
+		backward = append([]recommend.Item{{ID: i}}, backward...)
+	}
+	a := heldOut(forward)
+	require.Len(t, a, 40*2)
+	require.Equal(t, a, heldOut(backward))
+	last := map[int]int{}
+	for k := range a {
+		last[k[1]]++
+	}
+	require.Greater(t, len(last), 3, "which titles are held out varies by viewer, not one fixed pair for all: %v", last)
 }
