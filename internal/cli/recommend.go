@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +61,7 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 	var seed uint64
 	var asJSON bool
 	var split string
+	var tune bool
 	h := recommend.Hybrid{}
 	err := parseOwn("recommend eval", args, env, func(fs *flag.FlagSet) {
 		fs.StringVar(&ratingsPath, "ratings", "", "MovieLens ratings.csv: userId,movieId,rating,timestamp (required)")
@@ -67,7 +69,8 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 		fs.Uint64Var(&seed, "seed", 1, "seed for the viewers sampled to tune the hybrid")
 		fs.BoolVar(&asJSON, "json", false, "print the results as JSON")
 		fs.StringVar(&split, "split", offline.SplitPerUser, "per-user: hold out each viewer's latest 20% (continuing a session); global-time: hold out everything after the 80th percentile of times (the next visit)")
-		fs.IntVar(&h.ItemKNN.K, "k", 100, "neighbours kept per item by item-kNN")
+		fs.BoolVar(&tune, "tune", true, "choose the item-kNN, EASE and RP3beta baselines' settings on a validation split of the training data (false: --k and --lambda, RP3beta's defaults)")
+		fs.IntVar(&h.ItemKNN.K, "k", 100, "neighbours kept per item by item-kNN (the hybrid's, and the baseline's with --tune=false)")
 		fs.Float64Var(&h.EASE.Lambda, "lambda", 400, "EASE L2 penalty")
 		fs.IntVar(&h.EASE.MaxItems, "max-items", 2500, "EASE keeps only this many most-watched items (memory grows with its square)")
 	})
@@ -99,16 +102,16 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 
 	bar := func(stage string, frac float64) { drawBar(env.Stderr, stage, frac) }
 	h.Seed, h.Progress = seed, bar
-	models := []recommend.Model{
-		&recommend.Popularity{},
-		&recommend.Popularity{Count: true},
-		&recommend.ItemKNN{K: h.ItemKNN.K},
-		&recommend.Content{},
-		&recommend.EASE{Lambda: h.EASE.Lambda, MaxItems: h.EASE.MaxItems},
-		&h,
+	models := []recommend.Model{&recommend.Popularity{}, &recommend.Popularity{Count: true}, &recommend.Content{}, &h}
+	o := offline.Options{Split: split, Listed: len(items), Progress: bar}
+	if tune {
+		o.Tune = baselineGrids(h.EASE.MaxItems)
+	} else {
+		models = append(models, &recommend.ItemKNN{K: h.ItemKNN.K}, &recommend.EASE{Lambda: h.EASE.Lambda, MaxItems: h.EASE.MaxItems}, &recommend.RP3Beta{})
 	}
 	start := time.Now()
-	results, proto, err := offline.Evaluate(ctx, d, models, offline.Options{Split: split, Listed: len(items), Progress: bar})
+	results, proto, err := offline.Evaluate(ctx, d, models, o)
+	results = inOrder(results, "popularity", "popcount", "itemknn", "content", "ease", "rp3beta", "hybrid")
 	fmt.Fprintln(env.Stderr)
 	if err != nil {
 		return err
@@ -134,7 +137,49 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 	for _, r := range results {
 		fmt.Fprintf(env.Stdout, "%-10s ndcg@10=%.4f recall@20=%.4f coverage=%.4f\n", r.Model, r.NDCG10, r.Recall20, r.Coverage)
 	}
+	for _, tr := range proto.Tuning {
+		if tr.Chosen {
+			fmt.Fprintf(env.Stderr, "tuned on validation: %s %s (ndcg@10=%.4f)\n", tr.Model, tr.Setting, tr.NDCG10)
+		}
+	}
 	return nil
+}
+
+// baselineGrids are the settings tried for item-kNN, EASE and RP3beta.
+func baselineGrids(easeItems int) []offline.Grid {
+	var knn, ease, rp3 offline.Grid
+	for _, k := range []int{50, 100, 200} {
+		for _, shrink := range []float64{1, 10, 50} {
+			knn = append(knn, offline.Setting{Label: fmt.Sprintf("k=%d shrink=%g", k, shrink), Model: &recommend.ItemKNN{K: k, Shrink: shrink}})
+		}
+	}
+	for _, l := range []float64{100, 200, 400, 800, 1600} {
+		ease = append(ease, offline.Setting{Label: fmt.Sprintf("lambda=%g", l), Model: &recommend.EASE{Lambda: l, MaxItems: easeItems}})
+	}
+	for _, a := range []float64{0.6, 0.8, 1} {
+		for _, b := range []float64{0.3, 0.5, 0.7} {
+			rp3 = append(rp3, offline.Setting{Label: fmt.Sprintf("alpha=%g beta=%g", a, b), Model: &recommend.RP3Beta{Alpha: a, Beta: b}})
+		}
+	}
+	return []offline.Grid{knn, ease, rp3}
+}
+
+// inOrder lists results by model name in the given order, then any others.
+func inOrder(results []offline.Result, names ...string) []offline.Result {
+	out := make([]offline.Result, 0, len(results))
+	for _, n := range names {
+		for _, r := range results {
+			if r.Model == n {
+				out = append(out, r)
+			}
+		}
+	}
+	for _, r := range results {
+		if !slices.Contains(names, r.Model) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func recommendGen(env Env, args []string) error {
@@ -148,6 +193,7 @@ func recommendGen(env Env, args []string) error {
 		fs.IntVar(&o.Ratings, "ratings", 60, "mean ratings per viewer")
 		fs.Float64Var(&o.Follow, "follow", 0.2, "share of viewers who mostly follow popularity")
 		fs.Float64Var(&o.Noise, "noise", 0.1, "share of random picks")
+		fs.Float64Var(&o.NewRelease, "new-release", 4, "how much more a new release is picked at its release (1+N times, fading over two months); negative: no new-release effect")
 		fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
 	})
 	if err != nil {

@@ -21,11 +21,14 @@ func TestRecommendGenThenEval(t *testing.T) {
 	r = run(t, nil, args...)
 	require.Equal(t, 0, r.code, r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	require.Len(t, lines, 6, r.stdout)
-	for i, model := range []string{"popularity", "popcount", "itemknn", "content", "ease", "hybrid"} {
+	require.Len(t, lines, 7, r.stdout)
+	for i, model := range []string{"popularity", "popcount", "itemknn", "content", "ease", "rp3beta", "hybrid"} {
 		require.Regexp(t, `^`+model+` +ndcg@10=0\.\d{4} recall@20=0\.\d{4} coverage=[01]\.\d{4}$`, lines[i])
 	}
 	require.Contains(t, r.stderr, "100%", "a progress bar on stderr")
+	require.Regexp(t, `tuned on validation: itemknn k=\d+ shrink=\d+`, r.stderr)
+	require.Regexp(t, `tuned on validation: ease lambda=\d+`, r.stderr)
+	require.Regexp(t, `tuned on validation: rp3beta alpha=[\d.]+ beta=[\d.]+`, r.stderr)
 	require.Equal(t, r.stdout, run(t, nil, args...).stdout, "same seed, same figures")
 
 	r = run(t, nil, append(args, "--json")...)
@@ -39,8 +42,8 @@ func TestRecommendGenThenEval(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
 	require.Equal(t, 150, out.Users)
-	require.Len(t, out.Models, 6)
-	require.Equal(t, "hybrid", out.Models[5].Model)
+	require.Len(t, out.Models, 7)
+	require.Equal(t, "hybrid", out.Models[6].Model)
 
 	r = run(t, nil, append(args, "--split", "global-time", "--json")...)
 	require.Equal(t, 0, r.code, r.stderr)
@@ -60,7 +63,12 @@ func TestRecommendGenThenEval(t *testing.T) {
 	require.Positive(t, global.Protocol.Cut)
 	require.Positive(t, global.Protocol.Users)
 	require.Less(t, global.Protocol.Users, 150, "viewers with nothing after the cut are not evaluated")
-	require.Len(t, global.Models, 6)
+	require.Len(t, global.Models, 7)
+
+	r = run(t, nil, append(args, "--tune=false")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NotContains(t, r.stderr, "tuned on validation")
+	require.Len(t, strings.Split(strings.TrimSpace(r.stdout), "\n"), 7, r.stdout)
 }
 
 func TestRecommendBadInput(t *testing.T) {

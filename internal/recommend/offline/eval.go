@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/marquee-org/marquee/internal/linalg"
@@ -48,6 +49,28 @@ type Options struct {
 	Listed int
 	// Progress hears of each stage; nil is silent.
 	Progress recommend.Progress
+	// Tune lists baselines whose settings are chosen before they are evaluated: each
+	// setting is scored (NDCG@10) on a validation split carved from the training side in
+	// the same way as the test split, never on the test split, and the best is evaluated
+	// after the models.
+	Tune []Grid
+}
+
+// Grid is one baseline's settings to choose from.
+type Grid []Setting
+
+// Setting is a configured model and how to name its settings, e.g. "k=100 shrink=10".
+type Setting struct {
+	Label string
+	Model recommend.Model
+}
+
+// Trial is one setting's validation score.
+type Trial struct {
+	Model   string  `json:"model"`
+	Setting string  `json:"setting"`
+	NDCG10  float64 `json:"ndcg@10"`
+	Chosen  bool    `json:"chosen"`
 }
 
 // Protocol describes the split an evaluation ran: who was evaluated, and for a
@@ -62,6 +85,8 @@ type Protocol struct {
 	New    int `json:"new,omitempty"`
 	// Unknown counts held-out interactions with items that did not exist at the cut.
 	Unknown int `json:"unknownItems,omitempty"`
+	// Tuning is every setting tried for the tuned baselines, on validation.
+	Tuning []Trial `json:"tuning,omitempty"`
 }
 
 // Evaluate splits the log as o says, fits every model on the training side and ranks
@@ -77,6 +102,14 @@ func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, 
 		return nil, p, err
 	}
 	train := d.WithHist(trainHist)
+	for _, g := range o.Tune {
+		best, trials, err := choose(ctx, train, g, o)
+		if err != nil {
+			return nil, p, err
+		}
+		p.Tuning = append(p.Tuning, trials...)
+		models = append(slices.Clone(models), best)
+	}
 	var users []int
 	for u, t := range test {
 		if len(t) > 0 {
@@ -137,6 +170,35 @@ func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, 
 		progress(m.Name(), 1)
 	}
 	return out, p, nil
+}
+
+// choose scores each setting of g on a validation split of train carved as o carves the
+// test split, and returns the best model (the first of equals) with every trial.
+func choose(ctx context.Context, train *recommend.Data, g Grid, o Options) (recommend.Model, []Trial, error) {
+	if len(g) == 0 {
+		return nil, nil, fmt.Errorf("a tuning grid without settings")
+	}
+	models := make([]recommend.Model, len(g))
+	for i, st := range g {
+		models[i] = st.Model
+	}
+	inner := o
+	inner.Tune = nil
+	res, _, err := Evaluate(ctx, train, models, inner)
+	if err != nil {
+		return nil, nil, fmt.Errorf("tune %s: %w", g[0].Model.Name(), err)
+	}
+	best := 0
+	for i, r := range res {
+		if r.NDCG10 > res[best].NDCG10 {
+			best = i
+		}
+	}
+	trials := make([]Trial, len(g))
+	for i, st := range g {
+		trials[i] = Trial{Model: st.Model.Name(), Setting: st.Label, NDCG10: res[i].NDCG10, Chosen: i == best}
+	}
+	return g[best].Model, trials, nil
 }
 
 // split divides the log as o says. candidate, when not nil, marks the items that may be

@@ -169,3 +169,95 @@ func TestSameSecondTiesDoNotFollowCatalogOrder(t *testing.T) {
 	}
 	require.Greater(t, len(last), 3, "which titles are held out varies by viewer, not one fixed pair for all: %v", last)
 }
+
+// spy is a popularity model that remembers the latest event time and the number of
+// events of every log it was fitted on.
+type spy struct {
+	recommend.Popularity
+	fits []struct {
+		latest int64
+		events int
+	}
+}
+
+func (s *spy) Fit(ctx context.Context, d *recommend.Data) error {
+	var latest int64
+	n := 0
+	for _, h := range d.Hist {
+		for _, e := range h {
+			latest = max(latest, e.Time)
+			n++
+		}
+	}
+	s.fits = append(s.fits, struct {
+		latest int64
+		events int
+	}{latest, n})
+	return s.Popularity.Fit(ctx, d)
+}
+
+// TestTuningNeverSeesTheTestSplit tunes a grid of spies: while settings are being chosen
+// they see only a part of the training side (before the validation cut), and only the
+// chosen one is then fitted on the whole training side; nothing at or after the test cut
+// is ever fitted on.
+func TestTuningNeverSeesTheTestSplit(t *testing.T) {
+	t.Parallel()
+	items, ratings := Generate(GenOptions{Users: 120, Items: 90, Ratings: 20, Seed: 3})
+	var log []recommend.Interaction
+	for _, r := range ratings {
+		log = append(log, recommend.Interaction{User: r.User, Item: r.Item, Weight: recommend.StarsWeight(r.Stars), Time: r.Time})
+	}
+	d := recommend.NewData(items, log)
+	a, b := &spy{}, &spy{Popularity: recommend.Popularity{Count: true}}
+	o := Options{Split: SplitGlobalTime, Listed: len(items), Tune: []Grid{{{Label: "decayed", Model: a}, {Label: "count", Model: b}}}}
+	_, p, err := Evaluate(context.Background(), d, nil, o)
+	require.NoError(t, err)
+	require.Len(t, p.Tuning, 2)
+	trainEvents := 0
+	train, _ := recommend.SplitAt(d.Hist, p.Cut)
+	for _, h := range train {
+		trainEvents += len(h)
+	}
+	for _, s := range []*spy{a, b} {
+		require.NotEmpty(t, s.fits)
+		require.Less(t, s.fits[0].latest, p.Cut, "validation fits see only the training side")
+		require.Less(t, s.fits[0].events, trainEvents, "and only part of it")
+		for _, f := range s.fits {
+			require.Less(t, f.latest, p.Cut, "nothing after the test cut is fitted on")
+		}
+	}
+	chosen := a
+	if p.Tuning[1].Chosen {
+		chosen = b
+	}
+	require.Len(t, chosen.fits, 2, "the chosen setting is fitted again on the whole training side")
+	require.Equal(t, trainEvents, chosen.fits[1].events)
+}
+
+// TestNewReleaseKnob checks the generator's new-release effect: with it, a title released
+// during the log gets more of its ratings in the two months after its first one.
+func TestNewReleaseKnob(t *testing.T) {
+	t.Parallel()
+	early := func(boost float64) float64 {
+		_, ratings := Generate(GenOptions{Users: 400, Items: 200, Ratings: 30, Seed: 5, NewRelease: boost})
+		first := map[int]int64{}
+		for _, r := range ratings {
+			if f, ok := first[r.Item]; !ok || r.Time < f {
+				first[r.Item] = r.Time
+			}
+		}
+		n := 0
+		for _, r := range ratings {
+			if r.Time-first[r.Item] < 60*86400 {
+				n++
+			}
+		}
+		return float64(n) / float64(len(ratings))
+	}
+	with, without := early(0), early(-1)
+	t.Logf("ratings within two months of a title's first: %.3f with the effect, %.3f without", with, without)
+	require.Greater(t, with, without*1.2, "ratings soon after a title's first: %.3f with the effect, %.3f without", with, without)
+	a, _ := Generate(GenOptions{Users: 50, Items: 60, Seed: 9})
+	b, _ := Generate(GenOptions{Users: 50, Items: 60, Seed: 9, NewRelease: 4})
+	require.Equal(t, a, b, "the default is the effect as it was")
+}

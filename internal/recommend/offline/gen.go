@@ -19,7 +19,12 @@ type GenOptions struct {
 	Ratings  int     // mean ratings per user; default 60
 	Follow   float64 // share of viewers who mostly follow popularity; default 0.2
 	Noise    float64 // share of picks made at random; default 0.1
-	Seed     uint64
+	// NewRelease is how much more a title released during the log is picked at its
+	// release than later (the lift fades over about two months): 1 + NewRelease times.
+	// Default 4; negative: no new-release effect, so that its share of a model's gain
+	// can be measured.
+	NewRelease float64
+	Seed       uint64
 }
 
 // Genres are MovieLens's genre names, which generated items use too.
@@ -182,7 +187,7 @@ func Generate(o GenOptions) ([]recommend.Item, []Rating) {
 				w := lat[i].pop
 				if lat[i].release > 0 {
 					// New releases trend for a few months.
-					w *= 1 + 4*math.Exp(-float64(t-lat[i].release)/(60*day))
+					w *= 1 + o.NewRelease*math.Exp(-float64(t-lat[i].release)/(60*day))
 				}
 				if p := lat[i].prequel; p >= 0 {
 					// Sequels draw those who saw the previous one, few others.
@@ -234,6 +239,12 @@ func (o GenOptions) withDefaults() GenOptions {
 	}
 	if o.Noise <= 0 {
 		o.Noise = 0.1
+	}
+	switch {
+	case o.NewRelease == 0:
+		o.NewRelease = 4
+	case o.NewRelease < 0:
+		o.NewRelease = 0
 	}
 	o.Items = max(o.Items, 30)
 	return o
