@@ -1,6 +1,7 @@
 // Package offline measures the recommender away from the database: Evaluate fits
 // models on MovieLens-format logs and reports NDCG, recall and coverage on each
-// viewer's latest interactions, ReadRatings, ReadItems and WriteMovieLens read and
+// viewer's latest interactions or on what everyone did after one cut in time, with
+// baselines tuned on validation, ReadRatings, ReadItems and WriteMovieLens read and
 // write such logs, and Generate makes synthetic ones with planted taste structure for
 // tests and benchmarks. The serving side in package recommend never imports it.
 package offline
