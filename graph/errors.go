@@ -44,13 +44,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		out := graphql.DefaultErrorPresenter(ctx, err)
 		if ae, ok := apperr.As(err); ok {
 			out.Message = ae.Message
-			out.Extensions = map[string]any{"code": string(ae.Code)}
-			if ae.Field != "" {
-				out.Extensions["field"] = ae.Field
-			}
-			for k, v := range ae.Extra {
-				out.Extensions[k] = v
-			}
+			out.Extensions = extensions(ae)
 			out.Err = nil
 			return out
 		}
@@ -89,6 +83,19 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return out
 		}
 	}
+}
+
+// extensions are the public extensions of a domain error: its code, the offending field
+// and any extra ones.
+func extensions(ae *apperr.Error) map[string]any {
+	ext := map[string]any{"code": string(ae.Code)}
+	if ae.Field != "" {
+		ext["field"] = ae.Field
+	}
+	for k, v := range ae.Extra {
+		ext[k] = v
+	}
+	return ext
 }
 
 // recoverPanic turns a resolver panic into an INTERNAL error and logs it with its value.

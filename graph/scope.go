@@ -44,12 +44,8 @@ func keyScopes(ctx context.Context, next graphql.OperationHandler) graphql.Respo
 		default:
 			continue
 		}
-		ext := map[string]any{"code": string(e.Code)}
-		for k, x := range e.Extra {
-			ext[k] = x
-		}
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
-			Message: e.Message, Path: ast.Path{ast.PathName(f.Alias)}, Extensions: ext,
+			Message: e.Message, Path: ast.Path{ast.PathName(f.Alias)}, Extensions: extensions(e),
 		}}})
 	}
 	return next(ctx)
