@@ -151,7 +151,7 @@ func (s *Service) charge(ctx context.Context, m *ent.Membership, now time.Time) 
 			if err := u.Exec(ctx); err != nil {
 				return err
 			}
-			if err := s.paymentSettled(ctx, tx, client, pay.ID); err != nil {
+			if err := s.paymentSettled(ctx, tx, client, pay.ID, payment.StatusFAILED); err != nil {
 				return err
 			}
 			if m.Status == membership.StatusPAST_DUE {
@@ -168,7 +168,7 @@ func (s *Service) charge(ctx context.Context, m *ent.Membership, now time.Time) 
 		if err != nil {
 			return err
 		}
-		if err := s.paymentSettled(ctx, tx, client, pay.ID); err != nil {
+		if err := s.paymentSettled(ctx, tx, client, pay.ID, payment.StatusSUCCEEDED); err != nil {
 			return err
 		}
 		// A renewal is news to integrators when it changed something: the plan (a downgrade

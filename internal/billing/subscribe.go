@@ -291,7 +291,7 @@ func (s *Service) succeed(ctx context.Context, userID, payID int, r Receipt, m M
 		if n == 0 {
 			return errRecorded
 		}
-		if err := s.paymentSettled(ctx, tx, client, payID); err != nil {
+		if err := s.paymentSettled(ctx, tx, client, payID, payment.StatusSUCCEEDED); err != nil {
 			return err
 		}
 		if kind == changeStale {
@@ -398,7 +398,7 @@ func (s *Service) fail(ctx context.Context, payID int, d *Decline) error {
 		if err != nil || n == 0 {
 			return err
 		}
-		return s.paymentSettled(ctx, tx, client, payID)
+		return s.paymentSettled(ctx, tx, client, payID, payment.StatusFAILED)
 	})
 	if err != nil {
 		return fmt.Errorf("record declined payment: %w", err)

@@ -204,7 +204,7 @@ func (s *Service) EmitTo(em webhook.Emitter) { s.events = em }
 
 // titleEvent announces t, as it is in client's transaction.
 func (s *Service) titleEvent(ctx context.Context, tx *sql.Tx, client *ent.Client, typ hookevent.Event, t *ent.Title) error {
-	return webhook.Emit(ctx, s.events, tx, client, webhook.Event{Type: typ, Data: map[string]any{
-		"titleId": t.ID, "name": t.Name, "kind": t.Kind,
+	return webhook.Emit(ctx, s.events, tx, client, webhook.Event{Type: typ, Data: func() (map[string]any, error) {
+		return map[string]any{"titleId": t.ID, "name": t.Name, "kind": t.Kind}, nil
 	}})
 }

@@ -395,7 +395,9 @@ func TestWebhookEventsAreDeliveredOnce(t *testing.T) {
 		rc := newReceiver(t, nil)
 		hookID := e.hook(admin, rc.URL, "PAYMENT_SUCCEEDED")
 		ctx := context.Background()
-		ev := webhook.Event{Type: "payment.succeeded", Key: "payment:42:SUCCEEDED", Data: map[string]any{"paymentId": 42}}
+		ev := webhook.Event{Type: "payment.succeeded", Key: "payment:42:SUCCEEDED", Data: func() (map[string]any, error) {
+			return map[string]any{"paymentId": 42}, nil
+		}}
 		for range 3 {
 			require.NoError(t, e.store.InTx(ctx, func(tx *sql.Tx, c *ent.Client) error { return e.hooks.Emit(ctx, tx, c, ev) }))
 		}
@@ -481,5 +483,48 @@ func TestSchemaIsPublished(t *testing.T) {
 			"@scope(needs: CATALOG_WRITE)", "directive @scope", "enum WebhookEvent"} {
 			require.Contains(t, body, want)
 		}
+	})
+}
+
+// TestWebhooksHearOfMembershipsAndPayments subscribes a viewer through the API, once
+// declined and once paid, and checks what a receiver of billing events gets.
+func TestWebhooksHearOfMembershipsAndPayments(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnvWith(t, s, pubsub.NewLocal(), localHooks)
+		e.startWorkers()
+		admin := e.admin()
+		rc := newReceiver(t, nil)
+		hookID := e.hook(admin, rc.URL, "MEMBERSHIP_STARTED", "PAYMENT_SUCCEEDED", "PAYMENT_FAILED")
+		viewer, viewerID := e.signup(nil, "payer@example.com")
+
+		r := e.gql(nil, subscribeMutation, cardVars("STANDARD", "4000000000000002", "hook-declined"), bearer(viewer))
+		require.Equal(t, "PAYMENT_DECLINED", r.code(), r.Raw)
+		r = e.gql(nil, subscribeMutation, cardVars("STANDARD", "4242424242424242", "hook-paid"), bearer(viewer))
+		require.Empty(t, r.Errors, r.Raw)
+
+		log := e.deliveries(admin, hookID, func(map[string]any) bool {
+			n := 0
+			for _, g := range rc.requests() {
+				if g.header.Get(webhook.EventHeader) != "" {
+					n++
+				}
+			}
+			return n == 3
+		})
+		require.Len(t, log, 3)
+		events := map[string]webhook.Body{}
+		for _, g := range rc.requests() {
+			var b webhook.Body
+			require.NoError(t, json.Unmarshal(g.body, &b))
+			events[b.Type] = b
+			require.NoError(t, webhook.Verify(hookSecret, g.header.Get(webhook.SignatureHeader), g.body, time.Now()))
+		}
+		require.Equal(t, "FAILED", events["payment.failed"].Data["status"])
+		require.Equal(t, "SUCCEEDED", events["payment.succeeded"].Data["status"])
+		require.Equal(t, viewerID, jsonID(events["payment.succeeded"].Data["userId"]))
+		require.EqualValues(t, events["payment.succeeded"].Data["amountCents"], r.Data["subscribe"].(map[string]any)["payment"].(map[string]any)["amountCents"])
+		require.Equal(t, "STANDARD", events["membership.started"].Data["plan"])
+		require.Equal(t, "ACTIVE", events["membership.started"].Data["status"])
 	})
 }

@@ -302,17 +302,21 @@ func (s *Service) EmitTo(em webhook.Emitter) { s.events = em }
 // videoEvent announces the video as it is in client's transaction. A video becomes ready
 // once, so its video.ready is keyed to it; failures are each news.
 func (s *Service) videoEvent(ctx context.Context, tx *sql.Tx, client *ent.Client, typ hookevent.Event, id int) error {
-	v, err := client.Video.Get(ctx, id)
-	if err != nil {
-		return fmt.Errorf("find video: %w", err)
-	}
-	data := map[string]any{"videoId": v.ID, "titleId": v.TitleID, "episodeId": v.EpisodeID, "status": v.Status}
 	key := ""
 	if typ == hookevent.VideoReady {
-		data["durationSeconds"] = v.DurationSeconds
-		key = "video:" + strconv.Itoa(v.ID) + ":ready"
-	} else {
-		data["failureReason"] = v.FailureReason
+		key = "video:" + strconv.Itoa(id) + ":ready"
 	}
-	return webhook.Emit(ctx, s.events, tx, client, webhook.Event{Type: typ, Key: key, Data: data})
+	return webhook.Emit(ctx, s.events, tx, client, webhook.Event{Type: typ, Key: key, Data: func() (map[string]any, error) {
+		v, err := client.Video.Get(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("find video: %w", err)
+		}
+		data := map[string]any{"videoId": v.ID, "titleId": v.TitleID, "episodeId": v.EpisodeID, "status": v.Status}
+		if typ == hookevent.VideoReady {
+			data["durationSeconds"] = v.DurationSeconds
+		} else {
+			data["failureReason"] = v.FailureReason
+		}
+		return data, nil
+	}})
 }

@@ -82,8 +82,10 @@ type Event struct {
 	Type hookevent.Event
 	// Key names the fact when it can happen only once (a payment succeeding): announcing
 	// it again delivers nothing new. Empty: every announcement is a new event.
-	Key  string
-	Data map[string]any
+	Key string
+	// Data builds the body's data. It is called only when some webhook subscribes to Type,
+	// so that an event nobody listens to costs its emitter no reads.
+	Data func() (map[string]any, error)
 }
 
 // Emitter is what domain services announce events to.
@@ -119,8 +121,12 @@ func (s *Service) Emit(ctx context.Context, tx *sql.Tx, client *ent.Client, e Ev
 	if len(hooks) == 0 {
 		return nil
 	}
+	data, err := e.Data()
+	if err != nil {
+		return err
+	}
 	id := eventID(e.Key)
-	body, err := json.Marshal(Body{ID: id, Type: string(e.Type), CreatedAt: time.Now().UTC().Truncate(time.Millisecond), Data: e.Data})
+	body, err := json.Marshal(Body{ID: id, Type: string(e.Type), CreatedAt: time.Now().UTC().Truncate(time.Millisecond), Data: data})
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", e.Type, err)
 	}
