@@ -17,7 +17,7 @@ import (
 	"github.com/marquee-org/marquee/internal/recommend/offline"
 )
 
-const recommendUsage = "usage: marquee recommend eval --ratings ratings.csv --items movies.csv [--split per-user|global-time] [--seed N] [--json] [--k N]\n" +
+const recommendUsage = "usage: marquee recommend eval (--data DIR | --ratings ratings.csv --items movies.csv) [--split per-user|global-time] [--seed N] [--json] [--k N]\n" +
 	"       marquee recommend gen --out DIR [--users N] [--items M] [--seed S]"
 
 // recommendCmd runs the offline side of the recommender: evaluating the models on
@@ -57,15 +57,16 @@ func parseOwn(name string, args []string, env Env, own func(fs *flag.FlagSet)) e
 }
 
 func recommendEval(ctx context.Context, env Env, args []string) error {
-	var ratingsPath, itemsPath string
+	var ratingsPath, itemsPath, dataDir string
 	var seed uint64
 	var asJSON bool
 	var split string
 	var tune bool
 	h := recommend.Hybrid{}
 	err := parseOwn("recommend eval", args, env, func(fs *flag.FlagSet) {
-		fs.StringVar(&ratingsPath, "ratings", "", "MovieLens ratings.csv: userId,movieId,rating,timestamp (required)")
-		fs.StringVar(&itemsPath, "items", "", "MovieLens movies.csv: movieId,title,genres (required)")
+		fs.StringVar(&dataDir, "data", "", "a MovieLens directory: ml-100k (u.data, u.item) or ml-latest-small (ratings.csv, movies.csv)")
+		fs.StringVar(&ratingsPath, "ratings", "", "MovieLens ratings.csv (userId,movieId,rating,timestamp) or ml-100k's u.data, instead of --data")
+		fs.StringVar(&itemsPath, "items", "", "MovieLens movies.csv (movieId,title,genres) or ml-100k's u.item, instead of --data")
 		fs.Uint64Var(&seed, "seed", 1, "seed for the viewers sampled to tune the hybrid")
 		fs.BoolVar(&asJSON, "json", false, "print the results as JSON")
 		fs.StringVar(&split, "split", offline.SplitPerUser, "per-user: hold out each viewer's latest 20% (continuing a session); global-time: hold out everything after the 80th percentile of times (the next visit)")
@@ -77,8 +78,8 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if ratingsPath == "" || itemsPath == "" {
-		fmt.Fprintln(env.Stderr, "marquee recommend eval: give --ratings and --items")
+	if (dataDir == "") == (ratingsPath == "" || itemsPath == "") {
+		fmt.Fprintln(env.Stderr, "marquee recommend eval: give --data, or --ratings and --items")
 		return errUsage
 	}
 	if split != offline.SplitPerUser && split != offline.SplitGlobalTime {
@@ -89,13 +90,15 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "marquee recommend eval: --k, --lambda and --max-items must be positive")
 		return errUsage
 	}
-	items, err := readFile(itemsPath, offline.ReadItems)
-	if err != nil {
-		return fmt.Errorf("--items: %w", err)
+	var items []recommend.Item
+	var log []recommend.Interaction
+	if dataDir != "" {
+		items, log, err = offline.ReadDir(dataDir)
+	} else {
+		items, log, err = offline.ReadFiles(itemsPath, ratingsPath)
 	}
-	log, err := readFile(ratingsPath, offline.ReadRatings)
 	if err != nil {
-		return fmt.Errorf("--ratings: %w", err)
+		return err
 	}
 	d := recommend.NewData(items, log)
 	fmt.Fprintf(env.Stderr, "%d ratings, %d viewers, %d items\n", len(log), len(d.UserIDs), len(d.Items))
@@ -227,15 +230,6 @@ func recommendGen(env Env, args []string) error {
 	return nil
 }
 
-func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	defer f.Close()
-	return read(f)
-}
 
 // drawBar redraws a one-line progress bar in place.
 func drawBar(w io.Writer, stage string, frac float64) {

@@ -114,19 +114,9 @@ func (m *LowRank) Fit(ctx context.Context, d *Data) error {
 	if iters <= 0 {
 		iters = 30
 	}
+	// G = XᵀX (X: who interacted with what) is never formed: G·Q is Xᵀ(X·Q), which costs
+	// the log's size times k and needs k values per viewer, not n² per catalog.
 	cols := columns(d, false)
-	g := make([]float64, n*n)
-	err := Parallel(ctx, n, func(_, a int) {
-		row := g[a*n : (a+1)*n]
-		for _, x := range cols[a] {
-			for _, e := range d.Hist[x.u] {
-				row[e.Item]++
-			}
-		}
-	})
-	if err != nil {
-		return err
-	}
 	rng := rand.New(rand.NewPCG(m.Seed, 0x6c6f7772616e6b))
 	q := make([]float64, n*k) // column-major: factor f is q[f*n:(f+1)*n]
 	for i := range q {
@@ -134,11 +124,27 @@ func (m *LowRank) Fit(ctx context.Context, d *Data) error {
 	}
 	linalg.Orthonormalise(q, n, k)
 	z := make([]float64, n*k)
+	y := make([]float64, len(d.Hist)*k) // viewer → X·Q, row-major
 	mul := func() error {
-		return Parallel(ctx, k, func(_, f int) {
-			src, dst := q[f*n:(f+1)*n], z[f*n:(f+1)*n]
-			for a := range n {
-				dst[a] = linalg.Dot(g[a*n:(a+1)*n], src)
+		err := Parallel(ctx, len(d.Hist), func(_, u int) {
+			row := y[u*k : (u+1)*k]
+			clear(row)
+			for _, e := range d.Hist[u] {
+				for f := range row {
+					row[f] += q[f*n+int(e.Item)]
+				}
+			}
+		})
+		if err != nil {
+			return err
+		}
+		return Parallel(ctx, n, func(_, a int) {
+			for f := range k {
+				var v float64
+				for _, x := range cols[a] {
+					v += y[int(x.u)*k+f]
+				}
+				z[f*n+a] = v
 			}
 		})
 	}

@@ -1,12 +1,16 @@
 package offline
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/marquee-org/marquee/internal/recommend"
 )
@@ -15,8 +19,18 @@ import (
 // interactions weighted by recommend.StarsWeight. A header row, when present, may order the
 // columns any way; without one the MovieLens order is assumed.
 func ReadRatings(r io.Reader) ([]recommend.Interaction, error) {
+	return readRatings(r, "ratings", ',')
+}
+
+// ReadRatings100K reads ml-100k's u.data: user, item, rating and timestamp separated by
+// tabs, without a header.
+func ReadRatings100K(r io.Reader) ([]recommend.Interaction, error) {
+	return readRatings(r, "u.data", '\t')
+}
+
+func readRatings(r io.Reader, name string, comma rune) ([]recommend.Interaction, error) {
 	var out []recommend.Interaction
-	err := readCSV(r, "ratings", []string{"userid", "movieid", "rating", "timestamp"}, func(line int, f []string) error {
+	err := readCSV(r, name, comma, []string{"userid", "movieid", "rating", "timestamp"}, func(line int, f []string) error {
 		user, err := parseInt(line, "userId", f[0])
 		if err != nil {
 			return err
@@ -43,7 +57,7 @@ func ReadRatings(r io.Reader) ([]recommend.Interaction, error) {
 // by "|"); the year comes from the "(1995)" MovieLens puts after titles.
 func ReadItems(r io.Reader) ([]recommend.Item, error) {
 	var out []recommend.Item
-	err := readCSV(r, "movies", []string{"movieid", "title", "genres"}, func(line int, f []string) error {
+	err := readCSV(r, "movies", ',', []string{"movieid", "title", "genres"}, func(line int, f []string) error {
 		id, err := parseInt(line, "movieId", f[0])
 		if err != nil {
 			return err
@@ -61,10 +75,110 @@ func ReadItems(r io.Reader) ([]recommend.Item, error) {
 	return out, err
 }
 
+// genres100K are ml-100k's genre flags, in u.item's column order.
+var genres100K = []string{"", "Action", "Adventure", "Animation", "Children", "Comedy", "Crime",
+	"Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance",
+	"Sci-Fi", "Thriller", "War", "Western"}
+
+// ReadItems100K reads ml-100k's u.item: id, title, release date, video release date,
+// IMDb address and one 0/1 column per genre, separated by "|", in ISO-8859-1. The
+// "unknown" genre is left out, as movies.csv's "(no genres listed)" is.
+func ReadItems100K(r io.Reader) ([]recommend.Item, error) {
+	var out []recommend.Item
+	want := []string{"movieid", "title", "release", "video", "imdb"}
+	for g := range genres100K {
+		want = append(want, "genre"+strconv.Itoa(g))
+	}
+	err := readCSV(latin1(r), "u.item", '|', want, func(line int, f []string) error {
+		id, err := parseInt(line, "movie id", f[0])
+		if err != nil {
+			return err
+		}
+		it := recommend.Item{ID: id, Title: strings.TrimSpace(f[1])}
+		it.Year = recommend.Year(it)
+		for g, flag := range f[5:] {
+			if strings.TrimSpace(flag) == "1" && genres100K[g] != "" {
+				it.Genres = append(it.Genres, genres100K[g])
+			}
+		}
+		out = append(out, it)
+		return nil
+	})
+	return out, err
+}
+
+// latin1 decodes ISO-8859-1, whose bytes are the first 256 code points.
+func latin1(r io.Reader) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		br := bufio.NewReader(r)
+		bw := bufio.NewWriter(pw)
+		for {
+			b, err := br.ReadByte()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = bw.Flush()
+				}
+				pw.CloseWithError(err)
+				return
+			}
+			if b < utf8.RuneSelf {
+				_ = bw.WriteByte(b)
+			} else {
+				_, _ = bw.WriteRune(rune(b))
+			}
+		}
+	}()
+	return pr
+}
+
+// ReadDir reads a MovieLens directory: ml-100k's u.item and u.data, or the
+// movies.csv and ratings.csv of ml-latest-small and the later sets.
+func ReadDir(dir string) ([]recommend.Item, []recommend.Interaction, error) {
+	if _, err := os.Stat(filepath.Join(dir, "u.data")); err == nil {
+		return ReadFiles(filepath.Join(dir, "u.item"), filepath.Join(dir, "u.data"))
+	}
+	return ReadFiles(filepath.Join(dir, "movies.csv"), filepath.Join(dir, "ratings.csv"))
+}
+
+// ReadFiles reads a catalog and its ratings, in ml-100k's formats when the files are
+// named u.item and u.data and as movies.csv and ratings.csv otherwise.
+func ReadFiles(itemsPath, ratingsPath string) ([]recommend.Item, []recommend.Interaction, error) {
+	readItems, readLog := ReadItems, ReadRatings
+	if filepath.Base(itemsPath) == "u.item" {
+		readItems = ReadItems100K
+	}
+	if filepath.Base(ratingsPath) == "u.data" {
+		readLog = ReadRatings100K
+	}
+	items, err := readFile(itemsPath, readItems)
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := readFile(ratingsPath, readLog)
+	if err != nil {
+		return nil, nil, err
+	}
+	return items, log, nil
+}
+
+// readFile opens path and reads it with read.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	return read(f)
+}
+
 // readCSV calls fn with each record's wanted columns in the order of want, mapping a
 // header row by name when the first row is one.
-func readCSV(r io.Reader, name string, want []string, fn func(line int, fields []string) error) error {
+func readCSV(r io.Reader, name string, comma rune, want []string, fn func(line int, fields []string) error) error {
 	cr := csv.NewReader(r)
+	cr.Comma = comma
+	cr.LazyQuotes = comma != ','
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	idx := make([]int, len(want))
