@@ -105,8 +105,12 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 
 	bar := func(stage string, frac float64) { drawBar(env.Stderr, stage, frac) }
 	h.Seed, h.Progress = seed, bar
+	// The hybrid tunes on a validation split carved as the test split is, like the
+	// baselines.
+	h.NextVisit = split == offline.SplitGlobalTime
 	models := []recommend.Model{&recommend.Popularity{}, &recommend.Popularity{Count: true}, &recommend.Content{}, &h}
-	o := offline.Options{Split: split, Listed: len(items), Progress: bar}
+	// A MovieLens catalog lists what was ever rated: a film exists from its first rating.
+	o := offline.Options{Split: split, Progress: bar}
 	if tune {
 		o.Tune = baselineGrids(h.EASE.MaxItems)
 	} else {
@@ -153,15 +157,15 @@ func baselineGrids(easeItems int) []offline.Grid {
 	var knn, ease, rp3 offline.Grid
 	for _, k := range []int{50, 100, 200} {
 		for _, shrink := range []float64{1, 10, 50} {
-			knn = append(knn, offline.Setting{Label: fmt.Sprintf("k=%d shrink=%g", k, shrink), Model: &recommend.ItemKNN{K: k, Shrink: shrink}})
+			knn = append(knn, offline.Setting{Label: fmt.Sprintf("k=%d shrink=%g", k, shrink), New: func() recommend.Model { return &recommend.ItemKNN{K: k, Shrink: shrink} }})
 		}
 	}
 	for _, l := range []float64{100, 200, 400, 800, 1600} {
-		ease = append(ease, offline.Setting{Label: fmt.Sprintf("lambda=%g", l), Model: &recommend.EASE{Lambda: l, MaxItems: easeItems}})
+		ease = append(ease, offline.Setting{Label: fmt.Sprintf("lambda=%g", l), New: func() recommend.Model { return &recommend.EASE{Lambda: l, MaxItems: easeItems} }})
 	}
 	for _, a := range []float64{0.6, 0.8, 1} {
 		for _, b := range []float64{0.3, 0.5, 0.7} {
-			rp3 = append(rp3, offline.Setting{Label: fmt.Sprintf("alpha=%g beta=%g", a, b), Model: &recommend.RP3Beta{Alpha: a, Beta: b}})
+			rp3 = append(rp3, offline.Setting{Label: fmt.Sprintf("alpha=%g beta=%g", a, b), New: func() recommend.Model { return &recommend.RP3Beta{Alpha: a, Beta: b} }})
 		}
 	}
 	return []offline.Grid{knn, ease, rp3}
@@ -229,7 +233,6 @@ func recommendGen(env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "ratings=%d users=%d items=%d\n", len(ratings), o.Users, o.Items)
 	return nil
 }
-
 
 // drawBar redraws a one-line progress bar in place.
 func drawBar(w io.Writer, stage string, frac float64) {

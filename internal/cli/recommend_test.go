@@ -45,7 +45,7 @@ func TestRecommendGenThenEval(t *testing.T) {
 	require.Len(t, out.Models, 7)
 	require.Equal(t, "hybrid", out.Models[6].Model)
 
-	r = run(t, nil, append(args, "--split", "global-time", "--json")...)
+	r = run(t, nil, "recommend", "eval", "--data", dir, "--seed", "2", "--split", "global-time", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Contains(t, r.stderr, "global-time split at ")
 	var global struct {
@@ -85,13 +85,16 @@ func TestRecommendBadInput(t *testing.T) {
 	}{
 		{[]string{"recommend"}, 2, "usage"},
 		{[]string{"recommend", "train"}, 2, "usage"},
-		{[]string{"recommend", "eval"}, 2, "give --ratings and --items"},
+		{[]string{"recommend", "eval"}, 2, "give --data, or --ratings and --items"},
+		{[]string{"recommend", "eval", "--data", dir, "--ratings", ratings, "--items", movies}, 2, "give --data, or --ratings and --items"},
+		{[]string{"recommend", "eval", "--data", filepath.Join(dir, "nowhere")}, 1, "movies.csv: no such file"},
+		{[]string{"recommend", "eval", "--data", dir}, 1, `ratings.csv: ratings: line 2: rating "x" is not a star rating`},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "--split", "random"}, 2, "--split must be per-user or global-time"},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "--k", "0"}, 2, "must be positive"},
 		{[]string{"recommend", "eval", "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "extra"}, 2, "unexpected argument"},
-		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies}, 1, `--ratings: ratings: line 2: rating "x" is not a star rating`},
-		{[]string{"recommend", "eval", "--ratings", ratings, "--items", filepath.Join(dir, "none.csv")}, 1, "--items: open"},
+		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies}, 1, `ratings.csv: ratings: line 2: rating "x" is not a star rating`},
+		{[]string{"recommend", "eval", "--ratings", ratings, "--items", filepath.Join(dir, "none.csv")}, 1, "none.csv: no such file"},
 		{[]string{"recommend", "gen"}, 2, "give --out"},
 		{[]string{"recommend", "gen", "--out", dir, "--items", "3"}, 2, "--items at least 30"},
 		{[]string{"recommend", "gen", "--out", dir, "--noise", "2"}, 2, "between 0 and 1"},

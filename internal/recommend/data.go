@@ -201,6 +201,10 @@ func Split(hist [][]Event, frac float64) (train, test [][]Event) {
 	return train, test
 }
 
+// NextVisitCut is the share of a log's events before the cut of a global-time split,
+// which judges recommendations by each viewer's next visit.
+const NextVisitCut = 0.8
+
 // TimeQuantile returns the time below which a share q of all events fall: the cut of a
 // global-time split.
 func TimeQuantile(hist [][]Event, q float64) int64 {

@@ -73,9 +73,12 @@ func (m *Franchise) Score(hist []Event, dst []float64) {
 type Newness struct {
 	// HalfLife in seconds; 0 means a twentieth of the log's time span.
 	HalfLife float64
+	// AtEnd scores as of the log's end, when a next visit is served, instead.
+	AtEnd bool
 
 	first    []int64 // item → time of its first interaction; 0 when none
 	halfLife float64
+	end      int64
 }
 
 // Name implements Model.
@@ -93,7 +96,7 @@ func (m *Newness) Fit(_ context.Context, d *Data) error {
 			start = min(start, e.Time)
 		}
 	}
-	m.halfLife = m.HalfLife
+	m.halfLife, m.end = m.HalfLife, d.Now
 	if m.halfLife <= 0 {
 		m.halfLife = max(float64(d.Now-start)/20, 1)
 	}
@@ -107,6 +110,9 @@ func (m *Newness) Score(hist []Event, dst []float64) {
 		return
 	}
 	now := hist[len(hist)-1].Time
+	if m.AtEnd {
+		now = m.end
+	}
 	for i, f := range m.first {
 		if f > 0 && f <= now {
 			dst[i] = decay(now-f, m.halfLife)

@@ -63,6 +63,32 @@ func TestNewnessNeverLooksPastTheViewer(t *testing.T) {
 	// At time 120: item 10 first watched 20 s before, item 11 10 s before, item 12 not yet.
 	m.Score([]Event{{Item: 1, Weight: 1, Time: 120}}, scores)
 	require.InDeltaSlice(t, []float64{0.25, 0.5, 0}, scores, 1e-12)
+
+	// For a next visit, as of the log's end (130) whoever asks.
+	m.AtEnd = true
+	require.NoError(t, m.Fit(context.Background(), d))
+	m.Score([]Event{{Item: 1, Weight: 1, Time: 120}}, scores)
+	require.InDeltaSlice(t, []float64{0.125, 0.25, 1}, scores, 1e-12)
+}
+
+func TestTrendingAtTheViewersTimeOrAtTheEnd(t *testing.T) {
+	t.Parallel()
+	// Item 10 drew viewers early, item 11 late.
+	var log []Interaction
+	for u := range 5 {
+		log = append(log, Interaction{User: u, Item: 10, Weight: 1, Time: int64(10 + u)})
+		log = append(log, Interaction{User: 10 + u, Item: 11, Weight: 1, Time: int64(990 + u)})
+	}
+	d := NewData(nil, log)
+	early := []Event{{Item: 0, Weight: 1, Time: 100}}
+	scores := make([]float64, len(d.Items))
+	m := &Trending{}
+	require.NoError(t, m.Fit(context.Background(), d))
+	m.Score(early, scores)
+	require.Greater(t, scores[0], scores[1], "at time 100 item 10 trends and 11 is not out")
+	m.AtEnd = true
+	m.Score(early, scores)
+	require.Greater(t, scores[1], scores[0], "at the end item 11 trends")
 }
 
 func TestLikedKeepsHighWeights(t *testing.T) {

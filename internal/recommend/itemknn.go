@@ -202,8 +202,6 @@ func topNeighbours(list []neighbour, k int) []neighbour {
 		}
 		return cmp.Compare(a.item, b.item)
 	})
-	if len(list) > k {
-		list = slices.Clip(list[:k])
-	}
-	return list
+	// A copy, so that the whole list, as long as the items met, is not kept alive.
+	return slices.Clone(list[:min(k, len(list))])
 }

@@ -197,6 +197,9 @@ type Trending struct {
 	HalfLife float64
 	// Bins is how finely time is cut; default 256.
 	Bins int
+	// AtEnd scores what trended at the log's end, when a next visit is served, instead
+	// of at the viewer's latest interaction.
+	AtEnd bool
 
 	first, width int64
 	at           [][]float32 // bin → item → score at the bin's end
@@ -255,7 +258,7 @@ func (m *Trending) Fit(_ context.Context, d *Data) error {
 // Score implements Model.
 func (m *Trending) Score(hist []Event, dst []float64) {
 	b := len(m.at) - 1
-	if len(hist) > 0 {
+	if len(hist) > 0 && !m.AtEnd {
 		// The last bin that ended by the viewer's latest interaction.
 		b = min(int((hist[len(hist)-1].Time-m.first)/m.width)-1, b)
 	}

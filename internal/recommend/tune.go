@@ -74,7 +74,8 @@ func (h *Hybrid) tune(ctx context.Context, sub, val [][]Event) error {
 	if err != nil {
 		return err
 	}
-	// A log too small to learn from: EASE, with a little item-kNN and content.
+	// Too few validation viewers to learn weights from: one of a few fixed blends, the
+	// first unless another ranks the validation viewers' held-out items better.
 	useful := 0
 	for _, c := range cases {
 		if len(c.pos) > 0 {
@@ -82,10 +83,15 @@ func (h *Hybrid) tune(ctx context.Context, sub, val [][]Event) error {
 		}
 	}
 	if useful < 20 {
-		h.coef = make([]float64, nf)
-		names := h.featureNames()
-		for f, name := range names {
-			h.coef[f] = map[string]float64{"ease": 1, "itemknn": 0.5, "content": 0.2, "content-new": 0.2, "popularity": 0.1}[name]
+		best := -1.0
+		for _, blend := range fallbackBlends {
+			w := make([]float64, nf)
+			for f, name := range h.featureNames() {
+				w[f] = blend[name]
+			}
+			if v := rankNDCG(cases, w, nf); v > best+1e-12 {
+				best, h.coef = v, w
+			}
 		}
 		return nil
 	}
@@ -124,6 +130,15 @@ func (h *Hybrid) tune(ctx context.Context, sub, val [][]Event) error {
 	h.progress("hybrid tune", 0.9)
 	h.coef, err = fitSoftmax(ctx, cases, nf, bestPen, bestW)
 	return err
+}
+
+// fallbackBlends weigh the signals, each divided by its best score, when validation is
+// too small to fit weights: mostly EASE; what trends and has been popular lately (a next
+// visit after a long time away); and a mix of the two.
+var fallbackBlends = []map[string]float64{
+	{"ease": 1, "itemknn": 0.5, "content": 0.2, "content-new": 0.2, "popularity": 0.1},
+	{"popularity": 1, "trending": 0.5},
+	{"popularity": 1, "trending": 0.5, "ease": 0.5, "itemknn": 0.25},
 }
 
 // lowRanks are the numbers of leading eigenvectors LowRank is tried with.

@@ -38,15 +38,17 @@ const (
 )
 
 // GlobalCut is the share of interactions before the cut of a global-time split.
-const GlobalCut = 0.8
+const GlobalCut = recommend.NextVisitCut
 
 // Options choose the protocol.
 type Options struct {
 	Split string // SplitPerUser (the default) or SplitGlobalTime
-	// Listed is how many of the log's items came from the catalog file (recommend.NewData
-	// puts them first). Under a global-time split, an item neither listed nor seen before
-	// the cut did not exist then: it is no candidate, and interactions with it are not
-	// tested. 0 counts every item as listed.
+	// Listed is how many of the log's items (recommend.NewData puts the catalog's first)
+	// existed before anyone interacted with them, as a product catalog's titles do. Under
+	// a global-time split, an item neither listed nor seen before the cut did not exist
+	// then: it is no candidate, and interactions with it are not tested. A MovieLens
+	// catalog lists a film because someone rated it, so its films exist from their first
+	// rating: give 0.
 	Listed int
 	// Progress hears of each stage; nil is silent.
 	Progress recommend.Progress
@@ -60,10 +62,11 @@ type Options struct {
 // Grid is one baseline's settings to choose from.
 type Grid []Setting
 
-// Setting is a configured model and how to name its settings, e.g. "k=100 shrink=10".
+// Setting is how to name a configuration, e.g. "k=100 shrink=10", and how to make a
+// model with it: each trial fits a new one, dropped once scored.
 type Setting struct {
 	Label string
-	Model recommend.Model
+	New   func() recommend.Model
 }
 
 // Trial is one setting's validation score.
@@ -94,161 +97,179 @@ type Protocol struct {
 // the candidates for each viewer, excluding what they interacted with in training. A
 // held-out item counts as relevant whatever its weight.
 func Evaluate(ctx context.Context, d *recommend.Data, models []recommend.Model, o Options) ([]Result, Protocol, error) {
-	progress := o.Progress
-	if progress == nil {
-		progress = func(string, float64) {}
+	if o.Progress == nil {
+		o.Progress = func(string, float64) {}
 	}
-	trainHist, test, candidate, p, err := split(d, o)
+	s, p, err := split(d, o)
 	if err != nil {
 		return nil, p, err
 	}
-	train := d.WithHist(trainHist)
 	for _, g := range o.Tune {
-		best, trials, err := choose(ctx, train, g, o)
+		best, trials, err := choose(ctx, s.train, g, o)
 		if err != nil {
 			return nil, p, err
 		}
 		p.Tuning = append(p.Tuning, trials...)
 		models = append(slices.Clone(models), best)
 	}
-	var users []int
-	for u, t := range test {
-		if len(t) > 0 {
-			users = append(users, u)
-		}
-	}
-	p.Users = len(users)
-	if len(users) == 0 {
+	p.Users = len(s.users)
+	if len(s.users) == 0 {
 		return nil, p, fmt.Errorf("no viewer has interactions to hold out")
 	}
 	var out []Result
 	for _, m := range models {
-		progress(m.Name()+" fit", 0)
-		if err := m.Fit(ctx, train); err != nil {
-			return nil, p, fmt.Errorf("%s: %w", m.Name(), err)
-		}
-		ndcg := make([]float64, len(users))
-		recall := make([]float64, len(users))
-		recommended := make([]bool, len(d.Items))
-		var mu sync.Mutex
-		done := 0
-		scratch := make([][]float64, runtime.GOMAXPROCS(0))
-		err := recommend.Parallel(ctx, len(users), func(w, k int) {
-			if scratch[w] == nil {
-				scratch[w] = make([]float64, len(d.Items))
-			}
-			scores := scratch[w]
-			u := users[k]
-			rec := recommend.RecommendAmong(m, trainHist[u], 20, scores, candidate)
-			relevant := map[int]bool{}
-			for _, e := range test[u] {
-				relevant[int(e.Item)] = true
-			}
-			ndcg[k] = recommend.NDCG(rec, relevant, 10)
-			recall[k] = Recall(rec, relevant, 20)
-			mu.Lock()
-			for _, i := range rec {
-				recommended[i] = true
-			}
-			done++
-			if done%64 == 0 {
-				progress(m.Name(), float64(done)/float64(len(users)))
-			}
-			mu.Unlock()
-		})
+		r, err := s.evaluate(ctx, m, o.Progress)
 		if err != nil {
 			return nil, p, err
 		}
-		r := Result{Model: m.Name(), Users: len(users), NDCG10: linalg.Mean(ndcg), Recall20: linalg.Mean(recall)}
-		n := 0
-		for _, ok := range recommended {
-			if ok {
-				n++
-			}
-		}
-		r.Coverage = float64(n) / float64(len(d.Items))
 		out = append(out, r)
-		progress(m.Name(), 1)
 	}
 	return out, p, nil
 }
 
+// evaluation is a split log: the training side, what each viewer did afterwards, the
+// viewers with something to test and the items that may be recommended (nil: all).
+type evaluation struct {
+	train     *recommend.Data
+	test      [][]recommend.Event
+	users     []int
+	candidate []bool
+}
+
+// evaluate fits m on the training side and scores its recommendations.
+func (s *evaluation) evaluate(ctx context.Context, m recommend.Model, progress recommend.Progress) (Result, error) {
+	progress(m.Name()+" fit", 0)
+	if err := m.Fit(ctx, s.train); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", m.Name(), err)
+	}
+	n := len(s.train.Items)
+	ndcg := make([]float64, len(s.users))
+	recall := make([]float64, len(s.users))
+	recommended := make([]bool, n)
+	var mu sync.Mutex
+	done := 0
+	scratch := make([][]float64, runtime.GOMAXPROCS(0))
+	err := recommend.Parallel(ctx, len(s.users), func(w, k int) {
+		if scratch[w] == nil {
+			scratch[w] = make([]float64, n)
+		}
+		u := s.users[k]
+		rec := recommend.RecommendAmong(m, s.train.Hist[u], 20, scratch[w], s.candidate)
+		relevant := map[int]bool{}
+		for _, e := range s.test[u] {
+			relevant[int(e.Item)] = true
+		}
+		ndcg[k] = recommend.NDCG(rec, relevant, 10)
+		recall[k] = Recall(rec, relevant, 20)
+		mu.Lock()
+		for _, i := range rec {
+			recommended[i] = true
+		}
+		done++
+		if done%64 == 0 {
+			progress(m.Name(), float64(done)/float64(len(s.users)))
+		}
+		mu.Unlock()
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{Model: m.Name(), Users: len(s.users), NDCG10: linalg.Mean(ndcg), Recall20: linalg.Mean(recall)}
+	covered := 0
+	for _, ok := range recommended {
+		if ok {
+			covered++
+		}
+	}
+	r.Coverage = float64(covered) / float64(n)
+	progress(m.Name(), 1)
+	return r, nil
+}
+
 // choose scores each setting of g on a validation split of train carved as o carves the
-// test split, and returns the best model (the first of equals) with every trial.
+// test split, one fitted model at a time, and returns a new model with the best
+// settings (the first of equals) and every trial.
 func choose(ctx context.Context, train *recommend.Data, g Grid, o Options) (recommend.Model, []Trial, error) {
 	if len(g) == 0 {
 		return nil, nil, fmt.Errorf("a tuning grid without settings")
 	}
-	models := make([]recommend.Model, len(g))
-	for i, st := range g {
-		models[i] = st.Model
-	}
 	inner := o
 	inner.Tune = nil
-	res, _, err := Evaluate(ctx, train, models, inner)
+	s, _, err := split(train, inner)
 	if err != nil {
-		return nil, nil, fmt.Errorf("tune %s: %w", g[0].Model.Name(), err)
+		return nil, nil, err
 	}
+	name := g[0].New().Name()
+	if len(s.users) == 0 {
+		return nil, nil, fmt.Errorf("tune %s: no viewer has interactions to hold out", name)
+	}
+	trials := make([]Trial, len(g))
 	best := 0
-	for i, r := range res {
-		if r.NDCG10 > res[best].NDCG10 {
+	for i, st := range g {
+		r, err := s.evaluate(ctx, st.New(), o.Progress)
+		if err != nil {
+			return nil, nil, fmt.Errorf("tune %s: %w", name, err)
+		}
+		trials[i] = Trial{Model: name, Setting: st.Label, NDCG10: r.NDCG10}
+		if r.NDCG10 > trials[best].NDCG10 {
 			best = i
 		}
 	}
-	trials := make([]Trial, len(g))
-	for i, st := range g {
-		trials[i] = Trial{Model: st.Model.Name(), Setting: st.Label, NDCG10: res[i].NDCG10, Chosen: i == best}
-	}
-	return g[best].Model, trials, nil
+	trials[best].Chosen = true
+	return g[best].New(), trials, nil
 }
 
-// split divides the log as o says. candidate, when not nil, marks the items that may be
-// recommended.
-func split(d *recommend.Data, o Options) (train, test [][]recommend.Event, candidate []bool, p Protocol, err error) {
+// split divides the log as o says.
+func split(d *recommend.Data, o Options) (*evaluation, Protocol, error) {
+	var train, test [][]recommend.Event
+	var candidate []bool
+	var p Protocol
 	switch o.Split {
 	case "", SplitPerUser:
 		train, test = recommend.Split(d.Hist, recommend.HoldOut)
-		return train, test, nil, Protocol{Split: SplitPerUser}, nil
+		p = Protocol{Split: SplitPerUser}
 	case SplitGlobalTime:
-	default:
-		return nil, nil, nil, Protocol{}, fmt.Errorf("unknown split %q: use %s or %s", o.Split, SplitPerUser, SplitGlobalTime)
-	}
-	p = Protocol{Split: SplitGlobalTime, Cut: recommend.TimeQuantile(d.Hist, GlobalCut)}
-	train, test = recommend.SplitAt(d.Hist, p.Cut)
-	listed := o.Listed
-	if listed <= 0 {
-		listed = len(d.Items)
-	}
-	candidate = make([]bool, len(d.Items))
-	for i := range min(listed, len(d.Items)) {
-		candidate[i] = true
-	}
-	for _, h := range train {
-		for _, e := range h {
-			candidate[e.Item] = true
+		p = Protocol{Split: SplitGlobalTime, Cut: recommend.TimeQuantile(d.Hist, GlobalCut)}
+		train, test = recommend.SplitAt(d.Hist, p.Cut)
+		candidate = make([]bool, len(d.Items))
+		for i := range min(max(o.Listed, 0), len(d.Items)) {
+			candidate[i] = true
 		}
-	}
-	for u := range test {
-		switch {
-		case len(test[u]) == 0:
-			p.NoTest++
-			continue
-		case len(train[u]) == 0:
-			p.New++
-			test[u] = nil
-			continue
-		}
-		kept := test[u][:0:0]
-		for _, e := range test[u] {
-			if candidate[e.Item] {
-				kept = append(kept, e)
-			} else {
-				p.Unknown++
+		for _, h := range train {
+			for _, e := range h {
+				candidate[e.Item] = true
 			}
 		}
-		test[u] = kept
+		for u := range test {
+			switch {
+			case len(test[u]) == 0:
+				p.NoTest++
+				continue
+			case len(train[u]) == 0:
+				p.New++
+				test[u] = nil
+				continue
+			}
+			kept := test[u][:0:0]
+			for _, e := range test[u] {
+				if candidate[e.Item] {
+					kept = append(kept, e)
+				} else {
+					p.Unknown++
+				}
+			}
+			test[u] = kept
+		}
+	default:
+		return nil, Protocol{}, fmt.Errorf("unknown split %q: use %s or %s", o.Split, SplitPerUser, SplitGlobalTime)
 	}
-	return train, test, candidate, p, nil
+	s := &evaluation{train: d.WithHist(train), test: test, candidate: candidate}
+	for u, t := range test {
+		if len(t) > 0 {
+			s.users = append(s.users, u)
+		}
+	}
+	return s, p, nil
 }
 
 // Recall is the share of relevant items in the top k, out of at most k, so that a

@@ -99,8 +99,9 @@ func TestGlobalTimeSplit(t *testing.T) {
 		add(u, 1, int64(u-20))
 	}
 	d := recommend.NewData(items, log)
-	train, test, candidate, p, err := split(d, Options{Split: SplitGlobalTime, Listed: len(items)})
+	s, p, err := split(d, Options{Split: SplitGlobalTime, Listed: len(items)})
 	require.NoError(t, err)
+	train, test, candidate := s.train.Hist, s.test, s.candidate
 	require.EqualValues(t, 400, p.Cut, "the 80th percentile of times")
 	for u := range d.Hist {
 		for _, e := range train[u] {
@@ -115,6 +116,15 @@ func TestGlobalTimeSplit(t *testing.T) {
 	require.Equal(t, 2, p.Unknown, "two ratings of title 99")
 	unknown, _ := d.ItemIndex(99)
 	require.False(t, candidate[unknown])
+	// A MovieLens catalog lists what was ever rated: with nothing listed, title 4, first
+	// watched at the cut, did not exist before it either.
+	s0, p0, err := split(d, Options{Split: SplitGlobalTime})
+	require.NoError(t, err)
+	candidate0 := s0.candidate
+	four, _ := d.ItemIndex(4)
+	require.False(t, candidate0[four])
+	require.True(t, candidate[four], "a listed title is a candidate before anyone watched it")
+	require.Equal(t, 4, p0.Unknown, "title 99 twice and title 4 twice")
 	for _, h := range test {
 		for _, e := range h {
 			require.NotEqual(t, int32(unknown), e.Item, "title 99 is not tested")
@@ -209,7 +219,10 @@ func TestTuningNeverSeesTheTestSplit(t *testing.T) {
 	}
 	d := recommend.NewData(items, log)
 	a, b := &spy{}, &spy{Popularity: recommend.Popularity{Count: true}}
-	o := Options{Split: SplitGlobalTime, Listed: len(items), Tune: []Grid{{{Label: "decayed", Model: a}, {Label: "count", Model: b}}}}
+	o := Options{Split: SplitGlobalTime, Listed: len(items), Tune: []Grid{{
+		{Label: "decayed", New: func() recommend.Model { return a }},
+		{Label: "count", New: func() recommend.Model { return b }},
+	}}}
 	_, p, err := Evaluate(context.Background(), d, nil, o)
 	require.NoError(t, err)
 	require.Len(t, p.Tuning, 2)

@@ -170,7 +170,11 @@ func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 		return zero, err
 	}
 	defer f.Close()
-	return read(f)
+	v, err := read(f)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
 }
 
 // readCSV calls fn with each record's wanted columns in the order of want, mapping a
