@@ -86,11 +86,11 @@ clean:
 	rm -rf bin spa/dist/assets spa/dist/playground.html
 	git checkout -- spa/dist/index.html
 
-# Every benchmark program in turn (each within 5 minutes, qoe within 45), each printing its
-# figures beside its baseline; bench/report files each output into its section of
+# Every benchmark program in turn (each within 5 minutes, qoe within 45, recs within 20), each
+# printing its figures beside its baseline; bench/report files each output into its section of
 # BENCHMARKS.md with the command, the machine and the date. segments needs wrk and nginx,
-# search PostgreSQL, qoe Chromium; one that cannot run says why in its block. About 45
-# minutes on 2 cores.
+# search PostgreSQL, qoe Chromium, recs the MovieLens sets in $MOVIELENS_DIR for its real-data
+# rows; one that cannot run says why in its block. About an hour on 2 cores.
 .PHONY: bench
 bench: deps build
 	$(GO) run ./bench/report

@@ -38,7 +38,8 @@ type bench struct {
 }
 
 // The commands are the ones BENCHMARKS.md quotes; each fits in five minutes on 2 cores but qoe, which plays
-// 100 sessions in real time (about half an hour).
+// 100 sessions in real time (about half an hour), and recs, which evaluates two MovieLens sets (from
+// $MOVIELENS_DIR, skipped when absent) and two large generated catalogs.
 var benches = []bench{
 	{name: "go-bench", cmd: "go test -run '^$' -bench . -benchtime 2s -count 3 ./internal/auth/ ./internal/server/"},
 	{name: "heartbeats", cmd: "go run ./bench/heartbeats -n 10000 -window 30s", needs: []string{"bin/marquee"}},
@@ -49,6 +50,7 @@ var benches = []bench{
 	{name: "recommend", cmd: "d=$(mktemp -d) && bin/marquee recommend gen --out $d --seed 1 >/dev/null && " +
 		"bin/marquee recommend eval --ratings $d/ratings.csv --items $d/movies.csv --seed 1; s=$?; rm -rf $d; exit $s",
 		needs: []string{"bin/marquee"}},
+	{name: "recs", cmd: "go run ./bench/recs -movielens \"$MOVIELENS_DIR\"", needs: []string{"bin/marquee"}, limit: 20 * time.Minute},
 	{name: "feed", cmd: "go run ./bench/feed -titles 2000 -c 4 -d 5s -rounds 5"},
 	{name: "search", cmd: "go run ./bench/search", needs: []string{"pg_isready"}},
 	{name: "qoe", cmd: "node bench/qoe/qoe.mjs -runs 10", needs: []string{"bin/marquee", "node", "chromium", "ffmpeg"}, limit: 45 * time.Minute},

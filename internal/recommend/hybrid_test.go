@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -104,4 +105,63 @@ func TestFitSoftmaxLearnsWhichFeatureRanks(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, w, again, "deterministic")
 	require.Greater(t, rankNDCG(cases, w, 2), rankNDCG(cases, []float64{0, 1}, 2))
+}
+
+// TestNextVisitTunesOnWhatCameAfterACut: a hybrid for the next visit validates on what
+// viewers did after one moment. Here viewers come one after another and never return,
+// but for a few who come back after the cut and watch what has been popular lately:
+// too few to learn weights from, enough to choose the popularity blend over EASE's.
+// Tuned on each viewer's latest interactions instead, it learns weights.
+func TestNextVisitTunesOnWhatCameAfterACut(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 7))
+	var log []Interaction
+	at := int64(0)
+	add := func(u, item int) {
+		at += 10
+		log = append(log, Interaction{User: u, Item: item, Weight: WeightCompleted, Time: at})
+	}
+	for u := range 200 {
+		if u == 100 {
+			for r := range 8 { // the returning viewers' first visit
+				for _, item := range rng.Perm(20)[:5] {
+					add(1000+r, item)
+				}
+			}
+		}
+		base := 0
+		if u%2 == 1 {
+			base = 20
+		}
+		for _, item := range rng.Perm(20)[:8] {
+			add(u, base+item)
+		}
+		if u >= 150 { // lately, everyone also watches titles 40–44
+			for item := 40; item < 45; item++ {
+				add(u, item)
+			}
+		}
+	}
+	for r := range 8 { // they come back, for the titles popular lately
+		for item := 40; item < 45; item++ {
+			add(1000+r, item)
+		}
+	}
+	items := make([]Item, 45)
+	for i := range items {
+		items[i] = Item{ID: i, Title: fmt.Sprintf("Title %d", i)}
+	}
+	d := NewData(items, log)
+
+	next := &Hybrid{NextVisit: true, Seed: 1}
+	require.NoError(t, next.Fit(context.Background(), d))
+	w := next.Weights()
+	require.Equal(t, 1.0, w["popularity"], "a popularity blend: %v", w)
+	require.Equal(t, 0.5, w["trending"])
+
+	session := &Hybrid{Seed: 1}
+	require.NoError(t, session.Fit(context.Background(), d))
+	w = session.Weights()
+	require.NotEqual(t, 1.0, w["popularity"], "learned weights: %v", w)
+	require.NotZero(t, w["itemknn:rank"])
 }

@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -111,4 +112,32 @@ func TestColdStart(t *testing.T) {
 	rec := Recommend(c, d.Hist[7], 2, scores)
 	require.Contains(t, rec, 6, "the unwatched Western reaches a Western fan by content")
 	require.Greater(t, c.Similarity(6, 3), c.Similarity(6, 0))
+}
+
+// TestNeighbourListsKeepOnlyTheirK: the neighbour models keep each item's k links in
+// memory of k entries, not the whole list of items it met, so what they hold grows with
+// the catalog times k rather than with the catalog squared. Not parallel: it reads the
+// heap.
+func TestNeighbourListsKeepOnlyTheirK(t *testing.T) {
+	const items = 1500
+	var log []Interaction
+	for u := range 20 {
+		for i := range items { // everyone watches everything: every item meets all others
+			log = append(log, Interaction{User: u, Item: i, Weight: 1, Time: int64(u*items + (i+u)%items)})
+		}
+	}
+	d := NewData(nil, log)
+	for _, m := range []Model{&ItemKNN{K: 4}, &Sequence{K: 4}, &RP3Beta{K: 4}} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		require.NoError(t, m.Fit(context.Background(), d))
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		// k links of 8 bytes for 1 500 items is 48 KB; the lists of every item met would
+		// be 18 MB.
+		require.Less(t, held, int64(2<<20), "%s holds %d bytes", m.Name(), held)
+		runtime.KeepAlive(m)
+	}
 }

@@ -158,7 +158,7 @@ func (s *Service) refit(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h := &Hybrid{}
+	h := &Hybrid{NextVisit: true}
 	if err := h.Fit(ctx, d); err != nil {
 		return fmt.Errorf("fit recommender: %w", err)
 	}
