@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Hybrid reranks what its components put forward. The components are popularity,
@@ -54,6 +55,9 @@ type Hybrid struct {
 	knn     *ItemKNN
 	content *Content
 	known   []bool // items with any interaction in the fitted log
+	// scratch keeps Score's per-signal score rows (one per signal, as long as the
+	// catalog) between calls rather than allocating them for every viewer.
+	scratch sync.Pool
 }
 
 // signal is one component: a model read over all or only the recent history.
@@ -186,7 +190,11 @@ func (h *Hybrid) Score(hist []Event, dst []float64) {
 		h.pop.Score(nil, dst)
 		return
 	}
-	s := h.newScratch(len(dst))
+	s, _ := h.scratch.Get().(*scratch)
+	if s == nil || len(s.rank) != len(dst) || len(s.scores) != len(h.signals) {
+		s = h.newScratch(len(dst))
+	}
+	defer h.scratch.Put(s)
 	v := h.view(hist, s)
 	nf := len(h.coef)
 	lo := math.Inf(1)
