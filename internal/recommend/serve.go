@@ -20,6 +20,7 @@ import (
 	"github.com/marquee-org/marquee/ent/profile"
 	"github.com/marquee-org/marquee/ent/rating"
 	"github.com/marquee-org/marquee/ent/recommendation"
+	"github.com/marquee-org/marquee/ent/title"
 	"github.com/marquee-org/marquee/ent/viewevent"
 	"github.com/marquee-org/marquee/ent/watchprogress"
 	"github.com/marquee-org/marquee/internal/auth"
@@ -371,10 +372,21 @@ func boolInt(b bool) int {
 }
 
 // loadCatalog reads the titles, by id, and what the content model reads of them.
+// It reads them a page at a time, in id order: eager loading names every title of a query
+// in one IN list, which SQLite caps at 32 766 values.
 func loadCatalog(ctx context.Context, client *ent.Client) (map[int]*ent.Title, []Item, error) {
-	ts, err := client.Title.Query().WithGenres().WithCredits(func(q *ent.CreditQuery) { q.WithPerson() }).All(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load titles: %w", err)
+	var ts []*ent.Title
+	for last := 0; ; {
+		page, err := client.Title.Query().Where(title.IDGT(last)).Order(title.ByID()).Limit(titlePage).
+			WithGenres().WithCredits(func(q *ent.CreditQuery) { q.WithPerson() }).All(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("load titles: %w", err)
+		}
+		ts = append(ts, page...)
+		if len(page) < titlePage {
+			break
+		}
+		last = page[len(page)-1].ID
 	}
 	titles := make(map[int]*ent.Title, len(ts))
 	items := make([]Item, 0, len(ts))
@@ -397,8 +409,11 @@ func loadCatalog(ctx context.Context, client *ent.Client) (map[int]*ent.Title, [
 	return titles, items, nil
 }
 
-// userBatch bounds the user ids one statement names.
-const userBatch = 500
+// userBatch bounds the user ids one statement names, titlePage the titles.
+const (
+	userBatch = 500
+	titlePage = 1000
+)
 
 // loadLog turns the activity of profiles (nil: everyone) into one interaction log: completed
 // and started progress, ratings (4★ and up count as rated high, lower as a start: the
@@ -489,6 +504,15 @@ func activeSince(ctx context.Context, client *ent.Client, t time.Time) ([]int, e
 // loadViewers reads the profiles (nil: every one) with what ranking needs of each: the
 // account's country and plan, the profile's maturity ceiling.
 func loadViewers(ctx context.Context, client *ent.Client, profiles []int) (map[int]viewer, error) {
+	if profiles == nil {
+		// In batches too: the accounts and memberships of every profile at once would
+		// name more ids than a statement may hold.
+		ids, err := client.Profile.Query().Order(profile.ByID()).IDs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load profiles: %w", err)
+		}
+		profiles = append([]int{}, ids...)
+	}
 	out := map[int]viewer{}
 	for batch := range userBatches(profiles) {
 		pq := client.Profile.Query().WithUser()

@@ -185,3 +185,39 @@ func TestRefreshBetweenFitsReranksActiveViewers(t *testing.T) {
 		require.NotEqual(t, similar, rowIDs(recommendation.KindEQ(recommendation.KindSIMILAR)))
 	})
 }
+
+// TestRefreshOverMoreTitlesThanAStatementMayName: the catalog and the viewers are read a
+// page at a time, so a catalog past SQLite's 32 766 values per statement refreshes.
+func TestRefreshOverMoreTitlesThanAStatementMayName(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := s.Client
+		const n = 33000
+		for start := 0; start < n; start += 1000 {
+			batch := make([]*ent.TitleCreate, 0, 1000)
+			for i := start; i < start+1000; i++ {
+				batch = append(batch, c.Title.Create().SetKind(title.KindMOVIE).SetName(fmt.Sprintf("T%d", i)))
+			}
+			c.Title.CreateBulk(batch...).ExecX(ctx)
+		}
+		ids := c.Title.Query().Order(title.ByID()).Limit(4).IDsX(ctx)
+		at := time.Now().Add(-time.Hour)
+		var viewers []int
+		for v := range 4 {
+			u, p := testkit.Account(t, c, fmt.Sprintf("v%d@example.com", v), "US")
+			viewers = append(viewers, p)
+			for k := range 3 {
+				c.ViewEvent.Create().SetUserID(u).SetProfileID(p).SetTitleID(ids[(v+k)%len(ids)]).SetKind(viewevent.KindCOMPLETE).
+					SetWeight(WeightCompleted).SetCreatedAt(at.Add(time.Duration(k) * time.Minute)).ExecX(ctx)
+			}
+		}
+		svc := NewService(s, slog.New(slog.DiscardHandler), ServeOptions{})
+		require.NoError(t, svc.Refresh(ctx))
+		for _, p := range viewers {
+			got := c.Recommendation.Query().Where(recommendation.ProfileID(p), recommendation.KindEQ(recommendation.KindRECOMMENDED)).
+				Order(recommendation.ByRank()).FirstX(ctx)
+			require.Contains(t, ids, got.TitleID, "viewer %d: the title they have not watched among those others did", p)
+		}
+	})
+}
