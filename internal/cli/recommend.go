@@ -17,7 +17,7 @@ import (
 	"github.com/marquee-org/marquee/internal/recommend/offline"
 )
 
-const recommendUsage = "usage: marquee recommend eval (--data DIR | --ratings ratings.csv --items movies.csv) [--split per-user|global-time] [--seed N] [--json] [--k N]\n" +
+const recommendUsage = "usage: marquee recommend eval (--data DIR | --ratings ratings.csv --items movies.csv) [--split per-user|global-time] [--hybrid-split per-user|global-time] [--seed N] [--json] [--k N]\n" +
 	"       marquee recommend gen --out DIR [--users N] [--items M] [--seed S]"
 
 // recommendCmd runs the offline side of the recommender: evaluating the models on
@@ -62,6 +62,7 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 	var asJSON bool
 	var split string
 	var tune bool
+	var hybridSplit string
 	h := recommend.Hybrid{}
 	err := parseOwn("recommend eval", args, env, func(fs *flag.FlagSet) {
 		fs.StringVar(&dataDir, "data", "", "a MovieLens directory: ml-100k (u.data, u.item) or ml-latest-small (ratings.csv, movies.csv)")
@@ -70,6 +71,7 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 		fs.Uint64Var(&seed, "seed", 1, "seed for the viewers sampled to tune the hybrid")
 		fs.BoolVar(&asJSON, "json", false, "print the results as JSON")
 		fs.StringVar(&split, "split", offline.SplitPerUser, "per-user: hold out each viewer's latest 20% (continuing a session); global-time: hold out everything after the 80th percentile of times (the next visit)")
+		fs.StringVar(&hybridSplit, "hybrid-split", "", "the validation split the hybrid tunes on, per-user or global-time (default: --split's, as the baselines')")
 		fs.BoolVar(&tune, "tune", true, "choose the item-kNN, EASE and RP3beta baselines' settings on a validation split of the training data (false: --k and --lambda, RP3beta's defaults)")
 		fs.IntVar(&h.ItemKNN.K, "k", 100, "neighbours kept per item by item-kNN (the hybrid's, and the baseline's with --tune=false)")
 		fs.Float64Var(&h.EASE.Lambda, "lambda", 400, "EASE L2 penalty")
@@ -82,9 +84,14 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "marquee recommend eval: give --data, or --ratings and --items")
 		return errUsage
 	}
-	if split != offline.SplitPerUser && split != offline.SplitGlobalTime {
-		fmt.Fprintf(env.Stderr, "marquee recommend eval: --split must be %s or %s\n", offline.SplitPerUser, offline.SplitGlobalTime)
-		return errUsage
+	if hybridSplit == "" {
+		hybridSplit = split
+	}
+	for _, f := range [][2]string{{"split", split}, {"hybrid-split", hybridSplit}} {
+		if f[1] != offline.SplitPerUser && f[1] != offline.SplitGlobalTime {
+			fmt.Fprintf(env.Stderr, "marquee recommend eval: --%s must be %s or %s\n", f[0], offline.SplitPerUser, offline.SplitGlobalTime)
+			return errUsage
+		}
 	}
 	if h.ItemKNN.K <= 0 || h.EASE.Lambda <= 0 || h.EASE.MaxItems <= 0 {
 		fmt.Fprintln(env.Stderr, "marquee recommend eval: --k, --lambda and --max-items must be positive")
@@ -106,8 +113,8 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 	bar := func(stage string, frac float64) { drawBar(env.Stderr, stage, frac) }
 	h.Seed, h.Progress = seed, bar
 	// The hybrid tunes on a validation split carved as the test split is, like the
-	// baselines.
-	h.NextVisit = split == offline.SplitGlobalTime
+	// baselines, unless told otherwise.
+	h.NextVisit = hybridSplit == offline.SplitGlobalTime
 	models := []recommend.Model{&recommend.Popularity{}, &recommend.Popularity{Count: true}, &recommend.Content{}, &h}
 	// A MovieLens catalog lists what was ever rated: a film exists from its first rating.
 	o := offline.Options{Split: split, Progress: bar}
@@ -139,7 +146,8 @@ func recommendEval(ctx context.Context, env Env, args []string) error {
 			Protocol offline.Protocol   `json:"protocol"`
 			Models   []offline.Result   `json:"models"`
 			Weights  map[string]float64 `json:"hybridWeights"`
-		}{len(log), len(d.UserIDs), len(d.Items), seed, proto, results, h.Weights()})
+			Tuned    string             `json:"hybridSplit"`
+		}{len(log), len(d.UserIDs), len(d.Items), seed, proto, results, h.Weights(), hybridSplit})
 	}
 	for _, r := range results {
 		fmt.Fprintf(env.Stdout, "%-10s ndcg@10=%.4f recall@20=%.4f coverage=%.4f\n", r.Model, r.NDCG10, r.Recall20, r.Coverage)

@@ -91,6 +91,7 @@ func TestRecommendBadInput(t *testing.T) {
 		{[]string{"recommend", "eval", "--data", dir}, 1, `ratings.csv: ratings: line 2: rating "x" is not a star rating`},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "--split", "random"}, 2, "--split must be per-user or global-time"},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "--k", "0"}, 2, "must be positive"},
+		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "--hybrid-split", "session"}, 2, "--hybrid-split must be per-user or global-time"},
 		{[]string{"recommend", "eval", "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies, "extra"}, 2, "unexpected argument"},
 		{[]string{"recommend", "eval", "--ratings", ratings, "--items", movies}, 1, `ratings.csv: ratings: line 2: rating "x" is not a star rating`},
