@@ -16,12 +16,14 @@ import (
 // there, popularity and trending on a log scale, and those crossed with how long and
 // how mainstream the viewer's history is), and a linear scoring of the features orders
 // them. The scoring is fitted on a validation split carved from the training log the
-// way the evaluation carves its test split (each viewer's latest share): components
+// way the evaluation carves its test split (each viewer's latest share, or for NextVisit
+// what everyone did after one moment): components
 // are fitted on the rest, the low-rank model's rank is picked by its own NDCG there,
 // and the weights maximise the likelihood of the held-out items under a softmax over
 // each viewer's candidates, which rewards putting them first, as NDCG does. The L2
 // penalty is picked by two-fold cross-validation over the validation viewers, by
-// NDCG@10. Everything is deterministic.
+// NDCG@10; with fewer than 20 validation viewers to learn from, one of a few fixed
+// blends is picked on them instead. Everything is deterministic.
 type Hybrid struct {
 	Popularity Popularity
 	Trending   Trending

@@ -142,16 +142,7 @@ func TestRefreshBetweenFitsReranksActiveViewers(t *testing.T) {
 			ids = append(ids, c.Title.Create().SetKind(title.KindMOVIE).SetName(fmt.Sprintf("Drama %d", i)).
 				SetSynopsis("A family story").AddGenres(drama).SaveX(ctx).ID)
 		}
-		var viewers []int
-		at := time.Now().Add(-time.Hour)
-		for v := range 4 {
-			u, p := testkit.Account(t, c, fmt.Sprintf("v%d@example.com", v), "US")
-			viewers = append(viewers, p)
-			for k := range 3 {
-				c.ViewEvent.Create().SetUserID(u).SetProfileID(p).SetTitleID(ids[(v+k)%len(ids)]).SetKind(viewevent.KindCOMPLETE).
-					SetWeight(WeightCompleted).SetCreatedAt(at.Add(time.Duration(k) * time.Minute)).ExecX(ctx)
-			}
-		}
+		viewers := watchers(t, c, ids, 4)
 		rowIDs := func(where ...predicate.Recommendation) []int {
 			return c.Recommendation.Query().Where(where...).Order(recommendation.ByID()).IDsX(ctx)
 		}
@@ -202,16 +193,7 @@ func TestRefreshOverMoreTitlesThanAStatementMayName(t *testing.T) {
 			c.Title.CreateBulk(batch...).ExecX(ctx)
 		}
 		ids := c.Title.Query().Order(title.ByID()).Limit(4).IDsX(ctx)
-		at := time.Now().Add(-time.Hour)
-		var viewers []int
-		for v := range 4 {
-			u, p := testkit.Account(t, c, fmt.Sprintf("v%d@example.com", v), "US")
-			viewers = append(viewers, p)
-			for k := range 3 {
-				c.ViewEvent.Create().SetUserID(u).SetProfileID(p).SetTitleID(ids[(v+k)%len(ids)]).SetKind(viewevent.KindCOMPLETE).
-					SetWeight(WeightCompleted).SetCreatedAt(at.Add(time.Duration(k) * time.Minute)).ExecX(ctx)
-			}
-		}
+		viewers := watchers(t, c, ids, 4)
 		svc := NewService(s, slog.New(slog.DiscardHandler), ServeOptions{})
 		require.NoError(t, svc.Refresh(ctx))
 		for _, p := range viewers {
@@ -220,4 +202,22 @@ func TestRefreshOverMoreTitlesThanAStatementMayName(t *testing.T) {
 			require.Contains(t, ids, got.TitleID, "viewer %d: the title they have not watched among those others did", p)
 		}
 	})
+}
+
+// watchers makes n viewers, the vth of whom finished three of ids in a row from the vth,
+// an hour ago, and returns their profiles.
+func watchers(t *testing.T, c *ent.Client, ids []int, n int) []int {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Now().Add(-time.Hour)
+	var profiles []int
+	for v := range n {
+		u, p := testkit.Account(t, c, fmt.Sprintf("v%d@example.com", v), "US")
+		profiles = append(profiles, p)
+		for k := range 3 {
+			c.ViewEvent.Create().SetUserID(u).SetProfileID(p).SetTitleID(ids[(v+k)%len(ids)]).SetKind(viewevent.KindCOMPLETE).
+				SetWeight(WeightCompleted).SetCreatedAt(at.Add(time.Duration(k) * time.Minute)).ExecX(ctx)
+		}
+	}
+	return profiles
 }
