@@ -1,7 +1,6 @@
 package offline
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,7 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/marquee-org/marquee/internal/recommend"
 )
@@ -89,7 +89,7 @@ func ReadItems100K(r io.Reader) ([]recommend.Item, error) {
 	for g := range genres100K {
 		want = append(want, "genre"+strconv.Itoa(g))
 	}
-	err := readCSV(latin1(r), "u.item", '|', want, func(line int, f []string) error {
+	err := readCSV(charmap.ISO8859_1.NewDecoder().Reader(r), "u.item", '|', want, func(line int, f []string) error {
 		id, err := parseInt(line, "movie id", f[0])
 		if err != nil {
 			return err
@@ -105,31 +105,6 @@ func ReadItems100K(r io.Reader) ([]recommend.Item, error) {
 		return nil
 	})
 	return out, err
-}
-
-// latin1 decodes ISO-8859-1, whose bytes are the first 256 code points.
-func latin1(r io.Reader) io.Reader {
-	pr, pw := io.Pipe()
-	go func() {
-		br := bufio.NewReader(r)
-		bw := bufio.NewWriter(pw)
-		for {
-			b, err := br.ReadByte()
-			if err != nil {
-				if errors.Is(err, io.EOF) {
-					err = bw.Flush()
-				}
-				pw.CloseWithError(err)
-				return
-			}
-			if b < utf8.RuneSelf {
-				_ = bw.WriteByte(b)
-			} else {
-				_, _ = bw.WriteRune(rune(b))
-			}
-		}
-	}()
-	return pr
 }
 
 // ReadDir reads a MovieLens directory: ml-100k's u.item and u.data, or the
